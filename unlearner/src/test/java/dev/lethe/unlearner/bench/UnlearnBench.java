@@ -53,8 +53,8 @@ import java.util.Map;
  * <p>Common options: {@code --methods ga,graddiff,...} (default all), {@code --epochs N} (5),
  * {@code --lr X} (1e-4), {@code --batch N} (8), {@code --limit N} (questions per eval file, 0 =
  * all), {@code --max-new-tokens N} (200), {@code --set method.option=value} (repeatable, e.g.
- * {@code rmu.alpha=100}, {@code npo.beta=0.2}), {@code --out FILE} (default {@code
- * docs/unlearning-benchmark.md}).
+ * {@code rmu.alpha=100}, {@code npo.beta=0.2}; {@code npo.lr=3e-4} and {@code npo.epochs=10} change
+ * that method's loop only), {@code --out FILE} (default {@code docs/unlearning-benchmark.md}).
  */
 public final class UnlearnBench {
   private UnlearnBench() {}
@@ -155,12 +155,27 @@ public final class UnlearnBench {
     for (UnlearnMethod m : methods) {
       params.put(m, MethodParams.defaults(m).with("seed", String.valueOf(d.seed())));
     }
+    Map<UnlearnMethod, UnlearnConfig> loops = new LinkedHashMap<>();
+    for (UnlearnMethod m : methods) {
+      loops.put(m, config);
+    }
     for (String set : args.getOrDefault("set", List.of())) {
       int dot = set.indexOf('.');
       int eq = set.indexOf('=');
+      if (dot < 1 || eq < dot) {
+        throw new IllegalArgumentException(
+            "--set " + set + " (expected: method.option=value, e.g. npo.beta=0.2)");
+      }
       UnlearnMethod m = UnlearnMethod.parse(set.substring(0, dot));
-      if (params.containsKey(m)) {
-        params.put(m, params.get(m).with(set.substring(dot + 1, eq), set.substring(eq + 1)));
+      String key = set.substring(dot + 1, eq);
+      String value = set.substring(eq + 1);
+      if (!params.containsKey(m)) {
+        continue;
+      }
+      switch (key) {
+        case "lr" -> loops.put(m, withLoop(loops.get(m), 0, Double.parseDouble(value)));
+        case "epochs" -> loops.put(m, withLoop(loops.get(m), Integer.parseInt(value), 0));
+        default -> params.put(m, params.get(m).with(key, value));
       }
     }
 
@@ -193,7 +208,7 @@ public final class UnlearnBench {
         try (Checkpoint c = Checkpoint.load(target)) {
           LlamaModel model = c.model();
           Unlearner.Result result =
-              new Unlearner(config, new SimpleMeterRegistry(), err)
+              new Unlearner(loops.get(m), new SimpleMeterRegistry(), err)
                   .run(
                       UnlearningMethods.create(params.get(m), Rmu.defaultLayer(model.config())),
                       model,
@@ -219,6 +234,7 @@ public final class UnlearnBench {
             argv,
             config,
             params,
+            loops,
             limit,
             evalConfig,
             target,
@@ -237,6 +253,7 @@ public final class UnlearnBench {
       String[] argv,
       UnlearnConfig config,
       Map<UnlearnMethod, MethodParams> params,
+      Map<UnlearnMethod, UnlearnConfig> loops,
       int limit,
       TofuEvalConfig evalConfig,
       Path target,
@@ -272,20 +289,28 @@ public final class UnlearnBench {
             limit == 0 ? "all" : "the first " + limit,
             evalConfig.maxNewTokens(),
             totalSeconds));
-    sb.append("Method hyper-parameters (β, γ, α, δ, c, retain term):\n\n");
+    sb.append("Method hyper-parameters (β, γ, α, δ, c, retain term; loop where it differs):\n\n");
     params.forEach(
-        (m, p) ->
-            sb.append(
-                String.format(
-                    Locale.ROOT,
-                    "- %s: β %s, γ %s, α %s, δ %s, c %s, %s%n",
-                    m.cliName(),
-                    p.beta(),
-                    p.gamma(),
-                    p.alpha(),
-                    p.delta(),
-                    p.steeringCoefficient(),
-                    p.retain().name().toLowerCase(Locale.ROOT))));
+        (m, p) -> {
+          UnlearnConfig loop = loops.get(m);
+          String own =
+              loop.equals(config)
+                  ? ""
+                  : String.format(
+                      Locale.ROOT, "; %d epochs, lr %.1e", loop.epochs(), loop.learningRate());
+          sb.append(
+              String.format(
+                  Locale.ROOT,
+                  "- %s: β %s, γ %s, α %s, δ %s, c %s, %s%s%n",
+                  m.cliName(),
+                  p.beta(),
+                  p.gamma(),
+                  p.alpha(),
+                  p.delta(),
+                  p.steeringCoefficient(),
+                  p.retain().name().toLowerCase(Locale.ROOT),
+                  own));
+        });
     sb.append(
         "\n| split | model | forget quality ↑ | model utility ↑ | forget ROUGE-L ↓ | retain ROUGE-L ↑"
             + " | MIA AUC (Min-k%) → 0.5 | seconds |\n");
@@ -318,6 +343,24 @@ public final class UnlearnBench {
             + " retain model's. Model utility: harmonic mean of probability, ROUGE-L and truth"
             + " ratio on retain, real authors and world facts (– when a set is missing).\n");
     return sb.toString();
+  }
+
+  /**
+   * {@code base} with its epochs (when {@code epochs > 0}) or learning rate (when {@code lr > 0}).
+   */
+  private static UnlearnConfig withLoop(UnlearnConfig base, int epochs, double lr) {
+    return new UnlearnConfig(
+        base.steps(),
+        epochs > 0 ? epochs : base.epochs(),
+        base.batchSize(),
+        lr > 0 ? lr : base.learningRate(),
+        base.warmupFraction(),
+        base.minLrRatio(),
+        base.weightDecay(),
+        base.clipNorm(),
+        base.saliency(),
+        base.parameterRegex(),
+        base.seed());
   }
 
   private static String sci(Double v) {
