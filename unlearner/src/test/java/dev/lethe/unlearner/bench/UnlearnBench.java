@@ -192,16 +192,18 @@ public final class UnlearnBench {
       try (Checkpoint c = Checkpoint.load(retainModel)) {
         TofuReport r = evaluation.evaluate(c.model(), c.tokenizer(), data, null);
         reference = r.referenceStats();
-        rows.add(new Row(split.name(), "retain model", r, null));
+        rows.add(progress(err, new Row(split.name(), "retain model", r, null)));
       }
       err.println("== " + split.name() + ": target");
       try (Checkpoint c = Checkpoint.load(target)) {
         rows.add(
-            new Row(
-                split.name(),
-                "target",
-                evaluation.evaluate(c.model(), c.tokenizer(), data, reference),
-                null));
+            progress(
+                err,
+                new Row(
+                    split.name(),
+                    "target",
+                    evaluation.evaluate(c.model(), c.tokenizer(), data, reference),
+                    null)));
       }
       for (UnlearnMethod m : methods) {
         err.println("== " + split.name() + ": " + m.cliName());
@@ -217,11 +219,13 @@ public final class UnlearnBench {
                       split.retain(),
                       refusals);
           rows.add(
-              new Row(
-                  split.name(),
-                  m.cliName(),
-                  evaluation.evaluate(model, c.tokenizer(), data, reference),
-                  result.seconds()));
+              progress(
+                  err,
+                  new Row(
+                      split.name(),
+                      m.cliName(),
+                      evaluation.evaluate(model, c.tokenizer(), data, reference),
+                      result.seconds())));
         } catch (IllegalStateException e) {
           err.println(m.cliName() + " diverged: " + e.getMessage());
           rows.add(new Row(split.name(), m.cliName() + " (diverged)", null, null));
@@ -246,6 +250,12 @@ public final class UnlearnBench {
     Files.writeString(out, md);
     err.println(md);
     err.println("wrote " + out);
+  }
+
+  /** Prints {@code row} as a table line on {@code err} at once, so long runs show results. */
+  private static Row progress(PrintStream err, Row row) {
+    err.print("row: " + tableRow(row));
+    return row;
   }
 
   private static String markdown(
@@ -316,32 +326,38 @@ public final class UnlearnBench {
             + " | MIA AUC (Min-k%) → 0.5 | seconds |\n");
     sb.append("|---|---|---|---|---|---|---|---|\n");
     for (Row r : rows) {
-      TofuReport m = r.report();
-      sb.append("| ")
-          .append(r.split())
-          .append(" | ")
-          .append(r.model())
-          .append(" | ")
-          .append(
-              m == null
-                  ? "–"
-                  : r.model().equals("retain model") ? "1 (itself)" : sci(m.forgetQuality()))
-          .append(" | ")
-          .append(m == null ? "–" : fixed(m.modelUtility()))
-          .append(" | ")
-          .append(m == null ? "–" : fixed(m.forgetRouge()))
-          .append(" | ")
-          .append(m == null ? "–" : fixed(m.retainRouge()))
-          .append(" | ")
-          .append(m == null ? "–" : fixed(m.miaAuc()))
-          .append(" | ")
-          .append(r.seconds() == null ? "–" : String.format(Locale.ROOT, "%.1f", r.seconds()))
-          .append(" |\n");
+      sb.append(tableRow(r));
     }
     sb.append(
         "\nForget quality: exact two-sample KS p-value of the forget truth ratios against the"
             + " retain model's. Model utility: harmonic mean of probability, ROUGE-L and truth"
             + " ratio on retain, real authors and world facts (– when a set is missing).\n");
+    return sb.toString();
+  }
+
+  private static String tableRow(Row r) {
+    StringBuilder sb = new StringBuilder();
+    TofuReport m = r.report();
+    sb.append("| ")
+        .append(r.split())
+        .append(" | ")
+        .append(r.model())
+        .append(" | ")
+        .append(
+            m == null
+                ? "–"
+                : r.model().equals("retain model") ? "1 (itself)" : sci(m.forgetQuality()))
+        .append(" | ")
+        .append(m == null ? "–" : fixed(m.modelUtility()))
+        .append(" | ")
+        .append(m == null ? "–" : fixed(m.forgetRouge()))
+        .append(" | ")
+        .append(m == null ? "–" : fixed(m.retainRouge()))
+        .append(" | ")
+        .append(m == null ? "–" : fixed(m.miaAuc()))
+        .append(" | ")
+        .append(r.seconds() == null ? "–" : String.format(Locale.ROOT, "%.1f", r.seconds()))
+        .append(" |\n");
     return sb.toString();
   }
 
