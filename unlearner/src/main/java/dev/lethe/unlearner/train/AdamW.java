@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -22,6 +23,8 @@ public final class AdamW implements AutoCloseable {
   private final NDManager manager;
   private final double beta1;
   private final double beta2;
+  private static final NDIndex ALL = new NDIndex("...");
+
   private final double eps;
   private final double weightDecay;
   private final double clipNorm;
@@ -53,7 +56,10 @@ public final class AdamW implements AutoCloseable {
 
   /**
    * Applies one update with learning rate {@code lr} and returns the global gradient norm before
-   * clipping.
+   * clipping. When that norm is not finite (a NaN or infinite gradient somewhere) nothing is
+   * updated: the gradients are zeroed, the moment estimates and the step count stay as they were,
+   * and the non-finite norm is returned so that the caller can count the skipped step (as PyTorch's
+   * {@code GradScaler} skips such steps).
    */
   public double step(Map<String, NDArray> params, double lr) {
     requireNonNull(params, "params");
@@ -75,6 +81,13 @@ public final class AdamW implements AutoCloseable {
         return 0;
       }
       double norm = Math.sqrt(sq.getFloat());
+      if (!Double.isFinite(norm)) {
+        steps--;
+        for (NDArray g : grads.values()) {
+          g.set(ALL, 0f); // not muli(0): NaN * 0 is NaN
+        }
+        return norm;
+      }
       double scale = clipNorm > 0 && norm > clipNorm ? clipNorm / (norm + 1e-6) : 1.0;
       double c1 = 1 - Math.pow(beta1, steps);
       double c2 = 1 - Math.pow(beta2, steps);

@@ -133,6 +133,7 @@ public final class UnlearnJob {
       report.put("method", spec.method().name());
       report.put("seconds", result.seconds());
       report.put("steps", result.steps());
+      report.put("skipped_steps", result.skippedSteps());
       report.put("hyperparameters", hyperparameters(spec, result));
       report.put("before", before);
       report.put("after", after);

@@ -55,9 +55,16 @@ import java.util.regex.Pattern;
  * weights stay put as long as weight decay is 0.
  *
  * <p>Metrics (tag {@code method}): counter {@code lethe.unlearn.steps}, timer {@code
- * lethe.unlearn.step}, gauges {@code lethe.unlearn.loss} and {@code lethe.unlearn.grad.norm}.
- * Progress goes to the given stream about 20 times per run. A non-finite loss stops the run with an
- * {@link IllegalStateException} (the model is then left half-updated: do not save it).
+ * lethe.unlearn.step}, counter {@code lethe.unlearn.skipped.steps}, gauges {@code
+ * lethe.unlearn.loss} and {@code lethe.unlearn.grad.norm}. Progress goes to the given stream about
+ * 20 times per run.
+ *
+ * <p>Divergence: a step whose loss or gradient is not finite changes no weight (AdamW skips it, as
+ * PyTorch's {@code GradScaler} does) and is reported on the progress stream and counted; {@value
+ * #MAX_SKIPPED_IN_A_ROW} such steps in a row, or more than 5% of the steps, stop the run with an
+ * {@link IllegalStateException} (the model is then left half-updated: do not save it). Seen on the
+ * TOFU demo pair with the refusal-based methods (IDK, IdkDPO): a finite loss whose backward pass
+ * yields a NaN gradient, once in a few hundred steps.
  *
  * <p>Memory: one sub-manager and {@link NDScope} per step; the optimizer state, the masks and the
  * reference model are freed at the end. Not thread-safe; blocking.
@@ -78,6 +85,9 @@ public final class Unlearner {
     this.progress = requireNonNull(progress, "progress");
   }
 
+  /** Consecutive non-finite steps after which the run fails as diverged. */
+  static final int MAX_SKIPPED_IN_A_ROW = 3;
+
   /**
    * What a run did.
    *
@@ -89,6 +99,9 @@ public final class Unlearner {
    * @param updatedParameters names of the parameters that received gradients
    * @param trainableWeights number of weights in them
    * @param maskedWeights number of those kept by the saliency mask (all without a mask)
+   * @param skippedSteps steps whose loss or gradient was not finite and whose update was therefore
+   *     skipped (counted in {@code steps}; the run fails after {@value #MAX_SKIPPED_IN_A_ROW} in a
+   *     row or more than 5% of the steps)
    */
   public record Result(
       int steps,
@@ -98,7 +111,8 @@ public final class Unlearner {
       Double lastRetain,
       List<String> updatedParameters,
       long trainableWeights,
-      long maskedWeights) {
+      long maskedWeights,
+      int skippedSteps) {
 
     /** Copies the list. */
     public Result {
@@ -172,6 +186,7 @@ public final class Unlearner {
     int total = config.totalSteps(forget.size());
     Tags tags = Tags.of("method", method.name());
     Counter stepCounter = registry.counter("lethe.unlearn.steps", tags);
+    Counter skippedCounter = registry.counter("lethe.unlearn.skipped.steps", tags);
     Timer stepTimer = registry.timer("lethe.unlearn.step", tags);
     registry.gauge("lethe.unlearn.loss", tags, gauges, g -> g[0]);
     registry.gauge("lethe.unlearn.grad.norm", tags, gauges, g -> g[1]);
@@ -195,6 +210,9 @@ public final class Unlearner {
     double lastLoss = Double.NaN;
     double lastForget = Double.NaN;
     Double lastRetain = null;
+    int skipped = 0;
+    int skippedInARow = 0;
+    int maxSkipped = Math.max(MAX_SKIPPED_IN_A_ROW, total / 20);
     model.setTrainable(filter);
     try (AdamW optimizer =
         new AdamW(model.manager(), 0.9, 0.999, 1e-8, config.weightDecay(), config.clipNorm())) {
@@ -279,10 +297,35 @@ public final class Unlearner {
         stepCounter.increment();
         gauges[0] = lastLoss;
         gauges[1] = norm;
-        if (!Double.isFinite(lastLoss)) {
-          throw new IllegalStateException(
-              "loss diverged at step " + (step + 1) + ": " + lastLoss + " (lower --lr?)");
+        if (!Double.isFinite(lastLoss) || !Double.isFinite(norm)) {
+          if (Double.isFinite(norm)) {
+            // A non-finite loss with a finite gradient was applied: the weights may be off.
+            throw new IllegalStateException(
+                "loss diverged at step " + (step + 1) + ": " + lastLoss + " (lower --lr?)");
+          }
+          skipped++;
+          skippedInARow++;
+          skippedCounter.increment();
+          progress.printf(
+              Locale.ROOT,
+              "step %d/%d: non-finite %s, update skipped (%d so far)%n",
+              step + 1,
+              total,
+              Double.isFinite(lastLoss) ? "gradient" : "loss",
+              skipped);
+          if (skippedInARow >= MAX_SKIPPED_IN_A_ROW || skipped > maxSkipped) {
+            throw new IllegalStateException(
+                "loss diverged at step "
+                    + (step + 1)
+                    + ": "
+                    + skipped
+                    + " steps with a non-finite loss or gradient, "
+                    + skippedInARow
+                    + " in a row (lower --lr?)");
+          }
+          continue;
         }
+        skippedInARow = 0;
         if ((step + 1) % every == 0 || step + 1 == total) {
           progress.printf(
               Locale.ROOT,
@@ -312,7 +355,8 @@ public final class Unlearner {
         lastRetain,
         List.copyOf(trainable.keySet()),
         weights,
-        kept);
+        kept,
+        skipped);
   }
 
   private Predicate<String> parameterFilter(UnlearningMethod method, LlamaModel model) {

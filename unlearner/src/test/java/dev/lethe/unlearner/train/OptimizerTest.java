@@ -56,4 +56,26 @@ class OptimizerTest {
       assertThat(p.toFloatArray()).containsExactly(new float[] {-0.01f, -0.01f}, within(1e-6f));
     }
   }
+
+  @Test
+  void aNonFiniteGradientSkipsTheStepAndLeavesTheMomentsAlone() {
+    try (NDManager m = Engines.pytorch().newBaseManager();
+        AdamW adam = new AdamW(m, 0.9, 0.999, 1e-8, 0, 1.0)) {
+      NDArray p = m.create(new float[] {0f, 0f});
+      p.setRequiresGradient(true);
+      try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+        gc.backward(p.mul(m.create(new float[] {Float.NaN, 1f})).sum());
+      }
+      assertThat(adam.step(Map.of("p", p), 0.01)).isNaN();
+      assertThat(p.toFloatArray()).containsExactly(0f, 0f);
+      assertThat(p.getGradient().toFloatArray()).containsExactly(0f, 0f);
+      // The next finite step is Adam's first: each weight moves by exactly lr (as in the case
+      // above), which it would not if the skipped step had touched the moments or the step count.
+      try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+        gc.backward(p.mul(m.create(new float[] {3f, 4f})).sum());
+      }
+      assertThat(adam.step(Map.of("p", p), 0.01)).isCloseTo(5.0, within(1e-6));
+      assertThat(p.toFloatArray()).containsExactly(new float[] {-0.01f, -0.01f}, within(1e-6f));
+    }
+  }
 }
