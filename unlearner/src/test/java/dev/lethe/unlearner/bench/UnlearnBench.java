@@ -173,8 +173,14 @@ public final class UnlearnBench {
         continue;
       }
       switch (key) {
-        case "lr" -> loops.put(m, withLoop(loops.get(m), 0, Double.parseDouble(value)));
-        case "epochs" -> loops.put(m, withLoop(loops.get(m), Integer.parseInt(value), 0));
+        case "lr" -> {
+          UnlearnConfig b = loops.get(m);
+          loops.put(m, withLoop(b, b.epochs(), Double.parseDouble(value)));
+        }
+        case "epochs" -> {
+          UnlearnConfig b = loops.get(m);
+          loops.put(m, withLoop(b, Integer.parseInt(value), b.learningRate()));
+        }
         default -> params.put(m, params.get(m).with(key, value));
       }
     }
@@ -362,14 +368,15 @@ public final class UnlearnBench {
   }
 
   /**
-   * {@code base} with its epochs (when {@code epochs > 0}) or learning rate (when {@code lr > 0}).
+   * {@code base} with {@code epochs} and {@code lr}, validated by {@link UnlearnConfig}: a bad
+   * value fails with the field named instead of falling back silently.
    */
   private static UnlearnConfig withLoop(UnlearnConfig base, int epochs, double lr) {
     return new UnlearnConfig(
         base.steps(),
-        epochs > 0 ? epochs : base.epochs(),
+        epochs,
         base.batchSize(),
-        lr > 0 ? lr : base.learningRate(),
+        lr,
         base.warmupFraction(),
         base.minLrRatio(),
         base.weightDecay(),

@@ -182,9 +182,8 @@ class UnlearnerTest {
     assertThat(ga[1]).isLessThan(ga[0]);
     assertThat(gd[1]).isLessThan(gd[0]);
     assertThat(Math.abs(gd[3] - gd[2])).isLessThan(Math.abs(ga[3] - ga[2]));
-    // measured: GA 0.80 → 0.03, GradDiff 0.80 → 0.62 on the retain answers (once 0.77 → 0.31 on a
-    // heavily loaded machine, so no absolute bound here)
-    assertThat(gd[3]).isGreaterThan(ga[3]);
+    // measured: GA 0.80 → 0.03, GradDiff 0.80 → 0.62 on the retain answers
+    assertThat(gd[3]).isGreaterThan(gd[2] / 2);
   }
 
   @Test
