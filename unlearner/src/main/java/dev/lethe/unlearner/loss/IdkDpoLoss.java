@@ -1,6 +1,7 @@
 package dev.lethe.unlearner.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.lethe.unlearner.model.Scalars;
 
 /**
  * DPO with the refusal as the preferred answer and the true forget answer as the rejected one:
@@ -53,8 +54,8 @@ public final class IdkDpoLoss implements ForgetTerm {
             .toType(winNll.getDataType(), false);
     NDArray winLogRatio = winRef.sub(winNll);
     NDArray loseLogRatio = loseRef.sub(loseNll);
-    return TokenLosses.logSigmoid(winLogRatio.sub(loseLogRatio).mul((float) beta))
-        .mean()
-        .mul((float) (-2.0 / beta));
+    return Scalars.mul(
+        TokenLosses.logSigmoid(Scalars.mul(winLogRatio.sub(loseLogRatio), beta)).mean(),
+        -2.0 / beta);
   }
 }

@@ -1,6 +1,7 @@
 package dev.lethe.unlearner.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.lethe.unlearner.model.Scalars;
 
 /**
  * Negative Preference Optimization: (2/β)·E[log(1 + (π_θ(y|x)/π_ref(y|x))^β)], written as
@@ -43,8 +44,7 @@ public final class NpoLoss implements ForgetTerm {
         ForgetBatch.require(batch.referenceSequenceNll(), "referenceSequenceNll", name())
             .stopGradient()
             .toType(nll.getDataType(), false);
-    return TokenLosses.logSigmoid(nll.sub(reference).mul((float) beta))
-        .mean()
-        .mul((float) (-2.0 / beta));
+    return Scalars.mul(
+        TokenLosses.logSigmoid(Scalars.mul(nll.sub(reference), beta)).mean(), -2.0 / beta);
   }
 }

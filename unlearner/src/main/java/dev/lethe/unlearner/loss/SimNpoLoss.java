@@ -1,6 +1,7 @@
 package dev.lethe.unlearner.loss;
 
 import ai.djl.ndarray.NDArray;
+import dev.lethe.unlearner.model.Scalars;
 
 /**
  * SimNPO, reference-free NPO: −(2/β)·mean(log σ(β·(NLL_θ(y|x)/|y| − δ))), the length-normalised
@@ -42,6 +43,6 @@ public final class SimNpoLoss implements ForgetTerm {
         TokenLosses.sequenceNll(ForgetBatch.require(batch.logits(), "logits", name()), labels);
     NDArray perToken =
         nll.div(TokenLosses.tokenCounts(labels, nll.getDataType())).sub((float) delta);
-    return TokenLosses.logSigmoid(perToken.mul((float) beta)).mean().mul((float) (-2.0 / beta));
+    return Scalars.mul(TokenLosses.logSigmoid(Scalars.mul(perToken, beta)).mean(), -2.0 / beta);
   }
 }

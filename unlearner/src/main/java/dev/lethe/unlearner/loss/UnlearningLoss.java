@@ -3,6 +3,7 @@ package dev.lethe.unlearner.loss;
 import static java.util.Objects.requireNonNull;
 
 import ai.djl.ndarray.NDArray;
+import dev.lethe.unlearner.model.Scalars;
 
 /**
  * An unlearning objective L = γ·L_forget + α·L_retain, composed from a {@link ForgetTerm} and a
@@ -94,10 +95,10 @@ public final class UnlearningLoss {
     requireNonNull(forgetBatch, "forgetBatch");
     NDArray f = forget.loss(forgetBatch);
     if (retain.isNone()) {
-      return new Parts(f.mul((float) gamma), f, null);
+      return new Parts(Scalars.mul(f, gamma), f, null);
     }
     requireNonNull(retainBatch, "retainBatch");
     NDArray r = retain.loss(retainBatch);
-    return new Parts(f.mul((float) gamma).add(r.mul((float) alpha)), f, r);
+    return new Parts(Scalars.mul(f, gamma).add(Scalars.mul(r, alpha)), f, r);
   }
 }

@@ -74,7 +74,7 @@ public final class Attention {
               .broadcast(new Shape(b, kvHeads, rep, s, headDim))
               .reshape(b, heads, s, headDim);
     }
-    NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).mul((float) (1.0 / Math.sqrt(headDim)));
+    NDArray scores = Scalars.mul(qh.matMul(kh.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(headDim));
     if (t > 1) {
       scores = scores.add(mask != null ? mask : causalMask(x, (int) t, (int) s, (int) (s - t)));
     }

@@ -13,6 +13,7 @@ import dev.lethe.unlearner.checkpoint.Checkpoint;
 import dev.lethe.unlearner.data.QaPair;
 import dev.lethe.unlearner.model.LlamaConfig;
 import dev.lethe.unlearner.model.LlamaModel;
+import dev.lethe.unlearner.model.Scalars;
 import dev.lethe.unlearner.prompt.PromptTemplate;
 import dev.lethe.unlearner.prompt.PromptTemplate.EncodedQa;
 import dev.lethe.unlearner.tokenizer.BpeTrainer;
@@ -206,7 +207,7 @@ public final class CausalLmTrainer {
   public static NDArray answerLoss(LlamaModel model, QaBatch batch) {
     NDArray lp = model.tokenLogProbs(batch.ids());
     NDArray mask = batch.labelMask().get(":, 1:");
-    return lp.mul(mask).sum().neg().div(Math.max(1, batch.answerTokens()));
+    return Scalars.div(lp.mul(mask).sum().neg(), Math.max(1, batch.answerTokens()));
   }
 
   private static void deleteQuietly(Path dir) {

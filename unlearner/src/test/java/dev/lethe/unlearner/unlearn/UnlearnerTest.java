@@ -186,6 +186,53 @@ class UnlearnerTest {
     assertThat(gd[3]).isGreaterThan(gd[2] / 2);
   }
 
+  /**
+   * The weights after {@code steps} steps of {@code m}, with garbage collected all along or not.
+   */
+  private static Map<String, Tensor> weightsAfter(
+      Path ckpt, UnlearnMethod m, int steps, boolean collectGarbage) throws Exception {
+    Thread collector =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                System.gc();
+                // churn small direct buffers so that freed native memory is soon reused
+                for (int i = 0; i < 64; i++) {
+                  java.nio.ByteBuffer.allocateDirect(4 << (i % 8)).putFloat(0, Float.NaN);
+                }
+              }
+            },
+            "gc-hammer");
+    collector.setDaemon(true);
+    try (Checkpoint c = Checkpoint.load(ckpt)) {
+      if (collectGarbage) {
+        collector.start();
+      }
+      run(c, m, config(steps, 3e-3, 1.0, null), new SimpleMeterRegistry());
+      return c.model().toTensors();
+    } finally {
+      collector.interrupt();
+      collector.join();
+    }
+  }
+
+  /**
+   * Regression: DJL's {@code mul(Number)} frees its scalar operand's memory to the garbage
+   * collector before autograd's backward pass reads it, so a collection mid-step once made runs
+   * differ (now and then a NaN gradient); {@link dev.lethe.unlearner.model.Scalars} keeps such
+   * operands alive. The same run must give bit-identical weights however often the JVM collects
+   * garbage.
+   */
+  @Test
+  void garbageCollectionDuringARunChangesNoWeight() throws Exception {
+    Path trained = UnlearnFixture.trainedCheckpoint();
+    for (UnlearnMethod m : List.of(UnlearnMethod.GRAD_DIFF, UnlearnMethod.NPO)) {
+      Map<String, Tensor> calm = weightsAfter(trained, m, 4, false);
+      Map<String, Tensor> collected = weightsAfter(trained, m, 4, true);
+      assertThat(changed(calm, collected)).as(m.name()).isEmpty();
+    }
+  }
+
   @Test
   void invalidInputsAreRefusedWithTheFieldNamed() throws Exception {
     try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
