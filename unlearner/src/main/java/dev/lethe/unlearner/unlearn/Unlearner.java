@@ -62,9 +62,9 @@ import java.util.regex.Pattern;
  * <p>Divergence: a step whose loss or gradient is not finite changes no weight (AdamW skips it, as
  * PyTorch's {@code GradScaler} does) and is reported on the progress stream and counted; {@value
  * #MAX_SKIPPED_IN_A_ROW} such steps in a row, or more than 5% of the steps, stop the run with an
- * {@link IllegalStateException} (the model is then left half-updated: do not save it). Seen on the
- * TOFU demo pair with the refusal-based methods (IDK, IdkDPO): a finite loss whose backward pass
- * yields a NaN gradient, once in a few hundred steps.
+ * {@link IllegalStateException} (the model is then left half-updated: do not save it). The NaN
+ * gradients once seen from finite losses came from scalar operands freed before the backward pass
+ * (see {@link dev.lethe.unlearner.model.Scalars}); the skip stays as a guard.
  *
  * <p>Memory: one sub-manager and {@link NDScope} per step; the optimizer state, the masks and the
  * reference model are freed at the end. Not thread-safe; blocking.
@@ -73,16 +73,41 @@ public final class Unlearner {
   private final UnlearnConfig config;
   private final MeterRegistry registry;
   private final PrintStream progress;
+  private final StepListener listener;
   private final double[] gauges = new double[2];
+
+  /**
+   * Called on the loop's thread after each optimizer step, with the model holding the updated
+   * weights (gradient recording off), e.g. to evaluate the trajectory of a run. A listener may read
+   * the model but must not change its weights.
+   */
+  @FunctionalInterface
+  public interface StepListener {
+    /**
+     * A step ended.
+     *
+     * @param step steps taken so far (1-based)
+     * @param total steps of the run
+     * @param skipped whether this step's update was skipped (non-finite loss or gradient)
+     */
+    void afterStep(int step, int total, boolean skipped);
+  }
 
   /**
    * A loop with {@code config}, recording metrics in {@code registry} and progress on {@code
    * progress}.
    */
   public Unlearner(UnlearnConfig config, MeterRegistry registry, PrintStream progress) {
+    this(config, registry, progress, (step, total, skipped) -> {});
+  }
+
+  /** As {@link #Unlearner(UnlearnConfig, MeterRegistry, PrintStream)}, with a step listener. */
+  public Unlearner(
+      UnlearnConfig config, MeterRegistry registry, PrintStream progress, StepListener listener) {
     this.config = requireNonNull(config, "config");
     this.registry = requireNonNull(registry, "registry");
     this.progress = requireNonNull(progress, "progress");
+    this.listener = requireNonNull(listener, "listener");
   }
 
   /** Consecutive non-finite steps after which the run fails as diverged. */
@@ -323,6 +348,7 @@ public final class Unlearner {
                     + skippedInARow
                     + " in a row (lower --lr?)");
           }
+          listener.afterStep(step + 1, total, true);
           continue;
         }
         skippedInARow = 0;
@@ -338,6 +364,7 @@ public final class Unlearner {
               lr,
               norm);
         }
+        listener.afterStep(step + 1, total, false);
       }
     } finally {
       model.setTrainable(name -> false);

@@ -54,7 +54,15 @@ import java.util.Map;
  * {@code --lr X} (1e-4), {@code --batch N} (8), {@code --limit N} (questions per eval file, 0 =
  * all), {@code --max-new-tokens N} (200), {@code --set method.option=value} (repeatable, e.g.
  * {@code rmu.alpha=100}, {@code npo.beta=0.2}; {@code npo.lr=3e-4} and {@code npo.epochs=10} change
- * that method's loop only), {@code --out FILE} (default {@code docs/unlearning-benchmark.md}).
+ * that method's loop only, as do {@code npo.saliency=0.5} (a SalUn mask keeping that share of the
+ * weights) and {@code rmu.params=REGEX} (the parameter filter)), {@code --out FILE} (default {@code
+ * docs/unlearning-benchmark.md}).
+ *
+ * <p>Cheaper probes: {@code --reference-eval FILE} reads the retain model's saved report ({@code
+ * lethe eval --out}, on the same forget split; one split only) instead of evaluating the retain
+ * model, {@code --skip-target true} leaves out the target's row, and {@code --trace-every N} prints
+ * the forget quality (truth ratios only, no generation) every N steps of each run as {@code trace:}
+ * lines, to see where a setting under- or over-forgets.
  */
 public final class UnlearnBench {
   private UnlearnBench() {}
@@ -181,11 +189,28 @@ public final class UnlearnBench {
           UnlearnConfig b = loops.get(m);
           loops.put(m, withLoop(b, Integer.parseInt(value), b.learningRate()));
         }
+        case "saliency" -> loops.put(m, withMask(loops.get(m), Double.parseDouble(value), null));
+        case "params" -> loops.put(m, withMask(loops.get(m), loops.get(m).saliency(), value));
         default -> params.put(m, params.get(m).with(key, value));
       }
     }
 
+    String referenceEval = one(args, "reference-eval", null);
+    if (referenceEval != null && splits.size() != 1) {
+      throw new IllegalArgumentException(
+          "--reference-eval " + referenceEval + " (expected: with exactly one --splits entry)");
+    }
+    boolean skipTarget = Boolean.parseBoolean(one(args, "skip-target", "false"));
+    int traceEvery = Integer.parseInt(one(args, "trace-every", "0"));
+    if (traceEvery < 0) {
+      throw new IllegalArgumentException("--trace-every " + traceEvery + " (expected: ≥ 0)");
+    }
     CheckpointEvaluation evaluation = new CheckpointEvaluation(evalConfig, err);
+    // Traces need only the forget truth ratios: one generated token keeps them cheap.
+    CheckpointEvaluation traceEvaluation =
+        new CheckpointEvaluation(
+            new TofuEvalConfig(1, evalConfig.minKFraction(), evalConfig.batchSize()),
+            new PrintStream(java.io.OutputStream.nullOutputStream()));
     List<Row> rows = new ArrayList<>();
     long benchStart = System.nanoTime();
     for (Split split : splits) {
@@ -193,30 +218,68 @@ public final class UnlearnBench {
           new EvalSets(split.forgetEval(), retainEval, realAuthors, worldFacts, split.holdout())
               .load(limit);
       List<QaPair> forget = QaData.readQa(split.forgetTrain());
-      err.println("== " + split.name() + ": retain model");
       ReferenceStats reference;
-      try (Checkpoint c = Checkpoint.load(retainModel)) {
-        TofuReport r = evaluation.evaluate(c.model(), c.tokenizer(), data, null);
-        reference = r.referenceStats();
-        rows.add(progress(err, new Row(split.name(), "retain model", r, null)));
+      if (referenceEval != null) {
+        err.println("== " + split.name() + ": retain model's report " + referenceEval);
+        reference = evaluation.reference(Path.of(referenceEval), data);
+        if (reference.forgetTruthRatios().length != data.forget().size()) {
+          throw new IllegalArgumentException(
+              "--reference-eval "
+                  + referenceEval
+                  + ": "
+                  + reference.forgetTruthRatios().length
+                  + " forget truth ratios (expected: "
+                  + data.forget().size()
+                  + ", one per question of "
+                  + split.forgetEval().getFileName()
+                  + ")");
+        }
+      } else {
+        err.println("== " + split.name() + ": retain model");
+        try (Checkpoint c = Checkpoint.load(retainModel)) {
+          TofuReport r = evaluation.evaluate(c.model(), c.tokenizer(), data, null);
+          reference = r.referenceStats();
+          rows.add(progress(err, new Row(split.name(), "retain model", r, null)));
+        }
       }
-      err.println("== " + split.name() + ": target");
-      try (Checkpoint c = Checkpoint.load(target)) {
-        rows.add(
-            progress(
-                err,
-                new Row(
-                    split.name(),
-                    "target",
-                    evaluation.evaluate(c.model(), c.tokenizer(), data, reference),
-                    null)));
+      if (!skipTarget) {
+        err.println("== " + split.name() + ": target");
+        try (Checkpoint c = Checkpoint.load(target)) {
+          rows.add(
+              progress(
+                  err,
+                  new Row(
+                      split.name(),
+                      "target",
+                      evaluation.evaluate(c.model(), c.tokenizer(), data, reference),
+                      null)));
+        }
       }
+      TofuData forgetOnly = new TofuData(data.forget(), null, null, null, null);
       for (UnlearnMethod m : methods) {
         err.println("== " + split.name() + ": " + m.cliName());
         try (Checkpoint c = Checkpoint.load(target)) {
           LlamaModel model = c.model();
+          Unlearner.StepListener trace =
+              (step, total, skipped) -> {
+                if (traceEvery > 0 && (step % traceEvery == 0 || step == total)) {
+                  TofuReport t =
+                      traceEvaluation.evaluate(model, c.tokenizer(), forgetOnly, reference);
+                  err.printf(
+                      Locale.ROOT,
+                      "trace: %s %s step %d/%d forget quality %.3e forget truth ratio %.4f"
+                          + " forget probability %.4f%n",
+                      split.name(),
+                      m.cliName(),
+                      step,
+                      total,
+                      t.forgetQuality(),
+                      t.forgetTruthRatio(),
+                      t.forgetProbability());
+                }
+              };
           Unlearner.Result result =
-              new Unlearner(loops.get(m), new SimpleMeterRegistry(), err)
+              new Unlearner(loops.get(m), new SimpleMeterRegistry(), err, trace)
                   .run(
                       UnlearningMethods.create(params.get(m), Rmu.defaultLayer(model.config())),
                       model,
@@ -313,7 +376,16 @@ public final class UnlearnBench {
               loop.equals(config)
                   ? ""
                   : String.format(
-                      Locale.ROOT, "; %d epochs, lr %.1e", loop.epochs(), loop.learningRate());
+                      Locale.ROOT,
+                      "; %d epochs, lr %.1e%s%s",
+                      loop.epochs(),
+                      loop.learningRate(),
+                      loop.saliency() < 1
+                          ? String.format(Locale.ROOT, ", SalUn mask %.0f%%", loop.saliency() * 100)
+                          : "",
+                      loop.parameterRegex() == null
+                          ? ""
+                          : ", params `" + loop.parameterRegex() + "`");
           sb.append(
               String.format(
                   Locale.ROOT,
@@ -383,6 +455,22 @@ public final class UnlearnBench {
         base.clipNorm(),
         base.saliency(),
         base.parameterRegex(),
+        base.seed());
+  }
+
+  /** {@code base} with a saliency share and a parameter filter (null: the method's default). */
+  private static UnlearnConfig withMask(UnlearnConfig base, double saliency, String regex) {
+    return new UnlearnConfig(
+        base.steps(),
+        base.epochs(),
+        base.batchSize(),
+        base.learningRate(),
+        base.warmupFraction(),
+        base.minLrRatio(),
+        base.weightDecay(),
+        base.clipNorm(),
+        saliency,
+        regex,
         base.seed());
   }
 
