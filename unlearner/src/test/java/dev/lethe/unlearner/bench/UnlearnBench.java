@@ -3,6 +3,7 @@ package dev.lethe.unlearner.bench;
 import dev.lethe.unlearner.checkpoint.Checkpoint;
 import dev.lethe.unlearner.data.QaData;
 import dev.lethe.unlearner.data.QaPair;
+import dev.lethe.unlearner.eval.KolmogorovSmirnov;
 import dev.lethe.unlearner.eval.ReferenceStats;
 import dev.lethe.unlearner.eval.TofuData;
 import dev.lethe.unlearner.eval.TofuEvalConfig;
@@ -265,16 +266,21 @@ public final class UnlearnBench {
                 if (traceEvery > 0 && (step % traceEvery == 0 || step == total)) {
                   TofuReport t =
                       traceEvaluation.evaluate(model, c.tokenizer(), forgetOnly, reference);
+                  double[] ratios =
+                      t.forgetTruthRatios().stream().mapToDouble(Double::doubleValue).toArray();
                   err.printf(
                       Locale.ROOT,
-                      "trace: %s %s step %d/%d forget quality %.3e forget truth ratio %.4f"
-                          + " forget probability %.4f%n",
+                      "trace: %s %s step %d/%d forget quality %.3e (KS D %.3f) median truth"
+                          + " ratio %.3f (retain model %.3f) forget probability %.4f%n",
                       split.name(),
                       m.cliName(),
                       step,
                       total,
                       t.forgetQuality(),
-                      t.forgetTruthRatio(),
+                      KolmogorovSmirnov.twoSample(ratios, reference.forgetTruthRatios())
+                          .statistic(),
+                      median(ratios),
+                      median(reference.forgetTruthRatios()),
                       t.forgetProbability());
                 }
               };
@@ -472,6 +478,13 @@ public final class UnlearnBench {
         saliency,
         regex,
         base.seed());
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    int n = v.length;
+    return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 
   private static String sci(Double v) {

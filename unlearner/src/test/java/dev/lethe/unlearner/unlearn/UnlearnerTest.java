@@ -90,6 +90,33 @@ class UnlearnerTest {
   }
 
   @Test
+  void theStepListenerSeesEveryStepWithTheUpdatedWeights() throws Exception {
+    try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+      List<String> calls = new ArrayList<>();
+      List<Map<String, Tensor>> seen = new ArrayList<>();
+      new Unlearner(
+              config(3, 1e-3, 1.0, null),
+              new SimpleMeterRegistry(),
+              QUIET,
+              (step, total, skipped) -> {
+                calls.add(step + "/" + total + (skipped ? " skipped" : ""));
+                seen.add(c.model().toTensors());
+              })
+          .run(
+              new GradientAscent(),
+              c.model(),
+              c.tokenizer(),
+              UnlearnFixture.forget(),
+              UnlearnFixture.retain(),
+              List.of());
+      assertThat(calls).containsExactly("1/3", "2/3", "3/3");
+      // each call sees that step's update: consecutive snapshots differ, the last is the result
+      assertThat(changed(seen.get(0), seen.get(1))).isNotEmpty();
+      assertThat(changed(seen.get(2), c.model().toTensors())).isEmpty();
+    }
+  }
+
+  @Test
   void parameterFilterRestrictsWhichWeightsChange() throws Exception {
     try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
       Map<String, Tensor> before = c.model().toTensors();
