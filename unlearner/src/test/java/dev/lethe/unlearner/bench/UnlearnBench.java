@@ -270,8 +270,8 @@ public final class UnlearnBench {
                       t.forgetTruthRatios().stream().mapToDouble(Double::doubleValue).toArray();
                   err.printf(
                       Locale.ROOT,
-                      "trace: %s %s step %d/%d forget quality %.3e (KS D %.3f) median truth"
-                          + " ratio %.3f (retain model %.3f) forget probability %.4f%n",
+                      "trace: %s %s step %d/%d forget quality %.3e (KS D %.3f) truth ratio"
+                          + " deciles 1/3/5/7/9 %s (retain model %s) forget probability %.4f%n",
                       split.name(),
                       m.cliName(),
                       step,
@@ -279,8 +279,8 @@ public final class UnlearnBench {
                       t.forgetQuality(),
                       KolmogorovSmirnov.twoSample(ratios, reference.forgetTruthRatios())
                           .statistic(),
-                      median(ratios),
-                      median(reference.forgetTruthRatios()),
+                      deciles(ratios),
+                      deciles(reference.forgetTruthRatios()),
                       t.forgetProbability());
                 }
               };
@@ -480,11 +480,19 @@ public final class UnlearnBench {
         base.seed());
   }
 
-  private static double median(double[] values) {
+  /**
+   * The 10th, 30th, 50th, 70th and 90th percentiles (nearest rank), e.g. {@code 0.38/0.87/1.84}.
+   */
+  private static String deciles(double[] values) {
     double[] v = values.clone();
     java.util.Arrays.sort(v);
-    int n = v.length;
-    return n == 0 ? Double.NaN : n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    StringBuilder sb = new StringBuilder();
+    for (int d = 1; d <= 9; d += 2) {
+      int i = Math.min(v.length - 1, (int) Math.ceil(d / 10.0 * v.length) - 1);
+      sb.append(sb.isEmpty() ? "" : "/")
+          .append(v.length == 0 ? "-" : String.format(Locale.ROOT, "%.2f", v[Math.max(0, i)]));
+    }
+    return sb.toString();
   }
 
   private static String sci(Double v) {
