@@ -63,7 +63,8 @@ import java.util.Map;
  * lethe eval --out}, on the same forget split; one split only) instead of evaluating the retain
  * model, {@code --skip-target true} leaves out the target's row, and {@code --trace-every N} prints
  * the forget quality (truth ratios only, no generation) every N steps of each run as {@code trace:}
- * lines, to see where a setting under- or over-forgets.
+ * lines, to see where a setting under- or over-forgets; with {@code --skip-final-eval true} the
+ * traces are all a run reports (no table row).
  */
 public final class UnlearnBench {
   private UnlearnBench() {}
@@ -202,6 +203,7 @@ public final class UnlearnBench {
           "--reference-eval " + referenceEval + " (expected: with exactly one --splits entry)");
     }
     boolean skipTarget = Boolean.parseBoolean(one(args, "skip-target", "false"));
+    boolean skipFinalEval = Boolean.parseBoolean(one(args, "skip-final-eval", "false"));
     int traceEvery = Integer.parseInt(one(args, "trace-every", "0"));
     if (traceEvery < 0) {
       throw new IllegalArgumentException("--trace-every " + traceEvery + " (expected: ≥ 0)");
@@ -293,6 +295,14 @@ public final class UnlearnBench {
                       forget,
                       split.retain(),
                       refusals);
+          if (skipFinalEval) {
+            err.printf(
+                Locale.ROOT,
+                "%s: %.1f s, final evaluation skipped%n",
+                m.cliName(),
+                result.seconds());
+            continue;
+          }
           rows.add(
               progress(
                   err,
