@@ -56,8 +56,8 @@ import java.util.Map;
  * all), {@code --max-new-tokens N} (200), {@code --set method.option=value} (repeatable, e.g.
  * {@code rmu.alpha=100}, {@code npo.beta=0.2}; {@code npo.lr=3e-4} and {@code npo.epochs=10} change
  * that method's loop only, as do {@code npo.saliency=0.5} (a SalUn mask keeping that share of the
- * weights) and {@code rmu.params=REGEX} (the parameter filter)), {@code --out FILE} (default {@code
- * docs/unlearning-benchmark.md}).
+ * weights), {@code rmu.params=REGEX} (the parameter filter) and {@code rmu.layer=N} (the steered
+ * layer)), {@code --out FILE} (default {@code docs/unlearning-benchmark.md}).
  *
  * <p>Cheaper probes: {@code --reference-eval FILE} reads the retain model's saved report ({@code
  * lethe eval --out}, on the same forget split; one split only) instead of evaluating the retain
@@ -166,6 +166,7 @@ public final class UnlearnBench {
       params.put(m, MethodParams.defaults(m).with("seed", String.valueOf(d.seed())));
     }
     Map<UnlearnMethod, UnlearnConfig> loops = new LinkedHashMap<>();
+    Map<UnlearnMethod, Integer> layers = new LinkedHashMap<>();
     for (UnlearnMethod m : methods) {
       loops.put(m, config);
     }
@@ -193,6 +194,13 @@ public final class UnlearnBench {
         }
         case "saliency" -> loops.put(m, withMask(loops.get(m), Double.parseDouble(value), null));
         case "params" -> loops.put(m, withMask(loops.get(m), loops.get(m).saliency(), value));
+        case "layer" -> {
+          try {
+            layers.put(m, Integer.parseInt(value.strip()));
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--set " + set + " (expected: an integer layer)");
+          }
+        }
         default -> params.put(m, params.get(m).with(key, value));
       }
     }
@@ -289,7 +297,8 @@ public final class UnlearnBench {
           Unlearner.Result result =
               new Unlearner(loops.get(m), new SimpleMeterRegistry(), err, trace)
                   .run(
-                      UnlearningMethods.create(params.get(m), Rmu.defaultLayer(model.config())),
+                      UnlearningMethods.create(
+                          params.get(m), layers.getOrDefault(m, Rmu.defaultLayer(model.config()))),
                       model,
                       c.tokenizer(),
                       forget,
@@ -324,6 +333,7 @@ public final class UnlearnBench {
             config,
             params,
             loops,
+            layers,
             limit,
             evalConfig,
             target,
@@ -349,6 +359,7 @@ public final class UnlearnBench {
       UnlearnConfig config,
       Map<UnlearnMethod, MethodParams> params,
       Map<UnlearnMethod, UnlearnConfig> loops,
+      Map<UnlearnMethod, Integer> layers,
       int limit,
       TofuEvalConfig evalConfig,
       Path target,
@@ -405,7 +416,7 @@ public final class UnlearnBench {
           sb.append(
               String.format(
                   Locale.ROOT,
-                  "- %s: β %s, γ %s, α %s, δ %s, c %s, %s%s%n",
+                  "- %s: β %s, γ %s, α %s, δ %s, c %s, %s%s%s%n",
                   m.cliName(),
                   p.beta(),
                   p.gamma(),
@@ -413,7 +424,8 @@ public final class UnlearnBench {
                   p.delta(),
                   p.steeringCoefficient(),
                   p.retain().name().toLowerCase(Locale.ROOT),
-                  own));
+                  own,
+                  layers.containsKey(m) ? "; layer " + layers.get(m) : ""));
         });
     sb.append(
         "\n| split | model | forget quality ↑ | model utility ↑ | forget ROUGE-L ↓ | retain ROUGE-L ↑"
