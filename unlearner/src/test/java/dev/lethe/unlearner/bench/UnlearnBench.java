@@ -59,6 +59,11 @@ import java.util.Map;
  * weights), {@code rmu.params=REGEX} (the parameter filter) and {@code rmu.layer=N} (the steered
  * layer)), {@code --out FILE} (default {@code docs/unlearning-benchmark.md}).
  *
+ * <p>{@code --then METHOD} runs a second method on each result before it is evaluated (a two-stage
+ * pipeline, as two {@code lethe unlearn} runs in a row would; the second stage's frozen reference
+ * is the first stage's output), with that method's {@code --set} options; the row is named {@code
+ * first+second}.
+ *
  * <p>Cheaper probes: {@code --reference-eval FILE} reads the retain model's saved report ({@code
  * lethe eval --out}, on the same forget split; one split only) instead of evaluating the retain
  * model, {@code --skip-target true} leaves out the target's row, and {@code --trace-every N} prints
@@ -161,13 +166,19 @@ public final class UnlearnBench {
     for (String m : one(args, "methods", "ga,graddiff,kl,npo,simnpo,idk,idkdpo,rmu").split(",")) {
       methods.add(UnlearnMethod.parse(m));
     }
+    String thenName = one(args, "then", null);
+    UnlearnMethod then = thenName == null ? null : UnlearnMethod.parse(thenName);
+    List<UnlearnMethod> configured = new ArrayList<>(methods);
+    if (then != null && !configured.contains(then)) {
+      configured.add(then);
+    }
     Map<UnlearnMethod, MethodParams> params = new LinkedHashMap<>();
-    for (UnlearnMethod m : methods) {
+    for (UnlearnMethod m : configured) {
       params.put(m, MethodParams.defaults(m).with("seed", String.valueOf(d.seed())));
     }
     Map<UnlearnMethod, UnlearnConfig> loops = new LinkedHashMap<>();
     Map<UnlearnMethod, Integer> layers = new LinkedHashMap<>();
-    for (UnlearnMethod m : methods) {
+    for (UnlearnMethod m : configured) {
       loops.put(m, config);
     }
     for (String set : args.getOrDefault("set", List.of())) {
@@ -268,48 +279,58 @@ public final class UnlearnBench {
       }
       TofuData forgetOnly = new TofuData(data.forget(), null, null, null, null);
       for (UnlearnMethod m : methods) {
+        String label = then == null ? m.cliName() : m.cliName() + "+" + then.cliName();
         err.println("== " + split.name() + ": " + m.cliName());
         try (Checkpoint c = Checkpoint.load(target)) {
           LlamaModel model = c.model();
-          Unlearner.StepListener trace =
-              (step, total, skipped) -> {
-                if (traceEvery > 0 && (step % traceEvery == 0 || step == total)) {
-                  TofuReport t =
-                      traceEvaluation.evaluate(model, c.tokenizer(), forgetOnly, reference);
-                  double[] ratios =
-                      t.forgetTruthRatios().stream().mapToDouble(Double::doubleValue).toArray();
-                  err.printf(
-                      Locale.ROOT,
-                      "trace: %s %s step %d/%d forget quality %.3e (KS D %.3f) truth ratio"
-                          + " deciles 1/3/5/7/9 %s (retain model %s) forget probability %.4f%n",
-                      split.name(),
-                      m.cliName(),
-                      step,
-                      total,
-                      t.forgetQuality(),
-                      KolmogorovSmirnov.twoSample(ratios, reference.forgetTruthRatios())
-                          .statistic(),
-                      deciles(ratios),
-                      deciles(reference.forgetTruthRatios()),
-                      t.forgetProbability());
-                }
-              };
-          Unlearner.Result result =
-              new Unlearner(loops.get(m), new SimpleMeterRegistry(), err, trace)
-                  .run(
-                      UnlearningMethods.create(
-                          params.get(m), layers.getOrDefault(m, Rmu.defaultLayer(model.config()))),
-                      model,
-                      c.tokenizer(),
-                      forget,
-                      split.retain(),
-                      refusals);
+          java.util.function.Function<String, Unlearner.StepListener> tracer =
+              stage ->
+                  (step, total, skipped) -> {
+                    if (traceEvery > 0 && (step % traceEvery == 0 || step == total)) {
+                      TofuReport t =
+                          traceEvaluation.evaluate(model, c.tokenizer(), forgetOnly, reference);
+                      double[] ratios =
+                          t.forgetTruthRatios().stream().mapToDouble(Double::doubleValue).toArray();
+                      err.printf(
+                          Locale.ROOT,
+                          "trace: %s %s step %d/%d forget quality %.3e (KS D %.3f) truth ratio"
+                              + " deciles 1/3/5/7/9 %s (retain model %s) forget probability %.4f%n",
+                          split.name(),
+                          stage,
+                          step,
+                          total,
+                          t.forgetQuality(),
+                          KolmogorovSmirnov.twoSample(ratios, reference.forgetTruthRatios())
+                              .statistic(),
+                          deciles(ratios),
+                          deciles(reference.forgetTruthRatios()),
+                          t.forgetProbability());
+                    }
+                  };
+          double seconds = 0;
+          for (UnlearnMethod stage : then == null ? List.of(m) : List.of(m, then)) {
+            if (then != null) {
+              err.println("== " + split.name() + ": " + label + ", stage " + stage.cliName());
+            }
+            seconds +=
+                new Unlearner(
+                        loops.get(stage),
+                        new SimpleMeterRegistry(),
+                        err,
+                        tracer.apply(stage == m ? m.cliName() : label))
+                    .run(
+                        UnlearningMethods.create(
+                            params.get(stage),
+                            layers.getOrDefault(stage, Rmu.defaultLayer(model.config()))),
+                        model,
+                        c.tokenizer(),
+                        forget,
+                        split.retain(),
+                        refusals)
+                    .seconds();
+          }
           if (skipFinalEval) {
-            err.printf(
-                Locale.ROOT,
-                "%s: %.1f s, final evaluation skipped%n",
-                m.cliName(),
-                result.seconds());
+            err.printf(Locale.ROOT, "%s: %.1f s, final evaluation skipped%n", label, seconds);
             continue;
           }
           rows.add(
@@ -317,12 +338,12 @@ public final class UnlearnBench {
                   err,
                   new Row(
                       split.name(),
-                      m.cliName(),
+                      label,
                       evaluation.evaluate(model, c.tokenizer(), data, reference),
-                      result.seconds())));
+                      seconds)));
         } catch (IllegalStateException e) {
-          err.println(m.cliName() + " diverged: " + e.getMessage());
-          rows.add(new Row(split.name(), m.cliName() + " (diverged)", null, null));
+          err.println(label + " diverged: " + e.getMessage());
+          rows.add(new Row(split.name(), label + " (diverged)", null, null));
         }
       }
     }
