@@ -62,7 +62,7 @@ import java.util.Map;
  * <p>{@code --then METHOD} runs a second method on each result before it is evaluated (a two-stage
  * pipeline, as two {@code lethe unlearn} runs in a row would; the second stage's frozen reference
  * is the first stage's output), with that method's {@code --set} options; the row is named {@code
- * first+second}.
+ * first+second}; {@code --trace-first-stage false} traces the second stage only.
  *
  * <p>Cheaper probes: {@code --reference-eval FILE} reads the retain model's saved report ({@code
  * lethe eval --out}, on the same forget split; one split only) instead of evaluating the retain
@@ -223,6 +223,7 @@ public final class UnlearnBench {
     }
     boolean skipTarget = Boolean.parseBoolean(one(args, "skip-target", "false"));
     boolean skipFinalEval = Boolean.parseBoolean(one(args, "skip-final-eval", "false"));
+    boolean traceFirstStage = Boolean.parseBoolean(one(args, "trace-first-stage", "true"));
     int traceEvery = Integer.parseInt(one(args, "trace-every", "0"));
     if (traceEvery < 0) {
       throw new IllegalArgumentException("--trace-every " + traceEvery + " (expected: ≥ 0)");
@@ -317,7 +318,9 @@ public final class UnlearnBench {
                         loops.get(stage),
                         new SimpleMeterRegistry(),
                         err,
-                        tracer.apply(stage == m ? m.cliName() : label))
+                        then != null && stage == m && !traceFirstStage
+                            ? (step, total, skipped) -> {}
+                            : tracer.apply(then == null ? m.cliName() : label))
                     .run(
                         UnlearningMethods.create(
                             params.get(stage),
