@@ -20,11 +20,11 @@ import java.util.Map;
  * freed by {@link #close()}.
  */
 public final class AdamW implements AutoCloseable {
+  private static final NDIndex ALL = new NDIndex("...");
+
   private final NDManager manager;
   private final double beta1;
   private final double beta2;
-  private static final NDIndex ALL = new NDIndex("...");
-
   private final double eps;
   private final double weightDecay;
   private final double clipNorm;

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The TOFU table of Lethe's unlearning methods: for each split, the target model, the retain model
@@ -194,17 +195,33 @@ public final class UnlearnBench {
       if (!params.containsKey(m)) {
         continue;
       }
+      UnlearnConfig b = loops.get(m);
       switch (key) {
-        case "lr" -> {
-          UnlearnConfig b = loops.get(m);
-          loops.put(m, withLoop(b, b.epochs(), Double.parseDouble(value)));
-        }
-        case "epochs" -> {
-          UnlearnConfig b = loops.get(m);
-          loops.put(m, withLoop(b, Integer.parseInt(value), b.learningRate()));
-        }
-        case "saliency" -> loops.put(m, withMask(loops.get(m), Double.parseDouble(value), null));
-        case "params" -> loops.put(m, withMask(loops.get(m), loops.get(m).saliency(), value));
+        case "lr" ->
+            loops.put(
+                m,
+                withLoop(
+                    b, b.epochs(), Double.parseDouble(value), b.saliency(), b.parameterRegex()));
+        case "epochs" ->
+            loops.put(
+                m,
+                withLoop(
+                    b,
+                    Integer.parseInt(value),
+                    b.learningRate(),
+                    b.saliency(),
+                    b.parameterRegex()));
+        case "saliency" ->
+            loops.put(
+                m,
+                withLoop(
+                    b,
+                    b.epochs(),
+                    b.learningRate(),
+                    Double.parseDouble(value),
+                    b.parameterRegex()));
+        case "params" ->
+            loops.put(m, withLoop(b, b.epochs(), b.learningRate(), b.saliency(), value));
         case "layer" -> {
           try {
             layers.put(m, Integer.parseInt(value.strip()));
@@ -284,7 +301,7 @@ public final class UnlearnBench {
         err.println("== " + split.name() + ": " + m.cliName());
         try (Checkpoint c = Checkpoint.load(target)) {
           LlamaModel model = c.model();
-          java.util.function.Function<String, Unlearner.StepListener> tracer =
+          Function<String, Unlearner.StepListener> tracer =
               stage ->
                   (step, total, skipped) -> {
                     if (traceEvery > 0 && (step % traceEvery == 0 || step == total)) {
@@ -492,31 +509,17 @@ public final class UnlearnBench {
   }
 
   /**
-   * {@code base} with {@code epochs} and {@code lr}, validated by {@link UnlearnConfig}: a bad
-   * value fails with the field named instead of falling back silently.
+   * {@code base} with its loop options replaced (a null {@code regex}: the method's default
+   * parameters), validated by {@link UnlearnConfig}: a bad value fails with the field named instead
+   * of falling back silently.
    */
-  private static UnlearnConfig withLoop(UnlearnConfig base, int epochs, double lr) {
+  private static UnlearnConfig withLoop(
+      UnlearnConfig base, int epochs, double lr, double saliency, String regex) {
     return new UnlearnConfig(
         base.steps(),
         epochs,
         base.batchSize(),
         lr,
-        base.warmupFraction(),
-        base.minLrRatio(),
-        base.weightDecay(),
-        base.clipNorm(),
-        base.saliency(),
-        base.parameterRegex(),
-        base.seed());
-  }
-
-  /** {@code base} with a saliency share and a parameter filter (null: the method's default). */
-  private static UnlearnConfig withMask(UnlearnConfig base, double saliency, String regex) {
-    return new UnlearnConfig(
-        base.steps(),
-        base.epochs(),
-        base.batchSize(),
-        base.learningRate(),
         base.warmupFraction(),
         base.minLrRatio(),
         base.weightDecay(),
@@ -527,7 +530,8 @@ public final class UnlearnBench {
   }
 
   /**
-   * The 10th, 30th, 50th, 70th and 90th percentiles (nearest rank), e.g. {@code 0.38/0.87/1.84}.
+   * The 10th, 30th, 50th, 70th and 90th percentiles (nearest rank), e.g. {@code
+   * 0.38/0.63/0.87/1.19/1.84}.
    */
   private static String deciles(double[] values) {
     double[] v = values.clone();
