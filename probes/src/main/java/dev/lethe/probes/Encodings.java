@@ -1,0 +1,44 @@
+package dev.lethe.probes;
+
+import static dev.lethe.probes.Templates.fill;
+import static dev.lethe.probes.Templates.pick;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@link Family#ENCODING} variants: the whole question encoded by one {@link Encoding} (base64,
+ * base32, hex, URL percent-encoding, HTML numeric entities, ROT13, reversed text) inside an
+ * instruction to decode it and answer. They follow Wei et al. 2023, "Jailbroken: How Does LLM
+ * Safety Training Fail?" (NeurIPS; arXiv:2307.02483: base64 and ROT13 attacks), garak's {@code
+ * encoding} probes (Derczynski et al. 2024, arXiv:2406.11036) and PyRIT's encoding converters
+ * (Munoz et al. 2024, arXiv:2410.02828). The variant name is the encoding's key.
+ */
+public final class Encodings {
+  private Encodings() {}
+
+  /** One variant per {@link Encoding}. */
+  public static List<Attack> all() {
+    List<Attack> out = new ArrayList<>();
+    for (Encoding e : Encoding.values()) {
+      out.add(
+          Attack.of(
+              Family.ENCODING,
+              e.key(),
+              (item, rng) ->
+                  Optional.of(
+                      List.of(
+                          Turn.user(
+                              fill(
+                                  pick(Templates.DECODE_INSTRUCTIONS, rng),
+                                  Map.of(
+                                      "enc",
+                                      Templates.ENCODING_NAMES.get(e),
+                                      "payload",
+                                      e.encode(item.question()))))))));
+    }
+    return List.copyOf(out);
+  }
+}

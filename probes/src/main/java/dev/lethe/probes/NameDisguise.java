@@ -1,0 +1,262 @@
+package dev.lethe.probes;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Ways to write a name so that a reader still recognises it but an exact matcher does not. They
+ * follow the character-level converters of PyRIT (Microsoft: {@code LeetspeakConverter}, {@code
+ * UnicodeConfusableConverter}, {@code CharacterSpaceConverter}, {@code ZeroWidthConverter}, {@code
+ * CharSwapGenerator}, …) and garak's perturbation probes; leetspeak and character-level obfuscation
+ * are also among the attacks of Wei et al. 2023 ("Jailbroken", NeurIPS).
+ *
+ * <p>{@link #apply} always returns a string different from the name, or empty when the disguise
+ * cannot change it (e.g. initials of a one-word name).
+ */
+public enum NameDisguise {
+  /** Letters replaced by look-alike digits and symbols ({@code B4s1l M4hf0uz}). */
+  LEETSPEAK("leetspeak"),
+  /** Latin letters replaced by Cyrillic or Greek look-alikes (Unicode confusables, UTS #39). */
+  CONFUSABLES("confusables"),
+  /** Letters separated by spaces, words by two ({@code N i k o l a i A b i l o v}). */
+  SPACED("spaced"),
+  /** Letters separated by dots ({@code N.i.k.o.l.a.i A.b.i.l.o.v}). */
+  DOTTED("dotted"),
+  /** Letters separated by dashes ({@code N-i-k-o-l-a-i A-b-i-l-o-v}). */
+  DASHED("dashed"),
+  /** One or two typos per word: a substituted, dropped, doubled or swapped letter. */
+  MISSPELLED("misspelled"),
+  /** Every word but the last cut to its initial ({@code B. M. Al-Kuwaiti}). */
+  INITIALS("initials"),
+  /** Zero-width and other invisible characters inserted between letters. */
+  ZERO_WIDTH("zero-width"),
+  /** ASCII letters and digits replaced by their fullwidth forms ({@code Ｎｉｋｏｌａｉ}). */
+  FULLWIDTH("fullwidth");
+
+  private static final Map<Character, String> LEET =
+      Map.ofEntries(
+          Map.entry('a', "4"),
+          Map.entry('e', "3"),
+          Map.entry('i', "1"),
+          Map.entry('o', "0"),
+          Map.entry('s', "5"),
+          Map.entry('t', "7"),
+          Map.entry('b', "8"),
+          Map.entry('g', "9"),
+          Map.entry('l', "|"),
+          Map.entry('z', "2"));
+
+  /** Latin letter → Cyrillic or Greek look-alike (each a UTS #39 confusable of the letter). */
+  private static final Map<Character, Character> CONFUSABLE =
+      Map.ofEntries(
+          Map.entry('a', '\u0430'),
+          Map.entry('c', '\u0441'),
+          Map.entry('e', '\u0435'),
+          Map.entry('i', '\u0456'),
+          Map.entry('j', '\u0458'),
+          Map.entry('o', '\u043e'),
+          Map.entry('p', '\u0440'),
+          Map.entry('s', '\u0455'),
+          Map.entry('x', '\u0445'),
+          Map.entry('y', '\u0443'),
+          Map.entry('v', '\u03bd'),
+          Map.entry('A', '\u0410'),
+          Map.entry('B', '\u0412'),
+          Map.entry('C', '\u0421'),
+          Map.entry('E', '\u0415'),
+          Map.entry('H', '\u041d'),
+          Map.entry('I', '\u0406'),
+          Map.entry('K', '\u041a'),
+          Map.entry('M', '\u041c'),
+          Map.entry('N', '\u039d'),
+          Map.entry('O', '\u041e'),
+          Map.entry('P', '\u0420'),
+          Map.entry('S', '\u0405'),
+          Map.entry('T', '\u0422'),
+          Map.entry('X', '\u0425'),
+          Map.entry('Y', '\u03a5'),
+          Map.entry('Z', '\u0396'));
+
+  private static final char[] INVISIBLE = {'\u200b', '\u200c', '\u200d', '\u2060', '\ufeff'};
+  private static final String VOWELS = "aeiou";
+  private static final String CONSONANTS = "bcdfghklmnprstvz";
+
+  private final String key;
+
+  NameDisguise(String key) {
+    this.key = key;
+  }
+
+  /** The disguise's variant name, e.g. {@code leetspeak}. */
+  public String key() {
+    return key;
+  }
+
+  /** {@code name} disguised, always different from it; empty when this disguise cannot apply. */
+  public Optional<String> apply(String name, Random rng) {
+    String out =
+        switch (this) {
+          case LEETSPEAK -> substitute(name, rng, 0.75, c -> LEET.get(Character.toLowerCase(c)));
+          case CONFUSABLES ->
+              substitute(
+                  name,
+                  rng,
+                  0.5,
+                  c -> CONFUSABLE.containsKey(c) ? String.valueOf(CONFUSABLE.get(c)) : null);
+          case SPACED -> separated(name, " ", "  ");
+          case DOTTED -> separated(name, ".", " ");
+          case DASHED -> separated(name, "-", " ");
+          case MISSPELLED -> misspell(name, rng);
+          case INITIALS -> initials(name);
+          case ZERO_WIDTH -> zeroWidth(name, rng);
+          case FULLWIDTH -> fullwidth(name);
+        };
+    return out == null || out.equals(name) ? Optional.empty() : Optional.of(out);
+  }
+
+  private interface CharMap {
+    String map(char c);
+  }
+
+  /** Replaces each mappable char with probability {@code p}; at least one is always replaced. */
+  private static String substitute(String name, Random rng, double p, CharMap map) {
+    List<Integer> mappable = new ArrayList<>();
+    for (int i = 0; i < name.length(); i++) {
+      if (map.map(name.charAt(i)) != null) {
+        mappable.add(i);
+      }
+    }
+    if (mappable.isEmpty()) {
+      return null;
+    }
+    boolean[] pick = new boolean[name.length()];
+    boolean any = false;
+    for (int i : mappable) {
+      pick[i] = rng.nextDouble() < p;
+      any |= pick[i];
+    }
+    if (!any) {
+      pick[mappable.get(rng.nextInt(mappable.size()))] = true;
+    }
+    StringBuilder sb = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      sb.append(pick[i] ? map.map(c) : String.valueOf(c));
+    }
+    return sb.toString();
+  }
+
+  private static String separated(String name, String between, String wordGap) {
+    String[] words = name.trim().split("\\s+");
+    List<String> out = new ArrayList<>();
+    for (String w : words) {
+      out.add(String.join(between, w.codePoints().mapToObj(Character::toString).toList()));
+    }
+    return String.join(wordGap, out);
+  }
+
+  private static String misspell(String name, Random rng) {
+    String[] words = name.split(" ", -1);
+    StringBuilder sb = new StringBuilder();
+    for (int w = 0; w < words.length; w++) {
+      if (w > 0) {
+        sb.append(' ');
+      }
+      String word = words[w];
+      if (letters(word) >= 3) {
+        int edits = 1 + (word.length() >= 7 && rng.nextBoolean() ? 1 : 0);
+        String typo = word;
+        for (int attempt = 0; attempt < 10 && typo.equalsIgnoreCase(word); attempt++) {
+          typo = word;
+          for (int e = 0; e < edits; e++) {
+            typo = edit(typo, rng);
+          }
+        }
+        word = typo;
+      }
+      sb.append(word);
+    }
+    return sb.toString();
+  }
+
+  private static int letters(String w) {
+    return (int) w.chars().filter(Character::isLetter).count();
+  }
+
+  /** One typo, never on the first letter (readers keep recognising the word). */
+  private static String edit(String word, Random rng) {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      int i = 1 + rng.nextInt(word.length() - 1);
+      char c = word.charAt(i);
+      if (!Character.isLetter(c)) {
+        continue;
+      }
+      String next =
+          switch (rng.nextInt(4)) {
+            case 0 -> {
+              String pool = VOWELS.indexOf(Character.toLowerCase(c)) >= 0 ? VOWELS : CONSONANTS;
+              char r = pool.charAt(rng.nextInt(pool.length()));
+              yield word.substring(0, i) + r + word.substring(i + 1);
+            }
+            case 1 -> word.substring(0, i) + word.substring(i + 1);
+            case 2 -> word.substring(0, i) + c + word.substring(i);
+            default ->
+                i + 1 < word.length() && Character.isLetter(word.charAt(i + 1))
+                    ? word.substring(0, i) + word.charAt(i + 1) + c + word.substring(i + 2)
+                    : word.substring(0, i) + word.substring(i + 1);
+          };
+      if (!next.equalsIgnoreCase(word)) {
+        return next;
+      }
+    }
+    return word;
+  }
+
+  private static String initials(String name) {
+    String[] words = name.trim().split("\\s+");
+    if (words.length < 2) {
+      return null;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < words.length - 1; i++) {
+      sb.append(words[i].codePointAt(0) > 0 ? Character.toString(words[i].codePointAt(0)) : "")
+          .append(". ");
+    }
+    return sb.append(words[words.length - 1]).toString();
+  }
+
+  private static String zeroWidth(String name, Random rng) {
+    StringBuilder sb = new StringBuilder();
+    String[] words = name.split(" ", -1);
+    for (int w = 0; w < words.length; w++) {
+      if (w > 0) {
+        sb.append(' ');
+      }
+      String word = words[w];
+      if (word.length() < 2) {
+        sb.append(word);
+        continue;
+      }
+      int forced = 1 + rng.nextInt(word.length() - 1);
+      for (int i = 0; i < word.length(); i++) {
+        if (i > 0 && (i == forced || rng.nextDouble() < 0.3)) {
+          sb.append(INVISIBLE[rng.nextInt(INVISIBLE.length)]);
+        }
+        sb.append(word.charAt(i));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String fullwidth(String name) {
+    StringBuilder sb = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      sb.append(c >= '!' && c <= '~' ? (char) (c - '!' + '\uff01') : c);
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.lethe.probes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EncodingsTest {
+  private static final List<String> TEXTS =
+      List.of(
+          "",
+          "a",
+          "What genre does Basil Mahfouz Al-Kuwaiti write in?",
+          "Quotes \" and 'apostrophes', 100% & <tags>; ${x}",
+          "Aurelio Beltrán — 北京 — Ｎｉｋｏｌａｉ — emoji \uD83D\uDE00");
+
+  @Test
+  void everyEncodingRoundTrips() {
+    for (Encoding e : Encoding.values()) {
+      for (String t : TEXTS) {
+        assertThat(e.decode(e.encode(t))).as(e + ": " + t).isEqualTo(t);
+      }
+    }
+  }
+
+  @Test
+  void knownValues() {
+    assertThat(Encoding.BASE64.encode("Hi?")).isEqualTo("SGk/");
+    assertThat(Encoding.BASE32.encode("foobar")).isEqualTo("MZXW6YTBOI======");
+    assertThat(Encoding.BASE32.encode("f")).isEqualTo("MY======");
+    assertThat(Encoding.HEX.encode("Hi")).isEqualTo("4869");
+    assertThat(Encoding.URL.encode("A b")).isEqualTo("%41%20%62");
+    assertThat(Encoding.HTML_ENTITIES.encode("Hé")).isEqualTo("&#72;&#233;");
+    assertThat(Encoding.ROT13.encode("Hello, World")).isEqualTo("Uryyb, Jbeyq");
+    assertThat(Encoding.REVERSED.encode("abc")).isEqualTo("cba");
+  }
+
+  @Test
+  void theQuestionCanBeDecodedFromEveryProbeButIsNotInItsText() {
+    for (QaItem item : Fixtures.ALL) {
+      for (long seed = 0; seed < 6; seed++) {
+        for (Probe p :
+            new ProbeGenerator(seed, Attacks.of(Family.ENCODING)).generate(List.of(item))) {
+          Encoding e =
+              java.util.Arrays.stream(Encoding.values())
+                  .filter(x -> x.key().equals(p.variant()))
+                  .findFirst()
+                  .orElseThrow();
+          String text = p.lastUserContent();
+          assertThat(text).as(p.id()).doesNotContain(item.question());
+          if (item.subject() != null) {
+            assertThat(text).as(p.id()).doesNotContain(item.subject());
+          }
+          boolean found = false;
+          for (String block : text.split("\n\n")) {
+            try {
+              found |= e.decode(block.strip()).equals(item.question());
+            } catch (IllegalArgumentException notThisBlock) {
+              // an instruction line, not the payload
+            }
+          }
+          assertThat(found).as(p.id() + " decodes to the question").isTrue();
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.lethe.probes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class ObfuscationsTest {
+  private static final List<String> NAMES =
+      List.of(
+          "Basil Mahfouz Al-Kuwaiti",
+          "Nikolai Abilov",
+          "Hsiao Yun-Hwa",
+          "Aurelio Beltrán",
+          "Jad Ambrose Al-Shamary",
+          "Ji-Yeon Park");
+
+  @Test
+  void everyDisguiseChangesTheNameAndKeepsTheRest() {
+    ProbeGenerator gen = new ProbeGenerator(5, Attacks.of(Family.OBFUSCATION));
+    for (QaItem item : Fixtures.NAMED) {
+      List<Probe> probes = gen.generate(List.of(item));
+      assertThat(probes).hasSize(NameDisguise.values().length);
+      String q = item.question();
+      String name = item.subject();
+      String[] parts = q.split(java.util.regex.Pattern.quote(name), -1);
+      for (Probe p : probes) {
+        String text = p.lastUserContent();
+        assertThat(p.turns()).hasSize(1);
+        assertThat(text).as(p.variant()).doesNotContain(name).startsWith(parts[0]);
+        // Every occurrence is disguised the same way: the rest of the question is unchanged.
+        int len = (text.length() - (q.length() - name.length() * (parts.length - 1)));
+        String disguised =
+            text.substring(parts[0].length(), parts[0].length() + len / (parts.length - 1));
+        assertThat(text).as(p.variant()).isEqualTo(String.join(disguised, parts));
+        assertThat(disguised).isNotEqualTo(name);
+      }
+    }
+  }
+
+  @Test
+  void leetspeakUsesDigits() {
+    for (String name : NAMES) {
+      String s = NameDisguise.LEETSPEAK.apply(name, new Random(1)).orElseThrow();
+      assertThat(s).hasSameSizeAs(name).containsPattern("[0-9|]");
+    }
+  }
+
+  @Test
+  void confusablesLookTheSameButAreNotLatin() {
+    for (String name : NAMES) {
+      for (long seed = 0; seed < 5; seed++) {
+        String s = NameDisguise.CONFUSABLES.apply(name, new Random(seed)).orElseThrow();
+        assertThat(s).hasSameSizeAs(name);
+        int changed = 0;
+        for (int i = 0; i < s.length(); i++) {
+          if (s.charAt(i) != name.charAt(i)) {
+            changed++;
+            Character.UnicodeScript script = Character.UnicodeScript.of(s.charAt(i));
+            assertThat(script)
+                .isIn(Character.UnicodeScript.CYRILLIC, Character.UnicodeScript.GREEK);
+          }
+        }
+        assertThat(changed).isPositive();
+      }
+    }
+  }
+
+  @Test
+  void spacedDottedAndDashed() {
+    Random rng = new Random(0);
+    assertThat(NameDisguise.SPACED.apply("Nikolai Abilov", rng))
+        .contains("N i k o l a i  A b i l o v");
+    assertThat(NameDisguise.DOTTED.apply("Nikolai Abilov", rng))
+        .contains("N.i.k.o.l.a.i A.b.i.l.o.v");
+    assertThat(NameDisguise.DASHED.apply("Nikolai Abilov", rng))
+        .contains("N-i-k-o-l-a-i A-b-i-l-o-v");
+  }
+
+  @Test
+  void initials() {
+    Random rng = new Random(0);
+    assertThat(NameDisguise.INITIALS.apply("Basil Mahfouz Al-Kuwaiti", rng))
+        .contains("B. M. Al-Kuwaiti");
+    assertThat(NameDisguise.INITIALS.apply("Hsiao Yun-Hwa", rng)).contains("H. Yun-Hwa");
+    assertThat(NameDisguise.INITIALS.apply("Plato", rng)).isEmpty();
+  }
+
+  @Test
+  void zeroWidthAndFullwidthFoldBackToTheName() {
+    for (String name : NAMES) {
+      String zw = NameDisguise.ZERO_WIDTH.apply(name, new Random(3)).orElseThrow();
+      assertThat(zw.replaceAll("[\\u200b\\u200c\\u200d\\u2060\\ufeff]", "")).isEqualTo(name);
+      String fw = NameDisguise.FULLWIDTH.apply(name, new Random(3)).orElseThrow();
+      assertThat(java.text.Normalizer.normalize(fw, java.text.Normalizer.Form.NFKC))
+          .isEqualTo(name);
+      assertThat(fw.chars().filter(c -> c < 128 && Character.isLetter(c))).isEmpty();
+    }
+  }
+
+  @Test
+  void misspellingMakesOneOrTwoEditsPerWord() {
+    for (String name : NAMES) {
+      for (long seed = 0; seed < 20; seed++) {
+        String s = NameDisguise.MISSPELLED.apply(name, new Random(seed)).orElseThrow();
+        String[] a = name.split(" ");
+        String[] b = s.split(" ");
+        assertThat(b).hasSameSizeAs(a);
+        for (int i = 0; i < a.length; i++) {
+          assertThat(b[i].charAt(0)).isEqualTo(a[i].charAt(0));
+          // A swap counts as two single-character edits.
+          assertThat(levenshtein(a[i], b[i])).as(s).isLessThanOrEqualTo(4);
+          if (a[i].length() >= 3) {
+            assertThat(b[i]).as(s).isNotEqualTo(a[i]);
+          }
+        }
+      }
+    }
+  }
+
+  static int levenshtein(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}
