@@ -51,6 +51,21 @@ public final class SubjectNames {
         .map(Map.Entry::getKey);
   }
 
+  /**
+   * The longest sequence of two or more capitalised words in {@code text} (the first of equal
+   * length), e.g. the person a single question names; empty when there is none.
+   */
+  public static Optional<String> longest(String text) {
+    String best = null;
+    for (List<String> run : capitalisedRuns(text)) {
+      String s = String.join(" ", run);
+      if (best == null || s.length() > best.length()) {
+        best = s;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
   /** Maximal runs of consecutive capitalised words; punctuation or a possessive ends a run. */
   static List<List<String>> capitalisedRuns(String text) {
     List<List<String>> runs = new ArrayList<>();

@@ -24,4 +24,11 @@ class SubjectNamesTest {
   void nothingWhenNoNameRepeats() {
     assertThat(SubjectNames.infer(List.of("who wrote this?", "When was It written?"))).isEmpty();
   }
+
+  @Test
+  void longestNameInOneQuestion() {
+    assertThat(SubjectNames.longest("What did Charles Darwin write about in On the Origin?"))
+        .contains("Charles Darwin");
+    assertThat(SubjectNames.longest("Who wrote Moby-Dick?")).isEmpty();
+  }
 }
