@@ -1,5 +1,6 @@
 package dev.lethe.config;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
@@ -12,6 +13,10 @@ import java.util.Set;
  * @param toolArguments whether tool-call arguments are scanned
  * @param defaultRefusal the refusal text for rules without one
  * @param mask what replaces a redacted subject span
+ * @param screeningBudget the most time judging one request may take; once spent, each rule's fail
+ *     mode decides ({@code onError: closed} refuses, the rest pass, counted), 10ms..60s
+ * @param maxSpans the most sentence spans judged on their own per request (besides the whole text
+ *     or its windows), 0..1000
  */
 public record DetectorConfig(
     boolean enabled,
@@ -19,7 +24,9 @@ public record DetectorConfig(
     int maxMessages,
     boolean toolArguments,
     String defaultRefusal,
-    String mask) {
+    String mask,
+    Duration screeningBudget,
+    int maxSpans) {
 
   private static final Set<String> ROLES =
       Set.of("system", "developer", "user", "assistant", "tool", "function");
@@ -29,7 +36,10 @@ public record DetectorConfig(
     roles = List.copyOf(roles);
   }
 
-  /** Enabled; every role, the last 256 messages, tool arguments included. */
+  /**
+   * Enabled; every role, the last 256 messages, tool arguments included; one second and 32 sentence
+   * spans per request.
+   */
   public static DetectorConfig defaults() {
     return new DetectorConfig(
         true,
@@ -37,7 +47,9 @@ public record DetectorConfig(
         256,
         true,
         "I'm sorry, but I can't help with that request.",
-        "[redacted]");
+        "[redacted]",
+        Duration.ofSeconds(1),
+        32);
   }
 
   static DetectorConfig read(ConfigNode n) {
@@ -59,7 +71,13 @@ public record DetectorConfig(
             (int) n.integer("maxMessages", d.maxMessages(), 1, 100_000),
             n.bool("toolArguments", d.toolArguments()),
             n.string("defaultRefusal", d.defaultRefusal()),
-            n.string("mask", d.mask()));
+            n.string("mask", d.mask()),
+            n.duration(
+                "screeningBudget",
+                d.screeningBudget(),
+                Duration.ofMillis(10),
+                Duration.ofSeconds(60)),
+            (int) n.integer("maxSpans", d.maxSpans(), 0, 1000));
     if (c.defaultRefusal().isBlank()) {
       throw new ConfigException(n.path("defaultRefusal"), c.defaultRefusal(), "a non-blank text");
     }

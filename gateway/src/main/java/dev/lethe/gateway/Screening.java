@@ -116,7 +116,9 @@ public final class Screening implements AutoCloseable {
                     new HashSet<>(detector.roles()),
                     detector.maxMessages(),
                     detector.toolArguments(),
-                    ScanConfig.defaults().chunkChars()),
+                    ScanConfig.defaults().chunkChars(),
+                    ScanConfig.defaults().spanChars(),
+                    new ScopeClassifier.Budget(detector.screeningBudget(), detector.maxSpans())),
                 detector.defaultRefusal(),
                 detector.mask()),
             registry);

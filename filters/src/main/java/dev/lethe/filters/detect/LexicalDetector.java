@@ -67,6 +67,33 @@ public final class LexicalDetector {
     return false;
   }
 
+  /**
+   * Where any rule's subject is named in {@code text}, fully or by one distinctive token (the
+   * partial matches of {@link #evidence}); one Lucene lookup for the whole text. The classifier
+   * uses it as a cheap first look to decide which sentences deserve the full detector.
+   */
+  List<Span> subjectMentions(DetectorIndex index, List<Token> tokens) {
+    List<Span> out = new ArrayList<>();
+    for (String ruleId : index.subjectCandidates(tokens)) {
+      RuleData rule = index.rule(ruleId);
+      if (rule == null) {
+        continue;
+      }
+      for (List<String> subject : rule.subjects()) {
+        out.addAll(SubjectMatcher.find(tokens, subject));
+        for (String st : subject) {
+          for (int i = 0; i < tokens.size(); i++) {
+            if (SubjectMatcher.partialMatch(tokens.get(i).term(), st)
+                && !contradicted(tokens, i, rule)) {
+              out.add(new Span(tokens.get(i).start(), tokens.get(i).end()));
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** Gathers lexical evidence; {@code exclude} is the hash of a text to leave out (0: none). */
   Evidence evidence(DetectorIndex index, String text, long exclude) {
     List<Token> tokens = TextAnalysis.nameTokens(text);

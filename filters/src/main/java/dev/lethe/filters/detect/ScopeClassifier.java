@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * The hybrid forget-scope classifier: runs a {@link Detector} over each text segment, scores every
@@ -22,6 +23,8 @@ public final class ScopeClassifier {
   private final Detector detector;
   private final AtomicReference<DecisionModel> model;
   private final Cache<Key, Detection> cache;
+  private final LexicalDetector lexical = new LexicalDetector();
+  private final LongSupplier ticker;
 
   /**
    * Configuration.
@@ -44,8 +47,46 @@ public final class ScopeClassifier {
 
   private record Key(long indexId, long version, String text) {}
 
-  /** Creates a classifier. */
+  /**
+   * What one request may cost the classifier.
+   *
+   * @param time wall time for judging one request; {@link java.time.Duration#ZERO} means no limit
+   * @param maxSpans the most gated sentence spans judged per request, {@code >= 0}
+   */
+  public record Budget(java.time.Duration time, int maxSpans) {
+    /** No time limit, every selected span. */
+    public static final Budget UNLIMITED = new Budget(java.time.Duration.ZERO, Integer.MAX_VALUE);
+
+    /** Validates the fields. */
+    public Budget {
+      requireNonNull(time, "time");
+      if (time.isNegative()) {
+        throw new IllegalArgumentException("time: " + time + " (expected: >= 0)");
+      }
+      if (maxSpans < 0) {
+        throw new IllegalArgumentException("maxSpans: " + maxSpans + " (expected: >= 0)");
+      }
+    }
+
+    /** One second, 32 spans. */
+    public static Budget defaults() {
+      return new Budget(java.time.Duration.ofSeconds(1), 32);
+    }
+
+    long nanos() {
+      return time.toNanos();
+    }
+  }
+
+  /** Creates a classifier timed by {@link System#nanoTime()}. */
   public ScopeClassifier(Detector detector, DecisionModel model, Config config) {
+    this(detector, model, config, System::nanoTime);
+  }
+
+  /** Creates a classifier whose budgets are measured by {@code ticker} (nanoseconds). */
+  public ScopeClassifier(
+      Detector detector, DecisionModel model, Config config, LongSupplier ticker) {
+    this.ticker = requireNonNull(ticker, "ticker");
     this.detector = requireNonNull(detector, "detector");
     this.model = new AtomicReference<>(requireNonNull(model, "model"));
     requireNonNull(config, "config");
@@ -68,18 +109,117 @@ public final class ScopeClassifier {
   }
 
   /**
-   * Classifies a conversation given as text segments; the best candidate over all segments wins.
+   * Classifies a conversation given as text segments, each judged whole; the best candidate over
+   * all segments wins. No budget applies.
    */
   public Classification classify(DetectorIndex index, List<String> segments) {
-    requireNonNull(index, "index");
     requireNonNull(segments, "segments");
-    DecisionModel m = model.get();
-    List<Detection> detections = new ArrayList<>(segments.size());
-    String bestRule = null;
-    double best = 0;
-    boolean semantic = true;
+    List<ScanText> texts = new ArrayList<>(segments.size());
     for (String s : segments) {
-      Detection d = detect(index, s);
+      texts.add(ScanText.whole("text", s));
+    }
+    return classify(index, texts, Budget.UNLIMITED);
+  }
+
+  /**
+   * Classifies the texts of a request: the best candidate over all judged segments wins (so adding
+   * text can never lower the best score of a segment that is judged anyway).
+   *
+   * <p>Order: first every segment that is always judged ({@link Segment.Kind#WHOLE}, {@link
+   * Segment.Kind#WINDOW}, {@link Segment.Kind#PIECES}); then, unless that already put the request
+   * in scope, the {@link Segment#gated() gated} sentence spans that a cheap first look selects: one
+   * lexical lookup per text finds where any rule's subject is named, and spans that name a subject
+   * or ask or order something are judged, those that do both first, at most {@link
+   * Budget#maxSpans()} per request. Once {@link Budget#time()} is spent, judging stops and the
+   * classification is marked incomplete.
+   */
+  public Classification classify(DetectorIndex index, List<ScanText> texts, Budget budget) {
+    requireNonNull(index, "index");
+    requireNonNull(texts, "texts");
+    requireNonNull(budget, "budget");
+    DecisionModel m = model.get();
+    long deadline = budget.time().isZero() ? Long.MAX_VALUE : ticker.getAsLong() + budget.nanos();
+    State st = new State(m);
+    boolean complete = true;
+    outer:
+    for (ScanText t : texts) {
+      for (Segment s : t.segments()) {
+        if (!s.gated()) {
+          if (deadline != Long.MAX_VALUE && ticker.getAsLong() - deadline > 0) {
+            complete = false;
+            break outer;
+          }
+          st.judge(index, t, s);
+        }
+      }
+    }
+    if (complete && !(st.bestRule != null && st.best >= m.threshold())) {
+      List<Gated> gated = new ArrayList<>();
+      for (ScanText t : texts) {
+        if (t.segments().stream().noneMatch(Segment::gated)) {
+          continue;
+        }
+        List<SubjectMatcher.Span> named =
+            lexical.subjectMentions(index, TextAnalysis.nameTokens(t.text()));
+        for (Segment s : t.segments()) {
+          if (!s.gated()) {
+            continue;
+          }
+          boolean names = false;
+          for (SubjectMatcher.Span sp : named) {
+            if (sp.start() < s.end() && sp.end() > s.start()) {
+              names = true;
+              break;
+            }
+          }
+          boolean asks = asks(s.text());
+          if (names || asks) {
+            gated.add(new Gated(t, s, (names ? 2 : 0) + (asks ? 1 : 0), gated.size()));
+          }
+        }
+      }
+      gated.sort(
+          java.util.Comparator.comparingInt(Gated::rank).reversed().thenComparingInt(Gated::order));
+      int n = Math.min(gated.size(), budget.maxSpans());
+      for (int i = 0; i < n; i++) {
+        if (deadline != Long.MAX_VALUE && ticker.getAsLong() - deadline > 0) {
+          complete = false;
+          break;
+        }
+        st.judge(index, gated.get(i).text(), gated.get(i).segment());
+        if (st.bestRule != null && st.best >= m.threshold()) {
+          break;
+        }
+      }
+    }
+    return new Classification(
+        st.bestRule != null && st.best >= m.threshold(),
+        st.bestRule,
+        st.best,
+        index.version(),
+        st.semantic,
+        st.detections,
+        st.source,
+        complete);
+  }
+
+  private record Gated(ScanText text, Segment segment, int rank, int order) {}
+
+  /** The running best over judged segments. */
+  private final class State {
+    final DecisionModel m;
+    final List<Detection> detections = new ArrayList<>();
+    String bestRule;
+    double best;
+    boolean semantic = true;
+    Classification.Source source;
+
+    State(DecisionModel m) {
+      this.m = m;
+    }
+
+    void judge(DetectorIndex index, ScanText t, Segment s) {
+      Detection d = detect(index, s.text());
       detections.add(d);
       semantic &= d.semantic();
       for (Detection.Candidate c : d.candidates()) {
@@ -87,16 +227,84 @@ public final class ScopeClassifier {
         if (bestRule == null || p > best) {
           best = p;
           bestRule = c.ruleId();
+          source =
+              new Classification.Source(
+                  t.origin(), s.kind(), s.start(), s.end(), t.transforms(), s.text());
         }
       }
     }
-    return new Classification(
-        bestRule != null && best >= m.threshold(),
-        bestRule,
-        best,
-        index.version(),
-        semantic,
-        detections);
+  }
+
+  private static final java.util.Set<String> ASKING =
+      java.util.Set.of(
+          "what",
+          "which",
+          "who",
+          "whom",
+          "whose",
+          "when",
+          "where",
+          "why",
+          "how",
+          "is",
+          "are",
+          "was",
+          "were",
+          "does",
+          "do",
+          "did",
+          "can",
+          "could",
+          "would",
+          "will",
+          "has",
+          "have",
+          "had",
+          "tell",
+          "describe",
+          "explain",
+          "list",
+          "name",
+          "give",
+          "write",
+          "share",
+          "reveal",
+          "provide",
+          "summarize",
+          "summarise",
+          "state",
+          "say",
+          "answer",
+          "detail",
+          "identify",
+          "discuss",
+          "outline",
+          "recount",
+          "mention",
+          "in",
+          "on",
+          "for",
+          "from",
+          "please");
+
+  /**
+   * Whether a sentence asks or orders something: it holds a question mark, or its first word is an
+   * interrogative, an auxiliary that opens a question, or an imperative verb that asks for facts.
+   */
+  static boolean asks(String sentence) {
+    if (sentence.indexOf('?') >= 0 || sentence.indexOf('\uFF1F') >= 0) {
+      return true;
+    }
+    int i = 0;
+    int n = sentence.length();
+    while (i < n && !Character.isLetter(sentence.charAt(i))) {
+      i++;
+    }
+    int j = i;
+    while (j < n && Character.isLetter(sentence.charAt(j)) && j - i < 16) {
+      j++;
+    }
+    return j > i && ASKING.contains(sentence.substring(i, j).toLowerCase(java.util.Locale.ROOT));
   }
 
   private Detection detect(DetectorIndex index, String text) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.lethe.filters.detect.ScanText;
+import dev.lethe.filters.detect.Segment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,31 +18,71 @@ import java.util.function.UnaryOperator;
  * scanned message's {@code content} (a string, or the {@code text} of each part of a parts array),
  * its {@code refusal}, and the {@code arguments} of its tool calls (and legacy {@code
  * function_call}), over the most recent {@link ScanConfig#maxMessages()} messages of the scanned
- * roles. Long texts are cut into overlapping windows so that nothing is beyond the model's reach.
+ * roles.
+ *
+ * <p>{@link #scan} is what the classifier judges: each text, and each disguised form of it that a
+ * {@link TextExpander} exposes (normalised, decoded), cut by {@link Segmenter} into the whole text
+ * or windows, sentence spans and joined quoted pieces.
  *
  * <p>The same traversal rewrites those texts ({@link #rewrite}), so redaction touches exactly what
  * was scanned.
  */
 public final class ConversationScanner {
   private final ScanConfig config;
+  private final TextExpander expander;
 
-  /** Creates a scanner. */
+  /** Creates a scanner that judges texts as sent (no normalisation or decoding). */
   public ConversationScanner(ScanConfig config) {
+    this(config, TextExpander.identity());
+  }
+
+  /** Creates a scanner whose texts are expanded by {@code expander} before they are cut. */
+  public ConversationScanner(ScanConfig config, TextExpander expander) {
     this.config = requireNonNull(config, "config");
+    this.expander = requireNonNull(expander, "expander");
+  }
+
+  /** The settings. */
+  public ScanConfig config() {
+    return config;
+  }
+
+  /**
+   * What the classifier judges for {@code request}: every scanned text (and every form of it the
+   * expander exposes), with its origin and segments.
+   */
+  public List<ScanText> scan(ObjectNode request) {
+    List<ScanText> out = new ArrayList<>();
+    visit(
+        request,
+        null,
+        (origin, text) -> {
+          for (TextExpander.Form f : expander.expand(text)) {
+            out.add(
+                new ScanText(
+                    origin,
+                    f.text(),
+                    f.transforms(),
+                    Segmenter.segment(f.text(), config.chunkChars(), config.spanChars())));
+          }
+        });
+    return out;
   }
 
   /** The scanned texts of {@code request}, whole (not windowed), in message order. */
   public List<String> texts(ObjectNode request) {
     List<String> out = new ArrayList<>();
-    visit(request, null, out);
+    visit(request, null, (origin, text) -> out.add(text));
     return out;
   }
 
-  /** The scanned texts cut into the windows the detector judges. */
+  /** The texts of every segment {@link #scan} yields, in order (each judged whole). */
   public List<String> segments(ObjectNode request) {
     List<String> out = new ArrayList<>();
-    for (String t : texts(request)) {
-      out.addAll(windows(t, config.chunkChars()));
+    for (ScanText t : scan(request)) {
+      for (Segment s : t.segments()) {
+        out.add(s.text());
+      }
     }
     return out;
   }
@@ -52,7 +94,12 @@ public final class ConversationScanner {
     return copy;
   }
 
-  private void visit(ObjectNode request, UnaryOperator<String> edit, List<String> out) {
+  /** Receives each scanned text with its origin. */
+  private interface TextSink {
+    void accept(String origin, String text);
+  }
+
+  private void visit(ObjectNode request, UnaryOperator<String> edit, TextSink out) {
     JsonNode messages = request.path("messages");
     if (!messages.isArray()) {
       return;
@@ -67,40 +114,41 @@ public final class ConversationScanner {
       if (!config.roles().contains(role)) {
         continue;
       }
-      field(msg, "content", edit, out);
-      field(msg, "refusal", edit, out);
+      String at = "messages[" + i + "]";
+      field(msg, "content", at + ".content", edit, out);
+      field(msg, "refusal", at + ".refusal", edit, out);
       JsonNode content = msg.get("content");
       if (content instanceof ArrayNode parts) {
-        for (JsonNode p : parts) {
-          if (p instanceof ObjectNode part) {
-            field(part, "text", edit, out);
+        for (int j = 0; j < parts.size(); j++) {
+          if (parts.get(j) instanceof ObjectNode part) {
+            field(part, "text", at + ".content[" + j + "].text", edit, out);
           }
         }
       }
       if (config.toolArguments()) {
         JsonNode calls = msg.get("tool_calls");
         if (calls instanceof ArrayNode arr) {
-          for (JsonNode c : arr) {
-            if (c.get("function") instanceof ObjectNode fn) {
-              field(fn, "arguments", edit, out);
+          for (int k = 0; k < arr.size(); k++) {
+            if (arr.get(k).get("function") instanceof ObjectNode fn) {
+              field(fn, "arguments", at + ".tool_calls[" + k + "].function.arguments", edit, out);
             }
           }
         }
         if (msg.get("function_call") instanceof ObjectNode fn) {
-          field(fn, "arguments", edit, out);
+          field(fn, "arguments", at + ".function_call.arguments", edit, out);
         }
       }
     }
   }
 
   private static void field(
-      ObjectNode node, String name, UnaryOperator<String> edit, List<String> out) {
+      ObjectNode node, String name, String origin, UnaryOperator<String> edit, TextSink out) {
     JsonNode v = node.get(name);
     if (v == null || !v.isTextual() || v.asText().isEmpty()) {
       return;
     }
     if (out != null) {
-      out.add(v.asText());
+      out.accept(origin, v.asText());
     }
     if (edit != null) {
       node.set(name, TextNode.valueOf(edit.apply(v.asText())));
@@ -109,27 +157,9 @@ public final class ConversationScanner {
 
   /** Overlapping windows of at most {@code size} characters, cut at whitespace where possible. */
   static List<String> windows(String text, int size) {
-    if (text.length() <= size) {
-      return List.of(text);
-    }
     List<String> out = new ArrayList<>();
-    int overlap = Math.max(50, size / 10);
-    int start = 0;
-    while (start < text.length()) {
-      int end = Math.min(text.length(), start + size);
-      if (end < text.length()) {
-        int ws = text.lastIndexOf(' ', end);
-        if (ws > start + size / 2) {
-          end = ws;
-        }
-      }
-      out.add(text.substring(start, end));
-      if (end == text.length()) {
-        break;
-      }
-      int next = end - overlap;
-      int ws = text.indexOf(' ', next);
-      start = ws >= 0 && ws < end ? ws + 1 : next;
+    for (int[] w : Segmenter.windows(text, size)) {
+      out.add(text.substring(w[0], w[1]));
     }
     return out;
   }

@@ -15,6 +15,7 @@ import dev.lethe.filters.Verdict;
 import dev.lethe.filters.detect.Classification;
 import dev.lethe.filters.detect.Detection;
 import dev.lethe.filters.detect.DetectorIndex;
+import dev.lethe.filters.detect.ScanText;
 import dev.lethe.filters.detect.ScopeClassifier;
 import dev.lethe.filters.detect.SubjectMatcher;
 import dev.lethe.filters.detect.SubjectMatcher.Span;
@@ -134,46 +135,107 @@ public final class InputStage implements Stage {
     return scanner;
   }
 
-  @Override
-  public Verdict onRequest(Exchange exchange) {
-    RuleSet rules = exchange.rules();
-    if (rules.size() == 0) {
-      return count(Verdict.proceed(), Decision.PASS, null);
+  /**
+   * How a request is judged, without acting on it: the classification and, when a rule applies, the
+   * rule and whether it applies by a fail mode. The chat path and {@code POST /admin/classify} both
+   * judge through here, so the playground judges exactly as enforcement does.
+   *
+   * @param classification the classifier's answer, or null when no text was scanned or the detector
+   *     failed
+   * @param rule the rule whose action applies, or null when the request passes
+   * @param fallback why a fail mode decided ({@code embedding}, {@code detector}, {@code budget}),
+   *     or null when the classifier did
+   * @param outcome for a fallback: {@code lexical} (a named subject decided), {@code closed} (a
+   *     rule with {@code onError: closed} refused) or {@code open} (passed); else null
+   */
+  public record Judgement(
+      Classification classification, ForgetRule rule, String fallback, String outcome) {
+
+    /** The input decision this judgement leads to (before a redaction or ICUL falls back). */
+    public Decision decision() {
+      if (rule == null) {
+        return Decision.PASS;
+      }
+      if ("closed".equals(outcome)) {
+        return Decision.REFUSE;
+      }
+      return switch (rule.action()) {
+        case REDACT -> Decision.REDACT;
+        case ICUL -> Decision.ICUL;
+        default -> Decision.REFUSE;
+      };
     }
-    List<String> segments = scanner.segments(exchange.request());
-    if (segments.isEmpty()) {
-      return count(Verdict.proceed(), Decision.PASS, null);
+  }
+
+  /**
+   * Judges {@code request} under {@code rules} (blocking: runs the sentence model; call it on a
+   * worker thread). Counts nothing.
+   */
+  public Judgement judge(RuleSet rules, ObjectNode request, String requestId) {
+    if (rules.size() == 0) {
+      return new Judgement(null, null, null, null);
+    }
+    List<ScanText> texts = scanner.scan(request);
+    if (texts.isEmpty()) {
+      return new Judgement(null, null, null, null);
     }
     Classification c;
     long start = System.nanoTime();
     try {
       DetectorIndex index = indexes.indexFor(rules);
-      c = classifier.classify(index, segments);
+      c = classifier.classify(index, texts, config.scan().budget());
     } catch (RuntimeException e) {
       LOG.warn(
           "request {}: detector failed ({}), applying rule fail modes",
-          exchange.requestId(),
+          requestId,
           e.getClass().getSimpleName());
-      return failMode(exchange, rules, "detector");
+      return failMode(null, rules, "detector");
     } finally {
       latency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
-    exchange.set(CLASSIFICATION, c);
     if (!c.semantic()) {
       Optional<String> named = lexicalHit(c);
       if (named.isPresent()) {
-        fallback("embedding", "lexical");
-        return act(exchange, rules.rule(named.get()).orElseThrow(), c);
+        return new Judgement(c, rules.rule(named.get()).orElseThrow(), "embedding", "lexical");
       }
-      return failMode(exchange, rules, "embedding");
+      return failMode(c, rules, "embedding");
     }
     if (c.inScope()) {
       Optional<ForgetRule> rule = rules.rule(c.ruleId());
       if (rule.isPresent()) {
-        return act(exchange, rule.get(), c);
+        return new Judgement(c, rule.get(), null, null);
       }
     }
-    return count(Verdict.proceed(), Decision.PASS, null);
+    if (!c.complete()) {
+      LOG.warn("request {}: screening budget spent, applying rule fail modes", requestId);
+      return failMode(c, rules, "budget");
+    }
+    return new Judgement(c, null, null, null);
+  }
+
+  @Override
+  public Verdict onRequest(Exchange exchange) {
+    Judgement j = judge(exchange.rules(), exchange.request(), exchange.requestId());
+    if (j.classification() != null) {
+      exchange.set(CLASSIFICATION, j.classification());
+    }
+    if (j.fallback() != null) {
+      fallback(j.fallback(), j.outcome());
+    }
+    if (j.rule() == null) {
+      if ("open".equals(j.outcome())) {
+        LOG.warn(
+            "request {}: failing open ({}), no closed rule applies",
+            exchange.requestId(),
+            j.fallback());
+      }
+      return count(Verdict.proceed(), Decision.PASS, null);
+    }
+    ForgetRule r = j.rule();
+    if ("closed".equals(j.outcome())) {
+      return count(Verdict.respond(Decision.REFUSE, r.id(), refusal(r)), Decision.REFUSE, r.id());
+    }
+    return act(exchange, r, j.classification());
   }
 
   /** The rule whose full subject is named, preferring the highest-scored candidate. */
@@ -185,16 +247,14 @@ public final class InputStage implements Stage {
         .map(Detection.Candidate::ruleId);
   }
 
-  private Verdict failMode(Exchange exchange, RuleSet rules, String reason) {
+  private Judgement failMode(Classification c, RuleSet rules, String reason) {
     for (ForgetRule r : rules.rules()) {
-      if (r.onError() == OnError.CLOSED && (!r.examples().isEmpty() || reason.equals("detector"))) {
-        fallback(reason, "closed");
-        return count(Verdict.respond(Decision.REFUSE, r.id(), refusal(r)), Decision.REFUSE, r.id());
+      if (r.onError() == OnError.CLOSED
+          && (!r.examples().isEmpty() || !reason.equals("embedding"))) {
+        return new Judgement(c, r, reason, "closed");
       }
     }
-    fallback(reason, "open");
-    LOG.warn("request {}: failing open ({}), no closed rule applies", exchange.requestId(), reason);
-    return count(Verdict.proceed(), Decision.PASS, null);
+    return new Judgement(c, null, reason, "open");
   }
 
   private Verdict act(Exchange exchange, ForgetRule rule, Classification c) {

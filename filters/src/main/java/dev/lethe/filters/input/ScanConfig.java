@@ -2,11 +2,13 @@ package dev.lethe.filters.input;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lethe.filters.detect.ScopeClassifier;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * Which parts of an OpenAI chat request the input stage scans. Validated once; immutable.
+ * Which parts of an OpenAI chat request the input stage scans, and how it cuts them. Validated
+ * once; immutable.
  *
  * @param roles message roles scanned (lower case), e.g. {@code system, developer, user, assistant,
  *     tool, function}; never empty
@@ -14,9 +16,16 @@ import java.util.Set;
  * @param toolArguments whether assistant {@code tool_calls[].function.arguments} are scanned
  * @param chunkChars texts longer than this are scanned in overlapping windows of this size (the
  *     sentence model reads about 256 tokens), 200..100000
+ * @param spanChars the longest sentence span judged on its own, 50..{@code chunkChars}
+ * @param budget what judging one request may cost (time, then the rules' fail modes; spans)
  */
 public record ScanConfig(
-    Set<String> roles, int maxMessages, boolean toolArguments, int chunkChars) {
+    Set<String> roles,
+    int maxMessages,
+    boolean toolArguments,
+    int chunkChars,
+    int spanChars,
+    ScopeClassifier.Budget budget) {
 
   /** Every role the chat API defines. */
   public static final Set<String> ALL_ROLES =
@@ -35,10 +44,31 @@ public record ScanConfig(
     if (chunkChars < 200 || chunkChars > 100_000) {
       throw new IllegalArgumentException("chunkChars: " + chunkChars + " (expected: 200..100000)");
     }
+    if (spanChars < 50 || spanChars > chunkChars) {
+      throw new IllegalArgumentException(
+          "spanChars: " + spanChars + " (expected: 50.." + chunkChars + ")");
+    }
+    requireNonNull(budget, "budget");
+  }
+
+  /** The given scan with default span length (400) and budget ({@link ScopeClassifier.Budget}). */
+  public ScanConfig(Set<String> roles, int maxMessages, boolean toolArguments, int chunkChars) {
+    this(
+        roles,
+        maxMessages,
+        toolArguments,
+        chunkChars,
+        Math.min(400, chunkChars),
+        ScopeClassifier.Budget.defaults());
   }
 
   /** All roles, the last 256 messages, tool arguments included, windows of 1,000 characters. */
   public static ScanConfig defaults() {
     return new ScanConfig(ALL_ROLES, 256, true, 1000);
+  }
+
+  /** The same scan with another budget. */
+  public ScanConfig withBudget(ScopeClassifier.Budget next) {
+    return new ScanConfig(roles, maxMessages, toolArguments, chunkChars, spanChars, next);
   }
 }

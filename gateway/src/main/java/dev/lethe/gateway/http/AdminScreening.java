@@ -9,6 +9,7 @@ import dev.lethe.config.rules.RuleSet;
 import dev.lethe.filters.detect.Calibrator;
 import dev.lethe.filters.detect.Classification;
 import dev.lethe.filters.detect.HybridDetector;
+import dev.lethe.filters.input.InputStage;
 import dev.lethe.gateway.Screening;
 import dev.lethe.gateway.openai.OpenAiError;
 import io.vertx.core.buffer.Buffer;
@@ -50,11 +51,17 @@ public final class AdminScreening {
     if (body == null) {
       return;
     }
-    List<String> segments;
+    ObjectNode request;
     if (body.path("text").isTextual() && !body.has("messages")) {
-      segments = List.of(body.get("text").asText());
+      // Judged exactly as a one-message chat request would be.
+      request = F.objectNode();
+      request
+          .putArray("messages")
+          .addObject()
+          .put("role", "user")
+          .put("content", body.get("text").asText());
     } else if (body.path("messages").isArray() && !body.has("text")) {
-      segments = screening.stage().scanner().segments(body);
+      request = body;
     } else {
       Errors.send(
           ctx,
@@ -64,9 +71,7 @@ public final class AdminScreening {
     }
     RuleSet snapshot = rules.get();
     ctx.vertx()
-        .executeBlocking(
-            () -> screening.classifier().classify(screening.indexes().indexFor(snapshot), segments),
-            false)
+        .executeBlocking(() -> screening.stage().judge(snapshot, request, "classify"), false)
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -80,19 +85,48 @@ public final class AdminScreening {
                         "The classifier could not run."));
                 return;
               }
-              Classification c = ar.result();
-              ObjectNode out = F.objectNode();
-              out.put("inScope", c.inScope());
-              if (c.ruleId() == null) {
-                out.putNull("ruleId");
-              } else {
-                out.put("ruleId", c.ruleId());
-              }
-              out.put("score", c.score());
-              out.put("version", c.version());
-              out.put("semantic", c.semantic());
-              ctx.response().putHeader("Content-Type", "application/json").end(out.toString());
+              ctx.response()
+                  .putHeader("Content-Type", "application/json")
+                  .end(explain(ar.result(), snapshot).toString());
             });
+  }
+
+  /**
+   * The classify answer: the verdict ({@code inScope}, {@code ruleId}, {@code score}, {@code
+   * version}, {@code semantic}), the input decision enforcement would take, and what fired: the
+   * text and segment the best score came from and the transformations (normalisation, decoding)
+   * that exposed it.
+   */
+  static ObjectNode explain(InputStage.Judgement j, RuleSet snapshot) {
+    Classification c = j.classification();
+    ObjectNode out = F.objectNode();
+    out.put("inScope", j.rule() != null && !"closed".equals(j.outcome()));
+    String ruleId = j.rule() != null ? j.rule().id() : c == null ? null : c.ruleId();
+    if (ruleId == null) {
+      out.putNull("ruleId");
+    } else {
+      out.put("ruleId", ruleId);
+    }
+    out.put("score", c == null ? 0.0 : c.score());
+    out.put("version", snapshot.version());
+    out.put("semantic", c == null || c.semantic());
+    out.put("decision", j.decision().wireName());
+    out.put("complete", c == null || c.complete());
+    if (j.fallback() != null) {
+      out.putObject("fallback").put("reason", j.fallback()).put("outcome", j.outcome());
+    }
+    if (c != null && c.source() != null) {
+      Classification.Source s = c.source();
+      ObjectNode src = out.putObject("source");
+      src.put("origin", s.origin());
+      src.put("segment", s.kind().wireName());
+      src.put("start", s.start());
+      src.put("end", s.end());
+      var tr = src.putArray("transforms");
+      s.transforms().forEach(tr::add);
+      src.put("text", s.text().length() > 500 ? s.text().substring(0, 500) + "…" : s.text());
+    }
+    return out;
   }
 
   private void calibrate(RoutingContext ctx) {

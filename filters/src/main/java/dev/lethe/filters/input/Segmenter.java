@@ -1,0 +1,337 @@
+package dev.lethe.filters.input;
+
+import dev.lethe.filters.detect.Segment;
+import dev.lethe.filters.detect.Segment.Kind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Cuts one scanned text into the {@link Segment}s the classifier judges: the whole text when it is
+ * short, else overlapping windows; its sentences and pairs of adjacent sentences (so that wrapper
+ * text cannot dilute a question); and quoted pieces joined in order (payload splitting, Kang et al.
+ * 2023, "Exploiting Programmatic Behavior of LLMs: Dual-Use Through Standard Security Attacks").
+ *
+ * <p>Every step is linear in the text's length; sentence spans and quoted pieces are only looked
+ * for in the first {@link #MAX_SPAN_TEXT} chars of a text (beyond that, windows and the screening
+ * budget decide).
+ */
+final class Segmenter {
+  /** Texts longer than this are judged by windows, without sentence spans or quoted pieces. */
+  static final int MAX_SPAN_TEXT = 32_768;
+
+  private static final int MIN_SPAN = 8;
+  private static final int MAX_PIECE = 300;
+  private static final int MAX_PIECES = 64;
+
+  private Segmenter() {}
+
+  /**
+   * The segments of {@code text}.
+   *
+   * @param windowChars texts longer than this are cut into windows of at most this many chars
+   * @param spanChars the longest sentence span
+   */
+  static List<Segment> segment(String text, int windowChars, int spanChars) {
+    List<Segment> out = new ArrayList<>();
+    int n = text.length();
+    if (n <= windowChars) {
+      out.add(new Segment(Kind.WHOLE, 0, n, text));
+    } else {
+      for (int[] w : windows(text, windowChars)) {
+        out.add(new Segment(Kind.WINDOW, w[0], w[1], text.substring(w[0], w[1])));
+      }
+    }
+    if (n > MAX_SPAN_TEXT) {
+      return out;
+    }
+    out.addAll(pieces(text));
+    List<int[]> sentences = sentences(text);
+    if (sentences.size() < 2) {
+      return out;
+    }
+    Set<Long> seen = new LinkedHashSet<>();
+    seen.add(range(0, n));
+    for (int i = 0; i < sentences.size(); i++) {
+      int[] s = sentences.get(i);
+      if (s[1] - s[0] <= spanChars && s[1] - s[0] >= MIN_SPAN && seen.add(range(s[0], s[1]))) {
+        out.add(new Segment(Kind.SENTENCES, s[0], s[1], text.substring(s[0], s[1])));
+      }
+      if (i + 1 < sentences.size()) {
+        int[] t = sentences.get(i + 1);
+        if (t[1] - s[0] <= spanChars && seen.add(range(s[0], t[1]))) {
+          out.add(new Segment(Kind.SENTENCES, s[0], t[1], text.substring(s[0], t[1])));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static long range(int start, int end) {
+    return ((long) start << 32) | end;
+  }
+
+  /**
+   * Sentence ranges, trimmed: a sentence ends after {@code . ? !} (and their full-width forms)
+   * followed by white space or a closing quote, and at every line break. Ranges without a letter
+   * are dropped.
+   */
+  static List<int[]> sentences(String text) {
+    List<int[]> out = new ArrayList<>();
+    int n = text.length();
+    int start = 0;
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      int end = -1;
+      int next = -1;
+      if (c == '\n' || c == '\r') {
+        end = i;
+        next = i + 1;
+      } else if (c == '.'
+          || c == '?'
+          || c == '!'
+          || c == '\u3002'
+          || c == '\uFF1F'
+          || c == '\uFF01') {
+        int j = i + 1;
+        while (j < n && isClosing(text.charAt(j))) {
+          j++;
+        }
+        if (j == n || Character.isWhitespace(text.charAt(j))) {
+          end = j;
+          next = j;
+          i = j - 1;
+        }
+      }
+      if (end >= 0) {
+        add(text, start, end, out);
+        start = next;
+      }
+    }
+    add(text, start, n, out);
+    return out;
+  }
+
+  private static boolean isClosing(char c) {
+    return c == '"'
+        || c == '\''
+        || c == ')'
+        || c == ']'
+        || c == '\u201D'
+        || c == '\u2019'
+        || c == '`'
+        || c == '*';
+  }
+
+  private static void add(String text, int start, int end, List<int[]> out) {
+    while (start < end && Character.isWhitespace(text.charAt(start))) {
+      start++;
+    }
+    while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
+      end--;
+    }
+    for (int i = start; i < end; i++) {
+      if (Character.isLetter(text.charAt(i))) {
+        out.add(new int[] {start, end});
+        return;
+      }
+    }
+  }
+
+  /**
+   * Quoted pieces joined in order, once without and once with a space between them; when the text
+   * assigns the pieces to names ({@code a = "…"}) and adds those names up ({@code a + b + c}), in
+   * the order of that sum. Nothing when there are fewer than two pieces.
+   */
+  static List<Segment> pieces(String text) {
+    List<int[]> found = new ArrayList<>();
+    Map<String, Integer> named = new HashMap<>();
+    int n = text.length();
+    for (int i = 0; i < n && found.size() < MAX_PIECES; i++) {
+      char open = text.charAt(i);
+      char close = closerOf(open);
+      if (close == 0) {
+        continue;
+      }
+      if ((open == '\'' || open == '\u2018') && i > 0) {
+        char before = text.charAt(i - 1);
+        if (Character.isLetterOrDigit(before)) {
+          continue; // an apostrophe inside a word
+        }
+      }
+      int end = -1;
+      for (int j = i + 1; j < n && j <= i + 1 + MAX_PIECE; j++) {
+        char c = text.charAt(j);
+        if (c == '\n') {
+          break;
+        }
+        if (c == close
+            && (close != '\'' && close != '\u2019'
+                || j + 1 == n
+                || !Character.isLetterOrDigit(text.charAt(j + 1)))) {
+          end = j;
+          break;
+        }
+      }
+      if (end < 0 || end == i + 1) {
+        continue;
+      }
+      String name = nameBefore(text, i);
+      if (name != null) {
+        named.putIfAbsent(name, found.size());
+      }
+      found.add(new int[] {i + 1, end});
+      i = end;
+    }
+    if (found.size() < 2) {
+      return List.of();
+    }
+    List<int[]> order = sumOrder(text, named, found);
+    StringBuilder joined = new StringBuilder();
+    StringBuilder spaced = new StringBuilder();
+    for (int[] p : order) {
+      joined.append(text, p[0], p[1]);
+      if (spaced.length() > 0) {
+        spaced.append(' ');
+      }
+      spaced.append(text.substring(p[0], p[1]).strip());
+    }
+    int from = found.get(0)[0];
+    int to = found.get(found.size() - 1)[1];
+    List<Segment> out = new ArrayList<>(2);
+    out.add(new Segment(Kind.PIECES, from, to, joined.toString()));
+    if (!spaced.toString().equals(joined.toString())) {
+      out.add(new Segment(Kind.PIECES, from, to, spaced.toString()));
+    }
+    return out;
+  }
+
+  private static char closerOf(char open) {
+    return switch (open) {
+      case '"' -> '"';
+      case '\'' -> '\'';
+      case '`' -> '`';
+      case '\u201C' -> '\u201D';
+      case '\u2018' -> '\u2019';
+      default -> 0;
+    };
+  }
+
+  /** The identifier assigned by {@code name = "…"} or {@code name: "…"} just before a quote. */
+  private static String nameBefore(String text, int quote) {
+    int i = quote - 1;
+    while (i >= 0 && text.charAt(i) == ' ') {
+      i--;
+    }
+    if (i < 0 || (text.charAt(i) != '=' && text.charAt(i) != ':')) {
+      return null;
+    }
+    i--;
+    while (i >= 0 && text.charAt(i) == ' ') {
+      i--;
+    }
+    int end = i + 1;
+    while (i >= 0
+        && end - i <= 16
+        && (Character.isLetterOrDigit(text.charAt(i)) || text.charAt(i) == '_')) {
+      i--;
+    }
+    return end - (i + 1) > 0 ? text.substring(i + 1, end) : null;
+  }
+
+  /** The pieces in the order of a sum of their names ({@code a + b + c}), else as found. */
+  private static List<int[]> sumOrder(String text, Map<String, Integer> named, List<int[]> found) {
+    if (named.size() >= 2) {
+      int n = text.length();
+      for (int i = 0; i < n; i++) {
+        if (text.charAt(i) != '+') {
+          continue;
+        }
+        // walk back to the start of the sum, then read name (+ name)*
+        int s = i - 1;
+        while (s >= 0
+            && (text.charAt(s) == ' '
+                || Character.isLetterOrDigit(text.charAt(s))
+                || text.charAt(s) == '_'
+                || text.charAt(s) == '+')
+            && i - s < 200) {
+          s--;
+        }
+        List<int[]> order = new ArrayList<>();
+        int e = s + 1;
+        while (e < n && order.size() <= MAX_PIECES) {
+          while (e < n && (text.charAt(e) == ' ' || text.charAt(e) == '+')) {
+            e++;
+          }
+          int b = e;
+          while (e < n && (Character.isLetterOrDigit(text.charAt(e)) || text.charAt(e) == '_')) {
+            e++;
+          }
+          if (e == b) {
+            break;
+          }
+          Integer idx = named.get(text.substring(b, e));
+          if (idx == null) {
+            break;
+          }
+          order.add(found.get(idx));
+          int k = e;
+          while (k < n && text.charAt(k) == ' ') {
+            k++;
+          }
+          if (k >= n || text.charAt(k) != '+') {
+            break;
+          }
+          e = k;
+        }
+        if (order.size() >= 2) {
+          return order;
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Overlapping windows of at most {@code size} characters, cut at white space where one is near.
+   * Linear: each search for white space looks only within the window.
+   */
+  static List<int[]> windows(String text, int size) {
+    List<int[]> out = new ArrayList<>();
+    int n = text.length();
+    if (n <= size) {
+      out.add(new int[] {0, n});
+      return out;
+    }
+    int overlap = Math.max(50, size / 10);
+    int start = 0;
+    while (start < n) {
+      int end = Math.min(n, start + size);
+      if (end < n) {
+        for (int k = end; k > start + size / 2; k--) {
+          if (text.charAt(k) == ' ') {
+            end = k;
+            break;
+          }
+        }
+      }
+      out.add(new int[] {start, end});
+      if (end == n) {
+        break;
+      }
+      int next = end - overlap;
+      int ws = -1;
+      for (int k = next; k < end; k++) {
+        if (text.charAt(k) == ' ') {
+          ws = k;
+          break;
+        }
+      }
+      start = ws >= 0 ? ws + 1 : next;
+    }
+    return out;
+  }
+}
