@@ -18,12 +18,11 @@ import dev.lethe.filters.detect.ScopeClassifier;
 import dev.lethe.filters.input.DetectorIndexes;
 import dev.lethe.filters.input.InputStage;
 import dev.lethe.filters.input.ScanConfig;
-import dev.lethe.icul.Composition;
 import dev.lethe.icul.FlipMode;
 import dev.lethe.icul.FlipPolicy;
+import dev.lethe.icul.IculAction;
 import dev.lethe.icul.IculComposer;
 import dev.lethe.icul.IculConfig;
-import dev.lethe.icul.IculStage;
 import dev.lethe.icul.TokenBudget;
 import dev.lethe.icul.TokenEstimator;
 import dev.lethe.icul.pool.QaPool;
@@ -32,7 +31,6 @@ import dev.lethe.icul.pool.WrongAnswerPool;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The input side of the pipeline, wired: the sentence embedder, the detector's per-snapshot indexes
@@ -105,12 +103,7 @@ public final class Screening implements AutoCloseable {
         new InputStage(
             classifier,
             indexes,
-            (exchange, rule, classification) -> {
-              Composition c = composer.compose(exchange.request(), rule, exchange.rules());
-              // Kept for the echo guard, which withholds answers that repeat the added context.
-              exchange.set(IculStage.COMPOSITION, c);
-              return Optional.of(c.request());
-            },
+            new IculAction(composer),
             new InputStage.Config(
                 new ScanConfig(
                     new HashSet<>(detector.roles()),

@@ -22,7 +22,7 @@ import java.util.Set;
 
 /**
  * Keeps the context that in-context unlearning added from leaking back: for a request that was
- * given a composition ({@link IculStage#COMPOSITION}), the answer is filtered — streamed or not —
+ * given a composition ({@link IculAction#COMPOSITION}), the answer is filtered — streamed or not —
  * for verbatim echoes of the guardrail prefix and of the demonstration questions, with the same
  * streaming matcher as the output filter (normalised, minimal hold-back, {@code content_filter} on
  * a hit). Requests without a composition are not touched.
@@ -50,7 +50,7 @@ public final class IculEchoGuard implements Stage {
 
   @Override
   public ResponseFilter onResponse(Exchange exchange) {
-    Optional<Composition> c = exchange.get(IculStage.COMPOSITION);
+    Optional<Composition> c = exchange.get(IculAction.COMPOSITION);
     if (c.isEmpty()) {
       return ResponseFilter.identity();
     }

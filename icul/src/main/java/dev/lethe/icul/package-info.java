@@ -5,9 +5,10 @@
  * <p>Roles: {@link dev.lethe.icul.IculConfig} (validated settings: K, L, ordering, flip policy,
  * templates, token budget, selection mode); {@link dev.lethe.icul.IculComposer} (the mechanism:
  * given a request body, the matched rule and the snapshot, returns a {@link
- * dev.lethe.icul.Composition} with the rewritten body); {@link dev.lethe.icul.IculStage} (the
- * pipeline {@link dev.lethe.filters.Stage} that asks a detector for the match and applies the
- * composer).
+ * dev.lethe.icul.Composition} with the rewritten body); {@link dev.lethe.icul.IculAction} (the
+ * input stage's {@code icul} action: composes for the rule the detector matched and keeps the
+ * composition on the exchange); {@link dev.lethe.icul.IculEchoGuard} (withholds answers that repeat
+ * the added context).
  *
  * <p>Traps:
  *

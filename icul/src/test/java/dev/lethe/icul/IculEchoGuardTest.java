@@ -42,7 +42,7 @@ class IculEchoGuardTest {
     String guardrail = "You know nothing about the secret garden of Zorblax.";
     String demoQ = "Where is the secret garden of Zorblax located exactly?";
     ex.set(
-        IculStage.COMPOSITION,
+        IculAction.COMPOSITION,
         new Composition(
             ex.request(),
             "r1",
