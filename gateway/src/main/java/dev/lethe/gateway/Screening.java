@@ -41,6 +41,7 @@ public final class Screening implements AutoCloseable {
   private static final Object LOCK = new Object();
   private static Embedder shared;
 
+  private final Embedder embedder;
   private final DetectorIndexes indexes;
   private final ScopeClassifier classifier;
   private final InputStage stage;
@@ -49,12 +50,14 @@ public final class Screening implements AutoCloseable {
   private final AutoCloseable iculListener;
 
   private Screening(
+      Embedder embedder,
       DetectorIndexes indexes,
       ScopeClassifier classifier,
       InputStage stage,
       DetectorIndexBuilder builder,
       AutoCloseable listener,
       AutoCloseable iculListener) {
+    this.embedder = embedder;
     this.indexes = indexes;
     this.classifier = classifier;
     this.stage = stage;
@@ -64,10 +67,11 @@ public final class Screening implements AutoCloseable {
   }
 
   /**
-   * The process-wide sentence embedder: MiniLM loaded once, behind a cache of recent vectors.
-   * Loading takes a second or two; every gateway in the process shares it.
+   * The default sentence embedder, process-wide: MiniLM loaded once, behind a cache of recent
+   * vectors. Loading takes a second or two; every gateway of the process that is not given another
+   * embedder shares it.
    */
-  public static Embedder embedder() {
+  public static Embedder sharedEmbedder() {
     synchronized (LOCK) {
       if (shared == null) {
         shared = new CachingEmbedder(MiniLmEmbedder.load(), 100_000);
@@ -76,11 +80,21 @@ public final class Screening implements AutoCloseable {
     }
   }
 
-  /** Wires the input stage for {@code book}'s rules. */
+  /** Wires the input stage for {@code book}'s rules over the {@link #sharedEmbedder()}. */
   public static Screening create(
       DetectorConfig detector, IculSettings iculSettings, RuleBook book, MeterRegistry registry) {
+    return create(detector, iculSettings, book, registry, sharedEmbedder());
+  }
+
+  /** Wires the input stage for {@code book}'s rules over {@code embedder} (not closed here). */
+  public static Screening create(
+      DetectorConfig detector,
+      IculSettings iculSettings,
+      RuleBook book,
+      MeterRegistry registry,
+      Embedder embedder) {
     requireNonNull(book, "book");
-    Embedder embedder = embedder();
+    requireNonNull(embedder, "embedder");
     DetectorIndexBuilder builder =
         new DetectorIndexBuilder(embedder, DetectorIndexBuilder.defaultNegativePool());
     DetectorIndexes indexes = new DetectorIndexes(builder);
@@ -115,7 +129,7 @@ public final class Screening implements AutoCloseable {
                 detector.defaultRefusal(),
                 detector.mask()),
             registry);
-    return new Screening(indexes, classifier, stage, builder, listener, iculListener);
+    return new Screening(embedder, indexes, classifier, stage, builder, listener, iculListener);
   }
 
   private static IculComposer composer(IculSettings s, Embedder embedder, MeterRegistry registry) {
@@ -136,6 +150,11 @@ public final class Screening implements AutoCloseable {
                     : FlipPolicy.of(FlipMode.WRONG_ANSWER));
     return new IculComposer(
         config, embedder, retain, refusals, wrong, TokenEstimator.charsPerToken4(), registry);
+  }
+
+  /** The sentence embedder this screening uses. */
+  public Embedder embedder() {
+    return embedder;
   }
 
   /** The input stage (first in the pipeline). */

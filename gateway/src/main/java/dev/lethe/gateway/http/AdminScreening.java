@@ -178,7 +178,7 @@ public final class AdminScreening {
     ctx.vertx()
         .executeBlocking(
             () ->
-                new Calibrator(new HybridDetector(Screening.embedder()))
+                new Calibrator(new HybridDetector(screening.embedder()))
                     .calibrate(
                         screening.indexes().indexFor(snapshot),
                         Calibrator.samplesOf(snapshot, negatives),
