@@ -1,0 +1,51 @@
+package dev.lethe.filters.text;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.EnumSet;
+
+/**
+ * One normalisation of user text for both directions: a readable canonical form for the embedder
+ * and for name matching, with a map from every canonical char back to the original chars (so a
+ * match in the canonical text masks the right span of the original).
+ *
+ * <p>Steps, in order ({@link Fold} names each; {@link Canonical#applied} says which changed
+ * something):
+ *
+ * <ol>
+ *   <li>{@link Fold#INVISIBLE}: format and bidi characters, zero-width chars, soft hyphens, tag
+ *       characters, variation selectors, other default-ignorable code points and control characters
+ *       are removed; ordinary whitespace and line breaks stay;
+ *   <li>{@link Fold#NFKC}: compatibility folding (fullwidth, mathematical and circled letters,
+ *       ligatures, compatibility spaces); case and accents stay (the analyzers fold those later);
+ *   <li>{@link Fold#SPACED}: words spelled letter by letter with one separator are closed up
+ *       ({@code N i k o l a i A b i l o v} → {@code Nikolai Abilov}, {@code N.i.k.o.l.a.i} → {@code
+ *       Nikolai}); see {@link SpacedWords};
+ *   <li>{@link Fold#CONFUSABLE}: cross-script look-alikes (UTS #39 skeletons, from ICU4J) become
+ *       Latin letters inside words that mix scripts, and in look-alike-only words in Latin context;
+ *       real Russian or Greek text is left alone; see {@link ConfusableFold};
+ *   <li>{@link Fold#LEET}: leetspeak digits and symbols inside words are read as letters ({@code
+ *       B4s1l M4hf0uz} → {@code Basil Mahfouz}); numbers, versions, identifiers and hashes are not;
+ *       see {@link LeetFold}.
+ * </ol>
+ *
+ * <p>Every step is a single left-to-right pass (look-alike words also look at a fixed window of
+ * neighbouring words), so the cost is linear in the text length; nothing uses regular expressions.
+ * Unlike the output filter's letters-only {@code TextNormalizer}, the result keeps spaces,
+ * punctuation, case and accents. Thread-safe.
+ */
+public final class Canonicalizer {
+
+  private Canonicalizer() {}
+
+  /** The canonical form of {@code text}, with its map back to {@code text}. */
+  public static Canonical canonicalize(String text) {
+    requireNonNull(text, "text");
+    EnumSet<Fold> applied = EnumSet.noneOf(Fold.class);
+    MappedText t = UnicodeFold.apply(text, applied);
+    t = SpacedWords.apply(t, applied);
+    t = ConfusableFold.apply(t, applied);
+    t = LeetFold.apply(t, applied);
+    return t.toCanonical(applied);
+  }
+}

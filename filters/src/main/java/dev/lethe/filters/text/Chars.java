@@ -1,0 +1,35 @@
+package dev.lethe.filters.text;
+
+/** Small char-class helpers shared by the {@link Canonicalizer} steps. */
+final class Chars {
+  private Chars() {}
+
+  static boolean isMark(int cp) {
+    int t = Character.getType(cp);
+    return t == Character.NON_SPACING_MARK
+        || t == Character.COMBINING_SPACING_MARK
+        || t == Character.ENCLOSING_MARK;
+  }
+
+  /** A letter, a digit or a combining mark: a char that belongs to a word. */
+  static boolean isWordChar(int cp) {
+    if (cp < 0x80) {
+      return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    }
+    return Character.isLetterOrDigit(cp) || isMark(cp);
+  }
+
+  static boolean isLetter(int cp) {
+    if (cp < 0x80) {
+      return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+    }
+    return Character.isLetter(cp);
+  }
+
+  static boolean isAsciiVowel(int c) {
+    return switch (Character.toLowerCase(c)) {
+      case 'a', 'e', 'i', 'o', 'u', 'y' -> true;
+      default -> false;
+    };
+  }
+}

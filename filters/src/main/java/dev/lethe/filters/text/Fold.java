@@ -1,0 +1,17 @@
+package dev.lethe.filters.text;
+
+/** A step of {@link Canonicalizer} that can change text; a {@link Canonical} says which fired. */
+public enum Fold {
+  /**
+   * Unicode compatibility folding (NFKC): fullwidth, mathematical and circled letters, ligatures.
+   */
+  NFKC,
+  /** Invisible, format and bidi characters removed (zero-width, soft hyphen, tags, selectors). */
+  INVISIBLE,
+  /** Cross-script look-alikes (UTS #39 confusables) replaced by Latin letters. */
+  CONFUSABLE,
+  /** Leetspeak digits and symbols inside a word replaced by letters. */
+  LEET,
+  /** A word spelled with separators ({@code N i k o l a i}, {@code N.i.k.o.l.a.i}) closed up. */
+  SPACED
+}

@@ -1,0 +1,109 @@
+package dev.lethe.filters.text;
+
+import java.util.Arrays;
+
+/**
+ * A growing text whose every char carries the original char range it came from. Each {@link
+ * Canonicalizer} step reads one and writes the next.
+ */
+final class MappedText {
+  private char[] chars;
+  private int[] start;
+  private int[] end;
+  private int length;
+
+  MappedText(int capacity) {
+    int c = Math.max(16, capacity);
+    chars = new char[c];
+    start = new int[c];
+    end = new int[c];
+  }
+
+  int length() {
+    return length;
+  }
+
+  char charAt(int i) {
+    return chars[i];
+  }
+
+  int codePointAt(int i) {
+    return Character.codePointAt(chars, i, length);
+  }
+
+  int start(int i) {
+    return start[i];
+  }
+
+  int end(int i) {
+    return end[i];
+  }
+
+  /** Drops the chars from {@code newLength} on. */
+  void truncate(int newLength) {
+    length = Math.min(length, newLength);
+  }
+
+  void append(char c, int from, int to) {
+    if (length == chars.length) {
+      int n = length * 2;
+      chars = Arrays.copyOf(chars, n);
+      start = Arrays.copyOf(start, n);
+      end = Arrays.copyOf(end, n);
+    }
+    chars[length] = c;
+    start[length] = from;
+    end[length] = to;
+    length++;
+  }
+
+  /** Appends every char of {@code s}, each mapped to {@code [from, to)}. */
+  void append(CharSequence s, int from, int to) {
+    for (int i = 0; i < s.length(); i++) {
+      append(s.charAt(i), from, to);
+    }
+  }
+
+  /** Copies chars {@code [i, j)} of {@code other} with their ranges. */
+  void copy(MappedText other, int i, int j) {
+    for (int k = i; k < j; k++) {
+      append(other.chars[k], other.start[k], other.end[k]);
+    }
+  }
+
+  /**
+   * Appends {@code s} with every char mapped to the union of {@code other}'s chars {@code [i, j)}.
+   */
+  void appendOver(CharSequence s, MappedText other, int i, int j) {
+    append(s, other.start[i], other.end[j - 1]);
+  }
+
+  String toString(int from, int to) {
+    return new String(chars, from, to - from);
+  }
+
+  @Override
+  public String toString() {
+    return new String(chars, 0, length);
+  }
+
+  boolean contentEquals(String s) {
+    if (s.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      if (chars[i] != s.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  Canonical toCanonical(java.util.EnumSet<Fold> applied) {
+    return new Canonical(
+        new String(chars, 0, length),
+        Arrays.copyOf(start, length),
+        Arrays.copyOf(end, length),
+        applied);
+  }
+}

@@ -1,0 +1,112 @@
+package dev.lethe.filters.text;
+
+import java.util.EnumSet;
+
+/**
+ * The {@link Canonicalizer} step that closes up words spelled letter by letter: {@code N i k o l a
+ * i} (one space between letters), {@code N.i.k.o.l.a.i}, {@code N-i-k…}, {@code N_i_k…}, {@code
+ * N*i*k…}.
+ *
+ * <p>A run is at least {@value #MIN_LETTERS} single letters (a letter and its combining marks, with
+ * no letter or digit on either side) separated by exactly one separator char, the same one
+ * throughout. Two spaces, or any other char, end a run; two space-separated runs separated by
+ * spaces only are joined with a single space ({@code N i k o l a i A b i l o v} → {@code Nikolai
+ * Abilov}). Runs separated by {@code .} made only of capitals need {@value #MIN_INITIALS} letters,
+ * so initials ({@code J.R.R. Tolkien}) stay; {@code J. R. R.} never forms a run (two separator
+ * chars).
+ */
+final class SpacedWords {
+  static final int MIN_LETTERS = 3;
+  static final int MIN_INITIALS = 4;
+
+  private SpacedWords() {}
+
+  static boolean isSeparator(char c) {
+    return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*';
+  }
+
+  static MappedText apply(MappedText in, EnumSet<Fold> applied) {
+    int n = in.length();
+    MappedText out = null;
+    int copied = 0; // chars of in already copied to out
+    int lastRunOutEnd = -1; // out length right after the last space-separated run
+    int i = 0;
+    while (i < n) {
+      int cp = in.codePointAt(i);
+      if (!Chars.isLetter(cp) || (i > 0 && Chars.isWordChar(in.charAt(i - 1)))) {
+        i++;
+        continue;
+      }
+      int e = unitEnd(in, i, n);
+      if (e >= n || !isSeparator(in.charAt(e))) {
+        i = e;
+        continue;
+      }
+      char sep = in.charAt(e);
+      int count = 1;
+      boolean allUpper = Character.isUpperCase(cp);
+      int runEnd = e;
+      int k = e;
+      while (k + 1 < n && in.charAt(k) == sep && Chars.isLetter(in.codePointAt(k + 1))) {
+        int ue = unitEnd(in, k + 1, n);
+        if (ue < n && Chars.isWordChar(in.codePointAt(ue))) {
+          break; // the next word is longer than one letter
+        }
+        allUpper &= Character.isUpperCase(in.codePointAt(k + 1));
+        count++;
+        runEnd = ue;
+        k = ue;
+      }
+      boolean initials = sep == '.' && allUpper && count < MIN_INITIALS;
+      if (count < MIN_LETTERS || initials) {
+        i = e;
+        continue;
+      }
+      if (out == null) {
+        out = new MappedText(n);
+      }
+      boolean joinable = sep == ' ' && lastRunOutEnd == out.length() && onlySpaces(in, copied, i);
+      if (joinable) {
+        out.copy(in, copied, copied + 1);
+      } else {
+        out.copy(in, copied, i);
+      }
+      // the letters of the run, separators dropped
+      for (int p = i; p < runEnd; ) {
+        int q = unitEnd(in, p, n);
+        out.copy(in, p, q);
+        p = q + 1;
+      }
+      copied = runEnd;
+      lastRunOutEnd = sep == ' ' ? out.length() : -1;
+      applied.add(Fold.SPACED);
+      i = runEnd;
+    }
+    if (out == null) {
+      return in;
+    }
+    out.copy(in, copied, n);
+    return out;
+  }
+
+  private static boolean onlySpaces(MappedText in, int from, int to) {
+    if (from >= to) {
+      return false;
+    }
+    for (int k = from; k < to; k++) {
+      if (in.charAt(k) != ' ') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The end of the letter at {@code i} and the combining marks that follow it. */
+  private static int unitEnd(MappedText in, int i, int n) {
+    int j = i + Character.charCount(in.codePointAt(i));
+    while (j < n && Chars.isMark(in.codePointAt(j))) {
+      j += Character.charCount(in.codePointAt(j));
+    }
+    return j;
+  }
+}

@@ -1,0 +1,160 @@
+package dev.lethe.filters.text;
+
+import com.ibm.icu.lang.UCharacter;
+import com.ibm.icu.lang.UProperty;
+import com.ibm.icu.text.Normalizer2;
+import java.util.EnumSet;
+
+/**
+ * The first {@link Canonicalizer} step: removes invisible characters and applies NFKC, segment by
+ * segment (a starter and the marks that follow it), so each output char maps to its segment.
+ */
+final class UnicodeFold {
+
+  /** Longest segment normalised at once (UAX #15 stream-safe format allows 30 non-starters). */
+  static final int MAX_SEGMENT = 32;
+
+  private static final Normalizer2 NFKC = Normalizer2.getNFKCInstance();
+  private static final int COMPUTED = 1;
+  private static final int INVISIBLE = 2;
+  // visible, NFKC-normalised alone and never combining with what precedes it
+  private static final int PLAIN = 4;
+  private static final int BOUNDARY_BEFORE = 8;
+  private static final byte[] KIND = new byte[0x10000];
+  private static final String[] SINGLE = new String[0x10000]; // NFKC of a lone BMP code point
+
+  static {
+    for (int c = 0; c < 0x80; c++) {
+      KIND[c] = computeKind(c);
+    }
+  }
+
+  private UnicodeFold() {}
+
+  static MappedText apply(String text, EnumSet<Fold> applied) {
+    MappedText out = new MappedText(text.length());
+    StringBuilder seg = new StringBuilder();
+    int segFrom = -1;
+    int segTo = -1;
+    int segCodePoints = 0;
+    int n = text.length();
+    for (int i = 0; i < n; ) {
+      int cp = text.codePointAt(i);
+      int len = Character.charCount(cp);
+      int kind = kind(cp);
+      if ((kind & INVISIBLE) != 0) {
+        applied.add(Fold.INVISIBLE);
+        i += len;
+        continue;
+      }
+      boolean plain = (kind & PLAIN) != 0;
+      boolean boundary = (kind & BOUNDARY_BEFORE) != 0 || segCodePoints >= MAX_SEGMENT;
+      if (boundary && segCodePoints > 0) {
+        flush(seg, segFrom, segTo, out, applied);
+        seg.setLength(0);
+        segCodePoints = 0;
+      }
+      if (plain && boundaryAfter(text, i + len)) {
+        out.append((char) cp, i, i + 1); // PLAIN code points are BMP
+        i += len;
+        continue;
+      }
+      if (segCodePoints == 0) {
+        segFrom = i;
+      }
+      seg.appendCodePoint(cp);
+      segCodePoints++;
+      segTo = i + len;
+      i += len;
+    }
+    if (segCodePoints > 0) {
+      flush(seg, segFrom, segTo, out, applied);
+    }
+    return out;
+  }
+
+  /** Whether the next visible code point from {@code i} on (if any) starts a new segment. */
+  private static boolean boundaryAfter(String text, int i) {
+    int n = text.length();
+    while (i < n) {
+      int cp = text.codePointAt(i);
+      int kind = kind(cp);
+      if ((kind & INVISIBLE) == 0) {
+        return (kind & BOUNDARY_BEFORE) != 0;
+      }
+      i += Character.charCount(cp);
+    }
+    return true;
+  }
+
+  private static void flush(
+      StringBuilder seg, int from, int to, MappedText out, EnumSet<Fold> applied) {
+    String normalized;
+    if (seg.length() == 1) {
+      char c = seg.charAt(0);
+      normalized = SINGLE[c];
+      if (normalized == null) {
+        normalized = NFKC.normalize(seg);
+        SINGLE[c] = normalized; // a benign race: every thread computes the same string
+      }
+    } else {
+      normalized = NFKC.normalize(seg);
+    }
+    if (!normalized.contentEquals(seg)) {
+      applied.add(Fold.NFKC);
+    }
+    if (normalized.length() == to - from && seg.length() == to - from) {
+      // one char per char: keep the exact map (the common case of an unchanged segment)
+      for (int k = 0; k < normalized.length(); k++) {
+        out.append(normalized.charAt(k), from + k, from + k + 1);
+      }
+    } else {
+      out.append(normalized, from, to);
+    }
+  }
+
+  private static int kind(int cp) {
+    if (cp < 0x10000) {
+      byte k = KIND[cp];
+      if (k == 0) {
+        k = computeKind(cp);
+        KIND[cp] = k;
+      }
+      return k;
+    }
+    return computeKind(cp);
+  }
+
+  private static byte computeKind(int cp) {
+    int kind = COMPUTED;
+    if (isInvisible(cp)) {
+      kind |= INVISIBLE;
+    }
+    if (NFKC.hasBoundaryBefore(cp)) {
+      kind |= BOUNDARY_BEFORE;
+      if (cp < 0x10000 && NFKC.isNormalized(Character.toString(cp))) {
+        kind |= PLAIN;
+      }
+    }
+    return (byte) kind;
+  }
+
+  /**
+   * Invisible: format characters (Cf: zero-width, soft hyphen, bidi controls, tags), default
+   * ignorable code points (variation selectors, Hangul fillers, combining grapheme joiner) and
+   * control characters other than whitespace.
+   */
+  static boolean isInvisible(int cp) {
+    if (cp < 0x80) {
+      return cp == 0x7F
+          || (cp < 0x20 && !(cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == 0x0B));
+    }
+    if (cp == 0x85) {
+      return false; // next line: a line break
+    }
+    int type = Character.getType(cp);
+    return type == Character.FORMAT
+        || type == Character.CONTROL
+        || UCharacter.hasBinaryProperty(cp, UProperty.DEFAULT_IGNORABLE_CODE_POINT);
+  }
+}
