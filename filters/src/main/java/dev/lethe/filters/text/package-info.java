@@ -14,6 +14,11 @@
  *       ICU4J) and leetspeak, used by the canonicalizer and by the output filter's {@code
  *       TextNormalizer}; {@link dev.lethe.filters.text.Lookalikes#matchKey} for lenient name
  *       comparison (i, l and 1 alike).
+ *   <li>{@link dev.lethe.filters.text.Decoders}: finds encoded payloads (base64, base32, hex, URL
+ *       and HTML escapes by shape; ROT13 and reversed text by becoming more English-like) and
+ *       decodes them, nested, within {@link dev.lethe.filters.text.DecodeLimits}; each {@link
+ *       dev.lethe.filters.text.Decoded} names its chain of {@link dev.lethe.filters.text.Encoding}s
+ *       and the span of the outermost payload.
  * </ul>
  *
  * <p>Traps:
@@ -28,8 +33,13 @@
  *   <li>Canonical chars map to original ranges that may overlap (a ligature gives two chars with
  *       one range) or skip chars (removed invisibles): mask {@code [start[i], end[j - 1])} for a
  *       canonical match {@code [i, j)}.
- *   <li>Everything is linear in the input: single passes, fixed windows, no regular expressions
- *       (a backtracking pattern over attacker text is a denial of service).
+ *   <li>Decoding is a filter on shape, not proof: a payload is kept only when it decodes to
+ *       printable UTF-8 and reported only when it reads as text, so binary (images), hashes and
+ *       words that happen to be valid base64 yield nothing. A scan stopped by a bound says so
+ *       ({@link dev.lethe.filters.text.DecodeResult#truncated}); an attacker can pad a prompt with
+ *       decodable decoys, so a caller that must not be evaded treats truncation as suspicious.
+ *   <li>Everything is linear in the input: single passes, fixed windows, no regular expressions (a
+ *       backtracking pattern over attacker text is a denial of service).
  * </ul>
  */
 package dev.lethe.filters.text;

@@ -1,0 +1,181 @@
+package dev.lethe.filters.text;
+
+import org.apache.commons.text.StringEscapeUtils;
+
+/** Finds and decodes URL percent-encoding and HTML character references, in one pass each. */
+final class EscapeDecoding {
+  /** Escapes a run needs before it is decoded. */
+  static final int MIN_ESCAPES = 3;
+
+  /** Longest text between two entities of one cluster. */
+  static final int MAX_ENTITY_GAP = 16;
+
+  /** Longest entity name or number considered. */
+  static final int MAX_ENTITY_LENGTH = 32;
+
+  private EscapeDecoding() {}
+
+  // --- URL ---
+
+  /**
+   * Runs of non-whitespace with at least {@value #MIN_ESCAPES} {@code %XX} escapes; the escapes are
+   * decoded as UTF-8 ({@code +} is a space when the run has no {@code %20}); a run whose escapes
+   * are not valid UTF-8 is dropped.
+   */
+  static boolean scanUrl(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      if (Character.isWhitespace(s.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      int escapes = 0;
+      boolean space20 = false;
+      while (i < n && !Character.isWhitespace(s.charAt(i))) {
+        if (s.charAt(i) == '%' && isEscape(s, i)) {
+          escapes++;
+          space20 |= s.charAt(i + 1) == '2' && s.charAt(i + 2) == '0';
+          i += 3;
+        } else {
+          i++;
+        }
+      }
+      if (escapes < MIN_ESCAPES || out.covered(start, i)) {
+        continue;
+      }
+      String decoded = percentDecode(s, start, i, !space20);
+      if (decoded != null
+          && TextShape.printable(decoded)
+          && !out.offer(start, i, Encoding.URL, decoded)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isEscape(String s, int i) {
+    return i + 2 < s.length()
+        && RadixDecoding.hexValue(s.charAt(i + 1)) >= 0
+        && RadixDecoding.hexValue(s.charAt(i + 2)) >= 0;
+  }
+
+  private static String percentDecode(String s, int from, int to, boolean plusIsSpace) {
+    StringBuilder out = new StringBuilder(to - from);
+    byte[] bytes = new byte[(to - from) / 3 + 1];
+    int i = from;
+    while (i < to) {
+      char c = s.charAt(i);
+      if (c == '%' && isEscape(s, i) && i + 2 < to) {
+        int n = 0;
+        while (i + 2 < to && s.charAt(i) == '%' && isEscape(s, i)) {
+          bytes[n++] =
+              (byte)
+                  ((RadixDecoding.hexValue(s.charAt(i + 1)) << 4)
+                      | RadixDecoding.hexValue(s.charAt(i + 2)));
+          i += 3;
+        }
+        String chunk = TextShape.utf8(bytes, n, false);
+        if (chunk == null) {
+          return null;
+        }
+        out.append(chunk);
+      } else {
+        out.append(c == '+' && plusIsSpace ? ' ' : c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
+  // --- HTML ---
+
+  /**
+   * Clusters of at least {@value #MIN_ESCAPES} character references ({@code &#87;}, {@code &#x57;},
+   * {@code &amp;}) no more than {@value #MAX_ENTITY_GAP} chars apart, decoded with Apache Commons
+   * Text's HTML 4 tables.
+   */
+  static boolean scanHtml(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    int clusterStart = -1;
+    int clusterEnd = -1;
+    int count = 0;
+    while (i < n) {
+      int amp = s.indexOf('&', i);
+      if (amp < 0) {
+        break;
+      }
+      int end = entityEnd(s, amp);
+      if (end < 0) {
+        i = amp + 1;
+        continue;
+      }
+      if (count > 0 && amp - clusterEnd > MAX_ENTITY_GAP) {
+        if (!flushHtml(out, clusterStart, clusterEnd, count)) {
+          return false;
+        }
+        count = 0;
+      }
+      if (count == 0) {
+        clusterStart = amp;
+      }
+      clusterEnd = end;
+      count++;
+      i = end;
+    }
+    return count == 0 || flushHtml(out, clusterStart, clusterEnd, count);
+  }
+
+  private static boolean flushHtml(Candidates out, int start, int end, int count) {
+    if (count < MIN_ESCAPES || out.covered(start, end)) {
+      return true;
+    }
+    // widen to the whole words the references sit in ("Caf&eacute;")
+    String s = out.text;
+    int limit = Math.max(0, start - MAX_ENTITY_GAP);
+    while (start > limit && !Character.isWhitespace(s.charAt(start - 1))) {
+      start--;
+    }
+    limit = Math.min(s.length(), end + MAX_ENTITY_GAP);
+    while (end < limit && !Character.isWhitespace(s.charAt(end))) {
+      end++;
+    }
+    String decoded = StringEscapeUtils.unescapeHtml4(s.substring(start, end));
+    if (!TextShape.printable(decoded)) {
+      return true;
+    }
+    return out.offer(start, end, Encoding.HTML_ENTITIES, decoded);
+  }
+
+  /** The end (after {@code ;}) of a character reference at {@code amp}, or -1. */
+  private static int entityEnd(String s, int amp) {
+    int n = s.length();
+    int k = amp + 1;
+    int limit = Math.min(n, amp + 2 + MAX_ENTITY_LENGTH);
+    if (k < n && s.charAt(k) == '#') {
+      k++;
+      boolean hex = k < n && (s.charAt(k) == 'x' || s.charAt(k) == 'X');
+      if (hex) {
+        k++;
+      }
+      int digits = k;
+      while (k < limit
+          && (hex ? RadixDecoding.hexValue(s.charAt(k)) >= 0 : Character.isDigit(s.charAt(k)))
+          && s.charAt(k) < 0x80) {
+        k++;
+      }
+      return k > digits && k < n && s.charAt(k) == ';' ? k + 1 : -1;
+    }
+    int name = k;
+    while (k < limit && k < n && s.charAt(k) < 0x80 && Character.isLetterOrDigit(s.charAt(k))) {
+      k++;
+    }
+    return k > name && Lookalikes.isAsciiLetter(s.charAt(name)) && k < n && s.charAt(k) == ';'
+        ? k + 1
+        : -1;
+  }
+}
