@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code rules.lock}: held with an OS file lock while the store is open, so two processes
- *       cannot share a data directory;
+ *       cannot share a data directory; the journal is locked as well, so deleting the lock file
+ *       while a store is open does not let a second one in;
  *   <li>{@code rules.journal}: the 8-byte magic {@code LETHEJ01}, then one record per write;
  *   <li>{@code rules.snapshot}: the magic {@code LETHES01}, a header record {@code
  *       {"version":V,"rules":n}}, then one record per rule (§3.4 JSON).
@@ -155,6 +156,12 @@ public final class JournalRuleStore implements RuleStore {
     this.fileLock = l;
     boolean ok = false;
     try {
+      // The journal itself is locked too, before anything is read or cleaned up: a lock file
+      // deleted while a gateway runs must not let a second process into the same directory.
+      if (Files.exists(journalPath)) {
+        journal = openJournal();
+        lockJournal(journal);
+      }
       lockChannel.truncate(0);
       lockChannel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(UTF_8)));
       Files.deleteIfExists(dir.resolve(SNAPSHOT + TMP));
@@ -437,6 +444,12 @@ public final class JournalRuleStore implements RuleStore {
     try {
       move(tmp, journalPath);
       fresh = openJournal();
+      try {
+        lockJournal(fresh);
+      } catch (RuntimeException e) {
+        fresh.close();
+        throw new IOException("cannot lock the new journal: " + e.getMessage(), e);
+      }
     } catch (IOException e) {
       // The open channel may now point at a replaced file: appending there would lose writes.
       broken = true;
@@ -497,15 +510,18 @@ public final class JournalRuleStore implements RuleStore {
     int snapshotRules = rules.size();
     long v = snapshotVersion;
 
-    if (!Files.exists(journalPath)) {
+    if (journal == null) {
       journal = newJournal();
+      lockJournal(journal);
       end = JOURNAL_MAGIC.length;
       return new Recovery(
           new RuleSet(v, new ArrayList<>(rules.values())),
           new RecoveryReport(
               snapshotVersion, snapshotRules, 0, 0, 0, -1, 0, null, v, rules.size()));
     }
-    byte[] data = Files.readAllBytes(journalPath);
+    // Read through the locked channel: opening and closing another channel on the journal would
+    // release this process's lock on it (POSIX record locks belong to the process and the file).
+    byte[] data = readAll(journal);
     if (data.length < JOURNAL_MAGIC.length
         || !Arrays.equals(data, 0, JOURNAL_MAGIC.length, JOURNAL_MAGIC, 0, JOURNAL_MAGIC.length)) {
       throw new CorruptStoreException(journalPath, 0, "not a Lethe rules journal (bad magic)");
@@ -549,7 +565,6 @@ public final class JournalRuleStore implements RuleStore {
       v = rec.version();
       replayed++;
     }
-    journal = openJournal();
     end = scan.validEnd();
     if (truncatedAt >= 0) {
       journal.truncate(end);
@@ -658,6 +673,47 @@ public final class JournalRuleStore implements RuleStore {
   private FileChannel newJournal() throws IOException {
     move(writeJournal(ByteBuffer.allocate(0)), journalPath);
     return openJournal();
+  }
+
+  /**
+   * Takes an exclusive OS lock on the open journal, or fails naming the directory as in use. The
+   * lock lives as long as the channel.
+   */
+  private void lockJournal(FileChannel channel) throws IOException {
+    FileLock l;
+    try {
+      l = channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      l = null;
+    }
+    if (l == null) {
+      channel.close();
+      if (channel == journal) {
+        journal = null;
+      }
+      throw new RuleStoreException(
+          "rule store "
+              + dir
+              + " is already open (its journal "
+              + journalPath
+              + " is locked by another process or another store in this process)");
+    }
+  }
+
+  private static byte[] readAll(FileChannel channel) throws IOException {
+    long size = channel.size();
+    if (size > Integer.MAX_VALUE - 16) {
+      throw new IOException("journal of " + size + " bytes is too large to recover");
+    }
+    ByteBuffer buf = ByteBuffer.allocate((int) size);
+    while (buf.hasRemaining()) {
+      if (channel.read(buf, buf.position()) < 0) {
+        break;
+      }
+    }
+    return buf.position() == buf.capacity()
+        ? buf.array()
+        : Arrays.copyOf(buf.array(), buf.position());
   }
 
   private FileChannel openJournal() throws IOException {

@@ -72,6 +72,35 @@ class JournalRuleStoreTest {
     }
   }
 
+  /**
+   * Issue 19, finding 9: deleting {@code rules.lock} while a store is open must not let a second
+   * store into the same directory (both would acknowledge writes, and half of them would be lost on
+   * restart). The journal itself is locked, also after a compaction replaced it.
+   */
+  @Test
+  void aDeletedLockFileDoesNotLetASecondStoreIn() throws IOException {
+    Path dir = tmp.resolve("data");
+    try (RuleBook book = new RuleBook(JournalRuleStore.open(dir, new JournalOptions(5, false)))) {
+      writeSequence(book, 3);
+      Files.delete(dir.resolve(JournalRuleStore.LOCK));
+      assertThatThrownBy(() -> open(dir))
+          .isInstanceOf(RuleStoreException.class)
+          .hasMessageContaining("already open");
+      // Past a compaction (the journal file is replaced) the new journal is locked too.
+      writeSequence(book, 4);
+      Files.deleteIfExists(dir.resolve(JournalRuleStore.LOCK));
+      assertThatThrownBy(() -> open(dir))
+          .isInstanceOf(RuleStoreException.class)
+          .hasMessageContaining("already open");
+      // The first store still writes, and nothing the refused opener did cost a write.
+      writeSequence(book, 3);
+    }
+    try (JournalRuleStore store = open(dir)) {
+      assertThat(store.load().version()).isEqualTo(10);
+      assertThat(store.load().rules()).isEqualTo(Workload.expected(10).rules());
+    }
+  }
+
   @Test
   void emptyDirectoryStartsAtVersionZero() {
     try (JournalRuleStore store = open(tmp.resolve("new/nested"))) {

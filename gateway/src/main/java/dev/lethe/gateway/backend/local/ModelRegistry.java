@@ -29,10 +29,20 @@ public final class ModelRegistry implements AutoCloseable {
   private final Map<String, ModelSlot> slots = new LinkedHashMap<>();
   private final ExecutorService loader;
   private final Clock clock;
+  private final CheckpointPreflight preflight;
 
-  /** A registry whose swap times come from {@code clock}. */
+  /** A registry whose swap times come from {@code clock}, with the default read limits. */
   public ModelRegistry(Clock clock) {
+    this(clock, CheckpointPreflight.DEFAULTS);
+  }
+
+  /**
+   * A registry whose swap times come from {@code clock} and whose loads are bounded by {@code
+   * preflight}.
+   */
+  public ModelRegistry(Clock clock, CheckpointPreflight preflight) {
     this.clock = requireNonNull(clock, "clock");
+    this.preflight = requireNonNull(preflight, "preflight");
     this.loader =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -106,7 +116,10 @@ public final class ModelRegistry implements AutoCloseable {
           try {
             done.complete(finishLoad(slot, begun, abs));
           } catch (Throwable t) {
-            done.completeExceptionally(t);
+            // finishLoad releases the slot itself; this is the last line of defence.
+            LOG.error("model {}: swap {} failed unexpectedly", slot.model(), begun.id(), t);
+            done.complete(
+                slot.refuseIfPending(begun, "the checkpoint could not be loaded", clock.instant()));
           }
         });
     return Optional.of(new Started(begun, done));
@@ -126,19 +139,36 @@ public final class ModelRegistry implements AutoCloseable {
     return begun == null ? null : finishLoad(slot, begun, abs);
   }
 
+  /**
+   * Loads, validates and installs; always ends the swap (installed or refused), whatever the load
+   * throws — an {@link Error} such as running out of memory included — so the slot never stays
+   * "loading".
+   */
   private ModelSlot.Swap finishLoad(ModelSlot slot, ModelSlot.Swap begun, Path abs) {
     LoadedModel loaded;
     try {
       if (!Files.isDirectory(abs)) {
         throw new ConfigException("path", abs.toString(), "an existing checkpoint directory");
       }
+      preflight.check(abs);
       loaded = LoadedModel.load(begun.id(), abs, clock);
-    } catch (RuntimeException e) {
-      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      LOG.warn("model {}: checkpoint {} refused: {}", slot.model(), abs, reason);
-      return slot.refuse(reason, clock.instant());
+    } catch (ConfigException e) {
+      LOG.warn("model {}: checkpoint {} refused: {}", slot.model(), abs, e.getMessage());
+      return slot.refuse(e.getMessage(), clock.instant());
+    } catch (Throwable t) {
+      // Never a class name or stack trace in the reason: it reaches admin clients.
+      LOG.error("model {}: checkpoint {} could not be loaded", slot.model(), abs, t);
+      return slot.refuse(
+          "the checkpoint could not be loaded (see the gateway log)", clock.instant());
     }
-    ModelSlot.Swap s = slot.install(loaded, clock.instant());
+    ModelSlot.Swap s;
+    try {
+      s = slot.install(loaded, clock.instant());
+    } catch (Throwable t) {
+      LOG.error("model {}: installing checkpoint {} failed", slot.model(), abs, t);
+      loaded.retire();
+      return slot.refuseIfPending(begun, "the checkpoint could not be installed", clock.instant());
+    }
     LOG.info("model {}: now serving {} ({} ms)", slot.model(), abs, s.loadMillis());
     return s;
   }

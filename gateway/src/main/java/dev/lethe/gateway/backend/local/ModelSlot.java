@@ -170,6 +170,23 @@ public final class ModelSlot {
     return finish(pending.finish("refused", now, reason));
   }
 
+  /**
+   * Refuses {@code begun} if it is still the swap in progress (a failure after which the loader
+   * could not tell whether the slot was released); otherwise returns the slot's latest record of
+   * it.
+   */
+  synchronized Swap refuseIfPending(Swap begun, String reason, Instant now) {
+    if (pending != null && pending.id().equals(begun.id())) {
+      return refuse(reason, now);
+    }
+    for (Swap s : history) {
+      if (s.id().equals(begun.id())) {
+        return s;
+      }
+    }
+    return begun.finish("refused", now, reason);
+  }
+
   private Swap finish(Swap s) {
     pending = null;
     history.addFirst(s);
