@@ -28,6 +28,14 @@ import java.util.Locale;
  * @param workers for {@code local}: generation threads ({@code 1..64}, default 1)
  * @param queueSize for {@code local}: requests that may wait for a worker before new ones are
  *     answered 429 ({@code 0..10000}, default 16)
+ * @param maxResponseBytes for {@code openai}: the largest response body (non-streaming answer,
+ *     error body, model list) read from the upstream; a larger one is cut off and answered 502
+ * @param maxEventBytes for {@code openai}: the largest single SSE event of a stream; a larger one
+ *     ends the stream with an error event (at most {@code maxResponseBytes})
+ * @param maxQueued for {@code openai}: calls that may wait for a pooled connection while all {@code
+ *     maxConnections} are busy; beyond that a call is refused at once (503 {@code upstream_busy})
+ * @param queueTimeout for {@code openai}: the longest wait for a pooled connection (503 {@code
+ *     upstream_busy} after it)
  */
 public record BackendConfig(
     String name,
@@ -42,7 +50,11 @@ public record BackendConfig(
     int maxConnections,
     String checkpoint,
     int workers,
-    int queueSize) {
+    int queueSize,
+    long maxResponseBytes,
+    long maxEventBytes,
+    int maxQueued,
+    Duration queueTimeout) {
 
   /** Backend type for an OpenAI-compatible HTTP API. */
   public static final String OPENAI = "openai";
@@ -55,6 +67,15 @@ public record BackendConfig(
 
   /** Default queue length of a local backend. */
   public static final int DEFAULT_QUEUE_SIZE = 16;
+
+  /** Default largest upstream response body: 32 MiB. */
+  public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L << 20;
+
+  /** Default largest SSE event: 8 MiB. */
+  public static final long DEFAULT_MAX_EVENT_BYTES = 8L << 20;
+
+  /** Default calls waiting for a pooled connection. */
+  public static final int DEFAULT_MAX_QUEUED = 64;
 
   /** Copies the model list. */
   public BackendConfig {
@@ -80,7 +101,11 @@ public record BackendConfig(
         d.maxConnections(),
         checkpoint,
         DEFAULT_WORKERS,
-        DEFAULT_QUEUE_SIZE);
+        DEFAULT_QUEUE_SIZE,
+        d.maxResponseBytes(),
+        d.maxEventBytes(),
+        d.maxQueued(),
+        d.queueTimeout());
   }
 
   /** This configuration with other worker and queue sizes. */
@@ -98,7 +123,11 @@ public record BackendConfig(
         maxConnections,
         checkpoint,
         newWorkers,
-        newQueueSize);
+        newQueueSize,
+        maxResponseBytes,
+        maxEventBytes,
+        maxQueued,
+        queueTimeout);
   }
 
   /** An OpenAI-compatible backend at {@code baseUrl} with default timeouts. */
@@ -116,7 +145,11 @@ public record BackendConfig(
         64,
         null,
         DEFAULT_WORKERS,
-        DEFAULT_QUEUE_SIZE);
+        DEFAULT_QUEUE_SIZE,
+        DEFAULT_MAX_RESPONSE_BYTES,
+        DEFAULT_MAX_EVENT_BYTES,
+        DEFAULT_MAX_QUEUED,
+        Duration.ofSeconds(5));
   }
 
   static BackendConfig read(ConfigNode n) {
@@ -151,7 +184,18 @@ public record BackendConfig(
             (int) n.integer("maxConnections", d.maxConnections(), 1, 10_000),
             n.string("checkpoint", null),
             (int) n.integer("workers", DEFAULT_WORKERS, 1, 64),
-            (int) n.integer("queueSize", DEFAULT_QUEUE_SIZE, 0, 10_000));
+            (int) n.integer("queueSize", DEFAULT_QUEUE_SIZE, 0, 10_000),
+            n.integer("maxResponseBytes", d.maxResponseBytes(), 1024, 1L << 30),
+            n.integer("maxEventBytes", d.maxEventBytes(), 1024, 1L << 30),
+            (int) n.integer("maxQueued", d.maxQueued(), 0, 100_000),
+            n.duration(
+                "queueTimeout", d.queueTimeout(), Duration.ofMillis(1), Duration.ofMinutes(10)));
+    if (c.maxEventBytes() > c.maxResponseBytes()) {
+      throw new ConfigException(
+          n.path("maxEventBytes"),
+          c.maxEventBytes(),
+          "at most maxResponseBytes (" + c.maxResponseBytes() + ")");
+    }
     if (c.apiKeyEnv() != null && !c.apiKeyEnv().matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new ConfigException(n.path("apiKeyEnv"), c.apiKeyEnv(), "an environment variable name");
     }

@@ -10,13 +10,41 @@ import java.time.Duration;
  * @param maxBodyBytes the largest accepted request body; larger ones get 413
  * @param shutdownGrace how long in-flight requests may take to finish on shutdown
  * @param eventLoops how many event-loop instances serve HTTP (0: one per core)
+ * @param requestHeaderTimeout how long a connection may take to deliver a request's head, counted
+ *     from when it opened or its previous response ended (so it also closes idle keep-alive
+ *     connections); then the connection is closed
+ * @param requestBodyTimeout how long a request's body may take to arrive once its head did; then
+ *     the request is answered 408 and the connection closed
+ * @param metricsRequireToken whether {@code GET /metrics} needs the admin bearer token
+ * @param metricsRuleIds whether metrics carry rule ids as tag values ({@code false}: the {@code
+ *     rule} tag reads {@code hidden})
  */
 public record ServerConfig(
-    String host, int port, long maxBodyBytes, Duration shutdownGrace, int eventLoops) {
+    String host,
+    int port,
+    long maxBodyBytes,
+    Duration shutdownGrace,
+    int eventLoops,
+    Duration requestHeaderTimeout,
+    Duration requestBodyTimeout,
+    boolean metricsRequireToken,
+    boolean metricsRuleIds) {
 
-  /** The defaults: 127.0.0.1:8080, 4 MiB bodies, 10 s grace, one event loop per core. */
+  /**
+   * The defaults: 127.0.0.1:8080, 4 MiB bodies, 10 s grace, one event loop per core, 30 s for a
+   * request head and 60 s for its body, open metrics with rule ids.
+   */
   public static ServerConfig defaults() {
-    return new ServerConfig("127.0.0.1", 8080, 4L << 20, Duration.ofSeconds(10), 0);
+    return new ServerConfig(
+        "127.0.0.1",
+        8080,
+        4L << 20,
+        Duration.ofSeconds(10),
+        0,
+        Duration.ofSeconds(30),
+        Duration.ofSeconds(60),
+        false,
+        true);
   }
 
   static ServerConfig read(ConfigNode n) {
@@ -27,7 +55,19 @@ public record ServerConfig(
             (int) n.integer("port", d.port(), 0, 65535),
             n.integer("maxBodyBytes", d.maxBodyBytes(), 1024, 1L << 30),
             n.duration("shutdownGrace", d.shutdownGrace(), Duration.ZERO, Duration.ofMinutes(10)),
-            (int) n.integer("eventLoops", d.eventLoops(), 0, 256));
+            (int) n.integer("eventLoops", d.eventLoops(), 0, 256),
+            n.duration(
+                "requestHeaderTimeout",
+                d.requestHeaderTimeout(),
+                Duration.ofMillis(10),
+                Duration.ofHours(1)),
+            n.duration(
+                "requestBodyTimeout",
+                d.requestBodyTimeout(),
+                Duration.ofMillis(10),
+                Duration.ofHours(1)),
+            n.bool("metricsRequireToken", d.metricsRequireToken()),
+            n.bool("metricsRuleIds", d.metricsRuleIds()));
     if (c.host().isBlank()) {
       throw new ConfigException(n.path("host"), c.host(), "a host name or IP address");
     }
@@ -37,6 +77,15 @@ public record ServerConfig(
 
   /** A copy with another host and/or port (command-line overrides). */
   public ServerConfig withAddress(String host, int port) {
-    return new ServerConfig(host, port, maxBodyBytes, shutdownGrace, eventLoops);
+    return new ServerConfig(
+        host,
+        port,
+        maxBodyBytes,
+        shutdownGrace,
+        eventLoops,
+        requestHeaderTimeout,
+        requestBodyTimeout,
+        metricsRequireToken,
+        metricsRuleIds);
   }
 }

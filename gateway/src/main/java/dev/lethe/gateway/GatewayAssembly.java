@@ -77,7 +77,7 @@ public final class GatewayAssembly implements AutoCloseable {
       throws IOException {
     requireNonNull(vertx, "vertx");
     requireNonNull(config, "config");
-    GatewayMetrics metrics = new GatewayMetrics();
+    GatewayMetrics metrics = new GatewayMetrics(config.server().metricsRuleIds());
     ModelRegistry registry = new ModelRegistry(Clock.systemUTC());
     List<Backend> backends = new ArrayList<>();
     try {

@@ -11,6 +11,7 @@ import dev.lethe.gateway.http.AdminAuth;
 import dev.lethe.gateway.http.ChatHandler;
 import dev.lethe.gateway.http.Errors;
 import dev.lethe.gateway.http.RoutesSupport;
+import dev.lethe.gateway.http.SlowClientGuard;
 import dev.lethe.gateway.metrics.GatewayMetrics;
 import dev.lethe.gateway.openai.OpenAiError;
 import io.vertx.core.DeploymentOptions;
@@ -19,6 +20,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.ArrayList;
@@ -41,6 +43,7 @@ public final class LetheGateway {
   private final BackendRouter backends;
   private final GatewayMetrics metrics;
   private final List<HttpServer> servers = new ArrayList<>();
+  private final SlowClientGuard slowClients;
   private volatile boolean ready;
   private long refreshTimer = -1;
 
@@ -50,6 +53,12 @@ public final class LetheGateway {
     this.config = config;
     this.backends = backends;
     this.metrics = metrics;
+    this.slowClients =
+        new SlowClientGuard(
+            vertx,
+            config.server().requestHeaderTimeout(),
+            config.server().requestBodyTimeout(),
+            metrics);
   }
 
   /**
@@ -101,7 +110,14 @@ public final class LetheGateway {
 
   private Router router(Parts parts) {
     Router router = Router.router(vertx);
-    router.route().handler(ctx -> RoutesSupport.begin(ctx, parts.rules().get(), metrics));
+    AdminAuth auth = new AdminAuth(parts.adminToken());
+    router
+        .route()
+        .handler(
+            ctx -> {
+              ctx.addEndHandler(v -> slowClients.onResponseEnd(ctx.request()));
+              RoutesSupport.begin(ctx, parts.rules().get(), metrics);
+            });
     router
         .get("/health")
         .handler(ctx -> RoutesSupport.json(ctx, "/health", 200, "{\"status\":\"ok\"}"));
@@ -114,6 +130,9 @@ public final class LetheGateway {
                     "/ready",
                     ready ? 200 : 503,
                     ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}"));
+    if (parts.config().server().metricsRequireToken()) {
+      router.get("/metrics").handler(auth);
+    }
     router
         .get("/metrics")
         .handler(
@@ -132,11 +151,21 @@ public final class LetheGateway {
         .post("/v1/chat/completions")
         .handler(BodyHandler.create(false).setBodyLimit(limit))
         .handler(new ChatHandler(backends, parts.pipeline(), metrics));
-    router.route("/admin/*").handler(new AdminAuth(parts.adminToken()));
+    router.route("/admin/*").handler(auth);
     router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(limit));
     parts.adminRoutes().accept(router);
     router.errorHandler(
-        400, ctx -> Errors.send(ctx, OpenAiError.invalidRequest(null, "Bad request.")));
+        400,
+        ctx -> {
+          // A malformed admin path (bad percent-encoding, say) fails before routing: answer 401
+          // first, as for any admin path, unless the caller is authenticated.
+          String uri = ctx.request().uri();
+          if (uri != null && uri.startsWith("/admin") && !auth.authorized(ctx.request())) {
+            auth.reject(ctx);
+            return;
+          }
+          Errors.send(ctx, OpenAiError.invalidRequest(null, "Bad request."));
+        });
     router.errorHandler(
         404,
         ctx ->
@@ -208,7 +237,16 @@ public final class LetheGateway {
                 new VerticleBase() {
                   @Override
                   public Future<?> start() {
-                    HttpServer server = vertx.createHttpServer(options).requestHandler(router);
+                    HttpServer server =
+                        vertx
+                            .createHttpServer(options)
+                            .connectionHandler(slowClients::onConnection)
+                            .invalidRequestHandler(LetheGateway::invalidRequest)
+                            .requestHandler(
+                                req -> {
+                                  slowClients.onRequest(req);
+                                  router.handle(req);
+                                });
                     synchronized (servers) {
                       servers.add(server);
                     }
@@ -217,6 +255,30 @@ public final class LetheGateway {
                 },
             new DeploymentOptions().setInstances(instances))
         .mapEmpty();
+  }
+
+  /**
+   * A request the HTTP decoder could not read (line or headers too long, malformed): answered in
+   * OpenAI's shape with the matching status; the connection is closed afterwards.
+   */
+  private static void invalidRequest(HttpServerRequest req) {
+    Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
+    int status = 400;
+    String message = "The request could not be read as HTTP.";
+    if (cause != null && cause.getClass().getSimpleName().startsWith("TooLong")) {
+      String m = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (m.contains("header")) {
+        status = 431;
+        message = "The request's headers are too large.";
+      } else {
+        status = 414;
+        message = "The request line (URI) is too long.";
+      }
+    }
+    req.response().putHeader("Connection", "close");
+    Errors.write(
+        req.response(),
+        new OpenAiError(status, "invalid_request_error", "invalid_http_request", null, message));
   }
 
   private void scheduleRefresh() {

@@ -66,9 +66,11 @@ import java.util.regex.Pattern;
 public final class RuleCodec {
 
   /** The pattern every rule id matches. */
-  public static final Pattern ID_PATTERN = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  public static final Pattern ID_PATTERN = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9._:-]{1,128}");
 
-  private static final String ID_EXPECTED = "an id matching [A-Za-z0-9._:-]{1,128}";
+  private static final String ID_EXPECTED =
+      "an id matching [A-Za-z0-9._:-]{1,128}, other than . and .. (they cannot appear in a URL"
+          + " path)";
 
   private static final List<String> FIELDS =
       List.of(
@@ -328,10 +330,33 @@ public final class RuleCodec {
                   + (prefix.isEmpty() ? " of line " + loc.getLineNr() : "");
       throw new ConfigException(
           root(prefix),
-          "malformed JSON" + where + ": " + e.getOriginalMessage() + " (expected: a JSON object)");
+          "malformed JSON"
+              + where
+              + ": "
+              + clientSafe(e.getOriginalMessage())
+              + " (expected: a JSON object)");
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new ConfigException(root(prefix), "unreadable JSON text (expected: a JSON object)");
     }
+  }
+
+  /**
+   * A parser message fit for a client: no class or feature names (Jackson writes some in
+   * backquotes), no source excerpt, one line, bounded length.
+   */
+  static String clientSafe(String message) {
+    if (message == null) {
+      return "unreadable input";
+    }
+    String m = message.replaceAll("\\[Source:[^\\]]*\\]", "");
+    m = m.replaceAll("\\(`[^`]*`[^)]*\\)", "").replaceAll("`[^`]*`", "a value");
+    m = m.replaceAll("\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][A-Za-z0-9_$]*", "a value");
+    int nl = m.indexOf('\n');
+    if (nl >= 0) {
+      m = m.substring(0, nl);
+    }
+    m = m.strip();
+    return m.length() > 200 ? m.substring(0, 200) + "..." : m;
   }
 
   private static String root(String prefix) {

@@ -45,8 +45,19 @@ public interface Backend extends AutoCloseable {
    * @param status the HTTP status
    * @param contentType the content type, or {@code null}
    * @param body the body
+   * @param headers upstream headers a client may see (rate-limit hints only), never {@code null}
    */
-  record BackendResponse(int status, String contentType, Buffer body) {}
+  record BackendResponse(int status, String contentType, Buffer body, MultiMap headers) {
+    /** Defaults the headers to none. */
+    public BackendResponse {
+      headers = headers == null ? MultiMap.caseInsensitiveMultiMap() : headers;
+    }
+
+    /** An answer without headers for the client. */
+    public BackendResponse(int status, String contentType, Buffer body) {
+      this(status, contentType, body, null);
+    }
+  }
 
   /** Receives the {@code data} payloads of a stream, in order, on the call's event loop. */
   interface StreamEvents {

@@ -1,5 +1,6 @@
 package dev.lethe.gateway.backend;
 
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -17,6 +18,15 @@ public final class BackendException extends RuntimeException {
     UNREACHABLE,
     /** The backend did not answer in time. */
     TIMEOUT,
+    /** The backend fell silent for longer than its idle timeout (before or during the body). */
+    IDLE_TIMEOUT,
+    /** The backend's answer (a body, or one stream event) exceeded its configured size limit. */
+    TOO_LARGE,
+    /**
+     * Every pooled connection to the backend was busy and the wait queue was full, or the wait for
+     * a connection timed out.
+     */
+    POOL_FULL,
     /** The call was cancelled by Lethe (client gone, or output no longer needed). */
     CANCELLED,
     /** The backend is overloaded locally (queue full). */
@@ -27,19 +37,50 @@ public final class BackendException extends RuntimeException {
   private final int status;
   private final transient Buffer body;
   private final String contentType;
+  private final transient MultiMap headers;
 
-  private BackendException(Kind kind, int status, String contentType, Buffer body, String msg) {
+  private BackendException(
+      Kind kind, int status, String contentType, Buffer body, MultiMap headers, String msg) {
     super(msg, null, false, false);
     this.kind = kind;
     this.status = status;
     this.contentType = contentType;
     this.body = body;
+    this.headers = headers == null ? MultiMap.caseInsensitiveMultiMap() : headers;
+  }
+
+  private BackendException(Kind kind, int status, String contentType, Buffer body, String msg) {
+    this(kind, status, contentType, body, null, msg);
   }
 
   /** The backend answered {@code status} with {@code body}. */
   public static BackendException status(int status, String contentType, Buffer body) {
+    return status(status, contentType, body, null);
+  }
+
+  /**
+   * The backend answered {@code status} with {@code body} and {@code headers} (only those a client
+   * may see: rate-limit hints).
+   */
+  public static BackendException status(
+      int status, String contentType, Buffer body, MultiMap headers) {
     return new BackendException(
-        Kind.STATUS, status, contentType, body, "upstream answered HTTP " + status);
+        Kind.STATUS, status, contentType, body, headers, "upstream answered HTTP " + status);
+  }
+
+  /** The backend was silent for too long. */
+  public static BackendException idleTimeout(String message) {
+    return new BackendException(Kind.IDLE_TIMEOUT, 504, null, null, message);
+  }
+
+  /** The backend's answer exceeded a size limit. */
+  public static BackendException tooLarge(String message) {
+    return new BackendException(Kind.TOO_LARGE, 502, null, null, message);
+  }
+
+  /** No pooled connection to the backend could be had. */
+  public static BackendException poolFull(String message) {
+    return new BackendException(Kind.POOL_FULL, 503, null, null, message);
   }
 
   /** The backend could not be reached. */
@@ -75,6 +116,11 @@ public final class BackendException extends RuntimeException {
   /** The upstream's error body ({@link Kind#STATUS} only), else {@code null}. */
   public Buffer body() {
     return body;
+  }
+
+  /** Upstream headers a client may see ({@link Kind#STATUS} only; rate-limit hints), else empty. */
+  public MultiMap headers() {
+    return headers;
   }
 
   /** The upstream's content type ({@link Kind#STATUS} only), else {@code null}. */

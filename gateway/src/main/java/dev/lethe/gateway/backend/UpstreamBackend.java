@@ -12,6 +12,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -32,19 +33,30 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An OpenAI-compatible HTTP API reached through Vert.x Web Client: pooled connections, connect /
  * idle / total timeouts, and true streaming — SSE events are parsed as bytes arrive and handed on
  * at once, with back-pressure from the client, and a cancelled call resets the upstream request.
  *
+ * <p>Every resource a hostile or broken upstream could make grow is bounded by the backend's
+ * configuration: a response body (answer, error body, model list) beyond {@code maxResponseBytes}
+ * and one SSE event beyond {@code maxEventBytes} fail the call ({@link
+ * BackendException.Kind#TOO_LARGE}); an upstream silent for {@code idleTimeout} — before the
+ * response head, mid-body or mid-stream, but not while Lethe itself paused it for a slow client —
+ * fails it ({@link BackendException.Kind#IDLE_TIMEOUT}); calls waiting for a pooled connection are
+ * bounded in number ({@code maxQueued}) and time ({@code queueTimeout}) ({@link
+ * BackendException.Kind#POOL_FULL}). A failed call resets its upstream request.
+ *
  * <p>One Web Client interceptor sees every call's response head before its body: that is where an
  * error status of a streaming call is turned into a {@link BackendException} carrying the
  * upstream's body, so that the client gets the upstream's status instead of a broken stream.
  */
 public final class UpstreamBackend implements Backend {
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamBackend.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long MAX_EVENT_BYTES = 8L << 20;
 
   private final Vertx vertx;
   private final BackendConfig config;
@@ -77,7 +89,10 @@ public final class UpstreamBackend implements Backend {
             .setFollowRedirects(false)
             .setUserAgent("lethe")
             .setSsl("https".equals(config.baseUrl().getScheme()));
-    PoolOptions pool = new PoolOptions().setHttp1MaxSize(config.maxConnections());
+    PoolOptions pool =
+        new PoolOptions()
+            .setHttp1MaxSize(config.maxConnections())
+            .setMaxWaitQueueSize(config.maxQueued());
     WebClient c = WebClient.create(vertx, options, pool);
     ((WebClientInternal) c).addInterceptor(this::intercept);
     this.client = c;
@@ -102,7 +117,8 @@ public final class UpstreamBackend implements Backend {
         client
             .getAbs(base + "/models")
             .timeout(config.totalTimeout().toMillis())
-            .putHeader("Accept", "application/json");
+            .putHeader("Accept", "application/json")
+            .as(new BoundedBody(config.maxResponseBytes(), null));
     if (apiKey != null) {
       req.bearerTokenAuthentication(apiKey);
     }
@@ -135,8 +151,10 @@ public final class UpstreamBackend implements Backend {
 
   @Override
   public Future<BackendResponse> complete(Buffer body, MultiMap clientHeaders, CallHandle handle) {
-    HttpRequest<Buffer> req = prepare(clientHeaders, false).as(BodyCodec.buffer());
-    Call call = register(req, handle, false);
+    Call call = new Call(handle, false);
+    HttpRequest<Buffer> req =
+        prepare(clientHeaders, false).as(new BoundedBody(config.maxResponseBytes(), call));
+    register(req, call);
     return req.sendBuffer(body)
         .transform(
             ar -> {
@@ -144,31 +162,38 @@ public final class UpstreamBackend implements Backend {
               if (ar.failed()) {
                 return Future.failedFuture(classify(ar.cause(), call));
               }
+              if (call.failure != null) {
+                return Future.failedFuture(call.failure);
+              }
               var r = ar.result();
               Buffer b = r.body() == null ? Buffer.buffer() : r.body();
               return Future.succeededFuture(
                   new BackendResponse(
-                      r.statusCode(), r.getHeader(HttpHeaders.CONTENT_TYPE.toString()), b));
+                      r.statusCode(),
+                      r.getHeader(HttpHeaders.CONTENT_TYPE.toString()),
+                      b,
+                      clientVisibleHeaders(r.headers())));
             });
   }
 
   @Override
   public Future<Void> stream(
       Buffer body, MultiMap clientHeaders, CallHandle handle, StreamEvents events) {
-    SseRelay relay = new SseRelay(handle, events);
+    Call call = new Call(handle, true);
+    SseRelay relay = new SseRelay(call, events, config.maxEventBytes());
     HttpRequest<Void> req = prepare(clientHeaders, true).as(new SseCodec(relay));
-    Call call = register(req, handle, true);
+    register(req, call);
     req.sendBuffer(body)
         .onComplete(
             ar -> {
               finish(req, call);
-              if (ar.succeeded()) {
+              if (ar.succeeded() && call.failure == null) {
                 if (!handle.cancelled()) {
                   events.onEnd();
                 }
                 return;
               }
-              BackendException e = classify(ar.cause(), call);
+              BackendException e = ar.succeeded() ? call.failure : classify(ar.cause(), call);
               if (!call.head.tryFail(e) && e.kind() != BackendException.Kind.CANCELLED) {
                 events.onError(e);
               }
@@ -176,11 +201,34 @@ public final class UpstreamBackend implements Backend {
     return call.head.future();
   }
 
+  /**
+   * The upstream response headers a client may see: the rate-limit hints ({@code Retry-After},
+   * {@code retry-after-ms}, {@code x-ratelimit-*}) only, so that clients can back off. Their values
+   * are still screened before they are sent.
+   */
+  static MultiMap clientVisibleHeaders(MultiMap upstream) {
+    MultiMap out = MultiMap.caseInsensitiveMultiMap();
+    if (upstream == null) {
+      return out;
+    }
+    for (Map.Entry<String, String> h : upstream) {
+      String name = h.getKey().toLowerCase(Locale.ROOT);
+      if ((name.equals("retry-after")
+              || name.equals("retry-after-ms")
+              || name.startsWith("x-ratelimit-"))
+          && out.size() < 16) {
+        out.add(name, h.getValue());
+      }
+    }
+    return out;
+  }
+
   private HttpRequest<Buffer> prepare(MultiMap clientHeaders, boolean stream) {
     HttpRequest<Buffer> req =
         client
             .postAbs(base + "/chat/completions")
-            .connectTimeout(config.connectTimeout().toMillis())
+            // On a request, the "connect" timeout bounds the wait for a pooled connection.
+            .connectTimeout(config.queueTimeout().toMillis())
             .idleTimeout(config.idleTimeout().toMillis())
             .putHeader("Content-Type", "application/json")
             .putHeader("Accept", stream ? "text/event-stream" : "application/json");
@@ -192,8 +240,7 @@ public final class UpstreamBackend implements Backend {
     return req;
   }
 
-  private Call register(HttpRequest<?> req, CallHandle handle, boolean stream) {
-    Call call = new Call(handle, stream);
+  private void register(HttpRequest<?> req, Call call) {
     calls.put(req, call);
     call.timer =
         vertx.setTimer(
@@ -202,13 +249,43 @@ public final class UpstreamBackend implements Backend {
               call.timedOut = true;
               call.abort();
             });
-    handle.onCancel(call::abort);
-    return call;
+    call.touch();
+    armIdle(call, config.idleTimeout().toMillis());
+    call.handle.onCancel(call::abort);
+  }
+
+  /**
+   * Fails the call when the upstream sends nothing for {@code idleTimeout}: before the response
+   * head, mid-body or mid-stream. Time the call spends paused for a slow client does not count.
+   */
+  private void armIdle(Call call, long delayMs) {
+    call.idleTimer =
+        vertx.setTimer(
+            Math.max(1, delayMs),
+            id -> {
+              if (call.done || call.aborted) {
+                return;
+              }
+              long idle = config.idleTimeout().toMillis();
+              if (call.handle.paused()) {
+                call.touch();
+              }
+              long silent = (System.nanoTime() - call.lastActivity) / 1_000_000;
+              if (silent >= idle) {
+                call.fail(
+                    BackendException.idleTimeout(
+                        "upstream sent nothing for " + idle + " ms (backends[].idleTimeout)"));
+                return;
+              }
+              armIdle(call, idle - silent);
+            });
   }
 
   private void finish(HttpRequest<?> req, Call call) {
     calls.remove(req);
+    call.done = true;
     vertx.cancelTimer(call.timer);
+    vertx.cancelTimer(call.idleTimer);
   }
 
   /** Sees each call's request as it is sent and its response head before its body. */
@@ -225,18 +302,46 @@ public final class UpstreamBackend implements Backend {
             call.timedOut ? new TimeoutException("total timeout") : BackendException.cancelled());
         return;
       }
-    } else if (ctx.phase() == ClientPhase.RECEIVE_RESPONSE && call.stream) {
+    } else if (ctx.phase() == ClientPhase.RECEIVE_RESPONSE) {
+      call.touch();
+      if (!call.stream) {
+        ctx.next();
+        return;
+      }
       HttpClientResponse resp = ctx.clientResponse();
       if (resp.statusCode() / 100 != 2) {
+        // The error body, bounded like any other: a hostile upstream cannot make it grow without
+        // end.
         String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
         int status = resp.statusCode();
-        resp.body()
-            .onComplete(
-                ar ->
-                    ctx.fail(
-                        ar.succeeded()
-                            ? BackendException.status(status, type, ar.result())
-                            : BackendException.status(status, null, Buffer.buffer())));
+        MultiMap visible = clientVisibleHeaders(resp.headers());
+        Buffer acc = Buffer.buffer();
+        long max = config.maxResponseBytes();
+        resp.handler(
+            b -> {
+              call.touch();
+              if (call.failure != null) {
+                return;
+              }
+              if (acc.length() + (long) b.length() > max) {
+                call.fail(tooLarge("an error body", max));
+                ctx.fail(call.failure);
+                return;
+              }
+              acc.appendBuffer(b);
+            });
+        resp.exceptionHandler(
+            t -> {
+              if (call.failure == null) {
+                ctx.fail(BackendException.status(status, null, Buffer.buffer(), visible));
+              }
+            });
+        resp.endHandler(
+            v -> {
+              if (call.failure == null) {
+                ctx.fail(BackendException.status(status, type, acc, visible));
+              }
+            });
         resp.resume();
         return;
       }
@@ -245,9 +350,21 @@ public final class UpstreamBackend implements Backend {
     ctx.next();
   }
 
-  private static BackendException classify(Throwable t, Call call) {
+  private static BackendException tooLarge(String what, long max) {
+    return BackendException.tooLarge(
+        "upstream sent "
+            + what
+            + " larger than "
+            + max
+            + " bytes (backends[].maxResponseBytes); it was cut off");
+  }
+
+  private BackendException classify(Throwable t, Call call) {
     if (t instanceof BackendException be) {
       return be;
+    }
+    if (call != null && call.failure != null) {
+      return call.failure;
     }
     if (call != null && call.timedOut) {
       return BackendException.timeout("upstream did not finish within the total timeout");
@@ -256,6 +373,24 @@ public final class UpstreamBackend implements Backend {
       return BackendException.cancelled();
     }
     String msg = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
+    if (t instanceof ConnectionPoolTooBusyException) {
+      return BackendException.poolFull(
+          "upstream "
+              + config.name()
+              + " is saturated: all "
+              + config.maxConnections()
+              + " connections are busy and "
+              + config.maxQueued()
+              + " calls already wait (backends[].maxConnections, backends[].maxQueued)");
+    }
+    if (msg.contains("when getting a connection")) {
+      return BackendException.poolFull(
+          "upstream "
+              + config.name()
+              + " is saturated: no connection became free within "
+              + config.queueTimeout().toMillis()
+              + " ms (backends[].queueTimeout)");
+    }
     if (t instanceof TimeoutException
         || t.getClass().getSimpleName().contains("Timeout")
         || msg.contains("timeout")
@@ -265,8 +400,9 @@ public final class UpstreamBackend implements Backend {
     if (t instanceof ConnectException || msg.contains("connection refused")) {
       return BackendException.unreachable("upstream unreachable: connection refused");
     }
-    return BackendException.unreachable(
-        "upstream connection failed (" + t.getClass().getSimpleName() + ")");
+    // Never a class name or an internal message to the client; the log has the details.
+    LOG.debug("upstream {} call failed", config.name(), t);
+    return BackendException.unreachable("upstream connection failed");
   }
 
   @Override
@@ -281,12 +417,29 @@ public final class UpstreamBackend implements Backend {
     final Promise<Void> head = Promise.promise();
     HttpClientRequest request;
     long timer;
+    long idleTimer = -1;
+    volatile long lastActivity;
     boolean timedOut;
     boolean aborted;
+    boolean done;
+    BackendException failure;
 
     Call(CallHandle handle, boolean stream) {
       this.handle = handle;
       this.stream = stream;
+    }
+
+    /** The upstream sent something (or Lethe paused it). */
+    void touch() {
+      lastActivity = System.nanoTime();
+    }
+
+    /** Fails the call with {@code e} (the first failure wins) and resets the upstream request. */
+    void fail(BackendException e) {
+      if (failure == null) {
+        failure = e;
+      }
+      abort();
     }
 
     void abort() {
@@ -297,6 +450,89 @@ public final class UpstreamBackend implements Backend {
       if (request != null) {
         request.reset();
       }
+    }
+  }
+
+  /**
+   * A body codec that keeps at most {@code max} bytes: beyond that the call fails with {@link
+   * BackendException.Kind#TOO_LARGE} and the upstream request is reset, so a huge answer never
+   * reaches memory.
+   */
+  private static final class BoundedBody implements BodyCodec<Buffer> {
+    private final long max;
+    private final Call call;
+
+    BoundedBody(long max, Call call) {
+      this.max = max;
+      this.call = call;
+    }
+
+    @Override
+    public BodyStream<Buffer> stream() {
+      Promise<Buffer> result = Promise.promise();
+      Buffer acc = Buffer.buffer();
+      return new BodyStream<>() {
+        private boolean failed;
+
+        @Override
+        public Future<Buffer> result() {
+          return result.future();
+        }
+
+        @Override
+        public void handle(Throwable t) {
+          result.tryFail(t);
+        }
+
+        @Override
+        public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
+          return this;
+        }
+
+        @Override
+        public Future<Void> write(Buffer data) {
+          if (call != null) {
+            call.touch();
+          }
+          if (failed) {
+            return Future.succeededFuture();
+          }
+          if (acc.length() + (long) data.length() > max) {
+            failed = true;
+            BackendException e = tooLarge("a response body", max);
+            if (call != null) {
+              call.fail(e);
+            }
+            result.tryFail(e);
+            return Future.succeededFuture();
+          }
+          acc.appendBuffer(data);
+          return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Void> end() {
+          if (!failed) {
+            result.tryComplete(acc);
+          }
+          return Future.succeededFuture();
+        }
+
+        @Override
+        public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
+          return this;
+        }
+
+        @Override
+        public boolean writeQueueFull() {
+          return false;
+        }
+
+        @Override
+        public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
+          return this;
+        }
+      };
     }
   }
 
@@ -314,22 +550,27 @@ public final class UpstreamBackend implements Backend {
    */
   private static final class SseRelay implements BodyStream<Void> {
     private final Promise<Void> result = Promise.promise();
+    private final Call call;
     private final CallHandle handle;
     private final SseParser parser;
+    private final long maxEventBytes;
     private Handler<Void> drainHandler;
 
-    SseRelay(CallHandle handle, StreamEvents events) {
-      this.handle = handle;
+    SseRelay(Call call, StreamEvents events, long maxEventBytes) {
+      this.call = call;
+      this.handle = call.handle;
+      this.maxEventBytes = maxEventBytes;
       this.parser =
           new SseParser(
               data -> {
-                if (!handle.cancelled()) {
+                if (!handle.cancelled() && call.failure == null) {
                   events.onData(data);
                 }
               },
-              MAX_EVENT_BYTES);
+              maxEventBytes);
       handle.onResume(
           () -> {
+            call.touch();
             Handler<Void> h = drainHandler;
             drainHandler = null;
             if (h != null) {
@@ -355,12 +596,19 @@ public final class UpstreamBackend implements Backend {
 
     @Override
     public Future<Void> write(Buffer data) {
-      if (!handle.cancelled()) {
+      call.touch();
+      if (!handle.cancelled() && call.failure == null) {
         try {
           parser.feed(data.getBytes());
         } catch (IllegalStateException e) {
-          result.tryFail(BackendException.unreachable("upstream sent an oversized event"));
-          handle.cancel();
+          // Not a cancel: the client must learn that the stream failed (an error event).
+          BackendException tooLarge =
+              BackendException.tooLarge(
+                  "upstream sent a stream event larger than "
+                      + maxEventBytes
+                      + " bytes (backends[].maxEventBytes); the stream was ended");
+          call.fail(tooLarge);
+          result.tryFail(tooLarge);
         }
       }
       return Future.succeededFuture();
@@ -368,7 +616,7 @@ public final class UpstreamBackend implements Backend {
 
     @Override
     public Future<Void> end() {
-      if (!handle.cancelled()) {
+      if (!handle.cancelled() && call.failure == null) {
         parser.end();
       }
       result.tryComplete();

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lethe.gateway.openai.OpenAiError;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,26 +29,40 @@ public final class AdminAuth implements Handler<RoutingContext> {
     if (s != null) {
       s.route = "/admin";
     }
-    String header = ctx.request().getHeader("Authorization");
-    String given = null;
-    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      given = header.substring(7).trim();
-    }
-    if (given == null || !MessageDigest.isEqual(expected, sha256(given))) {
-      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"lethe-admin\"");
-      Errors.send(
-          ctx,
-          new OpenAiError(
-              401,
-              "invalid_request_error",
-              "invalid_admin_token",
-              null,
-              given == null
-                  ? "Missing admin token: send 'Authorization: Bearer <token>'."
-                  : "Invalid admin token."));
+    if (!authorized(ctx.request())) {
+      reject(ctx);
       return;
     }
     ctx.next();
+  }
+
+  /** Whether {@code req} carries the admin token (compared in constant time). */
+  public boolean authorized(HttpServerRequest req) {
+    String given = given(req);
+    return given != null && MessageDigest.isEqual(expected, sha256(given));
+  }
+
+  /** Answers 401 in OpenAI's shape. */
+  public void reject(RoutingContext ctx) {
+    ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"lethe-admin\"");
+    Errors.send(
+        ctx,
+        new OpenAiError(
+            401,
+            "invalid_request_error",
+            "invalid_admin_token",
+            null,
+            given(ctx.request()) == null
+                ? "Missing admin token: send 'Authorization: Bearer <token>'."
+                : "Invalid admin token."));
+  }
+
+  private static String given(HttpServerRequest req) {
+    String header = req.getHeader("Authorization");
+    if (header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return header.substring(7).trim();
+    }
+    return null;
   }
 
   private static byte[] sha256(String s) {

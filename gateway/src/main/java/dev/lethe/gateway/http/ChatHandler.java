@@ -18,9 +18,12 @@ import dev.lethe.gateway.backend.CallHandle;
 import dev.lethe.gateway.metrics.GatewayMetrics;
 import dev.lethe.gateway.openai.Completions;
 import dev.lethe.gateway.openai.OpenAiError;
+import dev.lethe.gateway.openai.StrictJson;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.UUID;
@@ -63,12 +66,16 @@ public final class ChatHandler implements Handler<RoutingContext> {
     byte[] bytes = body.getBytes();
     JsonNode parsed;
     try {
-      parsed = JSON.readTree(bytes);
-    } catch (Exception e) {
+      // One strict reading for judging and forwarding: the bytes forwarded are exactly the
+      // document judged (no duplicate keys, nothing after it), so no upstream parser can read
+      // another request than the one screened.
+      parsed = StrictJson.read(bytes);
+    } catch (StrictJson.Rejected e) {
+      metrics.requestRejected("invalid_json");
       Errors.send(
           ctx,
           OpenAiError.invalidRequest(
-              null, "We could not parse the JSON body of your request: it is not valid JSON."));
+              null, "We could not parse the JSON body of your request: " + e.getMessage() + "."));
       return;
     }
     OpenAiError invalid = RequestValidator.validate(parsed);
@@ -141,7 +148,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
       boolean usage = req.path("stream_options").path("include_usage").asBoolean(false);
       List<ObjectNode> chunks =
           Completions.chunks(ex.requestId(), created, ex.model(), text, n, usage, promptTokens);
-      startSse(resp);
+      startSse(ctx);
       for (ObjectNode c : chunks) {
         resp.write(event(c));
       }
@@ -162,6 +169,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
       return;
     }
     ResponseFilter filter = pipeline.responseFilter(ex);
+    Egress egress = new Egress(pipeline, ex);
     CallHandle handle = new CallHandle();
     ctx.response().closeHandler(v -> handle.cancel());
     long sent = System.nanoTime();
@@ -172,6 +180,9 @@ public final class ChatHandler implements Handler<RoutingContext> {
               ar -> {
                 if (ar.failed()) {
                   BackendException e = asBackendException(ar.cause());
+                  if (e.kind() != BackendException.Kind.CANCELLED) {
+                    metrics.upstreamFailure(state.backend, e.kind().name().toLowerCase());
+                  }
                   metrics.upstream(
                       state.backend,
                       state.model,
@@ -187,14 +198,15 @@ public final class ChatHandler implements Handler<RoutingContext> {
                     Integer.toString(r.status()),
                     System.nanoTime() - sent);
                 if (r.status() / 100 != 2) {
-                  Errors.passThrough(ctx, r.status(), r.body());
+                  egress.copyHeaders(r.headers(), ctx.response());
+                  Errors.send(ctx, egress.upstreamError(r.status(), r.body()));
                   return;
                 }
                 writeCompletion(ctx, filter, r.body());
               });
       return;
     }
-    StreamRelay relay = new StreamRelay(ctx, state, ex.request(), filter, handle);
+    StreamRelay relay = new StreamRelay(ctx, state, ex.request(), filter, egress, handle);
     metrics.streamOpened();
     ctx.addEndHandler(v -> metrics.streamClosed());
     backend.stream(out, ctx.request().headers(), handle, relay)
@@ -209,8 +221,12 @@ public final class ChatHandler implements Handler<RoutingContext> {
                   System.nanoTime() - sent);
               if (ar.failed()) {
                 BackendException e = asBackendException(ar.cause());
+                if (e.kind() != BackendException.Kind.CANCELLED) {
+                  metrics.upstreamFailure(state.backend, e.kind().name().toLowerCase());
+                }
                 if (e.kind() == BackendException.Kind.STATUS) {
-                  Errors.passThrough(ctx, e.status(), e.body());
+                  egress.copyHeaders(e.headers(), ctx.response());
+                  Errors.send(ctx, egress.upstreamError(e.status(), e.body()));
                 } else if (e.kind() != BackendException.Kind.CANCELLED) {
                   Errors.send(ctx, Errors.of(e));
                 }
@@ -221,16 +237,14 @@ public final class ChatHandler implements Handler<RoutingContext> {
   }
 
   private static BackendException asBackendException(Throwable t) {
-    return t instanceof BackendException be
-        ? be
-        : BackendException.unreachable("backend failed (" + t.getClass().getSimpleName() + ")");
+    return t instanceof BackendException be ? be : BackendException.unreachable("backend failed");
   }
 
   private void writeCompletion(RoutingContext ctx, ResponseFilter filter, Buffer body) {
     JsonNode node;
     try {
-      node = JSON.readTree(body.getBytes());
-    } catch (Exception e) {
+      node = StrictJson.read(body.getBytes());
+    } catch (StrictJson.Rejected e) {
       node = null;
     }
     if (!(node instanceof ObjectNode completion)) {
@@ -262,9 +276,20 @@ public final class ChatHandler implements Handler<RoutingContext> {
     }
   }
 
-  static void startSse(HttpServerResponse resp) {
-    resp.setChunked(true)
-        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+  /**
+   * Starts an SSE response. HTTP/1.0 has no chunked encoding: the stream is then delimited by
+   * closing the connection once it ended (keep-alive or not), so it always ends.
+   */
+  static void startSse(RoutingContext ctx) {
+    HttpServerResponse resp = ctx.response();
+    if (ctx.request().version() == HttpVersion.HTTP_1_0) {
+      resp.putHeader("Connection", "close");
+      HttpConnection conn = ctx.request().connection();
+      ctx.addEndHandler(v -> conn.close());
+    } else {
+      resp.setChunked(true);
+    }
+    resp.putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
   }
@@ -285,8 +310,12 @@ public final class ChatHandler implements Handler<RoutingContext> {
     private final RequestState state;
     private final ObjectNode request;
     private final ResponseFilter filter;
+    private final Egress egress;
     private final CallHandle handle;
     private final HttpServerResponse resp;
+    private final int choices;
+    private final java.util.BitSet finishedChoices = new java.util.BitSet();
+    private boolean sawDone;
     private boolean started;
     private boolean finished;
     private boolean firstToken;
@@ -299,19 +328,22 @@ public final class ChatHandler implements Handler<RoutingContext> {
         RequestState state,
         ObjectNode request,
         ResponseFilter filter,
+        Egress egress,
         CallHandle handle) {
       this.ctx = ctx;
       this.state = state;
       this.request = request;
       this.filter = filter;
+      this.egress = egress;
       this.handle = handle;
+      this.choices = Math.max(1, request.path("n").asInt(1));
       this.resp = ctx.response();
     }
 
     void start() {
       if (!started && !resp.closed()) {
         started = true;
-        startSse(resp);
+        startSse(ctx);
         resp.writeHead();
       }
     }
@@ -323,12 +355,13 @@ public final class ChatHandler implements Handler<RoutingContext> {
       }
       start();
       if (data.equals("[DONE]")) {
+        sawDone = true;
         return;
       }
       JsonNode node;
       try {
-        node = JSON.readTree(data);
-      } catch (Exception e) {
+        node = StrictJson.read(data);
+      } catch (StrictJson.Rejected e) {
         node = null;
       }
       if (!(node instanceof ObjectNode chunk)) {
@@ -342,10 +375,17 @@ public final class ChatHandler implements Handler<RoutingContext> {
         return;
       }
       if (chunk.has("error")) {
-        // The upstream reported an error mid-stream: pass it on and stop.
-        write(chunk);
+        // The upstream reported an error mid-stream: pass it on, screened, and stop.
+        metrics.upstreamFailure(state.backend, "error_event");
+        write(egress.streamError(chunk));
         finish(false);
         return;
+      }
+      for (JsonNode c : chunk.path("choices")) {
+        int i = c.path("index").asInt(-1);
+        if (i >= 0 && i < 4096 && !c.path("finish_reason").isNull() && c.has("finish_reason")) {
+          finishedChoices.set(i);
+        }
       }
       try {
         filter.onChunk(chunk, this);
@@ -375,6 +415,19 @@ public final class ChatHandler implements Handler<RoutingContext> {
         return;
       }
       start();
+      if (!sawDone && finishedChoices.cardinality() < choices) {
+        // The upstream ended the stream cleanly but early (no [DONE], a choice unfinished): the
+        // client must see the truncation, so no [DONE] follows the error event.
+        metrics.upstreamFailure(state.backend, "truncated");
+        fail(
+            new OpenAiError(
+                502,
+                "upstream_error",
+                "upstream_stream_truncated",
+                null,
+                "The upstream ended the stream before it was complete."));
+        return;
+      }
       try {
         filter.onEnd(this);
       } catch (RuntimeException e) {
@@ -426,6 +479,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
         return;
       }
       start();
+      metrics.upstreamFailure(state.backend, error.kind().name().toLowerCase());
       fail(Errors.of(error));
     }
 

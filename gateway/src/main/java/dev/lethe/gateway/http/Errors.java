@@ -1,12 +1,12 @@
 package dev.lethe.gateway.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.gateway.backend.BackendException;
 import dev.lethe.gateway.openai.OpenAiError;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.util.regex.Pattern;
 
 /** Writes errors to clients in OpenAI's shape. */
 public final class Errors {
@@ -19,24 +19,54 @@ public final class Errors {
 
   /** Sends {@code error} unless the response already started. */
   public static void send(RoutingContext ctx, OpenAiError error) {
-    HttpServerResponse resp = ctx.response();
+    write(ctx.response(), error);
+  }
+
+  /**
+   * Writes {@code error} as the whole response unless it already started (then it is only ended).
+   * The message is scrubbed of anything that looks like a Java class name: a client never sees one.
+   */
+  public static void write(HttpServerResponse resp, OpenAiError error) {
     if (resp.headWritten() || resp.closed()) {
       if (!resp.ended() && !resp.closed()) {
         resp.end();
       }
       return;
     }
-    if (error.status() == 429) {
-      // A saturated local backend: tell clients (the OpenAI SDKs honour it) when to retry.
+    if ((error.status() == 429 || error.status() == 503)
+        && resp.headers().get("Retry-After") == null) {
+      // A saturated backend: tell clients (the OpenAI SDKs honour it) when to retry, unless the
+      // upstream's own hint was passed on.
       resp.putHeader("Retry-After", RETRY_AFTER_SECONDS);
     }
+    OpenAiError safe =
+        new OpenAiError(
+            error.status(), error.type(), error.code(), error.param(), scrub(error.message()));
     try {
       resp.setStatusCode(error.status())
           .putHeader("Content-Type", "application/json")
-          .end(Buffer.buffer(JSON.writeValueAsBytes(error.body())));
+          .end(Buffer.buffer(JSON.writeValueAsBytes(safe.body())));
     } catch (Exception e) {
-      resp.setStatusCode(500).end();
+      resp.setStatusCode(500).putHeader("Content-Type", "application/json").end(INTERNAL);
     }
+  }
+
+  private static final String INTERNAL =
+      "{\"error\":{\"message\":\"Internal error.\",\"type\":\"server_error\",\"param\":null,"
+          + "\"code\":null}}";
+
+  private static final Pattern QUALIFIED =
+      Pattern.compile("\\b(?:[a-z_][a-z0-9_]*\\.){2,}[A-Z]\\w*");
+  private static final Pattern THROWABLE =
+      Pattern.compile("\\b[A-Z][A-Za-z0-9]*(?:Exception|Error)\\b");
+
+  /** Replaces what looks like a Java class name (qualified, or an exception's) in a message. */
+  static String scrub(String message) {
+    if (message == null) {
+      return "";
+    }
+    String m = QUALIFIED.matcher(message).replaceAll("[internal]");
+    return THROWABLE.matcher(m).replaceAll("[internal]");
   }
 
   /** The client-facing error for a failed backend call. */
@@ -47,31 +77,14 @@ public final class Errors {
           new OpenAiError(502, "upstream_error", "bad_gateway", null, e.getMessage());
       case TIMEOUT ->
           new OpenAiError(504, "upstream_error", "gateway_timeout", null, e.getMessage());
+      case IDLE_TIMEOUT ->
+          new OpenAiError(504, "upstream_error", "upstream_idle_timeout", null, e.getMessage());
+      case TOO_LARGE ->
+          new OpenAiError(
+              502, "upstream_error", "upstream_response_too_large", null, e.getMessage());
+      case POOL_FULL -> new OpenAiError(503, "server_error", "upstream_busy", null, e.getMessage());
       case BUSY -> new OpenAiError(429, "rate_limit_error", "busy", null, e.getMessage());
       case CANCELLED -> new OpenAiError(499, "upstream_error", "cancelled", null, "cancelled");
     };
-  }
-
-  /**
-   * Passes an upstream error status through with its body when that body is already an OpenAI error
-   * object, or wraps it in one otherwise.
-   */
-  public static void passThrough(RoutingContext ctx, int status, Buffer body) {
-    HttpServerResponse resp = ctx.response();
-    if (resp.headWritten() || resp.closed()) {
-      return;
-    }
-    try {
-      JsonNode n = body == null || body.length() == 0 ? null : JSON.readTree(body.getBytes());
-      if (n != null && n.isObject() && n.path("error").isObject()) {
-        resp.setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
-        return;
-      }
-    } catch (Exception ignored) {
-      // not JSON: wrapped below
-    }
-    send(
-        ctx,
-        new OpenAiError(status, "upstream_error", null, null, "upstream answered HTTP " + status));
   }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -28,7 +29,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code lethe.streams.open} ({@code lethe_streams_open}): streams in progress.
  *   <li>{@code lethe.pipeline.failures} ({@code lethe_pipeline_failures_total}): requests refused
  *       because a stage failed (fail closed), tagged {@code stage}.
+ *   <li>{@code lethe.upstream.failures} ({@code lethe_upstream_failures_total}): backend calls that
+ *       failed, tagged {@code backend} and {@code reason} ({@code too_large}, {@code idle_timeout},
+ *       {@code timeout}, {@code pool_full}, {@code unreachable}, {@code truncated}, {@code
+ *       error_event}, ...), before or during a stream.
+ *   <li>{@code lethe.requests.rejected} ({@code lethe_requests_rejected_total}): requests refused
+ *       by a server-side limit before any backend was involved, tagged {@code reason} ({@code
+ *       invalid_json}, {@code header_timeout}, {@code body_timeout}).
  * </ul>
+ *
+ * <p>With rule-id labels turned off ({@code server.metricsRuleIds: false}) every {@code rule} tag
+ * reads {@code hidden}.
  *
  * <p>Tag values come from configuration (route templates, backend and model names), never from raw
  * client input, so cardinality stays bounded.
@@ -45,8 +56,43 @@ public final class GatewayMetrics {
 
   /** Creates the meters on {@code registry}. */
   public GatewayMetrics(PrometheusMeterRegistry registry) {
+    this(registry, true);
+  }
+
+  /**
+   * Creates the meters on a new Prometheus registry.
+   *
+   * @param ruleIds whether meters may carry rule ids as {@code rule} tag values
+   */
+  public GatewayMetrics(boolean ruleIds) {
+    this(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), ruleIds);
+  }
+
+  private GatewayMetrics(PrometheusMeterRegistry registry, boolean ruleIds) {
     this.registry = requireNonNull(registry, "registry");
+    if (!ruleIds) {
+      registry.config().meterFilter(MeterFilter.replaceTagValues("rule", v -> "hidden"));
+    }
     registry.gauge("lethe.streams.open", openStreams);
+  }
+
+  /** Counts a failed backend call ({@code reason}: a fixed word, never client input). */
+  public void upstreamFailure(String backend, String reason) {
+    Counter.builder("lethe.upstream.failures")
+        .description("Backend calls that failed, before or during a stream")
+        .tag("backend", backend)
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** Counts a request refused by a server-side limit ({@code reason}: a fixed word). */
+  public void requestRejected(String reason) {
+    Counter.builder("lethe.requests.rejected")
+        .description("Requests refused by a server-side limit before any backend was involved")
+        .tag("reason", reason)
+        .register(registry)
+        .increment();
   }
 
   /** The registry, for components that add their own meters. */
