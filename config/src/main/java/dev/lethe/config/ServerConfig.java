@@ -18,6 +18,9 @@ import java.time.Duration;
  * @param metricsRequireToken whether {@code GET /metrics} needs the admin bearer token
  * @param metricsRuleIds whether metrics carry rule ids as tag values ({@code false}: the {@code
  *     rule} tag reads {@code hidden})
+ * @param http2Cleartext whether HTTP/2 without TLS (h2c, prior knowledge or upgrade) is accepted;
+ *     off by default, since with it a connection's request-head deadline can only start once a
+ *     whole head arrived
  */
 public record ServerConfig(
     String host,
@@ -28,7 +31,8 @@ public record ServerConfig(
     Duration requestHeaderTimeout,
     Duration requestBodyTimeout,
     boolean metricsRequireToken,
-    boolean metricsRuleIds) {
+    boolean metricsRuleIds,
+    boolean http2Cleartext) {
 
   /**
    * The defaults: 127.0.0.1:8080, 4 MiB bodies, 10 s grace, one event loop per core, 30 s for a
@@ -44,7 +48,8 @@ public record ServerConfig(
         Duration.ofSeconds(30),
         Duration.ofSeconds(60),
         false,
-        true);
+        true,
+        false);
   }
 
   static ServerConfig read(ConfigNode n) {
@@ -67,7 +72,8 @@ public record ServerConfig(
                 Duration.ofMillis(10),
                 Duration.ofHours(1)),
             n.bool("metricsRequireToken", d.metricsRequireToken()),
-            n.bool("metricsRuleIds", d.metricsRuleIds()));
+            n.bool("metricsRuleIds", d.metricsRuleIds()),
+            n.bool("http2Cleartext", d.http2Cleartext()));
     if (c.host().isBlank()) {
       throw new ConfigException(n.path("host"), c.host(), "a host name or IP address");
     }
@@ -86,6 +92,7 @@ public record ServerConfig(
         requestHeaderTimeout,
         requestBodyTimeout,
         metricsRequireToken,
-        metricsRuleIds);
+        metricsRuleIds,
+        http2Cleartext);
   }
 }

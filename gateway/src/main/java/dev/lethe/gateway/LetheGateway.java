@@ -228,7 +228,10 @@ public final class LetheGateway {
             .setPort(config.server().port())
             .setCompressionSupported(false)
             .setMaxInitialLineLength(16 * 1024)
-            .setMaxHeaderSize(64 * 1024);
+            .setMaxHeaderSize(64 * 1024)
+            // Cleartext HTTP/2 (h2c) makes Vert.x read a whole request head before a connection
+            // exists, so the head deadline of slow clients could not start; off unless configured.
+            .setHttp2ClearTextEnabled(config.server().http2Cleartext());
     // One server per event loop; Vert.x shares the port among servers deployed as verticle
     // instances (port 0 included) and spreads connections across them.
     return vertx
@@ -321,6 +324,7 @@ public final class LetheGateway {
    */
   public Future<Void> stop() {
     ready = false;
+    slowClients.close();
     if (refreshTimer >= 0) {
       vertx.cancelTimer(refreshTimer);
     }

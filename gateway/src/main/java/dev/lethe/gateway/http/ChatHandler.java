@@ -21,7 +21,6 @@ import dev.lethe.gateway.openai.OpenAiError;
 import dev.lethe.gateway.openai.StrictJson;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
@@ -84,6 +83,17 @@ public final class ChatHandler implements Handler<RoutingContext> {
       return;
     }
     ObjectNode request = (ObjectNode) parsed;
+    if (request.path("stream").asBoolean(false)
+        && ctx.request().version() == HttpVersion.HTTP_1_0) {
+      // HTTP/1.0 has no chunked encoding, so a stream could only end by closing the connection.
+      Errors.send(
+          ctx,
+          OpenAiError.invalidRequest(
+              "stream",
+              "Streaming needs HTTP/1.1 or later (chunked transfer); use HTTP/1.1 or set"
+                  + " 'stream' to false."));
+      return;
+    }
     String model = request.get("model").asText();
     Backend backend = router.route(model).orElse(null);
     if (backend == null) {
@@ -276,19 +286,9 @@ public final class ChatHandler implements Handler<RoutingContext> {
     }
   }
 
-  /**
-   * Starts an SSE response. HTTP/1.0 has no chunked encoding: the stream is then delimited by
-   * closing the connection once it ended (keep-alive or not), so it always ends.
-   */
   static void startSse(RoutingContext ctx) {
     HttpServerResponse resp = ctx.response();
-    if (ctx.request().version() == HttpVersion.HTTP_1_0) {
-      resp.putHeader("Connection", "close");
-      HttpConnection conn = ctx.request().connection();
-      ctx.addEndHandler(v -> conn.close());
-    } else {
-      resp.setChunked(true);
-    }
+    resp.setChunked(true);
     resp.putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");

@@ -9,35 +9,40 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Duration;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * Closes connections of clients too slow to be served (slowloris): a connection must deliver each
  * request's head within {@code headerTimeout} — counted from when it opened or from the end of its
  * previous response, so an idle keep-alive connection is closed after that long too — and each
  * request's body within {@code bodyTimeout} of its head (then 408 in OpenAI's shape, and the
- * connection is closed). Both are counted in {@code lethe_requests_rejected_total}. Timers run on
- * the connection's event loop; nothing blocks.
+ * connection is closed). Both are counted in {@code lethe_requests_rejected_total}.
  *
- * <p>One instance serves every HTTP server of a gateway; a connection's state is touched only on
- * its own event loop.
+ * <p>Deadlines are kept per connection and per request and checked by one periodic sweep (a
+ * fraction of the shorter timeout, at most one second), so thousands of idle connections cost one
+ * timer. Nothing blocks; closing a connection is handed to its own event loop by Vert.x.
  */
-public final class SlowClientGuard {
+public final class SlowClientGuard implements AutoCloseable {
   private final Vertx vertx;
-  private final long headerMs;
-  private final long bodyMs;
+  private final long headerNanos;
+  private final long bodyNanos;
   private final GatewayMetrics metrics;
+  private final LongSupplier clock;
   private final Map<HttpConnection, Conn> conns = new ConcurrentHashMap<>();
+  private final Map<HttpServerRequest, Long> bodies = new ConcurrentHashMap<>();
+  private final long sweeper;
 
-  /** Per-connection state, on its event loop. */
+  /** Per-connection state. */
   private static final class Conn {
-    long headerTimer = -1;
-    int active;
+    volatile long headerDeadline;
+    volatile int active;
   }
 
   /**
-   * Creates the guard.
+   * Creates the guard and starts its sweep.
    *
    * @param headerTimeout time allowed for a request head
    * @param bodyTimeout time allowed for a request body once its head arrived
@@ -45,23 +50,22 @@ public final class SlowClientGuard {
   public SlowClientGuard(
       Vertx vertx, Duration headerTimeout, Duration bodyTimeout, GatewayMetrics metrics) {
     this.vertx = requireNonNull(vertx, "vertx");
-    this.headerMs = Math.max(1, headerTimeout.toMillis());
-    this.bodyMs = Math.max(1, bodyTimeout.toMillis());
+    this.headerNanos = Math.max(1, headerTimeout.toNanos());
+    this.bodyNanos = Math.max(1, bodyTimeout.toNanos());
     this.metrics = requireNonNull(metrics, "metrics");
+    this.clock = System::nanoTime;
+    long period =
+        Math.max(
+            10, Math.min(1000, Math.min(headerTimeout.toMillis(), bodyTimeout.toMillis()) / 5));
+    this.sweeper = vertx.setPeriodic(period, id -> sweep());
   }
 
   /** The server's connection handler: starts the head deadline. */
   public void onConnection(HttpConnection connection) {
     Conn c = new Conn();
+    c.headerDeadline = clock.getAsLong() + headerNanos;
     conns.put(connection, c);
-    connection.closeHandler(
-        v -> {
-          Conn gone = conns.remove(connection);
-          if (gone != null && gone.headerTimer >= 0) {
-            vertx.cancelTimer(gone.headerTimer);
-          }
-        });
-    armHeader(connection, c);
+    connection.closeHandler(v -> conns.remove(connection));
   }
 
   /**
@@ -73,36 +77,10 @@ public final class SlowClientGuard {
     Conn c = connection == null ? null : conns.get(connection);
     if (c != null) {
       c.active++;
-      if (c.headerTimer >= 0) {
-        vertx.cancelTimer(c.headerTimer);
-        c.headerTimer = -1;
-      }
+      c.headerDeadline = 0;
     }
-    HttpServerResponse resp = req.response();
-    long bodyTimer =
-        vertx.setTimer(
-            bodyMs,
-            id -> {
-              if (resp.ended() || resp.closed()) {
-                return;
-              }
-              metrics.requestRejected("body_timeout");
-              if (!resp.headWritten()) {
-                resp.putHeader("Connection", "close");
-                Errors.write(
-                    resp,
-                    new OpenAiError(
-                        408,
-                        "invalid_request_error",
-                        "request_timeout",
-                        null,
-                        "The request body did not arrive within " + bodyMs + " ms."));
-              }
-              if (connection != null) {
-                connection.close();
-              }
-            });
-    req.end().onComplete(ar -> vertx.cancelTimer(bodyTimer));
+    bodies.put(req, clock.getAsLong() + bodyNanos);
+    req.end().onComplete(ar -> bodies.remove(req));
   }
 
   /**
@@ -110,26 +88,64 @@ public final class SlowClientGuard {
    * kept-alive connection that has no other request in progress.
    */
   public void onResponseEnd(HttpServerRequest req) {
+    bodies.remove(req);
     HttpConnection connection = req.connection();
     Conn c = connection == null ? null : conns.get(connection);
     if (c != null && --c.active <= 0) {
       c.active = 0;
-      if (c.headerTimer < 0) {
-        armHeader(connection, c);
+      c.headerDeadline = clock.getAsLong() + headerNanos;
+    }
+  }
+
+  private void sweep() {
+    long now = clock.getAsLong();
+    for (Iterator<Map.Entry<HttpConnection, Conn>> it = conns.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<HttpConnection, Conn> e = it.next();
+      Conn c = e.getValue();
+      long d = c.headerDeadline;
+      if (c.active == 0 && d != 0 && now - d > 0) {
+        it.remove();
+        metrics.requestRejected("header_timeout");
+        e.getKey().close();
+      }
+    }
+    for (Iterator<Map.Entry<HttpServerRequest, Long>> it = bodies.entrySet().iterator();
+        it.hasNext(); ) {
+      Map.Entry<HttpServerRequest, Long> e = it.next();
+      if (now - e.getValue() > 0) {
+        it.remove();
+        timeOutBody(e.getKey());
       }
     }
   }
 
-  private void armHeader(HttpConnection connection, Conn c) {
-    c.headerTimer =
-        vertx.setTimer(
-            headerMs,
-            id -> {
-              c.headerTimer = -1;
-              if (c.active == 0 && conns.containsKey(connection)) {
-                metrics.requestRejected("header_timeout");
-                connection.close();
-              }
-            });
+  private void timeOutBody(HttpServerRequest req) {
+    HttpServerResponse resp = req.response();
+    if (resp.ended() || resp.closed()) {
+      return;
+    }
+    metrics.requestRejected("body_timeout");
+    HttpConnection connection = req.connection();
+    if (!resp.headWritten()) {
+      resp.putHeader("Connection", "close");
+      Errors.write(
+          resp,
+          new OpenAiError(
+              408,
+              "invalid_request_error",
+              "request_timeout",
+              null,
+              "The request body did not arrive within " + bodyNanos / 1_000_000 + " ms."));
+    }
+    if (connection != null) {
+      connection.close();
+    }
+  }
+
+  /** Stops the sweep. */
+  @Override
+  public void close() {
+    vertx.cancelTimer(sweeper);
   }
 }

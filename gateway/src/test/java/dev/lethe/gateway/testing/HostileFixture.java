@@ -110,7 +110,7 @@ public final class HostileFixture implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
-      http.close();
+      http.shutdownNow();
       gateway.stop().await(30, TimeUnit.SECONDS);
       assembly.close();
       upstream.close();
