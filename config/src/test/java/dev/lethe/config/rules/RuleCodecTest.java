@@ -99,7 +99,9 @@ class RuleCodecTest {
           {"subjects":["a"],"action":"REFUSE"}              | action          | action: "REFUSE" (expected: one of refuse, redact, icul)
           {"subjects":["a"],"action":1}                     | action          | action: 1 (expected: one of refuse, redact, icul)
           {"subjects":["a"],"onError":"maybe"}              | onError         | onError: "maybe" (expected: one of closed, open)
-          {"subjects":["a"],"id":"has space"}               | id              | id: "has space" (expected: an id matching [A-Za-z0-9._:-]{1,128})
+          {"subjects":["a"],"id":"has space"}               | id              | id: "has space" (expected: an id matching [A-Za-z0-9._:-]{1,128}, other than . and ..
+          {"subjects":["a"],"id":"."}                       | id              | id: "." (expected: an id matching
+          {"subjects":["a"],"id":".."}                      | id              | id: ".." (expected: an id matching
           {"subjects":["a"],"id":""}                        | id              | id: "" (expected: an id matching
           {"subjects":["a"],"id":7}                         | id              | id: 7 (expected: an id matching
           {"subjects":["a"],"description":["x"]}            | description     | description: ["x"] (expected: a string)
