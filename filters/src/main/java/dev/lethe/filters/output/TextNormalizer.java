@@ -2,6 +2,7 @@ package dev.lethe.filters.output;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lethe.filters.text.Lookalikes;
 import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Locale;
@@ -23,7 +24,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>only letters (L*) and numbers (N*) are kept, and decimal digits of every script become
  *       ASCII digits: whitespace, punctuation, symbols, and every invisible or format character
  *       (Cf: zero-width space and joiners, soft hyphen, bidi controls, tag characters; Cc; the
- *       Hangul filler letters; unpaired surrogates; unassigned code points) are removed.
+ *       Hangul filler letters; unpaired surrogates; unassigned code points) are removed;
+ *   <li>a letter of another script that looks like a Latin letter, itself or in capitals, becomes
+ *       that letter, from the UTS #39 confusable data shared with the input side ({@link
+ *       Lookalikes#latin}): Cyrillic {@code а е о р с у х і ј ѕ һ ԁ} and, through their capitals,
+ *       {@code в к м н т}; Greek {@code ο α ρ ν ι} and, through their capitals, {@code ε τ κ}; rare
+ *       Latin letters such as IPA {@code ɡ ɑ}. So {@code "ѕесrеt"} written with Cyrillic letters
+ *       normalises to {@code "secret"}.
  * </ol>
  *
  * <p>So {@code "S e-c.r\u200Be T"}, {@code "ＳＥＣＲＥＴ"} and {@code "sécret"} all normalise to {@code
@@ -38,8 +45,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * string followed by mark removal, since canonical reordering only moves marks. The price is that
  * accents never distinguish two patterns, which can only over-block, never leak.
  *
- * <p>Known limits: cross-script confusables (Cyrillic {@code а} for Latin {@code a}) are not
- * folded; text that spells a pattern with symbols only (emoji letters, images) is not recognised.
+ * <p>Confusables are folded per code point, whatever the script of the neighbouring letters (the
+ * input side's {@code Canonicalizer} folds them only where that keeps text readable): matching here
+ * can only over-block, so a Russian word made of look-alike letters ({@code сор}) matches the Latin
+ * pattern {@code cop}; patterns written in those scripts are folded the same way and still match
+ * themselves.
+ *
+ * <p>Known limits: letters with no Latin look-alike in either case ({@code д ж λ}) stay in their
+ * script; leetspeak is not read (digits are kept as digits, so a secret that contains digits still
+ * matches); text that spells a pattern with symbols only (emoji letters, images) is not recognised.
  *
  * <p>Thread-safe; results for BMP code points are cached in a shared table.
  */
@@ -102,13 +116,32 @@ public final class TextNormalizer {
       if (isIgnorableLetter(cp)) {
         continue;
       }
-      if (Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER) {
+      String lookalike = lookalike(cp);
+      if (lookalike != null) {
+        // a cross-script confusable: the letters of its UTS #39 skeleton (Cyrillic а → a)
+        out.append(stripMarks(Normalizer.normalize(lookalike, NFKD)).toLowerCase(Locale.ROOT));
+      } else if (Character.getType(cp) == Character.DECIMAL_DIGIT_NUMBER) {
         out.append((char) ('0' + Character.digit(cp, 10)));
       } else if (Character.isLetterOrDigit(cp) || isNumber(cp)) {
         out.appendCodePoint(cp);
       }
     }
     return out.toString();
+  }
+
+  /**
+   * The Latin look-alike of a case-folded letter, or of its capital ({@code ε} from {@code Ε},
+   * {@code т} from {@code Т}), so both cases of a letter fold alike.
+   */
+  private static String lookalike(int cp) {
+    String look = Lookalikes.latin(cp);
+    if (look == null && Character.isLetter(cp)) {
+      String upper = Character.toString(cp).toUpperCase(Locale.ROOT);
+      if (upper.codePointCount(0, upper.length()) == 1) {
+        look = Lookalikes.latin(upper.codePointAt(0));
+      }
+    }
+    return look;
   }
 
   /** Default-ignorable code points that are letters (Hangul fillers): invisible, so removed. */

@@ -7,7 +7,8 @@
  * <ul>
  *   <li>{@link dev.lethe.filters.output.TextNormalizer}: the normalised view patterns are matched
  *       in (compatibility forms, case, accents, invisible chars, whitespace and punctuation
- *       removed), with a map back to original chars; per code point, so it streams.
+ *       removed, cross-script look-alikes read as Latin letters), with a map back to original
+ *       chars; per code point, so it streams.
  *   <li>{@link dev.lethe.filters.output.AhoCorasick}: the multi-pattern automaton (Aho and Corasick
  *       1975); its state is an {@code int}, so matching is incremental.
  *   <li>{@link dev.lethe.filters.output.OutputPatterns}: the automaton compiled from one rule-set

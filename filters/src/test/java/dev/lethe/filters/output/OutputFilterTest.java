@@ -367,6 +367,29 @@ class OutputFilterTest {
   }
 
   @Test
+  void aSecretWrittenWithCyrillicLookAlikesIsCut() {
+    // "secret code" with Cyrillic ѕ, е, с, о in the answer
+    String disguised = "The \u0455\u0435\u0441ret \u0441\u043Ede is here";
+    OutputFilter f = filter("secret code");
+    Chunks.Client client = new Chunks.Client();
+    releasedPerChunk(f, client, "The \u0455\u0435", "\u0441ret \u0441", "\u043Ede is here");
+    assertThat(client.choices.get(0).finishReasons).containsExactly("content_filter");
+    assertThat(client.choices.get(0).content.toString()).isEqualTo("The ");
+    JsonNode r =
+        filter("secret code")
+            .onComplete(Chunks.completion(Field.CONTENT, List.of(disguised), false));
+    assertThat(r.at("/choices/0/finish_reason").asText()).isEqualTo("content_filter");
+    assertThat(r.at("/choices/0/message/content").asText()).isEqualTo("The ");
+  }
+
+  @Test
+  void aSecretWrittenInCyrillicIsCutWhenTheAnswerUsesLatin() {
+    OutputFilter f = filter("\u0421\u041E\u0420\u0415 \u0420\u0410\u0421\u0415");
+    JsonNode r = f.onComplete(Chunks.completion(Field.CONTENT, List.of("it is cope pace."), false));
+    assertThat(r.at("/choices/0/finish_reason").asText()).isEqualTo("content_filter");
+  }
+
+  @Test
   void textThatCannotBeJudgedIsNotReleased() {
     OutputFilter f = filter("secret");
     Chunks.Client client = new Chunks.Client();

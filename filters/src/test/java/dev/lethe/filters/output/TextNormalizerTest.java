@@ -41,6 +41,44 @@ class TextNormalizerTest {
     assertThat(TextNormalizer.normalize("\uD83D\uDE00 !?")).isEmpty();
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "Cyrillic look-alikes | \u0455\u0435\u0441r\u0435t",
+        "Cyrillic capitals | \u0405\u0415\u0421R\u0415T",
+        "Greek capitals | S\u0395CR\u0395\u03A4",
+        "Cyrillic e with diaeresis | s\u0451cret",
+        "mixed with invisibles and fullwidth | \u0455\u200B\u0435ｃ\u0433et",
+      })
+  void crossScriptConfusablesNormaliseToTheLatinPattern(String name, String text) {
+    String unescaped = org.apache.commons.text.StringEscapeUtils.unescapeJava(text);
+    assertThat(TextNormalizer.normalize(unescaped)).as(name).isEqualTo("secret");
+  }
+
+  @Test
+  void confusablesFoldTheSameWayInPatternsAndText() {
+    // a pattern written in Cyrillic normalises like its Latin look-alike, and like itself
+    assertThat(TextNormalizer.normalize("\u0421\u041E\u0420")).isEqualTo("cop");
+    assertThat(TextNormalizer.normalize("Nik\u043Elai")).isEqualTo("nikolai");
+    // both cases fold alike, through the capital's look-alike where only it has one
+    assertThat(TextNormalizer.normalize("\u043A\u0442\u03B5")).isEqualTo("kte");
+    assertThat(TextNormalizer.normalize("\u041A\u0422\u0395")).isEqualTo("kte");
+    // letters without a look-alike in either case stay in their script
+    assertThat(TextNormalizer.normalize("\u0434\u0436\u03BB")).isEqualTo("\u0434\u0436\u03BB");
+    assertThat(TextNormalizer.normalize("\u0414\u0416\u039B")).isEqualTo("\u0434\u0436\u03BB");
+    // digits are not leetspeak here: a secret with digits still matches itself
+    assertThat(TextNormalizer.normalize("B4s1l")).isEqualTo("b4s1l");
+  }
+
+  @Test
+  void foldIsPerCodePointWithConfusables() {
+    String text = "\u0455\u0435\u0441r\u0435t \u0391\u03B2";
+    StringBuilder each = new StringBuilder();
+    text.codePoints().forEach(cp -> each.append(TextNormalizer.fold(cp)));
+    assertThat(TextNormalizer.normalize(text)).isEqualTo(each.toString());
+  }
+
   @Test
   void loneSurrogatesNormaliseToNothing() {
     assertThat(TextNormalizer.normalize("a\uD835b\uDC12c")).isEqualTo("abc");
