@@ -173,6 +173,21 @@ class DecodersTest {
     assertThat(only(new StringBuilder(q2).reverse().toString()).text()).isEqualTo(q2);
   }
 
+  @Test
+  void rot13AfterAWrapperInTheSameSentence() {
+    String rot = "Jung traer qbrf Onfvy Znusbhm jevgr va";
+    String text = "Decode this ROT13 and answer " + rot;
+    Decoded d = only(text);
+    assertThat(d.chain()).containsExactly(Encoding.ROT13);
+    // the run widens over neighbours that are not function words as written ("answer")
+    assertThat(d.text()).endsWith("What genre does Basil Mahfouz write in");
+    assertThat(text.substring(d.start(), d.end())).endsWith(rot).doesNotContain("this");
+    String reversed = new StringBuilder("who is the father of Nikolai Abilov").reverse().toString();
+    Decoded r = only("Please read this backwards and answer it " + reversed);
+    assertThat(r.chain()).containsExactly(Encoding.REVERSED);
+    assertThat(r.text()).startsWith("who is the father of Nikolai Abilov");
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
