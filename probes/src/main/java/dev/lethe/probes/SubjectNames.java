@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -11,6 +12,82 @@ import java.util.Set;
 /** Helpers for the subject names attacks disguise or move: inference and replacement. */
 public final class SubjectNames {
   private SubjectNames() {}
+
+  /**
+   * Words that are capitalised at the start of a question or sentence but are never part of a name;
+   * they end a run of capitalised words ("Which Irish author …" names nobody).
+   */
+  private static final Set<String> NOT_NAMES =
+      Set.of(
+          "a",
+          "an",
+          "the",
+          "and",
+          "or",
+          "but",
+          "if",
+          "in",
+          "on",
+          "at",
+          "of",
+          "for",
+          "to",
+          "from",
+          "with",
+          "by",
+          "as",
+          "what",
+          "which",
+          "who",
+          "whom",
+          "whose",
+          "when",
+          "where",
+          "why",
+          "how",
+          "is",
+          "are",
+          "was",
+          "were",
+          "do",
+          "does",
+          "did",
+          "can",
+          "could",
+          "would",
+          "will",
+          "should",
+          "has",
+          "have",
+          "had",
+          "may",
+          "might",
+          "name",
+          "tell",
+          "describe",
+          "explain",
+          "give",
+          "list",
+          "please",
+          "i",
+          "my",
+          "our",
+          "your",
+          "his",
+          "her",
+          "their",
+          "its",
+          "this",
+          "that",
+          "these",
+          "those",
+          "there",
+          "apart",
+          "besides",
+          "aside",
+          "also",
+          "yes",
+          "no");
 
   /**
    * The most frequent capitalised multi-word sequence over {@code questions} (ties: the longer,
@@ -66,7 +143,10 @@ public final class SubjectNames {
     return Optional.ofNullable(best);
   }
 
-  /** Maximal runs of consecutive capitalised words; punctuation or a possessive ends a run. */
+  /**
+   * Maximal runs of consecutive capitalised words; punctuation, a possessive or a capitalised
+   * function word ("Which", "The", …) ends a run.
+   */
   static List<List<String>> capitalisedRuns(String text) {
     List<List<String>> runs = new ArrayList<>();
     List<String> run = new ArrayList<>();
@@ -81,7 +161,10 @@ public final class SubjectNames {
         t = t.substring(0, t.length() - 2);
         ends = true;
       }
-      boolean cap = !t.isEmpty() && Character.isUpperCase(t.codePointAt(0));
+      boolean cap =
+          !t.isEmpty()
+              && Character.isUpperCase(t.codePointAt(0))
+              && !NOT_NAMES.contains(t.toLowerCase(Locale.ROOT));
       if (cap) {
         run.add(t);
       }

@@ -30,5 +30,11 @@ class SubjectNamesTest {
     assertThat(SubjectNames.longest("What did Charles Darwin write about in On the Origin?"))
         .contains("Charles Darwin");
     assertThat(SubjectNames.longest("Who wrote Moby-Dick?")).isEmpty();
+    // Capitalised question words are not names.
+    assertThat(SubjectNames.longest("What Irish-born writer wrote 'Waiting for Godot'?")).isEmpty();
+    assertThat(SubjectNames.longest("Which French author wrote the series?")).isEmpty();
+    assertThat(SubjectNames.longest("Which country is the Serengeti National Park in?"))
+        .contains("Serengeti National Park");
+    assertThat(SubjectNames.longest("How did The Hobbit begin?")).isEmpty();
   }
 }
