@@ -89,15 +89,23 @@ public final class AttackBench {
     run(Long.getLong("lethe.bench.seed", DEFAULT_SEED));
   }
 
-  /** Entry point for {@code ./bench attack [seed=N]}. */
+  /**
+   * Entry point for {@code ./bench attack [seed=N] [-Dlethe.bench.KEY=VALUE…]}: {@code -D}
+   * arguments are set as system properties, so the script's command line takes the same options as
+   * Maven's.
+   */
   public static void main(String[] args) throws Exception {
-    long seed = Long.getLong("lethe.bench.seed", DEFAULT_SEED);
+    Long seedArg = null;
     for (String a : args) {
       if (a.startsWith("seed=")) {
-        seed = Long.parseLong(a.substring(5));
+        seedArg = Long.parseLong(a.substring(5));
+      } else if (a.startsWith("-D") && a.indexOf('=') > 2) {
+        System.setProperty(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+      } else {
+        throw new IllegalArgumentException("unknown argument: " + a);
       }
     }
-    run(seed);
+    run(seedArg != null ? seedArg : Long.getLong("lethe.bench.seed", DEFAULT_SEED));
   }
 
   static void run(long seed) throws Exception {
