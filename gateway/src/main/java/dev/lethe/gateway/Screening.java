@@ -5,9 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.lethe.config.DetectorConfig;
 import dev.lethe.config.IculSettings;
 import dev.lethe.config.rules.RuleBook;
-import dev.lethe.config.rules.RuleChange;
-import dev.lethe.config.rules.RuleSet;
-import dev.lethe.config.rules.RuleSetListener;
 import dev.lethe.filters.detect.CachingEmbedder;
 import dev.lethe.filters.detect.DecisionModel;
 import dev.lethe.filters.detect.DetectorIndexBuilder;
@@ -98,14 +95,7 @@ public final class Screening implements AutoCloseable {
     DetectorIndexBuilder builder =
         new DetectorIndexBuilder(embedder, DetectorIndexBuilder.defaultNegativePool());
     DetectorIndexes indexes = new DetectorIndexes(builder);
-    AutoCloseable listener =
-        book.addListener(
-            new RuleSetListener() {
-              @Override
-              public void prepare(RuleSet previous, RuleSet next, RuleChange change) {
-                indexes.prepare(next);
-              }
-            });
+    AutoCloseable listener = book.addListener(indexes.snapshots());
     IculComposer composer = composer(iculSettings, embedder, registry);
     AutoCloseable iculListener = book.addListener(composer);
     ScopeClassifier classifier =

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.config.rules.ForgetRule;
+import dev.lethe.config.rules.PerSnapshot;
 import dev.lethe.config.rules.RuleChange;
 import dev.lethe.config.rules.RuleSet;
 import dev.lethe.config.rules.RuleSetListener;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,11 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * guardrail prefix naming the forget scope (Thaker et al., 2024), K in-scope questions with flipped
  * answers, L out-of-scope questions with their correct answers, then the conversation.
  *
- * <p>Per {@link RuleSet} snapshot it keeps an index (built on first use, or ahead of publication
- * when registered as a {@link RuleSetListener} on the rule book): each rule's examples embedded,
- * and the retain-pool entries in the scope of <em>any</em> rule, which are never shown. Rule
- * entries are shared between snapshots holding equal rules, so a rule write re-derives only the
- * rules it changed.
+ * <p>Per {@link RuleSet} snapshot it keeps an index in a {@link PerSnapshot} (built on first use,
+ * or ahead of publication when registered as a {@link RuleSetListener} on the rule book): each
+ * rule's examples embedded, and the retain-pool entries in the scope of <em>any</em> rule, which
+ * are never shown. Rule entries are shared between snapshots holding equal rules, so a rule write
+ * re-derives only the rules it changed.
  *
  * <p>Never the true forget answer: forget demonstrations show a refusal line or a wrong answer (one
  * known to be true is refused), and retain demonstrations come only from pool entries outside every
@@ -55,8 +55,8 @@ public final class IculComposer implements RuleSetListener {
   private final TokenEstimator tokens;
   private final IculMetrics metrics;
   private final ConcurrentHashMap<ForgetRule, RuleEntry> ruleCache = new ConcurrentHashMap<>();
-  private final Object buildLock = new Object();
-  private volatile Map<Long, SnapshotIndex> snapshots = Map.of();
+  private final PerSnapshot<SnapshotIndex> snapshots =
+      new PerSnapshot<>(this::build, SNAPSHOTS_KEPT);
 
   /**
    * Creates a composer; embeds the retain pool (and clusters it in ERASE mode) now.
@@ -400,48 +400,30 @@ public final class IculComposer implements RuleSetListener {
   }
 
   private SnapshotIndex index(RuleSet rules) {
-    SnapshotIndex idx = snapshots.get(rules.version());
-    if (idx != null && idx.rules == rules) {
-      return idx;
+    return snapshots.get(rules);
+  }
+
+  /** Derives a snapshot's index (under the holder's lock), reusing entries of unchanged rules. */
+  private SnapshotIndex build(RuleSet rules) {
+    Map<String, RuleEntry> entries = new HashMap<>();
+    BitSet excluded = new BitSet(retain.size());
+    List<ForgetRule> missing =
+        rules.rules().stream().filter(r -> !ruleCache.containsKey(r)).toList();
+    if (missing.size() > 16) {
+      // CPU-bound (embedding, one scan of the pool per example): spread a bulk build.
+      missing.parallelStream().forEach(this::entryFor);
     }
-    synchronized (buildLock) {
-      idx = snapshots.get(rules.version());
-      if (idx != null && idx.rules == rules) {
-        return idx;
-      }
-      Map<String, RuleEntry> entries = new HashMap<>();
-      BitSet excluded = new BitSet(retain.size());
-      List<ForgetRule> missing =
-          rules.rules().stream().filter(r -> !ruleCache.containsKey(r)).toList();
-      if (missing.size() > 16) {
-        // CPU-bound (embedding, one scan of the pool per example): spread a bulk build.
-        missing.parallelStream().forEach(this::entryFor);
-      }
-      for (ForgetRule r : rules.rules()) {
-        RuleEntry e = entryFor(r);
-        entries.put(r.id(), e);
-        excluded.or(e.excluded);
-      }
-      idx = new SnapshotIndex(rules, Map.copyOf(entries), excluded);
-      // Keep the newest few snapshots: a request that took snapshot N before a swap still finds N.
-      LinkedHashMap<Long, SnapshotIndex> next = new LinkedHashMap<>();
-      snapshots.entrySet().stream()
-          .filter(en -> en.getKey() != rules.version())
-          .sorted(Map.Entry.comparingByKey())
-          .forEach(en -> next.put(en.getKey(), en.getValue()));
-      next.put(rules.version(), idx);
-      while (next.size() > SNAPSHOTS_KEPT) {
-        Long oldest = next.keySet().stream().min(Long::compare).orElseThrow();
-        next.remove(oldest);
-      }
-      snapshots = Map.copyOf(next);
-      // Forget entries of rules no kept snapshot holds.
-      java.util.Set<ForgetRule> live = new java.util.HashSet<>();
-      for (SnapshotIndex s : snapshots.values()) {
-        live.addAll(s.rules.rules());
-      }
-      ruleCache.keySet().retainAll(live);
-      return idx;
+    for (ForgetRule r : rules.rules()) {
+      RuleEntry e = entryFor(r);
+      entries.put(r.id(), e);
+      excluded.or(e.excluded);
     }
+    // Forget entries of rules that neither this snapshot nor a kept one holds.
+    java.util.Set<ForgetRule> live = new java.util.HashSet<>(rules.rules());
+    for (SnapshotIndex s : snapshots.kept()) {
+      live.addAll(s.rules.rules());
+    }
+    ruleCache.keySet().retainAll(live);
+    return new SnapshotIndex(rules, Map.copyOf(entries), excluded);
   }
 }

@@ -2,26 +2,30 @@ package dev.lethe.filters.input;
 
 import static java.util.Objects.requireNonNull;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.lethe.config.rules.PerSnapshot;
 import dev.lethe.config.rules.RuleSet;
 import dev.lethe.filters.detect.DetectorIndex;
 import dev.lethe.filters.detect.DetectorIndexBuilder;
 
 /**
- * The usual {@link DetectorIndexProvider}: the gateway calls {@link #prepare} with each new
- * snapshot before publishing it; requests then find their snapshot's index here. An unknown
- * snapshot (a request older than the last few versions, or one never prepared) is built on demand.
- * Thread-safe.
+ * The usual {@link DetectorIndexProvider}: the detector index of each snapshot, kept in a {@link
+ * PerSnapshot} for the newest 8 snapshots. Registered on the rule book ({@link #snapshots()}), it
+ * builds the index of snapshot N+1 before N+1 is published; requests then find their snapshot's
+ * index here. An unknown snapshot (a request older than the kept versions, or one never prepared)
+ * is built on demand. Thread-safe.
  */
 public final class DetectorIndexes implements DetectorIndexProvider {
-  private final DetectorIndexBuilder builder;
-  private final Cache<Long, DetectorIndex> recent;
+  private final PerSnapshot<DetectorIndex> snapshots;
 
   /** Creates a registry over {@code builder}, remembering the last 8 versions. */
   public DetectorIndexes(DetectorIndexBuilder builder) {
-    this.builder = requireNonNull(builder, "builder");
-    this.recent = Caffeine.newBuilder().maximumSize(8).build();
+    requireNonNull(builder, "builder");
+    this.snapshots = new PerSnapshot<>(builder::build, 8);
+  }
+
+  /** The per-snapshot indexes; register it on the rule book so new snapshots are prepared. */
+  public PerSnapshot<DetectorIndex> snapshots() {
+    return snapshots;
   }
 
   /**
@@ -29,25 +33,11 @@ public final class DetectorIndexes implements DetectorIndexProvider {
    * for requests judged by {@code next}. Call before publishing {@code next}.
    */
   public DetectorIndex prepare(RuleSet next) {
-    requireNonNull(next, "next");
-    DetectorIndex index = builder.build(next);
-    recent.put(next.version(), index);
-    return index;
+    return snapshots.get(requireNonNull(next, "next"));
   }
 
   @Override
   public DetectorIndex indexFor(RuleSet rules) {
-    requireNonNull(rules, "rules");
-    DetectorIndex index = recent.getIfPresent(rules.version());
-    if (index != null && index.version() == rules.version()) {
-      return index;
-    }
-    synchronized (this) {
-      index = recent.getIfPresent(rules.version());
-      if (index != null && index.version() == rules.version()) {
-        return index;
-      }
-      return prepare(rules);
-    }
+    return snapshots.get(requireNonNull(rules, "rules"));
   }
 }
