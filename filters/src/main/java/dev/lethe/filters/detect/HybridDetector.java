@@ -55,6 +55,19 @@ public final class HybridDetector implements Detector {
     return detect(index, text, false);
   }
 
+  /** Embeds {@code texts} at once (in parallel on the embedder's predictors), for the cache. */
+  @Override
+  public void prefetch(List<String> texts) {
+    if (texts.size() < 2) {
+      return;
+    }
+    try {
+      semantic.embedder().embedAll(texts);
+    } catch (RuntimeException e) {
+      LOG.debug("prefetch failed: {}", e.getClass().getSimpleName());
+    }
+  }
+
   /**
    * Scores {@code text}; with {@code leaveOneOut}, documents whose text equals {@code text} are
    * ignored, so a rule example is judged as if it were new (used for calibration).

@@ -141,6 +141,17 @@ public final class ScopeClassifier {
     long deadline = budget.time().isZero() ? Long.MAX_VALUE : ticker.getAsLong() + budget.nanos();
     State st = new State(m);
     boolean complete = true;
+    List<String> fresh = new ArrayList<>();
+    for (ScanText t : texts) {
+      for (Segment s : t.segments()) {
+        if (!s.gated()
+            && fresh.size() < PREFETCH
+            && cache.getIfPresent(new Key(index.id(), index.version(), s.text())) == null) {
+          fresh.add(s.text());
+        }
+      }
+    }
+    detector.prefetch(fresh);
     outer:
     for (ScanText t : texts) {
       for (Segment s : t.segments()) {
@@ -202,6 +213,9 @@ public final class ScopeClassifier {
         st.source,
         complete);
   }
+
+  /** At most this many segments are embedded ahead at once (keeps the budget checks frequent). */
+  private static final int PREFETCH = 16;
 
   private record Gated(ScanText text, Segment segment, int rank, int order) {}
 

@@ -20,6 +20,11 @@ public final class SemanticDetector {
     this.embedder = requireNonNull(embedder, "embedder");
   }
 
+  /** The embedder. */
+  Embedder embedder() {
+    return embedder;
+  }
+
   /**
    * The semantic evidence for one text.
    *
