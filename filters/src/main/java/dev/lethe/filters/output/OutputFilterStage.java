@@ -2,8 +2,7 @@ package dev.lethe.filters.output;
 
 import static java.util.Objects.requireNonNull;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.lethe.config.rules.PerSnapshot;
 import dev.lethe.config.rules.RuleSet;
 import dev.lethe.filters.Exchange;
 import dev.lethe.filters.ResponseFilter;
@@ -16,11 +15,11 @@ import io.micrometer.core.instrument.MeterRegistry;
  * the rule-set snapshot its request started with ({@link Exchange#rules()}), so a rule added while
  * a response streams applies from the next request on.
  *
- * <p>Patterns are compiled once per snapshot and cached (a few snapshots, keyed by identity, since
- * requests still in flight may use an older one). The request hook compiles them on the worker
- * thread, so the response hook on the event loop only looks them up; on a miss (a pipeline that
- * skipped the request hook, or an eviction) the response hook compiles without taking the cache's
- * per-key lock, so it never waits for another thread: CPU work only, never blocking.
+ * <p>Patterns are compiled once per snapshot and kept in a {@link PerSnapshot} (a few snapshots,
+ * since requests still in flight may use an older one). The request hook compiles them on the
+ * worker thread, so the response hook on the event loop only looks them up; on a miss (a pipeline
+ * that skipped the request hook, or an eviction) the response hook compiles without taking the
+ * cache's per-key lock, so it never waits for another thread: CPU work only, never blocking.
  */
 public final class OutputFilterStage implements Stage {
 
@@ -29,8 +28,7 @@ public final class OutputFilterStage implements Stage {
 
   private final OutputFilterConfig config;
   private final OutputFilterMetrics metrics;
-  private final Cache<RuleSet, OutputPatterns> compiled =
-      Caffeine.newBuilder().weakKeys().maximumSize(8).build();
+  private final PerSnapshot<OutputPatterns> compiled;
 
   /**
    * Creates the stage.
@@ -41,6 +39,7 @@ public final class OutputFilterStage implements Stage {
   public OutputFilterStage(OutputFilterConfig config, MeterRegistry registry) {
     this.config = requireNonNull(config, "config");
     this.metrics = new OutputFilterMetrics(requireNonNull(registry, "registry"));
+    this.compiled = new PerSnapshot<>(r -> OutputPatterns.compile(r, config.includeSubjects()), 8);
   }
 
   @Override
@@ -60,12 +59,10 @@ public final class OutputFilterStage implements Stage {
   @Override
   public ResponseFilter onResponse(Exchange exchange) {
     requireNonNull(exchange, "exchange");
-    // Never wait on the cache's per-key lock here (an event loop): on a miss, compile locally.
-    OutputPatterns p = compiled.getIfPresent(exchange.rules());
+    // Never wait on the holder's lock here (an event loop): on a miss, compile locally.
+    OutputPatterns p = compiled.peek(exchange.rules());
     if (p == null) {
       p = OutputPatterns.compile(exchange.rules(), config.includeSubjects());
-      OutputPatterns raced = compiled.asMap().putIfAbsent(exchange.rules(), p);
-      p = raced == null ? p : raced;
     }
     if (p.isEmpty()) {
       return ResponseFilter.identity();
@@ -77,7 +74,7 @@ public final class OutputFilterStage implements Stage {
   /** The compiled patterns of {@code rules}, compiled at most once per snapshot while cached. */
   public OutputPatterns patterns(RuleSet rules) {
     requireNonNull(rules, "rules");
-    return compiled.get(rules, r -> OutputPatterns.compile(r, config.includeSubjects()));
+    return compiled.get(rules);
   }
 
   /** The settings. */
