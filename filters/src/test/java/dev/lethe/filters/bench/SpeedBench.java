@@ -91,6 +91,154 @@ class SpeedBench {
   }
 
   /**
+   * 1,000 rules × 5 examples, real MiniLM, judged as a chat request is (scanner, normalisation and
+   * decoding, segments, budget): new short prompts, new 8,000-character prompts (filler sentences
+   * with a question at a random place), and a 1 MB hostile payload (nested encodings, confusables,
+   * separators). Run: {@code ./mvnw -B -o -pl filters -am verify -Dlethe.test.excludedGroups=gpu
+   * -Dlethe.test.groups=bench -Dtest=SpeedBench#requests1000
+   * -Dsurefire.failIfNoSpecifiedTests=false}.
+   */
+  @Test
+  void requests1000() {
+    try (CachingEmbedder embedder = new CachingEmbedder(MiniLmEmbedder.load(), 200_000);
+        DetectorIndexBuilder builder =
+            new DetectorIndexBuilder(embedder, DetectorIndexBuilder.defaultNegativePool())) {
+      RuleSet rules = new RuleSet(1, SyntheticRules.rules(1000, 5, 1));
+      dev.lethe.filters.input.DetectorIndexes indexes =
+          new dev.lethe.filters.input.DetectorIndexes(builder);
+      indexes.prepare(rules);
+      ScopeClassifier c =
+          new ScopeClassifier(
+              new HybridDetector(embedder),
+              DecisionModel.defaults(),
+              ScopeClassifier.Config.defaults());
+      dev.lethe.filters.input.InputStage stage =
+          new dev.lethe.filters.input.InputStage(
+              c,
+              indexes,
+              dev.lethe.filters.input.IculComposer.refusing(),
+              dev.lethe.filters.input.InputStage.Config.defaults(),
+              new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+      Random r = new Random(11);
+      for (int i = 0; i < 30; i++) {
+        judge(stage, rules, SyntheticRules.prompt(r) + " w" + i); // warm-up
+      }
+      long[] shortNew = new long[200];
+      for (int i = 0; i < shortNew.length; i++) {
+        String p = SyntheticRules.prompt(r) + " (" + i + ")";
+        long t = System.nanoTime();
+        judge(stage, rules, p);
+        shortNew[i] = System.nanoTime() - t;
+      }
+      long[] longNew = new long[60];
+      for (int i = 0; i < longNew.length; i++) {
+        String p = longPrompt(r, 8000, i);
+        long t = System.nanoTime();
+        judge(stage, rules, p);
+        longNew[i] = System.nanoTime() - t;
+      }
+      long[] hostile = new long[5];
+      String[] outcome = new String[hostile.length];
+      for (int i = 0; i < hostile.length; i++) {
+        String p = hostilePayload(new Random(100 + i), 1 << 20);
+        long t = System.nanoTime();
+        var j = judge(stage, rules, p);
+        hostile[i] = System.nanoTime() - t;
+        outcome[i] =
+            j.decision().wireName()
+                + (j.classification() != null && !j.classification().complete() ? "/budget" : "");
+      }
+      System.out.printf(
+          "1000 rules, judged as requests: new short prompt p50=%.2f ms p99=%.2f ms; new 8,000-char"
+              + " prompt p50=%.1f ms p99=%.1f ms; 1 MB hostile payload p50=%.0f ms max=%.0f ms"
+              + " (decisions %s); load average %.1f on %d cores%n",
+          pct(shortNew, 50),
+          pct(shortNew, 99),
+          pct(longNew, 50),
+          pct(longNew, 99),
+          pct(hostile, 50),
+          pct(hostile, 100),
+          String.join(",", outcome),
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+          Runtime.getRuntime().availableProcessors());
+    }
+  }
+
+  private static dev.lethe.filters.input.InputStage.Judgement judge(
+      dev.lethe.filters.input.InputStage stage, RuleSet rules, String text) {
+    com.fasterxml.jackson.databind.node.ObjectNode req =
+        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    req.putArray("messages").addObject().put("role", "user").put("content", text);
+    return stage.judge(rules, req, "bench");
+  }
+
+  private static final String[] WORDS =
+      ("the a of to and in report system quarterly market river garden software library museum"
+              + " travel weather budget meeting project engine design history music science team"
+              + " city village mountain ocean recipe kitchen window station planet network")
+          .split(" ");
+
+  /** About {@code chars} characters of new filler sentences with a question at a random place. */
+  static String longPrompt(Random r, int chars, int salt) {
+    StringBuilder sb = new StringBuilder(chars + 200);
+    int questionAt = r.nextInt(chars);
+    boolean asked = false;
+    while (sb.length() < chars) {
+      if (!asked && sb.length() >= questionAt) {
+        sb.append(SyntheticRules.prompt(r)).append(' ');
+        asked = true;
+      }
+      int n = 6 + r.nextInt(14);
+      for (int i = 0; i < n; i++) {
+        String w = WORDS[r.nextInt(WORDS.length)];
+        sb.append(i == 0 ? Character.toUpperCase(w.charAt(0)) + w.substring(1) : w).append(' ');
+      }
+      sb.setLength(sb.length() - 1);
+      sb.append(r.nextInt(1000) + salt).append(". ");
+    }
+    return sb.toString();
+  }
+
+  /** A hostile payload: nested base64 of hex, confusable-laden words, spaced letters, escapes. */
+  static String hostilePayload(Random r, int chars) {
+    StringBuilder sb = new StringBuilder(chars + 1024);
+    while (sb.length() < chars) {
+      switch (r.nextInt(5)) {
+        case 0 -> {
+          byte[] raw = new byte[300 + r.nextInt(600)];
+          r.nextBytes(raw);
+          String hex = java.util.HexFormat.of().formatHex(raw);
+          sb.append(
+              java.util.Base64.getEncoder()
+                  .encodeToString(hex.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        }
+        case 1 -> {
+          for (int i = 0; i < 200; i++) {
+            sb.append(r.nextBoolean() ? '\u0430' : 'a').append(r.nextBoolean() ? '\u0435' : 'e');
+          }
+        }
+        case 2 -> {
+          for (int i = 0; i < 200; i++) {
+            sb.append((char) ('a' + r.nextInt(26))).append(' ');
+          }
+        }
+        case 3 -> {
+          for (int i = 0; i < 200; i++) {
+            sb.append('%').append(String.format("%02X", r.nextInt(256)));
+          }
+        }
+        default -> {
+          for (int i = 0; i < 100; i++) {
+            sb.append("&#").append(32 + r.nextInt(90)).append(';');
+          }
+        }
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  /**
    * 10,000 rules × 5 examples: time to build the index of snapshot N+1 with one more rule. The
    * existing rules use a stand-in embedder (the real one would need 50,000 inferences first); the
    * real model's time to embed the new rule's 5 examples is measured separately and added.
