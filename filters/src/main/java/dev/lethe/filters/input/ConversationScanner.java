@@ -31,9 +31,12 @@ public final class ConversationScanner {
   private final ScanConfig config;
   private final TextExpander expander;
 
-  /** Creates a scanner that judges texts as sent (no normalisation or decoding). */
+  /**
+   * Creates a scanner that judges the normalised form of each text and every payload decoded from
+   * it ({@link DisguiseExpander#defaults()}).
+   */
   public ConversationScanner(ScanConfig config) {
-    this(config, TextExpander.identity());
+    this(config, DisguiseExpander.defaults());
   }
 
   /** Creates a scanner whose texts are expanded by {@code expander} before they are cut. */

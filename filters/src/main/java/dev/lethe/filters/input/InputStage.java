@@ -20,6 +20,8 @@ import dev.lethe.filters.detect.ScopeClassifier;
 import dev.lethe.filters.detect.SubjectMatcher;
 import dev.lethe.filters.detect.SubjectMatcher.Span;
 import dev.lethe.filters.detect.TextAnalysis;
+import dev.lethe.filters.text.Canonical;
+import dev.lethe.filters.text.Canonicalizer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -288,10 +290,17 @@ public final class InputStage implements Stage {
         scanner.rewrite(
             request,
             text -> {
-              List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(text);
+              // Found in the canonical form (look-alikes, leetspeak, spaced letters folded) and
+              // masked in the original through the canonical form's map back.
+              Canonical canonical = Canonicalizer.canonicalize(text);
+              List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(canonical.text());
               List<Span> spans = new ArrayList<>();
               for (List<String> s : subjects) {
-                spans.addAll(SubjectMatcher.find(tokens, s));
+                for (Span sp : SubjectMatcher.find(tokens, s)) {
+                  spans.add(
+                      new Span(
+                          canonical.originalStart(sp.start()), canonical.originalEnd(sp.end())));
+                }
               }
               if (spans.isEmpty()) {
                 return text;

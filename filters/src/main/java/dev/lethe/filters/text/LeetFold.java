@@ -12,8 +12,9 @@ import java.util.EnumSet;
  * <ul>
  *   <li>every digit is a leetspeak digit (a {@code 2} or {@code 6}, or another script's digit,
  *       marks the token as a number or identifier: {@code x86}, {@code e2e}, {@code sha256});
- *   <li>runs of non-letters are one char, or two equal ones ({@code g00d}); longer runs, or two
- *       different chars ({@code i18n}), leave the token alone;
+ *   <li>runs of non-letters are one char, or two equal ones ({@code g00d}), or two different ones
+ *       inside a capitalised word ({@code Kuw41t1}); longer runs, or two different chars in a
+ *       lower-case token ({@code i18n}), leave the token alone;
  *   <li>at least one replaced run lies between two letters ("interior"); a single digit at the
  *       start or end next to a letter is replaced too ("edge"), symbols only inside;
  *   <li>at least two chars are replaced — interior ones when the token has no capital ({@code
@@ -140,8 +141,8 @@ final class LeetFold {
       if (q < to && Chars.isMark(in.charAt(q))) {
         return false; // a mark on a digit or symbol: not leetspeak
       }
-      if (run > 2 || (run == 2 && in.charAt(p + 1) != c)) {
-        return false;
+      if (run > 2 || (run == 2 && in.charAt(p + 1) != c && !firstCapital)) {
+        return false; // two different chars: "i18n"; in a capitalised name: "Kuw41t1"
       }
       char letter = Lookalikes.leet(c);
       boolean digit = c >= '0' && c <= '9';
