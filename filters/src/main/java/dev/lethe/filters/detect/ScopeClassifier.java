@@ -130,8 +130,8 @@ public final class ScopeClassifier {
    * in scope, the {@link Segment#gated() gated} sentence spans that a cheap first look selects: one
    * lexical lookup per text finds where any rule's subject is named, and spans that name a subject
    * or ask or order something are judged, those that do both first, at most {@link
-   * Budget#maxSpans()} per request. Once {@link Budget#time()} is spent, judging stops and the
-   * classification is marked incomplete.
+   * Budget#maxSpans()} per request. Once {@link Budget#time()} is spent (checked after the first
+   * {@value #ALWAYS_JUDGED} segments), judging stops and the classification is marked incomplete.
    */
   public Classification classify(DetectorIndex index, List<ScanText> texts, Budget budget) {
     requireNonNull(index, "index");
@@ -156,7 +156,7 @@ public final class ScopeClassifier {
     for (ScanText t : texts) {
       for (Segment s : t.segments()) {
         if (!s.gated()) {
-          if (deadline != Long.MAX_VALUE && ticker.getAsLong() - deadline > 0) {
+          if (st.detections.size() >= ALWAYS_JUDGED && past(deadline)) {
             complete = false;
             break outer;
           }
@@ -193,7 +193,7 @@ public final class ScopeClassifier {
           java.util.Comparator.comparingInt(Gated::rank).reversed().thenComparingInt(Gated::order));
       int n = Math.min(gated.size(), budget.maxSpans());
       for (int i = 0; i < n; i++) {
-        if (deadline != Long.MAX_VALUE && ticker.getAsLong() - deadline > 0) {
+        if (st.detections.size() >= ALWAYS_JUDGED && past(deadline)) {
           complete = false;
           break;
         }
@@ -212,6 +212,17 @@ public final class ScopeClassifier {
         st.detections,
         st.source,
         complete);
+  }
+
+  /**
+   * The first segments of a request are judged whatever the budget says, so a slow moment (a cold
+   * model, a busy machine) never turns an ordinary short prompt over to the fail modes; the budget
+   * bounds what long and hostile prompts cost beyond them.
+   */
+  static final int ALWAYS_JUDGED = 4;
+
+  private boolean past(long deadline) {
+    return deadline != Long.MAX_VALUE && ticker.getAsLong() - deadline > 0;
   }
 
   /** At most this many segments are embedded ahead at once (keeps the budget checks frequent). */

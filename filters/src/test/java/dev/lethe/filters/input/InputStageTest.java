@@ -161,6 +161,32 @@ class InputStageTest {
   }
 
   @Test
+  void aSpentScreeningBudgetAppliesTheRulesFailModesAndIsCounted() throws Exception {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    ScopeClassifier slow =
+        new ScopeClassifier(
+            new HybridDetector(embedder),
+            DecisionModel.defaults(),
+            new ScopeClassifier.Config(0),
+            () -> now.addAndGet(2_000_000_000L)); // every reading: two more seconds
+    InputStage stage =
+        new InputStage(
+            slow, indexes, IculComposer.refusing(), InputStage.Config.defaults(), registry);
+    String[] paragraphs = new String[8];
+    for (int i = 0; i < paragraphs.length; i++) {
+      paragraphs[i] = "Paragraph " + i + " is about gardening and the weather in spring.";
+    }
+    RuleSet closed = rules(5, TestModels.basil(Action.REFUSE, OnError.CLOSED));
+    assertThat(stage.onRequest(exchange(closed, paragraphs))).isInstanceOf(Verdict.Respond.class);
+    assertThat(count("lethe.detector.fallbacks", "reason", "budget", "outcome", "closed"))
+        .isEqualTo(1);
+    RuleSet open = rules(6, TestModels.basil(Action.REFUSE, OnError.OPEN));
+    assertThat(stage.onRequest(exchange(open, paragraphs))).isEqualTo(Verdict.proceed());
+    assertThat(count("lethe.detector.fallbacks", "reason", "budget", "outcome", "open"))
+        .isEqualTo(1);
+  }
+
+  @Test
   void iculBehavesAsRefuseUntilAComposerComposes() throws Exception {
     RuleSet rules = rules(3, TestModels.basil(Action.ICUL, OnError.CLOSED));
     String prompt = "What genre is author Basil Mahfouz Al-Kuwaiti known for?";
