@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Test;
  * Attack benchmark (issue "Attack-robust forget-scope detection"): the forget10 rules and
  * calibration of {@link QualityBench} ({@link Forget10Setup}), judged on probes from the shared
  * generator ({@code dev.lethe.probes}) exactly as a chat request is judged: each probe becomes an
- * OpenAI chat request, {@link ConversationScanner#segments} cuts it into what the input stage
- * judges, and {@link ScopeClassifier#classify(DetectorIndex, List)} decides.
+ * OpenAI chat request, {@link ConversationScanner#scan} turns it into what the input stage judges
+ * (canonical forms, decoded payloads, segments), and {@link ScopeClassifier#classify(DetectorIndex,
+ * List, ScopeClassifier.Budget)} decides as the input stage does.
  *
  * <ul>
  *   <li>positives: the hand-written paraphrases (never the rules' own examples), subject = the
@@ -59,6 +60,11 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("bench")
 public final class AttackBench {
+  /** The default span cap without a time limit (quality must not depend on machine load). */
+  static final ScopeClassifier.Budget QUALITY_BUDGET =
+      new ScopeClassifier.Budget(
+          java.time.Duration.ZERO, ScopeClassifier.Budget.defaults().maxSpans());
+
   static final long DEFAULT_SEED = 20240607L;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -137,6 +143,7 @@ public final class AttackBench {
 
     ProbeGenerator gen = ProbeGenerator.all(seed);
     ConversationScanner scanner = new ConversationScanner(ScanConfig.defaults());
+    // (judged with QUALITY_BUDGET: the default span cap, no time limit)
     Map<String, Row> rows = new LinkedHashMap<>();
     List<Attack> attacks = selected();
     for (Attack a : attacks) {
@@ -204,7 +211,10 @@ public final class AttackBench {
       }
       ObjectNode request = request(probe.get());
       long t = System.nanoTime();
-      Classification c = classifier.classify(index, scanner.segments(request));
+      // Exactly the input stage's judging (InputStage.judge): the scanner's texts (canonical form,
+      // decoded payloads) and segments, the gated spans and their cap; no time budget, so the
+      // figures do not depend on how busy the machine is (latency is reported separately).
+      Classification c = classifier.classify(index, scanner.scan(request), QUALITY_BUDGET);
       row.nanos.add(System.nanoTime() - t);
       n++;
       boolean flagged =
