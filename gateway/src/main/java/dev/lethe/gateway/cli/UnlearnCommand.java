@@ -99,6 +99,14 @@ public final class UnlearnCommand implements Callable<Integer> {
       description = "RMU steering coefficient c.")
   String steering;
 
+  @Option(
+      names = "--preset",
+      paramLabel = "NAME",
+      description =
+          "rmu only: wmdp = the WMDP paper's Zephyr-7B setting (c 6.5, alpha 1200, three MLP"
+              + " down-projections) instead of open-unlearning's (c 2, alpha 1, all parameters).")
+  String preset;
+
   @Option(names = "--retain-loss", paramLabel = "KIND", description = "nll or kl (NPO, ...).")
   String retainLoss;
 
@@ -174,6 +182,15 @@ public final class UnlearnCommand implements Callable<Integer> {
     EvalOptions.requireFile("--eval-retain", evalRetain);
     eval.check();
     MethodParams p = MethodParams.defaults(m);
+    int l = layer != null ? layer : Rmu.defaultLayer(LlamaConfig.read(model));
+    String paramRegex = params;
+    if (preset != null) {
+      if (!preset.equals("wmdp") || m != UnlearnMethod.RMU) {
+        throw new ConfigException("--preset", preset, "wmdp, with --method rmu");
+      }
+      p = MethodParams.wmdpRmu();
+      paramRegex = params != null ? params : Rmu.wmdpParameterRegex(l);
+    }
     UnlearnConfig d = UnlearnConfig.DEFAULTS;
     long s = seed != null ? seed : d.seed();
     p = p.with("seed", Long.toString(s));
@@ -197,9 +214,8 @@ public final class UnlearnCommand implements Callable<Integer> {
             weightDecay != null ? weightDecay : d.weightDecay(),
             clip != null ? clip : d.clipNorm(),
             saliency != null ? saliency / 100 : 1.0,
-            params,
+            paramRegex,
             s);
-    int l = layer != null ? layer : Rmu.defaultLayer(LlamaConfig.read(model));
     List<QaPair> forgetPairs = QaData.readQa(forget);
     List<QaPair> retainPairs = QaData.readQa(retain);
     List<String> refusals = List.of();

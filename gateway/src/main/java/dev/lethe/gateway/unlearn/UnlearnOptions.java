@@ -17,7 +17,8 @@ import java.util.Map;
  * unlearn}: {@code steps}, {@code epochs}, {@code lr}, {@code batchSize}, {@code warmup}, {@code
  * weightDecay}, {@code clip}, {@code seed}, {@code saliency} (a percentage, SalUn), {@code params}
  * (regex), {@code beta}, {@code alpha}, {@code gamma}, {@code delta}, {@code steeringCoefficient},
- * {@code retainLoss} and {@code layer}. Every error names {@code options.<field>}.
+ * {@code retainLoss}, {@code layer} and {@code preset} ({@code "wmdp"}, RMU only: the WMDP paper's
+ * setting). Every error names {@code options.<field>}.
  */
 final class UnlearnOptions {
   private UnlearnOptions() {}
@@ -53,6 +54,15 @@ final class UnlearnOptions {
     double saliency = 1.0;
     String params = null;
     long seed = d.seed();
+    boolean wmdp = false;
+    if (options != null && options.isObject() && options.has("preset")) {
+      JsonNode v = options.get("preset");
+      if (!v.isTextual() || !v.asText().equals("wmdp") || kind != UnlearnMethod.RMU) {
+        throw bad("options.preset", "options.preset: " + v + " (expected: \"wmdp\", with rmu)");
+      }
+      wmdp = true;
+      p = MethodParams.wmdpRmu();
+    }
     if (options != null && options.isObject()) {
       Iterator<Map.Entry<String, JsonNode>> it = options.fields();
       while (it.hasNext()) {
@@ -62,6 +72,9 @@ final class UnlearnOptions {
         String field = "options." + key;
         try {
           switch (key) {
+            case "preset" -> {
+              // applied above, before the other options
+            }
             case "steps" -> steps = integer(field, v, 0, 1_000_000);
             case "epochs" -> epochs = integer(field, v, 0, 10_000);
             case "batchSize" -> batch = integer(field, v, 1, 4096);
@@ -100,7 +113,7 @@ final class UnlearnOptions {
                     field
                         + ": unknown option (expected one of steps, epochs, lr, batchSize, warmup,"
                         + " weightDecay, clip, seed, saliency, params, beta, alpha, gamma, delta,"
-                        + " steeringCoefficient, retainLoss, layer)");
+                        + " steeringCoefficient, retainLoss, layer, preset)");
           }
         } catch (ConfigException ex) {
           throw bad(field, "options." + ex.getMessage());
@@ -108,6 +121,10 @@ final class UnlearnOptions {
       }
     }
     p = p.with("seed", Long.toString(seed));
+    int l = layer != null ? layer : Rmu.defaultLayer(modelConfig);
+    if (wmdp && params == null) {
+      params = Rmu.wmdpParameterRegex(l);
+    }
     UnlearnConfig config;
     try {
       config =
@@ -126,7 +143,6 @@ final class UnlearnOptions {
     } catch (ConfigException ex) {
       throw bad("options." + camel(ex.field()), "options." + ex.getMessage());
     }
-    int l = layer != null ? layer : Rmu.defaultLayer(modelConfig);
     if (l >= modelConfig.numHiddenLayers()) {
       throw bad(
           "options.layer",

@@ -224,4 +224,66 @@ class UnlearnEvalCommandTest {
     assertThat(report.get("after").get("forget_quality").isNumber()).isTrue();
     assertThat(out.resolve("model.safetensors")).exists();
   }
+
+  @Test
+  void aReferenceMadeOnOtherQuestionsExitsWith2NamingTheDifference() throws Exception {
+    Path evalJson = dir.resolve("retain-model-limited.json");
+    int code =
+        eval(
+            "--model",
+            model.toString(),
+            "--forget",
+            dir.resolve("forget_perturbed.json").toString(),
+            "--retain",
+            retain.toString(),
+            "--out",
+            evalJson.toString(),
+            "--max-new-tokens",
+            "2",
+            "--eval-limit",
+            "1");
+    assertThat(code).as(stderr()).isEqualTo(0);
+    err.reset();
+    // the same checkpoint evaluated on both forget questions against a one-question reference
+    code =
+        eval(
+            "--model",
+            model.toString(),
+            "--forget",
+            dir.resolve("forget_perturbed.json").toString(),
+            "--retain",
+            retain.toString(),
+            "--reference",
+            evalJson.toString(),
+            "--out",
+            dir.resolve("e2.json").toString(),
+            "--max-new-tokens",
+            "2");
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr())
+        .contains("reference: the retain model's report covers 1 forget questions,")
+        .contains("this run evaluates 2; 1 of the run's are not in it, first: ");
+    err.reset();
+    code =
+        unlearn(
+            "--model",
+            model.toString(),
+            "--method",
+            "npo",
+            "--forget",
+            forget.toString(),
+            "--retain",
+            retain.toString(),
+            "--out",
+            dir.resolve("never").toString(),
+            "--steps",
+            "1",
+            "--reference",
+            evalJson.toString(),
+            "--max-new-tokens",
+            "2");
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("covers 1 forget questions, this run evaluates 2");
+    assertThat(dir.resolve("never")).doesNotExist();
+  }
 }

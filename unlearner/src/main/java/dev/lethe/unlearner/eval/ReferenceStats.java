@@ -2,24 +2,111 @@ package dev.lethe.unlearner.eval;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lethe.config.ConfigException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * What forget quality and privleak need from the retain model (trained without the forget set),
  * evaluated on the same forget questions. Obtain it with {@link TofuReport#referenceStats()} on the
- * retain model's report, or rebuild it from a saved report's JSON.
+ * retain model's report, or rebuild it from a saved report's JSON. {@link #requireCovers} checks
+ * that it was made on the run's questions.
  *
  * @param forgetTruthRatios per-question truth ratios of the retain model on the forget set
  * @param minKAuc the retain model's Min-k% MIA AUC (forget vs holdout), or null (privleak then uses
  *     0.5, as open-unlearning does)
+ * @param forgetQuestions the questions of {@code forgetTruthRatios}, in the same order, or empty
+ *     when unknown (a report saved before they were recorded: then only the count can be checked)
  */
-public record ReferenceStats(double[] forgetTruthRatios, Double minKAuc) {
+public record ReferenceStats(
+    double[] forgetTruthRatios, Double minKAuc, List<String> forgetQuestions) {
 
   /** Validates. */
   public ReferenceStats {
     requireNonNull(forgetTruthRatios, "forgetTruthRatios");
     forgetTruthRatios = forgetTruthRatios.clone();
+    forgetQuestions = forgetQuestions == null ? List.of() : List.copyOf(forgetQuestions);
+    if (!forgetQuestions.isEmpty() && forgetQuestions.size() != forgetTruthRatios.length) {
+      throw new IllegalArgumentException(
+          "forgetQuestions: "
+              + forgetQuestions.size()
+              + " questions (expected: one per truth ratio, "
+              + forgetTruthRatios.length
+              + ")");
+    }
+  }
+
+  /** Statistics whose questions are unknown. */
+  public ReferenceStats(double[] forgetTruthRatios, Double minKAuc) {
+    this(forgetTruthRatios, minKAuc, List.of());
+  }
+
+  /**
+   * Checks that these statistics were computed on exactly {@code questions} (the forget questions
+   * that have a truth ratio in this run, in order): forget quality compares two distributions
+   * question for question, so a reference made on another split or another {@code --eval-limit}
+   * would silently compare different sets (issue 13).
+   *
+   * @throws ConfigException (field {@code reference}) naming the difference: the counts, and the
+   *     first question that differs
+   */
+  public void requireCovers(List<String> questions) {
+    requireNonNull(questions, "questions");
+    int n = forgetTruthRatios.length;
+    if (forgetQuestions.isEmpty()) {
+      if (n != questions.size()) {
+        throw new ConfigException(
+            "reference",
+            String.format(
+                Locale.ROOT,
+                "the retain model's report has truth ratios for %d forget questions, this run"
+                    + " evaluates %d (another split or --eval-limit?); evaluate the retain model"
+                    + " on the same questions",
+                n,
+                questions.size()));
+      }
+      return;
+    }
+    if (forgetQuestions.equals(questions)) {
+      return;
+    }
+    List<String> missing = new ArrayList<>(questions);
+    missing.removeAll(forgetQuestions);
+    List<String> extra = new ArrayList<>(forgetQuestions);
+    extra.removeAll(questions);
+    StringBuilder why = new StringBuilder();
+    why.append(
+        String.format(
+            Locale.ROOT,
+            "the retain model's report covers %d forget questions, this run evaluates %d",
+            n,
+            questions.size()));
+    if (!missing.isEmpty()) {
+      why.append("; ")
+          .append(missing.size())
+          .append(" of the run's are not in it, first: \"")
+          .append(missing.get(0))
+          .append('"');
+    }
+    if (!extra.isEmpty()) {
+      why.append("; ")
+          .append(extra.size())
+          .append(" of its are not in the run, first: \"")
+          .append(extra.get(0))
+          .append('"');
+    }
+    if (missing.isEmpty() && extra.isEmpty()) {
+      int i = 0;
+      while (i < questions.size() && questions.get(i).equals(forgetQuestions.get(i))) {
+        i++;
+      }
+      why.append("; the same questions in another order (first difference at #")
+          .append(i + 1)
+          .append(')');
+    }
+    throw new ConfigException("reference", why.toString());
   }
 
   /**
@@ -49,6 +136,24 @@ public record ReferenceStats(double[] forgetTruthRatios, Double minKAuc) {
       values[i] = n.doubleValue();
     }
     Object auc = report.get("mia_min_k_auc");
-    return new ReferenceStats(values, auc instanceof Number n ? n.doubleValue() : null);
+    List<String> questions = new ArrayList<>();
+    if (report.get("forget_truth_ratio_questions") instanceof List<?> qs) {
+      for (int i = 0; i < qs.size(); i++) {
+        if (!(qs.get(i) instanceof String q)) {
+          throw new IllegalArgumentException(
+              "forget_truth_ratio_questions[" + i + "]: " + qs.get(i) + " (expected: a string)");
+        }
+        questions.add(q);
+      }
+      if (questions.size() != values.length) {
+        throw new IllegalArgumentException(
+            "forget_truth_ratio_questions: "
+                + questions.size()
+                + " questions (expected: "
+                + values.length
+                + ", one per forget_truth_ratio_by_question entry)");
+      }
+    }
+    return new ReferenceStats(values, auc instanceof Number n ? n.doubleValue() : null, questions);
   }
 }

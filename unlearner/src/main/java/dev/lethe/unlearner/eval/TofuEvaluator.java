@@ -70,6 +70,10 @@ public final class TofuEvaluator {
     requireNonNull(data, "data");
     requireNonNull(progress, "progress");
 
+    List<String> ratioQuestions = truthRatioQuestions(data.forget(), Correct.PARAPHRASE);
+    if (reference != null && !ratioQuestions.isEmpty()) {
+      reference.requireCovers(ratioQuestions);
+    }
     SetResult forget = scoreSet("forget", model, data.forget(), Correct.PARAPHRASE, progress);
     SetResult retain = scoreSet("retain", model, data.retain(), Correct.PARAPHRASE, progress);
     SetResult real = scoreSet("real_authors", model, data.realAuthors(), Correct.ANSWER, progress);
@@ -161,7 +165,22 @@ public final class TofuEvaluator {
         auc[1],
         auc[2],
         auc[3],
-        forget.ratios);
+        forget.ratios,
+        ratioQuestions);
+  }
+
+  /**
+   * The questions of {@code items} that get a truth ratio, in order (as {@link #scoreSet} does).
+   */
+  private static List<String> truthRatioQuestions(List<QaItem> items, Correct correct) {
+    List<String> out = new ArrayList<>();
+    for (QaItem item : items) {
+      if (!item.perturbedAnswers().isEmpty()
+          && (correct == Correct.ANSWER || item.paraphrasedAnswer() != null)) {
+        out.add(item.question());
+      }
+    }
+    return out;
   }
 
   private Double attackAuc(

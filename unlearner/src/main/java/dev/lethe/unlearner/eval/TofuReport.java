@@ -35,6 +35,8 @@ import java.util.Map;
  * @param miaMinKPlusPlusAuc Min-k%++ attack AUC (null when the model gives no vocabulary stats)
  * @param forgetTruthRatios per-question truth ratios on the forget set (input to another model's
  *     forget quality when this model is the retain model); empty when not computed
+ * @param forgetTruthRatioQuestions the question of each entry of {@code forgetTruthRatios}, so a
+ *     saved report can be checked to cover another run's questions
  */
 public record TofuReport(
     Double forgetQuality,
@@ -58,11 +60,14 @@ public record TofuReport(
     Double miaZlibAuc,
     Double miaMinKAuc,
     Double miaMinKPlusPlusAuc,
-    List<Double> forgetTruthRatios) {
+    List<Double> forgetTruthRatios,
+    List<String> forgetTruthRatioQuestions) {
 
-  /** Copies the list. */
+  /** Copies the lists. */
   public TofuReport {
     forgetTruthRatios = forgetTruthRatios == null ? List.of() : List.copyOf(forgetTruthRatios);
+    forgetTruthRatioQuestions =
+        forgetTruthRatioQuestions == null ? List.of() : List.copyOf(forgetTruthRatioQuestions);
   }
 
   /** What another model's evaluation needs from this one when this is the retain model. */
@@ -71,13 +76,17 @@ public record TofuReport(
     for (int i = 0; i < ratios.length; i++) {
       ratios[i] = forgetTruthRatios.get(i);
     }
-    return new ReferenceStats(ratios, miaMinKAuc);
+    return new ReferenceStats(
+        ratios,
+        miaMinKAuc,
+        forgetTruthRatioQuestions.size() == ratios.length ? forgetTruthRatioQuestions : List.of());
   }
 
   /**
    * The JSON object: the six contract keys first ({@code forget_quality}, {@code model_utility},
    * {@code forget_rouge}, {@code retain_rouge}, {@code forget_truth_ratio}, {@code mia_auc}), then
-   * the extras, then {@code forget_truth_ratio_by_question}. Non-finite numbers become null.
+   * the extras, then {@code forget_truth_ratio_by_question} and {@code
+   * forget_truth_ratio_questions}. Non-finite numbers become null.
    */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -107,6 +116,7 @@ public record TofuReport(
       ratios.add(finite(r));
     }
     m.put("forget_truth_ratio_by_question", Collections.unmodifiableList(ratios));
+    m.put("forget_truth_ratio_questions", forgetTruthRatioQuestions);
     return Collections.unmodifiableMap(m);
   }
 

@@ -9,10 +9,12 @@ import java.util.Locale;
  * The hyper-parameters of one unlearning objective, with every method's defaults in {@link
  * #defaults(UnlearnMethod)}, validated once. The objective is L = γ·L_forget + α·L_retain.
  *
- * <p>Defaults follow open-unlearning (REFERENCES §4): NPO β = 0.1; SimNPO β = 4.5, δ = 0, γ =
- * 0.125; IdkDPO β = 0.1; RMU c = 6.5, α = 1200 (the WMDP Zephyr-7B setting; tune per model, as
- * activation norms differ); γ = α = 1 elsewhere. Parameters a method does not use are kept but
- * ignored.
+ * <p>Defaults follow open-unlearning's TOFU configs (REFERENCES §4): NPO β = 0.1; SimNPO β = 4.5, δ
+ * = 0, γ = 0.125; IdkDPO β = 0.1; RMU c = 2, α = 1 ({@code configs/trainer/RMU.yaml}, every
+ * parameter trainable); γ = α = 1 elsewhere. The WMDP paper's RMU setting for Zephyr-7B (c = 6.5, α
+ * = 1200, three MLP down-projections) is the named alternative {@link #wmdpRmu()}; activation norms
+ * differ between models, so RMU's c and α are tuned per model. Parameters a method does not use are
+ * kept but ignored.
  *
  * @param method the method
  * @param beta inverse temperature (NPO, SimNPO, IdkDPO), &gt; 0
@@ -71,15 +73,25 @@ public record MethodParams(
   public static MethodParams defaults(UnlearnMethod method) {
     requireNonNull(method, "method");
     return switch (method) {
-      case GA -> new MethodParams(method, 0.1, 1, 0, 0, 6.5, RetainKind.NONE, 0);
-      case GRAD_DIFF -> new MethodParams(method, 0.1, 1, 1, 0, 6.5, RetainKind.NLL, 0);
-      case KL -> new MethodParams(method, 0.1, 1, 1, 0, 6.5, RetainKind.KL, 0);
-      case NPO -> new MethodParams(method, 0.1, 1, 1, 0, 6.5, RetainKind.NLL, 0);
-      case SIMNPO -> new MethodParams(method, 4.5, 0.125, 1, 0, 6.5, RetainKind.NLL, 0);
-      case IDK -> new MethodParams(method, 0.1, 1, 1, 0, 6.5, RetainKind.NLL, 0);
-      case IDK_DPO -> new MethodParams(method, 0.1, 1, 1, 0, 6.5, RetainKind.NLL, 0);
-      case RMU -> new MethodParams(method, 0.1, 1, 1200, 0, 6.5, RetainKind.ACTIVATIONS, 0);
+      case GA -> new MethodParams(method, 0.1, 1, 0, 0, 2, RetainKind.NONE, 0);
+      case GRAD_DIFF -> new MethodParams(method, 0.1, 1, 1, 0, 2, RetainKind.NLL, 0);
+      case KL -> new MethodParams(method, 0.1, 1, 1, 0, 2, RetainKind.KL, 0);
+      case NPO -> new MethodParams(method, 0.1, 1, 1, 0, 2, RetainKind.NLL, 0);
+      case SIMNPO -> new MethodParams(method, 4.5, 0.125, 1, 0, 2, RetainKind.NLL, 0);
+      case IDK -> new MethodParams(method, 0.1, 1, 1, 0, 2, RetainKind.NLL, 0);
+      case IDK_DPO -> new MethodParams(method, 0.1, 1, 1, 0, 2, RetainKind.NLL, 0);
+      case RMU -> new MethodParams(method, 0.1, 1, 1, 0, 2, RetainKind.ACTIVATIONS, 0);
     };
+  }
+
+  /**
+   * RMU with the WMDP paper's setting for Zephyr-7B: steering coefficient c = 6.5, retain weight α
+   * = 1200 (Li et al., ICML 2024, arXiv:2403.03218, and its code), seed 0. Pair it with the paper's
+   * parameter subset, the MLP down-projections of the steered layer and the two before it ({@code
+   * Rmu.wmdpParameterRegex}).
+   */
+  public static MethodParams wmdpRmu() {
+    return new MethodParams(UnlearnMethod.RMU, 0.1, 1, 1200, 0, 6.5, RetainKind.ACTIVATIONS, 0);
   }
 
   /**

@@ -21,8 +21,7 @@ import java.util.regex.PatternSyntaxException;
  * @param saliency SalUn: the share of weights kept by |∇ forget loss| at the start, in (0, 1]; 1
  *     disables the mask
  * @param parameterRegex updates only parameters whose HF name contains a match ({@link
- *     java.util.regex.Matcher#find()}), or null for the method's default set (all; RMU: its layers'
- *     MLP down-projections)
+ *     java.util.regex.Matcher#find()}), or null for the method's default set (all)
  * @param seed seeds batch order, retain pairing, refusal choice and RMU's direction
  */
 public record UnlearnConfig(

@@ -43,8 +43,8 @@ public interface UnlearningMethod {
   }
 
   /**
-   * The parameters this method updates when the user names none: all by default; RMU its layer's
-   * and the two preceding layers' MLP down-projections.
+   * The parameters this method updates when the user names none: all (every method, RMU included,
+   * as in open-unlearning).
    */
   default Predicate<String> defaultParameters(LlamaConfig config) {
     return name -> true;

@@ -57,29 +57,33 @@ class TofuEvaluatorTest {
 
   private static ScriptedModel model() {
     ScriptedModel m = new ScriptedModel();
-    // forget 1: p̄(answer) = 1/2, greedy matches only the last token → ES = 1 − 1/2
+    // forget 1: p̄(answer) = exp(−(ln4 + 0)/2) = 1/2, greedy matches only the last token → ES =
+    // 1 − 1/2. Its tokens differ, so LOSS (mean NLL ln2) and Min-k% (least likely token, ln4)
+    // differ.
     m.scores.put(
         "alpha beta",
-        new AnswerScores(
-            new double[] {-LN2, -LN2}, new boolean[] {false, true}, null, null, false));
+        new AnswerScores(new double[] {-LN4, 0}, new boolean[] {false, true}, null, null, false));
     // forget 2: p̄ = 1/4, all tokens greedy → ES = 1
     m.scores.put(
         "gamma delta",
         new AnswerScores(new double[] {-LN4, -LN4}, new boolean[] {true, true}, null, null, false));
-    m.answer("p1", -LN2); // paraphrase 1: p̄ 1/2
-    m.answer("w1a", -LN4); // wrong: p̄ 1/4 → R1 = 0.25 / 0.5 = 0.5
+    // Paraphrases differ from the answers in probability, so a truth ratio computed against the
+    // answer instead of the paraphrase gives other numbers (0.5 and 2, swapped).
+    m.answer("p1", -LN8); // paraphrase 1: p̄ 1/8 (the answer's is 1/2)
+    m.answer("w1a", -LN4); // wrong: p̄ 1/4 → R1 = 0.25 / 0.125 = 2
     m.answer("w1b", -LN4);
-    m.answer("p2", -LN4); // paraphrase 2: p̄ 1/4
-    m.answer("w2a", -LN2); // wrong: p̄ 1/2 → R2 = 2
+    m.answer("p2", 0); // paraphrase 2: p̄ 1 (the answer's is 1/4)
+    m.answer("w2a", -LN2); // wrong: p̄ 1/2 → R2 = 0.5
     m.answer("w2b", -LN2);
     m.generations.put("qf1", "Alpha beta."); // ROUGE recall 1
     m.generations.put("qf2", "gamma"); // ROUGE recall 1/2
     // holdout losses ln8 and ln2
     m.answer("eps", -LN8, -LN8);
     m.answer("zeta", -LN2, -LN2);
-    // retain: p̄ 1/2, paraphrase p̄ 1/2, wrong p̄ 1/8 → R = 0.25 → utility TR 0.75; ROUGE 1
+    // retain: p̄ 1/2, paraphrase p̄ 1/4, wrong p̄ 1/8 → R = 0.5 → utility TR 0.5 (against the
+    // answer it would be 0.75); ROUGE 1
     m.answer("retain answer", -LN2);
-    m.answer("rp", -LN2);
+    m.answer("rp", -LN4);
     m.answer("rw", -LN8);
     m.generations.put("qr", "retain answer");
     // real authors: p̄ 1/2, two wrong p̄ 1/4 → option prob 1/2, R = 0.5 → TR 0.5; ROUGE 1
@@ -109,7 +113,7 @@ class TofuEvaluatorTest {
   void computesEveryNumberOfTheReport() {
     ScriptedModel model = model();
     List<String> progress = new ArrayList<>();
-    ReferenceStats reference = new ReferenceStats(new double[] {10, 20}, 0.5);
+    ReferenceStats reference = new ReferenceStats(new double[] {10, 20}, 0.4);
     TofuReport r =
         new TofuEvaluator(TofuEvalConfig.DEFAULTS)
             .evaluate(model, data(), reference, (s, d, t) -> progress.add(s + " " + d + "/" + t));
@@ -118,34 +122,38 @@ class TofuEvaluatorTest {
     assertThat(r.forgetProbability()).isCloseTo(0.375, within(1e-12));
     assertThat(r.forgetExtractionStrength()).isCloseTo(0.75, within(1e-12));
     assertThat(r.forgetTruthRatios()).hasSize(2);
-    assertThat(r.forgetTruthRatios().get(0)).isCloseTo(0.5, within(1e-9));
-    assertThat(r.forgetTruthRatios().get(1)).isCloseTo(2.0, within(1e-8));
+    assertThat(r.forgetTruthRatios().get(0)).isCloseTo(2.0, within(1e-8));
+    assertThat(r.forgetTruthRatios().get(1)).isCloseTo(0.5, within(1e-9));
     assertThat(r.forgetTruthRatio()).isCloseTo(0.5, within(1e-8));
-    // {0.5, 2} vs {10, 20}: separated n = m = 2 → p = 1/3
+    assertThat(r.forgetTruthRatioQuestions()).containsExactly("qf1", "qf2");
+    // {2, 0.5} vs {10, 20}: separated n = m = 2 → p = 1/3
     assertThat(r.forgetQuality()).isCloseTo(1.0 / 3, within(1e-12));
 
     // LOSS: forget {ln2, ln4}, holdout (positive) {ln8, ln2}: wins ln8>ln2, ln8>ln4, tie ln2=ln2
-    // (½), loss ln2<ln4 → 2.5/4. Min-k (k=0.4 of 2 tokens → 1 token) gives the same scores.
+    // (½), loss ln2<ln4 → 2.5/4.
     assertThat(r.miaLossAuc()).isCloseTo(0.625, within(1e-12));
-    assertThat(r.miaMinKAuc()).isCloseTo(0.625, within(1e-12));
+    // Min-k (k=0.4 of 2 tokens → the least likely one): forget {ln4, ln4}, holdout {ln8, ln2}:
+    // 2 wins, 2 losses → 0.5, not LOSS's 0.625
+    assertThat(r.miaMinKAuc()).isCloseTo(0.5, within(1e-12));
     assertThat(r.miaAuc()).isEqualTo(r.miaMinKAuc());
     // ZLib: forget ln2/18, ln4/19; holdout ln8/11, ln2/12 → 3 of 4 pairs won
     assertThat(r.miaZlibAuc()).isCloseTo(0.75, within(1e-12));
     assertThat(r.miaMinKPlusPlusAuc()).isNull();
-    // privleak: (0.375 − 0.5)/0.5 × 100
-    assertThat(r.privleak()).isCloseTo(-25, within(1e-6));
+    // privleak from Min-k% against the reference's 0.4: ((1 − 0.5) − 0.6) / 0.6 × 100 (LOSS's
+    // AUC would give −37.5)
+    assertThat(r.privleak()).isCloseTo(-100.0 / 6, within(1e-6));
 
     assertThat(r.retainProbability()).isCloseTo(0.5, within(1e-12));
     assertThat(r.retainRouge()).isEqualTo(1.0);
-    assertThat(r.retainTruthRatio()).isCloseTo(0.75, within(1e-9));
+    assertThat(r.retainTruthRatio()).isCloseTo(0.5, within(1e-9));
     assertThat(r.realAuthorsProbability()).isCloseTo(0.5, within(1e-9));
     assertThat(r.realAuthorsRouge()).isEqualTo(1.0);
     assertThat(r.realAuthorsTruthRatio()).isCloseTo(0.5, within(1e-9));
     assertThat(r.worldFactsProbability()).isCloseTo(2.0 / 3, within(1e-9));
     assertThat(r.worldFactsRouge()).isEqualTo(0.5);
     assertThat(r.worldFactsTruthRatio()).isCloseTo(0.5, within(1e-9));
-    // 9 / (2 + 1 + 4/3 + 2 + 1 + 2 + 3/2 + 2 + 2)
-    assertThat(r.modelUtility()).isCloseTo(9 / (14 + 5.0 / 6), within(1e-8));
+    // 9 / (2 + 1 + 2 + 2 + 1 + 2 + 3/2 + 2 + 2)
+    assertThat(r.modelUtility()).isCloseTo(9 / 15.5, within(1e-8));
 
     assertThat(model.calls).contains("generate qf1 200");
     // forget: 2 generations + 8 scoring requests (2 answers, 2 paraphrases, 4 wrong answers)
@@ -208,7 +216,7 @@ class TofuEvaluatorTest {
     // forget: 8 scoring requests → 3 + 3 + 2; retain 3; real authors 3; world facts 2; holdout 2
     assertThat(model.batchSizes).containsExactly(3, 3, 2, 3, 3, 2, 2);
     assertThat(r.forgetTruthRatio()).isCloseTo(0.5, within(1e-8));
-    assertThat(r.modelUtility()).isCloseTo(9 / (14 + 5.0 / 6), within(1e-8));
+    assertThat(r.modelUtility()).isCloseTo(9 / 15.5, within(1e-8));
   }
 
   @Test
@@ -240,9 +248,44 @@ class TofuEvaluatorTest {
     TofuReport retainModel = new TofuEvaluator(TofuEvalConfig.DEFAULTS).evaluate(model(), data());
     ReferenceStats stats = ReferenceStats.fromReport(retainModel.toMap());
     assertThat(stats.forgetTruthRatios()).hasSize(2);
-    assertThat(stats.forgetTruthRatios()[1]).isCloseTo(2.0, within(1e-8));
-    assertThat(stats.minKAuc()).isCloseTo(0.625, within(1e-12));
+    assertThat(stats.forgetTruthRatios()[0]).isCloseTo(2.0, within(1e-8));
+    assertThat(stats.minKAuc()).isCloseTo(0.5, within(1e-12));
+    assertThat(stats.forgetQuestions()).containsExactly("qf1", "qf2");
     assertThatThrownBy(() -> ReferenceStats.fromReport(Map.of("mia_min_k_auc", 0.5)))
         .hasMessageContaining("forget_truth_ratio_by_question: null (expected:");
+  }
+
+  @Test
+  void aReferenceThatDoesNotCoverTheRunsQuestionsIsAnErrorNamingTheDifference() {
+    TofuEvaluator evaluator = new TofuEvaluator(TofuEvalConfig.DEFAULTS);
+    TofuData data = data();
+    // made on another split: one question differs
+    ReferenceStats other =
+        new ReferenceStats(new double[] {1, 2}, 0.5, List.of("qf1", "some other question"));
+    assertThatThrownBy(
+            () -> evaluator.evaluate(model(), data, other, TofuEvaluator.Progress.none()))
+        .isInstanceOf(dev.lethe.config.ConfigException.class)
+        .hasMessageContaining("covers 2 forget questions, this run evaluates 2")
+        .hasMessageContaining("1 of the run's are not in it, first: \"qf2\"")
+        .hasMessageContaining("1 of its are not in the run, first: \"some other question\"");
+    // a longer reference (no --eval-limit when it was made)
+    ReferenceStats longer =
+        new ReferenceStats(new double[] {1, 2, 3}, 0.5, List.of("qf1", "qf2", "qf3"));
+    assertThatThrownBy(
+            () -> evaluator.evaluate(model(), data, longer, TofuEvaluator.Progress.none()))
+        .hasMessageContaining("covers 3 forget questions, this run evaluates 2");
+    // an old report without questions: only the count can be checked
+    ReferenceStats unnamed = new ReferenceStats(new double[] {1, 2, 3}, 0.5);
+    assertThatThrownBy(
+            () -> evaluator.evaluate(model(), data, unnamed, TofuEvaluator.Progress.none()))
+        .hasMessageContaining("truth ratios for 3 forget questions, this run evaluates 2");
+    // the same questions pass, and so does a saved report of them
+    TofuReport ok =
+        evaluator.evaluate(
+            model(),
+            data,
+            ReferenceStats.fromReport(evaluator.evaluate(model(), data).toMap()),
+            TofuEvaluator.Progress.none());
+    assertThat(ok.forgetQuality()).isEqualTo(1.0);
   }
 }

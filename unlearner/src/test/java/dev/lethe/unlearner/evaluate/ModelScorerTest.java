@@ -59,9 +59,28 @@ class ModelScorerTest {
       for (int i = 0; i < questions.size(); i++) {
         assertThat(batched.get(i)).isEqualTo(scorer.generate(questions.get(i), 12));
       }
-      String text = scorer.generate(qs.get(0), 5);
-      assertThat(text).isEqualTo(text.strip());
-      assertThat(c.tokenizer().encode(text).length).isLessThanOrEqualTo(5);
+      // generate() returns the runtime's greedy text stripped: find cases whose raw text has
+      // surrounding whitespace, so the strip is exercised and could fail
+      dev.lethe.unlearner.generate.Generator generator =
+          new dev.lethe.unlearner.generate.Generator(c.model(), c.tokenizer());
+      int padded = 0;
+      for (String q : List.of(qs.get(0), qs.get(1), questions.get(0), questions.get(2))) {
+        for (int budget = 1; budget <= 6; budget++) {
+          long[] prompt = PromptTemplate.encodeQuestion(c.tokenizer(), c.model().config(), q);
+          String raw =
+              generator
+                  .generate(dev.lethe.unlearner.generate.GenerationRequest.greedy(prompt, budget))
+                  .text();
+          String text = scorer.generate(q, budget);
+          assertThat(text).isEqualTo(raw.strip());
+          assertThat(scorer.generateBatch(List.of(q), budget)).containsExactly(raw.strip());
+          assertThat(c.tokenizer().encode(text).length).isLessThanOrEqualTo(budget);
+          if (!raw.equals(raw.strip())) {
+            padded++;
+          }
+        }
+      }
+      assertThat(padded).as("raw generations with surrounding whitespace").isPositive();
     }
   }
 }

@@ -127,8 +127,13 @@ class UnlearningLossTest {
     assertThat(sim.gamma()).isEqualTo(0.125);
     assertThat(MethodParams.defaults(UnlearnMethod.IDK_DPO).beta()).isEqualTo(0.1);
     MethodParams rmu = MethodParams.defaults(UnlearnMethod.RMU);
-    assertThat(rmu.steeringCoefficient()).isEqualTo(6.5);
-    assertThat(rmu.alpha()).isEqualTo(1200);
+    // open-unlearning's TOFU RMU config, not the WMDP paper's Zephyr-7B values (issue 13)
+    assertThat(rmu.steeringCoefficient()).isEqualTo(2);
+    assertThat(rmu.alpha()).isEqualTo(1);
+    MethodParams wmdp = MethodParams.wmdpRmu();
+    assertThat(wmdp.steeringCoefficient()).isEqualTo(6.5);
+    assertThat(wmdp.alpha()).isEqualTo(1200);
+    assertThat(wmdp.method()).isEqualTo(UnlearnMethod.RMU);
 
     assertThatThrownBy(() -> npo.with("beta", "0"))
         .isInstanceOf(ConfigException.class)

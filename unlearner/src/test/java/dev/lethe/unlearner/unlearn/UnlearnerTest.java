@@ -78,10 +78,13 @@ class UnlearnerTest {
         assertThat(registry.get("lethe.unlearn.steps").tag("method", m.cliName()).counter().count())
             .isEqualTo(2.0);
         if (m == UnlearnMethod.RMU) {
-          // default subset: MLP down-projections of layers ℓ-2..ℓ (ℓ = 1 here)
+          // every parameter is trainable (open-unlearning); those below the steered layer ℓ = 1
+          // get a gradient, those above it none
+          assertThat(r.updatedParameters()).hasSize(c.model().parameters().size());
           assertThat(changed)
-              .containsExactlyInAnyOrder(
-                  "model.layers.0.mlp.down_proj.weight", "model.layers.1.mlp.down_proj.weight");
+              .contains(
+                  "model.layers.0.self_attn.q_proj.weight", "model.layers.1.mlp.down_proj.weight")
+              .noneMatch(n -> n.startsWith("model.layers.2.") || n.startsWith("lm_head"));
         } else {
           assertThat(changed).hasSizeGreaterThan(10);
         }
@@ -113,6 +116,25 @@ class UnlearnerTest {
       // each call sees that step's update: consecutive snapshots differ, the last is the result
       assertThat(changed(seen.get(0), seen.get(1))).isNotEmpty();
       assertThat(changed(seen.get(2), c.model().toTensors())).isEmpty();
+    }
+  }
+
+  @Test
+  void wmdpRmuChangesOnlyTheThreeDownProjections() throws Exception {
+    try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+      Map<String, Tensor> before = c.model().toTensors();
+      UnlearnConfig config = config(2, 1e-3, 1.0, Rmu.wmdpParameterRegex(1));
+      new Unlearner(config, new SimpleMeterRegistry(), QUIET)
+          .run(
+              new Rmu(MethodParams.wmdpRmu(), 1),
+              c.model(),
+              c.tokenizer(),
+              UnlearnFixture.forget(),
+              UnlearnFixture.retain(),
+              List.of());
+      assertThat(changed(before, c.model().toTensors()))
+          .containsExactlyInAnyOrder(
+              "model.layers.0.mlp.down_proj.weight", "model.layers.1.mlp.down_proj.weight");
     }
   }
 
