@@ -1,23 +1,28 @@
 package dev.lethe.gateway.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.lethe.config.ConfigException;
+import dev.lethe.gateway.unlearn.UnlearnOptions;
+import dev.lethe.gateway.unlearn.UnlearnRequestException;
 import dev.lethe.unlearner.data.QaData;
 import dev.lethe.unlearner.data.QaPair;
 import dev.lethe.unlearner.eval.ReferenceStats;
 import dev.lethe.unlearner.eval.TofuData;
 import dev.lethe.unlearner.evaluate.CheckpointEvaluation;
 import dev.lethe.unlearner.evaluate.EvalSets;
-import dev.lethe.unlearner.loss.MethodParams;
 import dev.lethe.unlearner.loss.UnlearnMethod;
 import dev.lethe.unlearner.model.LlamaConfig;
-import dev.lethe.unlearner.unlearn.Rmu;
-import dev.lethe.unlearner.unlearn.UnlearnConfig;
+import dev.lethe.unlearner.robust.RobustnessSpec;
+import dev.lethe.unlearner.unlearn.RetainPolicy;
 import dev.lethe.unlearner.unlearn.UnlearnJob;
-import dev.lethe.unlearner.unlearn.UnlearningMethods;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -38,15 +43,66 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Weight-level unlearning; writes a checkpoint dir and DIR/report.json.")
 public final class UnlearnCommand implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   @Option(names = "--model", required = true, paramLabel = "DIR", description = "Start checkpoint.")
   Path model;
 
   @Option(
       names = "--method",
-      required = true,
       paramLabel = "NAME",
-      description = "ga, graddiff, kl, npo, simnpo, idk, idkdpo or rmu.")
+      description = "ga, graddiff, kl, npo, simnpo, idk, idkdpo or rmu (or --stages).")
   String method;
+
+  @Option(
+      names = "--stages",
+      paramLabel = "M1,M2",
+      split = ",",
+      description =
+          "A pipeline run as one job, e.g. rmu,npo: each stage on the previous one's weights;"
+              + " per-stage settings with --set.")
+  List<String> stages;
+
+  @Option(
+      names = "--set",
+      paramLabel = "STAGE.OPTION=VALUE",
+      description =
+          "A setting of one stage (method name or 1-based position), with the admin API's option"
+              + " names: --set npo.lr=3e-4 --set rmu.steeringCoefficient=100 --set 2.alpha=0.1.")
+  List<String> sets;
+
+  @Option(
+      names = "--retain-policy",
+      paramLabel = "POLICY",
+      description =
+          "exclude (default): the retain term never trains on evaluation questions (retain, real"
+              + " authors, world facts, forget); keep: use the retain file as given.")
+  String retainPolicy;
+
+  @Option(
+      names = "--robustness",
+      description =
+          "Run the robustness probes after unlearning: 8- and 4-bit quantization and relearning"
+              + " (10 steps on 10% of the forget questions, leak on the rest).")
+  boolean robustness;
+
+  @Option(names = "--quantize", paramLabel = "B1,B2", split = ",", description = "Bit widths.")
+  List<Integer> quantize;
+
+  @Option(names = "--relearn-steps", paramLabel = "N", description = "Relearning steps (0: off).")
+  Integer relearnSteps;
+
+  @Option(names = "--relearn-fraction", paramLabel = "F", description = "Relearned share (0.1).")
+  Double relearnFraction;
+
+  @Option(names = "--relearn-lr", paramLabel = "X", description = "Relearning lr (1e-4).")
+  Double relearnLr;
+
+  @Option(
+      names = "--retain-model",
+      paramLabel = "DIR",
+      description = "The retain model's checkpoint: relearned the same way for robustness R.")
+  Path retainModel;
 
   @Option(names = "--forget", required = true, paramLabel = "FILE", description = "Forget QA.")
   Path forget;
@@ -174,52 +230,45 @@ public final class UnlearnCommand implements Callable<Integer> {
     if (!Files.isDirectory(model)) {
       throw new ConfigException("--model", model.toString(), "a checkpoint directory");
     }
-    UnlearnMethod m = UnlearnMethod.parse(method);
+    if ((method == null) == (stages == null || stages.isEmpty())) {
+      throw new ConfigException("--method/--stages", "give exactly one of them");
+    }
+    List<String> names = method != null ? List.of(method) : stages;
+    List<UnlearnMethod> kinds = new ArrayList<>();
+    for (String n : names) {
+      kinds.add(UnlearnMethod.parse(n));
+    }
     EvalOptions.requireFile("--forget", forget);
     EvalOptions.requireFile("--retain", retain);
     EvalOptions.requireFile("--idk", idk);
     EvalOptions.requireFile("--eval-forget", evalForget);
     EvalOptions.requireFile("--eval-retain", evalRetain);
     eval.check();
-    MethodParams p = MethodParams.defaults(m);
-    int l = layer != null ? layer : Rmu.defaultLayer(LlamaConfig.read(model));
-    String paramRegex = params;
-    if (preset != null) {
-      if (!preset.equals("wmdp") || m != UnlearnMethod.RMU) {
-        throw new ConfigException("--preset", preset, "wmdp, with --method rmu");
-      }
-      p = MethodParams.wmdpRmu();
-      paramRegex = params != null ? params : Rmu.wmdpParameterRegex(l);
-    }
-    UnlearnConfig d = UnlearnConfig.DEFAULTS;
-    long s = seed != null ? seed : d.seed();
-    p = p.with("seed", Long.toString(s));
-    p = with(p, "beta", beta);
-    p = with(p, "alpha", alpha);
-    p = with(p, "gamma", gamma);
-    p = with(p, "delta", delta);
-    p = with(p, "steering-coefficient", steering);
-    p = with(p, "retain", retainLoss);
     if (saliency != null && !(saliency > 0 && saliency <= 100)) {
       throw new ConfigException("--saliency", saliency, "0 < K <= 100 (a percentage)");
     }
-    UnlearnConfig config =
-        new UnlearnConfig(
-            steps != null ? steps : 0,
-            epochs != null ? epochs : (steps != null && steps > 0 ? 0 : d.epochs()),
-            batchSize != null ? batchSize : d.batchSize(),
-            lr != null ? lr : d.learningRate(),
-            warmup != null ? warmup : d.warmupFraction(),
-            d.minLrRatio(),
-            weightDecay != null ? weightDecay : d.weightDecay(),
-            clip != null ? clip : d.clipNorm(),
-            saliency != null ? saliency / 100 : 1.0,
-            paramRegex,
-            s);
+    LlamaConfig modelConfig = LlamaConfig.read(model);
+    ObjectNode common = commonOptions();
+    List<ObjectNode> perStage = new ArrayList<>();
+    for (int i = 0; i < kinds.size(); i++) {
+      perStage.add(common.deepCopy());
+    }
+    applySets(kinds, perStage);
+    List<UnlearnJob.Stage> plan = new ArrayList<>();
+    for (int i = 0; i < kinds.size(); i++) {
+      String prefix = kinds.size() == 1 ? "" : "stage " + (i + 1) + " (" + names.get(i) + "): ";
+      UnlearnOptions.Plan p;
+      try {
+        p = UnlearnOptions.parse(names.get(i), perStage.get(i), modelConfig, prefix);
+      } catch (UnlearnRequestException e) {
+        throw new ConfigException("", e.getMessage());
+      }
+      plan.add(new UnlearnJob.Stage(p.method(), p.config()));
+    }
     List<QaPair> forgetPairs = QaData.readQa(forget);
     List<QaPair> retainPairs = QaData.readQa(retain);
     List<String> refusals = List.of();
-    if (m == UnlearnMethod.IDK || m == UnlearnMethod.IDK_DPO) {
+    if (kinds.contains(UnlearnMethod.IDK) || kinds.contains(UnlearnMethod.IDK_DPO)) {
       Path file = idk != null ? idk : forget.resolveSibling("idontknow.jsonl");
       EvalOptions.requireFile("--idk", file);
       refusals = QaData.readLines(file);
@@ -237,20 +286,166 @@ public final class UnlearnCommand implements Callable<Integer> {
               .load(eval.limit);
       reference = new CheckpointEvaluation(eval.config(), err).reference(eval.reference, data);
     }
+    RetainPolicy policy = RetainPolicy.EXCLUDE_EVAL_QUESTIONS;
+    if (retainPolicy != null) {
+      policy =
+          switch (retainPolicy) {
+            case "exclude" -> RetainPolicy.EXCLUDE_EVAL_QUESTIONS;
+            case "keep" -> RetainPolicy.KEEP;
+            default ->
+                throw new ConfigException("--retain-policy", retainPolicy, "exclude or keep");
+          };
+    }
     return new UnlearnJob.Spec(
         model,
-        UnlearningMethods.create(p, l),
-        config,
+        plan,
         forgetPairs,
         retainPairs,
         refusals,
         data,
         reference,
         eval.config(),
-        out);
+        out,
+        policy,
+        robustnessSpec());
   }
 
-  private static MethodParams with(MethodParams p, String name, String value) {
-    return value == null ? p : p.with(name, value);
+  /** The robustness probes asked for, or null. */
+  RobustnessSpec robustnessSpec() {
+    boolean any =
+        robustness
+            || quantize != null
+            || relearnSteps != null
+            || relearnFraction != null
+            || relearnLr != null
+            || retainModel != null;
+    if (!any) {
+      return null;
+    }
+    if (retainModel != null && !Files.isDirectory(retainModel)) {
+      throw new ConfigException("--retain-model", retainModel.toString(), "a checkpoint directory");
+    }
+    RobustnessSpec d = RobustnessSpec.DEFAULTS;
+    boolean all = robustness;
+    return new RobustnessSpec(
+        quantize != null ? quantize : all ? d.quantizeBits() : List.of(),
+        relearnSteps != null
+            ? relearnSteps
+            : all || relearnFraction != null || relearnLr != null || retainModel != null
+                ? d.relearnSteps()
+                : 0,
+        relearnFraction != null ? relearnFraction : d.relearnFraction(),
+        relearnLr != null ? relearnLr : d.relearnLearningRate(),
+        d.relearnBatchSize(),
+        retainModel,
+        seed != null ? seed : d.seed());
+  }
+
+  /** The loop and method flags as the admin API's options object (one parser for both). */
+  private ObjectNode commonOptions() {
+    ObjectNode o = JSON.createObjectNode();
+    if (steps != null) {
+      o.put("steps", steps);
+    }
+    if (epochs != null) {
+      o.put("epochs", epochs);
+    }
+    if (seed != null) {
+      o.put("seed", seed);
+    }
+    if (lr != null) {
+      o.put("lr", lr);
+    }
+    if (batchSize != null) {
+      o.put("batchSize", batchSize);
+    }
+    if (warmup != null) {
+      o.put("warmup", warmup);
+    }
+    if (weightDecay != null) {
+      o.put("weightDecay", weightDecay);
+    }
+    if (clip != null) {
+      o.put("clip", clip);
+    }
+    if (saliency != null) {
+      o.put("saliency", saliency);
+    }
+    if (params != null) {
+      o.put("params", params);
+    }
+    if (layer != null) {
+      o.put("layer", layer);
+    }
+    if (preset != null) {
+      o.put("preset", preset);
+    }
+    if (retainLoss != null) {
+      o.put("retainLoss", retainLoss);
+    }
+    number(o, "beta", "--beta", beta);
+    number(o, "alpha", "--alpha", alpha);
+    number(o, "gamma", "--gamma", gamma);
+    number(o, "delta", "--delta", delta);
+    number(o, "steeringCoefficient", "--steering-coefficient", steering);
+    return o;
+  }
+
+  private static void number(ObjectNode o, String key, String flag, String value) {
+    if (value == null) {
+      return;
+    }
+    try {
+      o.put(key, Double.parseDouble(value.trim()));
+    } catch (NumberFormatException e) {
+      throw new ConfigException(flag, value, "a number");
+    }
+  }
+
+  /** Applies {@code --set STAGE.OPTION=VALUE} to the stages it names. */
+  private void applySets(List<UnlearnMethod> kinds, List<ObjectNode> perStage) {
+    if (sets == null) {
+      return;
+    }
+    for (String set : sets) {
+      int eq = set.indexOf('=');
+      int dot = set.indexOf('.');
+      if (eq < 0 || dot < 0 || dot > eq) {
+        throw new ConfigException("--set", set, "STAGE.OPTION=VALUE, e.g. npo.lr=3e-4");
+      }
+      String stage = set.substring(0, dot).trim();
+      String key = set.substring(dot + 1, eq).trim();
+      String raw = set.substring(eq + 1).trim();
+      JsonNode value;
+      try {
+        value = JSON.readTree(raw);
+        if (value == null || value.isMissingNode() || value.isContainerNode()) {
+          value = TextNode.valueOf(raw);
+        }
+      } catch (java.io.IOException e) {
+        value = TextNode.valueOf(raw);
+      }
+      List<Integer> targets = new ArrayList<>();
+      if (stage.chars().allMatch(Character::isDigit) && !stage.isEmpty()) {
+        int i = Integer.parseInt(stage) - 1;
+        if (i < 0 || i >= kinds.size()) {
+          throw new ConfigException("--set", set, "a stage number in 1.." + kinds.size());
+        }
+        targets.add(i);
+      } else {
+        UnlearnMethod m = UnlearnMethod.parse(stage);
+        for (int i = 0; i < kinds.size(); i++) {
+          if (kinds.get(i) == m) {
+            targets.add(i);
+          }
+        }
+        if (targets.isEmpty()) {
+          throw new ConfigException("--set", set, "a stage of this run (" + kinds + ")");
+        }
+      }
+      for (int i : targets) {
+        perStage.get(i).set(key, value);
+      }
+    }
   }
 }

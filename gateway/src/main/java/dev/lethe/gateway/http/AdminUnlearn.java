@@ -19,10 +19,11 @@ import java.util.Optional;
 
 /**
  * The unlearning routes of the admin API: {@code POST /admin/unlearn} with {@code {"model",
- * "rules", "method", "options"}} validates the request and starts a background job ({@code 202
- * {"job": id}}); {@code GET /admin/unlearn/{job}} reports its state, progress, evaluation before
- * and after, and gate decision; {@code GET /admin/unlearn} lists the jobs. Validation reads files,
- * so it runs on a worker thread, never on the event loop.
+ * "rules", "method", "options"}} (or {@code "stages": [{"method", "options"}, ...]} for a pipeline
+ * run as one job) validates the request and starts a background job ({@code 202 {"job": id}});
+ * {@code GET /admin/unlearn/{job}} reports its state, progress, evaluation before and after, and
+ * gate decision; {@code GET /admin/unlearn} lists the jobs. Validation reads files, so it runs on a
+ * worker thread, never on the event loop.
  */
 public final class AdminUnlearn {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -88,7 +89,20 @@ public final class AdminUnlearn {
       Errors.send(ctx, OpenAiError.invalidRequest("model", "model: expected a string"));
       return;
     }
-    if (!method.isTextual()) {
+    JsonNode stages = body.get("stages");
+    if (stages != null && (method.isMissingNode() || method.isNull())) {
+      if (!stages.isArray() || stages.isEmpty()) {
+        Errors.send(
+            ctx,
+            OpenAiError.invalidRequest(
+                "stages", "stages: expected a non-empty list of {\"method\", \"options\"}"));
+        return;
+      }
+    } else if (stages != null) {
+      Errors.send(
+          ctx, OpenAiError.invalidRequest("stages", "stages: give either method or stages"));
+      return;
+    } else if (!method.isTextual()) {
       Errors.send(ctx, OpenAiError.invalidRequest("method", "method: expected a string"));
       return;
     }
@@ -106,18 +120,22 @@ public final class AdminUnlearn {
     }
     for (var it = body.fieldNames(); it.hasNext(); ) {
       String f = it.next();
-      if (!List.of("model", "rules", "method", "options").contains(f)) {
+      if (!List.of("model", "rules", "method", "options", "stages").contains(f)) {
         Errors.send(
             ctx,
             OpenAiError.invalidRequest(
-                f, f + ": unknown field (expected one of model, rules, method, options)"));
+                f, f + ": unknown field (expected one of model, rules, method, options, stages)"));
         return;
       }
     }
     JsonNode options = body.get("options");
     ctx.vertx()
         .executeBlocking(
-            () -> jobs.submit(model.asText(), ruleIds, method.asText(), options), false)
+            () ->
+                stages != null
+                    ? jobs.submit(model.asText(), ruleIds, stages)
+                    : jobs.submit(model.asText(), ruleIds, method.asText(), options),
+            false)
         .onComplete(
             ar -> {
               if (ar.succeeded()) {

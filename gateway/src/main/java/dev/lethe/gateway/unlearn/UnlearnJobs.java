@@ -21,7 +21,10 @@ import dev.lethe.unlearner.eval.TofuEvalConfig;
 import dev.lethe.unlearner.evaluate.EvalSets;
 import dev.lethe.unlearner.loss.UnlearnMethod;
 import dev.lethe.unlearner.model.LlamaConfig;
+import dev.lethe.unlearner.robust.RobustnessSpec;
+import dev.lethe.unlearner.unlearn.RetainPolicy;
 import dev.lethe.unlearner.unlearn.UnlearnJob;
+import dev.lethe.unlearner.unlearn.UnlearnReport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -45,8 +48,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +70,6 @@ public final class UnlearnJobs implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UnlearnJobs.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> LIVE = Set.of("queued", "running", "evaluating");
-  private static final Pattern STEP = Pattern.compile("^step (\\d+)/(\\d+) loss (\\S+)");
 
   private final UnlearnSettings settings;
   private final Path dir;
@@ -200,6 +200,30 @@ public final class UnlearnJobs implements AutoCloseable {
    *     running)
    */
   public String submit(String model, List<String> ruleIds, String method, JsonNode options) {
+    if (method == null || method.isBlank()) {
+      throw UnlearnOptions.bad("method", "method: expected a method name such as npo");
+    }
+    ObjectNode stage = JSON.createObjectNode();
+    stage.put("method", method);
+    stage.set("options", options == null ? JSON.nullNode() : options);
+    ArrayNode stages = JSON.createArrayNode();
+    stages.add(stage);
+    return submit(model, ruleIds, stages, false);
+  }
+
+  /**
+   * Validates a pipeline request ({@code "stages": [{"method", "options"}, ...]}, each stage on the
+   * previous one's weights) and starts its job; errors name {@code stages[i].method} or {@code
+   * stages[i].options.<field>}.
+   *
+   * @return the job's id
+   * @throws UnlearnRequestException as {@link #submit(String, List, String, JsonNode)}
+   */
+  public String submit(String model, List<String> ruleIds, JsonNode stages) {
+    return submit(model, ruleIds, stages, true);
+  }
+
+  private String submit(String model, List<String> ruleIds, JsonNode stages, boolean pipeline) {
     if (!settings.enabled()) {
       throw new UnlearnRequestException(
           400,
@@ -241,9 +265,6 @@ public final class UnlearnJobs implements AutoCloseable {
         selected.add(r);
       }
     }
-    if (method == null || method.isBlank()) {
-      throw UnlearnOptions.bad("method", "method: expected a method name such as npo");
-    }
     Path from = current.directory();
     LlamaConfig modelConfig;
     try {
@@ -252,15 +273,46 @@ public final class UnlearnJobs implements AutoCloseable {
       throw new UnlearnRequestException(
           409, "model_not_ready", "model", "Cannot read the serving checkpoint: " + e.getMessage());
     }
-    UnlearnOptions.Plan plan = UnlearnOptions.parse(method, options, modelConfig);
+    if (stages == null || !stages.isArray() || stages.isEmpty()) {
+      throw UnlearnOptions.bad("stages", "stages: expected a non-empty list");
+    }
+    List<UnlearnOptions.Plan> plans = new ArrayList<>();
+    List<UnlearnJob.Stage> jobStages = new ArrayList<>();
+    boolean refusalsNeeded = false;
+    for (int i = 0; i < stages.size(); i++) {
+      JsonNode st = stages.get(i);
+      String at = pipeline ? "stages[" + i + "]." : "";
+      if (!st.isObject() || !st.path("method").isTextual()) {
+        throw UnlearnOptions.bad(at + "method", at + "method: expected a method name such as npo");
+      }
+      for (var it = st.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!f.equals("method") && !f.equals("options")) {
+          throw UnlearnOptions.bad(at + f, at + f + ": unknown field (expected method, options)");
+        }
+      }
+      String m = st.path("method").asText();
+      UnlearnOptions.Plan plan;
+      try {
+        plan = UnlearnOptions.parse(m, st.get("options"), modelConfig, at + "options.");
+      } catch (UnlearnRequestException e) {
+        if ("method".equals(e.param()) && pipeline) {
+          throw UnlearnOptions.bad(at + "method", at + e.getMessage());
+        }
+        throw e;
+      }
+      plans.add(plan);
+      jobStages.add(new UnlearnJob.Stage(plan.method(), plan.config()));
+      refusalsNeeded |= plan.kind() == UnlearnMethod.IDK || plan.kind() == UnlearnMethod.IDK_DPO;
+    }
     List<String> refusals = List.of();
-    if (plan.kind() == UnlearnMethod.IDK || plan.kind() == UnlearnMethod.IDK_DPO) {
+    if (refusalsNeeded) {
       Path idk =
           settings.qaPool() == null ? null : settings.qaPool().resolveSibling("idontknow.jsonl");
       if (idk == null || !Files.isRegularFile(idk)) {
         throw UnlearnOptions.bad(
             "method",
-            "method: " + method + " needs refusal lines (idontknow.jsonl beside unlearn.qaPool)");
+            "method: idk and idkdpo need refusal lines (idontknow.jsonl beside unlearn.qaPool)");
       }
       refusals = QaData.readLines(idk);
     }
@@ -295,8 +347,7 @@ public final class UnlearnJobs implements AutoCloseable {
     UnlearnJob.Spec spec =
         new UnlearnJob.Spec(
             from,
-            plan.method(),
-            plan.config(),
+            jobStages,
             forget,
             retain,
             refusals,
@@ -306,14 +357,25 @@ public final class UnlearnJobs implements AutoCloseable {
                 settings.maxNewTokens(),
                 TofuEvalConfig.DEFAULTS.minKFraction(),
                 TofuEvalConfig.DEFAULTS.batchSize()),
-            out);
+            out,
+            RetainPolicy.EXCLUDE_EVAL_QUESTIONS,
+            robustnessSpec(jobStages.get(0).config().seed()));
+    int totalSteps = 0;
+    for (UnlearnJob.Stage st : jobStages) {
+      totalSteps += st.config().totalSteps(forget.size());
+    }
     ObjectNode n = JSON.createObjectNode();
     n.put("id", id);
     n.put("model", model);
     ArrayNode rs = n.putArray("rules");
     selected.forEach(r -> rs.add(r.id()));
-    n.put("method", plan.method().name());
-    n.set("options", options == null || options.isNull() ? JSON.createObjectNode() : options);
+    n.put("method", spec.methodName());
+    if (pipeline) {
+      n.set("stages", stages.deepCopy());
+    } else {
+      JsonNode options = stages.get(0).get("options");
+      n.set("options", options == null || options.isNull() ? JSON.createObjectNode() : options);
+    }
     n.put("state", "queued");
     n.putNull("reason");
     n.put("createdAt", clock.instant().toString());
@@ -322,7 +384,9 @@ public final class UnlearnJobs implements AutoCloseable {
     ObjectNode progress = n.putObject("progress");
     progress.put("phase", "queued");
     progress.put("step", 0);
-    progress.put("steps", plan.config().totalSteps(forget.size()));
+    progress.put("steps", totalSteps);
+    progress.put("stage", 0);
+    progress.put("stages", jobStages.size());
     progress.putNull("loss");
     ObjectNode f = n.putObject("forget");
     f.put("pairs", forget.size());
@@ -335,6 +399,7 @@ public final class UnlearnJobs implements AutoCloseable {
     ck.put("to", out.toString());
     n.putNull("before");
     n.putNull("after");
+    n.putNull("robustness");
     n.putNull("gates");
     n.put("swapped", false);
     n.putNull("swap");
@@ -386,17 +451,18 @@ public final class UnlearnJobs implements AutoCloseable {
       persist(job);
       // libtorch's grad mode is per thread and on by default on a new one; the loop expects it off
       // outside its gradient collector (the engine turns it off only on the thread that loaded it)
-      dev.lethe.unlearner.Engines.pytorch();
-      ai.djl.pytorch.jni.JniUtils.setGradMode(false);
       PrintStream progress =
-          new PrintStream(new LineSink(line -> onLine(job, line)), true, StandardCharsets.UTF_8);
-      Map<String, Object> report = new UnlearnJob(meters, progress).run(spec);
+          new PrintStream(
+              new LineSink(line -> LOG.debug("unlearn {}: {}", job.id(), line)),
+              true,
+              StandardCharsets.UTF_8);
+      UnlearnReport report = new UnlearnJob(meters, progress).run(spec, listener(job));
       job.report(report);
-      @SuppressWarnings("unchecked")
-      Map<String, Object> before = (Map<String, Object>) report.get("before");
-      @SuppressWarnings("unchecked")
-      Map<String, Object> after = (Map<String, Object>) report.get("after");
-      UnlearnGates.Decision d = gates.decide(before, after);
+      Map<String, Object> before = report.before() == null ? Map.of() : report.before().toMap();
+      Map<String, Object> after = report.after() == null ? Map.of() : report.after().toMap();
+      UnlearnGates.Decision d =
+          gates.decide(
+              before, after, report.robustness() == null ? null : report.robustness().toMap());
       job.gates(d);
       job.state("evaluating", "gates");
       if (!d.passed()) {
@@ -444,20 +510,53 @@ public final class UnlearnJobs implements AutoCloseable {
     }
   }
 
-  private void onLine(Job job, String line) {
-    LOG.debug("unlearn {}: {}", job.id(), line);
-    if (line.startsWith("evaluating ")) {
-      job.state("evaluating", line.contains("before") ? "evaluate-before" : "evaluate-after");
-      persistQuietly(job);
-    } else if (line.startsWith("unlearn ")) {
-      job.state("running", "unlearn");
-      persistQuietly(job);
-    } else {
-      Matcher m = STEP.matcher(line);
-      if (m.find()) {
-        job.progress(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)), m.group(3));
-      }
+  /** The robustness probes the configuration asks for (or its gates need), or null. */
+  private RobustnessSpec robustnessSpec(long seed) {
+    UnlearnSettings.Robustness r = settings.robustness();
+    boolean quantize = r.quantize() || gates.quantizationGated();
+    int relearn = r.relearnSteps() > 0 ? r.relearnSteps() : gates.relearningGated() ? 10 : 0;
+    if (!quantize && relearn == 0) {
+      return null;
     }
+    return new RobustnessSpec(
+        quantize ? List.of(8, 4) : List.of(),
+        relearn,
+        r.relearnFraction(),
+        r.relearnLr(),
+        RobustnessSpec.DEFAULTS.relearnBatchSize(),
+        r.retainModel(),
+        seed);
+  }
+
+  /** Job progress from the run's typed events (no parsing of printed lines). */
+  private UnlearnJob.Listener listener(Job job) {
+    return new UnlearnJob.Listener() {
+      int done;
+      int stageBase;
+      int lastStage = -1;
+
+      @Override
+      public void phase(UnlearnJob.Phase phase, int stage) {
+        switch (phase) {
+          case EVALUATE_BEFORE -> job.state("evaluating", "evaluate-before");
+          case UNLEARN -> job.state("running", "unlearn");
+          case EVALUATE_AFTER -> job.state("evaluating", "evaluate-after");
+          case ROBUSTNESS -> job.state("evaluating", "robustness");
+          case SAVE -> job.state("evaluating", "save");
+        }
+        persistQuietly(job);
+      }
+
+      @Override
+      public void step(int stage, int step, int total, boolean skipped, double loss) {
+        if (stage != lastStage) {
+          stageBase = done;
+          lastStage = stage;
+        }
+        done = stageBase + step;
+        job.progress(stage, done, loss);
+      }
+    };
   }
 
   private void persist(Job job) throws IOException {
@@ -517,25 +616,28 @@ public final class UnlearnJobs implements AutoCloseable {
       ((ObjectNode) node.get("progress")).put("phase", phase);
     }
 
-    synchronized void progress(int step, int steps, String loss) {
+    synchronized void progress(int stage, int step, double loss) {
       ObjectNode p = (ObjectNode) node.get("progress");
+      p.put("stage", stage);
       p.put("step", step);
-      p.put("steps", steps);
-      try {
-        p.put("loss", Double.parseDouble(loss));
-      } catch (NumberFormatException e) {
+      if (Double.isFinite(loss)) {
+        p.put("loss", loss);
+      } else {
         p.putNull("loss");
       }
     }
 
-    synchronized void report(Map<String, Object> report) {
-      node.set("before", JSON.valueToTree(report.get("before")));
-      node.set("after", JSON.valueToTree(report.get("after")));
-      node.set("seconds", JSON.valueToTree(report.get("seconds")));
-      node.set("evalSeconds", JSON.valueToTree(report.get("eval_seconds")));
+    synchronized void report(UnlearnReport report) {
+      Map<String, Object> m = report.toMap();
+      node.set("before", JSON.valueToTree(m.get("before")));
+      node.set("after", JSON.valueToTree(m.get("after")));
+      node.set("robustness", JSON.valueToTree(m.get("robustness")));
+      node.set("retain", JSON.valueToTree(m.get("retain")));
+      node.set("seconds", JSON.valueToTree(m.get("seconds")));
+      node.set("evalSeconds", JSON.valueToTree(m.get("eval_seconds")));
       ObjectNode p = (ObjectNode) node.get("progress");
-      p.set("step", JSON.valueToTree(report.get("steps")));
-      p.set("loss", JSON.valueToTree(report.get("final_loss")));
+      p.put("step", report.steps());
+      p.set("loss", JSON.valueToTree(report.finalLoss()));
     }
 
     synchronized void gates(UnlearnGates.Decision d) {

@@ -20,18 +20,35 @@ import java.util.Map;
  * {@code retainLoss}, {@code layer} and {@code preset} ({@code "wmdp"}, RMU only: the WMDP paper's
  * setting). Every error names {@code options.<field>}.
  */
-final class UnlearnOptions {
+public final class UnlearnOptions {
   private UnlearnOptions() {}
 
-  /** A validated method and loop. */
-  record Plan(UnlearnMethod kind, UnlearningMethod method, UnlearnConfig config) {}
+  /**
+   * A validated method and loop.
+   *
+   * @param kind the method
+   * @param method the method with its objective settings
+   * @param config its loop
+   */
+  public record Plan(UnlearnMethod kind, UnlearningMethod method, UnlearnConfig config) {}
 
   /**
-   * Validates {@code method} and {@code options} for a model of {@code modelConfig}.
+   * Validates {@code method} and {@code options} for a model of {@code modelConfig}; errors name
+   * {@code options.<field>}.
    *
    * @throws UnlearnRequestException (400) naming the field
    */
-  static Plan parse(String method, JsonNode options, LlamaConfig modelConfig) {
+  public static Plan parse(String method, JsonNode options, LlamaConfig modelConfig) {
+    return parse(method, options, modelConfig, "options.");
+  }
+
+  /**
+   * As {@link #parse(String, JsonNode, LlamaConfig)}, naming fields {@code <prefix><field>}: the
+   * one options parser of the admin API ({@code options.}, {@code stages[1].options.}) and the
+   * command line ({@code lethe unlearn}'s flags and {@code --set}).
+   */
+  public static Plan parse(
+      String method, JsonNode options, LlamaConfig modelConfig, String prefix) {
     UnlearnMethod kind;
     try {
       kind = UnlearnMethod.parse(method);
@@ -39,7 +56,7 @@ final class UnlearnOptions {
       throw bad("method", e.getMessage());
     }
     if (options != null && !options.isNull() && !options.isObject()) {
-      throw bad("options", "options: expected a JSON object");
+      throw bad(strip(prefix), strip(prefix) + ": expected a JSON object");
     }
     UnlearnConfig d = UnlearnConfig.DEFAULTS;
     MethodParams p = MethodParams.defaults(kind);
@@ -58,7 +75,7 @@ final class UnlearnOptions {
     if (options != null && options.isObject() && options.has("preset")) {
       JsonNode v = options.get("preset");
       if (!v.isTextual() || !v.asText().equals("wmdp") || kind != UnlearnMethod.RMU) {
-        throw bad("options.preset", "options.preset: " + v + " (expected: \"wmdp\", with rmu)");
+        throw bad(prefix + "preset", prefix + "preset: " + v + " (expected: \"wmdp\", with rmu)");
       }
       wmdp = true;
       p = MethodParams.wmdpRmu();
@@ -69,7 +86,7 @@ final class UnlearnOptions {
         Map.Entry<String, JsonNode> e = it.next();
         String key = e.getKey();
         JsonNode v = e.getValue();
-        String field = "options." + key;
+        String field = prefix + key;
         try {
           switch (key) {
             case "preset" -> {
@@ -116,7 +133,7 @@ final class UnlearnOptions {
                         + " steeringCoefficient, retainLoss, layer, preset)");
           }
         } catch (ConfigException ex) {
-          throw bad(field, "options." + ex.getMessage());
+          throw bad(field, prefix + ex.getMessage());
         }
       }
     }
@@ -141,12 +158,12 @@ final class UnlearnOptions {
               params,
               seed);
     } catch (ConfigException ex) {
-      throw bad("options." + camel(ex.field()), "options." + ex.getMessage());
+      throw bad(prefix + camel(ex.field()), prefix + ex.getMessage());
     }
     if (l >= modelConfig.numHiddenLayers()) {
       throw bad(
-          "options.layer",
-          "options.layer: " + l + " (expected: 0.." + (modelConfig.numHiddenLayers() - 1) + ")");
+          prefix + "layer",
+          prefix + "layer: " + l + " (expected: 0.." + (modelConfig.numHiddenLayers() - 1) + ")");
     }
     return new Plan(kind, UnlearningMethods.create(p, l), config);
   }
@@ -173,6 +190,10 @@ final class UnlearnOptions {
       throw bad(field, field + ": " + v + " (expected: a number)");
     }
     return v.asDouble();
+  }
+
+  private static String strip(String prefix) {
+    return prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix;
   }
 
   static UnlearnRequestException bad(String param, String message) {

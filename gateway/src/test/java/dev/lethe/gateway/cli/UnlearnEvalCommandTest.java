@@ -92,6 +92,8 @@ class UnlearnEvalCommandTest {
             forget.toString(),
             "--retain",
             retain.toString(),
+            "--retain-policy",
+            "keep",
             "--out",
             dir.resolve("x").toString());
     assertThat(code).isEqualTo(2);
@@ -113,6 +115,8 @@ class UnlearnEvalCommandTest {
             dir.resolve("nope.json").toString(),
             "--retain",
             retain.toString(),
+            "--retain-policy",
+            "keep",
             "--out",
             dir.resolve("x").toString());
     assertThat(code).isEqualTo(2);
@@ -131,6 +135,8 @@ class UnlearnEvalCommandTest {
             forget.toString(),
             "--retain",
             retain.toString(),
+            "--retain-policy",
+            "keep",
             "--out",
             dir.resolve("x").toString(),
             "--beta",
@@ -204,6 +210,8 @@ class UnlearnEvalCommandTest {
             forget.toString(),
             "--retain",
             retain.toString(),
+            "--retain-policy",
+            "keep",
             "--out",
             out.toString(),
             "--steps",
@@ -274,6 +282,8 @@ class UnlearnEvalCommandTest {
             forget.toString(),
             "--retain",
             retain.toString(),
+            "--retain-policy",
+            "keep",
             "--out",
             dir.resolve("never").toString(),
             "--steps",
@@ -285,5 +295,81 @@ class UnlearnEvalCommandTest {
     assertThat(code).isEqualTo(2);
     assertThat(stderr()).contains("covers 1 forget questions, this run evaluates 2");
     assertThat(dir.resolve("never")).doesNotExist();
+  }
+
+  @Test
+  void stagesRunAsOnePipelineWithPerStageSettingsAndRobustness() throws Exception {
+    Path out = dir.resolve("pipeline");
+    int code =
+        unlearn(
+            "--model",
+            model.toString(),
+            "--stages",
+            "rmu,npo",
+            "--forget",
+            forget.toString(),
+            "--retain",
+            retain.toString(),
+            "--retain-policy",
+            "keep",
+            "--out",
+            out.toString(),
+            "--steps",
+            "1",
+            "--set",
+            "npo.lr=3e-4",
+            "--set",
+            "2.alpha=0.1",
+            "--set",
+            "rmu.steeringCoefficient=100",
+            "--quantize",
+            "4",
+            "--max-new-tokens",
+            "2");
+    assertThat(code).as(stderr()).isEqualTo(0);
+    JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertThat(report.get("method").asText()).isEqualTo("rmu+npo");
+    assertThat(report.get("steps").asInt()).isEqualTo(2);
+    assertThat(report.at("/hyperparameters/0/steering_coefficient").asDouble()).isEqualTo(100);
+    assertThat(report.at("/hyperparameters/0/lr").asDouble()).isEqualTo(1e-4);
+    assertThat(report.at("/hyperparameters/1/lr").asDouble()).isEqualTo(3e-4);
+    assertThat(report.at("/hyperparameters/1/alpha").asDouble()).isEqualTo(0.1);
+    assertThat(report.at("/robustness/quantization/0/bits").asInt()).isEqualTo(4);
+    assertThat(report.at("/robustness/relearning").isNull()).isTrue();
+
+    err.reset();
+    code =
+        unlearn(
+            "--model",
+            model.toString(),
+            "--stages",
+            "rmu,npo",
+            "--forget",
+            forget.toString(),
+            "--retain",
+            retain.toString(),
+            "--out",
+            dir.resolve("never").toString(),
+            "--set",
+            "npo.lr=7");
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("stage 2 (npo): lr: 7.0 (expected: 0 < lr < 1)");
+    err.reset();
+    code =
+        unlearn(
+            "--model",
+            model.toString(),
+            "--stages",
+            "rmu,npo",
+            "--method",
+            "npo",
+            "--forget",
+            forget.toString(),
+            "--retain",
+            retain.toString(),
+            "--out",
+            dir.resolve("never").toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("--method/--stages: give exactly one of them");
   }
 }

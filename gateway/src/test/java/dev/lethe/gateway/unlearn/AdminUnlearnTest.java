@@ -283,4 +283,55 @@ class AdminUnlearnTest {
         .counter("lethe.unlearn.jobs", "state", state)
         .count();
   }
+
+  @Test
+  void aPipelineRunsAsOneJobAndAFailedRobustnessGateRefusesTheSwap() throws Exception {
+    start(
+        tmp.resolve("robust"),
+        "    maxForgetRouge: 0.999\n    minUtilityRatio: 0.0\n"
+            + "    maxQuantizedForgetRougeDelta: 0.5\n    minRelearningRobustness: 0.5\n",
+        false);
+    String before = checkpointServing();
+    JsonNode bad =
+        post(
+            "{\"model\": \"tiny\", \"rules\": [\"basil\"], \"stages\": [{\"method\": \"rmu\","
+                + " \"options\": {\"steps\": 1}}, {\"method\": \"npo\", \"options\": {\"lr\": 7}}]}",
+            400);
+    assertThat(bad.at("/error/param").asText()).isEqualTo("stages[1].options.lr");
+    assertThat(
+            post(
+                    "{\"model\": \"tiny\", \"rules\": [\"basil\"], \"method\": \"npo\","
+                        + " \"stages\": []}",
+                    400)
+                .at("/error/param")
+                .asText())
+        .isEqualTo("stages");
+    String job =
+        post(
+                "{\"model\": \"tiny\", \"rules\": [\"basil\"], \"stages\": ["
+                    + "{\"method\": \"rmu\", \"options\": {\"steps\": 1, \"batchSize\": 2,"
+                    + " \"lr\": 0.001}},"
+                    + " {\"method\": \"npo\", \"options\": "
+                    + OPTIONS
+                    + "}]}",
+                202)
+            .path("job")
+            .asText();
+    JsonNode j = finish(job);
+    assertThat(j.path("method").asText()).isEqualTo("rmu+npo");
+    assertThat(j.path("stages")).hasSize(2);
+    assertThat(j.at("/progress/steps").asInt()).isEqualTo(3);
+    assertThat(j.at("/progress/step").asInt()).isEqualTo(3);
+    assertThat(j.at("/progress/stages").asInt()).isEqualTo(2);
+    // the probes ran because gates need them; R needs a retain model, none is configured
+    assertThat(j.at("/robustness/quantization/1/bits").asInt()).isEqualTo(4);
+    assertThat(j.at("/robustness/quantized_forget_rouge_delta").isNumber()).isTrue();
+    assertThat(j.at("/robustness/relearning_robustness").isNull()).isTrue();
+    assertThat(j.path("state").asText()).isEqualTo("refused");
+    assertThat(j.path("reason").asText())
+        .startsWith("gates failed: ")
+        .contains("relearning robustness R could not be computed");
+    assertThat(j.path("swapped").asBoolean()).isFalse();
+    assertThat(checkpointServing()).isEqualTo(before);
+  }
 }

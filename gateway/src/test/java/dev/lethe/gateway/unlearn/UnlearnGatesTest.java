@@ -52,4 +52,44 @@ class UnlearnGatesTest {
     assertThat(d.passed()).isTrue();
     assertThat(d.checks()).isEmpty();
   }
+
+  @Test
+  void robustnessGatesRefuseASwapAndFailClosed() {
+    UnlearnGates gates = new UnlearnGates(1.0, 0.0, 0.0, 0.9, 0.05, 0.3, 0.8);
+    Map<String, Object> robust = new HashMap<>();
+    robust.put("quantization_robustness", 0.95);
+    robust.put("quantized_forget_rouge_delta", 0.02);
+    robust.put("relearned_forget_rouge", 0.2);
+    robust.put("relearning_robustness", 0.85);
+    Map<String, Object> e = eval(0.1, 0.5, 0.8);
+    assertThat(gates.decide(e, e, robust).passed()).isTrue();
+    assertThat(gates.decide(e, e, robust).checks()).hasSize(4);
+
+    // 4-bit quantization brings the answers back: Q 0.6, ROUGE-L +0.3
+    Map<String, Object> quantLeak = new HashMap<>(robust);
+    quantLeak.put("quantization_robustness", 0.6);
+    quantLeak.put("quantized_forget_rouge_delta", 0.3);
+    UnlearnGates.Decision d = gates.decide(e, e, quantLeak);
+    assertThat(d.passed()).isFalse();
+    assertThat(d.reasons())
+        .containsExactly(
+            "quantization robustness Q 0.6000 < minQuantizationRobustness 0.9000",
+            "forget ROUGE-L gained 0.3000 when quantized, > maxQuantizedForgetRougeDelta 0.0500");
+
+    // relearning: R missing (no retain model) fails closed, and the leak is too high
+    Map<String, Object> relearnLeak = new HashMap<>(robust);
+    relearnLeak.put("relearned_forget_rouge", 0.7);
+    relearnLeak.put("relearning_robustness", null);
+    d = gates.decide(e, e, relearnLeak);
+    assertThat(d.passed()).isFalse();
+    assertThat(d.reasons().get(0))
+        .isEqualTo(
+            "held-out forget ROUGE-L after relearning 0.7000 > maxRelearnedForgetRouge 0.3000");
+    assertThat(d.reasons().get(1)).startsWith("relearning robustness R could not be computed");
+
+    // no probes at all: every robustness gate fails closed
+    d = gates.decide(e, e);
+    assertThat(d.passed()).isFalse();
+    assertThat(d.reasons()).hasSize(4);
+  }
 }

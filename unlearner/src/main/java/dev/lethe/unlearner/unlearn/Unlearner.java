@@ -91,6 +91,15 @@ public final class Unlearner {
      * @param skipped whether this step's update was skipped (non-finite loss or gradient)
      */
     void afterStep(int step, int total, boolean skipped);
+
+    /**
+     * A step ended, with its objective; by default calls {@link #afterStep(int, int, boolean)}.
+     *
+     * @param loss the step's objective (NaN when not finite)
+     */
+    default void afterStep(int step, int total, boolean skipped, double loss) {
+      afterStep(step, total, skipped);
+    }
   }
 
   /**
@@ -348,7 +357,7 @@ public final class Unlearner {
                     + skippedInARow
                     + " in a row (lower --lr?)");
           }
-          listener.afterStep(step + 1, total, true);
+          listener.afterStep(step + 1, total, true, lastLoss);
           continue;
         }
         skippedInARow = 0;
@@ -364,7 +373,7 @@ public final class Unlearner {
               lr,
               norm);
         }
-        listener.afterStep(step + 1, total, false);
+        listener.afterStep(step + 1, total, false, lastLoss);
       }
     } finally {
       model.setTrainable(name -> false);
