@@ -16,6 +16,9 @@ import dev.lethe.unlearner.evaluate.EvalSets;
 import dev.lethe.unlearner.loss.UnlearnMethod;
 import dev.lethe.unlearner.model.LlamaConfig;
 import dev.lethe.unlearner.robust.RobustnessSpec;
+import dev.lethe.unlearner.search.Goal;
+import dev.lethe.unlearner.search.SearchBudget;
+import dev.lethe.unlearner.search.TargetSearch;
 import dev.lethe.unlearner.unlearn.RetainPolicy;
 import dev.lethe.unlearner.unlearn.UnlearnJob;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -85,6 +88,28 @@ public final class UnlearnCommand implements Callable<Integer> {
           "Run the robustness probes after unlearning: 8- and 4-bit quantization and relearning"
               + " (10 steps on 10% of the forget questions, leak on the rest).")
   boolean robustness;
+
+  @Option(
+      names = "--target",
+      paramLabel = "GOAL",
+      description =
+          "Unlearn to a goal instead of a schedule, e.g. forget_rouge<=0.3,retain_rouge_ratio>=0.9"
+              + " (also forget_quality>=X with --reference, utility_ratio>=X): searches the last"
+              + " stage's lr and retain weight, stopping early, selecting on a validation half"
+              + " of the evaluation questions and reporting on the other half.")
+  String target;
+
+  @Option(names = "--budget-trials", paramLabel = "N", description = "Search trials (6).")
+  Integer budgetTrials;
+
+  @Option(names = "--budget-seconds", paramLabel = "S", description = "Search time (1800).")
+  Double budgetSeconds;
+
+  @Option(
+      names = "--check-every",
+      paramLabel = "N",
+      description = "Validation check every N steps of a trial (5).")
+  Integer checkEvery;
 
   @Option(names = "--quantize", paramLabel = "B1,B2", split = ",", description = "Bit widths.")
   List<Integer> quantize;
@@ -214,6 +239,17 @@ public final class UnlearnCommand implements Callable<Integer> {
   public Integer call() {
     try {
       UnlearnJob.Spec spec = spec();
+      if (target != null) {
+        Goal goal = Goal.parse(target);
+        SearchBudget budget =
+            new SearchBudget(
+                budgetTrials != null ? budgetTrials : 6,
+                budgetSeconds != null ? budgetSeconds : 1800,
+                checkEvery != null ? checkEvery : 5);
+        new TargetSearch(new SimpleMeterRegistry(), err)
+            .run(spec, goal, budget, seed != null ? seed : 42);
+        return 0;
+      }
       new UnlearnJob(new SimpleMeterRegistry(), err).run(spec);
       return 0;
     } catch (ConfigException e) {

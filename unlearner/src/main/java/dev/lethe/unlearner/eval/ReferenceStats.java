@@ -110,6 +110,35 @@ public record ReferenceStats(
   }
 
   /**
+   * The statistics of {@code questions} only (a validation or test split of the forget set).
+   *
+   * @throws ConfigException when the questions are unknown or one is not covered
+   */
+  public ReferenceStats subset(List<String> questions) {
+    requireNonNull(questions, "questions");
+    if (forgetQuestions.isEmpty()) {
+      throw new ConfigException(
+          "reference",
+          "the retain model's report does not name its questions (saved by an older Lethe);"
+              + " evaluate the retain model again to split it");
+    }
+    Map<String, Integer> at = new java.util.HashMap<>();
+    for (int i = 0; i < forgetQuestions.size(); i++) {
+      at.putIfAbsent(forgetQuestions.get(i), i);
+    }
+    double[] ratios = new double[questions.size()];
+    for (int i = 0; i < ratios.length; i++) {
+      Integer j = at.get(questions.get(i));
+      if (j == null) {
+        throw new ConfigException(
+            "reference", "no truth ratio for the question \"" + questions.get(i) + "\"");
+      }
+      ratios[i] = forgetTruthRatios[j];
+    }
+    return new ReferenceStats(ratios, minKAuc, questions);
+  }
+
+  /**
    * Rebuilds the statistics from a saved report as parsed from JSON ({@link TofuReport#toMap()}
    * shape: {@code forget_truth_ratio_by_question} and {@code mia_min_k_auc}), so a retain model
    * evaluated once can serve as the reference of many runs.

@@ -288,7 +288,7 @@ public final class UnlearnJob {
   }
 
   /** The forget questions the probes use: the evaluated ones, else the training pairs. */
-  private static List<QaItem> robustnessQuestions(Spec spec) {
+  public static List<QaItem> robustnessQuestions(Spec spec) {
     if (spec.evalData() != null && !spec.evalData().forget().isEmpty()) {
       return spec.evalData().forget();
     }
@@ -320,7 +320,8 @@ public final class UnlearnJob {
     return question.strip().toLowerCase(Locale.ROOT);
   }
 
-  static List<QaPair> selectedRetain(Spec spec) {
+  /** The retain pairs the retain term may draw from under the spec's {@link RetainPolicy}. */
+  public static List<QaPair> selectedRetain(Spec spec) {
     if (spec.retainPolicy() == RetainPolicy.KEEP) {
       return spec.retain();
     }
@@ -334,7 +335,12 @@ public final class UnlearnJob {
     return out;
   }
 
-  private static UnlearnReport.RetainSelection selectRetain(Spec spec) {
+  /**
+   * The retain selection of {@code spec}.
+   *
+   * @throws ConfigException when the policy leaves no retain pair for a method that needs some
+   */
+  public static UnlearnReport.RetainSelection selectRetain(Spec spec) {
     List<QaPair> used = selectedRetain(spec);
     int excluded = spec.retain().size() - used.size();
     boolean needsRetain = false;
@@ -357,7 +363,7 @@ public final class UnlearnJob {
   }
 
   /** The hyper-parameters of one stage as the report records them. */
-  static Map<String, Object> hyperparameters(
+  public static Map<String, Object> hyperparameters(
       Stage stage, Spec spec, List<QaPair> retain, Unlearner.Result result) {
     MethodParams p = stage.method().params();
     UnlearnConfig c = stage.config();

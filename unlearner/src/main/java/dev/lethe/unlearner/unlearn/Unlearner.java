@@ -100,6 +100,14 @@ public final class Unlearner {
     default void afterStep(int step, int total, boolean skipped, double loss) {
       afterStep(step, total, skipped);
     }
+
+    /**
+     * Asked after each step (after {@code afterStep}): true ends the run early, keeping the weights
+     * of the steps taken (early stopping on a goal). False by default.
+     */
+    default boolean stopNow() {
+      return false;
+    }
   }
 
   /**
@@ -125,7 +133,7 @@ public final class Unlearner {
   /**
    * What a run did.
    *
-   * @param steps optimizer steps taken
+   * @param steps optimizer steps taken (fewer than planned when a listener stopped the run early)
    * @param seconds wall time of the loop (saliency pass and reference copy included)
    * @param lastLoss the objective of the last step
    * @param lastForget its forget term
@@ -247,6 +255,7 @@ public final class Unlearner {
     int skipped = 0;
     int skippedInARow = 0;
     int maxSkipped = Math.max(MAX_SKIPPED_IN_A_ROW, total / 20);
+    int taken = 0;
     model.setTrainable(filter);
     try (AdamW optimizer =
         new AdamW(model.manager(), 0.9, 0.999, 1e-8, config.weightDecay(), config.clipNorm())) {
@@ -358,6 +367,10 @@ public final class Unlearner {
                     + " in a row (lower --lr?)");
           }
           listener.afterStep(step + 1, total, true, lastLoss);
+          taken = step + 1;
+          if (listener.stopNow()) {
+            break;
+          }
           continue;
         }
         skippedInARow = 0;
@@ -374,6 +387,11 @@ public final class Unlearner {
               norm);
         }
         listener.afterStep(step + 1, total, false, lastLoss);
+        taken = step + 1;
+        if (listener.stopNow()) {
+          progress.printf(Locale.ROOT, "stopped early after step %d/%d%n", step + 1, total);
+          break;
+        }
       }
     } finally {
       model.setTrainable(name -> false);
@@ -384,7 +402,7 @@ public final class Unlearner {
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     return new Result(
-        total,
+        taken,
         seconds,
         lastLoss,
         lastForget,

@@ -1,0 +1,122 @@
+package dev.lethe.unlearner.search;
+
+import dev.lethe.config.ConfigException;
+import dev.lethe.unlearner.eval.TofuReport;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What a search must reach on the validation split, each bound optional (null: not required).
+ *
+ * @param maxForgetRouge forget ROUGE-L ≤ this
+ * @param minRetainRougeRatio retain ROUGE-L ≥ this × the start model's
+ * @param minForgetQuality forget quality ≥ this (needs the retain model's report)
+ * @param minUtilityRatio model utility ≥ this × the start model's (needs real authors and world
+ *     facts)
+ */
+public record Goal(
+    Double maxForgetRouge,
+    Double minRetainRougeRatio,
+    Double minForgetQuality,
+    Double minUtilityRatio) {
+
+  /** Validates: at least one bound, each in range. */
+  public Goal {
+    if (maxForgetRouge == null
+        && minRetainRougeRatio == null
+        && minForgetQuality == null
+        && minUtilityRatio == null) {
+      throw new ConfigException("target", "no bound (expected at least one)");
+    }
+    range("forget_rouge", maxForgetRouge, 0, 1);
+    range("retain_rouge_ratio", minRetainRougeRatio, 0, 10);
+    range("forget_quality", minForgetQuality, 0, 1);
+    range("utility_ratio", minUtilityRatio, 0, 10);
+  }
+
+  private static void range(String name, Double v, double lo, double hi) {
+    if (v != null && !(v >= lo && v <= hi)) {
+      throw new ConfigException("target." + name, v, lo + ".." + hi);
+    }
+  }
+
+  /**
+   * Parses {@code
+   * forget_rouge<=0.3,retain_rouge_ratio>=0.9,forget_quality>=0.05,utility_ratio>=0.95} (any
+   * subset, comma-separated).
+   */
+  public static Goal parse(String text) {
+    if (text == null || text.isBlank()) {
+      throw new ConfigException("--target", text, "e.g. forget_rouge<=0.3,retain_rouge_ratio>=0.9");
+    }
+    Double fr = null;
+    Double rr = null;
+    Double fq = null;
+    Double ur = null;
+    for (String part : text.split(",")) {
+      String p = part.strip().toLowerCase(Locale.ROOT);
+      String op = p.contains("<=") ? "<=" : p.contains(">=") ? ">=" : null;
+      if (op == null) {
+        throw new ConfigException("--target", part, "NAME<=X or NAME>=X");
+      }
+      String name = p.substring(0, p.indexOf(op)).strip();
+      double v;
+      try {
+        v = Double.parseDouble(p.substring(p.indexOf(op) + 2).strip());
+      } catch (NumberFormatException e) {
+        throw new ConfigException("--target", part, "a number after " + op);
+      }
+      switch (name + op) {
+        case "forget_rouge<=" -> fr = v;
+        case "retain_rouge_ratio>=" -> rr = v;
+        case "forget_quality>=" -> fq = v;
+        case "utility_ratio>=" -> ur = v;
+        default ->
+            throw new ConfigException(
+                "--target",
+                part,
+                "one of forget_rouge<=X, retain_rouge_ratio>=X, forget_quality>=X,"
+                    + " utility_ratio>=X");
+      }
+    }
+    return new Goal(fr, rr, fq, ur);
+  }
+
+  /** The bounds {@code report} misses against {@code start} (empty: the goal is met). */
+  public List<String> misses(TofuReport report, TofuReport start) {
+    List<String> out = new ArrayList<>();
+    if (maxForgetRouge != null && !(le(report.forgetRouge(), maxForgetRouge))) {
+      out.add("forget_rouge " + report.forgetRouge() + " > " + maxForgetRouge);
+    }
+    if (minRetainRougeRatio != null
+        && !(ratioAtLeast(report.retainRouge(), start.retainRouge(), minRetainRougeRatio))) {
+      out.add("retain_rouge " + report.retainRouge() + " < " + minRetainRougeRatio + " x start");
+    }
+    if (minForgetQuality != null
+        && !(report.forgetQuality() != null && report.forgetQuality() >= minForgetQuality)) {
+      out.add("forget_quality " + report.forgetQuality() + " < " + minForgetQuality);
+    }
+    if (minUtilityRatio != null
+        && !(ratioAtLeast(report.modelUtility(), start.modelUtility(), minUtilityRatio))) {
+      out.add("model_utility " + report.modelUtility() + " < " + minUtilityRatio + " x start");
+    }
+    return out;
+  }
+
+  /** Whether {@code report} keeps the utility side of the goal (forget bounds aside). */
+  public boolean keepsUtility(TofuReport report, TofuReport start) {
+    return (minRetainRougeRatio == null
+            || ratioAtLeast(report.retainRouge(), start.retainRouge(), minRetainRougeRatio))
+        && (minUtilityRatio == null
+            || ratioAtLeast(report.modelUtility(), start.modelUtility(), minUtilityRatio));
+  }
+
+  private static boolean le(Double v, double bound) {
+    return v != null && v <= bound;
+  }
+
+  private static boolean ratioAtLeast(Double v, Double start, double ratio) {
+    return v != null && start != null && v >= ratio * start;
+  }
+}

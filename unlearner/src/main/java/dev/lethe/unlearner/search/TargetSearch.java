@@ -1,0 +1,355 @@
+package dev.lethe.unlearner.search;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lethe.config.ConfigException;
+import dev.lethe.unlearner.checkpoint.Checkpoint;
+import dev.lethe.unlearner.checkpoint.Tensor;
+import dev.lethe.unlearner.data.QaPair;
+import dev.lethe.unlearner.eval.QaItem;
+import dev.lethe.unlearner.eval.ReferenceStats;
+import dev.lethe.unlearner.eval.TofuData;
+import dev.lethe.unlearner.eval.TofuReport;
+import dev.lethe.unlearner.evaluate.CheckpointEvaluation;
+import dev.lethe.unlearner.loss.MethodParams;
+import dev.lethe.unlearner.model.LlamaModel;
+import dev.lethe.unlearner.robust.Robustness;
+import dev.lethe.unlearner.robust.RobustnessEvaluation;
+import dev.lethe.unlearner.tokenizer.TextTokenizer;
+import dev.lethe.unlearner.unlearn.UnlearnConfig;
+import dev.lethe.unlearner.unlearn.UnlearnJob;
+import dev.lethe.unlearner.unlearn.UnlearnReport;
+import dev.lethe.unlearner.unlearn.Unlearner;
+import dev.lethe.unlearner.unlearn.UnlearningMethods;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Searches the last stage's learning rate, retain weight and (by early stopping) steps until the
+ * model meets a {@link Goal} on a validation split of the evaluation questions, then reports the
+ * chosen model on the disjoint test split.
+ *
+ * <p>Protocol: every evaluation set (forget, retain, real authors, world facts) is split in two by
+ * a seeded shuffle, half for validation, half for test; the holdout set (membership inference) goes
+ * to the test side only. Trials run in a fixed order, gentlest first — learning rate × 1, 2, 4,
+ * then the same with the retain weight α / 4 — each from the start checkpoint with the spec's
+ * earlier stages unchanged; within a trial the validation split is evaluated every {@link
+ * SearchBudget#checkEvery()} steps of the last stage and at its end, and the trial stops at the
+ * first check that meets the goal (the search then ends: the least intervention that meets it). If
+ * no trial meets it within the budget, the check with the fewest missed bounds that keeps the
+ * utility bounds, then the lowest validation forget ROUGE-L, is chosen. Every trial and check is
+ * recorded in the report's {@code trials}.
+ */
+public final class TargetSearch {
+  private static final double[][] GRID = {{1, 1}, {2, 1}, {4, 1}, {1, 0.25}, {2, 0.25}, {4, 0.25}};
+
+  private final MeterRegistry registry;
+  private final PrintStream progress;
+
+  /** A search recording loop metrics in {@code registry} and progress on {@code progress}. */
+  public TargetSearch(MeterRegistry registry, PrintStream progress) {
+    this.registry = requireNonNull(registry, "registry");
+    this.progress = requireNonNull(progress, "progress");
+  }
+
+  /** The validation and test halves of the evaluation sets. */
+  record Splits(TofuData validation, TofuData test) {}
+
+  /** Splits every set of {@code data} in two halves by a shuffle seeded with {@code seed}. */
+  static Splits split(TofuData data, long seed) {
+    List<List<QaItem>> v = new ArrayList<>();
+    List<List<QaItem>> t = new ArrayList<>();
+    int k = 0;
+    for (List<QaItem> set :
+        List.of(data.forget(), data.retain(), data.realAuthors(), data.worldFacts())) {
+      List<QaItem> shuffled = new ArrayList<>(set);
+      Collections.shuffle(shuffled, new Random(seed + 31L * k++));
+      int half = shuffled.size() / 2;
+      v.add(List.copyOf(shuffled.subList(0, half)));
+      t.add(List.copyOf(shuffled.subList(half, shuffled.size())));
+    }
+    return new Splits(
+        new TofuData(v.get(0), v.get(1), v.get(2), v.get(3), List.of()),
+        new TofuData(t.get(0), t.get(1), t.get(2), t.get(3), data.holdout()));
+  }
+
+  /**
+   * Runs the search for {@code spec} (whose evaluation data is required) and writes the chosen
+   * checkpoint with {@code report.json} (its {@code before}/{@code after} on the test split, {@code
+   * trials} with every trial).
+   *
+   * @param seed seeds the validation/test split
+   * @throws ConfigException when the spec has no evaluation data or a split is empty
+   */
+  public UnlearnReport run(UnlearnJob.Spec spec, Goal goal, SearchBudget budget, long seed)
+      throws IOException {
+    requireNonNull(spec, "spec");
+    requireNonNull(goal, "goal");
+    requireNonNull(budget, "budget");
+    if (spec.evalData() == null || spec.evalData().forget().size() < 2) {
+      throw new ConfigException("target", "needs evaluation data with at least 2 forget questions");
+    }
+    if (goal.minRetainRougeRatio() != null && spec.evalData().retain().size() < 2) {
+      throw new ConfigException("target", "retain_rouge_ratio needs at least 2 retain questions");
+    }
+    dev.lethe.unlearner.Engines.pytorch();
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    long start = System.nanoTime();
+    Splits splits = split(spec.evalData(), seed);
+    ReferenceStats validationRef = subset(spec.reference(), splits.validation());
+    ReferenceStats testRef = subset(spec.reference(), splits.test());
+    if (goal.minForgetQuality() != null && validationRef == null) {
+      throw new ConfigException("target", "forget_quality needs the retain model (--reference)");
+    }
+    UnlearnReport.RetainSelection selection = UnlearnJob.selectRetain(spec);
+    List<QaPair> retain = UnlearnJob.selectedRetain(spec);
+    CheckpointEvaluation evaluation = new CheckpointEvaluation(spec.evalConfig(), progress);
+
+    TofuReport startValidation;
+    TofuReport before;
+    long evalStart = System.nanoTime();
+    try (Checkpoint ckpt = Checkpoint.load(spec.model())) {
+      startValidation =
+          evaluation.evaluate(ckpt.model(), ckpt.tokenizer(), splits.validation(), validationRef);
+      before = evaluation.evaluate(ckpt.model(), ckpt.tokenizer(), splits.test(), testRef);
+    }
+    double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
+
+    List<Map<String, Object>> trials = new ArrayList<>();
+    Best best = null;
+    int last = spec.stages().size() - 1;
+    for (int t = 0; t < Math.min(budget.maxTrials(), GRID.length); t++) {
+      if ((System.nanoTime() - start) / 1e9 >= budget.maxSeconds()) {
+        progress.println("target: time budget spent before trial " + (t + 1));
+        break;
+      }
+      double lrFactor = GRID[t][0];
+      double alphaFactor = GRID[t][1];
+      List<UnlearnJob.Stage> stages = new ArrayList<>(spec.stages());
+      UnlearnJob.Stage base = stages.get(last);
+      MethodParams p = base.method().params();
+      MethodParams tuned = p.with("alpha", Double.toString(p.alpha() * alphaFactor));
+      UnlearnConfig c = base.config();
+      UnlearnConfig tunedConfig =
+          new UnlearnConfig(
+              c.steps(),
+              c.epochs(),
+              c.batchSize(),
+              Math.min(0.5, c.learningRate() * lrFactor),
+              c.warmupFraction(),
+              c.minLrRatio(),
+              c.weightDecay(),
+              c.clipNorm(),
+              c.saliency(),
+              c.parameterRegex(),
+              c.seed());
+      stages.set(
+          last,
+          new UnlearnJob.Stage(
+              UnlearningMethods.create(tuned, Math.max(0, base.method().steeredLayer())),
+              tunedConfig));
+      progress.printf(
+          Locale.ROOT,
+          "target: trial %d, %s lr %.2e alpha %.3g%n",
+          t + 1,
+          base.method().name(),
+          tunedConfig.learningRate(),
+          tuned.alpha());
+      Map<String, Object> trial = new LinkedHashMap<>();
+      trial.put("trial", t + 1);
+      trial.put("method", base.method().name());
+      trial.put("lr", tunedConfig.learningRate());
+      trial.put("alpha", tuned.alpha());
+      trial.put("planned_steps", tunedConfig.totalSteps(spec.forget().size()));
+      List<Map<String, Object>> checks = new ArrayList<>();
+      trial.put("checks", checks);
+      long t0 = System.nanoTime();
+      try (Checkpoint ckpt = Checkpoint.load(spec.model())) {
+        List<UnlearnReport.StageReport> stageReports = new ArrayList<>();
+        boolean[] met = {false};
+        Check[] lastCheck = {null};
+        for (int i = 0; i < stages.size(); i++) {
+          UnlearnJob.Stage stage = stages.get(i);
+          boolean checking = i == last;
+          Unlearner.StepListener listener =
+              new Unlearner.StepListener() {
+                boolean stop;
+
+                @Override
+                public void afterStep(int step, int total, boolean skipped) {
+                  if (!checking || (step % budget.checkEvery() != 0 && step != total)) {
+                    return;
+                  }
+                  TofuReport r =
+                      evaluation.evaluate(
+                          ckpt.model(), ckpt.tokenizer(), splits.validation(), validationRef);
+                  List<String> misses = goal.misses(r, startValidation);
+                  Check check = new Check(step, r, misses, goal.keepsUtility(r, startValidation));
+                  checks.add(check.toMap());
+                  lastCheck[0] = check;
+                  progress.printf(
+                      Locale.ROOT,
+                      "target: trial %d step %d/%d validation forget_rouge %s retain_rouge %s%s%n",
+                      trial.get("trial"),
+                      step,
+                      total,
+                      r.forgetRouge(),
+                      r.retainRouge(),
+                      misses.isEmpty() ? " - goal met" : " - misses " + misses);
+                  stop = misses.isEmpty();
+                  met[0] = stop;
+                }
+
+                @Override
+                public boolean stopNow() {
+                  return stop;
+                }
+              };
+          Unlearner.Result result =
+              new Unlearner(stage.config(), registry, progress, listener)
+                  .run(
+                      stage.method(),
+                      ckpt.model(),
+                      ckpt.tokenizer(),
+                      spec.forget(),
+                      retain,
+                      spec.refusals());
+          stageReports.add(
+              new UnlearnReport.StageReport(
+                  stage.method().name(),
+                  result,
+                  UnlearnJob.hyperparameters(stage, spec, retain, result)));
+        }
+        trial.put("steps", stageReports.get(last).result().steps());
+        trial.put("seconds", (System.nanoTime() - t0) / 1e9);
+        trial.put("met", met[0]);
+        trials.add(trial);
+        Check check = lastCheck[0];
+        if (met[0] || best == null || (check != null && check.betterThan(best.check))) {
+          best =
+              new Best(
+                  t + 1,
+                  check,
+                  ckpt.model().toTensors(),
+                  stageReports,
+                  ckpt.directory().resolve(TextTokenizer.FILE_NAME));
+        }
+        if (met[0]) {
+          break;
+        }
+      }
+    }
+    if (best == null) {
+      throw new ConfigException("target", "no trial ran within the budget");
+    }
+    for (Map<String, Object> trial : trials) {
+      trial.put("chosen", trial.get("trial").equals(best.trial));
+    }
+    try (Checkpoint ckpt = Checkpoint.load(spec.model());
+        LlamaModel chosen =
+            LlamaModel.fromTensors(ckpt.model().config(), best.weights, ckpt.model().device())) {
+      long t1 = System.nanoTime();
+      progress.println("target: evaluating the chosen trial " + best.trial + " on the test split");
+      TofuReport after = evaluation.evaluate(chosen, ckpt.tokenizer(), splits.test(), testRef);
+      evalSeconds += (System.nanoTime() - t1) / 1e9;
+      Robustness robustness = null;
+      if (spec.robustness() != null && spec.robustness().any()) {
+        robustness =
+            new RobustnessEvaluation(spec.robustness(), spec.evalConfig(), progress)
+                .run(chosen, ckpt.tokenizer(), splits.test().forget());
+      }
+      Path saved = Checkpoint.save(chosen, best.tokenizer, spec.out());
+      UnlearnReport report =
+          new UnlearnReport(
+              spec.methodName(),
+              best.stages,
+              selection,
+              before,
+              after,
+              robustness,
+              trials,
+              evalSeconds);
+      Map<String, Object> json = new LinkedHashMap<>(report.toMap());
+      Map<String, Object> search = new LinkedHashMap<>();
+      search.put("goal", goal.toString());
+      search.put("chosen_trial", best.trial);
+      search.put("met", best.check != null && best.check.misses.isEmpty());
+      search.put("validation_questions", splits.validation().forget().size());
+      search.put("test_questions", splits.test().forget().size());
+      search.put("split_seed", seed);
+      search.put("seconds", (System.nanoTime() - start) / 1e9);
+      json.put("search", search);
+      UnlearnJob.writeAtomically(saved.resolve(UnlearnJob.REPORT_FILE), json);
+      progress.printf(
+          Locale.ROOT,
+          "target: chose trial %d (%s); test forget_rouge %s retain_rouge %s; %s in %s%n",
+          best.trial,
+          best.check != null && best.check.misses.isEmpty() ? "goal met" : "goal not met",
+          after.forgetRouge(),
+          after.retainRouge(),
+          UnlearnJob.REPORT_FILE,
+          saved);
+      return report;
+    }
+  }
+
+  private static ReferenceStats subset(ReferenceStats reference, TofuData data) {
+    if (reference == null) {
+      return null;
+    }
+    List<String> questions = new ArrayList<>();
+    for (QaItem i : data.forget()) {
+      if (!i.perturbedAnswers().isEmpty() && i.paraphrasedAnswer() != null) {
+        questions.add(i.question());
+      }
+    }
+    return questions.isEmpty() ? null : reference.subset(questions);
+  }
+
+  /** One validation check of a trial. */
+  private record Check(int step, TofuReport report, List<String> misses, boolean keepsUtility) {
+    boolean betterThan(Check other) {
+      if (other == null) {
+        return true;
+      }
+      if (keepsUtility != other.keepsUtility) {
+        return keepsUtility;
+      }
+      if (misses.size() != other.misses.size()) {
+        return misses.size() < other.misses.size();
+      }
+      double a = report.forgetRouge() == null ? 1 : report.forgetRouge();
+      double b = other.report.forgetRouge() == null ? 1 : other.report.forgetRouge();
+      return a < b;
+    }
+
+    Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("step", step);
+      m.put("forget_rouge", report.forgetRouge());
+      m.put("retain_rouge", report.retainRouge());
+      m.put("forget_quality", report.forgetQuality());
+      m.put("model_utility", report.modelUtility());
+      m.put("met", misses.isEmpty());
+      m.put("misses", misses);
+      return m;
+    }
+  }
+
+  /** The best trial so far, with its weights. */
+  private record Best(
+      int trial,
+      Check check,
+      Map<String, Tensor> weights,
+      List<UnlearnReport.StageReport> stages,
+      Path tokenizer) {}
+}

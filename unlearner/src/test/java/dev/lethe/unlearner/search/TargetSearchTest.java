@@ -1,0 +1,142 @@
+package dev.lethe.unlearner.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.config.ConfigException;
+import dev.lethe.unlearner.checkpoint.Checkpoint;
+import dev.lethe.unlearner.data.QaData;
+import dev.lethe.unlearner.data.QaPair;
+import dev.lethe.unlearner.eval.QaItem;
+import dev.lethe.unlearner.eval.TofuData;
+import dev.lethe.unlearner.eval.TofuEvalConfig;
+import dev.lethe.unlearner.evaluate.EvalSets;
+import dev.lethe.unlearner.loss.MethodParams;
+import dev.lethe.unlearner.loss.UnlearnMethod;
+import dev.lethe.unlearner.testing.TestData;
+import dev.lethe.unlearner.testing.TinyModels;
+import dev.lethe.unlearner.unlearn.RetainPolicy;
+import dev.lethe.unlearner.unlearn.UnlearnConfig;
+import dev.lethe.unlearner.unlearn.UnlearnJob;
+import dev.lethe.unlearner.unlearn.UnlearnReport;
+import dev.lethe.unlearner.unlearn.UnlearningMethods;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The search on a tiny random model: early stop on a met goal, every trial when it is not. */
+class TargetSearchTest {
+  static final PrintStream QUIET = new PrintStream(OutputStream.nullOutputStream());
+  @TempDir static Path dir;
+  static Path model;
+  static TofuData data;
+  static List<QaPair> forget;
+  static List<QaPair> retain;
+
+  @BeforeAll
+  static void fixture() throws Exception {
+    dev.lethe.unlearner.Engines.pytorch();
+    ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+    model = TinyModels.randomCheckpoint(dir.resolve("m"), true, 13);
+    Path tofu = TestData.tofuTiny();
+    data =
+        new EvalSets(
+                tofu.resolve("forget_perturbed.json"),
+                tofu.resolve("retain_perturbed.json"),
+                null,
+                null,
+                null)
+            .load(4);
+    forget = QaData.readQa(tofu.resolve("forget.json")).subList(0, 4);
+    retain = QaData.readQa(tofu.resolve("retain.json")).subList(10, 20);
+  }
+
+  static UnlearnJob.Spec spec(Path out) {
+    return new UnlearnJob.Spec(
+        model,
+        List.of(
+            new UnlearnJob.Stage(
+                UnlearningMethods.create(MethodParams.defaults(UnlearnMethod.NPO), 0),
+                new UnlearnConfig(2, 0, 2, 1e-3, 0, 1, 0, 1, 1, null, 3))),
+        forget,
+        retain,
+        List.of(),
+        data,
+        null,
+        new TofuEvalConfig(3, 0.4, 8),
+        out,
+        RetainPolicy.EXCLUDE_EVAL_QUESTIONS,
+        null);
+  }
+
+  @Test
+  void splitsAreDisjointHalvesAndSeeded() {
+    TargetSearch.Splits s = TargetSearch.split(data, 5);
+    assertThat(s.validation().forget()).hasSize(2);
+    assertThat(s.test().forget()).hasSize(2);
+    Set<String> v = new HashSet<>();
+    s.validation().forget().forEach(i -> v.add(i.question()));
+    assertThat(s.test().forget()).extracting(QaItem::question).doesNotContainAnyElementsOf(v);
+    assertThat(TargetSearch.split(data, 5)).isEqualTo(s);
+  }
+
+  @Test
+  void aMetGoalStopsTheFirstTrialEarlyAndIsReportedOnTheTestSplit() throws Exception {
+    Path out = dir.resolve("met");
+    UnlearnReport r =
+        new TargetSearch(new SimpleMeterRegistry(), QUIET)
+            .run(spec(out), Goal.parse("forget_rouge<=1.0"), new SearchBudget(3, 600, 1), 5);
+    assertThat(r.trials()).hasSize(1);
+    assertThat(r.steps()).isEqualTo(1); // stopped at the first check
+    JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertThat(json.at("/search/met").asBoolean()).isTrue();
+    assertThat(json.at("/search/chosen_trial").asInt()).isEqualTo(1);
+    assertThat(json.at("/search/test_questions").asInt()).isEqualTo(2);
+    assertThat(json.at("/trials/0/checks/0/met").asBoolean()).isTrue();
+    assertThat(json.at("/trials/0/chosen").asBoolean()).isTrue();
+    try (Checkpoint c = Checkpoint.load(out)) {
+      assertThat(c.model().config().numHiddenLayers()).isPositive();
+    }
+  }
+
+  @Test
+  void anUnreachableGoalRunsTheBudgetAndReportsTheBestTrialAsNotMet() throws Exception {
+    Path out = dir.resolve("missed");
+    UnlearnReport r =
+        new TargetSearch(new SimpleMeterRegistry(), QUIET)
+            .run(
+                spec(out),
+                Goal.parse("forget_rouge<=1,utility_ratio>=1"), // no utility sets: never met
+                new SearchBudget(2, 600, 2),
+                5);
+    assertThat(r.trials()).hasSize(2);
+    assertThat(r.trials()).extracting(t -> t.get("met")).containsExactly(false, false);
+    assertThat(r.trials().get(1).get("lr")).isEqualTo(2e-3);
+    assertThat(r.trials().stream().filter(t -> Boolean.TRUE.equals(t.get("chosen")))).hasSize(1);
+    JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertThat(json.at("/search/met").asBoolean()).isFalse();
+    assertThat(json.at("/trials/1/checks/0/misses/0").asText()).isNotBlank();
+    assertThat(json.at("/trials/1/checks/0/met").asBoolean()).isFalse();
+  }
+
+  @Test
+  void goalsParseAndValidate() {
+    Goal g = Goal.parse("forget_rouge<=0.3, retain_rouge_ratio>=0.9");
+    assertThat(g.maxForgetRouge()).isEqualTo(0.3);
+    assertThat(g.minRetainRougeRatio()).isEqualTo(0.9);
+    assertThatThrownBy(() -> Goal.parse("forget_rouge>=0.3"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("one of forget_rouge<=X");
+    assertThatThrownBy(() -> Goal.parse("forget_rouge<=2"))
+        .hasMessage("target.forget_rouge: 2.0 (expected: 0.0..1.0)");
+  }
+}

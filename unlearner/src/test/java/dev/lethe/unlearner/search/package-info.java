@@ -1,0 +1,2 @@
+/** Tests of the target search on the tiny fixture. */
+package dev.lethe.unlearner.search;
