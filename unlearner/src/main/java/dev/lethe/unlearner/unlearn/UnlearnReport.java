@@ -14,8 +14,9 @@ import java.util.Map;
  * What one {@code lethe unlearn} run (or admin job) did, typed; {@link #toMap()} is {@code
  * report.json}: DESIGN §3.1's {@code {"method", "seconds", "steps", "before", "after"}} plus {@code
  * skipped_steps}, {@code hyperparameters} (one stage: its settings; a pipeline: one object per
- * stage), {@code stages}, {@code retain}, {@code robustness}, {@code trials}, {@code eval_seconds}
- * and {@code final_loss}.
+ * stage), {@code stages}, {@code retain}, {@code forgetting} (privleak next to forget quality, with
+ * an over-/under-forgetting verdict), {@code robustness}, {@code trials}, {@code eval_seconds} and
+ * {@code final_loss}.
  *
  * @param method the method, or the stages joined by {@code +} ({@code rmu+npo})
  * @param stages each stage's outcome, in order
@@ -113,6 +114,30 @@ public record UnlearnReport(
     return Double.isFinite(v) ? v : null;
   }
 
+  /** Privleak beyond which the report flags over- or under-forgetting, in percent. */
+  public static final double PRIVLEAK_BAND = 20;
+
+  /**
+   * Over-forgetting is as detectable as under-forgetting: with the retain model's MIA AUC as
+   * reference (a run with {@code --reference}), privleak above +{@value #PRIVLEAK_BAND}% means the
+   * forget answers are now <em>less</em> likely than never-seen ones (a "was unlearned" signature),
+   * below −{@value #PRIVLEAK_BAND}% that they are still recognisably trained on. Null without
+   * evaluation or without a reference.
+   */
+  static Map<String, Object> forgetting(TofuReport after) {
+    if (after == null || after.privleak() == null || after.forgetQuality() == null) {
+      return null;
+    }
+    double p = after.privleak();
+    Map<String, Object> f = new LinkedHashMap<>();
+    f.put("privleak", p);
+    f.put("forget_quality", after.forgetQuality());
+    f.put(
+        "verdict",
+        p > PRIVLEAK_BAND ? "over-forgetting" : p < -PRIVLEAK_BAND ? "under-forgetting" : "within");
+    return Collections.unmodifiableMap(f);
+  }
+
   /** The JSON object of {@code report.json}. */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -149,6 +174,7 @@ public record UnlearnReport(
     m.put("retain", r);
     m.put("before", before == null ? null : before.toMap());
     m.put("after", after == null ? null : after.toMap());
+    m.put("forgetting", forgetting(after));
     m.put("robustness", robustness == null ? null : robustness.toMap());
     m.put("trials", trials);
     m.put("eval_seconds", evalSeconds);

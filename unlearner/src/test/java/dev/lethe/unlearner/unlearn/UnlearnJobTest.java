@@ -88,6 +88,12 @@ class UnlearnJobTest {
       // no real_authors / world_facts given: utility cannot be computed
       assertThat(m.get("model_utility").isNull()).isTrue();
     }
+    // privleak next to forget quality, with a verdict (±20% band)
+    assertThat(json.at("/forgetting/privleak").isNumber()).isTrue();
+    double privleak = json.at("/forgetting/privleak").asDouble();
+    assertThat(json.at("/forgetting/verdict").asText())
+        .isEqualTo(
+            privleak > 20 ? "over-forgetting" : privleak < -20 ? "under-forgetting" : "within");
     // before unlearning, the model is its own reference: identical truth ratios, p-value 1
     assertThat(json.get("before").get("forget_quality").asDouble()).isEqualTo(1.0);
     assertThat(report.method()).isEqualTo("npo");
