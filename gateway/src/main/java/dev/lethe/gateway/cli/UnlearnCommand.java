@@ -85,8 +85,8 @@ public final class UnlearnCommand implements Callable<Integer> {
   @Option(
       names = "--robustness",
       description =
-          "Run the robustness probes after unlearning: 8- and 4-bit quantization and relearning"
-              + " (10 steps on 10% of the forget questions, leak on the rest).")
+          "Run the robustness probes after unlearning: 8- and 4-bit quantization, relearning"
+              + " (10 steps on 10% of the forget questions, leak on the rest) and text probes.")
   boolean robustness;
 
   @Option(
@@ -110,6 +110,12 @@ public final class UnlearnCommand implements Callable<Integer> {
       paramLabel = "N",
       description = "Validation check every N steps of a trial (5).")
   Integer checkEvery;
+
+  @Option(
+      names = "--text-probes",
+      description =
+          "Probe with prefix, format-shift and multi-turn rewrites of the forget questions.")
+  boolean textProbes;
 
   @Option(names = "--quantize", paramLabel = "B1,B2", split = ",", description = "Bit widths.")
   List<Integer> quantize;
@@ -354,7 +360,8 @@ public final class UnlearnCommand implements Callable<Integer> {
             || relearnSteps != null
             || relearnFraction != null
             || relearnLr != null
-            || retainModel != null;
+            || retainModel != null
+            || textProbes;
     if (!any) {
       return null;
     }
@@ -374,7 +381,8 @@ public final class UnlearnCommand implements Callable<Integer> {
         relearnLr != null ? relearnLr : d.relearnLearningRate(),
         d.relearnBatchSize(),
         retainModel,
-        seed != null ? seed : d.seed());
+        seed != null ? seed : d.seed(),
+        all || textProbes);
   }
 
   /** The loop and method flags as the admin API's options object (one parser for both). */

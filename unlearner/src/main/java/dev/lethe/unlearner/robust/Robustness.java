@@ -12,13 +12,19 @@ import java.util.Map;
  *
  * @param quantization one entry per bit width
  * @param relearning the relearning probe, or null when it did not run
+ * @param textProbes the leak of each text-probe family (empty when they did not run)
  * @param seconds wall time of all probes
  */
-public record Robustness(List<Quantization> quantization, Relearning relearning, double seconds) {
+public record Robustness(
+    List<Quantization> quantization,
+    Relearning relearning,
+    List<TextProbes.FamilyLeak> textProbes,
+    double seconds) {
 
   /** Copies. */
   public Robustness {
     quantization = List.copyOf(quantization);
+    textProbes = List.copyOf(textProbes);
   }
 
   /**
@@ -141,6 +147,21 @@ public record Robustness(List<Quantization> quantization, Relearning relearning,
       m.put("relearning_robustness", finite(r.robustness()));
       m.put("relearned_forget_rouge", finite(r.forgetRougeAfter()));
       m.put("relearned_leak_over_retain", finite(r.leakOverRetain()));
+    }
+    if (textProbes.isEmpty()) {
+      m.put("text_probes", null);
+      m.put("text_probe_max_leak_gain", null);
+    } else {
+      Map<String, Object> t = new LinkedHashMap<>();
+      for (TextProbes.FamilyLeak l : textProbes) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("leak", finite(l.leak()));
+        e.put("n", l.probes());
+        e.put("skipped_too_long", l.skipped());
+        t.put(l.family().key(), Collections.unmodifiableMap(e));
+      }
+      m.put("text_probes", Collections.unmodifiableMap(t));
+      m.put("text_probe_max_leak_gain", finite(TextProbes.maxGain(textProbes)));
     }
     m.put("seconds", seconds);
     return Collections.unmodifiableMap(m);

@@ -32,6 +32,7 @@ import java.util.Random;
  *       RobustnessSpec#relearnFraction()}) and the held-out rest; a copy is fine-tuned by {@link
  *       Relearner} on the first, and the held-out ROUGE-L is measured before and after. With a
  *       retain model, it gets the same attack and R compares the two changes.
+ *   <li>Text probes: {@link TextProbes} (prefix, format shift, multi-turn, and the original).
  * </ul>
  *
  * <p>Blocking; the given model is never changed.
@@ -85,7 +86,12 @@ public final class RobustnessEvaluation {
     if (spec.relearnSteps() > 0 && plain.size() >= 2) {
       relearning = relearn(model, tokenizer, plain);
     }
-    return new Robustness(quantized, relearning, (System.nanoTime() - t0) / 1e9);
+    List<TextProbes.FamilyLeak> text = List.of();
+    if (spec.textProbes() && !plain.isEmpty()) {
+      progress.println("robustness: text probes (prefix, format shift, multi-turn)");
+      text = new TextProbes(spec.seed(), evalConfig.maxNewTokens()).run(model, tokenizer, plain);
+    }
+    return new Robustness(quantized, relearning, text, (System.nanoTime() - t0) / 1e9);
   }
 
   private Robustness.Relearning relearn(

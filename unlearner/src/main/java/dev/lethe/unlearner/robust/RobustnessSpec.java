@@ -17,7 +17,8 @@ import java.util.List;
  * @param relearnBatchSize pairs per attack step
  * @param retainModel the retain model's checkpoint (trained without the forget set), fine-tuned on
  *     the same set for relearning robustness R; null: R is not computed
- * @param seed seeds the relearning split and order
+ * @param seed seeds the relearning split and order, and the text probes
+ * @param textProbes whether to run the prefix, format-shift and multi-turn {@link TextProbes}
  */
 public record RobustnessSpec(
     List<Integer> quantizeBits,
@@ -26,14 +27,35 @@ public record RobustnessSpec(
     double relearnLearningRate,
     int relearnBatchSize,
     Path retainModel,
-    long seed) {
+    long seed,
+    boolean textProbes) {
+
+  /** Without text probes. */
+  public RobustnessSpec(
+      List<Integer> quantizeBits,
+      int relearnSteps,
+      double relearnFraction,
+      double relearnLearningRate,
+      int relearnBatchSize,
+      Path retainModel,
+      long seed) {
+    this(
+        quantizeBits,
+        relearnSteps,
+        relearnFraction,
+        relearnLearningRate,
+        relearnBatchSize,
+        retainModel,
+        seed,
+        false);
+  }
 
   /**
    * The defaults: 8-bit and 4-bit, 10 relearning steps of batch 4 at lr 1e-4 on 10% of the forget
-   * questions, no retain model, seed 42.
+   * questions, no retain model, seed 42, text probes.
    */
   public static final RobustnessSpec DEFAULTS =
-      new RobustnessSpec(List.of(8, 4), 10, 0.1, 1e-4, 4, null, 42);
+      new RobustnessSpec(List.of(8, 4), 10, 0.1, 1e-4, 4, null, 42, true);
 
   /** Validates. */
   public RobustnessSpec {
@@ -59,6 +81,6 @@ public record RobustnessSpec(
 
   /** Whether any probe runs. */
   public boolean any() {
-    return !quantizeBits.isEmpty() || relearnSteps > 0;
+    return !quantizeBits.isEmpty() || relearnSteps > 0 || textProbes;
   }
 }

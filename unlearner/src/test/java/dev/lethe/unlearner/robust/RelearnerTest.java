@@ -67,7 +67,7 @@ class RelearnerTest {
   @Test
   void theProbeReportsQuantizationAndRelearningWithRFromARetainModel() {
     List<QaItem> forget = PAIRS.stream().map(p -> QaItem.of(p.question(), p.answer())).toList();
-    RobustnessSpec spec = new RobustnessSpec(List.of(8, 4), 3, 0.25, 3e-3, 2, ckpt, 7);
+    RobustnessSpec spec = new RobustnessSpec(List.of(8, 4), 3, 0.25, 3e-3, 2, ckpt, 7, true);
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     Robustness r;
     try (Checkpoint c = Checkpoint.load(ckpt)) {
@@ -99,6 +99,13 @@ class RelearnerTest {
             "relearned_forget_rouge",
             "relearned_leak_over_retain");
     assertThat(json.get("relearning_robustness")).isEqualTo(1.0);
+    // text probes: the original and the three families, each with its probes counted
+    assertThat(r.textProbes())
+        .extracting(TextProbes.FamilyLeak::family)
+        .containsExactlyElementsOf(TextProbes.FAMILIES);
+    assertThat(r.textProbes().get(0).probes()).isEqualTo(4);
+    assertThat(r.textProbes().get(1).probes() + r.textProbes().get(1).skipped()).isPositive();
+    assertThat(json).containsKeys("text_probes", "text_probe_max_leak_gain");
   }
 
   @Test
@@ -108,5 +115,18 @@ class RelearnerTest {
         List.of(QaItem.of("q2", "red blue"), QaItem.of("q3", "yellow purple orange black"));
     // recall of "red blue" against "red blue green": 1; of the second: 0 → mean 0.5
     assertThat(RobustnessEvaluation.overlap(relearn, heldOut)).isEqualTo(0.5);
+  }
+
+  @Test
+  void maxGainIsTheLargestFamilyLeakOverTheOriginal() {
+    List<TextProbes.FamilyLeak> leaks =
+        List.of(
+            new TextProbes.FamilyLeak(dev.lethe.probes.Family.ORIGINAL, 4, 0.1, 0),
+            new TextProbes.FamilyLeak(dev.lethe.probes.Family.PREFIX, 4, 0.35, 0),
+            new TextProbes.FamilyLeak(dev.lethe.probes.Family.FORMAT_SHIFT, 4, 0.05, 0),
+            new TextProbes.FamilyLeak(dev.lethe.probes.Family.MULTI_TURN, 0, null, 2));
+    assertThat(TextProbes.maxGain(leaks))
+        .isCloseTo(0.25, org.assertj.core.api.Assertions.within(1e-12));
+    assertThat(TextProbes.maxGain(leaks.subList(1, 3))).isNull();
   }
 }
