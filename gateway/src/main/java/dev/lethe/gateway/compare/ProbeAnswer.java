@@ -1,0 +1,45 @@
+package dev.lethe.gateway.compare;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What one arm answered to one probe.
+ *
+ * @param probeId the probe's stable id
+ * @param split the set the probe's question came from
+ * @param family the attack family key ({@code original} for utility probes)
+ * @param variant the attack variant
+ * @param prompt the probe's last user turn (what the user typed last)
+ * @param truth the true answer to the underlying question
+ * @param answer the answer text the arm returned (empty when none)
+ * @param refused whether the arm refused or cut the answer: the gateway's decision was {@code
+ *     refuse}, the finish reason was {@code content_filter}, or the text is a refusal
+ * @param latencyMs wall time of the request, in milliseconds
+ * @param promptTokens the prompt tokens the backend reported ({@code -1} when not reported)
+ */
+public record ProbeAnswer(
+    String probeId,
+    Split split,
+    String family,
+    String variant,
+    String prompt,
+    String truth,
+    String answer,
+    boolean refused,
+    double latencyMs,
+    int promptTokens) {
+
+  /** Checks the fields. */
+  public ProbeAnswer {
+    requireNonNull(probeId, "probeId");
+    requireNonNull(split, "split");
+    requireNonNull(family, "family");
+    requireNonNull(variant, "variant");
+    requireNonNull(prompt, "prompt");
+    requireNonNull(truth, "truth");
+    answer = answer == null ? "" : answer;
+    if (!(latencyMs >= 0)) {
+      throw new IllegalArgumentException("latencyMs: " + latencyMs + " (expected: >= 0)");
+    }
+  }
+}
