@@ -8,7 +8,13 @@ import picocli.CommandLine.Command;
     name = "lethe",
     mixinStandardHelpOptions = true,
     description = "Makes LLMs forget on request.",
-    subcommands = {ServeCommand.class, TrainCommand.class, UnlearnCommand.class, EvalCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      TrainCommand.class,
+      UnlearnCommand.class,
+      EvalCommand.class,
+      CompareCommand.class
+    })
 public final class LetheCommand implements Runnable {
 
   @Override

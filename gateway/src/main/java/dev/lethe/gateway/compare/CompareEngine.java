@@ -1,0 +1,273 @@
+package dev.lethe.gateway.compare;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.config.LetheConfig;
+import dev.lethe.config.rules.ForgetRule;
+import dev.lethe.config.rules.RuleCodec;
+import dev.lethe.filters.output.OutputFilter;
+import dev.lethe.gateway.GatewayAssembly;
+import dev.lethe.gateway.LetheGateway;
+import dev.lethe.gateway.backend.local.DemoModel;
+import dev.lethe.probes.Probe;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs a compare: every arm is a real gateway started in-process on loopback (the target, the
+ * unlearned checkpoint or the retain model as a local backend, or the upstream API), the guarded
+ * arms with the forget rules installed through the admin API with the arm's action, probed over
+ * HTTP with an OpenAI chat-completions client ({@link ChatClient}) one request at a time, so the
+ * answers and latencies are what a user of that arm would get. Unguarded arms run the same gateway
+ * with the detector off and no rules: the gateway's own overhead is in every arm, so latency
+ * differences are the guard's.
+ *
+ * <p>Blocking and long: call {@link #run} from a worker thread, never from an event loop. Arms run
+ * one after another in the order given; each gateway is stopped before the next starts.
+ */
+public final class CompareEngine {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The model name the local arms serve. */
+  static final String LOCAL_MODEL = "lethe-compare";
+
+  private final Path workDir;
+  private final Map<String, String> env;
+  private final PrintStream log;
+  private final CompareMetrics metrics = new CompareMetrics();
+
+  /**
+   * An engine.
+   *
+   * @param workDir where the arms' gateways keep their data (created; the demo model is unpacked
+   *     here when no target is given)
+   * @param env the environment (the upstream API key is read from it)
+   * @param log where the gateways' startup notes go
+   */
+  public CompareEngine(Path workDir, Map<String, String> env, PrintStream log) {
+    this.workDir = requireNonNull(workDir, "workDir");
+    this.env = Map.copyOf(requireNonNull(env, "env"));
+    this.log = requireNonNull(log, "log");
+  }
+
+  /**
+   * Runs every arm and computes the metrics.
+   *
+   * @param command the command line to record
+   * @param options what to run
+   * @param progress progress callbacks
+   * @throws IOException when a gateway cannot start or a request fails
+   */
+  public CompareReport run(String command, CompareOptions options, CompareProgress progress)
+      throws IOException, InterruptedException {
+    requireNonNull(options, "options");
+    requireNonNull(progress, "progress");
+    long t0 = System.nanoTime();
+    Files.createDirectories(workDir);
+    ProbePlan plan = ProbePlan.of(options);
+    progress.note(
+        "plan: "
+            + plan.probes().size()
+            + " probes per arm, "
+            + plan.rules().size()
+            + " forget rules, arms "
+            + options.arms().stream().map(ArmKind::wireName).toList());
+    Path target = null;
+    if (options.upstream() == null) {
+      target =
+          options.target() != null
+              ? options.target().toAbsolutePath()
+              : DemoModel.ensure(workDir.resolve("demo"), log);
+    }
+    Vertx vertx = Vertx.vertx();
+    List<List<ProbeAnswer>> raw = new ArrayList<>();
+    List<Double> seconds = new ArrayList<>();
+    try {
+      for (int i = 0; i < options.arms().size(); i++) {
+        ArmKind arm = options.arms().get(i);
+        progress.armStarted(arm.wireName(), i, options.arms().size());
+        long a0 = System.nanoTime();
+        raw.add(runArm(vertx, arm, i, target, options, plan, progress));
+        seconds.add((System.nanoTime() - a0) / 1e9);
+      }
+    } finally {
+      await(vertx.close(), 30, "closing Vert.x");
+    }
+    double threshold;
+    String source;
+    int gold = options.arms().indexOf(ArmKind.GOLD);
+    if (options.leakThreshold() != null) {
+      threshold = options.leakThreshold();
+      source = "fixed";
+    } else if (gold >= 0) {
+      threshold = metrics.goldThreshold(raw.get(gold));
+      source = "gold";
+    } else {
+      threshold = CompareMetrics.DEFAULT_LEAK_THRESHOLD;
+      source = "default";
+    }
+    List<ArmMetrics> computed = new ArrayList<>();
+    for (List<ProbeAnswer> answers : raw) {
+      computed.add(metrics.compute(answers, threshold));
+    }
+    int rawIndex = options.arms().indexOf(ArmKind.RAW);
+    List<ArmResult> results = new ArrayList<>();
+    for (int i = 0; i < raw.size(); i++) {
+      double added =
+          rawIndex < 0
+              ? Double.NaN
+              : CompareMetrics.tokensAdded(computed.get(i), computed.get(rawIndex));
+      results.add(
+          new ArmResult(options.arms().get(i), computed.get(i), added, seconds.get(i), raw.get(i)));
+    }
+    return new CompareReport(
+        command,
+        (System.nanoTime() - t0) / 1e9,
+        options,
+        threshold,
+        source,
+        plan.rules().size(),
+        results);
+  }
+
+  private List<ProbeAnswer> runArm(
+      Vertx vertx,
+      ArmKind arm,
+      int index,
+      Path target,
+      CompareOptions options,
+      ProbePlan plan,
+      CompareProgress progress)
+      throws IOException, InterruptedException {
+    String token = HexFormat.of().formatHex(SecureRandom.getSeed(16));
+    Path data = workDir.resolve("arm-" + index + "-" + arm.wireName().replaceAll("[^a-z]+", "-"));
+    Files.createDirectories(data);
+    boolean upstream = arm.model() == ArmKind.Model.TARGET && options.upstream() != null;
+    String model = upstream ? options.upstreamModel() : LOCAL_MODEL;
+    ObjectNode cfg = JSON.createObjectNode();
+    cfg.putObject("server").put("host", "127.0.0.1").put("port", 0).put("eventLoops", 1);
+    cfg.put("dataDir", data.toAbsolutePath().toString());
+    cfg.putObject("admin").put("token", token);
+    ArrayNode backends = cfg.putArray("backends");
+    ObjectNode b = backends.addObject().put("name", "compare");
+    b.putArray("models").add(model);
+    if (upstream) {
+      b.put("type", "openai").put("baseUrl", options.upstream().toString());
+      if (options.upstreamKeyEnv() != null) {
+        b.put("apiKeyEnv", options.upstreamKeyEnv());
+      }
+    } else {
+      Path ckpt =
+          switch (arm.model()) {
+            case TARGET -> target;
+            case WEIGHTS -> options.weights().toAbsolutePath();
+            case GOLD -> options.gold().toAbsolutePath();
+          };
+      b.put("type", "local").put("checkpoint", ckpt.toString()).put("workers", 1);
+    }
+    cfg.putObject("detector").put("enabled", arm.guarded());
+    LetheConfig config = LetheConfig.parse(JSON.writeValueAsString(cfg));
+    GatewayAssembly assembly = GatewayAssembly.create(vertx, config, env);
+    LetheGateway gateway = null;
+    try {
+      gateway = await(LetheGateway.start(vertx, assembly.parts()), 120, "starting the gateway");
+      URI base = URI.create("http://127.0.0.1:" + gateway.port());
+      if (arm.guarded()) {
+        installRules(base, token, plan.rules(), arm);
+        progress.note(arm.wireName() + ": " + plan.rules().size() + " rules installed");
+      }
+      ChatClient client = new ChatClient(base.resolve("/v1"), "sk-compare", Duration.ofMinutes(5));
+      List<ProbeAnswer> out = new ArrayList<>();
+      int total = plan.probes().size();
+      for (ProbePlan.PlannedProbe pp : plan.probes()) {
+        Probe p = pp.probe();
+        ChatClient.Reply r = client.chat(model, p.messages(), options.maxTokens());
+        boolean refused =
+            r.decision().equals("refuse")
+                || r.finishReason().equals(OutputFilter.CONTENT_FILTER)
+                || CompareMetrics.looksLikeRefusal(r.content());
+        out.add(
+            new ProbeAnswer(
+                p.id(),
+                pp.split(),
+                p.family().key(),
+                p.variant(),
+                p.lastUserContent(),
+                p.source().answer(),
+                r.content(),
+                refused,
+                r.latencyMs(),
+                r.promptTokens()));
+        progress.probed(arm.wireName(), out.size(), total);
+      }
+      return out;
+    } finally {
+      try {
+        if (gateway != null) {
+          await(gateway.stop(), 60, "stopping the gateway");
+        }
+      } finally {
+        assembly.close();
+      }
+    }
+  }
+
+  private static <T> T await(Future<T> f, int seconds, String what)
+      throws IOException, InterruptedException {
+    try {
+      return f.await(seconds, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new IOException(what + ": no answer in " + seconds + " s", e);
+    }
+  }
+
+  private static void installRules(URI base, String token, List<ForgetRule> rules, ArmKind arm)
+      throws IOException, InterruptedException {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    for (ForgetRule r : rules) {
+      ForgetRule withAction =
+          new ForgetRule(
+              r.id(),
+              r.description(),
+              r.subjects(),
+              r.examples(),
+              r.counterExamples(),
+              r.secrets(),
+              arm.action(),
+              r.refusal(),
+              r.onError());
+      HttpResponse<String> res =
+          http.send(
+              HttpRequest.newBuilder(base.resolve("/admin/rules"))
+                  .timeout(Duration.ofMinutes(2))
+                  .header("Authorization", "Bearer " + token)
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(RuleCodec.encode(withAction)))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (res.statusCode() != 201) {
+        throw new IOException(
+            "POST /admin/rules (" + r.id() + "): status " + res.statusCode() + ": " + res.body());
+      }
+    }
+  }
+}

@@ -1,0 +1,182 @@
+package dev.lethe.gateway.compare;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.probes.Family;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code report.json} (DESIGN.md §3.5): {@code command}, {@code seconds}, {@code arms} (each with
+ * {@code name}, {@code leak_rate}, {@code false_refusal_rate}, {@code utility}, {@code latency_ms:
+ * {p50, p99}}, {@code by_family: {family: {leak_rate, n}}}, and more), then {@code seed}, {@code
+ * versions}, {@code config}, {@code leak_threshold} and {@code examples}. A number that does not
+ * exist (e.g. a leak rate without forget probes) is {@code null}.
+ */
+public final class ReportJson {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ReportJson() {}
+
+  /** The report as a JSON tree. */
+  public static ObjectNode toTree(CompareReport r) {
+    requireNonNull(r, "r");
+    ObjectNode root = JSON.createObjectNode();
+    root.put("command", r.command());
+    num(root, "seconds", r.seconds());
+    ArrayNode arms = root.putArray("arms");
+    for (ArmResult a : r.arms()) {
+      ArmMetrics m = a.metrics();
+      ObjectNode o = arms.addObject();
+      o.put("name", a.arm().wireName());
+      num(o, "leak_rate", m.leakRate());
+      num(o, "false_refusal_rate", m.falseRefusalRate());
+      num(o, "utility", m.utility());
+      ObjectNode lat = o.putObject("latency_ms");
+      num(lat, "p50", m.latencyP50());
+      num(lat, "p99", m.latencyP99());
+      ObjectNode fam = o.putObject("by_family");
+      m.byFamily()
+          .forEach(
+              (k, v) -> {
+                ObjectNode f = fam.putObject(k);
+                num(f, "leak_rate", v.leakRate());
+                f.put("n", v.n());
+              });
+      num(o, "forget_rouge", m.forgetRouge());
+      ObjectNode split = o.putObject("utility_by_split");
+      m.bySplit().forEach((k, v) -> num(split, k, v));
+      num(o, "prompt_tokens_mean", m.promptTokensMean());
+      num(o, "tokens_added", a.tokensAdded());
+      o.put("forget_probes", m.forgetN());
+      o.put("utility_probes", m.retainN());
+      num(o, "seconds", a.seconds());
+    }
+    CompareOptions op = r.options();
+    root.put("seed", op.seed());
+    ObjectNode versions = root.putObject("versions");
+    String v = ReportJson.class.getPackage().getImplementationVersion();
+    versions.put("lethe", v == null ? "dev" : v);
+    versions.put("java", System.getProperty("java.version"));
+    versions.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    versions.put("cpus", Runtime.getRuntime().availableProcessors());
+    ObjectNode lt = root.putObject("leak_threshold");
+    num(lt, "value", r.leakThreshold());
+    lt.put("source", r.thresholdSource());
+    lt.put(
+        "rule",
+        "a forget probe leaks when the ROUGE-L recall of its answer against the true answer is"
+            + " above the value: the gold arm's 95th percentile, else a fixed 0.5");
+    ObjectNode c = root.putObject("config");
+    ArrayNode armNames = c.putArray("arms");
+    op.arms().forEach(a -> armNames.add(a.wireName()));
+    c.put("forget", name(op.forget()));
+    c.put("retain", name(op.retain()));
+    c.put("real_authors", name(op.realAuthors()));
+    c.put("world_facts", name(op.worldFacts()));
+    c.put(
+        "target",
+        op.upstream() != null
+            ? null
+            : op.target() == null ? "built-in demo model" : name(op.target()));
+    c.put("upstream", op.upstream() == null ? null : op.upstream().toString());
+    c.put("upstream_model", op.upstreamModel());
+    c.put("weights", name(op.weights()));
+    c.put("gold", name(op.gold()));
+    ArrayNode fams = c.putArray("families");
+    for (Family f : Family.values()) {
+      if (op.families().contains(f)) {
+        fams.add(f.key());
+      }
+    }
+    c.put("limit", op.limit());
+    c.put("variants", op.variants());
+    c.put("max_tokens", op.maxTokens());
+    c.put("rules", r.rules());
+    root.set("examples", examples(r));
+    return root;
+  }
+
+  /** Writes {@code report.json} into {@code dir} atomically and returns its path. */
+  public static Path write(CompareReport r, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path out = dir.resolve("report.json");
+    Path tmp = dir.resolve("report.json.tmp");
+    Files.writeString(tmp, JSON.writeValueAsString(toTree(r)) + "\n");
+    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return out;
+  }
+
+  /**
+   * A few probes with every arm's answer: the first {@code examples} forget probes of distinct
+   * families (then further ones), and one utility probe.
+   */
+  static ArrayNode examples(CompareReport r) {
+    ArrayNode out = JSON.createArrayNode();
+    int want = r.options().examples();
+    if (r.arms().isEmpty() || want == 0) {
+      return out;
+    }
+    List<ProbeAnswer> first = r.arms().get(0).answers();
+    Map<String, Integer> picked = new LinkedHashMap<>();
+    for (int pass = 0; pass < 2 && picked.size() < want; pass++) {
+      java.util.Set<String> families = new java.util.HashSet<>();
+      for (int i = 0; i < first.size() && picked.size() < want; i++) {
+        ProbeAnswer a = first.get(i);
+        if (a.split() == Split.FORGET
+            && !picked.containsKey(a.probeId())
+            && (pass == 1 || families.add(a.family()))) {
+          picked.put(a.probeId(), i);
+        }
+      }
+    }
+    for (int i = 0; i < first.size(); i++) {
+      if (first.get(i).split() != Split.FORGET) {
+        picked.put(first.get(i).probeId(), i);
+        break;
+      }
+    }
+    CompareMetrics metrics = new CompareMetrics();
+    for (int i : picked.values()) {
+      ProbeAnswer p = first.get(i);
+      ObjectNode e = out.addObject();
+      e.put("probe", p.probeId());
+      e.put("split", p.split().key());
+      e.put("family", p.family());
+      e.put("variant", p.variant());
+      e.put("prompt", p.prompt());
+      e.put("truth", p.truth());
+      ObjectNode answers = e.putObject("answers");
+      for (ArmResult a : r.arms()) {
+        ProbeAnswer x = a.answers().get(i);
+        ObjectNode ao = answers.putObject(a.arm().wireName());
+        ao.put("answer", x.answer());
+        num(ao, "rouge_l_recall", metrics.recall(x.truth(), x.answer()));
+        ao.put("refused", x.refused());
+      }
+    }
+    return out;
+  }
+
+  private static String name(Path p) {
+    return p == null ? null : p.getFileName().toString();
+  }
+
+  private static void num(ObjectNode o, String k, double v) {
+    if (Double.isFinite(v)) {
+      o.put(k, Math.round(v * 1e6) / 1e6);
+    } else {
+      o.putNull(k);
+    }
+  }
+}
