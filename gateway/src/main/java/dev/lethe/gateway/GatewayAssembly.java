@@ -19,6 +19,8 @@ import dev.lethe.gateway.backend.local.DemoModel;
 import dev.lethe.gateway.backend.local.LocalBackend;
 import dev.lethe.gateway.backend.local.ModelRegistry;
 import dev.lethe.gateway.backend.local.ModelSlot;
+import dev.lethe.gateway.compare.CompareJobs;
+import dev.lethe.gateway.http.AdminCompare;
 import dev.lethe.gateway.http.AdminModels;
 import dev.lethe.gateway.http.AdminRules;
 import dev.lethe.gateway.http.AdminScreening;
@@ -45,6 +47,7 @@ public final class GatewayAssembly implements AutoCloseable {
   private final Screening screening;
   private final ModelRegistry models;
   private final UnlearnJobs unlearn;
+  private CompareJobs compare;
 
   private GatewayAssembly(
       LetheGateway.Parts parts,
@@ -114,6 +117,9 @@ public final class GatewayAssembly implements AutoCloseable {
       throw e;
     }
     AdminUnlearn adminUnlearn = new AdminUnlearn(unlearn);
+    CompareJobs compare =
+        new CompareJobs(config.dataDir().resolve("compare"), env, Clock.systemUTC());
+    AdminCompare adminCompare = new AdminCompare(compare);
     List<Stage> stages = new ArrayList<>();
     Screening screening = null;
     if (config.detector().enabled()) {
@@ -138,11 +144,15 @@ public final class GatewayAssembly implements AutoCloseable {
               adminRules.mount(router);
               adminModels.mount(router);
               adminUnlearn.mount(router);
+              adminCompare.mount(router);
               if (adminScreening != null) {
                 adminScreening.mount(router);
               }
             });
-    return new GatewayAssembly(parts, token, book, registry, screening, unlearn);
+    GatewayAssembly assembly =
+        new GatewayAssembly(parts, token, book, registry, screening, unlearn);
+    assembly.compare = compare;
+    return assembly;
   }
 
   /**
@@ -225,6 +235,11 @@ public final class GatewayAssembly implements AutoCloseable {
     return models;
   }
 
+  /** The compare jobs started from the admin API. */
+  public CompareJobs compare() {
+    return compare;
+  }
+
   /** The unlearning jobs started from the admin API. */
   public UnlearnJobs unlearn() {
     return unlearn;
@@ -233,6 +248,7 @@ public final class GatewayAssembly implements AutoCloseable {
   /** Closes the rule store and the model loader (backends close with the gateway). */
   @Override
   public void close() {
+    compare.close();
     unlearn.close();
     try {
       if (screening != null) {
