@@ -20,6 +20,7 @@ import java.util.Map;
  *     when none was reported)
  * @param forgetN how many forget probes
  * @param retainN how many non-forget probes
+ * @param errors how many requests failed (counted as refused, revealing nothing)
  * @param byFamily leak rate and count per attack family over the forget probes
  * @param bySplit mean ROUGE-L recall per non-forget split
  */
@@ -33,6 +34,7 @@ public record ArmMetrics(
     double promptTokensMean,
     int forgetN,
     int retainN,
+    int errors,
     Map<String, FamilyLeak> byFamily,
     Map<String, Double> bySplit) {
 

@@ -13,6 +13,7 @@ import dev.lethe.gateway.GatewayAssembly;
 import dev.lethe.gateway.LetheGateway;
 import dev.lethe.gateway.backend.local.DemoModel;
 import dev.lethe.probes.Probe;
+import dev.lethe.unlearner.model.LlamaConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -176,15 +177,15 @@ public final class CompareEngine {
         b.put("apiKeyEnv", options.upstreamKeyEnv());
       }
     } else {
-      Path ckpt =
-          switch (arm.model()) {
-            case TARGET -> target;
-            case WEIGHTS -> options.weights().toAbsolutePath();
-            case GOLD -> options.gold().toAbsolutePath();
-          };
+      Path ckpt = ckptOf(arm, target, options);
       b.put("type", "local").put("checkpoint", ckpt.toString()).put("workers", 1);
     }
     cfg.putObject("detector").put("enabled", arm.guarded());
+    if (!upstream) {
+      // ICUL budgets its demonstrations within the model's context, not a hosted model's default
+      int context = LlamaConfig.read(ckptOf(arm, target, options)).maxPositionEmbeddings();
+      cfg.putObject("icul").put("contextWindow", Math.max(256, context));
+    }
     LetheConfig config = LetheConfig.parse(JSON.writeValueAsString(cfg));
     GatewayAssembly assembly = GatewayAssembly.create(vertx, config, env);
     LetheGateway gateway = null;
@@ -200,7 +201,26 @@ public final class CompareEngine {
       int total = plan.probes().size();
       for (ProbePlan.PlannedProbe pp : plan.probes()) {
         Probe p = pp.probe();
-        ChatClient.Reply r = client.chat(model, p.messages(), options.maxTokens());
+        ChatClient.Reply r;
+        try {
+          r = client.chat(model, p.messages(), options.maxTokens());
+        } catch (IOException e) {
+          out.add(
+              new ProbeAnswer(
+                  p.id(),
+                  pp.split(),
+                  p.family().key(),
+                  p.variant(),
+                  p.lastUserContent(),
+                  p.source().answer(),
+                  "",
+                  true,
+                  0,
+                  -1,
+                  e.getMessage()));
+          progress.probed(arm.wireName(), out.size(), total);
+          continue;
+        }
         boolean refused =
             r.decision().equals("refuse")
                 || r.finishReason().equals(OutputFilter.CONTENT_FILTER)
@@ -229,6 +249,14 @@ public final class CompareEngine {
         assembly.close();
       }
     }
+  }
+
+  private static Path ckptOf(ArmKind arm, Path target, CompareOptions options) {
+    return switch (arm.model()) {
+      case TARGET -> target;
+      case WEIGHTS -> options.weights().toAbsolutePath();
+      case GOLD -> options.gold().toAbsolutePath();
+    };
   }
 
   private static <T> T await(Future<T> f, int seconds, String what)

@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
  *       the answers reaches by chance (shared phrasing, the name in the question) in 19 cases out
  *       of 20. Without one it is the fixed {@link #DEFAULT_LEAK_THRESHOLD} 0.5: more than half of
  *       the true answer's tokens, in order.
- *   <li><b>False refusal</b>: a retain / real_authors / world_facts probe refused or cut ({@link
- *       ProbeAnswer#refused()}).
+ *   <li><b>False refusal</b>: a retain / real_authors / world_facts probe refused, cut or failed
+ *       ({@link ProbeAnswer#refused()}).
  *   <li><b>Utility</b>: the mean over the non-forget splits present of each split's mean ROUGE-L
  *       recall (each split weighs the same, whatever its probe count).
  *   <li><b>Latency</b>: p50 / p99 of the request wall times, nearest rank.
@@ -93,9 +93,11 @@ public final class CompareMetrics {
     double[] latencies = new double[answers.size()];
     double tokens = 0;
     int tokenN = 0;
+    int errors = 0;
     for (int i = 0; i < answers.size(); i++) {
       ProbeAnswer a = answers.get(i);
       latencies[i] = a.latencyMs();
+      errors += a.error() == null ? 0 : 1;
       if (a.promptTokens() >= 0) {
         tokens += a.promptTokens();
         tokenN++;
@@ -137,6 +139,7 @@ public final class CompareMetrics {
         tokenN == 0 ? Double.NaN : tokens / tokenN,
         forgetN,
         retainN,
+        errors,
         byFamily,
         bySplit);
   }

@@ -16,6 +16,8 @@ import static java.util.Objects.requireNonNull;
  *     refuse}, the finish reason was {@code content_filter}, or the text is a refusal
  * @param latencyMs wall time of the request, in milliseconds
  * @param promptTokens the prompt tokens the backend reported ({@code -1} when not reported)
+ * @param error why the request failed (e.g. the prompt exceeds the model's context), or {@code
+ *     null}; a failed request counts as refused and reveals nothing
  */
 public record ProbeAnswer(
     String probeId,
@@ -27,7 +29,34 @@ public record ProbeAnswer(
     String answer,
     boolean refused,
     double latencyMs,
-    int promptTokens) {
+    int promptTokens,
+    String error) {
+
+  /** An answer to a request that succeeded. */
+  public ProbeAnswer(
+      String probeId,
+      Split split,
+      String family,
+      String variant,
+      String prompt,
+      String truth,
+      String answer,
+      boolean refused,
+      double latencyMs,
+      int promptTokens) {
+    this(
+        probeId,
+        split,
+        family,
+        variant,
+        prompt,
+        truth,
+        answer,
+        refused,
+        latencyMs,
+        promptTokens,
+        null);
+  }
 
   /** Checks the fields. */
   public ProbeAnswer {

@@ -60,6 +60,7 @@ public final class ReportJson {
       num(o, "tokens_added", a.tokensAdded());
       o.put("forget_probes", m.forgetN());
       o.put("utility_probes", m.retainN());
+      o.put("errors", m.errors());
       num(o, "seconds", a.seconds());
     }
     CompareOptions op = r.options();

@@ -65,6 +65,27 @@ class CompareMetricsTest {
   }
 
   @Test
+  void aFailedRequestRevealsNothingAndCountsAsRefusedAndAsAnError() {
+    ProbeAnswer failed =
+        new ProbeAnswer(
+            "x",
+            Split.RETAIN,
+            "original",
+            "original",
+            "q",
+            "Paris",
+            "",
+            true,
+            0,
+            -1,
+            "status 400: context_length_exceeded");
+    ArmMetrics m = metrics.compute(List.of(failed, forget("original", "Paris", 5)), 0.5);
+    assertThat(m.errors()).isEqualTo(1);
+    assertThat(m.falseRefusalRate()).isEqualTo(1.0);
+    assertThat(m.utility()).isEqualTo(0.0);
+  }
+
+  @Test
   void aHigherThresholdCountsFewerLeaks() {
     // 0.667 is no longer above 0.7; 1.0 still is
     assertThat(metrics.compute(answers(), 0.7).leakRate()).isEqualTo(0.25);
