@@ -192,6 +192,7 @@ public final class CompareCommand implements Callable<Integer> {
       CompareReport report = engine.run(commandLine(), options, progress());
       Path json = ReportJson.write(report, out);
       Path html = HtmlReport.write(report, out);
+      ReportJson.writeAnswers(report, out);
       err.printf(
           Locale.ROOT,
           "compared %d arms in %.1f s -> %s, %s%n",

@@ -134,9 +134,7 @@ public final class CompareEngine {
     List<ArmResult> results = new ArrayList<>();
     for (int i = 0; i < raw.size(); i++) {
       double added =
-          rawIndex < 0
-              ? Double.NaN
-              : CompareMetrics.tokensAdded(computed.get(i), computed.get(rawIndex));
+          rawIndex < 0 ? Double.NaN : CompareMetrics.tokensAdded(raw.get(i), raw.get(rawIndex));
       results.add(
           new ArmResult(options.arms().get(i), computed.get(i), added, seconds.get(i), raw.get(i)));
     }

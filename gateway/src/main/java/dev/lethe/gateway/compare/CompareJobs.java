@@ -133,6 +133,7 @@ public final class CompareJobs implements AutoCloseable {
               });
       ReportJson.write(report, out);
       HtmlReport.write(report, out);
+      ReportJson.writeAnswers(report, out);
       job.report = ReportJson.toTree(report);
       job.state = CompareJobState.SUCCEEDED;
     } catch (InterruptedException e) {

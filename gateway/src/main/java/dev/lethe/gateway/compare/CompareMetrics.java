@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  *   <li><b>Utility</b>: the mean over the non-forget splits present of each split's mean ROUGE-L
  *       recall (each split weighs the same, whatever its probe count).
  *   <li><b>Latency</b>: p50 / p99 of the request wall times, nearest rank.
- *   <li><b>Tokens added</b>: an arm's mean prompt tokens minus the baseline arm's.
+ *   <li><b>Tokens added</b>: per probe that reached a model in both arms, the arm's prompt tokens
+ *       minus the baseline arm's, averaged.
  * </ul>
  */
 public final class CompareMetrics {
@@ -145,11 +146,36 @@ public final class CompareMetrics {
   }
 
   /**
-   * The prompt tokens an arm adds to each request over a baseline arm (mean over mean), or {@code
-   * NaN} when either did not report tokens.
+   * The prompt tokens an arm adds to each request over a baseline arm: the mean, over the probes
+   * that reached a model in both arms (both reported prompt tokens above 0; a refused request never
+   * does), of the arm's prompt tokens minus the baseline's for the same probe; {@code NaN} when no
+   * probe qualifies.
+   *
+   * @param arm the arm's answers
+   * @param baseline the baseline's answers to the same probes, in the same order
    */
-  public static double tokensAdded(ArmMetrics arm, ArmMetrics baseline) {
-    return arm.promptTokensMean() - baseline.promptTokensMean();
+  public static double tokensAdded(List<ProbeAnswer> arm, List<ProbeAnswer> baseline) {
+    requireNonNull(arm, "arm");
+    requireNonNull(baseline, "baseline");
+    if (arm.size() != baseline.size()) {
+      throw new IllegalArgumentException(
+          "baseline: "
+              + baseline.size()
+              + " answers (expected: as many as the arm's, "
+              + arm.size()
+              + ")");
+    }
+    double sum = 0;
+    int n = 0;
+    for (int i = 0; i < arm.size(); i++) {
+      int a = arm.get(i).promptTokens();
+      int b = baseline.get(i).promptTokens();
+      if (a > 0 && b > 0) {
+        sum += a - b;
+        n++;
+      }
+    }
+    return n == 0 ? Double.NaN : sum / n;
   }
 
   /**

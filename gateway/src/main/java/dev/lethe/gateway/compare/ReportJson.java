@@ -119,6 +119,42 @@ public final class ReportJson {
   }
 
   /**
+   * Writes {@code answers.jsonl} into {@code dir}: one line per arm and probe ({@code arm}, {@code
+   * probe}, {@code split}, {@code family}, {@code variant}, {@code prompt}, {@code answer}, {@code
+   * rouge_l_recall}, {@code refused}, {@code latency_ms}, {@code prompt_tokens}, {@code error}), so
+   * every number in the report can be traced to the answers behind it.
+   */
+  public static Path writeAnswers(CompareReport r, Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Path out = dir.resolve("answers.jsonl");
+    Path tmp = dir.resolve("answers.jsonl.tmp");
+    CompareMetrics metrics = new CompareMetrics();
+    ObjectMapper line = new ObjectMapper();
+    StringBuilder sb = new StringBuilder();
+    for (ArmResult a : r.arms()) {
+      for (ProbeAnswer x : a.answers()) {
+        ObjectNode o = line.createObjectNode();
+        o.put("arm", a.arm().wireName());
+        o.put("probe", x.probeId());
+        o.put("split", x.split().key());
+        o.put("family", x.family());
+        o.put("variant", x.variant());
+        o.put("prompt", x.prompt());
+        o.put("answer", x.answer());
+        num(o, "rouge_l_recall", metrics.recall(x.truth(), x.answer()));
+        o.put("refused", x.refused());
+        num(o, "latency_ms", x.latencyMs());
+        o.put("prompt_tokens", x.promptTokens());
+        o.put("error", x.error());
+        sb.append(line.writeValueAsString(o)).append('\n');
+      }
+    }
+    Files.writeString(tmp, sb);
+    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return out;
+  }
+
+  /**
    * A few probes with every arm's answer: the first {@code examples} forget probes of distinct
    * families (then further ones), and one utility probe.
    */

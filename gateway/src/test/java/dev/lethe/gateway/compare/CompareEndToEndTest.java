@@ -139,6 +139,9 @@ class CompareEndToEndTest {
     assertThat(json.path("examples")).isNotEmpty();
     assertThat(json.path("examples").get(0).path("answers").has("guard:refuse")).isTrue();
 
+    List<String> lines = Files.readAllLines(ReportJson.writeAnswers(report, dir));
+    assertThat(lines).hasSize(12);
+    assertThat(JSON.readTree(lines.get(6)).path("arm").asText()).isEqualTo("guard:refuse");
     String html = Files.readString(HtmlReport.write(report, dir));
     HtmlReportTest.assertWellFormedPage(html, 2);
   }

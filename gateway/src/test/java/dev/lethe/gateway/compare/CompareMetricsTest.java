@@ -105,26 +105,20 @@ class CompareMetricsTest {
     assertThat(metrics.goldThreshold(List.of())).isEqualTo(CompareMetrics.DEFAULT_LEAK_THRESHOLD);
   }
 
+  static ProbeAnswer tokens(int n) {
+    return new ProbeAnswer("p", Split.FORGET, "original", "original", "q", "t", "a", false, 1, n);
+  }
+
   @Test
-  void tokensAddedIsTheDifferenceOfMeans() {
-    ArmMetrics base = metrics.compute(answers(), 0.5);
-    List<ProbeAnswer> longer =
-        answers().stream()
-            .map(
-                a ->
-                    new ProbeAnswer(
-                        a.probeId(),
-                        a.split(),
-                        a.family(),
-                        a.variant(),
-                        a.prompt(),
-                        a.truth(),
-                        a.answer(),
-                        a.refused(),
-                        a.latencyMs(),
-                        130))
-            .toList();
-    assertThat(CompareMetrics.tokensAdded(metrics.compute(longer, 0.5), base)).isEqualTo(120);
+  void tokensAddedIsTheMeanPerProbeDifferenceWhereBothArmsReachedAModel() {
+    // probe 1: 130 - 10 = 120; probe 2: 150 - 50 = 100; probe 3 refused by the arm (0 tokens) and
+    // probe 4 not reported by the baseline (-1): both left out -> (120 + 100) / 2
+    List<ProbeAnswer> base = List.of(tokens(10), tokens(50), tokens(40), tokens(-1));
+    List<ProbeAnswer> arm = List.of(tokens(130), tokens(150), tokens(0), tokens(90));
+    assertThat(CompareMetrics.tokensAdded(arm, base)).isEqualTo(110);
+    assertThat(CompareMetrics.tokensAdded(List.of(tokens(0)), List.of(tokens(5)))).isNaN();
+    assertThatThrownBy(() -> CompareMetrics.tokensAdded(arm, List.of()))
+        .hasMessageContaining("baseline: 0 answers");
   }
 
   @Test
