@@ -306,7 +306,8 @@ public final class CompareCommand implements Callable<Integer> {
   private String commandLine() {
     List<String> args =
         spec == null ? List.of() : spec.commandLine().getParseResult().originalArgs();
-    return "lethe compare " + String.join(" ", args);
+    // the parse result's original arguments are the whole command line, subcommand included
+    return "lethe " + String.join(" ", args);
   }
 
   private CompareProgress progress() {
