@@ -33,7 +33,12 @@ public record Segment(Kind kind, int start, int end, String text) {
      * Quoted pieces joined in order (payload splitting: a question cut into {@code a="…"}, {@code
      * b="…"} and "answer a+b").
      */
-    PIECES;
+    PIECES,
+    /**
+     * The latest turns of a conversation joined (the question may refer to a subject named a turn
+     * or two earlier: "she", "that writer"). Gated like {@link #SENTENCES}.
+     */
+    CONTEXT;
 
     /** The lower-case name used in explanations. */
     public String wireName() {
@@ -53,6 +58,6 @@ public record Segment(Kind kind, int start, int end, String text) {
 
   /** Whether the piece is judged only after a cheap look says it may matter. */
   public boolean gated() {
-    return kind == Kind.SENTENCES;
+    return kind == Kind.SENTENCES || kind == Kind.CONTEXT;
   }
 }

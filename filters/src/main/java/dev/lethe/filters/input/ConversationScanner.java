@@ -56,10 +56,16 @@ public final class ConversationScanner {
    */
   public List<ScanText> scan(ObjectNode request) {
     List<ScanText> out = new ArrayList<>();
+    List<String> turns = new ArrayList<>();
+    List<String> turnOrigins = new ArrayList<>();
     visit(
         request,
         null,
         (origin, text) -> {
+          if (origin.endsWith("].content") || origin.endsWith("].text")) {
+            turns.add(text);
+            turnOrigins.add(origin);
+          }
           for (TextExpander.Form f : expander.expand(text)) {
             out.add(
                 new ScanText(
@@ -69,8 +75,37 @@ public final class ConversationScanner {
                     Segmenter.segment(f.text(), config.chunkChars(), config.spanChars())));
           }
         });
+    if (turns.size() >= 3) {
+      out.add(context(turns, turnOrigins));
+    }
     return out;
   }
+
+  /**
+   * The last {@value #CONTEXT_TURNS} turns joined, at most {@value #CONTEXT_CHARS} chars from the
+   * end, in canonical form: a question that refers to a subject named a turn or two earlier. Only
+   * for conversations of three texts or more (a system prompt and one question need none).
+   */
+  private ScanText context(List<String> turns, List<String> origins) {
+    int from = Math.max(0, turns.size() - CONTEXT_TURNS);
+    StringBuilder sb = new StringBuilder();
+    for (int i = from; i < turns.size(); i++) {
+      String t = turns.get(i);
+      sb.append(t.length() > CONTEXT_CHARS ? t.substring(t.length() - CONTEXT_CHARS) : t)
+          .append('\n');
+    }
+    String joined =
+        sb.length() > CONTEXT_CHARS ? sb.substring(sb.length() - CONTEXT_CHARS) : sb.toString();
+    TextExpander.Form f = expander.expand(joined).get(0);
+    return new ScanText(
+        origins.get(from) + ".." + origins.get(origins.size() - 1),
+        f.text(),
+        f.transforms(),
+        List.of(new Segment(Segment.Kind.CONTEXT, 0, f.text().length(), f.text())));
+  }
+
+  private static final int CONTEXT_TURNS = 3;
+  private static final int CONTEXT_CHARS = 600;
 
   /** The scanned texts of {@code request}, whole (not windowed), in message order. */
   public List<String> texts(ObjectNode request) {

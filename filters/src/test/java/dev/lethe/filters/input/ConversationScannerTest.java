@@ -86,4 +86,26 @@ class ConversationScannerTest {
     assertThatThrownBy(() -> new ScanConfig(Set.of("user"), 1, true, 10))
         .hasMessage("chunkChars: 10 (expected: 200..100000)");
   }
+
+  @Test
+  void conversationsOfThreeTextsOrMoreGetAGatedContextOfTheLatestTurns() throws Exception {
+    var texts = new ConversationScanner(ScanConfig.defaults()).scan(request());
+    var context =
+        texts.stream()
+            .filter(
+                t -> t.segments().get(0).kind() == dev.lethe.filters.detect.Segment.Kind.CONTEXT)
+            .toList();
+    assertThat(context).hasSize(1);
+    assertThat(context.get(0).text()).contains("last question").contains("tool result");
+    assertThat(context.get(0).segments().get(0).gated()).isTrue();
+
+    ObjectNode two =
+        (ObjectNode)
+            JSON.readTree(
+                "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
+                    + "{\"role\":\"user\",\"content\":\"Hi there\"}]}");
+    assertThat(new ConversationScanner(ScanConfig.defaults()).scan(two))
+        .noneMatch(
+            t -> t.segments().get(0).kind() == dev.lethe.filters.detect.Segment.Kind.CONTEXT);
+  }
 }
