@@ -76,8 +76,8 @@ final class Segmenter {
 
   /**
    * Sentence ranges, trimmed: a sentence ends after {@code . ? !} (and their full-width forms)
-   * followed by white space or a closing quote, and at every line break. Ranges without a letter
-   * are dropped.
+   * followed by white space or a closing quote, after a colon that introduces a capitalised or
+   * quoted clause, and at every line break. Ranges without a letter are dropped.
    */
   static List<int[]> sentences(String text) {
     List<int[]> out = new ArrayList<>();
@@ -89,6 +89,10 @@ final class Segmenter {
       int next = -1;
       if (c == '\n' || c == '\r') {
         end = i;
+        next = i + 1;
+      } else if ((c == ':' || c == '\uFF1A') && opensClause(text, i + 1)) {
+        // "Brannoc's first question: Where was …?" — what follows a colon is judged on its own
+        end = i + 1;
         next = i + 1;
       } else if (c == '.'
           || c == '?'
@@ -113,6 +117,26 @@ final class Segmenter {
     }
     add(text, start, n, out);
     return out;
+  }
+
+  /**
+   * Whether white space and then a capital letter or an opening quote follow {@code from}: a colon
+   * before such a clause introduces a sentence of its own.
+   */
+  private static boolean opensClause(String text, int from) {
+    int j = from;
+    int n = text.length();
+    if (j >= n || !Character.isWhitespace(text.charAt(j))) {
+      return false;
+    }
+    while (j < n && Character.isWhitespace(text.charAt(j)) && j - from < 8) {
+      j++;
+    }
+    if (j >= n) {
+      return false;
+    }
+    char d = text.charAt(j);
+    return Character.isUpperCase(d) || d == '"' || d == '\u201C' || d == '\'' || d == '`';
   }
 
   private static boolean isClosing(char c) {

@@ -39,6 +39,16 @@ class SegmenterTest {
   }
 
   @Test
+  void aColonBeforeACapitalisedOrQuotedClauseEndsASentence() {
+    String text = "Lord Brannoc's first question: Where was Basil born? Ratio 3:2 stays: as is.";
+    List<String> s =
+        Segmenter.sentences(text).stream().map(r -> text.substring(r[0], r[1])).toList();
+    assertThat(s)
+        .containsExactly(
+            "Lord Brannoc's first question:", "Where was Basil born?", "Ratio 3:2 stays: as is.");
+  }
+
+  @Test
   void decimalPointsAndAbbreviationsWithoutSpaceDoNotCut() {
     assertThat(Segmenter.sentences("Version 2.5 was released.")).hasSize(1);
   }
