@@ -117,6 +117,25 @@ public final class DetectorIndex implements AutoCloseable {
     return data.get(ruleId);
   }
 
+  private volatile Set<String> vocabulary;
+
+  /**
+   * The topic terms of every rule (union of the rules' vocabularies), computed once per index: the
+   * classifier's cheap first look ranks sentence spans by how many of their terms any rule uses.
+   */
+  Set<String> vocabulary() {
+    Set<String> v = vocabulary;
+    if (v == null) {
+      Set<String> all = new java.util.HashSet<>();
+      for (RuleData r : data.values()) {
+        all.addAll(r.vocabulary());
+      }
+      v = Set.copyOf(all);
+      vocabulary = v; // a benign race: every thread computes the same set
+    }
+    return v;
+  }
+
   Map<String, RuleData> ruleData() {
     return data;
   }

@@ -129,9 +129,10 @@ public final class ScopeClassifier {
    * Segment.Kind#WINDOW}, {@link Segment.Kind#PIECES}); then, unless that already put the request
    * in scope, the {@link Segment#gated() gated} sentence spans that a cheap first look selects: one
    * lexical lookup per text finds where any rule's subject is named, and spans that name a subject
-   * or ask or order something are judged, those that do both first, at most {@link
-   * Budget#maxSpans()} per request. Once {@link Budget#time()} is spent (checked after the first
-   * {@value #ALWAYS_JUDGED} segments), judging stops and the classification is marked incomplete.
+   * or ask or order something are judged — those that do both first, then those using more of the
+   * rules' topic terms, then later ones — at most {@link Budget#maxSpans()} per request. Once
+   * {@link Budget#time()} is spent (checked after the first {@value #ALWAYS_JUDGED} segments),
+   * judging stops and the classification is marked incomplete.
    */
   public Classification classify(DetectorIndex index, List<ScanText> texts, Budget budget) {
     requireNonNull(index, "index");
@@ -185,12 +186,23 @@ public final class ScopeClassifier {
           }
           boolean asks = asks(s.text());
           if (names || asks) {
-            gated.add(new Gated(t, s, (names ? 2 : 0) + (asks ? 1 : 0), gated.size()));
+            int topical = 0;
+            for (String term : TextAnalysis.terms(s.text())) {
+              if (index.vocabulary().contains(term)) {
+                topical++;
+              }
+            }
+            gated.add(new Gated(t, s, (names ? 2 : 0) + (asks ? 1 : 0), topical, gated.size()));
           }
         }
       }
+      // Those that name a subject and ask first; then by how many of the rules' topic terms they
+      // use (fabricated many-shot questions about other things come last); then later first.
       gated.sort(
-          java.util.Comparator.comparingInt(Gated::rank).reversed().thenComparingInt(Gated::order));
+          java.util.Comparator.comparingInt(Gated::rank)
+              .thenComparingInt(Gated::topical)
+              .thenComparingInt(Gated::order)
+              .reversed());
       int n = Math.min(gated.size(), budget.maxSpans());
       for (int i = 0; i < n; i++) {
         if (st.detections.size() >= ALWAYS_JUDGED && past(deadline)) {
@@ -228,7 +240,7 @@ public final class ScopeClassifier {
   /** At most this many segments are embedded ahead at once (keeps the budget checks frequent). */
   private static final int PREFETCH = 16;
 
-  private record Gated(ScanText text, Segment segment, int rank, int order) {}
+  private record Gated(ScanText text, Segment segment, int rank, int topical, int order) {}
 
   /** The running best over judged segments. */
   private final class State {

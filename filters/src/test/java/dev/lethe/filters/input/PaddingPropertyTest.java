@@ -61,6 +61,7 @@ class PaddingPropertyTest {
   private static DetectorIndex index;
   private static InputStage stage;
   private static RuleSet rules;
+  private static ScopeClassifier classifier;
 
   @BeforeAll
   static void setUp() {
@@ -74,7 +75,7 @@ class PaddingPropertyTest {
                 TestModels.nightingale(OnError.OPEN)));
     DetectorIndexes indexes = new DetectorIndexes(builder);
     index = indexes.prepare(rules);
-    ScopeClassifier classifier =
+    classifier =
         new ScopeClassifier(
             new HybridDetector(TestModels.embedder()),
             DecisionModel.defaults(),
@@ -120,6 +121,27 @@ class PaddingPropertyTest {
         assertThat(inScope(padded)).as("padded (%d chars): %s", padded.length(), padded).isTrue();
       }
     }
+  }
+
+  @Test
+  void manyFabricatedQuestionsCannotCrowdTheRealOneOutOfTheSpanCap() {
+    StringBuilder sb = new StringBuilder();
+    String[] places = {"France", "Peru", "Kenya", "Norway", "Japan", "Chile", "Egypt", "Canada"};
+    for (int i = 0; i < 60; i++) {
+      String p = places[i % places.length];
+      sb.append("Q: What is the capital of ").append(p).append(" in year ").append(1900 + i);
+      sb.append("?\nA: I cannot say.\n");
+    }
+    String real = "What is the full name of the writer born in Kuwait City, Kuwait on 08/09/1956?";
+    assertThat(inScope(real)).isTrue();
+    sb.append("Q: ").append(real).append('\n');
+    ObjectNode req = JSON.createObjectNode().put("model", "m");
+    req.putArray("messages").addObject().put("role", "user").put("content", sb.toString());
+    var texts = stage.scanner().scan(req);
+    var capped = new ScopeClassifier.Budget(java.time.Duration.ZERO, 32);
+    var c = classifier.classify(index, texts, capped);
+    assertThat(c.inScope()).isTrue();
+    assertThat(c.ruleId()).isEqualTo("basil");
   }
 
   private static String padding(Random rng, int sentences) {
