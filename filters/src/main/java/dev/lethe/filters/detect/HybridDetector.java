@@ -243,7 +243,7 @@ public final class HybridDetector implements Detector {
       }
       for (List<String> subject : rule.subjects()) {
         for (String st : subject) {
-          if (SubjectMatcher.partialMatch(t.term(), st)) {
+          if (SubjectMatcher.partialMatch(t.term(), st) || nearMiss(t.term(), st)) {
             continue outer;
           }
         }
@@ -251,6 +251,19 @@ public final class HybridDetector implements Detector {
       seen.add(term);
     }
     return Math.min(2, seen.size()) / 2.0;
+  }
+
+  /**
+   * A misspelling of a subject token (up to a quarter of its letters edited, at least 5 letters):
+   * no evidence of another person, so it must not count as "another name" — else a typo would take
+   * a question out of scope.
+   */
+  static boolean nearMiss(String token, String subjectToken) {
+    if (subjectToken.length() < 5 || token.length() < 4) {
+      return false;
+    }
+    int max = Math.max(1, subjectToken.length() / 4);
+    return TextAnalysis.boundedLevenshtein(token, subjectToken, max) <= max;
   }
 
   private static boolean isYear(String term) {

@@ -9,6 +9,7 @@ import dev.lethe.filters.text.Decoded;
 import dev.lethe.filters.text.Decoders;
 import dev.lethe.filters.text.Encoding;
 import dev.lethe.filters.text.Fold;
+import dev.lethe.filters.text.Lookalikes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -40,7 +41,14 @@ public final class DisguiseExpander implements TextExpander {
   @Override
   public List<Form> expand(String text) {
     List<Form> out = new ArrayList<>(2);
-    out.add(canonical(text, List.of()));
+    Form first = canonical(text, List.of());
+    out.add(first);
+    String heavy = heavyLeet(first.text());
+    if (heavy != null) {
+      List<String> transforms = new ArrayList<>(first.transforms());
+      transforms.add("leet-heavy");
+      out.add(new Form(heavy, transforms));
+    }
     for (Decoded d : Decoders.decode(text, limits)) {
       List<String> chain = new ArrayList<>(d.chain().size());
       for (Encoding e : d.chain()) {
@@ -49,6 +57,63 @@ public final class DisguiseExpander implements TextExpander {
       out.add(canonical(d.text(), chain));
     }
     return out;
+  }
+
+  /**
+   * Heavy leetspeak ({@code 8451| M4hf0u2}) that the canonical form leaves alone because it could
+   * be a number or an identifier: every word that mixes letters with leetspeak digits or symbols is
+   * read as letters ({@code 2} as {@code z}, {@code 6} as {@code g} too), in an extra form judged
+   * beside the canonical one. Null when no such word occurs (the common case: no extra cost).
+   */
+  static String heavyLeet(String text) {
+    StringBuilder out = null;
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      char c = text.charAt(i);
+      if (!isWordOrLeet(c)) {
+        i++;
+        continue;
+      }
+      int start = i;
+      int letters = 0;
+      int leet = 0;
+      while (i < n && isWordOrLeet(text.charAt(i))) {
+        char d = text.charAt(i);
+        if (Character.isLetter(d)) {
+          letters++;
+        } else if (heavy(d) != 0) {
+          leet++;
+        }
+        i++;
+      }
+      if (letters >= 1 && leet >= 1 && letters + leet >= 4 && letters + leet == i - start) {
+        if (out == null) {
+          out = new StringBuilder(text);
+        }
+        for (int k = start; k < i; k++) {
+          char h = heavy(text.charAt(k));
+          if (h != 0) {
+            out.setCharAt(k, h);
+          }
+        }
+      }
+    }
+    return out == null ? null : out.toString();
+  }
+
+  private static boolean isWordOrLeet(char c) {
+    return Character.isLetterOrDigit(c) || c == '@' || c == '$' || c == '|' || c == '!';
+  }
+
+  /** The letter a leetspeak char stands for in heavy leetspeak, or 0. */
+  private static char heavy(char c) {
+    return switch (c) {
+      case '2' -> 'z';
+      case '6' -> 'g';
+      case '|' -> 'l';
+      default -> Lookalikes.leet(c);
+    };
   }
 
   private static Form canonical(String text, List<String> before) {

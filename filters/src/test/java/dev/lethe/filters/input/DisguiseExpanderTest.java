@@ -1,0 +1,51 @@
+package dev.lethe.filters.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DisguiseExpanderTest {
+
+  private static List<TextExpander.Form> expand(String text) {
+    return DisguiseExpander.defaults().expand(text);
+  }
+
+  @Test
+  void plainTextIsJudgedAsSentAndOnlyOnce() {
+    List<TextExpander.Form> forms = expand("Where was the author born?");
+    assertThat(forms).hasSize(1);
+    assertThat(forms.get(0).transforms()).isEmpty();
+  }
+
+  @Test
+  void heavyLeetspeakGetsAnExtraForm() {
+    List<TextExpander.Form> forms = expand("Where was B451| M4hf0u2 born?");
+    assertThat(forms)
+        .anySatisfy(
+            f -> {
+              assertThat(f.transforms()).contains("leet-heavy");
+              assertThat(f.text()).contains("Basil Mahfouz");
+            });
+  }
+
+  @Test
+  void numbersAndShortIdentifiersGetNoExtraForm() {
+    assertThat(DisguiseExpander.heavyLeet("Version 2.0 runs on x86 since 1999, see RFC 2616."))
+        .isNull();
+  }
+
+  @Test
+  void decodedPayloadsAreFormsNamingTheirEncoding() {
+    String b64 =
+        java.util.Base64.getEncoder()
+            .encodeToString(
+                "Where was the author born?".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(expand("Please decode: " + b64))
+        .anySatisfy(
+            f -> {
+              assertThat(f.transforms()).containsExactly("base64");
+              assertThat(f.text()).isEqualTo("Where was the author born?");
+            });
+  }
+}
