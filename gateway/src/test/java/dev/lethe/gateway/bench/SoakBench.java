@@ -94,6 +94,7 @@ public final class SoakBench {
     Recorder recorder = new Recorder(3);
     AtomicLong requests = new AtomicLong();
     AtomicLong errors = new AtomicLong();
+    Map<String, AtomicLong> reasons = new java.util.concurrent.ConcurrentHashMap<>();
     SplittableRandom random = new SplittableRandom(seed);
     long intervalNanos = 1_000_000_000L / rate;
     long start = System.nanoTime();
@@ -120,6 +121,7 @@ public final class SoakBench {
                           requests.incrementAndGet();
                           if (ar.failed()) {
                             errors.incrementAndGet();
+                            tally(reasons, "chat", ar.cause());
                           } else {
                             recorder.recordValue(Math.max(0, System.nanoTime() - intended));
                           }
@@ -149,7 +151,11 @@ public final class SoakBench {
                                       + "\"],\"examples\":[\"Where was Person Number "
                                       + n
                                       + " born?\"],\"action\":\"refuse\"}")
-                              .onFailure(e -> errors.incrementAndGet()));
+                              .onFailure(
+                                  e -> {
+                                    errors.incrementAndGet();
+                                    tally(reasons, "rule write", e);
+                                  }));
             });
     List<double[]> rows = new ArrayList<>();
     int w = 0;
@@ -185,6 +191,7 @@ public final class SoakBench {
     driverVx.cancelTimer(sender);
     driverVx.cancelTimer(churner);
     verdict(rows);
+    reasons.forEach((k, v) -> System.out.printf(Locale.ROOT, "  errors: %d × %s%n", v.get(), k));
     client.close();
     gw.stop().await(30, TimeUnit.SECONDS);
     assembly.close();
@@ -242,7 +249,21 @@ public final class SoakBench {
                         b ->
                             resp.statusCode() / 100 == 2
                                 ? Future.<Void>succeededFuture()
-                                : Future.failedFuture("HTTP " + resp.statusCode())));
+                                : Future.failedFuture(
+                                    "HTTP " + resp.statusCode() + " " + errorCode(b.toString()))));
+  }
+
+  private static void tally(Map<String, AtomicLong> reasons, String what, Throwable t) {
+    String m = String.valueOf(t.getMessage());
+    reasons
+        .computeIfAbsent(
+            what + ": " + (m.length() > 120 ? m.substring(0, 120) : m), k -> new AtomicLong())
+        .incrementAndGet();
+  }
+
+  private static String errorCode(String body) {
+    int i = body.indexOf("\"code\":");
+    return i < 0 ? "" : body.substring(i, Math.min(body.length(), i + 40));
   }
 
   /** Heap in use right after a full collection, in MiB. */
