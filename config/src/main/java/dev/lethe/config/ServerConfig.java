@@ -10,9 +10,11 @@ import java.time.Duration;
  * @param maxBodyBytes the largest accepted request body; larger ones get 413
  * @param shutdownGrace how long in-flight requests may take to finish on shutdown
  * @param eventLoops how many event-loop instances serve HTTP (0: one per core)
- * @param requestHeaderTimeout how long a connection may take to deliver a request's head, counted
- *     from when it opened or its previous response ended (so it also closes idle keep-alive
- *     connections); then the connection is closed
+ * @param requestHeaderTimeout how long a new connection may take to deliver its first request's
+ *     head; then the connection is closed
+ * @param keepAliveTimeout how long a kept-alive connection may stay idle after a response before it
+ *     delivers the next request's head; then it is closed (longer than common clients' pool idle
+ *     time, so a client rarely reuses a connection the server is closing)
  * @param requestBodyTimeout how long a request's body may take to arrive once its head did; then
  *     the request is answered 408 and the connection closed
  * @param metricsRequireToken whether {@code GET /metrics} needs the admin bearer token
@@ -29,6 +31,7 @@ public record ServerConfig(
     Duration shutdownGrace,
     int eventLoops,
     Duration requestHeaderTimeout,
+    Duration keepAliveTimeout,
     Duration requestBodyTimeout,
     boolean metricsRequireToken,
     boolean metricsRuleIds,
@@ -46,6 +49,7 @@ public record ServerConfig(
         Duration.ofSeconds(10),
         0,
         Duration.ofSeconds(30),
+        Duration.ofSeconds(75),
         Duration.ofSeconds(60),
         false,
         true,
@@ -64,6 +68,11 @@ public record ServerConfig(
             n.duration(
                 "requestHeaderTimeout",
                 d.requestHeaderTimeout(),
+                Duration.ofMillis(10),
+                Duration.ofHours(1)),
+            n.duration(
+                "keepAliveTimeout",
+                d.keepAliveTimeout(),
                 Duration.ofMillis(10),
                 Duration.ofHours(1)),
             n.duration(
@@ -90,6 +99,7 @@ public record ServerConfig(
         shutdownGrace,
         eventLoops,
         requestHeaderTimeout,
+        keepAliveTimeout,
         requestBodyTimeout,
         metricsRequireToken,
         metricsRuleIds,

@@ -57,6 +57,7 @@ public final class LetheGateway {
         new SlowClientGuard(
             vertx,
             config.server().requestHeaderTimeout(),
+            config.server().keepAliveTimeout(),
             config.server().requestBodyTimeout(),
             metrics);
   }

@@ -15,11 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Closes connections of clients too slow to be served (slowloris): a connection must deliver each
- * request's head within {@code headerTimeout} — counted from when it opened or from the end of its
- * previous response, so an idle keep-alive connection is closed after that long too — and each
- * request's body within {@code bodyTimeout} of its head (then 408 in OpenAI's shape, and the
- * connection is closed). Both are counted in {@code lethe_requests_rejected_total}.
+ * Closes connections of clients too slow to be served (slowloris): a new connection must deliver
+ * its first request's head within {@code headerTimeout}, a kept-alive one its next head within
+ * {@code keepAliveTimeout} of the previous response's end (so idle keep-alive connections are
+ * closed after that long too), and each request's body within {@code bodyTimeout} of its head (then
+ * 408 in OpenAI's shape, and the connection is closed). Both are counted in {@code
+ * lethe_requests_rejected_total}.
  *
  * <p>Deadlines are kept per connection and per request and checked by one periodic sweep (a
  * fraction of the shorter timeout, at most one second), so thousands of idle connections cost one
@@ -28,6 +29,7 @@ import java.util.function.LongSupplier;
 public final class SlowClientGuard implements AutoCloseable {
   private final Vertx vertx;
   private final long headerNanos;
+  private final long keepAliveNanos;
   private final long bodyNanos;
   private final GatewayMetrics metrics;
   private final LongSupplier clock;
@@ -44,13 +46,19 @@ public final class SlowClientGuard implements AutoCloseable {
   /**
    * Creates the guard and starts its sweep.
    *
-   * @param headerTimeout time allowed for a request head
+   * @param headerTimeout time allowed for a new connection's first request head
+   * @param keepAliveTimeout time allowed for the next request head after a response ended
    * @param bodyTimeout time allowed for a request body once its head arrived
    */
   public SlowClientGuard(
-      Vertx vertx, Duration headerTimeout, Duration bodyTimeout, GatewayMetrics metrics) {
+      Vertx vertx,
+      Duration headerTimeout,
+      Duration keepAliveTimeout,
+      Duration bodyTimeout,
+      GatewayMetrics metrics) {
     this.vertx = requireNonNull(vertx, "vertx");
     this.headerNanos = Math.max(1, headerTimeout.toNanos());
+    this.keepAliveNanos = Math.max(1, keepAliveTimeout.toNanos());
     this.bodyNanos = Math.max(1, bodyTimeout.toNanos());
     this.metrics = requireNonNull(metrics, "metrics");
     this.clock = System::nanoTime;
@@ -93,7 +101,7 @@ public final class SlowClientGuard implements AutoCloseable {
     Conn c = connection == null ? null : conns.get(connection);
     if (c != null && --c.active <= 0) {
       c.active = 0;
-      c.headerDeadline = clock.getAsLong() + headerNanos;
+      c.headerDeadline = clock.getAsLong() + keepAliveNanos;
     }
   }
 

@@ -69,7 +69,8 @@ public final class SoakBench {
     int port = gw.port();
     HttpClient client =
         driverVx.createHttpClient(
-            new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(256));
+            new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(30),
+            new PoolOptions().setHttp1MaxSize(256));
     send(
             client,
             port,
