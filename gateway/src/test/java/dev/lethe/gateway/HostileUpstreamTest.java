@@ -34,7 +34,7 @@ class HostileUpstreamTest {
     fx =
         HostileFixture.start(
             data,
-            "    idleTimeout: 700ms\n"
+            "    idleTimeout: 2s\n"
                 + "    totalTimeout: 60s\n"
                 + "    maxResponseBytes: 1048576\n"
                 + "    maxEventBytes: 262144\n",
@@ -200,7 +200,7 @@ class HostileUpstreamTest {
 
   @Test
   void aSlowButSteadyUpstreamIsNotCutOff() throws Exception {
-    fx.upstream.dripMillis = 300; // below the 700 ms idle timeout, 2.4 s in all
+    fx.upstream.dripMillis = 400; // below the 2 s idle timeout, 3.2 s in all
     HttpResponse<String> r = fx.chat("f-drip", true, "hello", T);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(events(r.body())).endsWith("[DONE]");

@@ -251,13 +251,18 @@ public final class FaultyUpstream implements AutoCloseable {
 
   /** Writes {@code total} bytes of 'x' as fast as the peer reads; never ends the response. */
   private void pump(HttpServerResponse resp, long total, boolean ignored) {
+    pump(resp, total, new long[1]);
+  }
+
+  private void pump(HttpServerResponse resp, long total, long[] written) {
     Buffer block = Buffer.buffer("x".repeat(64 * 1024));
-    while (!resp.closed() && !resp.writeQueueFull() && bytesWritten.get() < total) {
+    while (!resp.closed() && !resp.writeQueueFull() && written[0] < total) {
       resp.write(block);
+      written[0] += block.length();
       bytesWritten.addAndGet(block.length());
     }
-    if (!resp.closed() && bytesWritten.get() < total) {
-      resp.drainHandler(v -> pump(resp, total, ignored));
+    if (!resp.closed() && written[0] < total) {
+      resp.drainHandler(v -> pump(resp, total, written));
     }
   }
 
