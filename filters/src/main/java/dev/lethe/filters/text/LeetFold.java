@@ -144,7 +144,6 @@ final class LeetFold {
       if (run > 2 || (run == 2 && in.charAt(p + 1) != c && !firstCapital)) {
         return false; // two different chars: "i18n"; in a capitalised name: "Kuw41t1"
       }
-      char letter = Lookalikes.leet(c);
       boolean digit = c >= '0' && c <= '9';
       boolean letterBefore = p > from && Character.isLetter(in.charAt(p - 1));
       boolean letterAfter = q < to && Character.isLetter(in.charAt(q));
@@ -158,9 +157,9 @@ final class LeetFold {
       if (digit) {
         digits += run;
       }
-      char replacement = allUpper ? Character.toUpperCase(letter) : letter;
       for (int k = p; k < q; k++) {
-        folded.setCharAt(k - from, replacement);
+        char each = Lookalikes.leet(in.charAt(k)); // "41" in Kuw41t1 reads "ai", not "aa"
+        folded.setCharAt(k - from, allUpper ? Character.toUpperCase(each) : each);
       }
       p = q;
     }

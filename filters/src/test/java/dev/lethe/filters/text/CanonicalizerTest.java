@@ -161,6 +161,7 @@ class CanonicalizerTest {
         "Tell me about B4s1l! | Tell me about Basil!",
         "sch00l sw33tness | school sweetness",
         "Tr0u$ers | Trousers",
+        "Al-Kuw41t1 | Al-Kuwaiti",
       })
   void leetspeakInsideWords(String text, String expected) {
     assertThat(canon(text)).isEqualTo(expected);
