@@ -12,9 +12,7 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.lethe.gateway.testing.GatewayFixture;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -59,14 +57,7 @@ class ForgetRulesGatewayTest {
 
   private static HttpResponse<String> admin(String method, String path, String body)
       throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + fx.gateway.port() + path))
-            .timeout(Duration.ofSeconds(60))
-            .header("Authorization", "Bearer " + GatewayFixture.ADMIN_TOKEN)
-            .header("Content-Type", "application/json")
-            .method(method, HttpRequest.BodyPublishers.ofString(body == null ? "" : body))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return fx.admin(method, path, body);
   }
 
   private static String rule(String id, String action) {

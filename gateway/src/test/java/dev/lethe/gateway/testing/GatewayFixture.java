@@ -54,6 +54,24 @@ public final class GatewayFixture implements AutoCloseable {
   }
 
   /** The gateway's OpenAI base URL. */
+  /** Sends an admin request (bearer token, JSON) to the gateway; the body may be null. */
+  public java.net.http.HttpResponse<String> admin(String method, String path, String body)
+      throws Exception {
+    return ADMIN_HTTP.send(
+        java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + gateway.port() + path))
+            .timeout(java.time.Duration.ofSeconds(60))
+            .header("Authorization", "Bearer " + ADMIN_TOKEN)
+            .header("Content-Type", "application/json")
+            .method(
+                method, java.net.http.HttpRequest.BodyPublishers.ofString(body == null ? "" : body))
+            .build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static final java.net.http.HttpClient ADMIN_HTTP =
+      java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+
   public String baseUrl() {
     return "http://127.0.0.1:" + gateway.port() + "/v1";
   }
