@@ -9,6 +9,9 @@ package dev.lethe.config;
  */
 public record AdminConfig(String tokenEnv, String token) {
 
+  /** The shortest admin token accepted, wherever it comes from (config, environment, file). */
+  public static final int MIN_TOKEN_LENGTH = 16;
+
   /** The default: token from {@code LETHE_ADMIN_TOKEN}, none in the config. */
   public static AdminConfig defaults() {
     return new AdminConfig("LETHE_ADMIN_TOKEN", null);
@@ -20,8 +23,9 @@ public record AdminConfig(String tokenEnv, String token) {
     if (c.tokenEnv().isBlank()) {
       throw new ConfigException(n.path("tokenEnv"), c.tokenEnv(), "an environment variable name");
     }
-    if (c.token() != null && c.token().length() < 16) {
-      throw new ConfigException(n.path("token"), "(hidden)", "at least 16 characters");
+    if (c.token() != null && c.token().length() < MIN_TOKEN_LENGTH) {
+      throw new ConfigException(
+          n.path("token"), "(hidden)", "at least " + MIN_TOKEN_LENGTH + " characters");
     }
     n.rejectUnknown();
     return c;

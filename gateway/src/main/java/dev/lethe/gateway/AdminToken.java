@@ -32,7 +32,19 @@ public record AdminToken(String token, String source) {
       throws IOException {
     String fromEnv = env.get(config.tokenEnv());
     if (fromEnv != null && !fromEnv.isBlank()) {
-      return new AdminToken(fromEnv.trim(), "from $" + config.tokenEnv());
+      String token = fromEnv.trim();
+      if (token.length() < AdminConfig.MIN_TOKEN_LENGTH) {
+        // The same floor as admin.token in the config file: a short token is refused wherever it
+        // comes from (its value is never echoed).
+        throw new IOException(
+            "$"
+                + config.tokenEnv()
+                + ": admin token has "
+                + token.length()
+                + " characters; expected at least "
+                + AdminConfig.MIN_TOKEN_LENGTH);
+      }
+      return new AdminToken(token, "from $" + config.tokenEnv());
     }
     if (config.token() != null) {
       return new AdminToken(config.token(), "from the config file (admin.token)");
@@ -54,9 +66,12 @@ public record AdminToken(String token, String source) {
       }
     }
     String token = Files.readString(file, StandardCharsets.UTF_8).trim();
-    if (token.length() < 16) {
+    if (token.length() < AdminConfig.MIN_TOKEN_LENGTH) {
       throw new IOException(
-          file + ": admin token shorter than 16 characters; delete the file to regenerate it");
+          file
+              + ": admin token shorter than "
+              + AdminConfig.MIN_TOKEN_LENGTH
+              + " characters; delete the file to regenerate it");
     }
     return new AdminToken(token, "in " + file.toAbsolutePath());
   }

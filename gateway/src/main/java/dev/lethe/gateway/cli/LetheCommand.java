@@ -1,5 +1,6 @@
 package dev.lethe.gateway.cli;
 
+import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,6 +8,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "lethe",
     mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
     description = "Makes LLMs forget on request.",
     subcommands = {
       ServeCommand.class,
@@ -24,6 +26,10 @@ public final class LetheCommand implements Runnable {
 
   /** Entry point. */
   public static void main(String[] args) {
+    // Lucene and other libraries log through java.util.logging: route it to SLF4J so every line
+    // has one format.
+    SLF4JBridgeHandler.removeHandlersForRootLogger();
+    SLF4JBridgeHandler.install();
     System.exit(commandLine().execute(args));
   }
 

@@ -7,6 +7,7 @@ import dev.lethe.gateway.GatewayAssembly;
 import dev.lethe.gateway.LetheGateway;
 import dev.lethe.gateway.backend.local.ModelSlot;
 import io.vertx.core.Vertx;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -100,7 +101,19 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       vertx.close();
       return 2;
     } catch (Exception e) {
-      System.err.println("lethe serve: could not start: " + rootMessage(e));
+      String why = rootMessage(e);
+      if (causedBy(e, BindException.class)) {
+        // The JDK's message ("Address already in use") does not say which address.
+        why =
+            "cannot listen on "
+                + cfg.server().host()
+                + ":"
+                + cfg.server().port()
+                + ": "
+                + why
+                + " (choose another with --port, or stop what holds it)";
+      }
+      System.err.println("lethe serve: could not start: " + why);
       vertx.close();
       return 1;
     }
@@ -153,6 +166,15 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
                 "lethe-shutdown"));
     stopped.await();
     return 0;
+  }
+
+  private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String rootMessage(Throwable t) {

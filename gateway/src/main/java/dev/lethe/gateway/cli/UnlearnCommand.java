@@ -86,7 +86,7 @@ public final class UnlearnCommand implements Callable<Integer> {
       names = "--robustness",
       description =
           "Run the robustness probes after unlearning: 8- and 4-bit quantization, relearning"
-              + " (10 steps on 10% of the forget questions, leak on the rest) and text probes.")
+              + " (10 steps on 10%% of the forget questions, leak on the rest) and text probes.")
   boolean robustness;
 
   @Option(
@@ -203,7 +203,7 @@ public final class UnlearnCommand implements Callable<Integer> {
   @Option(
       names = "--saliency",
       paramLabel = "K",
-      description = "SalUn: update only the top K% weights by forget gradient (0 < K <= 100).")
+      description = "SalUn: update only the top K%% weights by forget gradient (0 < K <= 100).")
   Double saliency;
 
   @Option(

@@ -1,16 +1,24 @@
 package dev.lethe.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Exit codes and one-line reasons of the command line (DESIGN.md §3.1). */
 class LetheCommandTest {
@@ -81,5 +89,58 @@ class LetheCommandTest {
     assertThat(stderr())
         .contains("backends[0].apiKeyEnv")
         .contains("LETHE_TEST_SURELY_UNSET_VARIABLE");
+  }
+
+  @Test
+  void versionPrintsTheBuildVersionAndTheRuntime() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    CommandLine cl = LetheCommand.commandLine();
+    cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    int code = cl.execute("--version");
+    assertThat(code).isZero();
+    String printed = out.toString(StandardCharsets.UTF_8);
+    // The version comes from the filtered build resource, never the placeholder.
+    assertThat(printed).startsWith("lethe ").doesNotContain("${").doesNotContain("unknown");
+    assertThat(printed.lines().findFirst().orElseThrow()).matches("lethe \\d+\\.\\d+\\.\\d+.*");
+    assertThat(printed).contains("Java " + Runtime.version().feature());
+  }
+
+  @Test
+  void everyCommandsHelpPrintsWithoutPicocliWarnings() {
+    CommandLine root = LetheCommand.commandLine();
+    List<CommandLine> all = new ArrayList<>();
+    all.add(root);
+    all.addAll(root.getSubcommands().values());
+    for (CommandLine cl : all) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+      cl.usage(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+    // picocli reports bad format specifiers (e.g. an unescaped %) as warnings on stderr.
+    assertThat(stderr()).doesNotContain("picocli").doesNotContain("WARN");
+  }
+
+  @Test
+  void portInUseNamesTheAddress() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      int code =
+          assertTimeoutPreemptively(
+              Duration.ofSeconds(60),
+              () ->
+                  LetheCommand.commandLine()
+                      .execute(
+                          "serve",
+                          "--host",
+                          "127.0.0.1",
+                          "--port",
+                          Integer.toString(port),
+                          "--upstream",
+                          "http://127.0.0.1:9/v1",
+                          "--data",
+                          dir.toString()));
+      assertThat(code).isEqualTo(1);
+      assertThat(stderr()).contains("127.0.0.1:" + port).contains("--port");
+    }
   }
 }

@@ -86,20 +86,17 @@ class GeneratorTest {
 
   @Test
   void stopsAtAStopSequenceWithoutEmittingIt() {
-    GenerationResult free = generator.generate(GenerationRequest.greedy(prompt, 24));
+    // Seeded sampling: the random tiny model's greedy answer ends after a token or two, too short
+    // to hold a stop sequence, so this test once returned early and checked nothing.
+    GenerationResult free = generator.generate(sampled(11));
     String text = free.text();
     // Pick a stop sequence from the middle of the free-running text.
-    String stop =
-        text.strip().length() >= 4
-            ? text.substring(text.length() / 2, text.length() / 2 + 2)
-            : null;
-    if (stop == null) {
-      return;
-    }
+    assertThat(text.strip()).as("free-running sampled text").hasSizeGreaterThanOrEqualTo(4);
+    String stop = text.substring(text.length() / 2, text.length() / 2 + 2);
     StringBuilder streamed = new StringBuilder();
     GenerationResult r =
         generator.generate(
-            new GenerationRequest(prompt, 24, 0, 1, 0, List.of(stop)),
+            new GenerationRequest(prompt, 24, 1.0, 0.9, 11, List.of(stop)),
             streamed::append,
             () -> false);
     assertThat(r.finishReason()).isEqualTo(FinishReason.STOP);
