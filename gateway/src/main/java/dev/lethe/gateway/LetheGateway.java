@@ -7,6 +7,7 @@ import dev.lethe.config.rules.RuleSet;
 import dev.lethe.filters.Pipeline;
 import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendRouter;
+import dev.lethe.gateway.guard.Guard;
 import dev.lethe.gateway.http.AdminAuth;
 import dev.lethe.gateway.http.ChatHandler;
 import dev.lethe.gateway.http.Errors;
@@ -151,7 +152,7 @@ public final class LetheGateway {
     router
         .post("/v1/chat/completions")
         .handler(BodyHandler.create(false).setBodyLimit(limit))
-        .handler(new ChatHandler(backends, parts.pipeline(), metrics));
+        .handler(new ChatHandler(backends, new Guard(parts.pipeline(), metrics)));
     router.route("/admin/*").handler(auth);
     router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(limit));
     parts.adminRoutes().accept(router);

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Where chat completions are answered: an OpenAI-compatible HTTP API or a local model. Methods are
@@ -35,6 +36,47 @@ public interface Backend extends AutoCloseable {
    * status with its body, unreachable, or timed out) before any event was delivered.
    */
   Future<Void> stream(Buffer body, MultiMap clientHeaders, CallHandle handle, StreamEvents events);
+
+  /**
+   * The wire formats this backend answers natively; {@link #complete(Buffer, MultiMap, CallHandle)}
+   * and {@link #stream(Buffer, MultiMap, CallHandle, StreamEvents)} serve {@link
+   * Surface#CHAT_COMPLETIONS}. A surface a backend does not list is either translated by its
+   * frontend (where lossless and documented) or refused.
+   */
+  default Set<Surface> surfaces() {
+    return Set.of(Surface.CHAT_COMPLETIONS);
+  }
+
+  /**
+   * A non-streaming call on {@code surface} (one of {@link #surfaces()}); for chat completions the
+   * same as {@link #complete(Buffer, MultiMap, CallHandle)}.
+   */
+  default Future<BackendResponse> complete(
+      Surface surface, Buffer body, MultiMap clientHeaders, CallHandle handle) {
+    if (surface == Surface.CHAT_COMPLETIONS) {
+      return complete(body, clientHeaders, handle);
+    }
+    return Future.failedFuture(
+        BackendException.unreachable("backend " + name() + " does not serve " + surface.path()));
+  }
+
+  /**
+   * A streaming call on {@code surface} (one of {@link #surfaces()}); for chat completions the same
+   * as {@link #stream(Buffer, MultiMap, CallHandle, StreamEvents)}. The events are the upstream's
+   * SSE {@code data} payloads, whatever their {@code event:} names.
+   */
+  default Future<Void> stream(
+      Surface surface,
+      Buffer body,
+      MultiMap clientHeaders,
+      CallHandle handle,
+      StreamEvents events) {
+    if (surface == Surface.CHAT_COMPLETIONS) {
+      return stream(body, clientHeaders, handle, events);
+    }
+    return Future.failedFuture(
+        BackendException.unreachable("backend " + name() + " does not serve " + surface.path()));
+  }
 
   @Override
   void close();

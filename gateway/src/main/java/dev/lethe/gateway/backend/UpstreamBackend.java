@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -55,6 +56,9 @@ import org.slf4j.LoggerFactory;
  * upstream's body, so that the client gets the upstream's status instead of a broken stream.
  */
 public final class UpstreamBackend implements Backend {
+  /** An OpenAI-compatible upstream is asked for chat completions and Responses as the client. */
+  private static final Set<Surface> SURFACES = Set.of(Surface.CHAT_COMPLETIONS, Surface.RESPONSES);
+
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamBackend.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -150,10 +154,27 @@ public final class UpstreamBackend implements Backend {
   }
 
   @Override
+  public Set<Surface> surfaces() {
+    return SURFACES;
+  }
+
+  @Override
   public Future<BackendResponse> complete(Buffer body, MultiMap clientHeaders, CallHandle handle) {
+    return complete(Surface.CHAT_COMPLETIONS, body, clientHeaders, handle);
+  }
+
+  @Override
+  public Future<Void> stream(
+      Buffer body, MultiMap clientHeaders, CallHandle handle, StreamEvents events) {
+    return stream(Surface.CHAT_COMPLETIONS, body, clientHeaders, handle, events);
+  }
+
+  @Override
+  public Future<BackendResponse> complete(
+      Surface surface, Buffer body, MultiMap clientHeaders, CallHandle handle) {
     Call call = new Call(handle, false);
     HttpRequest<Buffer> req =
-        prepare(clientHeaders, false).as(new BoundedBody(config.maxResponseBytes(), call));
+        prepare(surface, clientHeaders, false).as(new BoundedBody(config.maxResponseBytes(), call));
     register(req, call);
     return req.sendBuffer(body)
         .transform(
@@ -178,10 +199,14 @@ public final class UpstreamBackend implements Backend {
 
   @Override
   public Future<Void> stream(
-      Buffer body, MultiMap clientHeaders, CallHandle handle, StreamEvents events) {
+      Surface surface,
+      Buffer body,
+      MultiMap clientHeaders,
+      CallHandle handle,
+      StreamEvents events) {
     Call call = new Call(handle, true);
     SseRelay relay = new SseRelay(call, events, config.maxEventBytes());
-    HttpRequest<Void> req = prepare(clientHeaders, true).as(new SseCodec(relay));
+    HttpRequest<Void> req = prepare(surface, clientHeaders, true).as(new SseCodec(relay));
     register(req, call);
     req.sendBuffer(body)
         .onComplete(
@@ -223,10 +248,10 @@ public final class UpstreamBackend implements Backend {
     return out;
   }
 
-  private HttpRequest<Buffer> prepare(MultiMap clientHeaders, boolean stream) {
+  private HttpRequest<Buffer> prepare(Surface surface, MultiMap clientHeaders, boolean stream) {
     HttpRequest<Buffer> req =
         client
-            .postAbs(base + "/chat/completions")
+            .postAbs(base + surface.path())
             // On a request, the "connect" timeout bounds the wait for a pooled connection.
             .connectTimeout(config.queueTimeout().toMillis())
             .idleTimeout(config.idleTimeout().toMillis())

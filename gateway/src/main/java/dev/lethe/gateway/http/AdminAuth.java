@@ -2,6 +2,7 @@ package dev.lethe.gateway.http;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lethe.gateway.guard.RequestState;
 import dev.lethe.gateway.openai.OpenAiError;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
@@ -27,7 +28,7 @@ public final class AdminAuth implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     RequestState s = RequestState.of(ctx);
     if (s != null) {
-      s.route = "/admin";
+      s.route("/admin");
     }
     if (!authorized(ctx.request())) {
       reject(ctx);

@@ -9,12 +9,14 @@ import dev.lethe.filters.ChunkSink;
 import dev.lethe.filters.Exchange;
 import dev.lethe.filters.Pipeline;
 import dev.lethe.filters.ResponseFilter;
-import dev.lethe.filters.StageException;
-import dev.lethe.filters.Verdict;
 import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendException;
 import dev.lethe.gateway.backend.BackendRouter;
 import dev.lethe.gateway.backend.CallHandle;
+import dev.lethe.gateway.backend.Surface;
+import dev.lethe.gateway.guard.Guard;
+import dev.lethe.gateway.guard.RequestState;
+import dev.lethe.gateway.guard.SseOut;
 import dev.lethe.gateway.metrics.GatewayMetrics;
 import dev.lethe.gateway.openai.Completions;
 import dev.lethe.gateway.openai.OpenAiError;
@@ -38,23 +40,24 @@ public final class ChatHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ChatHandler.class);
   private static final ObjectMapper JSON = Errors.JSON;
   private static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
-  private static final Buffer KEEP_ALIVE = Buffer.buffer(": keep-alive\n\n");
 
   private final BackendRouter router;
+  private final Guard guard;
   private final Pipeline pipeline;
   private final GatewayMetrics metrics;
 
-  /** Creates the handler. */
-  public ChatHandler(BackendRouter router, Pipeline pipeline, GatewayMetrics metrics) {
+  /** Creates the handler over the shared input guard. */
+  public ChatHandler(BackendRouter router, Guard guard) {
     this.router = requireNonNull(router, "router");
-    this.pipeline = requireNonNull(pipeline, "pipeline");
-    this.metrics = requireNonNull(metrics, "metrics");
+    this.guard = requireNonNull(guard, "guard");
+    this.pipeline = guard.pipeline();
+    this.metrics = guard.metrics();
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     RequestState state = RequestState.of(ctx);
-    state.route = "/v1/chat/completions";
+    state.route("/v1/chat/completions");
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
       Errors.send(
@@ -107,36 +110,26 @@ public final class ChatHandler implements Handler<RoutingContext> {
               "The model `" + model + "` does not exist or is not served by this gateway."));
       return;
     }
-    state.backend = backend.name();
-    state.model = model;
+    state.backend(backend.name());
+    state.model(model);
     String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
-    Exchange exchange = new Exchange(id, state.rules, bytes, request);
-    if (pipeline.isEmpty()) {
-      proceed(ctx, state, exchange, backend, body);
-      return;
-    }
-    ctx.vertx()
-        .executeBlocking(() -> pipeline.onRequest(exchange), false)
-        .onComplete(
-            ar -> {
-              state.decision = exchange.decision().wireName();
-              if (ar.failed()) {
-                String stage = ar.cause() instanceof StageException se ? se.stage() : "pipeline";
-                LOG.warn("request {} refused: stage {} failed", id, stage, ar.cause());
-                metrics.pipelineFailure(stage);
-                state.decision = "refuse";
-                Errors.send(
-                    ctx,
-                    new OpenAiError(
-                        503,
-                        "server_error",
-                        "screening_unavailable",
-                        null,
-                        "The request could not be screened and was refused; retry later."));
-              } else if (ar.result() instanceof Verdict.Respond r) {
-                respondDirectly(ctx, exchange, r.text());
-              } else {
-                proceed(ctx, state, exchange, backend, body);
+    Exchange exchange = new Exchange(id, state.rules(), bytes, request);
+    guard
+        .judge(ctx, state, exchange)
+        .onSuccess(
+            judged -> {
+              switch (judged) {
+                case Guard.Judged.Unavailable u ->
+                    Errors.send(
+                        ctx,
+                        new OpenAiError(
+                            503,
+                            "server_error",
+                            "screening_unavailable",
+                            null,
+                            "The request could not be screened and was refused; retry later."));
+                case Guard.Judged.Refuse r -> respondDirectly(ctx, exchange, r.text());
+                case Guard.Judged.Forward f -> proceed(ctx, state, exchange, backend, body);
               }
             });
   }
@@ -158,9 +151,9 @@ public final class ChatHandler implements Handler<RoutingContext> {
       boolean usage = req.path("stream_options").path("include_usage").asBoolean(false);
       List<ObjectNode> chunks =
           Completions.chunks(ex.requestId(), created, ex.model(), text, n, usage, promptTokens);
-      startSse(ctx);
+      SseOut.headers(resp);
       for (ObjectNode c : chunks) {
-        resp.write(event(c));
+        resp.write(SseOut.data(c));
       }
       resp.end(DONE);
     } catch (Exception e) {
@@ -170,7 +163,6 @@ public final class ChatHandler implements Handler<RoutingContext> {
 
   private void proceed(
       RoutingContext ctx, RequestState state, Exchange ex, Backend backend, Buffer original) {
-    state.decision = ex.decision().wireName();
     Buffer out;
     try {
       out = ex.rewritten() ? Buffer.buffer(JSON.writeValueAsBytes(ex.request())) : original;
@@ -182,31 +174,16 @@ public final class ChatHandler implements Handler<RoutingContext> {
     Egress egress = new Egress(pipeline, ex);
     CallHandle handle = new CallHandle();
     ctx.response().closeHandler(v -> handle.cancel());
-    long sent = System.nanoTime();
     if (!ex.stream()) {
-      backend
-          .complete(out, ctx.request().headers(), handle)
+      guard
+          .complete(ctx, state, backend, Surface.CHAT_COMPLETIONS, out, handle)
           .onComplete(
               ar -> {
                 if (ar.failed()) {
-                  BackendException e = asBackendException(ar.cause());
-                  if (e.kind() != BackendException.Kind.CANCELLED) {
-                    metrics.upstreamFailure(state.backend, e.kind().name().toLowerCase());
-                  }
-                  metrics.upstream(
-                      state.backend,
-                      state.model,
-                      e.kind().name().toLowerCase(),
-                      System.nanoTime() - sent);
-                  Errors.send(ctx, Errors.of(e));
+                  Errors.send(ctx, Errors.of(Guard.asBackendException(ar.cause())));
                   return;
                 }
                 Backend.BackendResponse r = ar.result();
-                metrics.upstream(
-                    state.backend,
-                    state.model,
-                    Integer.toString(r.status()),
-                    System.nanoTime() - sent);
                 if (r.status() / 100 != 2) {
                   egress.copyHeaders(r.headers(), ctx.response());
                   Errors.send(ctx, egress.upstreamError(r.status(), r.body()));
@@ -217,23 +194,11 @@ public final class ChatHandler implements Handler<RoutingContext> {
       return;
     }
     StreamRelay relay = new StreamRelay(ctx, state, ex.request(), filter, egress, handle);
-    metrics.streamOpened();
-    ctx.addEndHandler(v -> metrics.streamClosed());
-    backend.stream(out, ctx.request().headers(), handle, relay)
+    guard.stream(ctx, state, backend, Surface.CHAT_COMPLETIONS, out, handle, relay)
         .onComplete(
             ar -> {
-              metrics.upstream(
-                  state.backend,
-                  state.model,
-                  ar.succeeded()
-                      ? "200"
-                      : asBackendException(ar.cause()).kind().name().toLowerCase(),
-                  System.nanoTime() - sent);
               if (ar.failed()) {
-                BackendException e = asBackendException(ar.cause());
-                if (e.kind() != BackendException.Kind.CANCELLED) {
-                  metrics.upstreamFailure(state.backend, e.kind().name().toLowerCase());
-                }
+                BackendException e = Guard.asBackendException(ar.cause());
                 if (e.kind() == BackendException.Kind.STATUS) {
                   egress.copyHeaders(e.headers(), ctx.response());
                   Errors.send(ctx, egress.upstreamError(e.status(), e.body()));
@@ -244,10 +209,6 @@ public final class ChatHandler implements Handler<RoutingContext> {
                 relay.start();
               }
             });
-  }
-
-  private static BackendException asBackendException(Throwable t) {
-    return t instanceof BackendException be ? be : BackendException.unreachable("backend failed");
   }
 
   private void writeCompletion(RoutingContext ctx, ResponseFilter filter, Buffer body) {
@@ -286,21 +247,6 @@ public final class ChatHandler implements Handler<RoutingContext> {
     }
   }
 
-  static void startSse(RoutingContext ctx) {
-    HttpServerResponse resp = ctx.response();
-    resp.setChunked(true);
-    resp.putHeader("Content-Type", "text/event-stream; charset=utf-8")
-        .putHeader("Cache-Control", "no-cache")
-        .putHeader("X-Accel-Buffering", "no");
-  }
-
-  static Buffer event(ObjectNode chunk) throws Exception {
-    byte[] json = JSON.writeValueAsBytes(chunk);
-    Buffer b = Buffer.buffer(json.length + 8);
-    b.appendString("data: ").appendBytes(json).appendString("\n\n");
-    return b;
-  }
-
   /**
    * Relays one backend stream to the client through the response filter: events are written as they
    * arrive; a full client write queue pauses the backend until it drains.
@@ -313,10 +259,10 @@ public final class ChatHandler implements Handler<RoutingContext> {
     private final Egress egress;
     private final CallHandle handle;
     private final HttpServerResponse resp;
+    private final SseOut sse;
     private final int choices;
     private final java.util.BitSet finishedChoices = new java.util.BitSet();
     private boolean sawDone;
-    private boolean started;
     private boolean finished;
     private boolean firstToken;
     private boolean sawUsage;
@@ -338,14 +284,11 @@ public final class ChatHandler implements Handler<RoutingContext> {
       this.handle = handle;
       this.choices = Math.max(1, request.path("n").asInt(1));
       this.resp = ctx.response();
+      this.sse = new SseOut(resp, handle);
     }
 
     void start() {
-      if (!started && !resp.closed()) {
-        started = true;
-        startSse(ctx);
-        resp.writeHead();
-      }
+      sse.start();
     }
 
     @Override
@@ -376,7 +319,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
       }
       if (chunk.has("error")) {
         // The upstream reported an error mid-stream: pass it on, screened, and stop.
-        metrics.upstreamFailure(state.backend, "error_event");
+        metrics.upstreamFailure(state.backend(), "error_event");
         write(egress.streamError(chunk));
         finish(false);
         return;
@@ -418,7 +361,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
       if (!sawDone && finishedChoices.cardinality() < choices) {
         // The upstream ended the stream cleanly but early (no [DONE], a choice unfinished): the
         // client must see the truncation, so no [DONE] follows the error event.
-        metrics.upstreamFailure(state.backend, "truncated");
+        metrics.upstreamFailure(state.backend(), "truncated");
         fail(
             new OpenAiError(
                 502,
@@ -479,7 +422,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
         return;
       }
       start();
-      metrics.upstreamFailure(state.backend, error.kind().name().toLowerCase());
+      metrics.upstreamFailure(state.backend(), error.kind().name().toLowerCase());
       fail(Errors.of(error));
     }
 
@@ -514,38 +457,19 @@ public final class ChatHandler implements Handler<RoutingContext> {
       }
       if (!firstToken && hasToken(chunk)) {
         firstToken = true;
-        metrics.timeToFirstToken(state.backend, state.model, System.nanoTime() - state.startNanos);
+        metrics.timeToFirstToken(
+            state.backend(), state.model(), System.nanoTime() - state.startNanos());
       }
       write(chunk);
     }
 
     @Override
     public void keepAlive() {
-      if (!resp.closed() && !resp.ended()) {
-        resp.write(KEEP_ALIVE);
-        backPressure();
-      }
+      sse.keepAlive();
     }
 
     private void write(ObjectNode chunk) {
-      if (resp.closed() || resp.ended()) {
-        handle.cancel();
-        return;
-      }
-      try {
-        resp.write(event(chunk));
-      } catch (Exception e) {
-        handle.cancel();
-        return;
-      }
-      backPressure();
-    }
-
-    private void backPressure() {
-      if (resp.writeQueueFull() && !handle.paused()) {
-        handle.pause();
-        resp.drainHandler(v -> handle.resume());
-      }
+      sse.writeData(chunk);
     }
 
     private static boolean hasToken(ObjectNode chunk) {

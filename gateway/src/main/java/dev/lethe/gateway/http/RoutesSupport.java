@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.config.rules.RuleSet;
+import dev.lethe.filters.Decision;
 import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendRouter;
+import dev.lethe.gateway.guard.RequestState;
 import dev.lethe.gateway.metrics.GatewayMetrics;
 import dev.lethe.gateway.openai.OpenAiError;
 import io.vertx.ext.web.RoutingContext;
@@ -26,18 +28,22 @@ public final class RoutesSupport {
    * whatever response follows, and records the request's metrics when it ends.
    */
   public static void begin(RoutingContext ctx, RuleSet rules, GatewayMetrics metrics) {
-    RequestState s = new RequestState(System.nanoTime(), rules);
-    RequestState.attach(ctx, s);
+    RequestState s = RequestState.attach(ctx, rules);
     ctx.addHeadersEndHandler(
         v ->
             ctx.response()
-                .putHeader(RULES_VERSION, Long.toString(s.rules.version()))
-                .putHeader(DECISION, s.decision));
+                .putHeader(RULES_VERSION, Long.toString(s.rules().version()))
+                .putHeader(DECISION, s.decision().wireName()));
     ctx.addEndHandler(
         ar -> {
           int status = ar.succeeded() ? ctx.response().getStatusCode() : 499;
           metrics.request(
-              s.route, s.backend, s.model, status, s.decision, System.nanoTime() - s.startNanos);
+              s.route(),
+              s.backend(),
+              s.model(),
+              status,
+              s.decision().wireName(),
+              System.nanoTime() - s.startNanos());
         });
     ctx.next();
   }
@@ -46,15 +52,15 @@ public final class RoutesSupport {
   public static void route(RoutingContext ctx, String route) {
     RequestState s = RequestState.of(ctx);
     if (s != null) {
-      s.route = route;
+      s.route(route);
     }
   }
 
   /** Sets the decision reported in {@code x-lethe-decision}. */
-  public static void decision(RoutingContext ctx, String decision) {
+  public static void decision(RoutingContext ctx, Decision decision) {
     RequestState s = RequestState.of(ctx);
     if (s != null) {
-      s.decision = decision;
+      s.decision(decision);
     }
   }
 

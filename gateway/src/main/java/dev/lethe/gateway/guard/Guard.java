@@ -1,0 +1,185 @@
+package dev.lethe.gateway.guard;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lethe.filters.Decision;
+import dev.lethe.filters.Exchange;
+import dev.lethe.filters.Pipeline;
+import dev.lethe.filters.StageException;
+import dev.lethe.filters.Verdict;
+import dev.lethe.gateway.backend.Backend;
+import dev.lethe.gateway.backend.BackendException;
+import dev.lethe.gateway.backend.CallHandle;
+import dev.lethe.gateway.backend.Surface;
+import dev.lethe.gateway.metrics.GatewayMetrics;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The input half of the guard, shared by every surface: judges one request's conversation with the
+ * pipeline's request stages (detection, then refuse / redact / icul) on a worker thread, keeps the
+ * request's {@link RequestState} and metrics, and calls backends with the upstream metrics every
+ * surface reports. One instance serves all requests; methods are called on an event loop.
+ *
+ * <p>A surface builds the {@link Exchange} from the chat-completions-shaped conversation the
+ * pipeline judges ({@link ChatView}), calls {@link #judge}, and acts on the {@link Judged} outcome:
+ * {@link Judged.Forward} (call the backend with the possibly rewritten request), {@link
+ * Judged.Refuse} (answer the refusal text in the surface's own terms, without calling the backend)
+ * or {@link Judged.Unavailable} (screening failed: answer 503 {@code screening_unavailable} in the
+ * surface's error format; the request is refused, fail closed). The output half is {@link
+ * OutputGuard}.
+ */
+public final class Guard {
+  private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
+
+  private final Pipeline pipeline;
+  private final GatewayMetrics metrics;
+
+  /** Creates the guard over {@code pipeline}, counting in {@code metrics}. */
+  public Guard(Pipeline pipeline, GatewayMetrics metrics) {
+    this.pipeline = requireNonNull(pipeline, "pipeline");
+    this.metrics = requireNonNull(metrics, "metrics");
+  }
+
+  /** The pipeline (its response filters are the output half). */
+  public Pipeline pipeline() {
+    return pipeline;
+  }
+
+  /** The gateway's metrics. */
+  public GatewayMetrics metrics() {
+    return metrics;
+  }
+
+  /** The outcome of judging a request's input. */
+  public sealed interface Judged {
+    /** The exchange that was judged. */
+    Exchange exchange();
+
+    /**
+     * Call the backend. {@link Exchange#rewritten()} tells whether a stage replaced the request
+     * (redact, icul); the surface must then send the rewrite (mapped back into its own format).
+     */
+    record Forward(Exchange exchange) implements Judged {}
+
+    /** Answer {@code text} as the assistant's reply without calling the backend. */
+    record Refuse(Exchange exchange, String text) implements Judged {}
+
+    /** A stage failed: the request is refused with 503 {@code screening_unavailable}. */
+    record Unavailable(Exchange exchange, String stage) implements Judged {}
+  }
+
+  /**
+   * Runs the request stages over {@code exchange} on a worker thread (no hop when the pipeline is
+   * empty) and completes on the caller's event loop. The decision is recorded in {@code state}
+   * ({@code refuse} when screening failed); a stage failure is logged and counted.
+   */
+  public Future<Judged> judge(RoutingContext ctx, RequestState state, Exchange exchange) {
+    if (pipeline.isEmpty()) {
+      state.decision(exchange.decision());
+      return Future.succeededFuture(new Judged.Forward(exchange));
+    }
+    Promise<Judged> out = Promise.promise();
+    ctx.vertx()
+        .executeBlocking(() -> pipeline.onRequest(exchange), false)
+        .onComplete(
+            ar -> {
+              state.decision(exchange.decision());
+              if (ar.failed()) {
+                String stage = ar.cause() instanceof StageException se ? se.stage() : "pipeline";
+                LOG.warn(
+                    "request {} refused: stage {} failed", exchange.requestId(), stage, ar.cause());
+                metrics.pipelineFailure(stage);
+                state.decision(Decision.REFUSE);
+                out.complete(new Judged.Unavailable(exchange, stage));
+              } else if (ar.result() instanceof Verdict.Respond r) {
+                out.complete(new Judged.Refuse(exchange, r.text()));
+              } else {
+                out.complete(new Judged.Forward(exchange));
+              }
+            });
+    return out.future();
+  }
+
+  /**
+   * A non-streaming backend call on {@code surface}, with the upstream latency and failure metrics
+   * recorded under the request's backend and model labels. The future fails with a {@link
+   * BackendException} exactly when the backend's does.
+   */
+  public Future<Backend.BackendResponse> complete(
+      RoutingContext ctx,
+      RequestState state,
+      Backend backend,
+      Surface surface,
+      Buffer body,
+      CallHandle handle) {
+    long sent = System.nanoTime();
+    return backend
+        .complete(surface, body, ctx.request().headers(), handle)
+        .transform(
+            ar -> {
+              if (ar.failed()) {
+                BackendException e = asBackendException(ar.cause());
+                if (e.kind() != BackendException.Kind.CANCELLED) {
+                  metrics.upstreamFailure(state.backend(), kind(e));
+                }
+                metrics.upstream(state.backend(), state.model(), kind(e), System.nanoTime() - sent);
+                return Future.failedFuture(e);
+              }
+              metrics.upstream(
+                  state.backend(),
+                  state.model(),
+                  Integer.toString(ar.result().status()),
+                  System.nanoTime() - sent);
+              return Future.succeededFuture(ar.result());
+            });
+  }
+
+  /**
+   * A streaming backend call on {@code surface}: events flow to {@code events} once the returned
+   * future succeeded (a 2xx head); the upstream metrics are recorded when it completes. Counts the
+   * stream as open until the client response ends.
+   */
+  public Future<Void> stream(
+      RoutingContext ctx,
+      RequestState state,
+      Backend backend,
+      Surface surface,
+      Buffer body,
+      CallHandle handle,
+      Backend.StreamEvents events) {
+    long sent = System.nanoTime();
+    metrics.streamOpened();
+    ctx.addEndHandler(v -> metrics.streamClosed());
+    return backend.stream(surface, body, ctx.request().headers(), handle, events)
+        .transform(
+            ar -> {
+              metrics.upstream(
+                  state.backend(),
+                  state.model(),
+                  ar.succeeded() ? "200" : kind(asBackendException(ar.cause())),
+                  System.nanoTime() - sent);
+              if (ar.failed()) {
+                BackendException e = asBackendException(ar.cause());
+                if (e.kind() != BackendException.Kind.CANCELLED) {
+                  metrics.upstreamFailure(state.backend(), kind(e));
+                }
+                return Future.failedFuture(e);
+              }
+              return Future.succeededFuture();
+            });
+  }
+
+  /** The failure as a {@link BackendException} ({@code unreachable} when it is something else). */
+  public static BackendException asBackendException(Throwable t) {
+    return t instanceof BackendException be ? be : BackendException.unreachable("backend failed");
+  }
+
+  private static String kind(BackendException e) {
+    return e.kind().name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

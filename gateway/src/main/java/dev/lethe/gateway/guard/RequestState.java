@@ -1,0 +1,93 @@
+package dev.lethe.gateway.guard;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lethe.config.rules.RuleSet;
+import dev.lethe.filters.Decision;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Per-request facts shared by the gateway's handlers, whatever the surface: when the request
+ * arrived, the rule-set snapshot it is judged by (for its whole life), and the labels of its
+ * metrics and {@code x-lethe-*} headers (route, backend, model, input decision). Attached once to
+ * the routing context by the first handler; read and updated on the request's event loop only.
+ */
+public final class RequestState {
+  private static final String KEY = RequestState.class.getName();
+
+  private final long startNanos;
+  private final RuleSet rules;
+  private String route = "unmatched";
+  private String backend = "none";
+  private String model = "none";
+  private Decision decision = Decision.PASS;
+
+  private RequestState(long startNanos, RuleSet rules) {
+    this.startNanos = startNanos;
+    this.rules = requireNonNull(rules, "rules");
+  }
+
+  /** Creates the state of the request in {@code ctx}, judged by {@code rules}, and attaches it. */
+  public static RequestState attach(RoutingContext ctx, RuleSet rules) {
+    RequestState s = new RequestState(System.nanoTime(), rules);
+    ctx.put(KEY, s);
+    return s;
+  }
+
+  /**
+   * The state attached to {@code ctx}, or {@code null} when none was (a request before routing).
+   */
+  public static RequestState of(RoutingContext ctx) {
+    return ctx.get(KEY);
+  }
+
+  /** {@link System#nanoTime()} when the request arrived. */
+  public long startNanos() {
+    return startNanos;
+  }
+
+  /** The rule-set snapshot this request is judged by. */
+  public RuleSet rules() {
+    return rules;
+  }
+
+  /** The route label for metrics. */
+  public String route() {
+    return route;
+  }
+
+  /** Names the route for metrics. */
+  public void route(String route) {
+    this.route = requireNonNull(route, "route");
+  }
+
+  /** The backend label for metrics ({@code none} before routing). */
+  public String backend() {
+    return backend;
+  }
+
+  /** Names the backend that serves the request. */
+  public void backend(String backend) {
+    this.backend = requireNonNull(backend, "backend");
+  }
+
+  /** The model label for metrics ({@code none} before routing). */
+  public String model() {
+    return model;
+  }
+
+  /** Names the model requested. */
+  public void model(String model) {
+    this.model = requireNonNull(model, "model");
+  }
+
+  /** The input decision reported in {@code x-lethe-decision}. */
+  public Decision decision() {
+    return decision;
+  }
+
+  /** Sets the input decision. */
+  public void decision(Decision decision) {
+    this.decision = requireNonNull(decision, "decision");
+  }
+}
