@@ -17,6 +17,7 @@ import dev.lethe.gateway.backend.Surface;
 import dev.lethe.gateway.guard.Guard;
 import dev.lethe.gateway.guard.RequestState;
 import dev.lethe.gateway.guard.SseOut;
+import dev.lethe.gateway.guard.ToolCallHold;
 import dev.lethe.gateway.metrics.GatewayMetrics;
 import dev.lethe.gateway.openai.Completions;
 import dev.lethe.gateway.openai.OpenAiError;
@@ -140,17 +141,22 @@ public final class ChatHandler implements Handler<RoutingContext> {
     long created = System.currentTimeMillis() / 1000;
     int promptTokens = Completions.estimateTokens(req.path("messages").toString());
     HttpServerResponse resp = ctx.response();
+    // Under structured output a refusal takes OpenAI's refusal shape (content null), so that the
+    // SDKs' parse helpers report a refusal instead of failing to parse the text as the schema.
+    boolean asRefusal = "json_schema".equals(req.path("response_format").path("type").asText());
     try {
       if (!ex.stream()) {
         ObjectNode c =
-            Completions.completion(ex.requestId(), created, ex.model(), text, n, promptTokens);
+            Completions.completion(
+                ex.requestId(), created, ex.model(), text, n, promptTokens, asRefusal);
         resp.putHeader("Content-Type", "application/json")
             .end(Buffer.buffer(JSON.writeValueAsBytes(c)));
         return;
       }
       boolean usage = req.path("stream_options").path("include_usage").asBoolean(false);
       List<ObjectNode> chunks =
-          Completions.chunks(ex.requestId(), created, ex.model(), text, n, usage, promptTokens);
+          Completions.chunks(
+              ex.requestId(), created, ex.model(), text, n, usage, promptTokens, asRefusal);
       SseOut.headers(resp);
       for (ObjectNode c : chunks) {
         resp.write(SseOut.data(c));
@@ -170,7 +176,8 @@ public final class ChatHandler implements Handler<RoutingContext> {
       Errors.send(ctx, new OpenAiError(500, "server_error", null, null, "internal error"));
       return;
     }
-    ResponseFilter filter = pipeline.responseFilter(ex);
+    // A tool call the filters cut never reaches the client: calls are released whole once judged.
+    ResponseFilter filter = ToolCallHold.around(pipeline.responseFilter(ex));
     Egress egress = new Egress(pipeline, ex);
     CallHandle handle = new CallHandle();
     ctx.response().closeHandler(v -> handle.cancel());

@@ -27,6 +27,22 @@ public final class Completions {
    */
   public static ObjectNode completion(
       String id, long created, String model, String text, int n, int promptTokens) {
+    return completion(id, created, model, text, n, promptTokens, false);
+  }
+
+  /**
+   * A non-streaming completion with {@code n} identical choices; with {@code asRefusal} the text is
+   * the message's {@code refusal} and its {@code content} is null (OpenAI's shape for a refusal
+   * under structured output, which the SDKs' parse helpers recognise), else its {@code content}.
+   */
+  public static ObjectNode completion(
+      String id,
+      long created,
+      String model,
+      String text,
+      int n,
+      int promptTokens,
+      boolean asRefusal) {
     ObjectNode root = header(id, created, model, "chat.completion");
     ArrayNode choices = root.putArray("choices");
     for (int i = 0; i < n; i++) {
@@ -34,8 +50,13 @@ public final class Completions {
       c.put("index", i);
       ObjectNode m = c.putObject("message");
       m.put("role", "assistant");
-      m.put("content", text);
-      m.putNull("refusal");
+      if (asRefusal) {
+        m.putNull("content");
+        m.put("refusal", text);
+      } else {
+        m.put("content", text);
+        m.putNull("refusal");
+      }
       c.putNull("logprobs");
       c.put("finish_reason", "stop");
     }
@@ -55,10 +76,34 @@ public final class Completions {
       int n,
       boolean includeUsage,
       int promptTokens) {
+    return chunks(id, created, model, text, n, includeUsage, promptTokens, false);
+  }
+
+  /**
+   * The chunks of a streamed completion; with {@code asRefusal} the text streams as {@code
+   * delta.refusal} (content null), as OpenAI streams a refusal under structured output.
+   */
+  public static List<ObjectNode> chunks(
+      String id,
+      long created,
+      String model,
+      String text,
+      int n,
+      boolean includeUsage,
+      int promptTokens,
+      boolean asRefusal) {
     List<ObjectNode> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      out.add(chunk(id, created, model, i, delta("role", "assistant").put("content", ""), null));
-      out.add(chunk(id, created, model, i, delta("content", text), null));
+      if (asRefusal) {
+        ObjectNode first = delta("role", "assistant");
+        first.putNull("content");
+        first.put("refusal", "");
+        out.add(chunk(id, created, model, i, first, null));
+        out.add(chunk(id, created, model, i, delta("refusal", text), null));
+      } else {
+        out.add(chunk(id, created, model, i, delta("role", "assistant").put("content", ""), null));
+        out.add(chunk(id, created, model, i, delta("content", text), null));
+      }
       out.add(chunk(id, created, model, i, F.objectNode(), "stop"));
     }
     if (includeUsage) {
