@@ -15,6 +15,7 @@ import dev.lethe.gateway.http.RoutesSupport;
 import dev.lethe.gateway.http.SlowClientGuard;
 import dev.lethe.gateway.metrics.GatewayMetrics;
 import dev.lethe.gateway.openai.OpenAiError;
+import dev.lethe.gateway.responses.ResponsesHandler;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -148,11 +149,17 @@ public final class LetheGateway {
     long limit = parts.config().server().maxBodyBytes();
     // Vert.x Web runs a body handler only as the first handler of its route, so the
     // content-type check has a route of its own in front of it.
+    Guard guard = new Guard(parts.pipeline(), metrics);
     router.post("/v1/chat/completions").handler(RoutesSupport::requireJson);
     router
         .post("/v1/chat/completions")
         .handler(BodyHandler.create(false).setBodyLimit(limit))
-        .handler(new ChatHandler(backends, new Guard(parts.pipeline(), metrics)));
+        .handler(new ChatHandler(backends, guard));
+    router.post("/v1/responses").handler(RoutesSupport::requireJson);
+    router
+        .post("/v1/responses")
+        .handler(BodyHandler.create(false).setBodyLimit(limit))
+        .handler(new ResponsesHandler(backends, guard));
     router.route("/admin/*").handler(auth);
     router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(limit));
     parts.adminRoutes().accept(router);

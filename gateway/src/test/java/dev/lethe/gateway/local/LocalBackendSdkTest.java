@@ -140,6 +140,48 @@ class LocalBackendSdkTest {
   }
 
   @Test
+  void responsesApiIsServedByLosslessTranslationFromTheChatPath() {
+    GenerationResult expected = direct(modelA, 12);
+    com.openai.models.responses.ResponseCreateParams p =
+        com.openai.models.responses.ResponseCreateParams.builder()
+            .model("tiny")
+            .instructions("Be brief.")
+            .input("Who wrote the book?")
+            .maxOutputTokens(12)
+            .temperature(0.0)
+            .build();
+    com.openai.models.responses.Response r = client.responses().create(p);
+    String text =
+        r.output()
+            .get(0)
+            .message()
+            .orElseThrow()
+            .content()
+            .get(0)
+            .outputText()
+            .orElseThrow()
+            .text();
+    assertThat(text).isEqualTo(expected.text());
+    assertThat(r.usage().orElseThrow().inputTokens()).isEqualTo(expected.promptTokens());
+    assertThat(r.usage().orElseThrow().outputTokens()).isEqualTo(expected.completionTokens());
+    String status = expected.finishReason().wire().equals("length") ? "incomplete" : "completed";
+    assertThat(r.status().orElseThrow().asString()).isEqualTo(status);
+    StringBuilder streamed = new StringBuilder();
+    String[] end = new String[1];
+    try (var s = client.responses().createStreaming(p)) {
+      s.stream()
+          .forEach(
+              e -> {
+                e.outputTextDelta().ifPresent(d -> streamed.append(d.delta()));
+                e.completed().ifPresent(c -> end[0] = "completed");
+                e.incomplete().ifPresent(c -> end[0] = "incomplete");
+              });
+    }
+    assertThat(streamed.toString()).isEqualTo(expected.text());
+    assertThat(end[0]).isEqualTo(status);
+  }
+
+  @Test
   void nonStreamingAnswerEqualsTheRuntimesWithExactUsage() {
     GenerationResult expected = direct(modelA, 12);
     ChatCompletion c = client.chat().completions().create(params("tiny", 12).build());

@@ -54,7 +54,11 @@ public final class FakeOpenAi implements AutoCloseable {
           "gpt-hang",
           "gpt-bad-json",
           "gpt-firehose",
-          "gpt-tool");
+          "gpt-tool",
+          "gpt-stream-error");
+
+  /** Bodies received on {@code /v1/responses}, in arrival order. */
+  public final ConcurrentLinkedQueue<byte[]> receivedResponses = new ConcurrentLinkedQueue<>();
 
   /** Bodies received on {@code /v1/chat/completions}, in arrival order. */
   public final ConcurrentLinkedQueue<byte[]> received = new ConcurrentLinkedQueue<>();
@@ -114,6 +118,22 @@ public final class FakeOpenAi implements AutoCloseable {
         data.addObject().put("id", m).put("object", "model").put("owned_by", "fake");
       }
       req.response().putHeader("Content-Type", "application/json").end(root.toString());
+      return;
+    }
+    if (req.path().equals("/v1/responses")) {
+      req.body()
+          .onSuccess(
+              body -> {
+                receivedResponses.add(body.getBytes());
+                JsonNode json;
+                try {
+                  json = JSON.readTree(body.getBytes());
+                } catch (Exception e) {
+                  error(req.response(), 400, "invalid JSON");
+                  return;
+                }
+                responses(req.response(), json);
+              });
       return;
     }
     if (!req.path().equals("/v1/chat/completions")) {
@@ -354,6 +374,188 @@ public final class FakeOpenAi implements AutoCloseable {
         .putNull("param")
         .put("code", status == 429 ? "rate_limit_exceeded" : "bad_request");
     resp.setStatusCode(status).putHeader("Content-Type", "application/json").end(root.toString());
+  }
+
+  // ------------------------------------------------------------------ Responses API
+
+  /**
+   * {@code POST /v1/responses} like the hosted API: {@code gpt-test} answers {@link #answer} (or
+   * {@link #deltas}) as one message; {@code gpt-tool} as one function call {@code lookup} whose
+   * arguments are that text; streamed as the typed event sequence (named events, {@code
+   * sequence_number}s) cut every {@link #byteSlice} bytes. {@code gpt-error-429} answers 429,
+   * {@code gpt-disconnect} drops the connection after two events, {@code gpt-stream-error} sends an
+   * {@code error} event after the first delta, {@code gpt-bad-json} a broken body.
+   */
+  private void responses(HttpServerResponse resp, JsonNode req) {
+    String model = req.path("model").asText();
+    boolean stream = req.path("stream").asBoolean(false);
+    switch (model) {
+      case "gpt-error-429" -> {
+        error(resp, 429, "Rate limit reached for requests");
+        return;
+      }
+      case "gpt-hang" -> {
+        return;
+      }
+      case "gpt-bad-json" -> {
+        resp.putHeader("Content-Type", "application/json").end("{not json");
+        return;
+      }
+      default -> {}
+    }
+    List<String> pieces = deltas != null ? deltas : pieces(answer, 3);
+    String text = String.join("", pieces);
+    boolean tool = model.equals("gpt-tool");
+    ObjectNode item =
+        tool
+            ? JSON.createObjectNode()
+                .put("id", "fc_fake")
+                .put("type", "function_call")
+                .put("status", "completed")
+                .put("call_id", "call_1")
+                .put("name", "lookup")
+                .put("arguments", text)
+            : message("completed", text);
+    if (!stream) {
+      ObjectNode r = responseObject(model, "completed");
+      ((ArrayNode) r.get("output")).add(item);
+      r.set("usage", usageObject(pieces.size()));
+      resp.putHeader("Content-Type", "application/json").end(r.toString());
+      return;
+    }
+    List<String> events = new ArrayList<>();
+    int[] seq = {0};
+    java.util.function.BiConsumer<String, ObjectNode> ev =
+        (type, body) -> {
+          ObjectNode e = JSON.createObjectNode().put("type", type);
+          e.setAll(body);
+          e.put("sequence_number", seq[0]++);
+          events.add("event: " + type + "\ndata: " + e + "\n\n");
+        };
+    ev.accept(
+        "response.created",
+        JSON.createObjectNode().set("response", responseObject(model, "in_progress")));
+    ev.accept(
+        "response.in_progress",
+        JSON.createObjectNode().set("response", responseObject(model, "in_progress")));
+    if (tool) {
+      ObjectNode added = item.deepCopy().put("status", "in_progress").put("arguments", "");
+      ev.accept(
+          "response.output_item.added",
+          JSON.createObjectNode().put("output_index", 0).set("item", added));
+      for (String p : pieces) {
+        ev.accept(
+            "response.function_call_arguments.delta",
+            JSON.createObjectNode()
+                .put("item_id", "fc_fake")
+                .put("output_index", 0)
+                .put("delta", p));
+      }
+      ev.accept(
+          "response.function_call_arguments.done",
+          JSON.createObjectNode()
+              .put("item_id", "fc_fake")
+              .put("output_index", 0)
+              .put("arguments", text));
+    } else {
+      ev.accept(
+          "response.output_item.added",
+          JSON.createObjectNode().put("output_index", 0).set("item", message("in_progress", null)));
+      ev.accept("response.content_part.added", at().set("part", part("")));
+      for (String p : pieces) {
+        ObjectNode d = at().put("delta", p);
+        d.putArray("logprobs");
+        ev.accept("response.output_text.delta", d);
+        if (model.equals("gpt-stream-error")) {
+          ObjectNode err =
+              JSON.createObjectNode()
+                  .put("code", "server_error")
+                  .put("message", "The model crashed")
+                  .putNull("param");
+          ev.accept("error", err);
+          break;
+        }
+      }
+      ObjectNode done = at().put("text", text);
+      done.putArray("logprobs");
+      ev.accept("response.output_text.done", done);
+      ev.accept("response.content_part.done", at().set("part", part(text)));
+    }
+    ev.accept(
+        "response.output_item.done",
+        JSON.createObjectNode().put("output_index", 0).set("item", item));
+    ObjectNode fin = responseObject(model, "completed");
+    ((ArrayNode) fin.get("output")).add(item);
+    fin.set("usage", usageObject(pieces.size()));
+    ev.accept("response.completed", JSON.createObjectNode().set("response", fin));
+    resp.setChunked(true)
+        .putHeader("Content-Type", "text/event-stream")
+        .putHeader("Cache-Control", "no-cache");
+    byte[] bytes = String.join("", events).getBytes(StandardCharsets.UTF_8);
+    if (model.equals("gpt-disconnect")) {
+      resp.write(events.get(0) + events.get(1));
+      vertx.setTimer(20, id -> resp.reset());
+      return;
+    }
+    writeSlices(resp, bytes, 0, byteSlice, 0);
+  }
+
+  private static ObjectNode at() {
+    return JSON.createObjectNode()
+        .put("item_id", "msg_fake")
+        .put("output_index", 0)
+        .put("content_index", 0);
+  }
+
+  private static ObjectNode part(String text) {
+    ObjectNode p = JSON.createObjectNode().put("type", "output_text").put("text", text);
+    p.putArray("annotations");
+    return p;
+  }
+
+  private static ObjectNode message(String status, String text) {
+    ObjectNode m =
+        JSON.createObjectNode()
+            .put("id", "msg_fake")
+            .put("type", "message")
+            .put("status", status)
+            .put("role", "assistant");
+    ArrayNode content = m.putArray("content");
+    if (text != null) {
+      content.add(part(text));
+    }
+    return m;
+  }
+
+  private static ObjectNode responseObject(String model, String status) {
+    ObjectNode r =
+        JSON.createObjectNode()
+            .put("id", "resp_fake_" + System.nanoTime())
+            .put("object", "response")
+            .put("created_at", 1_700_000_000L)
+            .put("status", status)
+            .putNull("error")
+            .putNull("incomplete_details")
+            .put("instructions", "UPSTREAM-ECHO")
+            .put("model", model)
+            .put("parallel_tool_calls", true)
+            .put("temperature", 1.0)
+            .put("tool_choice", "auto")
+            .put("top_p", 1.0);
+    r.putArray("output");
+    r.putArray("tools");
+    r.putObject("metadata");
+    r.putNull("usage");
+    return r;
+  }
+
+  private static ObjectNode usageObject(int out) {
+    ObjectNode u = JSON.createObjectNode().put("input_tokens", 5);
+    u.putObject("input_tokens_details").put("cached_tokens", 0);
+    u.put("output_tokens", out);
+    u.putObject("output_tokens_details").put("reasoning_tokens", 0);
+    u.put("total_tokens", 5 + out);
+    return u;
   }
 
   @Override
