@@ -327,6 +327,9 @@ class CanonicalizerTest {
       Canonicalizer.canonicalize(spaced);
       best = Math.min(best, System.nanoTime() - t0);
     }
-    assertThat(best / 1_000_000).as("ms for ~1.3 MB").isLessThan(1000);
+    // About 0.3 s on an idle 2-core machine, 1.6 s measured with the cores shared by three builds.
+    // The bound catches a super-linear pass (quadratic work on a megabyte takes minutes), not
+    // noise: a timing bound that a busy machine can cross makes a flaky test.
+    assertThat(best / 1_000_000).as("ms for ~1.3 MB").isLessThan(5000);
   }
 }
