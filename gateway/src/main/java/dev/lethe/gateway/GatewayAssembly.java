@@ -22,6 +22,7 @@ import dev.lethe.gateway.backend.local.ModelSlot;
 import dev.lethe.gateway.compare.CompareJobs;
 import dev.lethe.gateway.http.AdminCompare;
 import dev.lethe.gateway.http.AdminModels;
+import dev.lethe.gateway.http.AdminOpenApi;
 import dev.lethe.gateway.http.AdminRules;
 import dev.lethe.gateway.http.AdminScreening;
 import dev.lethe.gateway.http.AdminUnlearn;
@@ -120,6 +121,7 @@ public final class GatewayAssembly implements AutoCloseable {
     CompareJobs compare =
         new CompareJobs(config.dataDir().resolve("compare"), env, Clock.systemUTC());
     AdminCompare adminCompare = new AdminCompare(compare);
+    AdminOpenApi adminOpenApi = new AdminOpenApi();
     List<Stage> stages = new ArrayList<>();
     Screening screening = null;
     if (config.detector().enabled()) {
@@ -145,6 +147,7 @@ public final class GatewayAssembly implements AutoCloseable {
               adminModels.mount(router);
               adminUnlearn.mount(router);
               adminCompare.mount(router);
+              adminOpenApi.mount(router);
               if (adminScreening != null) {
                 adminScreening.mount(router);
               }
