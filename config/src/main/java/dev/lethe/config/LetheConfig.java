@@ -25,6 +25,7 @@ import java.util.Set;
  * @param detector the forget-scope detector and input actions
  * @param icul in-context unlearning
  * @param unlearn weight-level unlearning jobs from the admin API
+ * @param store where the rules live (the embedded journal, or a shared PostgreSQL store)
  */
 public record LetheConfig(
     ServerConfig server,
@@ -34,7 +35,8 @@ public record LetheConfig(
     OutputConfig output,
     DetectorConfig detector,
     IculSettings icul,
-    UnlearnSettings unlearn) {
+    UnlearnSettings unlearn,
+    StoreConfig store) {
 
   /** Checks arguments and copies the backend list. */
   public LetheConfig {
@@ -46,6 +48,20 @@ public record LetheConfig(
     requireNonNull(detector, "detector");
     requireNonNull(icul, "icul");
     requireNonNull(unlearn, "unlearn");
+    requireNonNull(store, "store");
+  }
+
+  /** The configuration without a store section (the embedded journal). */
+  public LetheConfig(
+      ServerConfig server,
+      AdminConfig admin,
+      Path dataDir,
+      List<BackendConfig> backends,
+      OutputConfig output,
+      DetectorConfig detector,
+      IculSettings icul,
+      UnlearnSettings unlearn) {
+    this(server, admin, dataDir, backends, output, detector, icul, unlearn, StoreConfig.defaults());
   }
 
   /** The embedded default: 127.0.0.1:8080, data in {@code ./lethe-data}, no backend. */
@@ -58,7 +74,8 @@ public record LetheConfig(
         OutputConfig.defaults(),
         DetectorConfig.defaults(),
         IculSettings.defaults(),
-        UnlearnSettings.defaults());
+        UnlearnSettings.defaults(),
+        StoreConfig.defaults());
   }
 
   /**
@@ -118,22 +135,33 @@ public record LetheConfig(
     DetectorConfig detector = DetectorConfig.read(n.object("detector"));
     IculSettings icul = IculSettings.read(n.object("icul"));
     UnlearnSettings unlearn = UnlearnSettings.read(n.object("unlearn"));
+    StoreConfig store = StoreConfig.read(n.object("store"));
     n.rejectUnknown();
-    return new LetheConfig(server, admin, Path.of(data), backends, output, detector, icul, unlearn);
+    return new LetheConfig(
+        server, admin, Path.of(data), backends, output, detector, icul, unlearn, store);
   }
 
   /** A copy with {@code server} replaced. */
   public LetheConfig withServer(ServerConfig server) {
-    return new LetheConfig(server, admin, dataDir, backends, output, detector, icul, unlearn);
+    return new LetheConfig(
+        server, admin, dataDir, backends, output, detector, icul, unlearn, store);
   }
 
   /** A copy with {@code dataDir} replaced. */
   public LetheConfig withDataDir(Path dataDir) {
-    return new LetheConfig(server, admin, dataDir, backends, output, detector, icul, unlearn);
+    return new LetheConfig(
+        server, admin, dataDir, backends, output, detector, icul, unlearn, store);
   }
 
   /** A copy with {@code backends} replaced. */
   public LetheConfig withBackends(List<BackendConfig> backends) {
-    return new LetheConfig(server, admin, dataDir, backends, output, detector, icul, unlearn);
+    return new LetheConfig(
+        server, admin, dataDir, backends, output, detector, icul, unlearn, store);
+  }
+
+  /** A copy with {@code store} replaced. */
+  public LetheConfig withStore(StoreConfig store) {
+    return new LetheConfig(
+        server, admin, dataDir, backends, output, detector, icul, unlearn, store);
   }
 }

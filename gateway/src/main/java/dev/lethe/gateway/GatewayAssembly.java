@@ -6,8 +6,10 @@ import dev.lethe.config.BackendConfig;
 import dev.lethe.config.ConfigException;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.config.OutputConfig;
+import dev.lethe.config.StoreConfig;
 import dev.lethe.config.rules.RuleBook;
 import dev.lethe.config.rules.RuleCodec;
+import dev.lethe.config.rules.RuleStoreException;
 import dev.lethe.config.store.JournalRuleStore;
 import dev.lethe.filters.Pipeline;
 import dev.lethe.filters.Stage;
@@ -19,7 +21,11 @@ import dev.lethe.gateway.backend.local.DemoModel;
 import dev.lethe.gateway.backend.local.LocalBackend;
 import dev.lethe.gateway.backend.local.ModelRegistry;
 import dev.lethe.gateway.backend.local.ModelSlot;
+import dev.lethe.gateway.cluster.PostgresRuleStore;
+import dev.lethe.gateway.cluster.Replication;
+import dev.lethe.gateway.cluster.StartWithoutStore;
 import dev.lethe.gateway.compare.CompareJobs;
+import dev.lethe.gateway.http.AdminCluster;
 import dev.lethe.gateway.http.AdminCompare;
 import dev.lethe.gateway.http.AdminModels;
 import dev.lethe.gateway.http.AdminOpenApi;
@@ -36,6 +42,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds a gateway's parts from configuration: backends (with their API keys from the environment),
@@ -49,6 +57,12 @@ public final class GatewayAssembly implements AutoCloseable {
   private final ModelRegistry models;
   private final UnlearnJobs unlearn;
   private CompareJobs compare;
+  private Replication replication;
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayAssembly.class);
+
+  /** The bound on each operation against a shared rule store. */
+  private static final java.time.Duration STORE_TIMEOUT = java.time.Duration.ofSeconds(5);
 
   private GatewayAssembly(
       LetheGateway.Parts parts,
@@ -98,7 +112,49 @@ public final class GatewayAssembly implements AutoCloseable {
       throw e;
     }
     AdminToken token = AdminToken.resolve(config.admin(), config.dataDir(), env);
-    RuleBook book = new RuleBook(JournalRuleStore.open(config.dataDir().resolve("rules")));
+    RuleBook book;
+    Replication replication;
+    try {
+      StoreConfig sc = config.store();
+      String replicaId =
+          sc.replicaId() != null
+              ? sc.replicaId()
+              : hostName() + ":" + config.server().port() + ":" + ProcessHandle.current().pid();
+      if (sc.postgres() == null) {
+        book = new RuleBook(JournalRuleStore.open(config.dataDir().resolve("rules")));
+        replication = Replication.local(vertx, book, sc, replicaId, metrics.registry());
+      } else {
+        PostgresRuleStore store =
+            PostgresRuleStore.create(vertx, sc.postgres(), env.get("PGPASSWORD"), STORE_TIMEOUT);
+        boolean withoutStore = false;
+        try {
+          store.ensureSchema();
+        } catch (RuleStoreException e) {
+          if (!sc.startWithoutStore()) {
+            store.close();
+            throw new RuleStoreException(
+                e.getMessage()
+                    + "; refusing to serve without rules (store.startWithoutStore: true, or"
+                    + " --start-without-store, serves with none until the store is back)",
+                e);
+          }
+          LOG.warn(
+              "rule store {} unreachable at start; serving with NO rules until it is back"
+                  + " (store.startWithoutStore override): {}",
+              sc.postgres(),
+              e.getMessage());
+          withoutStore = true;
+        }
+        book = new RuleBook(withoutStore ? new StartWithoutStore(store) : store);
+        replication =
+            Replication.follow(vertx, book, store, sc, replicaId, metrics.registry(), withoutStore);
+      }
+    } catch (RuntimeException e) {
+      backends.forEach(Backend::close);
+      registry.close();
+      throw e;
+    }
+    AdminCluster adminCluster = new AdminCluster(replication);
     AdminRules adminRules = new AdminRules(book, new RuleCodec());
     AdminModels adminModels = new AdminModels(registry);
     UnlearnJobs unlearn;
@@ -112,6 +168,7 @@ public final class GatewayAssembly implements AutoCloseable {
               Clock.systemUTC(),
               metrics.registry());
     } catch (IOException | RuntimeException e) {
+      replication.close();
       book.close();
       backends.forEach(Backend::close);
       registry.close();
@@ -144,6 +201,7 @@ public final class GatewayAssembly implements AutoCloseable {
             metrics,
             router -> {
               adminRules.mount(router);
+              adminCluster.mount(router);
               adminModels.mount(router);
               adminUnlearn.mount(router);
               adminCompare.mount(router);
@@ -151,10 +209,12 @@ public final class GatewayAssembly implements AutoCloseable {
               if (adminScreening != null) {
                 adminScreening.mount(router);
               }
-            });
+            },
+            replication);
     GatewayAssembly assembly =
         new GatewayAssembly(parts, token, book, registry, screening, unlearn);
     assembly.compare = compare;
+    assembly.replication = replication;
     return assembly;
   }
 
@@ -243,6 +303,27 @@ public final class GatewayAssembly implements AutoCloseable {
     return compare;
   }
 
+  /** How the rules follow their store: readiness, lag, the cluster view, heartbeats. */
+  public Replication replication() {
+    return replication;
+  }
+
+  /**
+   * Tells the replication where this gateway listens, which starts its heartbeats; call once the
+   * gateway listens.
+   */
+  public void announce(String host, int port) {
+    replication.announce(host + ":" + port);
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
+  }
+
   /** The unlearning jobs started from the admin API. */
   public UnlearnJobs unlearn() {
     return unlearn;
@@ -261,6 +342,7 @@ public final class GatewayAssembly implements AutoCloseable {
       // closing anyway
     } finally {
       try {
+        replication.close();
         rules.close();
       } finally {
         models.close();

@@ -2,11 +2,14 @@ package dev.lethe.gateway;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.config.rules.RuleSet;
 import dev.lethe.filters.Pipeline;
 import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendRouter;
+import dev.lethe.gateway.cluster.Readiness;
+import dev.lethe.gateway.cluster.Replication;
 import dev.lethe.gateway.guard.Guard;
 import dev.lethe.gateway.http.AdminAuth;
 import dev.lethe.gateway.http.ChatHandler;
@@ -24,7 +27,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +44,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class LetheGateway {
   private static final Logger LOG = LoggerFactory.getLogger(LetheGateway.class);
+
+  /** Request header: judge this request by a rules snapshot of at least this version. */
+  public static final String MIN_RULES_VERSION = "x-lethe-min-rules-version";
 
   private final Vertx vertx;
   private final LetheConfig config;
@@ -74,6 +82,9 @@ public final class LetheGateway {
    * @param adminToken the admin bearer token
    * @param metrics the meters
    * @param adminRoutes adds the admin routes (under {@code /admin}, after authentication)
+   * @param replication how the rules follow their store (readiness, the min-version gate), or
+   *     {@code null}: always ready, and a request asking for a newer version than current is
+   *     refused
    */
   public record Parts(
       LetheConfig config,
@@ -82,7 +93,8 @@ public final class LetheGateway {
       Supplier<RuleSet> rules,
       String adminToken,
       GatewayMetrics metrics,
-      Consumer<Router> adminRoutes) {
+      Consumer<Router> adminRoutes,
+      Replication replication) {
     /** Checks arguments. */
     public Parts {
       requireNonNull(config, "config");
@@ -119,20 +131,17 @@ public final class LetheGateway {
         .handler(
             ctx -> {
               ctx.addEndHandler(v -> slowClients.onResponseEnd(ctx.request()));
-              RoutesSupport.begin(ctx, parts.rules().get(), metrics);
+              String min = ctx.request().getHeader(MIN_RULES_VERSION);
+              if (min == null) {
+                RoutesSupport.begin(ctx, parts.rules().get(), metrics);
+              } else {
+                minVersion(ctx, min, parts);
+              }
             });
     router
         .get("/health")
         .handler(ctx -> RoutesSupport.json(ctx, "/health", 200, "{\"status\":\"ok\"}"));
-    router
-        .get("/ready")
-        .handler(
-            ctx ->
-                RoutesSupport.json(
-                    ctx,
-                    "/ready",
-                    ready ? 200 : 503,
-                    ready ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\"}"));
+    router.get("/ready").handler(ctx -> ready(ctx, parts.replication()));
     if (parts.config().server().metricsRequireToken()) {
       router.get("/metrics").handler(auth);
     }
@@ -224,6 +233,103 @@ public final class LetheGateway {
           Errors.send(ctx, new OpenAiError(500, "server_error", null, null, "Internal error."));
         });
     return router;
+  }
+
+  /**
+   * {@code x-lethe-min-rules-version: N}: the request is judged by a snapshot of version ≥ N, after
+   * waiting up to {@code store.minVersionWait} for this replica to reach it, or answered 503; never
+   * judged by an older snapshot.
+   */
+  private void minVersion(RoutingContext ctx, String header, Parts parts) {
+    long target;
+    try {
+      target = Long.parseLong(header.trim());
+      if (target < 0) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException e) {
+      RoutesSupport.start(ctx, parts.rules().get(), metrics);
+      Errors.send(
+          ctx,
+          OpenAiError.invalidRequest(
+              MIN_RULES_VERSION,
+              MIN_RULES_VERSION + ": \"" + abbreviate(header) + "\" (expected: an integer >= 0)"));
+      return;
+    }
+    RuleSet now = parts.rules().get();
+    if (now.version() >= target) {
+      RoutesSupport.begin(ctx, now, metrics);
+      return;
+    }
+    Duration wait = parts.config().store().minVersionWait();
+    // Hold the body back while waiting: the body handler of the route must see all of it.
+    ctx.request().pause();
+    Future<Boolean> reached =
+        parts.replication() == null
+            ? Future.succeededFuture(false)
+            : parts.replication().gate().await(target, wait);
+    reached.onComplete(
+        ar -> {
+          RuleSet later = parts.rules().get();
+          if (later.version() >= target) {
+            RoutesSupport.begin(ctx, later, metrics);
+            return;
+          }
+          RoutesSupport.start(ctx, later, metrics);
+          metrics.requestRejected("min_rules_version");
+          ctx.response().putHeader("Retry-After", "1");
+          Errors.send(
+              ctx,
+              new OpenAiError(
+                  503,
+                  "server_error",
+                  "rules_version_unavailable",
+                  MIN_RULES_VERSION,
+                  "This replica enforces rules version "
+                      + later.version()
+                      + " and did not reach version "
+                      + target
+                      + " (asked by "
+                      + MIN_RULES_VERSION
+                      + ") within "
+                      + wait.toMillis()
+                      + " ms; the request was not judged. Retry, or send it to another replica."));
+        });
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() <= 32 ? s : s.substring(0, 32) + "…";
+  }
+
+  private void ready(RoutingContext ctx, Replication replication) {
+    if (!ready) {
+      RoutesSupport.json(ctx, "/ready", 503, "{\"status\":\"not ready\"}");
+      return;
+    }
+    Readiness r = replication == null ? Readiness.ready() : replication.readiness();
+    switch (r.state()) {
+      case READY -> RoutesSupport.json(ctx, "/ready", 200, "{\"status\":\"ready\"}");
+      case DEGRADED ->
+          RoutesSupport.json(
+              ctx,
+              "/ready",
+              200,
+              JsonNodeFactory.instance
+                  .objectNode()
+                  .put("status", "degraded")
+                  .put("reason", r.reason())
+                  .toString());
+      case NOT_READY ->
+          RoutesSupport.json(
+              ctx,
+              "/ready",
+              503,
+              JsonNodeFactory.instance
+                  .objectNode()
+                  .put("status", "not ready")
+                  .put("reason", r.reason())
+                  .toString());
+    }
   }
 
   private Future<Void> listen(Router router) {

@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
 public final class RuleBook implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RuleBook.class);
 
+  /** Writes that lose a race with another replica this many times in a row give up. */
+  private static final int MAX_WRITE_ATTEMPTS = 64;
+
+  /** Bound on store reads in one catch-up (each returns a store-chosen batch). */
+  private static final int MAX_CATCH_UP_ROUNDS = 10_000;
+
   private final RuleStore store;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final AtomicReference<RuleSet> current;
@@ -63,16 +69,13 @@ public final class RuleBook implements AutoCloseable {
    */
   public long create(ForgetRule rule) {
     requireNonNull(rule, "rule");
-    writeLock.lock();
-    try {
-      RuleSet prev = current.get();
-      if (prev.rule(rule.id()).isPresent()) {
-        throw new RuleConflictException(rule.id());
-      }
-      return commit(prev, new RuleChange.Put(List.of(rule)));
-    } finally {
-      writeLock.unlock();
-    }
+    return write(
+        prev -> {
+          if (prev.rule(rule.id()).isPresent()) {
+            throw new RuleConflictException(rule.id());
+          }
+          return new RuleChange.Put(List.of(rule));
+        });
   }
 
   /**
@@ -84,16 +87,13 @@ public final class RuleBook implements AutoCloseable {
    */
   public long replace(ForgetRule rule) {
     requireNonNull(rule, "rule");
-    writeLock.lock();
-    try {
-      RuleSet prev = current.get();
-      if (prev.rule(rule.id()).isEmpty()) {
-        throw new RuleNotFoundException(rule.id());
-      }
-      return commit(prev, new RuleChange.Put(List.of(rule)));
-    } finally {
-      writeLock.unlock();
-    }
+    return write(
+        prev -> {
+          if (prev.rule(rule.id()).isEmpty()) {
+            throw new RuleNotFoundException(rule.id());
+          }
+          return new RuleChange.Put(List.of(rule));
+        });
   }
 
   /**
@@ -105,16 +105,13 @@ public final class RuleBook implements AutoCloseable {
    */
   public long delete(String id) {
     requireNonNull(id, "id");
-    writeLock.lock();
-    try {
-      RuleSet prev = current.get();
-      if (prev.rule(id).isEmpty()) {
-        throw new RuleNotFoundException(id);
-      }
-      return commit(prev, new RuleChange.Delete(id));
-    } finally {
-      writeLock.unlock();
-    }
+    return write(
+        prev -> {
+          if (prev.rule(id).isEmpty()) {
+            throw new RuleNotFoundException(id);
+          }
+          return new RuleChange.Delete(id);
+        });
   }
 
   /**
@@ -135,12 +132,62 @@ public final class RuleBook implements AutoCloseable {
           case MERGE -> new RuleChange.Put(rules);
           case REPLACE -> new RuleChange.ReplaceAll(rules);
         };
+    return write(prev -> change);
+  }
+
+  /**
+   * Applies the changes other writers committed to a shared store since {@link #current()}, in
+   * version order, each one published like a local write (listeners prepare, then the swap). Stops
+   * at the first change it cannot apply, keeping every version before it.
+   *
+   * @return the version now current
+   * @throws RuleApplyException when a committed change is missing (a gap) or cannot be applied; the
+   *     versions before it are published
+   * @throws RuleStoreException when the store cannot be read
+   */
+  public long catchUp() {
     writeLock.lock();
     try {
-      return commit(current.get(), change);
+      return catchUpLocked();
     } finally {
       writeLock.unlock();
     }
+  }
+
+  private long catchUpLocked() {
+    for (int round = 0; round < MAX_CATCH_UP_ROUNDS; round++) {
+      RuleSet prev = current.get();
+      List<CommittedChange> changes = store.changesSince(prev.version());
+      if (changes.isEmpty()) {
+        return prev.version();
+      }
+      for (CommittedChange c : changes) {
+        prev = current.get();
+        if (c.version() <= prev.version()) {
+          continue;
+        }
+        if (c.version() != prev.version() + 1) {
+          throw new RuleApplyException(
+              prev.version() + 1,
+              "the store returned version "
+                  + c.version()
+                  + " after "
+                  + prev.version()
+                  + "; version "
+                  + (prev.version() + 1)
+                  + " is missing from its log");
+        }
+        RuleSet next;
+        try {
+          checkStorable(c.change());
+          next = prev.apply(c.change());
+        } catch (RuntimeException e) {
+          throw new RuleApplyException(c.version(), String.valueOf(e.getMessage()));
+        }
+        publish(prev, next, c.change());
+      }
+    }
+    return current.get().version();
   }
 
   /**
@@ -173,14 +220,60 @@ public final class RuleBook implements AutoCloseable {
     }
   }
 
-  private long commit(RuleSet prev, RuleChange change) {
+  /**
+   * One write: under the lock, plans the change against the current snapshot, persists and
+   * publishes it. When a shared store reports that another writer got there first, catches up and
+   * plans again (the precondition is checked against the newer rules).
+   */
+  private long write(java.util.function.Function<RuleSet, RuleChange> plan) {
+    writeLock.lock();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        RuleSet prev = current.get();
+        RuleChange change = plan.apply(prev);
+        try {
+          return commit(prev, change);
+        } catch (RuleStoreBehindException e) {
+          if (attempt >= MAX_WRITE_ATTEMPTS) {
+            throw e;
+          }
+          catchUpLocked();
+          backOff(attempt);
+        }
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /** A short random pause so that replicas racing for the same version stop colliding. */
+  private static void backOff(int attempt) {
+    long maxMillis = Math.min(50, 2L * attempt);
+    try {
+      Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(maxMillis + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RuleStoreException("interrupted while retrying a write", e);
+    }
+  }
+
+  private static void checkStorable(RuleChange change) {
     switch (change) {
       case RuleChange.Put put -> put.rules().forEach(RuleCodec::checkStorable);
       case RuleChange.ReplaceAll all -> all.rules().forEach(RuleCodec::checkStorable);
       case RuleChange.Delete delete -> {}
     }
+  }
+
+  private long commit(RuleSet prev, RuleChange change) {
+    checkStorable(change);
     RuleSet next = prev.apply(change);
     store.append(change, next);
+    publish(prev, next, change);
+    return next.version();
+  }
+
+  private void publish(RuleSet prev, RuleSet next, RuleChange change) {
     for (RuleSetListener l : listeners) {
       try {
         l.prepare(prev, next, change);
@@ -196,6 +289,5 @@ public final class RuleBook implements AutoCloseable {
         LOG.warn("rule listener {} failed on publication of version {}", l, next.version(), e);
       }
     }
-    return next.version();
   }
 }

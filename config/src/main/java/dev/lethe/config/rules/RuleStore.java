@@ -15,9 +15,9 @@ package dev.lethe.config.rules;
  *   <li>All methods block on IO: call them from worker threads, never from an event loop.
  * </ul>
  *
- * <p>A store shared by replicas would also need to reject an append whose version another replica
- * already wrote (compare-and-set on the version) and to feed other replicas' changes back; that is
- * left to such an implementation.
+ * <p>A store shared by replicas also rejects an append whose version another replica already wrote
+ * (compare-and-set on the version) with {@link RuleStoreBehindException}, and feeds other replicas'
+ * changes back through {@link #changesSince}; {@link RuleBook#catchUp} applies them in order.
  */
 public interface RuleStore extends AutoCloseable {
 
@@ -38,6 +38,17 @@ public interface RuleStore extends AutoCloseable {
    * @throws RuleStoreException when the change could not be made durable
    */
   void append(RuleChange change, RuleSet after);
+
+  /**
+   * The changes committed after {@code version}, in version order, at most a store-chosen number of
+   * them (call again from the last one's version for more). A store with a single writer (the
+   * journal) has none to report.
+   *
+   * @throws RuleStoreException when the store cannot be read
+   */
+  default java.util.List<CommittedChange> changesSince(long version) {
+    return java.util.List.of();
+  }
 
   /** Releases files and locks. Idempotent. */
   @Override

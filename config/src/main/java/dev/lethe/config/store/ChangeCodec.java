@@ -16,15 +16,21 @@ import java.util.Set;
 /**
  * JSON payloads of journal records: {@code {"version":N,"op":"put","rules":[...]}}, {@code
  * {"version":N,"op":"delete","id":"..."}} or {@code {"version":N,"op":"replaceAll","rules":[...]}},
- * rules in the shape of DESIGN.md §3.4.
+ * rules in the shape of DESIGN.md §3.4. The journal frames them; a shared store keeps them as rows.
  */
-final class ChangeCodec {
+public final class ChangeCodec {
   private ChangeCodec() {}
 
-  /** A decoded record. */
-  record Versioned(long version, RuleChange change) {}
+  /**
+   * A decoded record.
+   *
+   * @param version the version the change produced
+   * @param change the change
+   */
+  public record Versioned(long version, RuleChange change) {}
 
-  static byte[] encode(long version, RuleChange change) {
+  /** Encodes {@code change}, which produced {@code version}, as UTF-8 JSON. */
+  public static byte[] encode(long version, RuleChange change) {
     ObjectNode o = RuleCodec.mapper().createObjectNode();
     o.put("version", version);
     switch (change) {
@@ -60,7 +66,7 @@ final class ChangeCodec {
    *
    * @throws IllegalArgumentException describing what is wrong
    */
-  static Versioned decode(byte[] payload) {
+  public static Versioned decode(byte[] payload) {
     JsonNode n;
     try {
       n = RuleCodec.mapper().readTree(payload);

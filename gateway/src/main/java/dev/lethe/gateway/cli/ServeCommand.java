@@ -53,6 +53,21 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       description = "Data directory (default ./lethe-data).")
   Path data;
 
+  @Option(
+      names = "--store",
+      paramLabel = "URL",
+      description =
+          "Keep the rules in a shared PostgreSQL database, postgresql://USER@HOST:PORT/DB"
+              + " (password from $PGPASSWORD), instead of the journal in the data directory.")
+  String store;
+
+  @Option(
+      names = "--start-without-store",
+      description =
+          "With --store: start even when the database is unreachable, serving with NO rules"
+              + " until it is back (logged and counted; off by default: refuse to start).")
+  boolean startWithoutStore;
+
   @Override
   public Integer call() throws Exception {
     LetheConfig cfg;
@@ -71,6 +86,16 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       }
       if (data != null) {
         cfg = cfg.withDataDir(data);
+      }
+      if (store != null) {
+        cfg = cfg.withStore(cfg.store().withUrl("--store", store));
+      }
+      if (startWithoutStore) {
+        if (cfg.store().postgres() == null) {
+          throw new ConfigException(
+              "--start-without-store", "set", "only with --store (or store.url in --config)");
+        }
+        cfg = cfg.withStore(cfg.store().withStartWithoutStore(true));
       }
       if (upstream != null) {
         cfg =
@@ -96,10 +121,15 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     try {
       assembly = GatewayAssembly.create(vertx, cfg, System.getenv());
       gateway = LetheGateway.start(vertx, assembly.parts()).await(60, TimeUnit.SECONDS);
+      assembly.announce(cfg.server().host(), gateway.port());
     } catch (ConfigException e) {
       System.err.println("lethe serve: " + e.getMessage());
       vertx.close();
       return 2;
+    } catch (dev.lethe.config.rules.RuleStoreException e) {
+      System.err.println("lethe serve: could not start: " + e.getMessage());
+      vertx.close();
+      return 1;
     } catch (Exception e) {
       String why = rootMessage(e);
       if (causedBy(e, BindException.class)) {
@@ -131,6 +161,16 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
               + s.current().directory()
               + ", see GET /admin/models");
     }
+    System.out.println(
+        "Rules "
+            + (cfg.store().postgres() == null
+                ? "in " + cfg.dataDir().resolve("rules")
+                : "in "
+                    + cfg.store().postgres()
+                    + " as replica "
+                    + assembly.replication().replicaId())
+            + ", version "
+            + assembly.rules().current().version());
     System.out.println("Admin token " + assembly.adminToken().source());
     System.out.flush();
 

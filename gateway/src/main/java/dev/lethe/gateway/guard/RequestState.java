@@ -21,6 +21,7 @@ public final class RequestState {
   private String backend = "none";
   private String model = "none";
   private Decision decision = Decision.PASS;
+  private long reportedVersion = -1;
 
   private RequestState(long startNanos, RuleSet rules) {
     this.startNanos = startNanos;
@@ -89,5 +90,18 @@ public final class RequestState {
   /** Sets the input decision. */
   public void decision(Decision decision) {
     this.decision = requireNonNull(decision, "decision");
+  }
+
+  /**
+   * The version reported in {@code x-lethe-rules-version}: the snapshot's, unless {@link
+   * #reportVersion} set another (an admin write answers the version it produced).
+   */
+  public long reportedVersion() {
+    return reportedVersion >= 0 ? reportedVersion : rules.version();
+  }
+
+  /** Reports {@code version} in {@code x-lethe-rules-version} instead of the snapshot's. */
+  public void reportVersion(long version) {
+    this.reportedVersion = version;
   }
 }

@@ -154,6 +154,7 @@ public final class AdminRules {
   private Future<Long> write(RoutingContext ctx, Callable<Long> op) {
     return ctx.vertx()
         .executeBlocking(op, true)
+        .onSuccess(v -> RoutesSupport.reportVersion(ctx, v))
         .onFailure(
             t -> {
               switch (t) {

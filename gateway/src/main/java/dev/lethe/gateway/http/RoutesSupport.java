@@ -28,11 +28,20 @@ public final class RoutesSupport {
    * whatever response follows, and records the request's metrics when it ends.
    */
   public static void begin(RoutingContext ctx, RuleSet rules, GatewayMetrics metrics) {
+    start(ctx, rules, metrics);
+    ctx.next();
+  }
+
+  /**
+   * The bookkeeping of {@link #begin} without passing the request on: for a request answered at
+   * once (an error before routing).
+   */
+  public static void start(RoutingContext ctx, RuleSet rules, GatewayMetrics metrics) {
     RequestState s = RequestState.attach(ctx, rules);
     ctx.addHeadersEndHandler(
         v ->
             ctx.response()
-                .putHeader(RULES_VERSION, Long.toString(s.rules().version()))
+                .putHeader(RULES_VERSION, Long.toString(s.reportedVersion()))
                 .putHeader(DECISION, s.decision().wireName()));
     ctx.addEndHandler(
         ar -> {
@@ -45,7 +54,17 @@ public final class RoutesSupport {
               s.decision().wireName(),
               System.nanoTime() - s.startNanos());
         });
-    ctx.next();
+  }
+
+  /**
+   * Reports {@code version} in {@code x-lethe-rules-version} instead of the snapshot the request
+   * started with: an admin write answers the version it produced.
+   */
+  public static void reportVersion(RoutingContext ctx, long version) {
+    RequestState s = RequestState.of(ctx);
+    if (s != null) {
+      s.reportVersion(version);
+    }
   }
 
   /** Names the route for metrics. */
