@@ -180,7 +180,8 @@ class AdminOpenApiTest {
             "listRules", "/admin/rules",
             "getRule", "/admin/rules/basil",
             "listModels", "/admin/models",
-            "listUnlearnJobs", "/admin/unlearn");
+            "listUnlearnJobs", "/admin/unlearn",
+            "getCluster", "/admin/cluster");
     for (Map.Entry<String, String> g : gets.entrySet()) {
       HttpResponse<String> r = fx.admin("GET", g.getValue(), null);
       assertThat(r.statusCode()).as(g.getValue() + " " + r.body()).isEqualTo(200);
