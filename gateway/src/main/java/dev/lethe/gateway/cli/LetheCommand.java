@@ -15,7 +15,9 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       UnlearnCommand.class,
       EvalCommand.class,
-      CompareCommand.class
+      CompareCommand.class,
+      RulesCommand.class,
+      ClassifyCommand.class
     })
 public final class LetheCommand implements Runnable {
 
