@@ -76,6 +76,17 @@ final class ResponseShapes {
         request.get("metadata") instanceof ObjectNode m ? m.deepCopy() : F.objectNode());
   }
 
+  /**
+   * Puts the client's own {@code instructions} and {@code previous_response_id} into a response
+   * object an upstream wrote: the upstream saw the gateway's request (a rewrite's instructions,
+   * history inlined instead of an id), never to be shown back. Everything else stays as the
+   * upstream reported it.
+   */
+  static void restore(ObjectNode r, ObjectNode request) {
+    r.set("instructions", copyOrNull(request.get("instructions")));
+    r.set("previous_response_id", copyOrNull(request.get("previous_response_id")));
+  }
+
   private static JsonNode copyOrNull(JsonNode n) {
     return n == null ? F.nullNode() : n.deepCopy();
   }

@@ -20,12 +20,12 @@ final class ResponsesOutput {
   private ResponsesOutput() {}
 
   /**
-   * Filters {@code response} in place and echoes the client's own request settings into it.
+   * Filters {@code response} in place and restores the client's own instructions into it.
    *
    * @return true when the output filter cut it
    */
   static boolean filter(ObjectNode response, OutputGuard guard, ObjectNode clientRequest) {
-    ResponseShapes.echo(response, clientRequest);
+    ResponseShapes.restore(response, clientRequest);
     if (!guard.active() || !(response.get("output") instanceof ArrayNode output)) {
       return false;
     }

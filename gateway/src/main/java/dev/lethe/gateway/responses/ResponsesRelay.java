@@ -65,6 +65,8 @@ final class ResponsesRelay implements Backend.StreamEvents {
   private boolean textSeen;
   private String responseId = ResponseShapes.id("resp_");
   private long createdAt = System.currentTimeMillis() / 1000;
+  private ObjectNode base;
+  private long lastKeepAlive = System.nanoTime();
 
   /** An output item in flight. */
   private static final class Item {
@@ -155,7 +157,12 @@ final class ResponsesRelay implements Backend.StreamEvents {
         if (e.path("response").path("created_at").canConvertToLong()) {
           createdAt = e.path("response").path("created_at").asLong();
         }
-        ObjectNode r = ResponseShapes.response(responseId, createdAt, clientRequest, "in_progress");
+        if (e.get("response") instanceof ObjectNode up) {
+          base = up.deepCopy();
+          ResponseShapes.restore(base, clientRequest);
+          base.putArray("output");
+        }
+        ObjectNode r = snapshot("in_progress");
         if (!type.equals("response.queued")) {
           emit(type, F.objectNode().set("response", r));
         }
@@ -170,6 +177,7 @@ final class ResponsesRelay implements Backend.StreamEvents {
         if (it != null && e.path("delta").isTextual()) {
           it.arguments.append(e.get("delta").textValue());
         }
+        heldKeepAlive();
       }
       case "response.output_item.done" -> itemDone(e);
       case "response.completed", "response.incomplete" -> terminal(type, e);
@@ -180,9 +188,19 @@ final class ResponsesRelay implements Backend.StreamEvents {
         fail(egress.upstreamError(502, io.vertx.core.buffer.Buffer.buffer(body.toString())));
       }
       default -> {
+        heldKeepAlive();
         // Not relayed: annotation, function-call argument and reasoning deltas (their items are
         // released whole once judged), and any event type the guard does not know.
       }
+    }
+  }
+
+  /** While an item is held, a keep-alive at most once a second so the client sees a live stream. */
+  private void heldKeepAlive() {
+    long now = System.nanoTime();
+    if (now - lastKeepAlive >= 1_000_000_000L) {
+      lastKeepAlive = now;
+      sse.keepAlive();
     }
   }
 
@@ -393,8 +411,20 @@ final class ResponsesRelay implements Backend.StreamEvents {
     endIncomplete();
   }
 
+  /** The response as known so far (the upstream's, restored), with {@code status}, no output. */
+  private ObjectNode snapshot(String status) {
+    ObjectNode r =
+        base != null
+            ? base.deepCopy()
+            : ResponseShapes.response(responseId, createdAt, clientRequest, status);
+    r.put("id", responseId);
+    r.put("status", status);
+    r.putArray("output");
+    return r;
+  }
+
   private void endIncomplete() {
-    ObjectNode r = ResponseShapes.response(responseId, createdAt, clientRequest, "incomplete");
+    ObjectNode r = snapshot("incomplete");
     r.set("incomplete_details", ResponseShapes.contentFilter());
     r.set("output", released.deepCopy());
     emit("response.incomplete", F.objectNode().set("response", r));
@@ -407,7 +437,7 @@ final class ResponsesRelay implements Backend.StreamEvents {
         e.get("response") instanceof ObjectNode up
             ? up.deepCopy()
             : ResponseShapes.response(responseId, createdAt, clientRequest, "completed");
-    ResponseShapes.echo(r, clientRequest);
+    ResponseShapes.restore(r, clientRequest);
     r.put("id", responseId);
     r.set("output", released.deepCopy());
     if (!items.isEmpty()) {
@@ -417,11 +447,14 @@ final class ResponsesRelay implements Backend.StreamEvents {
     }
     emit(type, F.objectNode().set("response", r));
     onFinal.accept(r);
-    finish();
+    // The upstream said all it had to say: let its response end by itself (the connection goes
+    // back to the pool) instead of resetting it; anything after this is ignored.
+    finished = true;
+    sse.end(null);
   }
 
   private void failed(ObjectNode e) {
-    ObjectNode r = ResponseShapes.response(responseId, createdAt, clientRequest, "failed");
+    ObjectNode r = snapshot("failed");
     JsonNode err = e.path("response").path("error");
     ObjectNode body = F.objectNode();
     body.set("error", err.isObject() ? err.deepCopy() : F.objectNode());

@@ -25,7 +25,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Added latency and throughput of the gateway versus calling the upstream directly, measured by the
- * same open-loop load driver in one run.
+ * same open-loop load driver in one run, for chat completions and for the Responses API (the test
+ * upstream answers both; Responses streams its typed events).
  *
  * <p>Latency is measured from each request's <em>intended</em> send time (fixed rate, so a stall is
  * not hidden by coordinated omission) to the end of the response (non-streaming) or to the first
@@ -38,6 +39,18 @@ public final class GatewayBench {
   private static final String BODY =
       "{\"model\":\"gpt-test\",\"stream\":%s,\"messages\":[{\"role\":\"system\",\"content\":\"You"
           + " are terse.\"},{\"role\":\"user\",\"content\":\"Say hello in one sentence.\"}]}";
+
+  private static final String RESPONSES_BODY =
+      "{\"model\":\"gpt-test\",\"stream\":%s,\"instructions\":\"You are terse.\","
+          + "\"input\":\"Say hello in one sentence.\"}";
+
+  /** A surface under test: its path, request body template, and the first-token marker. */
+  private record Api(String name, String path, String body, String firstToken) {}
+
+  private static final Api CHAT =
+      new Api("chat completions", "/v1/chat/completions", BODY, "\"content\":\"H");
+  private static final Api RESPONSES =
+      new Api("responses", "/v1/responses", RESPONSES_BODY, "\"delta\":\"H");
 
   private GatewayBench() {}
 
@@ -75,24 +88,28 @@ public final class GatewayBench {
         seconds,
         Runtime.getRuntime().availableProcessors());
     // Warm-up: JIT, connection pools.
-    for (boolean stream : new boolean[] {false, true}) {
-      openLoop(driverVx, client, upPort, stream, rate, 3);
-      openLoop(driverVx, client, gwPort, stream, rate, 3);
-    }
-    for (boolean stream : new boolean[] {false, true}) {
-      Histogram direct = new Histogram(60_000_000_000L, 3);
-      Histogram via = new Histogram(60_000_000_000L, 3);
-      long[] errors = new long[2];
-      for (int round = 0; round < 2; round++) {
-        Result d = openLoop(driverVx, client, upPort, stream, rate, seconds / 2.0);
-        Result g = openLoop(driverVx, client, gwPort, stream, rate, seconds / 2.0);
-        direct.add(d.histogram);
-        via.add(g.histogram);
-        errors[0] += d.errors;
-        errors[1] += g.errors;
+    for (Api api : new Api[] {CHAT, RESPONSES}) {
+      for (boolean stream : new boolean[] {false, true}) {
+        openLoop(driverVx, client, upPort, api, stream, rate, 3);
+        openLoop(driverVx, client, gwPort, api, stream, rate, 3);
       }
-      String what = stream ? "streaming TTFT" : "non-streaming ";
-      report(what, direct, via, errors);
+    }
+    for (Api api : new Api[] {CHAT, RESPONSES}) {
+      for (boolean stream : new boolean[] {false, true}) {
+        Histogram direct = new Histogram(60_000_000_000L, 3);
+        Histogram via = new Histogram(60_000_000_000L, 3);
+        long[] errors = new long[2];
+        for (int round = 0; round < 2; round++) {
+          Result d = openLoop(driverVx, client, upPort, api, stream, rate, seconds / 2.0);
+          Result g = openLoop(driverVx, client, gwPort, api, stream, rate, seconds / 2.0);
+          direct.add(d.histogram);
+          via.add(g.histogram);
+          errors[0] += d.errors;
+          errors[1] += g.errors;
+        }
+        String what = api.name() + (stream ? ", streaming TTFT" : ", non-streaming");
+        report(what, direct, via, errors);
+      }
     }
     double tDirect = closedLoop(driverVx, client, upPort, concurrency, seconds);
     double tVia = closedLoop(driverVx, client, gwPort, concurrency, seconds);
@@ -138,7 +155,7 @@ public final class GatewayBench {
   private record Result(Histogram histogram, long errors) {}
 
   private static Result openLoop(
-      Vertx vx, HttpClient client, int port, boolean stream, int rate, double seconds)
+      Vertx vx, HttpClient client, int port, Api api, boolean stream, int rate, double seconds)
       throws Exception {
     Histogram h = new Histogram(60_000_000_000L, 3);
     AtomicLong errors = new AtomicLong();
@@ -146,7 +163,7 @@ public final class GatewayBench {
     long intervalNanos = 1_000_000_000L / rate;
     AtomicInteger done = new AtomicInteger();
     Promise<Void> finished = Promise.promise();
-    Buffer body = Buffer.buffer(BODY.formatted(stream));
+    Buffer body = Buffer.buffer(api.body().formatted(stream));
     long start = System.nanoTime();
     AtomicLong sent = new AtomicLong();
     vx.runOnContext(
@@ -157,13 +174,14 @@ public final class GatewayBench {
                   long now = System.nanoTime();
                   while (sent.get() < total && start + sent.get() * intervalNanos <= now) {
                     long intended = start + sent.getAndIncrement() * intervalNanos;
-                    send(client, port, body, stream)
+                    send(client, port, api, body, stream)
                         .onComplete(
                             ar -> {
                               if (ar.succeeded()) {
                                 h.recordValue(Math.max(0, ar.result() - intended));
-                              } else {
-                                errors.incrementAndGet();
+                              } else if (errors.incrementAndGet() <= 3) {
+                                System.err.println(
+                                    "error on " + api.path() + ": " + ar.cause().getMessage());
                               }
                               if (done.incrementAndGet() == total) {
                                 finished.tryComplete();
@@ -179,13 +197,14 @@ public final class GatewayBench {
   }
 
   /** Sends one request; the future holds the nanoTime of completion (or of the first token). */
-  private static Future<Long> send(HttpClient client, int port, Buffer body, boolean stream) {
+  private static Future<Long> send(
+      HttpClient client, int port, Api api, Buffer body, boolean stream) {
     RequestOptions opts =
         new RequestOptions()
             .setMethod(HttpMethod.POST)
             .setHost("127.0.0.1")
             .setPort(port)
-            .setURI("/v1/chat/completions")
+            .setURI(api.path())
             .putHeader("Content-Type", "application/json");
     return client
         .request(opts)
@@ -204,7 +223,7 @@ public final class GatewayBench {
                   buf -> {
                     if (!first.future().isComplete()) {
                       seen.append(buf.toString());
-                      if (seen.indexOf("\"content\":\"H") >= 0) {
+                      if (seen.indexOf(api.firstToken()) >= 0) {
                         first.tryComplete(System.nanoTime());
                       }
                     }
@@ -247,7 +266,7 @@ public final class GatewayBench {
       }
       return;
     }
-    send(client, port, body, false)
+    send(client, port, CHAT, body, false)
         .onComplete(
             ar -> {
               if (ar.succeeded()) {

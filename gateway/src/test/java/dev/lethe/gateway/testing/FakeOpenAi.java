@@ -406,6 +406,7 @@ public final class FakeOpenAi implements AutoCloseable {
     List<String> pieces = deltas != null ? deltas : pieces(answer, 3);
     String text = String.join("", pieces);
     boolean tool = model.equals("gpt-tool");
+    String id = "resp_fake_" + System.nanoTime();
     ObjectNode item =
         tool
             ? JSON.createObjectNode()
@@ -417,7 +418,7 @@ public final class FakeOpenAi implements AutoCloseable {
                 .put("arguments", text)
             : message("completed", text);
     if (!stream) {
-      ObjectNode r = responseObject(model, "completed");
+      ObjectNode r = responseObject(id, model, "completed");
       ((ArrayNode) r.get("output")).add(item);
       r.set("usage", usageObject(pieces.size()));
       resp.putHeader("Content-Type", "application/json").end(r.toString());
@@ -434,10 +435,10 @@ public final class FakeOpenAi implements AutoCloseable {
         };
     ev.accept(
         "response.created",
-        JSON.createObjectNode().set("response", responseObject(model, "in_progress")));
+        JSON.createObjectNode().set("response", responseObject(id, model, "in_progress")));
     ev.accept(
         "response.in_progress",
-        JSON.createObjectNode().set("response", responseObject(model, "in_progress")));
+        JSON.createObjectNode().set("response", responseObject(id, model, "in_progress")));
     if (tool) {
       ObjectNode added = item.deepCopy().put("status", "in_progress").put("arguments", "");
       ev.accept(
@@ -484,7 +485,7 @@ public final class FakeOpenAi implements AutoCloseable {
     ev.accept(
         "response.output_item.done",
         JSON.createObjectNode().put("output_index", 0).set("item", item));
-    ObjectNode fin = responseObject(model, "completed");
+    ObjectNode fin = responseObject(id, model, "completed");
     ((ArrayNode) fin.get("output")).add(item);
     fin.set("usage", usageObject(pieces.size()));
     ev.accept("response.completed", JSON.createObjectNode().set("response", fin));
@@ -494,7 +495,7 @@ public final class FakeOpenAi implements AutoCloseable {
     byte[] bytes = String.join("", events).getBytes(StandardCharsets.UTF_8);
     if (model.equals("gpt-disconnect")) {
       resp.write(events.get(0) + events.get(1));
-      vertx.setTimer(20, id -> resp.reset());
+      vertx.setTimer(20, t -> resp.reset());
       return;
     }
     writeSlices(resp, bytes, 0, byteSlice, 0);
@@ -527,10 +528,10 @@ public final class FakeOpenAi implements AutoCloseable {
     return m;
   }
 
-  private static ObjectNode responseObject(String model, String status) {
+  private static ObjectNode responseObject(String id, String model, String status) {
     ObjectNode r =
         JSON.createObjectNode()
-            .put("id", "resp_fake_" + System.nanoTime())
+            .put("id", id)
             .put("object", "response")
             .put("created_at", 1_700_000_000L)
             .put("status", status)
