@@ -15,6 +15,9 @@ import dev.lethe.filters.Pipeline;
 import dev.lethe.filters.Stage;
 import dev.lethe.filters.output.OutputFilterConfig;
 import dev.lethe.filters.output.OutputFilterStage;
+import dev.lethe.gateway.audit.AuditKey;
+import dev.lethe.gateway.audit.AuditLog;
+import dev.lethe.gateway.audit.AuditRecord;
 import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.UpstreamBackend;
 import dev.lethe.gateway.backend.local.DemoModel;
@@ -25,6 +28,7 @@ import dev.lethe.gateway.cluster.PostgresRuleStore;
 import dev.lethe.gateway.cluster.Replication;
 import dev.lethe.gateway.cluster.StartWithoutStore;
 import dev.lethe.gateway.compare.CompareJobs;
+import dev.lethe.gateway.http.AdminAudit;
 import dev.lethe.gateway.http.AdminCluster;
 import dev.lethe.gateway.http.AdminCompare;
 import dev.lethe.gateway.http.AdminModels;
@@ -42,6 +46,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +63,13 @@ public final class GatewayAssembly implements AutoCloseable {
   private final UnlearnJobs unlearn;
   private CompareJobs compare;
   private Replication replication;
+  private AuditLog audit;
+
+  /** Rotate audit files at this size. */
+  private static final long AUDIT_FILE_BYTES = 64L << 20;
+
+  /** Decisions queued for the audit writer at most; beyond, dropped and counted. */
+  private static final int AUDIT_QUEUE = 1 << 16;
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayAssembly.class);
 
@@ -155,7 +167,36 @@ public final class GatewayAssembly implements AutoCloseable {
       throw e;
     }
     AdminCluster adminCluster = new AdminCluster(replication);
-    AdminRules adminRules = new AdminRules(book, new RuleCodec());
+    AuditLog audit;
+    try {
+      audit =
+          AuditLog.open(
+              config.dataDir().resolve("audit"),
+              AuditKey.load(config.dataDir().resolve("audit.key")),
+              AUDIT_FILE_BYTES,
+              AUDIT_QUEUE,
+              Clock.systemUTC(),
+              metrics.registry());
+    } catch (IOException | RuntimeException e) {
+      replication.close();
+      book.close();
+      backends.forEach(Backend::close);
+      registry.close();
+      throw e;
+    }
+    String who = "admin-token:" + fingerprint(token.token());
+    AdminAudit adminAudit = new AdminAudit(audit.directory());
+    AdminRules adminRules =
+        new AdminRules(
+            book,
+            new RuleCodec(),
+            (op, ids, v) -> {
+              try {
+                audit.append(new AuditRecord.RuleChange(who, op, ids, v)).get(5, TimeUnit.SECONDS);
+              } catch (Exception e) {
+                throw new IllegalStateException("audit record not written: " + e, e);
+              }
+            });
     AdminModels adminModels = new AdminModels(registry);
     UnlearnJobs unlearn;
     try {
@@ -202,6 +243,7 @@ public final class GatewayAssembly implements AutoCloseable {
             router -> {
               adminRules.mount(router);
               adminCluster.mount(router);
+              adminAudit.mount(router);
               adminModels.mount(router);
               adminUnlearn.mount(router);
               adminCompare.mount(router);
@@ -210,11 +252,13 @@ public final class GatewayAssembly implements AutoCloseable {
                 adminScreening.mount(router);
               }
             },
-            replication);
+            replication,
+            audit);
     GatewayAssembly assembly =
         new GatewayAssembly(parts, token, book, registry, screening, unlearn);
     assembly.compare = compare;
     assembly.replication = replication;
+    assembly.audit = audit;
     return assembly;
   }
 
@@ -316,6 +360,23 @@ public final class GatewayAssembly implements AutoCloseable {
     replication.announce(host + ":" + port);
   }
 
+  /** The audit log (rule changes and decisions). */
+  public AuditLog audit() {
+    return audit;
+  }
+
+  /** A short, stable name for a token that does not reveal it: SHA-256, first 12 hex digits. */
+  static String fingerprint(String token) {
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private static String hostName() {
     try {
       return java.net.InetAddress.getLocalHost().getHostName();
@@ -344,6 +405,7 @@ public final class GatewayAssembly implements AutoCloseable {
       try {
         replication.close();
         rules.close();
+        audit.close();
       } finally {
         models.close();
       }

@@ -85,6 +85,7 @@ public final class LetheGateway {
    * @param replication how the rules follow their store (readiness, the min-version gate), or
    *     {@code null}: always ready, and a request asking for a newer version than current is
    *     refused
+   * @param audit where decisions are recorded, or {@code null} for nowhere
    */
   public record Parts(
       LetheConfig config,
@@ -94,7 +95,8 @@ public final class LetheGateway {
       String adminToken,
       GatewayMetrics metrics,
       Consumer<Router> adminRoutes,
-      Replication replication) {
+      Replication replication,
+      dev.lethe.gateway.audit.AuditLog audit) {
     /** Checks arguments. */
     public Parts {
       requireNonNull(config, "config");
@@ -158,7 +160,7 @@ public final class LetheGateway {
     long limit = parts.config().server().maxBodyBytes();
     // Vert.x Web runs a body handler only as the first handler of its route, so the
     // content-type check has a route of its own in front of it.
-    Guard guard = new Guard(parts.pipeline(), metrics);
+    Guard guard = new Guard(parts.pipeline(), metrics, parts.audit());
     router.post("/v1/chat/completions").handler(RoutesSupport::requireJson);
     router
         .post("/v1/chat/completions")

@@ -181,7 +181,8 @@ class AdminOpenApiTest {
             "getRule", "/admin/rules/basil",
             "listModels", "/admin/models",
             "listUnlearnJobs", "/admin/unlearn",
-            "getCluster", "/admin/cluster");
+            "getCluster", "/admin/cluster",
+            "getAudit", "/admin/audit?limit=5");
     for (Map.Entry<String, String> g : gets.entrySet()) {
       HttpResponse<String> r = fx.admin("GET", g.getValue(), null);
       assertThat(r.statusCode()).as(g.getValue() + " " + r.body()).isEqualTo(200);

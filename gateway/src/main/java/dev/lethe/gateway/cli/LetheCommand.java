@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       EvalCommand.class,
       CompareCommand.class,
       RulesCommand.class,
-      ClassifyCommand.class
+      ClassifyCommand.class,
+      AuditCommand.class
     })
 public final class LetheCommand implements Runnable {
 

@@ -36,13 +36,54 @@ import org.slf4j.LoggerFactory;
 public final class Guard {
   private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
 
+  /** Set on an exchange when a response filter cut its output (any surface). */
+  public static final dev.lethe.filters.AttributeKey<Boolean> OUTPUT_CUT =
+      dev.lethe.filters.AttributeKey.of("lethe.outputCut", Boolean.class);
+
   private final Pipeline pipeline;
   private final GatewayMetrics metrics;
+  private final dev.lethe.gateway.audit.AuditLog audit;
 
-  /** Creates the guard over {@code pipeline}, counting in {@code metrics}. */
+  /** Creates the guard over {@code pipeline}, counting in {@code metrics}, with no audit log. */
   public Guard(Pipeline pipeline, GatewayMetrics metrics) {
+    this(pipeline, metrics, null);
+  }
+
+  /**
+   * Creates the guard over {@code pipeline}, counting in {@code metrics}; every judged request's
+   * decision goes to {@code audit} (when not {@code null}) once its response ends.
+   */
+  public Guard(Pipeline pipeline, GatewayMetrics metrics, dev.lethe.gateway.audit.AuditLog audit) {
     this.pipeline = requireNonNull(pipeline, "pipeline");
     this.metrics = requireNonNull(metrics, "metrics");
+    this.audit = audit;
+  }
+
+  /** Whether any choice of {@code chunk} (a completion or a chunk) ended with content_filter. */
+  public static boolean cut(com.fasterxml.jackson.databind.JsonNode chunk) {
+    for (com.fasterxml.jackson.databind.JsonNode c : chunk.path("choices")) {
+      if (dev.lethe.filters.output.OutputFilter.CONTENT_FILTER.equals(
+          c.path("finish_reason").asText(null))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Queues the decision record of {@code exchange} when the response ends (never blocks). */
+  private void auditOnEnd(RoutingContext ctx, RequestState state, Exchange exchange) {
+    if (audit == null) {
+      return;
+    }
+    ctx.addEndHandler(
+        v ->
+            audit.decision(
+                exchange.requestId(),
+                exchange.ruleId().orElse(null),
+                state.decision().wireName(),
+                state.outputCut() || exchange.get(OUTPUT_CUT).orElse(false),
+                state.rules().version(),
+                exchange.originalBody()));
   }
 
   /** The pipeline (its response filters are the output half). */
@@ -79,6 +120,7 @@ public final class Guard {
    * ({@code refuse} when screening failed); a stage failure is logged and counted.
    */
   public Future<Judged> judge(RoutingContext ctx, RequestState state, Exchange exchange) {
+    auditOnEnd(ctx, state, exchange);
     if (pipeline.isEmpty()) {
       state.decision(exchange.decision());
       return Future.succeededFuture(new Judged.Forward(exchange));

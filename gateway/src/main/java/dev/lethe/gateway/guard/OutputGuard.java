@@ -43,6 +43,8 @@ public final class OutputGuard {
 
   /** A fresh judge for one piece of output text. */
   public TextStream open() {
-    return new TextStream(active ? pipeline.responseFilter(exchange) : ResponseFilter.identity());
+    return new TextStream(
+        active ? pipeline.responseFilter(exchange) : ResponseFilter.identity(),
+        () -> exchange.set(Guard.OUTPUT_CUT, true));
   }
 }

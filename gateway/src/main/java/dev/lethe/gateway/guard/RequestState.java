@@ -22,6 +22,7 @@ public final class RequestState {
   private String model = "none";
   private Decision decision = Decision.PASS;
   private long reportedVersion = -1;
+  private boolean outputCut;
 
   private RequestState(long startNanos, RuleSet rules) {
     this.startNanos = startNanos;
@@ -103,5 +104,15 @@ public final class RequestState {
   /** Reports {@code version} in {@code x-lethe-rules-version} instead of the snapshot's. */
   public void reportVersion(long version) {
     this.reportedVersion = version;
+  }
+
+  /** Whether the output filter cut the answer. */
+  public boolean outputCut() {
+    return outputCut;
+  }
+
+  /** Records that the output filter cut the answer. */
+  public void markOutputCut() {
+    this.outputCut = true;
   }
 }

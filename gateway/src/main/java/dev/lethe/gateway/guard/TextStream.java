@@ -37,6 +37,7 @@ public final class TextStream {
             }
             if (OutputFilter.CONTENT_FILTER.equals(c.path("finish_reason").asText(null))) {
               cut = true;
+              onCut.run();
             }
           }
         }
@@ -50,8 +51,15 @@ public final class TextStream {
   private boolean ended;
   private boolean keepAlive;
 
+  private final Runnable onCut;
+
   TextStream(ResponseFilter filter) {
+    this(filter, () -> {});
+  }
+
+  TextStream(ResponseFilter filter, Runnable onCut) {
     this.filter = requireNonNull(filter, "filter");
+    this.onCut = requireNonNull(onCut, "onCut");
   }
 
   /**
@@ -101,6 +109,9 @@ public final class TextStream {
     ObjectNode out = filter.onComplete(completion);
     JsonNode c = out.path("choices").path(0);
     cut = OutputFilter.CONTENT_FILTER.equals(c.path("finish_reason").asText(null));
+    if (cut) {
+      onCut.run();
+    }
     JsonNode content = c.path("message").path("content");
     return content.isTextual() ? content.textValue() : "";
   }

@@ -38,11 +38,43 @@ public final class AdminRules {
 
   private final RuleBook book;
   private final RuleCodec codec;
+  private final RuleAudit audit;
+
+  /** Records rule changes (the audit log); called on the writing worker thread after commit. */
+  @FunctionalInterface
+  public interface RuleAudit {
+    /**
+     * Records one committed change.
+     *
+     * @param op {@code create}, {@code replace}, {@code delete} or {@code import}
+     * @param ruleIds the rules it touched
+     * @param version the version it produced
+     */
+    void changed(String op, List<String> ruleIds, long version);
+  }
 
   /** Creates the routes over {@code book}, decoding rules with {@code codec}. */
   public AdminRules(RuleBook book, RuleCodec codec) {
+    this(book, codec, (op, ids, v) -> {});
+  }
+
+  /** Creates the routes over {@code book}, recording each committed change in {@code audit}. */
+  public AdminRules(RuleBook book, RuleCodec codec, RuleAudit audit) {
     this.book = requireNonNull(book, "book");
     this.codec = requireNonNull(codec, "codec");
+    this.audit = requireNonNull(audit, "audit");
+  }
+
+  private Callable<Long> audited(String op, List<String> ids, Callable<Long> write) {
+    return () -> {
+      long v = write.call();
+      try {
+        audit.changed(op, ids, v);
+      } catch (RuntimeException e) {
+        LOG.error("rules version {} committed but its audit record failed", v, e);
+      }
+      return v;
+    };
   }
 
   /** Adds the routes to {@code router} (authentication and body handling are already in place). */
@@ -65,7 +97,7 @@ public final class AdminRules {
       invalid(ctx, e);
       return;
     }
-    write(ctx, () -> book.create(rule))
+    write(ctx, audited("create", List.of(rule.id()), () -> book.create(rule)))
         .onSuccess(v -> json(ctx, 201, F.objectNode().put("id", rule.id()).put("version", v)));
   }
 
@@ -98,14 +130,14 @@ public final class AdminRules {
       invalid(ctx, e);
       return;
     }
-    write(ctx, () -> book.replace(rule))
+    write(ctx, audited("replace", List.of(id), () -> book.replace(rule)))
         .onSuccess(v -> json(ctx, 200, F.objectNode().put("id", id).put("version", v)));
   }
 
   private void delete(RoutingContext ctx) {
     RoutesSupport.route(ctx, "/admin/rules/{id}");
     String id = ctx.pathParam("id");
-    write(ctx, () -> book.delete(id))
+    write(ctx, audited("delete", List.of(id), () -> book.delete(id)))
         .onSuccess(v -> json(ctx, 200, F.objectNode().put("version", v)));
   }
 
@@ -136,7 +168,12 @@ public final class AdminRules {
       Errors.send(ctx, OpenAiError.invalidRequest(null, "The import holds no rule."));
       return;
     }
-    write(ctx, () -> book.importRules(rules, mode))
+    write(
+            ctx,
+            audited(
+                "import:" + mode.name().toLowerCase(Locale.ROOT),
+                rules.stream().map(ForgetRule::id).toList(),
+                () -> book.importRules(rules, mode)))
         .onSuccess(
             v -> json(ctx, 200, F.objectNode().put("version", v).put("imported", rules.size())));
   }
@@ -176,7 +213,7 @@ public final class AdminRules {
                 case IllegalArgumentException i ->
                     Errors.send(ctx, OpenAiError.invalidRequest(null, i.getMessage()));
                 case RuleStoreException s -> {
-                  LOG.error("rule store write failed; nothing was changed", s);
+                  LOG.warn("rule store write failed; nothing was changed: {}", s.getMessage());
                   Errors.send(
                       ctx,
                       new OpenAiError(

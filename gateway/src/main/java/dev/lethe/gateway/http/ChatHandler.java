@@ -234,6 +234,12 @@ public final class ChatHandler implements Handler<RoutingContext> {
     }
     try {
       ObjectNode filtered = filter.onComplete(completion);
+      if (Guard.cut(filtered)) {
+        RequestState s = RequestState.of(ctx);
+        if (s != null) {
+          s.markOutputCut();
+        }
+      }
       ctx.response()
           .putHeader("Content-Type", "application/json")
           .end(
@@ -476,6 +482,9 @@ public final class ChatHandler implements Handler<RoutingContext> {
     }
 
     private void write(ObjectNode chunk) {
+      if (Guard.cut(chunk)) {
+        state.markOutputCut();
+      }
       sse.writeData(chunk);
     }
 

@@ -1,0 +1,366 @@
+package dev.lethe.gateway.audit;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tamper-evident audit log: every rule change and every decision, appended as JSON Lines to
+ * {@code <dataDir>/audit/audit-NNNNNNNNNNNN.jsonl}, each record chained to the one before.
+ *
+ * <p>Chain: a record is a JSON object whose fields end with {@code "prev"} (the previous record's
+ * {@code hash}; 64 zeros for the first) and {@code "hash"}: the SHA-256, in hex, of the record's
+ * bytes up to and excluding {@code ,"hash":…}, closed by <code>}</code>. So editing any byte of a
+ * record changes its hash (the record itself is reported), removing or reordering records breaks
+ * {@code seq} and {@code prev} (the first record after the damage is reported). Rotation starts a
+ * new file whose first record points at the last hash of the previous file: the chain runs across
+ * files. {@link AuditVerifier} checks it.
+ *
+ * <p>Appending never runs on an event loop: {@link #append} only enqueues (bounded; a full queue
+ * drops the record and counts it in {@code lethe_audit_dropped_total}); one writer thread encodes,
+ * hashes and writes what is queued, then fsyncs once per batch (the journal's durability: a record
+ * is on disk before {@link #append}'s future completes). Rule changes wait for that future before
+ * the admin write answers; decisions do not wait.
+ */
+public final class AuditLog implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+  static final String ZERO_HASH = "0".repeat(64);
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final HexFormat HEX = HexFormat.of();
+
+  private final Path dir;
+  private final long maxFileBytes;
+  private final Clock clock;
+  private final BlockingQueue<Pending> queue;
+  private final Thread writer;
+  private final Counter dropped;
+  private final Counter written;
+  private final Timer fsyncs;
+  private final MessageDigest sha = sha256();
+  private FileChannel channel;
+  private Path current;
+  private long currentBytes;
+  private long seq;
+  private String lastHash;
+  private volatile boolean closed;
+
+  private final Mac mac;
+
+  /** A queued record; a decision's prompt is hashed on the writer thread, then dropped. */
+  private record Pending(
+      AuditRecord record, DecisionEvent decision, CompletableFuture<Long> done) {}
+
+  private record DecisionEvent(
+      String requestId,
+      String ruleId,
+      String decision,
+      boolean outputCut,
+      long rulesVersion,
+      byte[] prompt) {}
+
+  private AuditLog(
+      Path dir, byte[] key, long maxFileBytes, int queueCapacity, Clock clock, MeterRegistry m) {
+    this.dir = dir;
+    try {
+      this.mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+    }
+    this.maxFileBytes = maxFileBytes;
+    this.clock = clock;
+    this.queue = new ArrayBlockingQueue<>(queueCapacity);
+    this.dropped =
+        Counter.builder("lethe.audit.dropped")
+            .description("Audit records dropped because the writer fell behind (fail-open)")
+            .register(m);
+    this.written =
+        Counter.builder("lethe.audit.records").description("Audit records written").register(m);
+    this.fsyncs =
+        Timer.builder("lethe.audit.fsync")
+            .description("Time to write and fsync one batch of audit records")
+            .register(m);
+    this.writer = Thread.ofPlatform().name("lethe-audit").daemon(true).unstarted(this::run);
+  }
+
+  /**
+   * Opens (or creates) the log in {@code dir}, recovering the chain's tail: a torn last line (a
+   * crash mid-write) is cut away and logged.
+   *
+   * @param maxFileBytes rotate once the active file reaches this size
+   */
+  public static AuditLog open(
+      Path dir, byte[] key, long maxFileBytes, int queueCapacity, Clock clock, MeterRegistry meters)
+      throws IOException {
+    requireNonNull(dir, "dir");
+    requireNonNull(key, "key");
+    if (maxFileBytes < 1024) {
+      throw new IllegalArgumentException("maxFileBytes: " + maxFileBytes + " (expected: >= 1024)");
+    }
+    Files.createDirectories(dir);
+    AuditLog log = new AuditLog(dir, key, maxFileBytes, queueCapacity, clock, meters);
+    log.recover();
+    log.writer.start();
+    return log;
+  }
+
+  private void recover() throws IOException {
+    List<Path> files = AuditFiles.list(dir);
+    seq = 0;
+    lastHash = ZERO_HASH;
+    if (files.isEmpty()) {
+      openFile(1);
+      return;
+    }
+    Path last = files.get(files.size() - 1);
+    byte[] bytes = Files.readAllBytes(last);
+    int end = bytes.length;
+    if (end > 0 && bytes[end - 1] != '\n') {
+      int cut = lastIndexOf(bytes, (byte) '\n', end - 1) + 1;
+      LOG.warn("audit log {}: cutting a torn last line ({} bytes)", last, end - cut);
+      try (FileChannel ch = FileChannel.open(last, StandardOpenOption.WRITE)) {
+        ch.truncate(cut);
+        ch.force(true);
+      }
+      end = cut;
+    }
+    // The tail of the chain: the last complete record of the newest non-empty file.
+    for (int i = files.size() - 1; i >= 0 && seq == 0; i--) {
+      byte[] b =
+          i == files.size() - 1
+              ? java.util.Arrays.copyOf(bytes, end)
+              : Files.readAllBytes(files.get(i));
+      int stop = b.length;
+      if (stop == 0) {
+        continue;
+      }
+      int start = lastIndexOf(b, (byte) '\n', stop - 2) + 1;
+      String line = new String(b, start, stop - start - 1, StandardCharsets.UTF_8);
+      AuditRecord.Parsed p = AuditRecord.parse(line);
+      seq = p.seq();
+      lastHash = p.hash();
+    }
+    current = last;
+    channel = FileChannel.open(last, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    currentBytes = channel.size();
+  }
+
+  private static int lastIndexOf(byte[] b, byte v, int from) {
+    for (int i = from; i >= 0; i--) {
+      if (b[i] == v) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private void openFile(long firstSeq) throws IOException {
+    current = dir.resolve(AuditFiles.name(firstSeq));
+    channel =
+        FileChannel.open(
+            current,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND);
+    currentBytes = channel.size();
+    AuditFiles.fsyncDir(dir);
+  }
+
+  /**
+   * Queues {@code record}; never blocks. The future completes with its sequence number once it is
+   * on disk, or exceptionally when it was dropped or could not be written.
+   */
+  public CompletableFuture<Long> append(AuditRecord record) {
+    return enqueue(new Pending(requireNonNull(record, "record"), null, new CompletableFuture<>()));
+  }
+
+  /**
+   * Queues a decision; never blocks, and costs the caller one queue offer: the prompt's keyed hash
+   * is computed on the writer thread and the prompt is never written.
+   *
+   * @param prompt the request body as received (hashed with the log's key, then dropped)
+   */
+  public CompletableFuture<Long> decision(
+      String requestId,
+      String ruleId,
+      String decision,
+      boolean outputCut,
+      long rulesVersion,
+      byte[] prompt) {
+    return enqueue(
+        new Pending(
+            null,
+            new DecisionEvent(requestId, ruleId, decision, outputCut, rulesVersion, prompt),
+            new CompletableFuture<>()));
+  }
+
+  private CompletableFuture<Long> enqueue(Pending p) {
+    CompletableFuture<Long> done = p.done();
+    if (closed || !queue.offer(p)) {
+      dropped.increment();
+      done.completeExceptionally(new IOException("audit log queue full or closed; record dropped"));
+    }
+    return done;
+  }
+
+  private void run() {
+    List<Pending> batch = new ArrayList<>();
+    while (!closed || !queue.isEmpty()) {
+      try {
+        Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, 4095);
+        writeBatch(batch);
+      } catch (InterruptedException e) {
+        if (closed) {
+          break;
+        }
+      } catch (RuntimeException e) {
+        LOG.error("audit writer failed", e);
+        batch.forEach(p -> p.done.completeExceptionally(e));
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void writeBatch(List<Pending> batch) {
+    long t0 = System.nanoTime();
+    List<Long> seqs = new ArrayList<>(batch.size());
+    try {
+      ByteArrayOutputStream buf = new ByteArrayOutputStream(batch.size() * 256);
+      for (Pending p : batch) {
+        if (currentBytes + buf.size() >= maxFileBytes && (currentBytes + buf.size()) > 0) {
+          flush(buf);
+          channel.force(true);
+          channel.close();
+          openFile(seq + 1);
+        }
+        AuditRecord record = p.record();
+        if (record == null) {
+          DecisionEvent d = p.decision();
+          record =
+              new AuditRecord.Decision(
+                  d.requestId(),
+                  d.ruleId(),
+                  d.decision(),
+                  d.outputCut(),
+                  d.rulesVersion(),
+                  HEX.formatHex(mac.doFinal(d.prompt())));
+        }
+        byte[] line = encode(record, seq + 1, lastHash);
+        buf.write(line);
+        seq++;
+        seqs.add(seq);
+      }
+      flush(buf);
+      channel.force(false);
+      written.increment(batch.size());
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).done.complete(seqs.get(i));
+      }
+    } catch (IOException e) {
+      LOG.error("audit log {}: write failed", current, e);
+      batch.forEach(p -> p.done.completeExceptionally(e));
+    } finally {
+      fsyncs.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void flush(ByteArrayOutputStream buf) throws IOException {
+    if (buf.size() == 0) {
+      return;
+    }
+    ByteBuffer bb = ByteBuffer.wrap(buf.toByteArray());
+    while (bb.hasRemaining()) {
+      channel.write(bb);
+    }
+    currentBytes += buf.size();
+    buf.reset();
+  }
+
+  /** Encodes one record with its chain fields; updates {@code lastHash}. */
+  private byte[] encode(AuditRecord r, long seqNo, String prev) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      g.writeNumberField("seq", seqNo);
+      g.writeStringField("time", clock.instant().toString());
+      r.write(g);
+      g.writeStringField("prev", prev);
+      g.writeEndObject();
+    }
+    byte[] body = out.toByteArray();
+    // body ends with '}': hash covers everything before it plus the brace.
+    sha.reset();
+    String hash = HEX.formatHex(sha.digest(body));
+    lastHash = hash;
+    byte[] tail = (",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] line = new byte[body.length - 1 + tail.length];
+    System.arraycopy(body, 0, line, 0, body.length - 1);
+    System.arraycopy(tail, 0, line, body.length - 1, tail.length);
+    return line;
+  }
+
+  static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The directory holding the files. */
+  public Path directory() {
+    return dir;
+  }
+
+  /** Writes what is queued, then closes the file. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      writer.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try {
+      if (channel != null) {
+        channel.force(true);
+        channel.close();
+      }
+    } catch (IOException e) {
+      LOG.warn("audit log {}: close failed", current, e);
+    }
+  }
+}
