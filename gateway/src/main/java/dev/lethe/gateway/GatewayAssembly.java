@@ -230,6 +230,12 @@ public final class GatewayAssembly implements AutoCloseable {
     // The output filter is the last stage, so its response filter is the first to see what the
     // backend sends.
     stages.add(outputStage(config.output(), metrics));
+    // Failure counters of these backends and stages are exported at zero from the start.
+    metrics.declare(
+        backends.stream().map(Backend::name).toList(),
+        java.util.stream.Stream.concat(
+                stages.stream().map(Stage::name), java.util.stream.Stream.of("pipeline"))
+            .toList());
     AdminScreening adminScreening =
         screening == null ? null : new AdminScreening(screening, book::current);
     LetheGateway.Parts parts =

@@ -10,6 +10,7 @@ import dev.lethe.config.rules.RuleSet;
 import dev.lethe.filters.AttributeKey;
 import dev.lethe.filters.Decision;
 import dev.lethe.filters.Exchange;
+import dev.lethe.filters.LatencyBuckets;
 import dev.lethe.filters.Stage;
 import dev.lethe.filters.Verdict;
 import dev.lethe.filters.detect.Classification;
@@ -124,6 +125,7 @@ public final class InputStage implements Stage {
     this.latency =
         Timer.builder("lethe.detector.latency")
             .description("Forget-scope detection time per request")
+            .serviceLevelObjectives(LatencyBuckets.bounds())
             .register(registry);
   }
 

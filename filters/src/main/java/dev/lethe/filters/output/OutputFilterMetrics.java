@@ -11,8 +11,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  *
  * <ul>
  *   <li>{@code lethe.output.hits{rule}}: choices ended because a rule's pattern matched;
- *   <li>{@code lethe.output.held.chars}: original chars held back after each streamed chunk that
- *       carried text (all choices and fields of the response together);
+ *   <li>{@code lethe.output.held} ({@code lethe_output_held_characters}): original characters held
+ *       back after each streamed chunk that carried text (all choices and fields of the response
+ *       together);
  *   <li>{@code lethe.output.fail.open{rule}}: responses released although the rule's patterns could
  *       not be compiled, because the rule asks to fail open;
  *   <li>{@code lethe.output.fail.closed}: responses withheld because a rule that asks to fail
@@ -30,7 +31,7 @@ public final class OutputFilterMetrics {
   public OutputFilterMetrics(MeterRegistry registry) {
     this.registry = requireNonNull(registry, "registry");
     this.held =
-        DistributionSummary.builder("lethe.output.held.chars")
+        DistributionSummary.builder("lethe.output.held")
             .description("Original characters held back after each streamed chunk with text")
             .baseUnit("characters")
             .register(registry);

@@ -85,7 +85,7 @@ class OutputFilterTest {
     List<String> released = releasedPerChunk(f, client, "a", "b", "c", "d", "e");
     assertThat(released).containsExactly("", "", "", "", "");
     // Held after each chunk: 1, 2, 3, 4, 5 chars (the longest pattern minus one).
-    var held = registry.get("lethe.output.held.chars").summary();
+    var held = registry.get("lethe.output.held").summary();
     assertThat(held.count()).isEqualTo(5);
     assertThat(held.totalAmount()).isEqualTo(15.0);
     assertThat(held.max()).isEqualTo(5.0);
@@ -101,7 +101,7 @@ class OutputFilterTest {
     OutputFilter f = filter("abcdef");
     Chunks.Client client = new Chunks.Client();
     assertThat(releasedPerChunk(f, client, "ok a b\u200B c d e")).containsExactly("ok ");
-    assertThat(registry.get("lethe.output.held.chars").summary().max()).isEqualTo(10.0);
+    assertThat(registry.get("lethe.output.held").summary().max()).isEqualTo(10.0);
     assertThat(releasedPerChunk(f, client, " x")).containsExactly("a b\u200B c d e x");
   }
 

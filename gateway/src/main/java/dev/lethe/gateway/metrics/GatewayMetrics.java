@@ -2,13 +2,20 @@ package dev.lethe.gateway.metrics;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lethe.filters.LatencyBuckets;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,26 +80,93 @@ public final class GatewayMetrics {
     if (!ruleIds) {
       registry.config().meterFilter(MeterFilter.replaceTagValues("rule", v -> "hidden"));
     }
-    registry.gauge("lethe.streams.open", openStreams);
+    Gauge.builder("lethe.streams.open", openStreams, AtomicInteger::get)
+        .description("Streamed responses in progress")
+        .register(registry);
+    // The process and the JVM: memory, threads, CPU, uptime, classes. (Garbage-collection pauses
+    // need listeners that live as long as the registry; see bindGcPauses.)
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    for (String reason : REJECTION_REASONS) {
+      rejected(reason);
+    }
+    pipelineFailures("response-filter");
+  }
+
+  /** Reasons of {@link #requestRejected}, exported at zero from the start. */
+  private static final List<String> REJECTION_REASONS =
+      List.of("invalid_json", "header_timeout", "body_timeout");
+
+  /** Reasons of {@link #upstreamFailure}, exported at zero per backend from the start. */
+  private static final List<String> UPSTREAM_FAILURE_REASONS =
+      List.of(
+          "status",
+          "unreachable",
+          "timeout",
+          "idle_timeout",
+          "too_large",
+          "pool_full",
+          "busy",
+          "truncated",
+          "error_event");
+
+  /**
+   * Declares the backends and pipeline stages this gateway runs, so that their failure counters are
+   * exported at zero from the start (a dashboard or an alert on a family that does not exist until
+   * the first failure cannot tell "no failures" from "not scraped").
+   */
+  public void declare(List<String> backends, List<String> stages) {
+    for (String backend : backends) {
+      for (String reason : UPSTREAM_FAILURE_REASONS) {
+        upstreamFailures(backend, reason);
+      }
+    }
+    stages.forEach(this::pipelineFailures);
+  }
+
+  /**
+   * Exports garbage-collection pauses ({@code jvm_gc_pause_seconds}) until the returned handle is
+   * closed: the JVM's GC notifications hold a listener for as long as it is bound.
+   */
+  public AutoCloseable bindGcPauses() {
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    return gc;
+  }
+
+  private Counter upstreamFailures(String backend, String reason) {
+    return Counter.builder("lethe.upstream.failures")
+        .description("Backend calls that failed, before or during a stream")
+        .tag("backend", backend)
+        .tag("reason", reason)
+        .register(registry);
+  }
+
+  private Counter rejected(String reason) {
+    return Counter.builder("lethe.requests.rejected")
+        .description("Requests refused by a server-side limit before any backend was involved")
+        .tag("reason", reason)
+        .register(registry);
+  }
+
+  private Counter pipelineFailures(String stage) {
+    return Counter.builder("lethe.pipeline.failures")
+        .description("Requests refused because a stage failed (fail closed)")
+        .tag("stage", stage)
+        .register(registry);
   }
 
   /** Counts a failed backend call ({@code reason}: a fixed word, never client input). */
   public void upstreamFailure(String backend, String reason) {
-    Counter.builder("lethe.upstream.failures")
-        .description("Backend calls that failed, before or during a stream")
-        .tag("backend", backend)
-        .tag("reason", reason)
-        .register(registry)
-        .increment();
+    upstreamFailures(backend, reason).increment();
   }
 
   /** Counts a request refused by a server-side limit ({@code reason}: a fixed word). */
   public void requestRejected(String reason) {
-    Counter.builder("lethe.requests.rejected")
-        .description("Requests refused by a server-side limit before any backend was involved")
-        .tag("reason", reason)
-        .register(registry)
-        .increment();
+    rejected(reason).increment();
   }
 
   /** The registry, for components that add their own meters. */
@@ -165,9 +239,7 @@ public final class GatewayMetrics {
                   Timer.builder(name)
                       .description(description)
                       .tags(tags)
-                      .publishPercentileHistogram()
-                      .minimumExpectedValue(Duration.ofNanos(100_000))
-                      .maximumExpectedValue(Duration.ofMinutes(5))
+                      .serviceLevelObjectives(LatencyBuckets.bounds())
                       .register(registry));
     }
     return t;
@@ -175,11 +247,7 @@ public final class GatewayMetrics {
 
   /** Counts a request refused because a pipeline stage failed. */
   public void pipelineFailure(String stage) {
-    Counter.builder("lethe.pipeline.failures")
-        .description("Requests refused because a stage failed (fail closed)")
-        .tag("stage", stage)
-        .register(registry)
-        .increment();
+    pipelineFailures(stage).increment();
   }
 
   /** A stream started. */
