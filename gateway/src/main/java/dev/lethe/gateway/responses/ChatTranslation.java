@@ -272,6 +272,7 @@ final class ChatTranslation {
       started = true;
       ObjectNode r = ResponseShapes.response(id, created, clientRequest, "in_progress");
       send("response.created", F.objectNode().set("response", r));
+      send("response.in_progress", F.objectNode().set("response", r.deepCopy()));
     }
 
     @Override

@@ -168,10 +168,16 @@ class LocalBackendSdkTest {
     assertThat(r.status().orElseThrow().asString()).isEqualTo(status);
     StringBuilder streamed = new StringBuilder();
     String[] end = new String[1];
+    List<String> types = new java.util.ArrayList<>();
     try (var s = client.responses().createStreaming(p)) {
       s.stream()
           .forEach(
               e -> {
+                if (e.isCreated()) {
+                  types.add("response.created");
+                } else if (e.isInProgress()) {
+                  types.add("response.in_progress");
+                }
                 e.outputTextDelta().ifPresent(d -> streamed.append(d.delta()));
                 e.completed().ifPresent(c -> end[0] = "completed");
                 e.incomplete().ifPresent(c -> end[0] = "incomplete");
@@ -179,6 +185,7 @@ class LocalBackendSdkTest {
     }
     assertThat(streamed.toString()).isEqualTo(expected.text());
     assertThat(end[0]).isEqualTo(status);
+    assertThat(types).startsWith("response.created", "response.in_progress");
   }
 
   @Test
