@@ -9,12 +9,13 @@ import java.util.Locale;
  * One model backend.
  *
  * @param name a unique name used in metrics and logs
- * @param type {@code openai} (an OpenAI-compatible HTTP API) or {@code local} (a white-box model
- *     Lethe holds)
- * @param baseUrl for {@code openai}: the API base URL including its version path, e.g. {@code
- *     https://api.example.com/v1}
- * @param apiKeyEnv for {@code openai}: the environment variable holding the API key, or {@code
- *     null} for none
+ * @param type {@code openai} (an OpenAI-compatible HTTP API), {@code anthropic} (the Anthropic
+ *     Messages API) or {@code local} (a white-box model Lethe holds)
+ * @param baseUrl for {@code openai} and {@code anthropic}: the API base URL including its version
+ *     path, e.g. {@code https://api.example.com/v1} ({@code anthropic} defaults to {@code
+ *     https://api.anthropic.com/v1})
+ * @param apiKeyEnv for {@code openai} and {@code anthropic}: the environment variable holding the
+ *     API key, or {@code null} for none (the client's own credentials are forwarded)
  * @param models the model names routed here; empty means "every model the backend lists" (asked at
  *     start and every {@code modelRefresh})
  * @param modelRefresh how often the model list of a backend with no fixed {@code models} is
@@ -36,6 +37,8 @@ import java.util.Locale;
  *     maxConnections} are busy; beyond that a call is refused at once (503 {@code upstream_busy})
  * @param queueTimeout for {@code openai}: the longest wait for a pooled connection (503 {@code
  *     upstream_busy} after it)
+ * @param anthropicVersion for {@code anthropic}: the {@code anthropic-version} header sent upstream
+ *     (a date such as {@code 2023-06-01}); {@code null} for other types
  */
 public record BackendConfig(
     String name,
@@ -54,13 +57,23 @@ public record BackendConfig(
     long maxResponseBytes,
     long maxEventBytes,
     int maxQueued,
-    Duration queueTimeout) {
+    Duration queueTimeout,
+    String anthropicVersion) {
 
   /** Backend type for an OpenAI-compatible HTTP API. */
   public static final String OPENAI = "openai";
 
   /** Backend type for a local white-box model. */
   public static final String LOCAL = "local";
+
+  /** Backend type for the Anthropic Messages API. */
+  public static final String ANTHROPIC = "anthropic";
+
+  /** The Anthropic API's base URL, the default of an {@code anthropic} backend. */
+  public static final String ANTHROPIC_BASE_URL = "https://api.anthropic.com/v1";
+
+  /** The {@code anthropic-version} header sent when the configuration names none. */
+  public static final String DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
 
   /** Default generation threads of a local backend. */
   public static final int DEFAULT_WORKERS = 1;
@@ -105,7 +118,8 @@ public record BackendConfig(
         d.maxResponseBytes(),
         d.maxEventBytes(),
         d.maxQueued(),
-        d.queueTimeout());
+        d.queueTimeout(),
+        null);
   }
 
   /** This configuration with other worker and queue sizes. */
@@ -127,7 +141,60 @@ public record BackendConfig(
         maxResponseBytes,
         maxEventBytes,
         maxQueued,
-        queueTimeout);
+        queueTimeout,
+        anthropicVersion);
+  }
+
+  /** This configuration with a fixed model list (no discovery). */
+  public BackendConfig withModels(List<String> newModels) {
+    return new BackendConfig(
+        name,
+        type,
+        baseUrl,
+        apiKeyEnv,
+        newModels,
+        modelRefresh,
+        connectTimeout,
+        idleTimeout,
+        totalTimeout,
+        maxConnections,
+        checkpoint,
+        workers,
+        queueSize,
+        maxResponseBytes,
+        maxEventBytes,
+        maxQueued,
+        queueTimeout,
+        anthropicVersion);
+  }
+
+  /** An Anthropic Messages backend at {@code baseUrl} with default timeouts. */
+  public static BackendConfig anthropic(String name, URI baseUrl, String apiKeyEnv) {
+    BackendConfig d = upstream(name, baseUrl, apiKeyEnv);
+    return new BackendConfig(
+        name,
+        ANTHROPIC,
+        baseUrl,
+        apiKeyEnv,
+        List.of(),
+        d.modelRefresh(),
+        d.connectTimeout(),
+        d.idleTimeout(),
+        d.totalTimeout(),
+        d.maxConnections(),
+        null,
+        DEFAULT_WORKERS,
+        DEFAULT_QUEUE_SIZE,
+        d.maxResponseBytes(),
+        d.maxEventBytes(),
+        d.maxQueued(),
+        d.queueTimeout(),
+        DEFAULT_ANTHROPIC_VERSION);
+  }
+
+  /** Whether this backend is reached over HTTP ({@code openai} or {@code anthropic}). */
+  public boolean remote() {
+    return type.equals(OPENAI) || type.equals(ANTHROPIC);
   }
 
   /** An OpenAI-compatible backend at {@code baseUrl} with default timeouts. */
@@ -149,7 +216,8 @@ public record BackendConfig(
         DEFAULT_MAX_RESPONSE_BYTES,
         DEFAULT_MAX_EVENT_BYTES,
         DEFAULT_MAX_QUEUED,
-        Duration.ofSeconds(5));
+        Duration.ofSeconds(5),
+        null);
   }
 
   static BackendConfig read(ConfigNode n) {
@@ -158,15 +226,29 @@ public record BackendConfig(
       throw new ConfigException(n.path("name"), name, "1-64 characters of A-Z a-z 0-9 . _ -");
     }
     String type = n.string("type", OPENAI).toLowerCase(Locale.ROOT);
-    if (!type.equals(OPENAI) && !type.equals(LOCAL)) {
-      throw new ConfigException(n.path("type"), type, "openai or local");
+    if (!type.equals(OPENAI) && !type.equals(LOCAL) && !type.equals(ANTHROPIC)) {
+      throw new ConfigException(n.path("type"), type, "openai, anthropic or local");
     }
     String url = n.string("baseUrl", null);
     URI base = null;
     if (type.equals(OPENAI)) {
       base = parseBaseUrl(n.path("baseUrl"), url);
+    } else if (type.equals(ANTHROPIC)) {
+      base = parseBaseUrl(n.path("baseUrl"), url == null ? ANTHROPIC_BASE_URL : url);
     } else if (url != null) {
       throw new ConfigException(n.path("baseUrl"), url, "no baseUrl for a local backend");
+    }
+    String version = n.string("anthropicVersion", null);
+    if (version != null && !type.equals(ANTHROPIC)) {
+      throw new ConfigException(
+          n.path("anthropicVersion"), version, "no anthropicVersion for a " + type + " backend");
+    }
+    if (type.equals(ANTHROPIC)) {
+      version = version == null ? DEFAULT_ANTHROPIC_VERSION : version;
+      if (!version.matches("\\d{4}-\\d{2}-\\d{2}")) {
+        throw new ConfigException(
+            n.path("anthropicVersion"), version, "an API version date such as 2023-06-01");
+      }
     }
     BackendConfig d = upstream(name, base, null);
     BackendConfig c =
@@ -189,7 +271,8 @@ public record BackendConfig(
             n.integer("maxEventBytes", d.maxEventBytes(), 1024, 1L << 30),
             (int) n.integer("maxQueued", d.maxQueued(), 0, 100_000),
             n.duration(
-                "queueTimeout", d.queueTimeout(), Duration.ofMillis(1), Duration.ofMinutes(10)));
+                "queueTimeout", d.queueTimeout(), Duration.ofMillis(1), Duration.ofMinutes(10)),
+            version);
     if (c.maxEventBytes() > c.maxResponseBytes()) {
       throw new ConfigException(
           n.path("maxEventBytes"),

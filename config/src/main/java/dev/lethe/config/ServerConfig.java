@@ -1,6 +1,8 @@
 package dev.lethe.config;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The HTTP listener.
@@ -23,6 +25,9 @@ import java.time.Duration;
  * @param http2Cleartext whether HTTP/2 without TLS (h2c, prior knowledge or upgrade) is accepted;
  *     off by default, since with it a connection's request-head deadline can only start once a
  *     whole head arrived
+ * @param corsOrigins the origins browser pages may call the model API ({@code /v1/*}) from, e.g.
+ *     {@code https://app.example.com}, or {@code ["*"]} for any; empty (the default): no CORS, so
+ *     browsers allow same-origin calls only. Never applies to {@code /admin/*}
  */
 public record ServerConfig(
     String host,
@@ -35,7 +40,13 @@ public record ServerConfig(
     Duration requestBodyTimeout,
     boolean metricsRequireToken,
     boolean metricsRuleIds,
-    boolean http2Cleartext) {
+    boolean http2Cleartext,
+    List<String> corsOrigins) {
+
+  /** Copies the origin list. */
+  public ServerConfig {
+    corsOrigins = List.copyOf(corsOrigins);
+  }
 
   /**
    * The defaults: 127.0.0.1:8080, 4 MiB bodies, 10 s grace, one event loop per core, 30 s for a
@@ -53,7 +64,8 @@ public record ServerConfig(
         Duration.ofSeconds(60),
         false,
         true,
-        false);
+        false,
+        List.of());
   }
 
   static ServerConfig read(ConfigNode n) {
@@ -82,9 +94,20 @@ public record ServerConfig(
                 Duration.ofHours(1)),
             n.bool("metricsRequireToken", d.metricsRequireToken()),
             n.bool("metricsRuleIds", d.metricsRuleIds()),
-            n.bool("http2Cleartext", d.http2Cleartext()));
+            n.bool("http2Cleartext", d.http2Cleartext()),
+            n.strings("corsOrigins"));
     if (c.host().isBlank()) {
       throw new ConfigException(n.path("host"), c.host(), "a host name or IP address");
+    }
+    for (int i = 0; i < c.corsOrigins().size(); i++) {
+      String o = c.corsOrigins().get(i);
+      if (o.equals("*") ? c.corsOrigins().size() != 1 : !isOrigin(o)) {
+        throw new ConfigException(
+            n.path("corsOrigins") + "[" + i + "]",
+            o,
+            "an origin such as https://app.example.com (scheme, host, optional port; no path),"
+                + " or \"*\" alone for any origin");
+      }
     }
     n.rejectUnknown();
     return c;
@@ -103,6 +126,22 @@ public record ServerConfig(
         requestBodyTimeout,
         metricsRequireToken,
         metricsRuleIds,
-        http2Cleartext);
+        http2Cleartext,
+        corsOrigins);
+  }
+
+  private static boolean isOrigin(String o) {
+    try {
+      URI u = new URI(o);
+      return (u.getScheme() != null
+              && (u.getScheme().equals("http") || u.getScheme().equals("https")))
+          && u.getHost() != null
+          && (u.getRawPath() == null || u.getRawPath().isEmpty())
+          && u.getRawQuery() == null
+          && u.getRawFragment() == null
+          && u.getRawUserInfo() == null;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 }

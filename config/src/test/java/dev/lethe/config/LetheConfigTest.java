@@ -80,4 +80,51 @@ class LetheConfigTest {
     assertThatThrownBy(() -> LetheConfig.parse("server:\n  port: [unclosed\n"))
         .hasMessageStartingWith("not valid YAML at line");
   }
+
+  @Test
+  void anAnthropicBackendDefaultsItsUrlAndVersionAndValidatesThem() {
+    LetheConfig c =
+        LetheConfig.parse(
+            "backends:\n  - name: claude\n    type: anthropic\n    apiKeyEnv: ANTHROPIC_API_KEY\n");
+    BackendConfig b = c.backends().get(0);
+    assertThat(b.type()).isEqualTo(BackendConfig.ANTHROPIC);
+    assertThat(b.baseUrl().toString()).isEqualTo("https://api.anthropic.com/v1");
+    assertThat(b.anthropicVersion()).isEqualTo("2023-06-01");
+    assertThat(b.remote()).isTrue();
+    assertThatThrownBy(
+            () ->
+                LetheConfig.parse(
+                    "backends:\n  - name: c\n    type: anthropic\n    anthropicVersion: latest\n"))
+        .hasMessage(
+            "backends[0].anthropicVersion: \"latest\" (expected: an API version date such as"
+                + " 2023-06-01)");
+    assertThatThrownBy(
+            () ->
+                LetheConfig.parse(
+                    "backends:\n  - name: o\n    baseUrl: http://x/v1\n    anthropicVersion: 2023-06-01\n"))
+        .hasMessageStartingWith("backends[0].anthropicVersion: \"2023-06-01\" (expected: no")
+        .hasMessageContaining("openai backend");
+    assertThatThrownBy(() -> LetheConfig.parse("backends:\n  - name: o\n    type: bedrock\n"))
+        .hasMessage("backends[0].type: \"bedrock\" (expected: openai, anthropic or local)");
+  }
+
+  @Test
+  void corsOriginsAreOriginsOrOneStar() {
+    assertThat(LetheConfig.parse("").server().corsOrigins()).isEmpty();
+    assertThat(
+            LetheConfig.parse(
+                    "server:\n  corsOrigins: [\"https://a.example\", \"http://localhost:3000\"]\n")
+                .server()
+                .corsOrigins())
+        .containsExactly("https://a.example", "http://localhost:3000");
+    assertThat(LetheConfig.parse("server:\n  corsOrigins: [\"*\"]\n").server().corsOrigins())
+        .containsExactly("*");
+    assertThatThrownBy(
+            () -> LetheConfig.parse("server:\n  corsOrigins: [\"https://a.example/app\"]\n"))
+        .hasMessageStartingWith(
+            "server.corsOrigins[0]: \"https://a.example/app\" (expected: an origin");
+    assertThatThrownBy(
+            () -> LetheConfig.parse("server:\n  corsOrigins: [\"*\", \"https://a.example\"]\n"))
+        .hasMessageStartingWith("server.corsOrigins[0]: \"*\"");
+  }
 }

@@ -304,7 +304,10 @@ public final class GatewayAssembly implements AutoCloseable {
     String key = null;
     if (b.apiKeyEnv() != null) {
       key = env.get(b.apiKeyEnv());
-      boolean required = !b.apiKeyEnv().equals("LETHE_UPSTREAM_API_KEY");
+      // The variables --upstream names are optional: without them the client's credentials go on.
+      boolean required =
+          !b.apiKeyEnv().equals("LETHE_UPSTREAM_API_KEY")
+              && !(b.apiKeyEnv().equals("ANTHROPIC_API_KEY") && b.name().equals("upstream"));
       if ((key == null || key.isBlank()) && required) {
         throw new ConfigException(
             "backends[" + i + "].apiKeyEnv",
@@ -315,7 +318,13 @@ public final class GatewayAssembly implements AutoCloseable {
         key = null;
       }
     }
-    return new UpstreamBackend(vertx, b, key);
+    return new UpstreamBackend(
+        vertx,
+        b,
+        key,
+        b.type().equals(BackendConfig.ANTHROPIC)
+            ? UpstreamBackend.Dialect.ANTHROPIC
+            : UpstreamBackend.Dialect.OPENAI);
   }
 
   /**

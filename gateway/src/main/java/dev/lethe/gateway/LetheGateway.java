@@ -14,6 +14,7 @@ import dev.lethe.gateway.guard.Guard;
 import dev.lethe.gateway.http.AdminAuth;
 import dev.lethe.gateway.http.ChatHandler;
 import dev.lethe.gateway.http.Errors;
+import dev.lethe.gateway.http.MessagesHandler;
 import dev.lethe.gateway.http.RoutesSupport;
 import dev.lethe.gateway.http.SlowClientGuard;
 import dev.lethe.gateway.metrics.GatewayMetrics;
@@ -140,6 +141,9 @@ public final class LetheGateway {
                 minVersion(ctx, min, parts);
               }
             });
+    if (!parts.config().server().corsOrigins().isEmpty()) {
+      router.route("/v1/*").handler(cors(parts.config().server().corsOrigins()));
+    }
     router
         .get("/health")
         .handler(ctx -> RoutesSupport.json(ctx, "/health", 200, "{\"status\":\"ok\"}"));
@@ -157,6 +161,7 @@ public final class LetheGateway {
                   .end(metrics.scrape());
             });
     router.get("/v1/models").handler(ctx -> RoutesSupport.models(ctx, backends));
+    router.get("/v1/models/:id").handler(ctx -> RoutesSupport.model(ctx, backends));
     long limit = parts.config().server().maxBodyBytes();
     // Vert.x Web runs a body handler only as the first handler of its route, so the
     // content-type check has a route of its own in front of it.
@@ -171,6 +176,13 @@ public final class LetheGateway {
         .post("/v1/responses")
         .handler(BodyHandler.create(false).setBodyLimit(limit))
         .handler(new ResponsesHandler(backends, guard));
+    for (String path : List.of("/v1/messages", "/v1/messages/count_tokens")) {
+      router.post(path).handler(RoutesSupport::requireJson);
+      router
+          .post(path)
+          .handler(BodyHandler.create(false).setBodyLimit(limit))
+          .handler(new MessagesHandler(backends, guard, path.endsWith("/count_tokens")));
+    }
     router.route("/admin/*").handler(auth);
     router.route("/admin/*").handler(BodyHandler.create(false).setBodyLimit(limit));
     parts.adminRoutes().accept(router);
@@ -303,35 +315,77 @@ public final class LetheGateway {
     return s.length() <= 32 ? s : s.substring(0, 32) + "…";
   }
 
+  /**
+   * Cross-origin calls to the model API from the configured origins: preflights are answered
+   * (methods GET and POST, the requested headers reflected, cached 10 minutes), and the {@code
+   * x-lethe-*} and rate-limit headers are exposed to the page. No credentials mode: a page sends
+   * its API key in a header, as the SDKs do.
+   */
+  private static io.vertx.ext.web.handler.CorsHandler cors(List<String> origins) {
+    io.vertx.ext.web.handler.CorsHandler h =
+        io.vertx.ext.web.handler.CorsHandler.create()
+            .allowedMethods(
+                java.util.Set.of(
+                    io.vertx.core.http.HttpMethod.GET, io.vertx.core.http.HttpMethod.POST))
+            .exposedHeaders(
+                java.util.Set.of(
+                    RoutesSupport.RULES_VERSION,
+                    RoutesSupport.DECISION,
+                    RoutesSupport.OUTPUT,
+                    "retry-after",
+                    "retry-after-ms"))
+            .maxAgeSeconds(600);
+    if (origins.equals(List.of("*"))) {
+      h.addOrigin("*");
+    } else {
+      h.addOrigins(origins);
+    }
+    return h;
+  }
+
+  /**
+   * {@code GET /ready}: {@code {"status":"ready"|"degraded"|"not ready","reason"?,"backends":[...]}}.
+   * 503 while shutting down, while the rule store is not usable (replicas), or while a backend whose
+   * model discovery failed knows no model; 200 otherwise ({@code degraded} names its reason).
+   * {@code backends} lists each backend's model count and discovery state, with the reason of a
+   * failed discovery (an upstream that is unreachable or rejects the key).
+   */
   private void ready(RoutingContext ctx, Replication replication) {
+    com.fasterxml.jackson.databind.node.ObjectNode body = JsonNodeFactory.instance.objectNode();
+    int status = 200;
+    body.put("status", "ready");
     if (!ready) {
-      RoutesSupport.json(ctx, "/ready", 503, "{\"status\":\"not ready\"}");
-      return;
+      status = 503;
+      body.put("status", "not ready");
+    } else {
+      Readiness r = replication == null ? Readiness.ready() : replication.readiness();
+      switch (r.state()) {
+        case READY -> {}
+        case DEGRADED -> body.put("status", "degraded").put("reason", r.reason());
+        case NOT_READY -> {
+          status = 503;
+          body.put("status", "not ready").put("reason", r.reason());
+        }
+      }
     }
-    Readiness r = replication == null ? Readiness.ready() : replication.readiness();
-    switch (r.state()) {
-      case READY -> RoutesSupport.json(ctx, "/ready", 200, "{\"status\":\"ready\"}");
-      case DEGRADED ->
-          RoutesSupport.json(
-              ctx,
-              "/ready",
-              200,
-              JsonNodeFactory.instance
-                  .objectNode()
-                  .put("status", "degraded")
-                  .put("reason", r.reason())
-                  .toString());
-      case NOT_READY ->
-          RoutesSupport.json(
-              ctx,
-              "/ready",
-              503,
-              JsonNodeFactory.instance
-                  .objectNode()
-                  .put("status", "not ready")
-                  .put("reason", r.reason())
-                  .toString());
+    com.fasterxml.jackson.databind.node.ArrayNode list = body.putArray("backends");
+    for (Backend b : backends.backends()) {
+      dev.lethe.gateway.backend.Discovery d = b.discovery();
+      com.fasterxml.jackson.databind.node.ObjectNode o = list.addObject();
+      o.put("name", b.name());
+      o.put("models", b.models().size());
+      o.put("discovery", d.state().name().toLowerCase(java.util.Locale.ROOT));
+      if (d.reason() != null && d.incomplete()) {
+        o.put("reason", d.reason());
+      }
+      if (d.incomplete() && b.models().isEmpty() && status == 200) {
+        status = 503;
+        body.put("status", "not ready")
+            .put("reason", "backend '" + b.name() + "' knows no model: " + d.reason());
+      }
     }
+    RoutesSupport.route(ctx, "/ready");
+    RoutesSupport.json(ctx, status, body);
   }
 
   private Future<Void> listen(Router router) {

@@ -7,8 +7,11 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Where chat completions are answered: an OpenAI-compatible HTTP API or a local model. Methods are
- * called on an event loop and must not block.
+ * Where model requests are answered: an OpenAI-compatible HTTP API, the Anthropic Messages API or a
+ * local model. A backend serves the {@link Surface}s it lists in {@link #surfaces()}; the
+ * two-argument {@link #complete(Buffer, MultiMap, CallHandle)} and {@link #stream(Buffer, MultiMap,
+ * CallHandle, StreamEvents)} are chat completions. Methods are called on an event loop and must not
+ * block.
  */
 public interface Backend extends AutoCloseable {
 
@@ -20,6 +23,14 @@ public interface Backend extends AutoCloseable {
 
   /** Refreshes {@link #models()} when the backend discovers its models; a no-op otherwise. */
   Future<List<String>> refreshModels();
+
+  /**
+   * How the last model discovery went; {@link Discovery#notNeeded()} for a backend with a fixed
+   * model list.
+   */
+  default Discovery discovery() {
+    return Discovery.notNeeded();
+  }
 
   /**
    * A non-streaming completion.
@@ -49,15 +60,15 @@ public interface Backend extends AutoCloseable {
 
   /**
    * A non-streaming call on {@code surface} (one of {@link #surfaces()}); for chat completions the
-   * same as {@link #complete(Buffer, MultiMap, CallHandle)}.
+   * same as {@link #complete(Buffer, MultiMap, CallHandle)}. Another surface fails ({@link
+   * BackendException.Kind#UNSUPPORTED}).
    */
   default Future<BackendResponse> complete(
       Surface surface, Buffer body, MultiMap clientHeaders, CallHandle handle) {
     if (surface == Surface.CHAT_COMPLETIONS) {
       return complete(body, clientHeaders, handle);
     }
-    return Future.failedFuture(
-        BackendException.unreachable("backend " + name() + " does not serve " + surface.path()));
+    return Future.failedFuture(BackendException.unsupported(name(), surface));
   }
 
   /**
@@ -74,8 +85,7 @@ public interface Backend extends AutoCloseable {
     if (surface == Surface.CHAT_COMPLETIONS) {
       return stream(body, clientHeaders, handle, events);
     }
-    return Future.failedFuture(
-        BackendException.unreachable("backend " + name() + " does not serve " + surface.path()));
+    return Future.failedFuture(BackendException.unsupported(name(), surface));
   }
 
   @Override

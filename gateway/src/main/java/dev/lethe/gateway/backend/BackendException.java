@@ -30,7 +30,9 @@ public final class BackendException extends RuntimeException {
     /** The call was cancelled by Lethe (client gone, or output no longer needed). */
     CANCELLED,
     /** The backend is overloaded locally (queue full). */
-    BUSY
+    BUSY,
+    /** The backend does not serve the requested operation ({@link Surface}). */
+    UNSUPPORTED
   }
 
   private final Kind kind;
@@ -96,6 +98,16 @@ public final class BackendException extends RuntimeException {
   /** The call was cancelled. */
   public static BackendException cancelled() {
     return new BackendException(Kind.CANCELLED, 499, null, null, "cancelled");
+  }
+
+  /** Backend {@code backend} does not serve {@code surface}. */
+  public static BackendException unsupported(String backend, Surface surface) {
+    return new BackendException(
+        Kind.UNSUPPORTED,
+        400,
+        null,
+        null,
+        "backend '" + backend + "' does not serve " + surface.route());
   }
 
   /** A local backend is saturated. */

@@ -34,6 +34,62 @@ public final class BackendRouter implements AutoCloseable {
     return Optional.ofNullable(byModel.get(model));
   }
 
+  /**
+   * What serving {@code model} means now: the backend that lists it; or, when no backend lists it
+   * but some backend's model discovery is pending or failed, the backends whose lists are
+   * incomplete (the model may exist there: a client should get a 502 naming the reason, not a
+   * {@code model_not_found}); or unknown.
+   */
+  public Lookup lookup(String model) {
+    Backend b = byModel.get(model);
+    if (b != null) {
+      return new Lookup.Found(b);
+    }
+    List<Backend> incomplete = new ArrayList<>();
+    for (Backend x : backends) {
+      if (x.discovery().incomplete()) {
+        incomplete.add(x);
+      }
+    }
+    return incomplete.isEmpty() ? new Lookup.Unknown() : new Lookup.Undiscovered(incomplete);
+  }
+
+  /** The outcome of {@link #lookup(String)}. */
+  public sealed interface Lookup {
+    /** A backend lists the model. */
+    record Found(Backend backend) implements Lookup {}
+
+    /** No backend lists the model and every model list is complete. */
+    record Unknown() implements Lookup {}
+
+    /**
+     * No backend lists the model, but these backends could not list their models.
+     *
+     * @param backends the backends whose model discovery is pending or failed
+     */
+    record Undiscovered(List<Backend> backends) implements Lookup {
+      /** Copies the list. */
+      public Undiscovered {
+        backends = List.copyOf(backends);
+      }
+
+      /** One line naming each backend and why its models are unknown. */
+      public String reason() {
+        StringBuilder sb = new StringBuilder();
+        for (Backend b : backends) {
+          if (!sb.isEmpty()) {
+            sb.append("; ");
+          }
+          sb.append("backend '")
+              .append(b.name())
+              .append("': ")
+              .append(b.discovery().reason() == null ? "pending" : b.discovery().reason());
+        }
+        return sb.toString();
+      }
+    }
+  }
+
   /** Every routable model with its backend, in priority order. */
   public Map<String, Backend> models() {
     return byModel;

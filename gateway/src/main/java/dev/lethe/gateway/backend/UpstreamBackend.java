@@ -38,9 +38,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An OpenAI-compatible HTTP API reached through Vert.x Web Client: pooled connections, connect /
- * idle / total timeouts, and true streaming — SSE events are parsed as bytes arrive and handed on
- * at once, with back-pressure from the client, and a cancelled call resets the upstream request.
+ * An upstream HTTP API — OpenAI-compatible ({@link Dialect#OPENAI}: chat completions, completions,
+ * embeddings, Responses) or Anthropic's ({@link Dialect#ANTHROPIC}: Messages and token counting) —
+ * reached through Vert.x Web Client: pooled connections, connect / idle / total timeouts, and true
+ * streaming — SSE events are parsed as bytes arrive and handed on at once, with back-pressure from
+ * the client, and a cancelled call resets the upstream request.
  *
  * <p>Every resource a hostile or broken upstream could make grow is bounded by the backend's
  * configuration: a response body (answer, error body, model list) beyond {@code maxResponseBytes}
@@ -56,22 +58,52 @@ import org.slf4j.LoggerFactory;
  * upstream's body, so that the client gets the upstream's status instead of a broken stream.
  */
 public final class UpstreamBackend implements Backend {
-  /** An OpenAI-compatible upstream is asked for chat completions and Responses as the client. */
-  private static final Set<Surface> SURFACES = Set.of(Surface.CHAT_COMPLETIONS, Surface.RESPONSES);
 
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamBackend.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** A client's {@code anthropic-beta} header is forwarded only when it looks like a token list. */
+  private static final java.util.regex.Pattern BETA =
+      java.util.regex.Pattern.compile("[A-Za-z0-9._,\\- ]{1,512}");
+
+  /** The API an upstream speaks: how it authenticates, and which operations it serves. */
+  public enum Dialect {
+    /**
+     * OpenAI-compatible: {@code Authorization: Bearer KEY}; chat completions, completions,
+     * embeddings, Responses.
+     */
+    OPENAI(
+        Set.of(
+            Surface.CHAT_COMPLETIONS, Surface.COMPLETIONS, Surface.EMBEDDINGS, Surface.RESPONSES)),
+    /**
+     * Anthropic: {@code x-api-key: KEY} and {@code anthropic-version}; Messages and token counting.
+     */
+    ANTHROPIC(Set.of(Surface.MESSAGES, Surface.MESSAGES_COUNT_TOKENS));
+
+    private final Set<Surface> endpoints;
+
+    Dialect(Set<Surface> endpoints) {
+      this.endpoints = endpoints;
+    }
+
+    /** The operations an upstream of this dialect serves. */
+    public Set<Surface> surfaces() {
+      return endpoints;
+    }
+  }
+
   private final Vertx vertx;
   private final BackendConfig config;
+  private final Dialect dialect;
   private final String apiKey;
   private final WebClient client;
   private final String base;
   private final Map<HttpRequest<?>, Call> calls = new ConcurrentHashMap<>();
   private volatile List<String> models;
+  private volatile Discovery discovery;
 
   /**
-   * Creates the backend.
+   * Creates an OpenAI-compatible backend.
    *
    * @param vertx the Vert.x instance
    * @param config the backend's configuration ({@code type: openai})
@@ -79,11 +111,29 @@ public final class UpstreamBackend implements Backend {
    *     {@code Authorization} header instead
    */
   public UpstreamBackend(Vertx vertx, BackendConfig config, String apiKey) {
+    this(vertx, config, apiKey, Dialect.OPENAI);
+  }
+
+  /**
+   * Creates the backend.
+   *
+   * @param vertx the Vert.x instance
+   * @param config the backend's configuration ({@code type: openai} or {@code anthropic})
+   * @param apiKey the API key, or {@code null} to forward the client's credentials instead ({@code
+   *     Authorization}; for Anthropic also {@code x-api-key})
+   * @param dialect the API the upstream speaks
+   */
+  public UpstreamBackend(Vertx vertx, BackendConfig config, String apiKey, Dialect dialect) {
     this.vertx = requireNonNull(vertx, "vertx");
     this.config = requireNonNull(config, "config");
+    this.dialect = requireNonNull(dialect, "dialect");
     this.apiKey = apiKey;
     this.base = config.baseUrl().toString();
     this.models = config.models();
+    this.discovery =
+        config.models().isEmpty()
+            ? new Discovery(Discovery.State.PENDING, "model discovery has not finished", null)
+            : Discovery.notNeeded();
     WebClientOptions options =
         new WebClientOptions()
             .setConnectTimeout(
@@ -113,31 +163,61 @@ public final class UpstreamBackend implements Backend {
   }
 
   @Override
+  public Discovery discovery() {
+    return discovery;
+  }
+
+  @Override
+  public Set<Surface> surfaces() {
+    return dialect.surfaces();
+  }
+
+  /** The API this upstream speaks. */
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  /**
+   * Lists the upstream's models ({@code GET /models}, with the configured key) unless the
+   * configuration fixes them. A failure keeps the last known list, is logged once per change of
+   * reason, and is kept in {@link #discovery()} for {@code GET /ready} and for the error a client
+   * gets for a model the gateway could not list.
+   */
+  @Override
   public Future<List<String>> refreshModels() {
     if (!config.models().isEmpty()) {
       return Future.succeededFuture(models);
     }
     HttpRequest<Buffer> req =
         client
-            .getAbs(base + "/models")
+            .getAbs(base + "/models" + (dialect == Dialect.ANTHROPIC ? "?limit=1000" : ""))
             .timeout(config.totalTimeout().toMillis())
             .putHeader("Accept", "application/json")
             .as(new BoundedBody(config.maxResponseBytes(), null));
-    if (apiKey != null) {
-      req.bearerTokenAuthentication(apiKey);
-    }
+    authenticate(req, null);
     return req.send()
         .transform(
             ar -> {
               if (ar.failed()) {
-                return Future.failedFuture(classify(ar.cause(), null));
+                return discoveryFailed(classify(ar.cause(), null).getMessage());
               }
-              if (ar.result().statusCode() / 100 != 2) {
-                return Future.failedFuture(
-                    BackendException.status(ar.result().statusCode(), null, ar.result().body()));
+              int status = ar.result().statusCode();
+              if (status / 100 != 2) {
+                String hint =
+                    status == 401 || status == 403
+                        ? (apiKey == null
+                            ? "; no API key is configured (set "
+                                + (config.apiKeyEnv() == null ? "apiKeyEnv" : config.apiKeyEnv())
+                                + ", or list the models in the configuration or with --model)"
+                            : "; check the API key in " + config.apiKeyEnv())
+                        : "";
+                return discoveryFailed("GET /models answered HTTP " + status + hint);
               }
               try {
                 JsonNode root = JSON.readTree(ar.result().body().getBytes());
+                if (!root.path("data").isArray()) {
+                  return discoveryFailed("GET /models answered no model list");
+                }
                 List<String> ids = new ArrayList<>();
                 for (JsonNode m : root.path("data")) {
                   if (m.path("id").isTextual()) {
@@ -145,17 +225,32 @@ public final class UpstreamBackend implements Backend {
                   }
                 }
                 models = List.copyOf(ids);
+                if (discovery.state() == Discovery.State.FAILED) {
+                  LOG.info(
+                      "backend {}: model discovery works again ({} models)",
+                      config.name(),
+                      ids.size());
+                }
+                discovery = new Discovery(Discovery.State.OK, null, java.time.Instant.now());
                 return Future.succeededFuture(models);
               } catch (Exception e) {
-                return Future.failedFuture(
-                    BackendException.unreachable("upstream /models answered invalid JSON"));
+                return discoveryFailed("GET /models answered invalid JSON");
               }
             });
   }
 
-  @Override
-  public Set<Surface> surfaces() {
-    return SURFACES;
+  private Future<List<String>> discoveryFailed(String reason) {
+    Discovery before = discovery;
+    discovery = new Discovery(Discovery.State.FAILED, reason, java.time.Instant.now());
+    if (!reason.equals(before.reason())) {
+      LOG.warn(
+          "backend {}: model discovery at {} failed: {} (keeping {} known models)",
+          config.name(),
+          base,
+          reason,
+          models.size());
+    }
+    return Future.failedFuture(BackendException.unreachable(reason));
   }
 
   @Override
@@ -172,6 +267,9 @@ public final class UpstreamBackend implements Backend {
   @Override
   public Future<BackendResponse> complete(
       Surface surface, Buffer body, MultiMap clientHeaders, CallHandle handle) {
+    if (!dialect.surfaces().contains(surface)) {
+      return Future.failedFuture(BackendException.unsupported(name(), surface));
+    }
     Call call = new Call(handle, false);
     HttpRequest<Buffer> req =
         prepare(surface, clientHeaders, false).as(new BoundedBody(config.maxResponseBytes(), call));
@@ -204,6 +302,9 @@ public final class UpstreamBackend implements Backend {
       MultiMap clientHeaders,
       CallHandle handle,
       StreamEvents events) {
+    if (!dialect.surfaces().contains(surface)) {
+      return Future.failedFuture(BackendException.unsupported(name(), surface));
+    }
     Call call = new Call(handle, true);
     SseRelay relay = new SseRelay(call, events, config.maxEventBytes());
     HttpRequest<Void> req = prepare(surface, clientHeaders, true).as(new SseCodec(relay));
@@ -240,7 +341,8 @@ public final class UpstreamBackend implements Backend {
       String name = h.getKey().toLowerCase(Locale.ROOT);
       if ((name.equals("retry-after")
               || name.equals("retry-after-ms")
-              || name.startsWith("x-ratelimit-"))
+              || name.startsWith("x-ratelimit-")
+              || name.startsWith("anthropic-ratelimit-"))
           && out.size() < 16) {
         out.add(name, h.getValue());
       }
@@ -257,12 +359,42 @@ public final class UpstreamBackend implements Backend {
             .idleTimeout(config.idleTimeout().toMillis())
             .putHeader("Content-Type", "application/json")
             .putHeader("Accept", stream ? "text/event-stream" : "application/json");
-    if (apiKey != null) {
-      req.bearerTokenAuthentication(apiKey);
-    } else if (clientHeaders != null && clientHeaders.get(HttpHeaders.AUTHORIZATION) != null) {
-      req.putHeader("Authorization", clientHeaders.get(HttpHeaders.AUTHORIZATION));
+    authenticate(req, clientHeaders);
+    if (dialect == Dialect.ANTHROPIC && clientHeaders != null) {
+      String beta = clientHeaders.get("anthropic-beta");
+      if (beta != null && BETA.matcher(beta).matches()) {
+        req.putHeader("anthropic-beta", beta);
+      }
     }
     return req;
+  }
+
+  /**
+   * The credentials of a call: the configured key in the dialect's header, else the client's own
+   * ({@code Authorization}; for Anthropic also {@code x-api-key}). Discovery ({@code clientHeaders}
+   * null) has only the configured key.
+   */
+  private void authenticate(HttpRequest<?> req, MultiMap clientHeaders) {
+    if (dialect == Dialect.ANTHROPIC) {
+      req.putHeader(
+          "anthropic-version",
+          config.anthropicVersion() == null
+              ? BackendConfig.DEFAULT_ANTHROPIC_VERSION
+              : config.anthropicVersion());
+      if (apiKey != null) {
+        req.putHeader("x-api-key", apiKey);
+        return;
+      }
+      if (clientHeaders != null && clientHeaders.get("x-api-key") != null) {
+        req.putHeader("x-api-key", clientHeaders.get("x-api-key"));
+      }
+    } else if (apiKey != null) {
+      req.bearerTokenAuthentication(apiKey);
+      return;
+    }
+    if (clientHeaders != null && clientHeaders.get(HttpHeaders.AUTHORIZATION) != null) {
+      req.putHeader("Authorization", clientHeaders.get(HttpHeaders.AUTHORIZATION));
+    }
   }
 
   private void register(HttpRequest<?> req, Call call) {

@@ -10,6 +10,7 @@ import io.vertx.core.Vertx;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Option;
       "With no backend (no --upstream, none in --config) it serves the built-in demo model"
           + " lethe-demo, unpacked to DIR/models/lethe-demo.",
       "With --upstream URL it fronts an OpenAI-compatible API (key from $LETHE_UPSTREAM_API_KEY if set,"
-          + " else the client's Authorization header is forwarded)."
+          + " else the client's Authorization header is forwarded), or with --upstream-type anthropic"
+          + " the Anthropic Messages API (key from $ANTHROPIC_API_KEY if set)."
     })
 public final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
@@ -46,6 +48,23 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       description =
           "Front the OpenAI-compatible API at base URL URL, e.g. http://127.0.0.1:9000/v1.")
   String upstream;
+
+  @Option(
+      names = "--upstream-type",
+      paramLabel = "TYPE",
+      description =
+          "The API at --upstream: openai (default; key from $LETHE_UPSTREAM_API_KEY) or anthropic"
+              + " (Messages API, e.g. https://api.anthropic.com/v1; key from $ANTHROPIC_API_KEY)."
+              + " Without a key the client's own credentials are forwarded.")
+  String upstreamType;
+
+  @Option(
+      names = "--model",
+      paramLabel = "NAME",
+      description =
+          "A model the --upstream serves (repeatable). Skips model discovery (GET /models), e.g."
+              + " for an upstream that lists models only with a key the gateway does not hold.")
+  List<String> models;
 
   @Option(
       names = "--data",
@@ -97,14 +116,40 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
         }
         cfg = cfg.withStore(cfg.store().withStartWithoutStore(true));
       }
+      if (upstream == null && (upstreamType != null || models != null)) {
+        throw new ConfigException(
+            upstreamType != null ? "--upstream-type" : "--model",
+            upstreamType != null ? upstreamType : models,
+            "only together with --upstream URL");
+      }
       if (upstream != null) {
-        cfg =
-            cfg.withBackends(
-                List.of(
-                    BackendConfig.upstream(
-                        "upstream",
-                        BackendConfig.parseBaseUrl("--upstream", upstream),
-                        "LETHE_UPSTREAM_API_KEY")));
+        String type =
+            upstreamType == null ? BackendConfig.OPENAI : upstreamType.toLowerCase(Locale.ROOT);
+        BackendConfig b;
+        if (type.equals(BackendConfig.OPENAI)) {
+          b =
+              BackendConfig.upstream(
+                  "upstream",
+                  BackendConfig.parseBaseUrl("--upstream", upstream),
+                  "LETHE_UPSTREAM_API_KEY");
+        } else if (type.equals(BackendConfig.ANTHROPIC)) {
+          b =
+              BackendConfig.anthropic(
+                  "upstream",
+                  BackendConfig.parseBaseUrl("--upstream", upstream),
+                  "ANTHROPIC_API_KEY");
+        } else {
+          throw new ConfigException("--upstream-type", upstreamType, "openai or anthropic");
+        }
+        if (models != null) {
+          for (String m : models) {
+            if (m.isBlank()) {
+              throw new ConfigException("--model", m, "a model name");
+            }
+          }
+          b = b.withModels(models);
+        }
+        cfg = cfg.withBackends(List.of(b));
       }
       if (cfg.backends().isEmpty()) {
         // The embedded default: the built-in demo model, unpacked to the data directory.

@@ -14,6 +14,7 @@ import dev.lethe.gateway.backend.BackendException;
 import dev.lethe.gateway.backend.BackendRouter;
 import dev.lethe.gateway.backend.CallHandle;
 import dev.lethe.gateway.backend.Surface;
+import dev.lethe.gateway.errors.ApiError;
 import dev.lethe.gateway.guard.Guard;
 import dev.lethe.gateway.guard.RequestState;
 import dev.lethe.gateway.guard.SseOut;
@@ -99,16 +100,8 @@ public final class ChatHandler implements Handler<RoutingContext> {
       return;
     }
     String model = request.get("model").asText();
-    Backend backend = router.route(model).orElse(null);
+    Backend backend = RoutesSupport.backendFor(ctx, router, model, Surface.CHAT_COMPLETIONS);
     if (backend == null) {
-      Errors.send(
-          ctx,
-          new OpenAiError(
-              404,
-              "invalid_request_error",
-              "model_not_found",
-              "model",
-              "The model `" + model + "` does not exist or is not served by this gateway."));
       return;
     }
     state.backend(backend.name());
@@ -226,15 +219,14 @@ public final class ChatHandler implements Handler<RoutingContext> {
       node = null;
     }
     if (!(node instanceof ObjectNode completion)) {
-      Errors.send(
-          ctx,
-          new OpenAiError(
-              502, "upstream_error", "bad_gateway", null, "upstream answered invalid JSON"));
+      Errors.send(ctx, ApiError.upstreamInvalid("invalid JSON"));
       return;
     }
     try {
+      int filteredBefore = contentFiltered(completion);
       ObjectNode filtered = filter.onComplete(completion);
-      if (Guard.cut(filtered)) {
+      boolean cut = contentFiltered(filtered) > filteredBefore;
+      if (cut) {
         RequestState s = RequestState.of(ctx);
         if (s != null) {
           s.markOutputCut();
@@ -242,6 +234,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
       }
       ctx.response()
           .putHeader("Content-Type", "application/json")
+          .putHeader(RoutesSupport.OUTPUT, cut ? "cut" : "pass")
           .end(
               filtered == completion && filter == ResponseFilter.identity()
                   ? body
@@ -249,15 +242,17 @@ public final class ChatHandler implements Handler<RoutingContext> {
     } catch (Exception e) {
       LOG.warn("response filter failed; withholding the answer (fail closed)", e);
       metrics.pipelineFailure("response-filter");
-      Errors.send(
-          ctx,
-          new OpenAiError(
-              503,
-              "server_error",
-              "screening_unavailable",
-              null,
-              "The answer could not be screened and was withheld."));
+      Errors.send(ctx, ApiError.answerWithheld());
     }
+  }
+
+  /** How many choices of a completion end with {@code content_filter}. */
+  private static int contentFiltered(ObjectNode completion) {
+    int n = 0;
+    for (JsonNode c : completion.path("choices")) {
+      n += "content_filter".equals(c.path("finish_reason").asText()) ? 1 : 0;
+    }
+    return n;
   }
 
   /**

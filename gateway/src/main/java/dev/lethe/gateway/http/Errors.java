@@ -2,13 +2,18 @@ package dev.lethe.gateway.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.gateway.backend.BackendException;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.WireFormat;
 import dev.lethe.gateway.openai.OpenAiError;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
 
-/** Writes errors to clients in OpenAI's shape. */
+/**
+ * Writes errors to clients, in the wire format of the route they called ({@link
+ * WireFormat#forPath}: Anthropic's shape under {@code /v1/messages}, else OpenAI's).
+ */
 public final class Errors {
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -19,7 +24,42 @@ public final class Errors {
 
   /** Sends {@code error} unless the response already started. */
   public static void send(RoutingContext ctx, OpenAiError error) {
-    write(ctx.response(), error);
+    send(ctx, ApiError.from(error));
+  }
+
+  /** Sends {@code error} in the request's wire format unless the response already started. */
+  public static void send(RoutingContext ctx, ApiError error) {
+    write(ctx.response(), error, WireFormat.forPath(ctx.request().path()));
+  }
+
+  /**
+   * Writes {@code error} in {@code format} as the whole response unless it already started (then it
+   * is only ended). The message is scrubbed of anything that looks like a Java class name.
+   */
+  public static void write(HttpServerResponse resp, ApiError error, WireFormat format) {
+    if (format == WireFormat.OPENAI) {
+      write(resp, error.openAi());
+      return;
+    }
+    if (resp.headWritten() || resp.closed()) {
+      if (!resp.ended() && !resp.closed()) {
+        resp.end();
+      }
+      return;
+    }
+    if ((error.status() == 429 || error.status() == 503)
+        && resp.headers().get("Retry-After") == null) {
+      resp.putHeader("Retry-After", RETRY_AFTER_SECONDS);
+    }
+    try {
+      resp.setStatusCode(error.status())
+          .putHeader("Content-Type", "application/json")
+          .end(
+              Buffer.buffer(
+                  JSON.writeValueAsBytes(format.body(error.withMessage(scrub(error.message()))))));
+    } catch (Exception e) {
+      resp.setStatusCode(500).putHeader("Content-Type", "application/json").end(INTERNAL);
+    }
   }
 
   /**
@@ -84,6 +124,9 @@ public final class Errors {
               502, "upstream_error", "upstream_response_too_large", null, e.getMessage());
       case POOL_FULL -> new OpenAiError(503, "server_error", "upstream_busy", null, e.getMessage());
       case BUSY -> new OpenAiError(429, "rate_limit_error", "busy", null, e.getMessage());
+      case UNSUPPORTED ->
+          new OpenAiError(
+              400, "invalid_request_error", "unsupported_endpoint", "model", e.getMessage());
       case CANCELLED -> new OpenAiError(499, "upstream_error", "cancelled", null, "cancelled");
     };
   }

@@ -7,6 +7,9 @@ import dev.lethe.config.rules.RuleSet;
 import dev.lethe.filters.Decision;
 import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendRouter;
+import dev.lethe.gateway.backend.Surface;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.WireFormat;
 import dev.lethe.gateway.guard.RequestState;
 import dev.lethe.gateway.metrics.GatewayMetrics;
 import dev.lethe.gateway.openai.OpenAiError;
@@ -20,6 +23,13 @@ public final class RoutesSupport {
 
   /** Response header: the input decision. */
   public static final String DECISION = "x-lethe-decision";
+
+  /**
+   * Response header of a non-streamed answer: {@code cut} when the output filter withheld part of
+   * it, else {@code pass}. (A stream's head is sent before its output is judged: its cut shows in
+   * the answer itself, e.g. {@code finish_reason: "content_filter"}.)
+   */
+  public static final String OUTPUT = "x-lethe-output";
 
   private RoutesSupport() {}
 
@@ -100,21 +110,108 @@ public final class RoutesSupport {
         .end(body.toString());
   }
 
-  /** {@code GET /v1/models}: every routable model, in OpenAI's list shape. */
+  /**
+   * {@code GET /v1/models}: every routable model, in OpenAI's list shape, or in Anthropic's when
+   * the request carries an {@code anthropic-version} header (as the Anthropic SDKs send).
+   */
   public static void models(RoutingContext ctx, BackendRouter router) {
     route(ctx, "/v1/models");
+    boolean anthropic = ctx.request().getHeader("anthropic-version") != null;
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode root = f.objectNode();
-    root.put("object", "list");
+    if (!anthropic) {
+      root.put("object", "list");
+    }
     ArrayNode data = root.putArray("data");
     for (Map.Entry<String, Backend> e : router.models().entrySet()) {
-      ObjectNode m = data.addObject();
-      m.put("id", e.getKey());
-      m.put("object", "model");
-      m.put("created", 0);
-      m.put("owned_by", e.getValue().name());
+      data.add(model(e.getKey(), e.getValue(), anthropic));
+    }
+    if (anthropic) {
+      root.put("has_more", false);
+      if (data.isEmpty()) {
+        root.putNull("first_id").putNull("last_id");
+      } else {
+        root.put("first_id", data.get(0).path("id").asText());
+        root.put("last_id", data.get(data.size() - 1).path("id").asText());
+      }
     }
     ctx.response().putHeader("Content-Type", "application/json").end(root.toString());
+  }
+
+  /**
+   * {@code GET /v1/models/{id}} ({@code models.retrieve}): the model in OpenAI's shape (Anthropic's
+   * with an {@code anthropic-version} header); 404 {@code model_not_found}, or 502 {@code
+   * models_unavailable} when a backend could not list its models.
+   */
+  public static void model(RoutingContext ctx, BackendRouter router) {
+    route(ctx, "/v1/models/{id}");
+    String id = ctx.pathParam("id");
+    boolean anthropic = ctx.request().getHeader("anthropic-version") != null;
+    switch (router.lookup(id)) {
+      case BackendRouter.Lookup.Found found ->
+          ctx.response()
+              .putHeader("Content-Type", "application/json")
+              .end(model(id, found.backend(), anthropic).toString());
+      case BackendRouter.Lookup.Unknown u ->
+          Errors.write(
+              ctx.response(),
+              ApiError.modelNotFound(id),
+              anthropic ? WireFormat.ANTHROPIC : WireFormat.OPENAI);
+      case BackendRouter.Lookup.Undiscovered d ->
+          Errors.write(
+              ctx.response(),
+              ApiError.modelsUnavailable(id, d.reason()),
+              anthropic ? WireFormat.ANTHROPIC : WireFormat.OPENAI);
+    }
+  }
+
+  private static ObjectNode model(String id, Backend backend, boolean anthropic) {
+    ObjectNode m = JsonNodeFactory.instance.objectNode();
+    if (anthropic) {
+      m.put("type", "model");
+      m.put("id", id);
+      m.put("display_name", id);
+      m.put("created_at", "1970-01-01T00:00:00Z");
+    } else {
+      m.put("id", id);
+      m.put("object", "model");
+      m.put("created", 0);
+      m.put("owned_by", backend.name());
+    }
+    return m;
+  }
+
+  /**
+   * The backend that serves {@code model} on {@code endpoint}, or {@code null} after answering the
+   * error: 404 {@code model_not_found} when no backend lists it and every model list is complete;
+   * 502 {@code models_unavailable} when some backend could not list its models (the model may be
+   * there); 400 {@code unsupported_endpoint} when its backend serves other routes.
+   */
+  public static Backend backendFor(
+      RoutingContext ctx, BackendRouter router, String model, Surface endpoint) {
+    return switch (router.lookup(model)) {
+      case BackendRouter.Lookup.Found f -> {
+        if (f.backend().surfaces().contains(endpoint)) {
+          yield f.backend();
+        }
+        String serves =
+            f.backend().surfaces().stream()
+                .sorted()
+                .map(Surface::route)
+                .collect(java.util.stream.Collectors.joining(", "));
+        Errors.send(
+            ctx, ApiError.wrongSurface(model, f.backend().name(), endpoint.route(), serves));
+        yield null;
+      }
+      case BackendRouter.Lookup.Unknown u -> {
+        Errors.send(ctx, ApiError.modelNotFound(model));
+        yield null;
+      }
+      case BackendRouter.Lookup.Undiscovered d -> {
+        Errors.send(ctx, ApiError.modelsUnavailable(model, d.reason()));
+        yield null;
+      }
+    };
   }
 
   /** Answers 415 unless the request declares a JSON body. */

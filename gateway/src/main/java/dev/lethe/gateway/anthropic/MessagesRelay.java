@@ -1,0 +1,466 @@
+package dev.lethe.gateway.anthropic;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.gateway.backend.Backend;
+import dev.lethe.gateway.backend.BackendException;
+import dev.lethe.gateway.backend.CallHandle;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.WireFormat;
+import dev.lethe.gateway.guard.OutputGuard;
+import dev.lethe.gateway.guard.SseOut;
+import dev.lethe.gateway.guard.TextStream;
+import dev.lethe.gateway.openai.StrictJson;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Relays one streamed Messages answer from an upstream to the client through the output guard,
+ * event by event, as the upstream sends them.
+ *
+ * <ul>
+ *   <li>{@code text} and {@code thinking} blocks stream: each {@code text_delta} / {@code
+ *       thinking_delta} is judged by the block's own {@link TextStream} and only what it releases
+ *       is sent (the bounded hold-back of a partial match; a {@code ping} keeps the connection
+ *       alive meanwhile). A {@code signature_delta} waits for the block's last text.
+ *   <li>{@code tool_use} and every other block type are held whole — start, every delta ({@code
+ *       input_json_delta}), stop — and judged in canonical JSON form once complete (the input
+ *       parsed, so JSON escapes hide nothing). A clean block is then released as the upstream sent
+ *       it; a cut one is never sent, so no client sees a callable {@code tool_use} with a truncated
+ *       input. {@code redacted_thinking} (opaque) passes as it is.
+ *   <li>A cut stops the upstream and ends the message: the cut text block is closed after its
+ *       released text, then {@code message_delta} with {@code stop_reason: "refusal"} and an
+ *       estimated {@code usage.output_tokens}, then {@code message_stop}.
+ *   <li>An upstream {@code error} event is passed on screened (its message is released only when it
+ *       holds nothing the filters withhold); a malformed event, a stream that ends without {@code
+ *       message_stop}, or a failing filter end the stream with an {@code error} event (fail
+ *       closed).
+ * </ul>
+ *
+ * <p>Runs on the request's event loop; one instance per response.
+ */
+public final class MessagesRelay implements Backend.StreamEvents {
+  private static final Logger LOG = LoggerFactory.getLogger(MessagesRelay.class);
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  /** The most content blocks one message may open. */
+  static final int MAX_BLOCKS = 4096;
+
+  private final SseOut out;
+  private final OutputGuard guard;
+  private final CallHandle handle;
+  private final Function<ObjectNode, ApiError> upstreamError;
+  private final Runnable firstToken;
+  private final long maxHeldBytes;
+  private final Map<Integer, Block> blocks = new HashMap<>();
+  private boolean sawStart;
+  private boolean finished;
+  private boolean tokenSeen;
+  private boolean cut;
+  private long releasedChars;
+
+  /**
+   * A relay for one response.
+   *
+   * @param out the client's event stream
+   * @param guard the request's output guard
+   * @param handle the backend call (cancelled at a cut, an error or the end)
+   * @param upstreamError turns an upstream {@code error} event into the screened error to pass on
+   * @param firstToken called once, when the first text or tool block reaches the client
+   * @param maxHeldBytes the most bytes one held block may collect before it is cut (fail closed)
+   */
+  public MessagesRelay(
+      SseOut out,
+      OutputGuard guard,
+      CallHandle handle,
+      Function<ObjectNode, ApiError> upstreamError,
+      Runnable firstToken,
+      long maxHeldBytes) {
+    this.out = requireNonNull(out, "out");
+    this.guard = requireNonNull(guard, "guard");
+    this.handle = requireNonNull(handle, "handle");
+    this.upstreamError = requireNonNull(upstreamError, "upstreamError");
+    this.firstToken = requireNonNull(firstToken, "firstToken");
+    this.maxHeldBytes = maxHeldBytes;
+  }
+
+  /** Whether the output filter cut this answer. */
+  public boolean cut() {
+    return cut;
+  }
+
+  private enum Kind {
+    TEXT,
+    THINKING,
+    HELD,
+    PASS
+  }
+
+  /** One content block of the answer. */
+  private static final class Block {
+    final int index;
+    final Kind kind;
+    final ObjectNode start;
+    TextStream text;
+    final List<ObjectNode> events = new ArrayList<>();
+    final List<ObjectNode> signatures = new ArrayList<>();
+    final StringBuilder json = new StringBuilder();
+    long bytes;
+    boolean stopped;
+
+    Block(int index, Kind kind, ObjectNode start) {
+      this.index = index;
+      this.kind = kind;
+      this.start = start;
+    }
+
+    String field() {
+      return kind == Kind.THINKING ? "thinking" : "text";
+    }
+
+    String deltaType() {
+      return kind == Kind.THINKING ? "thinking_delta" : "text_delta";
+    }
+  }
+
+  @Override
+  public void onData(String data) {
+    if (finished) {
+      return;
+    }
+    out.start();
+    JsonNode node;
+    try {
+      node = StrictJson.read(data);
+    } catch (StrictJson.Rejected e) {
+      node = null;
+    }
+    if (!(node instanceof ObjectNode event) || !event.path("type").isTextual()) {
+      fail(ApiError.upstreamInvalid("an invalid stream event"));
+      return;
+    }
+    try {
+      handle(event);
+    } catch (RuntimeException e) {
+      LOG.warn("output filter failed mid-stream; ending the stream (fail closed)", e);
+      fail(ApiError.streamWithheld());
+    }
+  }
+
+  private void handle(ObjectNode event) {
+    String type = event.get("type").textValue();
+    switch (type) {
+      case "message_start" -> {
+        if (sawStart) {
+          fail(ApiError.upstreamInvalid("a second message_start"));
+          return;
+        }
+        sawStart = true;
+        if (event.get("message") instanceof ObjectNode m
+            && m.get("content") instanceof com.fasterxml.jackson.databind.node.ArrayNode a
+            && !a.isEmpty()) {
+          // Content arrives in blocks; content here would skip the filters: withheld.
+          m.putArray("content");
+        }
+        emit(event);
+      }
+      case "ping" -> emit(event);
+      case "content_block_start" -> blockStart(event);
+      case "content_block_delta" -> blockDelta(event);
+      case "content_block_stop" -> blockStop(event);
+      case "message_delta" -> {
+        if (!sawStart) {
+          fail(ApiError.upstreamInvalid("message_delta before message_start"));
+          return;
+        }
+        emit(event);
+      }
+      case "message_stop" -> {
+        if (!sawStart) {
+          fail(ApiError.upstreamInvalid("message_stop before message_start"));
+          return;
+        }
+        emit(event);
+        finish();
+      }
+      case "error" -> {
+        ApiError e = upstreamError.apply(event);
+        emit(WireFormat.ANTHROPIC.body(e));
+        finish();
+      }
+      default ->
+          // An event type this gateway does not know could carry text it cannot judge: dropped.
+          LOG.debug("dropping unknown Messages stream event type {}", type);
+    }
+  }
+
+  private Block block(ObjectNode event) {
+    int index = event.path("index").asInt(-1);
+    Block b = blocks.get(index);
+    if (b == null || b.stopped || !event.path("index").isIntegralNumber()) {
+      fail(ApiError.upstreamInvalid("an event for a content block that is not open"));
+      return null;
+    }
+    return b;
+  }
+
+  private void blockStart(ObjectNode event) {
+    JsonNode idx = event.get("index");
+    if (!sawStart
+        || idx == null
+        || !idx.isIntegralNumber()
+        || idx.asInt() < 0
+        || idx.asInt() >= MAX_BLOCKS
+        || blocks.containsKey(idx.asInt())
+        || !(event.get("content_block") instanceof ObjectNode cb)) {
+      fail(ApiError.upstreamInvalid("an invalid content_block_start"));
+      return;
+    }
+    int index = idx.asInt();
+    String type = cb.path("type").asText();
+    switch (type) {
+      case "text", "thinking" -> {
+        Block b = new Block(index, type.equals("text") ? Kind.TEXT : Kind.THINKING, event);
+        b.text = guard.open();
+        blocks.put(index, b);
+        JsonNode initial = cb.get(b.field());
+        String first = initial != null && initial.isTextual() ? initial.textValue() : "";
+        if (initial != null && !initial.isTextual() && !initial.isNull()) {
+          fail(ApiError.upstreamInvalid("a content block with a non-text " + b.field()));
+          return;
+        }
+        cb.put(b.field(), "");
+        if (cb.has("citations") && !cb.get("citations").isNull()) {
+          TextStream cs = guard.open();
+          cs.whole(cb.get("citations").toString());
+          if (cs.cut()) {
+            cutMessage(null);
+            return;
+          }
+        }
+        emit(event);
+        if (!first.isEmpty()) {
+          feed(b, first);
+        }
+      }
+      case "redacted_thinking" -> {
+        blocks.put(index, new Block(index, Kind.PASS, event));
+        emit(event);
+      }
+      default -> {
+        Block b = new Block(index, Kind.HELD, event);
+        b.bytes = event.toString().length();
+        blocks.put(index, b);
+      }
+    }
+  }
+
+  private void blockDelta(ObjectNode event) {
+    Block b = block(event);
+    if (b == null) {
+      return;
+    }
+    JsonNode d = event.get("delta");
+    String dt = d == null ? "" : d.path("type").asText();
+    switch (b.kind) {
+      case PASS -> emit(event);
+      case HELD -> {
+        b.events.add(event);
+        if (dt.equals("input_json_delta")) {
+          JsonNode pj = d.get("partial_json");
+          if (pj == null || !pj.isTextual()) {
+            fail(ApiError.upstreamInvalid("an input_json_delta without partial_json"));
+            return;
+          }
+          b.json.append(pj.textValue());
+        }
+        b.bytes += event.toString().length();
+        if (b.bytes > maxHeldBytes) {
+          LOG.warn("a held content block exceeded {} bytes; cut (fail closed)", maxHeldBytes);
+          cutMessage(b);
+        }
+      }
+      case TEXT, THINKING -> {
+        if (dt.equals(b.deltaType())) {
+          JsonNode t = d.get(b.field());
+          if (t == null || !t.isTextual()) {
+            fail(ApiError.upstreamInvalid("a " + dt + " without text"));
+            return;
+          }
+          feed(b, t.textValue());
+        } else if (dt.equals("signature_delta") && b.kind == Kind.THINKING) {
+          b.signatures.add(event);
+        } else {
+          // citations and other annotations: released only when they hold nothing withheld
+          TextStream ts = guard.open();
+          ts.whole(d == null ? "" : d.toString());
+          if (ts.cut()) {
+            cutMessage(b);
+            return;
+          }
+          emit(event);
+        }
+      }
+    }
+  }
+
+  private void blockStop(ObjectNode event) {
+    Block b = block(event);
+    if (b == null) {
+      return;
+    }
+    switch (b.kind) {
+      case PASS -> {
+        b.stopped = true;
+        emit(event);
+      }
+      case TEXT, THINKING -> {
+        String tail = b.text.finish();
+        delta(b, tail);
+        if (b.text.cut()) {
+          cutMessage(b);
+          return;
+        }
+        for (ObjectNode s : b.signatures) {
+          emit(s);
+        }
+        b.stopped = true;
+        emit(event);
+      }
+      case HELD -> {
+        ObjectNode whole = ((ObjectNode) b.start.get("content_block")).deepCopy();
+        if (!b.json.isEmpty()) {
+          try {
+            whole.set("input", StrictJson.read(b.json.toString()));
+          } catch (StrictJson.Rejected e) {
+            LOG.warn("upstream sent a tool input that is not JSON; withheld (fail closed)");
+            cutMessage(b);
+            return;
+          }
+        }
+        TextStream ts = guard.open();
+        ts.whole(whole.toString());
+        if (ts.cut()) {
+          cutMessage(b);
+          return;
+        }
+        tokenSeen();
+        emit(b.start);
+        for (ObjectNode e : b.events) {
+          emit(e);
+        }
+        b.stopped = true;
+        emit(event);
+      }
+    }
+  }
+
+  private void feed(Block b, String text) {
+    String released = b.text.feed(text);
+    delta(b, released);
+    if (b.text.cut()) {
+      cutMessage(b);
+    } else if (released.isEmpty() && b.text.keepAliveWanted()) {
+      emit(F.objectNode().put("type", "ping"));
+    }
+  }
+
+  private void delta(Block b, String text) {
+    if (text.isEmpty() || finished) {
+      return;
+    }
+    tokenSeen();
+    releasedChars += text.length();
+    ObjectNode e = F.objectNode().put("type", "content_block_delta").put("index", b.index);
+    e.putObject("delta").put("type", b.deltaType()).put(b.field(), text);
+    emit(e);
+  }
+
+  private void tokenSeen() {
+    if (!tokenSeen) {
+      tokenSeen = true;
+      firstToken.run();
+    }
+  }
+
+  /**
+   * Ends the message at a cut: the upstream is stopped, open text blocks are closed (their released
+   * text stays; what they still hold is dropped), a held block is dropped, and the message ends
+   * with {@code stop_reason: "refusal"}.
+   */
+  private void cutMessage(Block at) {
+    if (finished) {
+      return;
+    }
+    cut = true;
+    handle.cancel();
+    blocks.values().stream()
+        .filter(
+            b ->
+                !b.stopped
+                    && (b.kind == Kind.TEXT || b.kind == Kind.THINKING || b.kind == Kind.PASS))
+        .sorted((x, y) -> Integer.compare(x.index, y.index))
+        .forEach(
+            b -> {
+              b.stopped = true;
+              emit(F.objectNode().put("type", "content_block_stop").put("index", b.index));
+            });
+    if (at != null) {
+      at.stopped = true;
+    }
+    emit(MessagesRequest.messageDelta("refusal", (int) ((releasedChars + 3) / 4)));
+    emit(F.objectNode().put("type", "message_stop"));
+    finish();
+  }
+
+  @Override
+  public void onEnd() {
+    if (finished) {
+      return;
+    }
+    out.start();
+    fail(ApiError.upstreamTruncated());
+  }
+
+  @Override
+  public void onError(BackendException error) {
+    if (finished) {
+      return;
+    }
+    out.start();
+    fail(ApiError.of(error));
+  }
+
+  /** Ends the stream with an {@code error} event (nothing the filters hold is released). */
+  private void fail(ApiError e) {
+    if (finished) {
+      return;
+    }
+    emit(WireFormat.ANTHROPIC.body(e));
+    finish();
+  }
+
+  private void emit(ObjectNode event) {
+    if (finished) {
+      return;
+    }
+    out.writeEvent(event.path("type").asText("message"), event);
+  }
+
+  private void finish() {
+    if (finished) {
+      return;
+    }
+    finished = true;
+    handle.cancel();
+    out.end(null);
+  }
+}

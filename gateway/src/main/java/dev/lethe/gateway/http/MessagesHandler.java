@@ -1,0 +1,332 @@
+package dev.lethe.gateway.http;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.filters.Decision;
+import dev.lethe.filters.Exchange;
+import dev.lethe.gateway.anthropic.MessagesOutput;
+import dev.lethe.gateway.anthropic.MessagesRelay;
+import dev.lethe.gateway.anthropic.MessagesRequest;
+import dev.lethe.gateway.backend.Backend;
+import dev.lethe.gateway.backend.BackendException;
+import dev.lethe.gateway.backend.BackendRouter;
+import dev.lethe.gateway.backend.CallHandle;
+import dev.lethe.gateway.backend.Surface;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
+import dev.lethe.gateway.guard.ChatView;
+import dev.lethe.gateway.guard.Guard;
+import dev.lethe.gateway.guard.OutputGuard;
+import dev.lethe.gateway.guard.RequestState;
+import dev.lethe.gateway.guard.SseOut;
+import dev.lethe.gateway.openai.StrictJson;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/messages} and {@code POST /v1/messages/count_tokens}: the Anthropic Messages API,
+ * guarded like chat completions. The request's conversation is judged ({@link
+ * MessagesRequest#view}); a refusal is answered as an assistant message (streamed as Messages
+ * events when asked); a rewrite is mapped back into the Messages request; the answer passes through
+ * the output guard whole ({@link MessagesOutput}) or event by event ({@link MessagesRelay}). Errors
+ * are rendered in Anthropic's shape. Served by backends that speak Messages ({@code type:
+ * anthropic}); a model of another backend is refused with a clear error, since translating chat to
+ * Messages loses tools, thinking and content blocks.
+ */
+public final class MessagesHandler implements Handler<RoutingContext> {
+  private static final Logger LOG = LoggerFactory.getLogger(MessagesHandler.class);
+  private static final ObjectMapper JSON = Errors.JSON;
+
+  /** The most bytes one held (tool_use) block may collect while it streams: 8 MiB. */
+  static final long MAX_HELD_BYTES = 8L << 20;
+
+  private final BackendRouter router;
+  private final Guard guard;
+  private final boolean countTokens;
+
+  /**
+   * Creates the handler.
+   *
+   * @param countTokens true for {@code /v1/messages/count_tokens}
+   */
+  public MessagesHandler(BackendRouter router, Guard guard, boolean countTokens) {
+    this.router = requireNonNull(router, "router");
+    this.guard = requireNonNull(guard, "guard");
+    this.countTokens = countTokens;
+  }
+
+  private String route() {
+    return countTokens ? Surface.MESSAGES_COUNT_TOKENS.route() : Surface.MESSAGES.route();
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    RequestState state = RequestState.of(ctx);
+    state.route(route());
+    Buffer body = ctx.body().buffer();
+    if (body == null || body.length() == 0) {
+      Errors.send(ctx, ApiError.emptyBody());
+      return;
+    }
+    byte[] bytes = body.getBytes();
+    JsonNode parsed;
+    try {
+      parsed = StrictJson.read(bytes);
+    } catch (StrictJson.Rejected e) {
+      guard.metrics().requestRejected("invalid_json");
+      Errors.send(ctx, ApiError.invalidJson(e.getMessage()));
+      return;
+    }
+    ApiError invalid = MessagesRequest.validate(parsed, countTokens);
+    if (invalid != null) {
+      Errors.send(ctx, invalid);
+      return;
+    }
+    ObjectNode request = (ObjectNode) parsed;
+    boolean stream = !countTokens && request.path("stream").asBoolean(false);
+    if (stream && ctx.request().version() == HttpVersion.HTTP_1_0) {
+      Errors.send(ctx, ApiError.streamNeedsHttp11());
+      return;
+    }
+    String model = request.get("model").asText();
+    Backend backend = RoutesSupport.backendFor(ctx, router, model, Surface.MESSAGES);
+    if (backend == null) {
+      return;
+    }
+    state.backend(backend.name());
+    state.model(model);
+    String id = MessagesRequest.newId();
+    ChatView view = MessagesRequest.view(request, stream);
+    Exchange exchange = new Exchange(id, state.rules(), bytes, view.request());
+    guard
+        .judge(ctx, state, exchange)
+        .onSuccess(
+            judged -> {
+              switch (judged) {
+                case Guard.Judged.Unavailable u ->
+                    Errors.send(ctx, ApiError.screeningUnavailable());
+                case Guard.Judged.Refuse r -> refuse(ctx, request, id, r.text(), stream);
+                case Guard.Judged.Forward f -> {
+                  Buffer out = body;
+                  if (exchange.rewritten()) {
+                    try {
+                      ObjectNode rewritten =
+                          MessagesRequest.applyRewrite(request, view.rewrite(exchange.request()));
+                      out = Buffer.buffer(JSON.writeValueAsBytes(rewritten));
+                    } catch (ChatView.RewriteUnsupported e) {
+                      state.decision(Decision.REFUSE);
+                      Errors.send(
+                          ctx,
+                          ApiError.of(
+                              400,
+                              ErrorKind.INVALID_REQUEST,
+                              "rewrite_unsupported",
+                              "messages",
+                              "The request is in a forget rule's scope and its rewrite cannot be"
+                                  + " expressed in the Messages format ("
+                                  + e.getMessage()
+                                  + "); it was refused."));
+                      return;
+                    } catch (Exception e) {
+                      Errors.send(ctx, ApiError.internal());
+                      return;
+                    }
+                  }
+                  if (countTokens) {
+                    countTokens(ctx, state, exchange, backend, view, out);
+                  } else {
+                    proceed(ctx, state, exchange, backend, out, stream);
+                  }
+                }
+              }
+            });
+  }
+
+  private void refuse(
+      RoutingContext ctx, ObjectNode request, String id, String text, boolean stream) {
+    HttpServerResponse resp = ctx.response();
+    try {
+      if (countTokens) {
+        // Nothing goes upstream for a refused request: the count is Lethe's estimate.
+        ObjectNode c = JsonNodeFactory.instance.objectNode();
+        c.put("input_tokens", MessagesRequest.estimateTokens(request.path("messages").toString()));
+        resp.putHeader("Content-Type", "application/json").end(c.toString());
+        return;
+      }
+      if (!stream) {
+        resp.putHeader("Content-Type", "application/json")
+            .end(
+                Buffer.buffer(
+                    JSON.writeValueAsBytes(MessagesRequest.refusalMessage(request, id, text))));
+        return;
+      }
+      SseOut.headers(resp);
+      Buffer all = Buffer.buffer();
+      for (MessagesRequest.Event e : MessagesRequest.refusalEvents(request, id, text)) {
+        all.appendBuffer(SseOut.named(e.name(), e.data()));
+      }
+      resp.end(all);
+    } catch (Exception e) {
+      Errors.send(ctx, ApiError.internal());
+    }
+  }
+
+  private void countTokens(
+      RoutingContext ctx,
+      RequestState state,
+      Exchange ex,
+      Backend backend,
+      ChatView view,
+      Buffer out) {
+    if (!backend.surfaces().contains(Surface.MESSAGES_COUNT_TOKENS)) {
+      ObjectNode c = JsonNodeFactory.instance.objectNode();
+      c.put("input_tokens", MessagesRequest.estimateTokens(view.request().toString()));
+      ctx.response().putHeader("Content-Type", "application/json").end(c.toString());
+      return;
+    }
+    CallHandle handle = new CallHandle();
+    ctx.response().closeHandler(v -> handle.cancel());
+    guard
+        .complete(ctx, state, backend, Surface.MESSAGES_COUNT_TOKENS, out, handle)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                Errors.send(ctx, ApiError.of(Guard.asBackendException(ar.cause())));
+                return;
+              }
+              Backend.BackendResponse r = ar.result();
+              if (r.status() / 100 != 2) {
+                upstreamError(
+                    ctx, new Egress(guard.pipeline(), ex), r.status(), r.headers(), r.body());
+                return;
+              }
+              JsonNode n;
+              try {
+                n = StrictJson.read(r.body().getBytes());
+              } catch (StrictJson.Rejected e) {
+                n = null;
+              }
+              if (n == null || !n.path("input_tokens").isIntegralNumber()) {
+                Errors.send(ctx, ApiError.upstreamInvalid("a token count that is not valid"));
+                return;
+              }
+              // Only the count goes back: nothing else of the upstream's answer is released.
+              ObjectNode c = JsonNodeFactory.instance.objectNode();
+              c.put("input_tokens", n.get("input_tokens").asLong());
+              ctx.response().putHeader("Content-Type", "application/json").end(c.toString());
+            });
+  }
+
+  private void upstreamError(
+      RoutingContext ctx,
+      Egress egress,
+      int status,
+      io.vertx.core.MultiMap headers,
+      Buffer errorBody) {
+    egress.copyHeaders(headers, ctx.response());
+    Errors.send(ctx, ApiError.from(egress.upstreamError(status, errorBody)));
+  }
+
+  private void proceed(
+      RoutingContext ctx,
+      RequestState state,
+      Exchange ex,
+      Backend backend,
+      Buffer out,
+      boolean stream) {
+    OutputGuard output = new OutputGuard(guard.pipeline(), ex);
+    Egress egress = new Egress(guard.pipeline(), ex);
+    CallHandle handle = new CallHandle();
+    ctx.response().closeHandler(v -> handle.cancel());
+    if (!stream) {
+      guard
+          .complete(ctx, state, backend, Surface.MESSAGES, out, handle)
+          .onComplete(
+              ar -> {
+                if (ar.failed()) {
+                  Errors.send(ctx, ApiError.of(Guard.asBackendException(ar.cause())));
+                  return;
+                }
+                Backend.BackendResponse r = ar.result();
+                if (r.status() / 100 != 2) {
+                  upstreamError(ctx, egress, r.status(), r.headers(), r.body());
+                  return;
+                }
+                writeMessage(ctx, output, r.body());
+              });
+      return;
+    }
+    SseOut sse = new SseOut(ctx.response(), handle);
+    MessagesRelay relay =
+        new MessagesRelay(
+            sse,
+            output,
+            handle,
+            event -> ApiError.from(egress.upstreamError(502, Buffer.buffer(event.toString()))),
+            () ->
+                guard
+                    .metrics()
+                    .timeToFirstToken(
+                        state.backend(), state.model(), System.nanoTime() - state.startNanos()),
+            MAX_HELD_BYTES);
+    ctx.addEndHandler(
+        v -> {
+          if (relay.cut()) {
+            LOG.debug("request {}: output filter cut the streamed message", ex.requestId());
+          }
+        });
+    guard.stream(ctx, state, backend, Surface.MESSAGES, out, handle, relay)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                sse.start();
+                return;
+              }
+              BackendException e = Guard.asBackendException(ar.cause());
+              if (e.kind() == BackendException.Kind.STATUS) {
+                upstreamError(ctx, egress, e.status(), e.headers(), e.body());
+              } else if (e.kind() != BackendException.Kind.CANCELLED) {
+                Errors.send(ctx, ApiError.of(e));
+              }
+            });
+  }
+
+  private void writeMessage(RoutingContext ctx, OutputGuard output, Buffer body) {
+    JsonNode node;
+    try {
+      node = StrictJson.read(body.getBytes());
+    } catch (StrictJson.Rejected e) {
+      node = null;
+    }
+    if (!(node instanceof ObjectNode message) || !"message".equals(node.path("type").asText())) {
+      Errors.send(ctx, ApiError.upstreamInvalid("a message that is not valid JSON"));
+      return;
+    }
+    boolean cut;
+    try {
+      cut = MessagesOutput.judge(message, output);
+    } catch (RuntimeException e) {
+      LOG.warn("output filter failed; withholding the answer (fail closed)", e);
+      guard.metrics().pipelineFailure("response-filter");
+      Errors.send(ctx, ApiError.answerWithheld());
+      return;
+    }
+    try {
+      ctx.response()
+          .putHeader("Content-Type", "application/json")
+          .putHeader(RoutesSupport.OUTPUT, cut ? "cut" : "pass")
+          .end(cut || output.active() ? Buffer.buffer(JSON.writeValueAsBytes(message)) : body);
+    } catch (Exception e) {
+      Errors.send(ctx, ApiError.internal());
+    }
+  }
+}
