@@ -8,12 +8,14 @@ import dev.lethe.config.rules.RuleSet;
 import dev.lethe.filters.Pipeline;
 import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendRouter;
+import dev.lethe.gateway.backend.Surface;
 import dev.lethe.gateway.cluster.Readiness;
 import dev.lethe.gateway.cluster.Replication;
 import dev.lethe.gateway.guard.Guard;
 import dev.lethe.gateway.http.AdminAuth;
 import dev.lethe.gateway.http.ChatHandler;
 import dev.lethe.gateway.http.Errors;
+import dev.lethe.gateway.http.LegacyHandler;
 import dev.lethe.gateway.http.MessagesHandler;
 import dev.lethe.gateway.http.RoutesSupport;
 import dev.lethe.gateway.http.SlowClientGuard;
@@ -176,6 +178,13 @@ public final class LetheGateway {
         .post("/v1/responses")
         .handler(BodyHandler.create(false).setBodyLimit(limit))
         .handler(new ResponsesHandler(backends, guard));
+    for (Surface surface : List.of(Surface.COMPLETIONS, Surface.EMBEDDINGS)) {
+      router.post(surface.route()).handler(RoutesSupport::requireJson);
+      router
+          .post(surface.route())
+          .handler(BodyHandler.create(false).setBodyLimit(limit))
+          .handler(new LegacyHandler(backends, guard, surface));
+    }
     for (String path : List.of("/v1/messages", "/v1/messages/count_tokens")) {
       router.post(path).handler(RoutesSupport::requireJson);
       router

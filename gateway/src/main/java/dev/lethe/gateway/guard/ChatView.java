@@ -89,6 +89,15 @@ public final class ChatView {
       for (Map.Entry<JsonPointer, String> e : texts.entrySet()) {
         JsonPointer p = e.getKey();
         JsonNode parent = copy.at(p.head());
+        if (parent instanceof ArrayNode a && p.last().mayMatchElement()) {
+          // a string that is itself an array element, e.g. /input/0 of a list of texts
+          int i = p.last().getMatchingIndex();
+          if (!a.path(i).isTextual()) {
+            throw new RewriteUnsupported("no text at " + p + " in the request");
+          }
+          a.set(i, TextNode.valueOf(e.getValue()));
+          continue;
+        }
         String field = p.last().getMatchingProperty();
         if (!(parent instanceof ObjectNode o) || !o.path(field).isTextual()) {
           throw new RewriteUnsupported("no text at " + p + " in the request");
