@@ -182,25 +182,31 @@ public final class RoutesSupport {
   }
 
   /**
-   * The backend that serves {@code model} on {@code endpoint}, or {@code null} after answering the
-   * error: 404 {@code model_not_found} when no backend lists it and every model list is complete;
-   * 502 {@code models_unavailable} when some backend could not list its models (the model may be
-   * there); 400 {@code unsupported_endpoint} when its backend serves other routes.
+   * The backend that serves {@code model} on {@code surface} (or, when given, on one of {@code
+   * alternatives}, a surface the handler translates losslessly), or {@code null} after answering
+   * the error: 404 {@code model_not_found} when no backend lists it and every model list is
+   * complete; 502 {@code models_unavailable} when some backend could not list its models (the model
+   * may be there); 400 {@code unsupported_endpoint} when its backend serves none of them.
    */
   public static Backend backendFor(
-      RoutingContext ctx, BackendRouter router, String model, Surface endpoint) {
+      RoutingContext ctx,
+      BackendRouter router,
+      String model,
+      Surface surface,
+      Surface... alternatives) {
     return switch (router.lookup(model)) {
       case BackendRouter.Lookup.Found f -> {
-        if (f.backend().surfaces().contains(endpoint)) {
+        java.util.Set<Surface> serves = f.backend().surfaces();
+        if (serves.contains(surface)
+            || java.util.Arrays.stream(alternatives).anyMatch(serves::contains)) {
           yield f.backend();
         }
-        String serves =
-            f.backend().surfaces().stream()
+        String list =
+            serves.stream()
                 .sorted()
                 .map(Surface::route)
                 .collect(java.util.stream.Collectors.joining(", "));
-        Errors.send(
-            ctx, ApiError.wrongSurface(model, f.backend().name(), endpoint.route(), serves));
+        Errors.send(ctx, ApiError.wrongSurface(model, f.backend().name(), surface.route(), list));
         yield null;
       }
       case BackendRouter.Lookup.Unknown u -> {

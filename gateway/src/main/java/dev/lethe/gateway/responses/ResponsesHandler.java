@@ -20,6 +20,7 @@ import dev.lethe.gateway.guard.RequestState;
 import dev.lethe.gateway.guard.SseOut;
 import dev.lethe.gateway.http.Egress;
 import dev.lethe.gateway.http.Errors;
+import dev.lethe.gateway.http.RoutesSupport;
 import dev.lethe.gateway.openai.OpenAiError;
 import dev.lethe.gateway.openai.StrictJson;
 import io.vertx.core.Handler;
@@ -122,26 +123,14 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
                   + " 'stream' to false."));
       return;
     }
-    Backend backend = router.route(rr.model()).orElse(null);
+    // A chat-only backend is served through the documented chat translation.
+    Backend backend =
+        RoutesSupport.backendFor(
+            ctx, router, rr.model(), Surface.RESPONSES, Surface.CHAT_COMPLETIONS);
     if (backend == null) {
-      Errors.send(
-          ctx,
-          new OpenAiError(
-              404,
-              "invalid_request_error",
-              "model_not_found",
-              "model",
-              "The model `" + rr.model() + "` does not exist or is not served by this gateway."));
       return;
     }
     boolean translate = !backend.surfaces().contains(Surface.RESPONSES);
-    if (translate && !backend.surfaces().contains(Surface.CHAT_COMPLETIONS)) {
-      Errors.send(
-          ctx,
-          OpenAiError.invalidRequest(
-              "model", "The model `" + rr.model() + "` is not served on the Responses API."));
-      return;
-    }
     if (translate) {
       try {
         ChatTranslation.toChat(rr.effective()); // refuse what cannot be translated before judging
