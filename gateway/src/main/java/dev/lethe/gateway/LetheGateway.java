@@ -11,6 +11,9 @@ import dev.lethe.gateway.backend.BackendRouter;
 import dev.lethe.gateway.backend.Surface;
 import dev.lethe.gateway.cluster.Readiness;
 import dev.lethe.gateway.cluster.Replication;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
+import dev.lethe.gateway.errors.WireFormat;
 import dev.lethe.gateway.guard.Guard;
 import dev.lethe.gateway.http.AdminAuth;
 import dev.lethe.gateway.http.ChatHandler;
@@ -20,7 +23,6 @@ import dev.lethe.gateway.http.MessagesHandler;
 import dev.lethe.gateway.http.RoutesSupport;
 import dev.lethe.gateway.http.SlowClientGuard;
 import dev.lethe.gateway.metrics.GatewayMetrics;
-import dev.lethe.gateway.openai.OpenAiError;
 import dev.lethe.gateway.responses.ResponsesHandler;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -205,16 +207,16 @@ public final class LetheGateway {
             auth.reject(ctx);
             return;
           }
-          Errors.send(ctx, OpenAiError.invalidRequest(null, "Bad request."));
+          Errors.send(ctx, ApiError.invalidRequest(null, "Bad request."));
         });
     router.errorHandler(
         404,
         ctx ->
             Errors.send(
                 ctx,
-                new OpenAiError(
+                ApiError.of(
                     404,
-                    "invalid_request_error",
+                    ErrorKind.NOT_FOUND,
                     "not_found",
                     null,
                     "Unknown route: " + ctx.request().method() + " " + ctx.request().path())));
@@ -223,9 +225,9 @@ public final class LetheGateway {
         ctx ->
             Errors.send(
                 ctx,
-                new OpenAiError(
+                ApiError.of(
                     405,
-                    "invalid_request_error",
+                    ErrorKind.INVALID_REQUEST,
                     "method_not_allowed",
                     null,
                     "Method "
@@ -237,9 +239,9 @@ public final class LetheGateway {
         ctx ->
             Errors.send(
                 ctx,
-                new OpenAiError(
+                ApiError.of(
                     413,
-                    "invalid_request_error",
+                    ErrorKind.REQUEST_TOO_LARGE,
                     "request_too_large",
                     null,
                     "The request body is larger than the limit of " + limit + " bytes.")));
@@ -253,7 +255,7 @@ public final class LetheGateway {
                 ctx.request().path(),
                 ctx.failure());
           }
-          Errors.send(ctx, new OpenAiError(500, "server_error", null, null, "Internal error."));
+          Errors.send(ctx, ApiError.internal());
         });
     return router;
   }
@@ -274,7 +276,7 @@ public final class LetheGateway {
       RoutesSupport.start(ctx, parts.rules().get(), metrics);
       Errors.send(
           ctx,
-          OpenAiError.invalidRequest(
+          ApiError.invalidRequest(
               MIN_RULES_VERSION,
               MIN_RULES_VERSION + ": \"" + abbreviate(header) + "\" (expected: an integer >= 0)"));
       return;
@@ -303,9 +305,9 @@ public final class LetheGateway {
           ctx.response().putHeader("Retry-After", "1");
           Errors.send(
               ctx,
-              new OpenAiError(
+              ApiError.of(
                   503,
-                  "server_error",
+                  ErrorKind.UNAVAILABLE,
                   "rules_version_unavailable",
                   MIN_RULES_VERSION,
                   "This replica enforces rules version "
@@ -353,11 +355,12 @@ public final class LetheGateway {
   }
 
   /**
-   * {@code GET /ready}: {@code {"status":"ready"|"degraded"|"not ready","reason"?,"backends":[...]}}.
-   * 503 while shutting down, while the rule store is not usable (replicas), or while a backend whose
-   * model discovery failed knows no model; 200 otherwise ({@code degraded} names its reason).
-   * {@code backends} lists each backend's model count and discovery state, with the reason of a
-   * failed discovery (an upstream that is unreachable or rejects the key).
+   * {@code GET /ready}: {@code {"status":"ready"|"degraded"|"not
+   * ready","reason"?,"backends":[...]}}. 503 while shutting down, while the rule store is not
+   * usable (replicas), or while a backend whose model discovery failed knows no model; 200
+   * otherwise ({@code degraded} names its reason). {@code backends} lists each backend's model
+   * count and discovery state, with the reason of a failed discovery (an upstream that is
+   * unreachable or rejects the key).
    */
   private void ready(RoutingContext ctx, Replication replication) {
     com.fasterxml.jackson.databind.node.ObjectNode body = JsonNodeFactory.instance.objectNode();
@@ -459,9 +462,16 @@ public final class LetheGateway {
       }
     }
     req.response().putHeader("Connection", "close");
+    WireFormat format;
+    try {
+      format = WireFormat.forPath(req.path());
+    } catch (RuntimeException e) {
+      format = WireFormat.OPENAI; // the request line itself could not be read
+    }
     Errors.write(
         req.response(),
-        new OpenAiError(status, "invalid_request_error", "invalid_http_request", null, message));
+        ApiError.of(status, ErrorKind.INVALID_REQUEST, "invalid_http_request", null, message),
+        format);
   }
 
   private void scheduleRefresh() {

@@ -161,7 +161,8 @@ public record ApiError(
   public static ApiError of(BackendException e) {
     String m = e.getMessage();
     return switch (e.kind()) {
-      case STATUS -> of(e.status(), ErrorKind.ofStatus(e.status()), null, null, m);
+      case STATUS ->
+          new ApiError(e.status(), ErrorKind.ofStatus(e.status()), "upstream_error", null, null, m);
       case UNREACHABLE -> of(502, ErrorKind.UPSTREAM, "bad_gateway", null, m);
       case TIMEOUT -> of(504, ErrorKind.UPSTREAM_TIMEOUT, "gateway_timeout", null, m);
       case IDLE_TIMEOUT -> of(504, ErrorKind.UPSTREAM_TIMEOUT, "upstream_idle_timeout", null, m);
@@ -169,7 +170,8 @@ public record ApiError(
       case POOL_FULL -> of(503, ErrorKind.UNAVAILABLE, "upstream_busy", null, m);
       case BUSY -> of(429, ErrorKind.RATE_LIMITED, "busy", null, m);
       case UNSUPPORTED -> of(400, ErrorKind.INVALID_REQUEST, "unsupported_endpoint", "model", m);
-      case CANCELLED -> of(499, ErrorKind.INVALID_REQUEST, "cancelled", null, "cancelled");
+      case CANCELLED ->
+          new ApiError(499, ErrorKind.UPSTREAM, "upstream_error", "cancelled", null, "cancelled");
     };
   }
 

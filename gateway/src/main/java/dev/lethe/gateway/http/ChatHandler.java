@@ -15,6 +15,7 @@ import dev.lethe.gateway.backend.BackendRouter;
 import dev.lethe.gateway.backend.CallHandle;
 import dev.lethe.gateway.backend.Surface;
 import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.WireFormat;
 import dev.lethe.gateway.guard.Guard;
 import dev.lethe.gateway.guard.RequestState;
 import dev.lethe.gateway.guard.SseOut;
@@ -62,9 +63,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
     state.route("/v1/chat/completions");
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
-      Errors.send(
-          ctx,
-          OpenAiError.invalidRequest(null, "The request body is empty; expected a JSON object."));
+      Errors.send(ctx, ApiError.emptyBody());
       return;
     }
     byte[] bytes = body.getBytes();
@@ -76,10 +75,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
       parsed = StrictJson.read(bytes);
     } catch (StrictJson.Rejected e) {
       metrics.requestRejected("invalid_json");
-      Errors.send(
-          ctx,
-          OpenAiError.invalidRequest(
-              null, "We could not parse the JSON body of your request: " + e.getMessage() + "."));
+      Errors.send(ctx, ApiError.invalidJson(e.getMessage()));
       return;
     }
     OpenAiError invalid = RequestValidator.validate(parsed);
@@ -91,12 +87,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
     if (request.path("stream").asBoolean(false)
         && ctx.request().version() == HttpVersion.HTTP_1_0) {
       // HTTP/1.0 has no chunked encoding, so a stream could only end by closing the connection.
-      Errors.send(
-          ctx,
-          OpenAiError.invalidRequest(
-              "stream",
-              "Streaming needs HTTP/1.1 or later (chunked transfer); use HTTP/1.1 or set"
-                  + " 'stream' to false."));
+      Errors.send(ctx, ApiError.streamNeedsHttp11());
       return;
     }
     String model = request.get("model").asText();
@@ -114,14 +105,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
             judged -> {
               switch (judged) {
                 case Guard.Judged.Unavailable u ->
-                    Errors.send(
-                        ctx,
-                        new OpenAiError(
-                            503,
-                            "server_error",
-                            "screening_unavailable",
-                            null,
-                            "The request could not be screened and was refused; retry later."));
+                    Errors.send(ctx, ApiError.screeningUnavailable());
                 case Guard.Judged.Refuse r -> respondDirectly(ctx, exchange, r.text());
                 case Guard.Judged.Forward f -> proceed(ctx, state, exchange, backend, body);
               }
@@ -156,7 +140,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
       }
       resp.end(DONE);
     } catch (Exception e) {
-      Errors.send(ctx, new OpenAiError(500, "server_error", null, null, "internal error"));
+      Errors.send(ctx, ApiError.internal());
     }
   }
 
@@ -166,7 +150,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
     try {
       out = ex.rewritten() ? Buffer.buffer(JSON.writeValueAsBytes(ex.request())) : original;
     } catch (Exception e) {
-      Errors.send(ctx, new OpenAiError(500, "server_error", null, null, "internal error"));
+      Errors.send(ctx, ApiError.internal());
       return;
     }
     // A tool call the filters cut never reaches the client: calls are released whole once judged.
@@ -316,13 +300,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
         node = null;
       }
       if (!(node instanceof ObjectNode chunk)) {
-        fail(
-            new OpenAiError(
-                502,
-                "upstream_error",
-                "bad_gateway",
-                null,
-                "upstream sent an invalid stream event"));
+        fail(ApiError.upstreamInvalid("an invalid stream event"));
         return;
       }
       if (chunk.has("error")) {
@@ -343,13 +321,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
       } catch (RuntimeException e) {
         LOG.warn("response filter failed mid-stream; ending the stream (fail closed)", e);
         metrics.pipelineFailure("response-filter");
-        fail(
-            new OpenAiError(
-                503,
-                "server_error",
-                "screening_unavailable",
-                null,
-                "The answer could not be screened; the stream was ended."));
+        fail(ApiError.streamWithheld());
         return;
       }
       if (filter.upstreamNoLongerNeeded()) {
@@ -370,26 +342,14 @@ public final class ChatHandler implements Handler<RoutingContext> {
         // The upstream ended the stream cleanly but early (no [DONE], a choice unfinished): the
         // client must see the truncation, so no [DONE] follows the error event.
         metrics.upstreamFailure(state.backend(), "truncated");
-        fail(
-            new OpenAiError(
-                502,
-                "upstream_error",
-                "upstream_stream_truncated",
-                null,
-                "The upstream ended the stream before it was complete."));
+        fail(ApiError.upstreamTruncated());
         return;
       }
       try {
         filter.onEnd(this);
       } catch (RuntimeException e) {
         metrics.pipelineFailure("response-filter");
-        fail(
-            new OpenAiError(
-                503,
-                "server_error",
-                "screening_unavailable",
-                null,
-                "The answer could not be screened; the stream was ended."));
+        fail(ApiError.streamWithheld());
         return;
       }
       finish(true);
@@ -431,11 +391,11 @@ public final class ChatHandler implements Handler<RoutingContext> {
       }
       start();
       metrics.upstreamFailure(state.backend(), error.kind().name().toLowerCase());
-      fail(Errors.of(error));
+      fail(ApiError.of(error));
     }
 
-    private void fail(OpenAiError error) {
-      write(error.body());
+    private void fail(ApiError error) {
+      write(WireFormat.OPENAI.body(error));
       finish(false);
     }
 

@@ -109,25 +109,8 @@ public final class Errors {
     return THROWABLE.matcher(m).replaceAll("[internal]");
   }
 
-  /** The client-facing error for a failed backend call. */
+  /** The client-facing error for a failed backend call, in OpenAI's shape. */
   public static OpenAiError of(BackendException e) {
-    return switch (e.kind()) {
-      case STATUS -> new OpenAiError(e.status(), "upstream_error", null, null, e.getMessage());
-      case UNREACHABLE ->
-          new OpenAiError(502, "upstream_error", "bad_gateway", null, e.getMessage());
-      case TIMEOUT ->
-          new OpenAiError(504, "upstream_error", "gateway_timeout", null, e.getMessage());
-      case IDLE_TIMEOUT ->
-          new OpenAiError(504, "upstream_error", "upstream_idle_timeout", null, e.getMessage());
-      case TOO_LARGE ->
-          new OpenAiError(
-              502, "upstream_error", "upstream_response_too_large", null, e.getMessage());
-      case POOL_FULL -> new OpenAiError(503, "server_error", "upstream_busy", null, e.getMessage());
-      case BUSY -> new OpenAiError(429, "rate_limit_error", "busy", null, e.getMessage());
-      case UNSUPPORTED ->
-          new OpenAiError(
-              400, "invalid_request_error", "unsupported_endpoint", "model", e.getMessage());
-      case CANCELLED -> new OpenAiError(499, "upstream_error", "cancelled", null, "cancelled");
-    };
+    return ApiError.of(e).openAi();
   }
 }

@@ -9,10 +9,10 @@ import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendRouter;
 import dev.lethe.gateway.backend.Surface;
 import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
 import dev.lethe.gateway.errors.WireFormat;
 import dev.lethe.gateway.guard.RequestState;
 import dev.lethe.gateway.metrics.GatewayMetrics;
-import dev.lethe.gateway.openai.OpenAiError;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
@@ -227,9 +227,9 @@ public final class RoutesSupport {
     if (!mime.equalsIgnoreCase("application/json")) {
       Errors.send(
           ctx,
-          new OpenAiError(
+          ApiError.of(
               415,
-              "invalid_request_error",
+              ErrorKind.INVALID_REQUEST,
               "unsupported_media_type",
               null,
               "Content-Type must be application/json (got "

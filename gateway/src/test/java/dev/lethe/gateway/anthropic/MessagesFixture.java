@@ -53,7 +53,7 @@ final class MessagesFixture implements AutoCloseable {
     FakeAnthropic a = FakeAnthropic.start(vertx);
     FakeOpenAi o = FakeOpenAi.start(vertx);
     String yaml =
-        "server:\n  host: 127.0.0.1\n  port: 0\n  eventLoops: 2\n"
+        "server:\n  host: 127.0.0.1\n  port: 0\n  eventLoops: 2\n  maxBodyBytes: 65536\n"
             + "dataDir: "
             + dataDir
             + "\nadmin:\n  token: test-admin-token-0123456789\n"

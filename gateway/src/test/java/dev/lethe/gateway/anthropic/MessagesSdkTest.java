@@ -208,6 +208,23 @@ class MessagesSdkTest {
   }
 
   @Test
+  void routeLevelErrorsOnMessagesRoutesAreInAnthropicsShapeToo() throws Exception {
+    var unknownRoute = fx.post("/v1/messages/batches", "{}");
+    assertThat(unknownRoute.statusCode()).isEqualTo(404);
+    JsonNode a = JSON.readTree(unknownRoute.body());
+    assertThat(a.path("type").asText()).isEqualTo("error");
+    assertThat(a.path("error").path("type").asText()).isEqualTo("not_found_error");
+    var tooLarge = fx.post("/v1/messages", "{\"x\":\"" + "a".repeat(100_000) + "\"}");
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(JSON.readTree(tooLarge.body()).path("error").path("type").asText())
+        .isEqualTo("request_too_large");
+    var chatRoute = fx.post("/v1/chat/completionz", "{}");
+    assertThat(JSON.readTree(chatRoute.body()).path("error").path("code").asText())
+        .as("other routes keep OpenAI's shape")
+        .isEqualTo("not_found");
+  }
+
+  @Test
   void aStreamThatFailsEndsWithAnErrorTheSdkRaises() {
     for (String model :
         new String[] {"claude-error-stream", "claude-disconnect", "claude-truncated"}) {

@@ -3,6 +3,7 @@ package dev.lethe.gateway.bench;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.gateway.GatewayAssembly;
 import dev.lethe.gateway.LetheGateway;
+import dev.lethe.gateway.testing.FakeAnthropic;
 import dev.lethe.gateway.testing.FakeOpenAi;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -33,6 +34,9 @@ import org.HdrHistogram.Histogram;
  * byte of the first content delta (streaming time to first token). Direct and gateway phases
  * alternate, so drift affects both alike. Throughput: closed loop, fixed concurrency.
  *
+ * <p>Rows: chat completions (OpenAI-compatible double) and Anthropic Messages (Messages double),
+ * each directly and through the gateway.
+ *
  * <p>Usage: {@code ./bench gateway [rate=500] [seconds=10] [concurrency=32]}.
  */
 public final class GatewayBench {
@@ -52,6 +56,15 @@ public final class GatewayBench {
   private static final Api RESPONSES =
       new Api("responses", "/v1/responses", RESPONSES_BODY, "\"delta\":\"H");
 
+  private static final String MESSAGES_BODY =
+      "{\"model\":\"claude-test\",\"max_tokens\":64,\"stream\":%s,\"system\":\"You are"
+          + " terse.\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello in one"
+          + " sentence.\"}]}";
+
+  /** Anthropic Messages, against a Messages double (directly) and an anthropic backend. */
+  private static final Api MESSAGES =
+      new Api("messages", "/v1/messages", MESSAGES_BODY, "\"text\":\"Hel");
+
   private GatewayBench() {}
 
   /** Runs the benchmark and prints a report. */
@@ -64,6 +77,8 @@ public final class GatewayBench {
     Vertx driverVx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     FakeOpenAi upstream = FakeOpenAi.start(upstreamVx);
     upstream.byteSlice = 1 << 20;
+    FakeAnthropic claude = FakeAnthropic.start(upstreamVx);
+    claude.byteSlice = 1 << 20;
     Path data = Files.createTempDirectory("lethe-bench");
     LetheConfig cfg =
         LetheConfig.parse(
@@ -72,10 +87,14 @@ public final class GatewayBench {
                 + "\nadmin:\n  token: bench-admin-token-0123456789\nbackends:\n  - name: up\n"
                 + "    baseUrl: "
                 + upstream.baseUrl()
-                + "\n    maxConnections: 256\n");
+                + "\n    maxConnections: 256\n"
+                + "  - name: claude\n    type: anthropic\n    baseUrl: "
+                + claude.baseUrl()
+                + "\n    models: [claude-test]\n    maxConnections: 256\n");
     GatewayAssembly assembly = GatewayAssembly.create(gatewayVx, cfg, Map.of());
     LetheGateway gw = LetheGateway.start(gatewayVx, assembly.parts()).await(30, TimeUnit.SECONDS);
-    int upPort = Integer.parseInt(upstream.baseUrl().replaceAll(".*:(\\d+)/v1", "$1"));
+    int chatPort = Integer.parseInt(upstream.baseUrl().replaceAll(".*:(\\d+)/v1", "$1"));
+    int claudePort = Integer.parseInt(claude.baseUrl().replaceAll(".*:(\\d+)/v1", "$1"));
     int gwPort = gw.port();
     HttpClient client =
         driverVx.createHttpClient(
@@ -88,13 +107,15 @@ public final class GatewayBench {
         seconds,
         Runtime.getRuntime().availableProcessors());
     // Warm-up: JIT, connection pools.
-    for (Api api : new Api[] {CHAT, RESPONSES}) {
+    for (Api api : new Api[] {CHAT, RESPONSES, MESSAGES}) {
+      int upPort = api == MESSAGES ? claudePort : chatPort;
       for (boolean stream : new boolean[] {false, true}) {
         openLoop(driverVx, client, upPort, api, stream, rate, 3);
         openLoop(driverVx, client, gwPort, api, stream, rate, 3);
       }
     }
-    for (Api api : new Api[] {CHAT, RESPONSES}) {
+    for (Api api : new Api[] {CHAT, RESPONSES, MESSAGES}) {
+      int upPort = api == MESSAGES ? claudePort : chatPort;
       for (boolean stream : new boolean[] {false, true}) {
         Histogram direct = new Histogram(60_000_000_000L, 3);
         Histogram via = new Histogram(60_000_000_000L, 3);
@@ -111,7 +132,7 @@ public final class GatewayBench {
         report(what, direct, via, errors);
       }
     }
-    double tDirect = closedLoop(driverVx, client, upPort, concurrency, seconds);
+    double tDirect = closedLoop(driverVx, client, chatPort, concurrency, seconds);
     double tVia = closedLoop(driverVx, client, gwPort, concurrency, seconds);
     System.out.printf(
         Locale.ROOT,
@@ -125,6 +146,7 @@ public final class GatewayBench {
     client.close();
     gw.stop().await(30, TimeUnit.SECONDS);
     upstream.close();
+    claude.close();
     driverVx.close();
     gatewayVx.close();
     upstreamVx.close();

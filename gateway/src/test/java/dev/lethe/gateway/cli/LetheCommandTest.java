@@ -76,6 +76,27 @@ class LetheCommandTest {
   }
 
   @Test
+  void upstreamOptionsAreCheckedBeforeAnythingStarts() {
+    assertThat(
+            LetheCommand.commandLine()
+                .execute(
+                    "serve",
+                    "--upstream",
+                    "http://127.0.0.1:9/v1",
+                    "--upstream-type",
+                    "bedrock",
+                    "--data",
+                    dir.toString()))
+        .isEqualTo(2);
+    assertThat(stderr()).contains("--upstream-type").contains("openai or anthropic");
+    assertThat(
+            LetheCommand.commandLine()
+                .execute("serve", "--model", "gpt-x", "--data", dir.toString()))
+        .isEqualTo(2);
+    assertThat(stderr()).contains("--model").contains("only together with --upstream");
+  }
+
+  @Test
   void missingApiKeyVariableExitsWith2() throws Exception {
     Path cfg = dir.resolve("lethe.yaml");
     Files.writeString(
