@@ -210,6 +210,18 @@ public final class LetheGateway {
           Errors.send(ctx, ApiError.invalidRequest(null, "Bad request."));
         });
     router.errorHandler(
+        403,
+        // The only 403 of the router: a cross-origin request from an origin not in corsOrigins.
+        ctx ->
+            Errors.send(
+                ctx,
+                ApiError.of(
+                    403,
+                    ErrorKind.PERMISSION,
+                    "origin_not_allowed",
+                    null,
+                    "Cross-origin requests from this origin are not allowed (server.corsOrigins).")));
+    router.errorHandler(
         404,
         ctx ->
             Errors.send(

@@ -84,6 +84,8 @@ class CorsAndOutputHeaderTest {
   void anotherOriginAndTheAdminApiGetNoCorsHeaders() throws Exception {
     var other = send(at("/v1/models").GET().header("Origin", "https://evil.example.net"));
     assertThat(other.headers().firstValue("access-control-allow-origin")).isEmpty();
+    assertThat(other.statusCode()).isEqualTo(403);
+    assertThat(other.body()).contains("origin_not_allowed");
     var admin =
         send(
             at("/admin/rules")

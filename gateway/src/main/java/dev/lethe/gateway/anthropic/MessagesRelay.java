@@ -229,23 +229,23 @@ public final class MessagesRelay implements Backend.StreamEvents {
     switch (type) {
       case "text", "thinking" -> {
         Block b = new Block(index, type.equals("text") ? Kind.TEXT : Kind.THINKING, event);
-        b.text = guard.open();
-        blocks.put(index, b);
         JsonNode initial = cb.get(b.field());
         String first = initial != null && initial.isTextual() ? initial.textValue() : "";
         if (initial != null && !initial.isTextual() && !initial.isNull()) {
           fail(ApiError.upstreamInvalid("a content block with a non-text " + b.field()));
           return;
         }
-        cb.put(b.field(), "");
         if (cb.has("citations") && !cb.get("citations").isNull()) {
           TextStream cs = guard.open();
           cs.whole(cb.get("citations").toString());
           if (cs.cut()) {
-            cutMessage(null);
+            cutMessage(null); // the block was never sent: nothing to close
             return;
           }
         }
+        b.text = guard.open();
+        blocks.put(index, b);
+        cb.put(b.field(), "");
         emit(event);
         if (!first.isEmpty()) {
           feed(b, first);
