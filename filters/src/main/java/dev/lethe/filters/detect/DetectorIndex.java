@@ -23,18 +23,17 @@ import org.apache.lucene.index.SortedDocValues;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.FuzzyQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
-import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 
 /**
  * Everything the detector needs to judge prompts against one {@link RuleSet} snapshot: a
- * point-in-time Lucene reader over the rules' example vectors (HNSW), negative vectors, BM25 topic
- * terms and subject tokens, plus each rule's in-memory {@link RuleData}. Immutable and thread-safe.
+ * point-in-time Lucene reader over the rules' example vectors (HNSW), negative vectors and BM25
+ * topic terms, the rules' subjects compiled for typo-tolerant lookup ({@link SubjectIndex}), plus
+ * each rule's in-memory {@link RuleData}. Immutable and thread-safe.
  *
  * <p>Built by {@link DetectorIndexBuilder}. The Lucene reader is released when the index becomes
  * unreachable (or on {@link #close()}), so requests still holding an older snapshot keep a valid
@@ -48,10 +47,8 @@ public final class DetectorIndex implements AutoCloseable {
   static final String F_POS_VEC = "pvec";
   static final String F_NEG_VEC = "nvec";
   static final String F_TERMS = "terms";
-  static final String F_SUBJECT = "subj";
   static final long KIND_POS = 0;
   static final long KIND_NEG = 1;
-  static final long KIND_SUBJECT = 2;
   static final String POOL_ID = "\u0000pool";
 
   private static final Cleaner CLEANER = Cleaner.create();
@@ -64,6 +61,7 @@ public final class DetectorIndex implements AutoCloseable {
   private final Map<String, Integer> poolTokenCounts;
   private final int poolSize;
   private final IndexSearcher searcher;
+  private final SubjectIndex subjects;
   private final Cleaner.Cleanable cleanable;
 
   DetectorIndex(
@@ -71,11 +69,13 @@ public final class DetectorIndex implements AutoCloseable {
       Map<String, RuleData> data,
       Map<String, Integer> poolTokenCounts,
       int poolSize,
-      DirectoryReader reader) {
+      DirectoryReader reader,
+      SubjectIndex subjects) {
     this.rules = rules;
     this.data = data;
     this.poolTokenCounts = poolTokenCounts;
     this.poolSize = poolSize;
+    this.subjects = subjects;
     reader.incRef();
     this.searcher = new IndexSearcher(reader);
     this.cleanable = CLEANER.register(this, new Release(reader));
@@ -147,54 +147,16 @@ public final class DetectorIndex implements AutoCloseable {
   }
 
   /**
-   * Rules with a subject token (or joined token pair) equal to a text token (or joined pair), or
-   * within one edit of a text token of 5 characters or more. One edit suffices to nominate: {@link
-   * SubjectMatcher} then verifies whole names with up to two edits. (Two-edit Levenshtein automata
-   * cost milliseconds each to build, one-edit ones microseconds.)
+   * The subjects named in {@code tokens}, with the tokens that anchor each ({@link SubjectIndex}:
+   * compiled once for this snapshot, so a request only looks up).
    */
+  List<SubjectIndex.Hit> subjectHits(List<Token> tokens) {
+    return subjects.lookup(tokens);
+  }
+
+  /** The rules whose subjects are anchored in {@code tokens} ({@link #subjectHits}). */
   Set<String> subjectCandidates(List<Token> tokens) {
-    Set<String> exact = new LinkedHashSet<>();
-    Set<String> fuzzy = new LinkedHashSet<>();
-    for (int i = 0; i < tokens.size(); i++) {
-      String t = tokens.get(i).term();
-      if (t.length() >= 5) {
-        fuzzy.add(t);
-      } else if (t.length() >= 2) {
-        exact.add(t);
-      }
-      if (i + 1 < tokens.size()) {
-        String pair = t + tokens.get(i + 1).term();
-        if (pair.length() >= 4) {
-          exact.add(pair);
-        }
-      }
-    }
-    exact.removeAll(fuzzy);
-    List<Query> clauses = new ArrayList<>(exact.size() + fuzzy.size());
-    for (String t : fuzzy) {
-      clauses.add(new FuzzyQuery(new Term(F_SUBJECT, t), 1, 1));
-    }
-    for (String t : exact) {
-      clauses.add(new TermQuery(new Term(F_SUBJECT, t)));
-    }
-    Set<String> out = new LinkedHashSet<>();
-    try {
-      for (int from = 0; from < clauses.size(); from += MAX_CLAUSES) {
-        BooleanQuery.Builder b = new BooleanQuery.Builder();
-        for (Query q : clauses.subList(from, Math.min(clauses.size(), from + MAX_CLAUSES))) {
-          b.add(q, BooleanClause.Occur.SHOULD);
-        }
-        TopDocs top = searcher.search(b.build(), 1000);
-        for (ScoreDoc sd : top.scoreDocs) {
-          out.add(meta(sd.doc).rule());
-        }
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      Reference.reachabilityFence(this);
-    }
+    return subjects.rules(tokens);
   }
 
   /** A nearest rule example: its rule and cosine similarity. */

@@ -19,9 +19,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.core.WhitespaceAnalyzer;
-import org.apache.lucene.analysis.miscellaneous.PerFieldAnalyzerWrapper;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
@@ -43,8 +40,9 @@ import org.apache.lucene.util.BytesRef;
  * {@link IndexWriter}, and for snapshot N+1 it deletes the documents of removed or changed rules,
  * adds those of new or changed rules (embedding only their texts; the embedder's cache serves
  * everything seen before), and opens a near-real-time reader. Unchanged rules keep their {@link
- * RuleData}. Adding one rule to 10,000 therefore costs the new rule's embeddings plus a small
- * segment flush, not a rebuild.
+ * RuleData}, and the rules' subjects are compiled for lookup once per snapshot, the few changed
+ * rules beside the previous snapshot's compiled ones ({@link SubjectIndex#next}). Adding one rule
+ * to 10,000 therefore costs the new rule's embeddings plus a small segment flush, not a rebuild.
  *
  * <p>{@link #build} is serialised; indices it returned stay valid (point-in-time readers) while the
  * builder moves on, so the gateway can prepare snapshot N+1 while requests still use N. Each
@@ -61,6 +59,7 @@ public final class DetectorIndexBuilder implements AutoCloseable {
   private final Map<String, Integer> poolTokenCounts;
   private final int poolSize;
   private final Map<String, RuleData> applied = new HashMap<>();
+  private SubjectIndex subjects;
   private DirectoryReader reader;
 
   /**
@@ -83,10 +82,7 @@ public final class DetectorIndexBuilder implements AutoCloseable {
     this.embedder = requireNonNull(embedder, "embedder");
     requireNonNull(negativePool, "negativePool");
     this.directory = requireNonNull(directory, "directory");
-    Analyzer analyzer =
-        new PerFieldAnalyzerWrapper(
-            TextAnalysis.TERMS, Map.of(DetectorIndex.F_SUBJECT, new WhitespaceAnalyzer()));
-    IndexWriterConfig config = new IndexWriterConfig(analyzer);
+    IndexWriterConfig config = new IndexWriterConfig(TextAnalysis.TERMS);
     config.setRAMBufferSizeMB(128);
     // Never wait for merges when opening the reader of a new snapshot: a rule write must be
     // enforced in milliseconds; merges catch up in the background.
@@ -189,12 +185,6 @@ public final class DetectorIndexBuilder implements AutoCloseable {
         for (int i = 0; i < nc; i++) {
           docs.add(textDoc(r.id(), DetectorIndex.KIND_NEG, r.counterExamples().get(i), cv.get(i)));
         }
-        for (String subject : r.subjects()) {
-          List<String> tokens = SubjectMatcher.subjectTokens(subject);
-          if (!tokens.isEmpty()) {
-            docs.add(subjectDoc(r.id(), tokens));
-          }
-        }
         applied.put(r.id(), RuleData.of(r, ev, cv));
       }
       writer.addDocuments(docs);
@@ -207,8 +197,11 @@ public final class DetectorIndexBuilder implements AutoCloseable {
       for (ForgetRule r : next.rules()) {
         data.put(r.id(), applied.get(r.id()));
       }
+      // Subjects are compiled once per snapshot, incrementally: a few changed rules ride in a
+      // small second layer beside the previous snapshot's compiled base.
+      subjects = subjects == null ? SubjectIndex.of(data) : subjects.next(data);
       return new DetectorIndex(
-          next, Collections.unmodifiableMap(data), poolTokenCounts, poolSize, reader);
+          next, Collections.unmodifiableMap(data), poolTokenCounts, poolSize, reader, subjects);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -224,23 +217,6 @@ public final class DetectorIndexBuilder implements AutoCloseable {
         kind == DetectorIndex.KIND_POS ? DetectorIndex.F_POS_VEC : DetectorIndex.F_NEG_VEC;
     d.add(new KnnFloatVectorField(vecField, vector, VectorSimilarityFunction.DOT_PRODUCT));
     d.add(new TextField(DetectorIndex.F_TERMS, text, Field.Store.NO));
-    return d;
-  }
-
-  private static Document subjectDoc(String rule, List<String> tokens) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < tokens.size(); i++) {
-      sb.append(tokens.get(i)).append(' ');
-      if (i + 1 < tokens.size()) {
-        sb.append(tokens.get(i)).append(tokens.get(i + 1)).append(' ');
-      }
-    }
-    sb.append(String.join("", tokens));
-    Document d = new Document();
-    d.add(new StringField(DetectorIndex.F_RULE, rule, Field.Store.NO));
-    d.add(new SortedDocValuesField(DetectorIndex.F_RULE_DV, new BytesRef(rule)));
-    d.add(new NumericDocValuesField(DetectorIndex.F_KIND, DetectorIndex.KIND_SUBJECT));
-    d.add(new TextField(DetectorIndex.F_SUBJECT, sb.toString(), Field.Store.NO));
     return d;
   }
 

@@ -263,7 +263,7 @@ public final class HybridDetector implements Detector {
       return false;
     }
     int max = Math.max(1, subjectToken.length() / 4);
-    return TextAnalysis.boundedLevenshtein(token, subjectToken, max) <= max;
+    return NameSimilarity.osa(token, subjectToken, max) <= max;
   }
 
   private static boolean isYear(String term) {

@@ -4,15 +4,16 @@ import dev.lethe.filters.detect.SubjectMatcher.Span;
 import dev.lethe.filters.detect.TextAnalysis.Token;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The lexical stage, on Lucene: subjects and aliases found robustly (a fuzzy {@code FuzzyQuery}
- * pass over an index of subject tokens nominates rules, {@link SubjectMatcher} verifies whole names
- * and yields spans), and BM25 (Robertson and Zaragoza, "The Probabilistic Relevance Framework: BM25
- * and Beyond", 2009) of the text's topic terms over every rule example and every negative. It needs
- * no model, so it still runs when the embedding stage fails.
+ * The lexical stage: subjects and aliases found robustly (the snapshot's compiled {@link
+ * SubjectIndex} anchors subjects in the text, {@link SubjectName} verifies whole names, typos
+ * included, and yields spans), and, on Lucene, BM25 (Robertson and Zaragoza, "The Probabilistic
+ * Relevance Framework: BM25 and Beyond", 2009) of the text's topic terms over every rule example
+ * and every negative. It needs no model, so it still runs when the embedding stage fails.
  */
 public final class LexicalDetector {
 
@@ -69,24 +70,23 @@ public final class LexicalDetector {
 
   /**
    * Where any rule's subject is named in {@code text}, fully or by one distinctive token (the
-   * partial matches of {@link #evidence}); one Lucene lookup for the whole text. The classifier
-   * uses it as a cheap first look to decide which sentences deserve the full detector.
+   * partial matches of {@link #evidence}); one lookup in the snapshot's compiled subjects for the
+   * whole text. The classifier uses it as a cheap first look to decide which sentences deserve the
+   * full detector.
    */
   List<Span> subjectMentions(DetectorIndex index, List<Token> tokens) {
     List<Span> out = new ArrayList<>();
-    for (String ruleId : index.subjectCandidates(tokens)) {
-      RuleData rule = index.rule(ruleId);
+    for (SubjectIndex.Hit hit : index.subjectHits(tokens)) {
+      RuleData rule = index.rule(hit.ruleId());
       if (rule == null) {
         continue;
       }
-      for (List<String> subject : rule.subjects()) {
-        out.addAll(SubjectMatcher.find(tokens, subject));
-        for (String st : subject) {
-          for (int i = 0; i < tokens.size(); i++) {
-            if (SubjectMatcher.partialMatch(tokens.get(i).term(), st)
-                && !contradicted(tokens, i, rule)) {
-              out.add(new Span(tokens.get(i).start(), tokens.get(i).end()));
-            }
+      out.addAll(hit.name().find(tokens, hit.anchors()));
+      for (String st : hit.name().tokens()) {
+        for (int i = 0; i < tokens.size(); i++) {
+          if (SubjectMatcher.partialMatch(tokens.get(i).term(), st)
+              && !contradicted(tokens, i, rule)) {
+            out.add(new Span(tokens.get(i).start(), tokens.get(i).end()));
           }
         }
       }
@@ -97,27 +97,31 @@ public final class LexicalDetector {
   /** Gathers lexical evidence; {@code exclude} is the hash of a text to leave out (0: none). */
   Evidence evidence(DetectorIndex index, String text, long exclude) {
     List<Token> tokens = TextAnalysis.nameTokens(text);
-    Map<String, SubjectHit> subjects = new HashMap<>();
-    for (String ruleId : index.subjectCandidates(tokens)) {
-      RuleData rule = index.rule(ruleId);
+    Map<String, List<Span>> spansOf = new LinkedHashMap<>();
+    Map<String, Double> partialOf = new HashMap<>();
+    for (SubjectIndex.Hit hit : index.subjectHits(tokens)) {
+      RuleData rule = index.rule(hit.ruleId());
       if (rule == null) {
         continue;
       }
-      List<Span> spans = new ArrayList<>();
-      double partial = 0;
-      for (List<String> subject : rule.subjects()) {
-        spans.addAll(SubjectMatcher.find(tokens, subject));
-        for (String st : subject) {
-          for (int i = 0; i < tokens.size(); i++) {
-            if (SubjectMatcher.partialMatch(tokens.get(i).term(), st)
-                && !contradicted(tokens, i, rule)) {
-              partial = Math.max(partial, index.distinctiveness(st));
-            }
+      List<Span> spans = spansOf.computeIfAbsent(hit.ruleId(), x -> new ArrayList<>());
+      spans.addAll(hit.name().find(tokens, hit.anchors()));
+      double partial = partialOf.getOrDefault(hit.ruleId(), 0.0);
+      for (String st : hit.name().tokens()) {
+        for (int i = 0; i < tokens.size(); i++) {
+          if (SubjectMatcher.partialMatch(tokens.get(i).term(), st)
+              && !contradicted(tokens, i, rule)) {
+            partial = Math.max(partial, index.distinctiveness(st));
           }
         }
       }
-      if (!spans.isEmpty() || partial > 0) {
-        subjects.put(ruleId, new SubjectHit(List.copyOf(spans), partial));
+      partialOf.put(hit.ruleId(), partial);
+    }
+    Map<String, SubjectHit> subjects = new HashMap<>();
+    for (Map.Entry<String, List<Span>> e : spansOf.entrySet()) {
+      double partial = partialOf.getOrDefault(e.getKey(), 0.0);
+      if (!e.getValue().isEmpty() || partial > 0) {
+        subjects.put(e.getKey(), new SubjectHit(List.copyOf(e.getValue()), partial));
       }
     }
     List<String> terms = new ArrayList<>();

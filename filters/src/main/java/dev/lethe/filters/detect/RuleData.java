@@ -7,14 +7,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * What the detector keeps in memory for one rule: its tokenised subjects, its example and
- * counter-example vectors (for exact similarities once HNSW has nominated the rule) and its topic
- * vocabulary. Immutable; shared between the indices of successive snapshots while the rule is
- * unchanged.
+ * What the detector keeps in memory for one rule: its tokenised subjects (and each prepared for
+ * typo-tolerant matching, {@link SubjectName}), its example and counter-example vectors (for exact
+ * similarities once HNSW has nominated the rule) and its topic vocabulary. Immutable; shared
+ * between the indices of successive snapshots while the rule is unchanged.
  */
 record RuleData(
     ForgetRule rule,
     List<List<String>> subjects,
+    List<SubjectName> names,
     float[][] examples,
     long[] exampleHashes,
     float[][] counters,
@@ -22,11 +23,9 @@ record RuleData(
     Set<String> vocabulary) {
 
   static RuleData of(ForgetRule rule, List<float[]> exampleVecs, List<float[]> counterVecs) {
-    List<List<String>> subjects =
-        rule.subjects().stream()
-            .map(SubjectMatcher::subjectTokens)
-            .filter(t -> !t.isEmpty())
-            .toList();
+    List<SubjectName> names =
+        rule.subjects().stream().map(SubjectName::of).filter(n -> !n.isEmpty()).toList();
+    List<List<String>> subjects = names.stream().map(SubjectName::tokens).toList();
     Set<String> vocab = new HashSet<>();
     for (String s : rule.subjects()) {
       addTerms(vocab, s);
@@ -38,6 +37,7 @@ record RuleData(
     return new RuleData(
         rule,
         subjects,
+        names,
         exampleVecs.toArray(float[][]::new),
         hashes(rule.examples()),
         counterVecs.toArray(float[][]::new),

@@ -134,6 +134,11 @@ public final class TextAnalysis {
     return out;
   }
 
+  /** Whether an already-folded name token is an English stop word or question word. */
+  static boolean isStopWord(String nameToken) {
+    return STOP.contains(nameToken);
+  }
+
   /** The topic-term form of one already-folded name token, or null for a stop word. */
   static String termOf(String nameToken) {
     if (STOP.contains(nameToken)) {
@@ -155,40 +160,6 @@ public final class TextAnalysis {
       return c == '.' || c == '?' || c == '!' || c == ':' || c == '\n' || c == '>' || c == ';';
     }
     return true;
-  }
-
-  /**
-   * The Levenshtein distance between {@code a} and {@code b}, or {@code max + 1} once it is known
-   * to exceed {@code max} (Ukkonen's banded cut-off).
-   */
-  static int boundedLevenshtein(String a, String b, int max) {
-    int n = a.length();
-    int m = b.length();
-    if (Math.abs(n - m) > max) {
-      return max + 1;
-    }
-    int[] prev = new int[m + 1];
-    int[] cur = new int[m + 1];
-    for (int j = 0; j <= m; j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= n; i++) {
-      cur[0] = i;
-      int rowMin = cur[0];
-      char ca = a.charAt(i - 1);
-      for (int j = 1; j <= m; j++) {
-        int cost = ca == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-        rowMin = Math.min(rowMin, cur[j]);
-      }
-      if (rowMin > max) {
-        return max + 1;
-      }
-      int[] t = prev;
-      prev = cur;
-      cur = t;
-    }
-    return Math.min(prev[m], max + 1);
   }
 
   /** Edits tolerated when matching a (joined) name of {@code length} characters: 0, 1 or 2. */

@@ -9,9 +9,11 @@
  *       dev.lethe.filters.detect.MiniLmEmbedder}: sentence vectors (MiniLM, DJL OnnxRuntime,
  *       offline); {@link dev.lethe.filters.detect.CachingEmbedder} memoises them by text.
  *   <li>{@link dev.lethe.filters.detect.DetectorIndex}: everything detection needs for one {@link
- *       dev.lethe.config.rules.RuleSet} snapshot (Lucene HNSW vectors, BM25 text, subject tokens),
- *       immutable; {@link dev.lethe.filters.detect.DetectorIndexBuilder} prepares the index of
- *       snapshot N+1 incrementally from N, reusing cached embeddings.
+ *       dev.lethe.config.rules.RuleSet} snapshot (Lucene HNSW vectors, BM25 text, and the subjects
+ *       compiled once for typo-tolerant lookup: {@link dev.lethe.filters.detect.SubjectIndex},
+ *       {@link dev.lethe.filters.detect.SubjectName}), immutable; {@link
+ *       dev.lethe.filters.detect.DetectorIndexBuilder} prepares the index of snapshot N+1
+ *       incrementally from N, reusing cached embeddings.
  *   <li>{@link dev.lethe.filters.detect.Detector}: only scores (features and a probability per
  *       candidate rule); {@link dev.lethe.filters.detect.ScopeClassifier} turns scores into an
  *       in-scope decision with a {@link dev.lethe.filters.detect.DecisionModel} whose threshold

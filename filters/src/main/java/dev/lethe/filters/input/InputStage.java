@@ -282,11 +282,7 @@ public final class InputStage implements Stage {
 
   /** The request with every subject span of {@code rule} masked, or null when none occurs. */
   ObjectNode redact(ObjectNode request, ForgetRule rule) {
-    List<List<String>> subjects =
-        rule.subjects().stream()
-            .map(SubjectMatcher::subjectTokens)
-            .filter(t -> !t.isEmpty())
-            .toList();
+    List<String> subjects = rule.subjects();
     int[] masked = {0};
     ObjectNode out =
         scanner.rewrite(
@@ -297,7 +293,7 @@ public final class InputStage implements Stage {
               Canonical canonical = Canonicalizer.canonicalize(text);
               List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(canonical.text());
               List<Span> spans = new ArrayList<>();
-              for (List<String> s : subjects) {
+              for (String s : subjects) {
                 for (Span sp : SubjectMatcher.find(tokens, s)) {
                   spans.add(
                       new Span(

@@ -11,13 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Loads the TOFU files and the hand-written paraphrases for the benchmarks. */
-final class BenchData {
+public final class BenchData {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private BenchData() {}
 
   /** The shared TOFU folder: {@code lethe.shared.dir}/data/tofu, else ../shared/data/tofu. */
-  static Path tofu() {
+  public static Path tofu() {
     String dir = System.getProperty("lethe.shared.dir");
     Path base = dir != null ? Path.of(dir) : Path.of("..", "shared");
     Path p = base.resolve("data").resolve("tofu");
@@ -28,7 +28,7 @@ final class BenchData {
   }
 
   /** The {@code question} field of every line of a TOFU JSON Lines file. */
-  static List<String> questions(String file) throws IOException {
+  public static List<String> questions(String file) throws IOException {
     List<String> out = new ArrayList<>();
     for (String line : Files.readAllLines(tofu().resolve(file), StandardCharsets.UTF_8)) {
       if (!line.isBlank()) {
@@ -40,14 +40,14 @@ final class BenchData {
   }
 
   /** A paraphrase: the author it is about, the forget10 index it rephrases, and its text. */
-  record Paraphrase(String author, int source, String text) {}
+  public record Paraphrase(String author, int source, String text) {}
 
   /**
    * The paraphrases: the committed resource, or the TSV file named by the system property {@code
    * lethe.bench.paraphrases} (same columns: author, forget10 index, text), to measure on
    * paraphrases that are not in the repository.
    */
-  static List<Paraphrase> paraphrases() throws IOException {
+  public static List<Paraphrase> paraphrases() throws IOException {
     List<Paraphrase> out = new ArrayList<>();
     String external = System.getProperty("lethe.bench.paraphrases");
     try (InputStream in =

@@ -1,0 +1,379 @@
+package dev.lethe.filters.detect;
+
+import dev.lethe.filters.detect.TextAnalysis.Token;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The subjects of one rule-set snapshot, compiled once when the snapshot's {@link DetectorIndex} is
+ * built, so that a request only looks up (no automaton, no analysis of the rules per request).
+ *
+ * <p>Keys are every subject's tokens, words and joined name. A text token <em>anchors</em> a
+ * subject when it equals a key, when it and the next token joined equal a key, or (tokens of four
+ * characters or more) when it is within the key's edit allowance ({@link
+ * SubjectName#allowanceFor}); a pair of tokens of which one is shorter than that is also looked up
+ * joined, within the allowance, since typos split names into short pieces. Fuzzy candidates come
+ * from an inverted index of padded character bigrams with the q-gram count filter (Ukkonen 1992;
+ * Gravano et al. 2001): a string within {@code k} edits of a key shares at least {@code grams(key)
+ * - 3k} of its distinct bigrams (one edit destroys at most two bigrams, a transposition three), so
+ * only keys passing the count are verified with the bounded distance. {@link SubjectName#matches}
+ * then verifies whole names around the anchors. Immutable and thread-safe.
+ */
+final class SubjectIndex {
+  /** Text tokens shorter than this are only matched exactly. */
+  static final int MIN_FUZZY = 4;
+
+  /**
+   * Changed rules (added, replaced or removed) a snapshot may carry in a small second layer before
+   * the index is compiled anew: at least this many, or an eighth of the base.
+   */
+  static final int MAX_DELTA = 64;
+
+  /**
+   * A subject anchored in a text.
+   *
+   * @param ruleId the subject's rule
+   * @param name the subject
+   * @param anchors sorted token indexes that resemble part of the name
+   */
+  record Hit(String ruleId, SubjectName name, int[] anchors) {}
+
+  /**
+   * One subject of one rule; {@code rule} is the rule's data the entry was compiled from (null for
+   * {@link #ofNames}). Compared by identity: it keys the anchors of a lookup.
+   */
+  private static final class Entry {
+    private final String ruleId;
+    private final SubjectName name;
+    private final RuleData rule;
+
+    Entry(String ruleId, SubjectName name, RuleData rule) {
+      this.ruleId = ruleId;
+      this.name = name;
+      this.rule = rule;
+    }
+
+    String ruleId() {
+      return ruleId;
+    }
+
+    SubjectName name() {
+      return name;
+    }
+
+    RuleData rule() {
+      return rule;
+    }
+  }
+
+  private final Layer base;
+  private final Layer delta;
+  private final Map<String, RuleData> live;
+  private final Map<String, RuleData> baseRules;
+  private final int stale;
+
+  private SubjectIndex(
+      Layer base,
+      Layer delta,
+      Map<String, RuleData> live,
+      Map<String, RuleData> baseRules,
+      int stale) {
+    this.base = base;
+    this.delta = delta;
+    this.live = live;
+    this.baseRules = baseRules;
+    this.stale = stale;
+  }
+
+  /** Compiles the subjects of {@code rules}. */
+  static SubjectIndex of(Map<String, RuleData> rules) {
+    Map<String, RuleData> compiled = new HashMap<>();
+    for (Map.Entry<String, RuleData> r : rules.entrySet()) {
+      if (r.getValue() != null) {
+        compiled.put(r.getKey(), r.getValue());
+      }
+    }
+    return new SubjectIndex(
+        new Layer(entries(compiled.values())), new Layer(List.of()), null, compiled, 0);
+  }
+
+  /**
+   * The index of the next snapshot, {@code rules}: this one's compiled base reused, with the rules
+   * added or changed since it compiled in a small second layer and those removed or changed skipped
+   * at lookup — so writing one rule to a large rule set costs that rule, not a recompile. Once the
+   * changes exceed {@link #MAX_DELTA} (or an eighth of the base) everything is compiled anew.
+   */
+  SubjectIndex next(Map<String, RuleData> rules) {
+    List<RuleData> added = new ArrayList<>();
+    for (Map.Entry<String, RuleData> r : rules.entrySet()) {
+      if (r.getValue() != null && baseRules.get(r.getKey()) != r.getValue()) {
+        added.add(r.getValue());
+      }
+    }
+    int removed = 0;
+    for (Map.Entry<String, RuleData> b : baseRules.entrySet()) {
+      if (rules.get(b.getKey()) != b.getValue()) {
+        removed++;
+      }
+    }
+    if (added.size() + removed > Math.max(MAX_DELTA, baseRules.size() / 8)) {
+      return of(rules);
+    }
+    Map<String, RuleData> current = new HashMap<>(rules);
+    return new SubjectIndex(
+        base, new Layer(entries(added)), current, baseRules, added.size() + removed);
+  }
+
+  /** Compiles the given subjects (rule id → its prepared subjects). */
+  static SubjectIndex ofNames(Map<String, List<SubjectName>> names) {
+    List<Entry> entries = new ArrayList<>();
+    names.forEach((rule, ns) -> ns.forEach(n -> entries.add(new Entry(rule, n, null))));
+    return new SubjectIndex(
+        new Layer(List.copyOf(entries)), new Layer(List.of()), null, Map.of(), 0);
+  }
+
+  private static List<Entry> entries(java.util.Collection<RuleData> rules) {
+    List<Entry> out = new ArrayList<>();
+    for (RuleData r : rules) {
+      for (SubjectName n : r.names()) {
+        out.add(new Entry(r.rule().id(), n, r));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** The number of compiled keys (tokens, words and joined names) in both layers. */
+  int keyCount() {
+    return base.keys.length + delta.keys.length;
+  }
+
+  /**
+   * Base rules skipped plus rules compiled in the second layer (a replaced rule counts twice); 0
+   * right after a full compile.
+   */
+  int pendingChanges() {
+    return stale;
+  }
+
+  /** Every subject anchored in {@code tokens}, in order of first appearance. */
+  List<Hit> lookup(List<Token> tokens) {
+    if (tokens.isEmpty()) {
+      return List.of();
+    }
+    Map<Entry, List<Integer>> anchors = new LinkedHashMap<>();
+    base.lookup(tokens, anchors);
+    delta.lookup(tokens, anchors);
+    List<Hit> out = new ArrayList<>(anchors.size());
+    for (Map.Entry<Entry, List<Integer>> a : anchors.entrySet()) {
+      Entry e = a.getKey();
+      if (live != null && e.rule() != null && live.get(e.ruleId()) != e.rule()) {
+        continue; // removed or replaced since the base was compiled
+      }
+      int[] at = a.getValue().stream().mapToInt(Integer::intValue).distinct().sorted().toArray();
+      out.add(new Hit(e.ruleId(), e.name(), at));
+    }
+    return out;
+  }
+
+  /** The rules whose subjects are anchored in {@code tokens}. */
+  Set<String> rules(List<Token> tokens) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Hit h : lookup(tokens)) {
+      out.add(h.ruleId());
+    }
+    return out;
+  }
+
+  /** Compiled entries: exact keys, bigram postings, allowances. */
+  private static final class Layer {
+    private final List<Entry> entries;
+    private final String[] keys;
+    private final int[] keyEntry;
+    private final int[] keyAllowance;
+    private final int[] keyNeed;
+    private final Map<String, int[]> exact;
+    private final Map<Integer, int[]> grams;
+    private final int[] unfiltered;
+
+    Layer(List<Entry> entries) {
+      this.entries = entries;
+      List<String> ks = new ArrayList<>();
+      List<Integer> ke = new ArrayList<>();
+      for (int e = 0; e < entries.size(); e++) {
+        SubjectName name = entries.get(e).name();
+        Set<String> own = new LinkedHashSet<>(name.tokens());
+        own.addAll(name.words());
+        own.add(name.joined());
+        for (String k : own) {
+          if (!k.isEmpty()) {
+            ks.add(k);
+            ke.add(e);
+          }
+        }
+      }
+      int nk = ks.size();
+      keys = ks.toArray(String[]::new);
+      keyEntry = new int[nk];
+      keyAllowance = new int[nk];
+      keyNeed = new int[nk];
+      Map<String, List<Integer>> ex = new HashMap<>();
+      Map<Integer, List<Integer>> gr = new HashMap<>();
+      List<Integer> always = new ArrayList<>();
+      for (int k = 0; k < nk; k++) {
+        keyEntry[k] = ke.get(k);
+        ex.computeIfAbsent(keys[k], x -> new ArrayList<>(1)).add(k);
+        int allow = entries.get(keyEntry[k]).name().allowanceFor(keys[k]);
+        if (keys[k].length() < MIN_FUZZY - allow) {
+          allow = 0; // too short to be matched by a token long enough for fuzzy matching
+        }
+        keyAllowance[k] = allow;
+        if (allow == 0) {
+          continue;
+        }
+        int[] g = distinctGrams(keys[k]);
+        keyNeed[k] = g.length - 3 * allow;
+        if (keyNeed[k] <= 0) {
+          always.add(k);
+        } else {
+          for (int code : g) {
+            gr.computeIfAbsent(code, x -> new ArrayList<>()).add(k);
+          }
+        }
+      }
+      exact = new HashMap<>(ex.size() * 2);
+      ex.forEach((k, v) -> exact.put(k, toArray(v)));
+      grams = new HashMap<>(gr.size() * 2);
+      gr.forEach((k, v) -> grams.put(k, toArray(v)));
+      unfiltered = toArray(always);
+    }
+
+    /** Adds every anchored entry (index → token positions) of this layer to {@code anchors}. */
+    void lookup(List<Token> tokens, Map<Entry, List<Integer>> anchors) {
+      if (entries.isEmpty() || tokens.isEmpty()) {
+        return;
+      }
+      Map<String, int[]> memo = new HashMap<>();
+      int[] counts = new int[keys.length];
+      int[] touched = new int[keys.length];
+      for (int i = 0; i < tokens.size(); i++) {
+        String t = tokens.get(i).term();
+        int[] matched = memo.get(t);
+        if (matched == null) {
+          matched = matchToken(t, counts, touched);
+          memo.put(t, matched);
+        }
+        for (int k : matched) {
+          anchor(anchors, entries.get(keyEntry[k]), i);
+        }
+        if (i + 1 < tokens.size()) {
+          String next = tokens.get(i + 1).term();
+          String joined = t + next;
+          int[] pair;
+          if (t.length() < MIN_FUZZY || next.length() < MIN_FUZZY) {
+            // a name split by typos into short pieces ("Ju-eon" for "Ji-Yeon") anchors as a pair
+            pair = memo.get(joined);
+            if (pair == null) {
+              pair = matchToken(joined, counts, touched);
+              memo.put(joined, pair);
+            }
+          } else {
+            pair = exact.get(joined);
+          }
+          if (pair != null) {
+            for (int k : pair) {
+              anchor(anchors, entries.get(keyEntry[k]), i);
+              anchor(anchors, entries.get(keyEntry[k]), i + 1);
+            }
+          }
+        }
+      }
+    }
+
+    private static void anchor(Map<Entry, List<Integer>> anchors, Entry entry, int at) {
+      anchors.computeIfAbsent(entry, x -> new ArrayList<>(2)).add(at);
+    }
+
+    /** The keys {@code t} equals or (long enough) is within the allowance of. */
+    private int[] matchToken(String t, int[] counts, int[] touched) {
+      int[] same = t.length() >= 2 ? exact.get(t) : null;
+      if (t.length() < MIN_FUZZY) {
+        return same == null ? new int[0] : same;
+      }
+      int nt = 0;
+      for (int code : distinctGrams(t)) {
+        int[] post = grams.get(code);
+        if (post == null) {
+          continue;
+        }
+        for (int k : post) {
+          if (counts[k]++ == 0) {
+            touched[nt++] = k;
+          }
+        }
+      }
+      int[] out = same == null ? new int[4] : Arrays.copyOf(same, same.length + 4);
+      int no = same == null ? 0 : same.length;
+      for (int x = 0; x < nt; x++) {
+        int k = touched[x];
+        if (counts[k] >= keyNeed[k] && verify(t, k)) {
+          if (no == out.length) {
+            out = Arrays.copyOf(out, no * 2);
+          }
+          out[no++] = k;
+        }
+        counts[k] = 0;
+      }
+      for (int k : unfiltered) {
+        if (verify(t, k)) {
+          if (no == out.length) {
+            out = Arrays.copyOf(out, no * 2 + 1);
+          }
+          out[no++] = k;
+        }
+      }
+      return Arrays.copyOf(out, no);
+    }
+
+    private boolean verify(String t, int k) {
+      String key = keys[k];
+      int allow = keyAllowance[k];
+      return !t.equals(key) // exact matches are already in
+          && Math.abs(t.length() - key.length()) <= allow
+          && NameSimilarity.osa(t, key, allow) <= allow;
+    }
+  }
+
+  /** The distinct bigrams of {@code s} padded with a start and an end mark, as int codes. */
+  static int[] distinctGrams(String s) {
+    int n = s.length() + 1;
+    int[] out = new int[n];
+    char prev = '\u0002';
+    for (int i = 0; i <= s.length(); i++) {
+      char c = i < s.length() ? s.charAt(i) : '\u0003';
+      out[i] = (prev << 16) | c;
+      prev = c;
+    }
+    Arrays.sort(out);
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      if (m == 0 || out[m - 1] != out[i]) {
+        out[m++] = out[i];
+      }
+    }
+    return Arrays.copyOf(out, m);
+  }
+
+  private static int[] toArray(List<Integer> l) {
+    int[] a = new int[l.size()];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = l.get(i);
+    }
+    return a;
+  }
+}

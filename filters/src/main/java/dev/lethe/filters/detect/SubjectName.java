@@ -1,0 +1,280 @@
+package dev.lethe.filters.detect;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lethe.filters.detect.SubjectMatcher.Span;
+import dev.lethe.filters.detect.TextAnalysis.Token;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One subject (a name or alias) prepared for matching once, when its rule is indexed: its name
+ * tokens ({@link TextAnalysis#nameTokens}), its words (the whitespace-separated parts, so {@code
+ * Yun-Hwa} is one word of two tokens), the joined form and what each word may be misspelled by.
+ *
+ * <p>A window of consecutive text tokens names the subject when its joined form aligns with the
+ * joined name (order kept, joins and splits free: {@code Yun Hwa}, {@code Yun-Hwa} and {@code
+ * YunHwa} are equal) and
+ *
+ * <ul>
+ *   <li>for a name of one word: the whole alignment needs few edits (none under 5 characters, 1
+ *       under 10, else 2);
+ *   <li>for a name of two words or more: <em>every</em> word keeps its own edits within {@link
+ *       #MAX_EDIT_FRACTION} of its letters, rounded down (words of one or two letters exactly).
+ *       Heavy typos are tolerated only where several words corroborate each other, and no word may
+ *       be replaced: a different first name or surname ({@code Tan Ambrose} for {@code Jad
+ *       Ambrose}) is another person, not a typo.
+ * </ul>
+ *
+ * <p>Two kinds of window only match exactly: one that opens or closes with an English function word
+ * that is not part of the name and not capitalised inside a sentence ({@code the Machu} is no typo
+ * of {@code Zhe Maozhu}; a typo that makes a name word a function word at the very start of a
+ * sentence is missed), and one of fewer tokens than the name has words ({@code living} is no typo
+ * of {@code Li Ming}; {@code LiMing} still matches).
+ *
+ * <p>Distances are optimal-string-alignment distances ({@link NameSimilarity}): a swapped letter
+ * pair is one edit.
+ */
+final class SubjectName {
+  /**
+   * The share of a word's letters that may be edited in a name of two words or more (rounded down:
+   * see {@link #allowanceFor}). Selected on a validation split of seeded misspellings of
+   * forget-rule names against other people's names and benign text ({@code SubjectTypoBench}; the
+   * selection and the held-out figures are in docs/BENCHMARKS.md).
+   */
+  static final double MAX_EDIT_FRACTION = 0.34;
+
+  private final String subject;
+  private final List<String> tokens;
+  private final String joined;
+  private final int[] wordOf;
+  private final int[] wordLength;
+  private final int[] wordAllowance;
+  private final List<String> words;
+  private final int totalAllowance;
+  private final double fraction;
+
+  private SubjectName(String subject, List<List<String>> wordTokens, double fraction) {
+    this.subject = subject;
+    this.fraction = fraction;
+    List<String> toks = new ArrayList<>();
+    List<String> ws = new ArrayList<>();
+    StringBuilder sb = new StringBuilder();
+    for (List<String> word : wordTokens) {
+      toks.addAll(word);
+      String w = String.join("", word);
+      ws.add(w);
+      sb.append(w);
+    }
+    this.tokens = List.copyOf(toks);
+    this.words = List.copyOf(ws);
+    this.joined = sb.toString();
+    this.wordOf = new int[joined.length()];
+    this.wordLength = new int[ws.size()];
+    this.wordAllowance = new int[ws.size()];
+    int at = 0;
+    int sum = 0;
+    for (int k = 0; k < ws.size(); k++) {
+      int len = ws.get(k).length();
+      for (int c = 0; c < len; c++) {
+        wordOf[at++] = k;
+      }
+      wordLength[k] = len;
+      wordAllowance[k] = len <= 2 ? 0 : (int) Math.floor(fraction * len + 1e-9);
+      sum += wordAllowance[k];
+    }
+    if (ws.size() >= 2) {
+      this.totalAllowance = joined.length() <= NameSimilarity.MAX_ALIGNED ? sum : 0;
+    } else {
+      this.totalAllowance = TextAnalysis.editsFor(joined.length());
+    }
+  }
+
+  /** Prepares {@code subject} with the default {@link #MAX_EDIT_FRACTION}. */
+  static SubjectName of(String subject) {
+    return of(subject, MAX_EDIT_FRACTION);
+  }
+
+  /** Prepares {@code subject} letting each word of a multi-word name lose {@code fraction}. */
+  static SubjectName of(String subject, double fraction) {
+    requireNonNull(subject, "subject");
+    List<List<String>> words = new ArrayList<>();
+    for (String part : subject.strip().split("\\s+")) {
+      List<String> word = SubjectMatcher.subjectTokens(part);
+      if (!word.isEmpty()) {
+        words.add(word);
+      }
+    }
+    return new SubjectName(subject, words, fraction);
+  }
+
+  /** The subject as written in the rule. */
+  String subject() {
+    return subject;
+  }
+
+  /** The folded name tokens, in order. */
+  List<String> tokens() {
+    return tokens;
+  }
+
+  /** The folded words (each word's tokens joined), in order. */
+  List<String> words() {
+    return words;
+  }
+
+  /** The whole name joined without spaces. */
+  String joined() {
+    return joined;
+  }
+
+  /** Whether the name has no tokens (a subject of punctuation only). */
+  boolean isEmpty() {
+    return joined.isEmpty();
+  }
+
+  /** Whether heavier, per-word typos are tolerated (two words or more). */
+  boolean multiWord() {
+    return words.size() >= 2;
+  }
+
+  /**
+   * Edits a text token may differ by from {@code key} (a token, a word or the joined name of this
+   * subject) and still point at this subject: the per-word share for names of two words or more,
+   * else the small allowance.
+   */
+  int allowanceFor(String key) {
+    if (multiWord()) {
+      return key.length() <= 2 ? 0 : (int) Math.floor(fraction * key.length() + 1e-9);
+    }
+    return TextAnalysis.editsFor(key.length());
+  }
+
+  /**
+   * A window of the text that names this subject.
+   *
+   * @param start index of the first token
+   * @param end index of the last token
+   * @param distance edits between the window and the name
+   * @param similarity {@code 1 - distance / name length}
+   */
+  record Match(int start, int end, int distance, double similarity) {}
+
+  /**
+   * Whether a window whose joined form is {@code window} names this subject; its distance, or -1.
+   */
+  int distance(CharSequence window) {
+    int d = NameSimilarity.osa(window, joined, totalAllowance);
+    if (d > totalAllowance) {
+      return -1;
+    }
+    if (!multiWord() || d == 0) {
+      return d;
+    }
+    int[] perWord = NameSimilarity.editsPerWord(window, joined, wordOf, wordAllowance);
+    for (int k = 0; k < perWord.length; k++) {
+      if (perWord[k] > wordAllowance[k]) {
+        return -1;
+      }
+    }
+    return d;
+  }
+
+  /**
+   * Every non-overlapping occurrence of this subject in {@code text}, as spans of the original
+   * text. {@code anchors} (sorted token indexes, or null for every position) are tokens known to
+   * resemble part of the name; only windows that contain one are tried.
+   */
+  List<Span> find(List<Token> text, int[] anchors) {
+    List<Span> spans = new ArrayList<>();
+    for (Match m : matches(text, anchors)) {
+      spans.add(new Span(text.get(m.start()).start(), text.get(m.end()).end()));
+    }
+    return spans;
+  }
+
+  /** As {@link #find}, with the token window, distance and similarity of each occurrence. */
+  List<Match> matches(List<Token> text, int[] anchors) {
+    if (joined.isEmpty() || text.isEmpty()) {
+      return List.of();
+    }
+    int n = text.size();
+    int span = tokens.size() + 2; // most tokens a window may have
+    boolean[] tryStart = new boolean[n];
+    if (anchors == null) {
+      java.util.Arrays.fill(tryStart, true);
+    } else {
+      for (int a : anchors) {
+        for (int s = Math.max(0, a - span + 1); s <= a && s < n; s++) {
+          tryStart[s] = true;
+        }
+      }
+    }
+    int l = joined.length();
+    int[] bestEnd = new int[n];
+    int[] bestDist = new int[n];
+    StringBuilder window = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      bestEnd[i] = -1;
+      bestDist[i] = Integer.MAX_VALUE;
+      if (!tryStart[i]) {
+        continue;
+      }
+      window.setLength(0);
+      // A function word ("the", "did", "which") opening or closing a window is a neighbour the
+      // window took in, not a typo of a name word ("An-Kuwaiti" inside a name still is one).
+      boolean functionFirst = function(text.get(i));
+      for (int j = i; j < n && j < i + span; j++) {
+        window.append(text.get(j).term());
+        boolean function = functionFirst || function(text.get(j));
+        if (window.length() > l + totalAllowance) {
+          break;
+        }
+        if (window.length() < l - totalAllowance) {
+          continue;
+        }
+        int d = distance(window);
+        if (d > 0 && (function || j - i + 1 < words.size())) {
+          continue;
+        }
+        if (d >= 0 && d < bestDist[i]) {
+          bestDist[i] = d;
+          bestEnd[i] = j;
+        }
+      }
+    }
+    List<Match> out = new ArrayList<>();
+    int i = 0;
+    while (i < n) {
+      boolean nestedBetter =
+          i + 1 < n
+              && bestEnd[i + 1] >= 0
+              && bestEnd[i + 1] <= bestEnd[i]
+              && bestDist[i + 1] <= bestDist[i];
+      if (bestEnd[i] >= 0 && !nestedBetter) {
+        // A window that starts one token later, inside this one, and is at least as close is the
+        // real name: "is José Müller" must yield "José Müller".
+        out.add(new Match(i, bestEnd[i], bestDist[i], NameSimilarity.similarity(bestDist[i], l)));
+        i = bestEnd[i] + 1;
+      } else {
+        i++;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A function word that is no part of this name — unless capitalised inside a sentence, where it
+   * reads as a name word typed wrong ("Had Ambrose" for "Jad Ambrose").
+   */
+  private boolean function(Token t) {
+    return TextAnalysis.isStopWord(t.term())
+        && !tokens.contains(t.term())
+        && !(t.capitalized() && !t.sentenceStart());
+  }
+
+  @Override
+  public String toString() {
+    return "SubjectName{" + subject + "}";
+  }
+}

@@ -1,0 +1,175 @@
+package dev.lethe.filters.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SubjectNameTest {
+  private static List<String> found(String text, String subject) {
+    List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(text);
+    return SubjectName.of(subject).find(tokens, null).stream()
+        .map(s -> text.substring(s.start(), s.end()))
+        .toList();
+  }
+
+  @Test
+  void allowancesPerWord() {
+    SubjectName n = SubjectName.of("Basil Mahfouz Al-Kuwaiti");
+    assertThat(n.words()).containsExactly("basil", "mahfouz", "alkuwaiti");
+    assertThat(n.tokens()).containsExactly("basil", "mahfouz", "al", "kuwaiti");
+    assertThat(n.joined()).isEqualTo("basilmahfouzalkuwaiti");
+    // floor(0.34 × letters): 5 → 1, 7 → 2, 9 → 3; a word of two letters exactly
+    assertThat(n.allowanceFor("basil")).isEqualTo(1);
+    assertThat(n.allowanceFor("mahfouz")).isEqualTo(2);
+    assertThat(n.allowanceFor("alkuwaiti")).isEqualTo(3);
+    assertThat(n.allowanceFor("al")).isZero();
+    // one-word names keep the small allowance (0 under 5 characters, 1 under 10, else 2)
+    assertThat(SubjectName.of("Nightingale").allowanceFor("nightingale")).isEqualTo(2);
+    assertThat(SubjectName.of("Lin").allowanceFor("lin")).isZero();
+  }
+
+  @Test
+  void heavilyTypoedNamesAreFound() {
+    assertThat(found("Why did Hsioa Yan-Ha decide to write leadership books?", "Hsiao Yun-Hwa"))
+        .containsExactly("Hsioa Yan-Ha");
+    assertThat(found("How did it shape Hisao Yun-wH's writing?", "Hsiao Yun-Hwa"))
+        .containsExactly("Hisao Yun-wH");
+    assertThat(found("List a few novels by Caarmen Monenergo.", "Carmen Montenegro"))
+        .containsExactly("Caarmen Monenergo");
+    assertThat(found("Did Cramen Montenego win a prize?", "Carmen Montenegro"))
+        .containsExactly("Cramen Montenego");
+    assertThat(found("What language are Hsia Yu-Hwaa's books in?", "Hsiao Yun-Hwa"))
+        .containsExactly("Hsia Yu-Hwaa");
+    // typos that split a name into short pieces
+    assertThat(found("Which books by Ju-eon Pakr?", "Ji-Yeon Park")).containsExactly("Ju-eon Pakr");
+  }
+
+  @Test
+  void otherPeopleAndOrdinaryWordsAreNotFound() {
+    // one word replaced: another person sharing a first name or surname
+    assertThat(found("Tan Ambrose Al-Shamary wrote it", "Jad Ambrose Al-Shamary")).isEmpty();
+    assertThat(found("Ji-Yeon Soo's parents", "Ji-Yeon Park")).isEmpty();
+    assertThat(found("What did Nikolai Ivanov write?", "Nikolai Abilov")).isEmpty();
+    assertThat(found("Carmen Electra starred in it", "Carmen Montenegro")).isEmpty();
+    // function words are never typos of a name word
+    assertThat(found("Which ancient civilization built the Machu Picchu complex?", "Zhe Maozhu"))
+        .isEmpty();
+    assertThat(found("What did Maria say?", "Adib Jarrah")).isEmpty();
+    // a name word typed as a function word, capitalised inside a sentence, is a typo
+    assertThat(found("What did Had Ambroes Al-Salary write?", "Jad Ambrose Al-Shamary"))
+        .containsExactly("Had Ambroes Al-Salary");
+    // a function word inside a typo'd name is a typo
+    assertThat(
+            found("Is it true that Banil Mahfouzx An-Kuwaiti grew up?", "Basil Mahfouz Al-Kuwaiti"))
+        .containsExactly("Banil Mahfouzx An-Kuwaiti");
+    // one ordinary word is no typo of a two-word name (written joined, it must be exact)
+    assertThat(found("What did they do for a living?", "Li Ming")).isEmpty();
+    assertThat(found("Tell me about LiMing.", "Li Ming")).containsExactly("LiMing");
+    // more edits in a word than its share (three of seven letters; two of six)
+    assertThat(found("Who is Nxkxlxi Abilov?", "Nikolai Abilov")).isEmpty();
+    assertThat(found("Who is Nikolai Axixov?", "Nikolai Abilov")).containsExactly("Nikolai Axixov");
+    assertThat(found("Who is Nikolai Axixox?", "Nikolai Abilov")).isEmpty();
+    // within the share: swapped pairs are one edit each
+    assertThat(found("Who is Nkiolia Abliov?", "Nikolai Abilov")).containsExactly("Nkiolia Abliov");
+  }
+
+  @Test
+  void oneWordNamesKeepTheSmallAllowance() {
+    assertThat(found("Who is Lia?", "Lin")).isEmpty();
+    assertThat(found("Project Nightingal notes", "Nightingale")).containsExactly("Nightingal");
+    assertThat(found("Project Nihgtingal notes", "Nightingale")).containsExactly("Nihgtingal");
+    assertThat(found("Project Nigtngal notes", "Nightingale")).isEmpty();
+  }
+
+  /**
+   * Property: every name with at most its share of edits in each word (seeded random typos on
+   * distinct letters, any letter, inside ordinary sentences) is found, through the snapshot's
+   * compiled index exactly as the detector looks it up.
+   */
+  @Test
+  void seededTyposWithinTheShareAreAlwaysFound() {
+    List<String> names =
+        List.of(
+            "Hsiao Yun-Hwa",
+            "Carmen Montenegro",
+            "Basil Mahfouz Al-Kuwaiti",
+            "Nikolai Abilov",
+            "Jad Ambrose Al-Shamary",
+            "Edward Patrick Sullivan",
+            "Takashi Nakamura",
+            "Kalkidan Abera",
+            "Rajeev Majumdar",
+            "Xin Lee Williams");
+    List<String> templates =
+        List.of(
+            "Tell me about %s.",
+            "What did %s write about?",
+            "Is it true that %s grew up abroad?",
+            "%s's parents: what did they do?");
+    Random rng = new Random(20251202L);
+    int checked = 0;
+    int skipped = 0;
+    for (String name : names) {
+      SubjectName subject = SubjectName.of(name);
+      SubjectIndex index = SubjectIndex.ofNames(Map.of("r", List.of(subject)));
+      String[] words = name.split(" ");
+      for (int n = 0; n < 60; n++) {
+        int[] edits = new int[words.length];
+        int[] letters = new int[words.length];
+        for (int w = 0; w < words.length; w++) {
+          letters[w] = (int) words[w].chars().filter(Character::isLetter).count();
+          int share =
+              letters[w] <= 2
+                  ? 0
+                  : (int) Math.floor(SubjectName.MAX_EDIT_FRACTION * letters[w] + 1e-9);
+          // at most one edit per two letters, so edits sit on distinct, non-adjacent letters
+          edits[w] = rng.nextInt(Math.min(share, letters[w] / 2) + 1);
+        }
+        SeededTypos.Typo typo = SeededTypos.misspell(name, edits, rng);
+        String text = String.format(templates.get(rng.nextInt(templates.size())), typo.text());
+        List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(text);
+        List<TextAnalysis.Token> own = TextAnalysis.nameTokens(typo.text());
+        if (readsAsFunctionWord(own.get(0), subject, text.startsWith(typo.text()))
+            || readsAsFunctionWord(own.get(own.size() - 1), subject, false)) {
+          skipped++; // the documented exception: a typo that makes an edge word a function word
+          continue;
+        }
+        List<SubjectIndex.Hit> hits = index.lookup(tokens);
+        assertThat(hits).as(text).hasSize(1);
+        assertThat(subject.find(tokens, hits.get(0).anchors())).as(text).hasSize(1);
+        checked++;
+      }
+    }
+    assertThat(checked + skipped).isEqualTo(600);
+    assertThat(skipped).isLessThan(12);
+  }
+
+  private static boolean readsAsFunctionWord(
+      TextAnalysis.Token t, SubjectName subject, boolean opensSentence) {
+    return TextAnalysis.isStopWord(t.term())
+        && !subject.tokens().contains(t.term())
+        && (!t.capitalized() || opensSentence);
+  }
+
+  /** Property: the anchored search finds what the search over every position finds. */
+  @Test
+  void anchoredSearchAgreesWithTheFullSearch() {
+    Random rng = new Random(5);
+    SubjectName subject = SubjectName.of("Carmen Montenegro");
+    SubjectIndex index = SubjectIndex.ofNames(Map.of("r", List.of(subject)));
+    for (int n = 0; n < 300; n++) {
+      String typo =
+          SeededTypos.misspell("Carmen Montenegro", 0.05 + rng.nextDouble() * 0.3, rng).text();
+      String text = "Filler words first. Then " + typo + " and more words after it.";
+      List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(text);
+      List<SubjectName.Match> full = subject.matches(tokens, null);
+      List<SubjectIndex.Hit> hits = index.lookup(tokens);
+      List<SubjectName.Match> anchored =
+          hits.isEmpty() ? List.of() : subject.matches(tokens, hits.get(0).anchors());
+      assertThat(anchored).as(text).isEqualTo(full);
+    }
+  }
+}
