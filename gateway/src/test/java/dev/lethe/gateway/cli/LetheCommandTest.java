@@ -97,6 +97,34 @@ class LetheCommandTest {
   }
 
   @Test
+  void badStoreUrlOrAPasswordInItExitsWith2() {
+    int code =
+        LetheCommand.commandLine()
+            .execute("serve", "--store", "mysql://db/lethe", "--data", dir.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("--store").contains("postgresql://USER@HOST:PORT/DB");
+    code =
+        LetheCommand.commandLine()
+            .execute(
+                "serve",
+                "--store",
+                "postgresql://lethe:secret@db:5432/lethe",
+                "--data",
+                dir.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("PGPASSWORD").doesNotContain("secret");
+  }
+
+  @Test
+  void startWithoutStoreNeedsAStore() {
+    int code =
+        LetheCommand.commandLine()
+            .execute("serve", "--start-without-store", "--data", dir.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr()).contains("--start-without-store");
+  }
+
+  @Test
   void missingApiKeyVariableExitsWith2() throws Exception {
     Path cfg = dir.resolve("lethe.yaml");
     Files.writeString(
