@@ -69,7 +69,8 @@ public final class AdminConnection {
     try {
       String t = Files.readString(file, StandardCharsets.UTF_8).strip();
       if (t.length() < AdminConfig.MIN_TOKEN_LENGTH) {
-        throw new UsageException(file + ": admin token shorter than 16 characters");
+        throw new UsageException(
+            file + ": admin token shorter than " + AdminConfig.MIN_TOKEN_LENGTH + " characters");
       }
       return t;
     } catch (IOException e) {

@@ -61,23 +61,13 @@ public final class ChatHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     RequestState state = RequestState.of(ctx);
     state.route("/v1/chat/completions");
-    Buffer body = ctx.body().buffer();
-    if (body == null || body.length() == 0) {
-      Errors.send(ctx, ApiError.emptyBody());
+    JsonBody in = JsonBody.read(ctx, metrics);
+    if (in == null) {
       return;
     }
-    byte[] bytes = body.getBytes();
-    JsonNode parsed;
-    try {
-      // One strict reading for judging and forwarding: the bytes forwarded are exactly the
-      // document judged (no duplicate keys, nothing after it), so no upstream parser can read
-      // another request than the one screened.
-      parsed = StrictJson.read(bytes);
-    } catch (StrictJson.Rejected e) {
-      metrics.requestRejected("invalid_json");
-      Errors.send(ctx, ApiError.invalidJson(e.getMessage()));
-      return;
-    }
+    Buffer body = in.buffer();
+    byte[] bytes = in.bytes();
+    JsonNode parsed = in.json();
     OpenAiError invalid = RequestValidator.validate(parsed);
     if (invalid != null) {
       Errors.send(ctx, invalid);

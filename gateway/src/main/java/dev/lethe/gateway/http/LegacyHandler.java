@@ -83,20 +83,13 @@ public final class LegacyHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     RequestState state = RequestState.of(ctx);
     state.route(surface.route());
-    Buffer body = ctx.body().buffer();
-    if (body == null || body.length() == 0) {
-      Errors.send(ctx, ApiError.emptyBody());
+    JsonBody in = JsonBody.read(ctx, guard.metrics());
+    if (in == null) {
       return;
     }
-    byte[] bytes = body.getBytes();
-    JsonNode parsed;
-    try {
-      parsed = StrictJson.read(bytes);
-    } catch (StrictJson.Rejected e) {
-      guard.metrics().requestRejected("invalid_json");
-      Errors.send(ctx, ApiError.invalidJson(e.getMessage()));
-      return;
-    }
+    Buffer body = in.buffer();
+    byte[] bytes = in.bytes();
+    JsonNode parsed = in.json();
     ApiError invalid = LegacyRequests.validate(parsed, field);
     if (invalid != null) {
       Errors.send(ctx, invalid);
