@@ -17,6 +17,9 @@ import java.util.Set;
  *     mode decides ({@code onError: closed} refuses, the rest pass, counted), 10ms..60s
  * @param maxSpans the most sentence spans judged on their own per request (besides the whole text
  *     or its windows), 0..1000
+ * @param maxScanChars the most characters of text one request may hold in its scanned texts (all
+ *     scanned messages together); a request with more is answered 413 {@code scan_too_large}
+ *     without being judged or forwarded, so screening cost stays bounded, 1000..67108864
  */
 public record DetectorConfig(
     boolean enabled,
@@ -26,7 +29,8 @@ public record DetectorConfig(
     String defaultRefusal,
     String mask,
     Duration screeningBudget,
-    int maxSpans) {
+    int maxSpans,
+    int maxScanChars) {
 
   private static final Set<String> ROLES =
       Set.of("system", "developer", "user", "assistant", "tool", "function");
@@ -38,7 +42,7 @@ public record DetectorConfig(
 
   /**
    * Enabled; every role, the last 256 messages, tool arguments included; one second and 32 sentence
-   * spans per request.
+   * spans per request; at most 1,048,576 characters of scanned text per request.
    */
   public static DetectorConfig defaults() {
     return new DetectorConfig(
@@ -49,7 +53,8 @@ public record DetectorConfig(
         "I'm sorry, but I can't help with that request.",
         "[redacted]",
         Duration.ofSeconds(1),
-        32);
+        32,
+        1 << 20);
   }
 
   static DetectorConfig read(ConfigNode n) {
@@ -77,7 +82,8 @@ public record DetectorConfig(
                 d.screeningBudget(),
                 Duration.ofMillis(10),
                 Duration.ofSeconds(60)),
-            (int) n.integer("maxSpans", d.maxSpans(), 0, 1000));
+            (int) n.integer("maxSpans", d.maxSpans(), 0, 1000),
+            (int) n.integer("maxScanChars", d.maxScanChars(), 1000, 64L << 20));
     if (c.defaultRefusal().isBlank()) {
       throw new ConfigException(n.path("defaultRefusal"), c.defaultRefusal(), "a non-blank text");
     }

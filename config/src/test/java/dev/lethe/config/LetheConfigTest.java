@@ -82,6 +82,18 @@ class LetheConfigTest {
   }
 
   @Test
+  void theScanSizeLimitHasASafeDefaultAndIsValidated() {
+    assertThat(LetheConfig.parse("").detector().maxScanChars()).isEqualTo(1 << 20);
+    assertThat(LetheConfig.parse("detector:\n  maxScanChars: 5000\n").detector().maxScanChars())
+        .isEqualTo(5000);
+    assertThatThrownBy(() -> LetheConfig.parse("detector:\n  maxScanChars: 10\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("detector.maxScanChars: 10 (expected: 1000..67108864)");
+    assertThatThrownBy(() -> LetheConfig.parse("detector:\n  maxScanChars: 100000000\n"))
+        .hasMessage("detector.maxScanChars: 100000000 (expected: 1000..67108864)");
+  }
+
+  @Test
   void anAnthropicBackendDefaultsItsUrlAndVersionAndValidatesThem() {
     LetheConfig c =
         LetheConfig.parse(

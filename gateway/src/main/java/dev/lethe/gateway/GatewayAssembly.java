@@ -237,7 +237,7 @@ public final class GatewayAssembly implements AutoCloseable {
                 stages.stream().map(Stage::name), java.util.stream.Stream.of("pipeline"))
             .toList());
     AdminScreening adminScreening =
-        screening == null ? null : new AdminScreening(screening, book::current);
+        screening == null ? null : new AdminScreening(screening, book::current, metrics);
     LetheGateway.Parts parts =
         new LetheGateway.Parts(
             config,

@@ -115,7 +115,8 @@ public final class Screening implements AutoCloseable {
                     detector.toolArguments(),
                     ScanConfig.defaults().chunkChars(),
                     ScanConfig.defaults().spanChars(),
-                    new ScopeClassifier.Budget(detector.screeningBudget(), detector.maxSpans())),
+                    new ScopeClassifier.Budget(detector.screeningBudget(), detector.maxSpans()),
+                    detector.maxScanChars()),
                 detector.defaultRefusal(),
                 detector.mask()),
             registry);

@@ -53,8 +53,12 @@ public final class ConversationScanner {
   /**
    * What the classifier judges for {@code request}: every scanned text (and every form of it the
    * expander exposes), with its origin and segments.
+   *
+   * @throws ScanTooLarge when the scanned texts hold more than {@link ScanConfig#maxScanChars()}
+   *     characters together (checked before any text is expanded or cut)
    */
   public List<ScanText> scan(ObjectNode request) {
+    requireWithinLimit(request);
     List<ScanText> out = new ArrayList<>();
     List<String> turns = new ArrayList<>();
     List<String> turnOrigins = new ArrayList<>();
@@ -106,6 +110,26 @@ public final class ConversationScanner {
 
   private static final int CONTEXT_TURNS = 3;
   private static final int CONTEXT_CHARS = 600;
+
+  /**
+   * Refuses {@code request} when its scanned texts hold more than {@link ScanConfig#maxScanChars()}
+   * characters together.
+   *
+   * @throws ScanTooLarge then
+   */
+  public void requireWithinLimit(ObjectNode request) {
+    long chars = scannedChars(request);
+    if (chars > config.maxScanChars()) {
+      throw new ScanTooLarge(chars, config.maxScanChars());
+    }
+  }
+
+  /** How many characters the scanned texts of {@code request} hold together (cheap: no copy). */
+  public long scannedChars(ObjectNode request) {
+    long[] n = {0};
+    visit(request, null, (origin, text) -> n[0] += text.length());
+    return n[0];
+  }
 
   /** The scanned texts of {@code request}, whole (not windowed), in message order. */
   public List<String> texts(ObjectNode request) {

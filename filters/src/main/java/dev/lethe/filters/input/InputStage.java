@@ -55,6 +55,12 @@ import org.slf4j.LoggerFactory;
  * lethe.input.decisions{decision, rule}}; detection time in {@code lethe.detector.latency}. Logs
  * carry rule ids, never prompt text.
  *
+ * <p>Cost bound: a request whose scanned texts hold more than {@link ScanConfig#maxScanChars()}
+ * characters is refused with {@link ScanTooLarge} (through the pipeline, as the cause of a {@link
+ * dev.lethe.filters.StageException}) before anything is expanded or judged; below the limit the
+ * screening deadline ({@link ScopeClassifier.Budget}) bounds the judging, then the fail modes
+ * apply.
+ *
  * <p>Blocking: runs the sentence model and Lucene searches; call it on a worker thread.
  */
 public final class InputStage implements Stage {
@@ -174,8 +180,13 @@ public final class InputStage implements Stage {
   /**
    * Judges {@code request} under {@code rules} (blocking: runs the sentence model; call it on a
    * worker thread). Counts nothing.
+   *
+   * @throws ScanTooLarge when the request holds more text to scan than {@link
+   *     ScanConfig#maxScanChars()} (whatever the rules, so the limit a client sees does not depend
+   *     on them); nothing was judged
    */
   public Judgement judge(RuleSet rules, ObjectNode request, String requestId) {
+    scanner.requireWithinLimit(request);
     if (rules.size() == 0) {
       return new Judgement(null, null, null, null);
     }

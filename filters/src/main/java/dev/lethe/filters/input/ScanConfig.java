@@ -18,6 +18,9 @@ import java.util.Set;
  *     sentence model reads about 256 tokens), 200..100000
  * @param spanChars the longest sentence span judged on its own, 50..{@code chunkChars}
  * @param budget what judging one request may cost (time, then the rules' fail modes; spans)
+ * @param maxScanChars the most characters of text one request may hold in its scanned texts (all of
+ *     them together, before any expansion); a request with more is refused with {@link
+ *     ScanTooLarge} before anything is judged, 1000..{@value #MAX_SCAN_CHARS_LIMIT}
  */
 public record ScanConfig(
     Set<String> roles,
@@ -25,7 +28,14 @@ public record ScanConfig(
     boolean toolArguments,
     int chunkChars,
     int spanChars,
-    ScopeClassifier.Budget budget) {
+    ScopeClassifier.Budget budget,
+    int maxScanChars) {
+
+  /** The default of {@link #maxScanChars()}: one mebi-character. */
+  public static final int DEFAULT_MAX_SCAN_CHARS = 1 << 20;
+
+  /** The largest {@link #maxScanChars()} accepted. */
+  public static final int MAX_SCAN_CHARS_LIMIT = 64 << 20;
 
   /** Every role the chat API defines. */
   public static final Set<String> ALL_ROLES =
@@ -49,6 +59,21 @@ public record ScanConfig(
           "spanChars: " + spanChars + " (expected: 50.." + chunkChars + ")");
     }
     requireNonNull(budget, "budget");
+    if (maxScanChars < 1000 || maxScanChars > MAX_SCAN_CHARS_LIMIT) {
+      throw new IllegalArgumentException(
+          "maxScanChars: " + maxScanChars + " (expected: 1000.." + MAX_SCAN_CHARS_LIMIT + ")");
+    }
+  }
+
+  /** The given scan with the default {@link #maxScanChars()}. */
+  public ScanConfig(
+      Set<String> roles,
+      int maxMessages,
+      boolean toolArguments,
+      int chunkChars,
+      int spanChars,
+      ScopeClassifier.Budget budget) {
+    this(roles, maxMessages, toolArguments, chunkChars, spanChars, budget, DEFAULT_MAX_SCAN_CHARS);
   }
 
   /** The given scan with default span length (400) and budget ({@link ScopeClassifier.Budget}). */
@@ -69,6 +94,12 @@ public record ScanConfig(
 
   /** The same scan with another budget. */
   public ScanConfig withBudget(ScopeClassifier.Budget next) {
-    return new ScanConfig(roles, maxMessages, toolArguments, chunkChars, spanChars, next);
+    return new ScanConfig(
+        roles, maxMessages, toolArguments, chunkChars, spanChars, next, maxScanChars);
+  }
+
+  /** The same scan with another {@link #maxScanChars()}. */
+  public ScanConfig withMaxScanChars(int next) {
+    return new ScanConfig(roles, maxMessages, toolArguments, chunkChars, spanChars, budget, next);
   }
 }

@@ -187,6 +187,41 @@ class InputStageTest {
   }
 
   @Test
+  void moreTextThanTheScanLimitIsRefusedBeforeAnythingIsJudgedWhateverTheRules() throws Exception {
+    ScopeClassifier classifier =
+        new ScopeClassifier(
+            new HybridDetector(embedder), DecisionModel.defaults(), new ScopeClassifier.Config(0));
+    InputStage.Config defaults = InputStage.Config.defaults();
+    InputStage stage =
+        new InputStage(
+            classifier,
+            indexes,
+            IculComposer.refusing(),
+            new InputStage.Config(
+                defaults.scan().withMaxScanChars(2000), defaults.defaultRefusal(), defaults.mask()),
+            registry);
+    // "Be brief." (9 characters) plus two halves: 2,001 characters in all, one over the limit.
+    String half = "w".repeat(996);
+    for (RuleSet rules :
+        List.of(
+            rules(7, TestModels.basil(Action.REFUSE, OnError.OPEN)), new RuleSet(8, List.of()))) {
+      Exchange ex = exchange(rules, half, half);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> stage.onRequest(ex))
+          .isInstanceOf(ScanTooLarge.class)
+          .hasMessage("the scanned texts hold 2001 characters, more than the limit of 2000");
+    }
+    assertThat(registry.find("lethe.detector.latency").timer().count()).isZero();
+    // One character fewer is judged.
+    assertThat(
+            stage.onRequest(
+                exchange(
+                    rules(9, TestModels.basil(Action.REFUSE, OnError.OPEN)),
+                    half,
+                    half.substring(1))))
+        .isEqualTo(Verdict.proceed());
+  }
+
+  @Test
   void iculBehavesAsRefuseUntilAComposerComposes() throws Exception {
     RuleSet rules = rules(3, TestModels.basil(Action.ICUL, OnError.CLOSED));
     String prompt = "What genre is author Basil Mahfouz Al-Kuwaiti known for?";

@@ -107,6 +107,23 @@ public record ApiError(
             + ").");
   }
 
+  /**
+   * 413 {@code scan_too_large}: the request holds {@code chars} characters of text to screen, more
+   * than {@code limit} ({@code detector.maxScanChars}).
+   */
+  public static ApiError scanTooLarge(long chars, long limit) {
+    return of(
+        413,
+        ErrorKind.REQUEST_TOO_LARGE,
+        "scan_too_large",
+        null,
+        "The request holds "
+            + chars
+            + " characters of text to screen, more than the limit of "
+            + limit
+            + "; send less text per request.");
+  }
+
   /** 503 {@code screening_unavailable}: the request could not be screened and was refused. */
   public static ApiError screeningUnavailable() {
     return of(

@@ -7,6 +7,7 @@ import dev.lethe.filters.Exchange;
 import dev.lethe.filters.Pipeline;
 import dev.lethe.filters.StageException;
 import dev.lethe.filters.Verdict;
+import dev.lethe.filters.input.ScanTooLarge;
 import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendException;
 import dev.lethe.gateway.backend.CallHandle;
@@ -29,9 +30,10 @@ import org.slf4j.LoggerFactory;
  * pipeline judges ({@link ChatView}), calls {@link #judge}, and acts on the {@link Judged} outcome:
  * {@link Judged.Forward} (call the backend with the possibly rewritten request), {@link
  * Judged.Refuse} (answer the refusal text in the surface's own terms, without calling the backend)
- * or {@link Judged.Unavailable} (screening failed: answer 503 {@code screening_unavailable} in the
- * surface's error format; the request is refused, fail closed). The output half is {@link
- * OutputGuard}.
+ * {@link Judged.Unavailable} (screening failed: answer 503 {@code screening_unavailable} in the
+ * surface's error format; the request is refused, fail closed) or {@link Judged.TooLarge} (more
+ * text than screening may cost: answer its 413 in the surface's error format). The output half is
+ * {@link OutputGuard}.
  */
 public final class Guard {
   private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
@@ -112,6 +114,18 @@ public final class Guard {
 
     /** A stage failed: the request is refused with 503 {@code screening_unavailable}. */
     record Unavailable(Exchange exchange, String stage) implements Judged {}
+
+    /**
+     * The request holds more text to screen than {@code detector.maxScanChars}: it is refused with
+     * 413 {@code scan_too_large} ({@link #error()}), unjudged and not forwarded; counted in {@code
+     * lethe_requests_rejected_total{reason="scan_too_large"}}.
+     */
+    record TooLarge(Exchange exchange, long chars, long limit) implements Judged {
+      /** The client's error. */
+      public dev.lethe.gateway.errors.ApiError error() {
+        return dev.lethe.gateway.errors.ApiError.scanTooLarge(chars, limit);
+      }
+    }
   }
 
   /**
@@ -131,7 +145,12 @@ public final class Guard {
         .onComplete(
             ar -> {
               state.decision(exchange.decision());
-              if (ar.failed()) {
+              ScanTooLarge big = ar.failed() ? scanTooLarge(ar.cause()) : null;
+              if (big != null) {
+                metrics.requestRejected("scan_too_large");
+                state.decision(Decision.REFUSE);
+                out.complete(new Judged.TooLarge(exchange, big.chars(), big.limit()));
+              } else if (ar.failed()) {
                 String stage = ar.cause() instanceof StageException se ? se.stage() : "pipeline";
                 LOG.warn(
                     "request {} refused: stage {} failed", exchange.requestId(), stage, ar.cause());
@@ -214,6 +233,16 @@ public final class Guard {
               }
               return Future.succeededFuture();
             });
+  }
+
+  /** The {@link ScanTooLarge} {@code t} is or wraps (a stage's failure), or null. */
+  private static ScanTooLarge scanTooLarge(Throwable t) {
+    for (int i = 0; t != null && i < 4; i++, t = t.getCause()) {
+      if (t instanceof ScanTooLarge s) {
+        return s;
+      }
+    }
+    return null;
   }
 
   /** The failure as a {@link BackendException} ({@code unreachable} when it is something else). */

@@ -10,7 +10,10 @@ import dev.lethe.filters.detect.Calibrator;
 import dev.lethe.filters.detect.Classification;
 import dev.lethe.filters.detect.HybridDetector;
 import dev.lethe.filters.input.InputStage;
+import dev.lethe.filters.input.ScanTooLarge;
 import dev.lethe.gateway.Screening;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.metrics.GatewayMetrics;
 import dev.lethe.gateway.openai.OpenAiError;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -32,11 +35,22 @@ public final class AdminScreening {
 
   private final Screening screening;
   private final Supplier<RuleSet> rules;
+  private final GatewayMetrics metrics;
 
   /** Creates the routes over {@code screening}, judging by {@code rules}' current snapshot. */
   public AdminScreening(Screening screening, Supplier<RuleSet> rules) {
+    this(screening, rules, null);
+  }
+
+  /**
+   * Creates the routes over {@code screening}, judging by {@code rules}' current snapshot; texts
+   * over the scan limit are counted in {@code metrics} (when not {@code null}) as the model API's
+   * are.
+   */
+  public AdminScreening(Screening screening, Supplier<RuleSet> rules, GatewayMetrics metrics) {
     this.screening = requireNonNull(screening, "screening");
     this.rules = requireNonNull(rules, "rules");
+    this.metrics = metrics;
   }
 
   /** Adds the routes. */
@@ -74,6 +88,13 @@ public final class AdminScreening {
         .executeBlocking(() -> screening.stage().judge(snapshot, request, "classify"), false)
         .onComplete(
             ar -> {
+              if (ar.failed() && ar.cause() instanceof ScanTooLarge big) {
+                if (metrics != null) {
+                  metrics.requestRejected("scan_too_large");
+                }
+                Errors.send(ctx, ApiError.scanTooLarge(big.chars(), big.limit()));
+                return;
+              }
               if (ar.failed()) {
                 Errors.send(
                     ctx,

@@ -94,6 +94,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
         .onSuccess(
             judged -> {
               switch (judged) {
+                case Guard.Judged.TooLarge t -> Errors.send(ctx, t.error());
                 case Guard.Judged.Unavailable u ->
                     Errors.send(ctx, ApiError.screeningUnavailable());
                 case Guard.Judged.Refuse r -> respondDirectly(ctx, exchange, r.text());

@@ -116,6 +116,7 @@ public final class LegacyHandler implements Handler<RoutingContext> {
         .onSuccess(
             judged -> {
               switch (judged) {
+                case Guard.Judged.TooLarge t -> Errors.send(ctx, t.error());
                 case Guard.Judged.Unavailable u ->
                     Errors.send(ctx, ApiError.screeningUnavailable());
                 case Guard.Judged.Refuse r -> refuse(ctx, request, id, r.text(), stream);

@@ -105,6 +105,7 @@ public final class MessagesHandler implements Handler<RoutingContext> {
         .onSuccess(
             judged -> {
               switch (judged) {
+                case Guard.Judged.TooLarge t -> Errors.send(ctx, t.error());
                 case Guard.Judged.Unavailable u ->
                     Errors.send(ctx, ApiError.screeningUnavailable());
                 case Guard.Judged.Refuse r -> refuse(ctx, request, id, r.text(), stream);

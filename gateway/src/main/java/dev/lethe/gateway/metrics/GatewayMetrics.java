@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       error_event}, ...), before or during a stream.
  *   <li>{@code lethe.requests.rejected} ({@code lethe_requests_rejected_total}): requests refused
  *       by a server-side limit before any backend was involved, tagged {@code reason} ({@code
- *       invalid_json}, {@code header_timeout}, {@code body_timeout}).
+ *       invalid_json}, {@code header_timeout}, {@code body_timeout}, {@code scan_too_large}).
  * </ul>
  *
  * <p>With rule-id labels turned off ({@code server.metricsRuleIds: false}) every {@code rule} tag
@@ -98,7 +98,7 @@ public final class GatewayMetrics {
 
   /** Reasons of {@link #requestRejected}, exported at zero from the start. */
   private static final List<String> REJECTION_REASONS =
-      List.of("invalid_json", "header_timeout", "body_timeout");
+      List.of("invalid_json", "header_timeout", "body_timeout", "scan_too_large");
 
   /** Reasons of {@link #upstreamFailure}, exported at zero per backend from the start. */
   private static final List<String> UPSTREAM_FAILURE_REASONS =

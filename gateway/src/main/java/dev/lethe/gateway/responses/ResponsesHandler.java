@@ -148,6 +148,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
         .onSuccess(
             judged -> {
               switch (judged) {
+                case Guard.Judged.TooLarge t -> Errors.send(ctx, t.error());
                 case Guard.Judged.Unavailable u ->
                     Errors.send(
                         ctx,
