@@ -17,6 +17,19 @@ class LetheConfigTest {
     assertThat(c.dataDir()).isEqualTo(Path.of("lethe-data"));
     assertThat(c.backends()).isEmpty();
     assertThat(c.admin().tokenEnv()).isEqualTo("LETHE_ADMIN_TOKEN");
+    assertThat(c.admin().decisionStreamPrompts()).isFalse();
+  }
+
+  @Test
+  void promptsInTheDecisionsStreamAreAnExplicitBoolean() {
+    assertThat(
+            LetheConfig.parse("admin:\n  decisionStreamPrompts: true\n")
+                .admin()
+                .decisionStreamPrompts())
+        .isTrue();
+    assertThatThrownBy(() -> LetheConfig.parse("admin:\n  decisionStreamPrompts: yes please\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("admin.decisionStreamPrompts:");
   }
 
   @Test

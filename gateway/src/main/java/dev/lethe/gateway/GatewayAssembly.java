@@ -28,9 +28,11 @@ import dev.lethe.gateway.cluster.PostgresRuleStore;
 import dev.lethe.gateway.cluster.Replication;
 import dev.lethe.gateway.cluster.StartWithoutStore;
 import dev.lethe.gateway.compare.CompareJobs;
+import dev.lethe.gateway.decisions.DecisionFeed;
 import dev.lethe.gateway.http.AdminAudit;
 import dev.lethe.gateway.http.AdminCluster;
 import dev.lethe.gateway.http.AdminCompare;
+import dev.lethe.gateway.http.AdminDecisions;
 import dev.lethe.gateway.http.AdminModels;
 import dev.lethe.gateway.http.AdminOpenApi;
 import dev.lethe.gateway.http.AdminRules;
@@ -72,6 +74,9 @@ public final class GatewayAssembly implements AutoCloseable {
   private static final int AUDIT_QUEUE = 1 << 16;
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayAssembly.class);
+
+  /** How often an idle decisions stream gets a comment line. */
+  private static final java.time.Duration DECISIONS_KEEP_ALIVE = java.time.Duration.ofSeconds(15);
 
   /** The bound on each operation against a shared rule store. */
   private static final java.time.Duration STORE_TIMEOUT = java.time.Duration.ofSeconds(5);
@@ -220,6 +225,14 @@ public final class GatewayAssembly implements AutoCloseable {
         new CompareJobs(config.dataDir().resolve("compare"), env, Clock.systemUTC());
     AdminCompare adminCompare = new AdminCompare(compare);
     AdminOpenApi adminOpenApi = new AdminOpenApi();
+    DecisionFeed decisions =
+        new DecisionFeed(
+            config.admin().decisionStreamPrompts(),
+            DecisionFeed.DEFAULT_BUFFER,
+            DecisionFeed.DEFAULT_MAX_SUBSCRIBERS,
+            Clock.systemUTC(),
+            metrics.registry());
+    AdminDecisions adminDecisions = new AdminDecisions(decisions, DECISIONS_KEEP_ALIVE);
     List<Stage> stages = new ArrayList<>();
     Screening screening = null;
     if (config.detector().enabled()) {
@@ -254,12 +267,14 @@ public final class GatewayAssembly implements AutoCloseable {
               adminUnlearn.mount(router);
               adminCompare.mount(router);
               adminOpenApi.mount(router);
+              adminDecisions.mount(router);
               if (adminScreening != null) {
                 adminScreening.mount(router);
               }
             },
             replication,
-            audit);
+            audit,
+            decisions);
     GatewayAssembly assembly =
         new GatewayAssembly(parts, token, book, registry, screening, unlearn);
     assembly.compare = compare;

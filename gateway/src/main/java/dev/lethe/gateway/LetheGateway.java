@@ -61,6 +61,7 @@ public final class LetheGateway {
   private final SlowClientGuard slowClients;
   private volatile boolean ready;
   private long refreshTimer = -1;
+  private dev.lethe.gateway.decisions.DecisionFeed decisions;
 
   private LetheGateway(
       Vertx vertx, LetheConfig config, BackendRouter backends, GatewayMetrics metrics) {
@@ -91,6 +92,8 @@ public final class LetheGateway {
    *     {@code null}: always ready, and a request asking for a newer version than current is
    *     refused
    * @param audit where decisions are recorded, or {@code null} for nowhere
+   * @param decisions the live decisions feed ({@code GET /admin/decisions/stream}), or {@code null}
+   *     for none; ended when the gateway stops
    */
   public record Parts(
       LetheConfig config,
@@ -101,7 +104,8 @@ public final class LetheGateway {
       GatewayMetrics metrics,
       Consumer<Router> adminRoutes,
       Replication replication,
-      dev.lethe.gateway.audit.AuditLog audit) {
+      dev.lethe.gateway.audit.AuditLog audit,
+      dev.lethe.gateway.decisions.DecisionFeed decisions) {
     /** Checks arguments. */
     public Parts {
       requireNonNull(config, "config");
@@ -118,6 +122,7 @@ public final class LetheGateway {
   public static Future<LetheGateway> start(Vertx vertx, Parts parts) {
     BackendRouter router = new BackendRouter(parts.backends());
     LetheGateway gw = new LetheGateway(vertx, parts.config(), router, parts.metrics());
+    gw.decisions = parts.decisions();
     Router http = gw.router(parts);
     return router
         .refresh()
@@ -169,7 +174,7 @@ public final class LetheGateway {
     long limit = parts.config().server().maxBodyBytes();
     // Vert.x Web runs a body handler only as the first handler of its route, so the
     // content-type check has a route of its own in front of it.
-    Guard guard = new Guard(parts.pipeline(), metrics, parts.audit());
+    Guard guard = new Guard(parts.pipeline(), metrics, parts.audit(), parts.decisions());
     router.post("/v1/chat/completions").handler(RoutesSupport::requireJson);
     router
         .post("/v1/chat/completions")
@@ -527,6 +532,9 @@ public final class LetheGateway {
   public Future<Void> stop() {
     ready = false;
     slowClients.close();
+    if (decisions != null) {
+      decisions.close(); // its streams never end by themselves
+    }
     if (refreshTimer >= 0) {
       vertx.cancelTimer(refreshTimer);
     }

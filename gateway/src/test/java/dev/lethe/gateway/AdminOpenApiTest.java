@@ -43,13 +43,14 @@ class AdminOpenApiTest {
     String doc = Buffer.buffer(AdminOpenApi.load()).toString();
     original = new JsonObject(doc);
     // Parsing validates the document against the OpenAPI 3.1 meta-schema and resolves its $refs.
-    // The library only models JSON, form, octet-stream and plain-text bodies; the document's two
-    // other media types (JSON Lines for import/export, the HTML report) are read as plain text for
-    // this parse, which leaves the meta-schema check unchanged.
+    // The library only models JSON, form, octet-stream and plain-text bodies; the document's
+    // other media types (JSON Lines for import/export, the HTML report, the decisions event stream)
+    // are read as plain text for this parse, which leaves the meta-schema check unchanged.
     JsonObject raw =
         new JsonObject(
             doc.replace("\"application/x-ndjson\"", "\"text/plain\"")
-                .replace("\"text/html\"", "\"text/plain\""));
+                .replace("\"text/html\"", "\"text/plain\"")
+                .replace("\"text/event-stream\"", "\"text/plain\""));
     contract = OpenAPIContract.from(fx.vertx, raw).await(30, TimeUnit.SECONDS);
   }
 

@@ -63,6 +63,35 @@ public final class ChatView {
     return request;
   }
 
+  /**
+   * The text of the last {@code user} message of a chat-completions-shaped {@code request} (string
+   * content, or its text parts joined by newlines), or {@code null} when there is none.
+   */
+  public static String lastUserText(JsonNode request) {
+    JsonNode messages = request == null ? null : request.get("messages");
+    if (messages == null || !messages.isArray()) {
+      return null;
+    }
+    for (int i = messages.size() - 1; i >= 0; i--) {
+      JsonNode m = messages.get(i);
+      if (!"user".equals(m.path("role").asText())) {
+        continue;
+      }
+      JsonNode c = m.path("content");
+      if (c.isTextual()) {
+        return c.asText();
+      }
+      StringBuilder sb = new StringBuilder();
+      for (JsonNode part : c) {
+        if (part.path("text").isTextual()) {
+          sb.append(sb.isEmpty() ? "" : "\n").append(part.get("text").asText());
+        }
+      }
+      return sb.toString();
+    }
+    return null;
+  }
+
   /** A plain-text message a rewrite put in front of the conversation. */
   public record Prepended(String role, String text) {
     /** Checks arguments. */

@@ -12,6 +12,7 @@ import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendException;
 import dev.lethe.gateway.backend.CallHandle;
 import dev.lethe.gateway.backend.Surface;
+import dev.lethe.gateway.decisions.DecisionFeed;
 import dev.lethe.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -45,20 +46,27 @@ public final class Guard {
   private final Pipeline pipeline;
   private final GatewayMetrics metrics;
   private final dev.lethe.gateway.audit.AuditLog audit;
+  private final DecisionFeed decisions;
 
   /** Creates the guard over {@code pipeline}, counting in {@code metrics}, with no audit log. */
   public Guard(Pipeline pipeline, GatewayMetrics metrics) {
-    this(pipeline, metrics, null);
+    this(pipeline, metrics, null, null);
   }
 
   /**
    * Creates the guard over {@code pipeline}, counting in {@code metrics}; every judged request's
-   * decision goes to {@code audit} (when not {@code null}) once its response ends.
+   * decision goes to {@code audit} and to the live {@code decisions} feed (each when not {@code
+   * null}) once its response ends.
    */
-  public Guard(Pipeline pipeline, GatewayMetrics metrics, dev.lethe.gateway.audit.AuditLog audit) {
+  public Guard(
+      Pipeline pipeline,
+      GatewayMetrics metrics,
+      dev.lethe.gateway.audit.AuditLog audit,
+      DecisionFeed decisions) {
     this.pipeline = requireNonNull(pipeline, "pipeline");
     this.metrics = requireNonNull(metrics, "metrics");
     this.audit = audit;
+    this.decisions = decisions;
   }
 
   /** Whether any choice of {@code chunk} (a completion or a chunk) ended with content_filter. */
@@ -72,20 +80,46 @@ public final class Guard {
     return false;
   }
 
-  /** Queues the decision record of {@code exchange} when the response ends (never blocks). */
-  private void auditOnEnd(RoutingContext ctx, RequestState state, Exchange exchange) {
-    if (audit == null) {
+  /**
+   * Records the decision on {@code exchange} when the response ends: queued for the audit log and
+   * handed to the live decisions feed (neither ever blocks). The one place decisions are recorded.
+   */
+  private void recordOnEnd(RoutingContext ctx, RequestState state, Exchange exchange) {
+    if (audit == null && decisions == null) {
       return;
     }
+    // The prompt excerpt is taken before a stage rewrites the request, and only when the operator
+    // opted in to seeing prompts in the live stream.
+    String prompt =
+        decisions != null && decisions.includePrompts()
+            ? ChatView.lastUserText(exchange.request())
+            : null;
     ctx.addEndHandler(
-        v ->
+        v -> {
+          boolean cut = state.outputCut() || exchange.get(OUTPUT_CUT).orElse(false);
+          String ruleId = exchange.ruleId().orElse(null);
+          if (audit != null) {
             audit.decision(
                 exchange.requestId(),
-                exchange.ruleId().orElse(null),
+                ruleId,
                 state.decision().wireName(),
-                state.outputCut() || exchange.get(OUTPUT_CUT).orElse(false),
+                cut,
                 state.rules().version(),
-                exchange.originalBody()));
+                exchange.originalBody());
+          }
+          if (decisions != null) {
+            decisions.publish(
+                new DecisionFeed.Decided(
+                    exchange.requestId(),
+                    state.decision().wireName(),
+                    ruleId,
+                    state.rules().version(),
+                    state.route(),
+                    state.model(),
+                    cut,
+                    prompt));
+          }
+        });
   }
 
   /** The pipeline (its response filters are the output half). */
@@ -134,7 +168,7 @@ public final class Guard {
    * ({@code refuse} when screening failed); a stage failure is logged and counted.
    */
   public Future<Judged> judge(RoutingContext ctx, RequestState state, Exchange exchange) {
-    auditOnEnd(ctx, state, exchange);
+    recordOnEnd(ctx, state, exchange);
     if (pipeline.isEmpty()) {
       state.decision(exchange.decision());
       return Future.succeededFuture(new Judged.Forward(exchange));

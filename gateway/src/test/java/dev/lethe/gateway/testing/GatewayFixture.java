@@ -34,6 +34,15 @@ public final class GatewayFixture implements AutoCloseable {
    */
   public static GatewayFixture start(Path dataDir, String extraYaml, String serverYaml)
       throws Exception {
+    return start(dataDir, extraYaml, serverYaml, "");
+  }
+
+  /**
+   * Starts a fake upstream and a gateway in front of it, with {@code adminYaml} (indented by 2, or
+   * "") added to the {@code admin} section.
+   */
+  public static GatewayFixture start(
+      Path dataDir, String extraYaml, String serverYaml, String adminYaml) throws Exception {
     Vertx vertx = Vertx.vertx();
     FakeOpenAi fake = FakeOpenAi.start(vertx);
     String yaml =
@@ -43,7 +52,9 @@ public final class GatewayFixture implements AutoCloseable {
             + dataDir
             + "\nadmin:\n  token: "
             + ADMIN_TOKEN
-            + "\nbackends:\n  - name: fake\n    type: openai\n    baseUrl: "
+            + "\n"
+            + adminYaml
+            + "backends:\n  - name: fake\n    type: openai\n    baseUrl: "
             + fake.baseUrl()
             + "\n"
             + extraYaml;
