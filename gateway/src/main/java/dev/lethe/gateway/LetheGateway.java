@@ -169,6 +169,7 @@ public final class LetheGateway {
                   .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                   .end(metrics.scrape());
             });
+    new dev.lethe.gateway.http.Console().mount(router);
     router.get("/v1/models").handler(ctx -> RoutesSupport.models(ctx, backends));
     router.get("/v1/models/:id").handler(ctx -> RoutesSupport.model(ctx, backends));
     long limit = parts.config().server().maxBodyBytes();
