@@ -83,6 +83,8 @@ public final class UnlearnJobs implements AutoCloseable {
   private final List<QaItem> pool;
   private final List<QaPair> retain;
   private final TofuData evalBase;
+  private final List<java.util.function.Consumer<ObjectNode>> watchers =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * Jobs over {@code models}, with state in {@code <dataDir>/unlearn}. Reads the configured files
@@ -429,6 +431,18 @@ public final class UnlearnJobs implements AutoCloseable {
     }
   }
 
+  /**
+   * Calls {@code watcher} with a snapshot of a job (the shape of {@code GET /admin/unlearn/{job}})
+   * each time its state, phase or step changes, as it happens, on the job's thread: the live
+   * progress a poller may miss. The watcher must return quickly and not call back into this object.
+   * Closing the handle stops the calls.
+   */
+  public AutoCloseable watch(java.util.function.Consumer<ObjectNode> watcher) {
+    requireNonNull(watcher, "watcher");
+    watchers.add(watcher);
+    return () -> watchers.remove(watcher);
+  }
+
   /** Every job as JSON, oldest first. */
   public List<ObjectNode> list() {
     synchronized (jobs) {
@@ -609,11 +623,13 @@ public final class UnlearnJobs implements AutoCloseable {
       node.put("state", "running");
       ((ObjectNode) node.get("progress")).put("phase", "load");
       node.put("startedAt", at);
+      changed();
     }
 
     synchronized void state(String s, String phase) {
       node.put("state", s);
       ((ObjectNode) node.get("progress")).put("phase", phase);
+      changed();
     }
 
     synchronized void progress(int stage, int step, double loss) {
@@ -625,6 +641,7 @@ public final class UnlearnJobs implements AutoCloseable {
       } else {
         p.putNull("loss");
       }
+      changed();
     }
 
     synchronized void report(UnlearnReport report) {
@@ -672,6 +689,18 @@ public final class UnlearnJobs implements AutoCloseable {
       ObjectNode p = (ObjectNode) node.get("progress");
       if (p != null) {
         p.put("phase", "done");
+      }
+      changed();
+    }
+
+    /** Tells the watchers (under this job's lock, so they see the changes in order). */
+    private void changed() {
+      for (java.util.function.Consumer<ObjectNode> w : watchers) {
+        try {
+          w.accept(node.deepCopy());
+        } catch (RuntimeException e) {
+          LOG.warn("unlearning job watcher failed: {}", e.toString());
+        }
       }
     }
 

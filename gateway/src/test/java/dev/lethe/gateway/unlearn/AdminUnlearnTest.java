@@ -137,6 +137,44 @@ class AdminUnlearnTest {
     return JSON.readTree(r.body()).path("models").get(0).path("checkpoint").asText();
   }
 
+  /**
+   * Records every change of every job as it happens ({@link UnlearnJobs#watch}), one line each:
+   * {@code state phase step/steps [stage S] [loss]}. The job's final answer overwrites its progress
+   * with the report's, so only these lines show the progress a client saw while it ran.
+   */
+  List<String> watchProgress() {
+    List<String> seen = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    assembly
+        .unlearn()
+        .watch(
+            j -> {
+              JsonNode p = j.path("progress");
+              seen.add(
+                  j.path("id").asText()
+                      + " "
+                      + j.path("state").asText()
+                      + " "
+                      + p.path("phase").asText()
+                      + " "
+                      + p.path("step").asInt()
+                      + "/"
+                      + p.path("steps").asInt()
+                      + (p.path("stages").asInt() > 1 ? " stage " + p.path("stage").asInt() : "")
+                      + (p.path("loss").isNumber() ? " loss" : ""));
+            });
+    return seen;
+  }
+
+  /** The lines of {@link #watchProgress} about {@code job}, without its id. */
+  static List<String> of(List<String> seen, String job) {
+    synchronized (seen) {
+      return seen.stream()
+          .filter(l -> l.startsWith(job + " "))
+          .map(l -> l.substring(job.length() + 1))
+          .toList();
+    }
+  }
+
   JsonNode finish(String job) throws Exception {
     assembly.unlearn().done(job).get(60, TimeUnit.SECONDS);
     HttpResponse<String> r = call("GET", "/admin/unlearn/" + job, null);
@@ -185,6 +223,7 @@ class AdminUnlearnTest {
     assertThat(call("GET", "/admin/unlearn", null).body()).isEqualTo("{\"jobs\":[]}");
 
     String before = checkpointServing();
+    List<String> seen = watchProgress();
     String job = post(req("tiny", "[\"basil\"]", "npo", OPTIONS), 202).path("job").asText();
     // one job at a time: the tiny job loads, evaluates and trains for far longer than one call
     assertThat(post(req("tiny", "[\"basil\"]", "ga", OPTIONS), 409).at("/error/code").asText())
@@ -199,6 +238,18 @@ class AdminUnlearnTest {
     assertThat(j.path("progress").path("step").asInt()).isEqualTo(2);
     assertThat(j.path("progress").path("steps").asInt()).isEqualTo(2);
     assertThat(j.path("progress").path("loss").isNumber()).isTrue();
+    // what a client saw while the job ran: each phase in order, each step with its loss
+    assertThat(of(seen, job))
+        .containsExactly(
+            "running load 0/2",
+            "evaluating evaluate-before 0/2",
+            "running unlearn 0/2",
+            "running unlearn 1/2 loss",
+            "running unlearn 2/2 loss",
+            "evaluating evaluate-after 2/2 loss",
+            "evaluating save 2/2 loss",
+            "evaluating gates 2/2 loss",
+            "refused done 2/2 loss");
     assertThat(j.path("forget").path("pairs").asInt()).isEqualTo(4);
     assertThat(j.at("/forget/unmatchedExamples/0").asText()).isEqualTo("Which awards did he win?");
     for (String phase : List.of("before", "after")) {
@@ -306,6 +357,7 @@ class AdminUnlearnTest {
                 .at("/error/param")
                 .asText())
         .isEqualTo("stages");
+    List<String> seen = watchProgress();
     String job =
         post(
                 "{\"model\": \"tiny\", \"rules\": [\"basil\"], \"stages\": ["
@@ -323,6 +375,21 @@ class AdminUnlearnTest {
     assertThat(j.at("/progress/steps").asInt()).isEqualTo(3);
     assertThat(j.at("/progress/step").asInt()).isEqualTo(3);
     assertThat(j.at("/progress/stages").asInt()).isEqualTo(2);
+    // live: the steps count on across the stages (1 of rmu, then 2 of npo), never restart
+    assertThat(of(seen, job))
+        .containsExactly(
+            "running load 0/3 stage 0",
+            "evaluating evaluate-before 0/3 stage 0",
+            "running unlearn 0/3 stage 0",
+            "running unlearn 1/3 stage 0 loss",
+            "running unlearn 1/3 stage 0 loss",
+            "running unlearn 2/3 stage 1 loss",
+            "running unlearn 3/3 stage 1 loss",
+            "evaluating evaluate-after 3/3 stage 1 loss",
+            "evaluating robustness 3/3 stage 1 loss",
+            "evaluating save 3/3 stage 1 loss",
+            "evaluating gates 3/3 stage 1 loss",
+            "refused done 3/3 stage 1 loss");
     // the probes ran because gates need them; R needs a retain model, none is configured
     assertThat(j.at("/robustness/quantization/1/bits").asInt()).isEqualTo(4);
     assertThat(j.at("/robustness/quantized_forget_rouge_delta").isNumber()).isTrue();
