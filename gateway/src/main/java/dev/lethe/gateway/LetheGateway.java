@@ -129,6 +129,9 @@ public final class LetheGateway {
         .compose(v -> gw.listen(http))
         .map(
             v -> {
+              java.util.Map<String, String> known = new java.util.TreeMap<>();
+              router.models().forEach((model, backend) -> known.put(model, backend.name()));
+              gw.metrics.declareModels(known);
               gw.ready = true;
               gw.scheduleRefresh();
               return gw;

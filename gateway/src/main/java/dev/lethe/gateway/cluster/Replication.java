@@ -35,9 +35,10 @@ import org.slf4j.LoggerFactory;
  * Readiness.State#DEGRADED} until a pull succeeds again; a committed change it cannot apply → it
  * stays at the version before and reports {@link Readiness.State#NOT_READY} with the reason.
  *
- * <p>Meters: {@code lethe_rules_version} (the version enforced), {@code lethe_rules_lag_versions}
- * (the latest committed version this replica knows of minus the one it enforces), {@code
- * lethe_rules_store_errors_total}, {@code lethe_rules_start_without_store_total}.
+ * <p>Meters: {@code lethe_rules_version} (the version enforced), {@code lethe_rules_active} (the
+ * rules in that snapshot), {@code lethe_rules_lag_versions} (the latest committed version this
+ * replica knows of minus the one it enforces), {@code lethe_rules_store_errors_total}, {@code
+ * lethe_rules_start_without_store_total}.
  */
 public final class Replication implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Replication.class);
@@ -80,6 +81,9 @@ public final class Replication implements AutoCloseable {
     this.knownHead.set(book.current().version());
     Gauge.builder("lethe.rules.version", book, b -> b.current().version())
         .description("The rules version this replica enforces")
+        .register(meters);
+    Gauge.builder("lethe.rules.active", book, b -> b.current().size())
+        .description("Forget rules in the snapshot this replica enforces")
         .register(meters);
     Gauge.builder(
             "lethe.rules.lag.versions",

@@ -250,7 +250,8 @@ public final class Guard {
     long sent = System.nanoTime();
     metrics.streamOpened();
     ctx.addEndHandler(v -> metrics.streamClosed());
-    return backend.stream(surface, body, ctx.request().headers(), handle, events)
+    return backend.stream(
+            surface, body, ctx.request().headers(), handle, countingUsage(state, events))
         .transform(
             ar -> {
               metrics.upstream(
@@ -277,6 +278,54 @@ public final class Guard {
       }
     }
     return null;
+  }
+
+  /**
+   * Counts the tokens an answer body or stream event reports ({@link
+   * dev.lethe.gateway.metrics.TokenUsage}) under the request's backend and model.
+   */
+  public void countUsage(RequestState state, com.fasterxml.jackson.databind.JsonNode answer) {
+    dev.lethe.gateway.metrics.TokenUsage.in(answer)
+        .ifPresent(u -> metrics.tokens(state.backend(), state.model(), u));
+  }
+
+  /** {@link #countUsage(RequestState, com.fasterxml.jackson.databind.JsonNode)} for {@code ctx}. */
+  public void countUsage(RoutingContext ctx, com.fasterxml.jackson.databind.JsonNode answer) {
+    RequestState state = RequestState.of(ctx);
+    if (state != null) {
+      countUsage(state, answer);
+    }
+  }
+
+  /**
+   * {@code events}, also counting the usage of the stream events that can carry one. Only events
+   * holding {@code _tokens"} (a usage key; in text it would be escaped) are parsed a second time:
+   * the last chunk or two of a stream.
+   */
+  private Backend.StreamEvents countingUsage(RequestState state, Backend.StreamEvents events) {
+    return new Backend.StreamEvents() {
+      @Override
+      public void onData(String data) {
+        if (data.indexOf("_tokens\"") >= 0) {
+          try {
+            countUsage(state, dev.lethe.gateway.openai.StrictJson.read(data));
+          } catch (dev.lethe.gateway.openai.StrictJson.Rejected | RuntimeException e) {
+            // not JSON: the relay reports it
+          }
+        }
+        events.onData(data);
+      }
+
+      @Override
+      public void onEnd() {
+        events.onEnd();
+      }
+
+      @Override
+      public void onError(BackendException error) {
+        events.onError(error);
+      }
+    };
   }
 
   /** The failure as a {@link BackendException} ({@code unreachable} when it is something else). */

@@ -197,6 +197,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
       Errors.send(ctx, ApiError.upstreamInvalid("invalid JSON"));
       return;
     }
+    guard.countUsage(ctx, completion);
     try {
       int filteredBefore = contentFiltered(completion);
       ObjectNode filtered = filter.onComplete(completion);

@@ -271,6 +271,7 @@ public final class LegacyHandler implements Handler<RoutingContext> {
       Errors.send(ctx, ApiError.upstreamInvalid("invalid JSON"));
       return;
     }
+    guard.countUsage(ctx, completion);
     boolean cut;
     try {
       cut = TextCompletions.judge(completion, output);

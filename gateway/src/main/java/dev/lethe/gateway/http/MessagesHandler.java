@@ -305,6 +305,7 @@ public final class MessagesHandler implements Handler<RoutingContext> {
       Errors.send(ctx, ApiError.upstreamInvalid("a message that is not valid JSON"));
       return;
     }
+    guard.countUsage(ctx, message);
     boolean cut;
     try {
       cut = MessagesOutput.judge(message, output);

@@ -43,6 +43,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code lethe.requests.rejected} ({@code lethe_requests_rejected_total}): requests refused
  *       by a server-side limit before any backend was involved, tagged {@code reason} ({@code
  *       invalid_json}, {@code header_timeout}, {@code body_timeout}, {@code scan_too_large}).
+ *   <li>{@code lethe.prompt.tokens} and {@code lethe.completion.tokens} ({@code
+ *       lethe_prompt_tokens_total}, {@code lethe_completion_tokens_total}): tokens the backends
+ *       reported in their answers' {@code usage}, tagged {@code backend, model}; at zero from the
+ *       start for every model known then ({@link #declareModels}).
  * </ul>
  *
  * <p>With rule-id labels turned off ({@code server.metricsRuleIds: false}) every {@code rule} tag
@@ -156,6 +160,44 @@ public final class GatewayMetrics {
     return Counter.builder("lethe.pipeline.failures")
         .description("Requests refused because a stage failed (fail closed)")
         .tag("stage", stage)
+        .register(registry);
+  }
+
+  /**
+   * Exports the token counters of these models (model name to backend name) at zero, so that a rate
+   * over them exists before the first answer.
+   */
+  public void declareModels(Map<String, String> modelBackends) {
+    modelBackends.forEach(
+        (model, backend) -> {
+          promptTokens(backend, model);
+          completionTokens(backend, model);
+        });
+  }
+
+  /** Counts the tokens a backend reported for one answer of {@code model}. */
+  public void tokens(String backend, String model, TokenUsage usage) {
+    if (usage.prompt() > 0) {
+      promptTokens(backend, model).increment(usage.prompt());
+    }
+    if (usage.completion() > 0) {
+      completionTokens(backend, model).increment(usage.completion());
+    }
+  }
+
+  private Counter promptTokens(String backend, String model) {
+    return Counter.builder("lethe.prompt.tokens")
+        .description("Prompt (input) tokens reported by backends in their answers' usage")
+        .tag("backend", backend)
+        .tag("model", model)
+        .register(registry);
+  }
+
+  private Counter completionTokens(String backend, String model) {
+    return Counter.builder("lethe.completion.tokens")
+        .description("Completion (output) tokens reported by backends in their answers' usage")
+        .tag("backend", backend)
+        .tag("model", model)
         .register(registry);
   }
 

@@ -308,6 +308,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
               502, "upstream_error", "bad_gateway", null, "upstream answered invalid JSON"));
       return;
     }
+    guard.countUsage(ctx, upstream);
     ObjectNode response =
         translate ? ChatTranslation.response(upstream, id, rr.original()) : upstream;
     try {

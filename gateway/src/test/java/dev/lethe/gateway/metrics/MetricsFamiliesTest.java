@@ -104,10 +104,17 @@ class MetricsFamiliesTest {
             "lethe_requests_rejected",
             "lethe_streams_open",
             "lethe_detector_latency_seconds",
+            "lethe_prompt_tokens",
+            "lethe_completion_tokens",
+            "lethe_rules_active",
+            "lethe_rules_version",
             "jvm_memory_used_bytes",
             "process_cpu_usage");
     assertThat(firstScrape)
         .contains("lethe_upstream_failures_total{backend=\"fake\",reason=\"timeout\"} 0.0")
+        .contains("lethe_prompt_tokens_total{backend=\"fake\",model=\"gpt-test\"} 0.0")
+        .contains("lethe_completion_tokens_total{backend=\"fake\",model=\"gpt-test\"} 0.0")
+        .containsPattern("(?m)^lethe_rules_active 0\\.0$")
         .contains("lethe_requests_rejected_total{reason=\"invalid_json\"} 0.0");
   }
 
@@ -123,6 +130,62 @@ class MetricsFamiliesTest {
     named.remove("lethe_output_hits");
     assertThat(named).hasSizeGreaterThanOrEqualTo(15);
     assertThat(families).containsAll(named);
+  }
+
+  /** The value of one series in a scrape, or -1 when it is absent. */
+  private static double value(String scrape, String series) {
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
+    return m.find() ? Double.parseDouble(m.group(1)) : -1;
+  }
+
+  @Test
+  void tokenUsageIsCountedPerModelAndTheRuleCountFollowsTheSnapshot() throws Exception {
+    String prompt = "lethe_prompt_tokens_total{backend=\"fake\",model=\"gpt-test\"}";
+    String completion = "lethe_completion_tokens_total{backend=\"fake\",model=\"gpt-test\"}";
+    String before = get("/metrics");
+    // the fake upstream reports usage 5 + 9 on a whole answer, 5 + one per piece on a stream
+    chat(false, "Name a colour.");
+    String after = get("/metrics");
+    assertThat(value(after, prompt) - value(before, prompt)).isEqualTo(5.0);
+    assertThat(value(after, completion) - value(before, completion)).isEqualTo(9.0);
+    HttpResponse<String> streamed =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + fx.gateway.port() + "/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"gpt-test\",\"stream\":true,"
+                            + "\"stream_options\":{\"include_usage\":true},"
+                            + "\"messages\":[{\"role\":\"user\",\"content\":\"Name a fruit.\"}]}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(streamed.statusCode()).isEqualTo(200);
+    Matcher usage =
+        Pattern.compile("\"prompt_tokens\":(\\d+),\"completion_tokens\":(\\d+)")
+            .matcher(streamed.body());
+    assertThat(usage.find()).as(streamed.body()).isTrue();
+    String third = get("/metrics");
+    assertThat(value(third, prompt) - value(after, prompt))
+        .isEqualTo(Double.parseDouble(usage.group(1)));
+    assertThat(value(third, completion) - value(after, completion))
+        .isEqualTo(Double.parseDouble(usage.group(2)));
+
+    double rules = value(third, "lethe_rules_active");
+    fx.assembly
+        .rules()
+        .create(
+            new dev.lethe.config.rules.ForgetRule(
+                "metrics-rule",
+                "",
+                java.util.List.of("Zorblax Quintavious"),
+                java.util.List.of(),
+                java.util.List.of(),
+                java.util.List.of(),
+                dev.lethe.config.rules.Action.REFUSE,
+                null,
+                dev.lethe.config.rules.OnError.CLOSED));
+    assertThat(value(get("/metrics"), "lethe_rules_active")).isEqualTo(rules + 1);
   }
 
   @Test
