@@ -304,7 +304,7 @@ public final class GatewayAssembly implements AutoCloseable {
             : b.models().get(0);
     Path dir =
         b.checkpoint() == null
-            ? DemoModel.ensure(config.dataDir(), System.err)
+            ? DemoModel.ensure(config.dataDir(), dev.lethe.gateway.logs.LogLines.info(LOG))
             : Path.of(b.checkpoint()).toAbsolutePath().normalize();
     ModelSlot slot;
     try {

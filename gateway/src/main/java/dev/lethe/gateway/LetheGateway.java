@@ -22,6 +22,7 @@ import dev.lethe.gateway.http.LegacyHandler;
 import dev.lethe.gateway.http.MessagesHandler;
 import dev.lethe.gateway.http.RoutesSupport;
 import dev.lethe.gateway.http.SlowClientGuard;
+import dev.lethe.gateway.logs.RequestIds;
 import dev.lethe.gateway.metrics.GatewayMetrics;
 import dev.lethe.gateway.responses.ResponsesHandler;
 import io.vertx.core.DeploymentOptions;
@@ -451,6 +452,7 @@ public final class LetheGateway {
                             .invalidRequestHandler(LetheGateway::invalidRequest)
                             .requestHandler(
                                 req -> {
+                                  RequestIds.assign(req);
                                   slowClients.onRequest(req);
                                   router.handle(req);
                                 });
@@ -483,6 +485,7 @@ public final class LetheGateway {
       }
     }
     req.response().putHeader("Connection", "close");
+    RequestIds.assign(req);
     WireFormat format;
     try {
       format = WireFormat.forPath(req.path());

@@ -79,6 +79,7 @@ public final class AuditLog implements AutoCloseable {
 
   private record DecisionEvent(
       String requestId,
+      String httpRequestId,
       String ruleId,
       String decision,
       boolean outputCut,
@@ -214,10 +215,27 @@ public final class AuditLog implements AutoCloseable {
       boolean outputCut,
       long rulesVersion,
       byte[] prompt) {
+    return decision(requestId, null, ruleId, decision, outputCut, rulesVersion, prompt);
+  }
+
+  /**
+   * {@link #decision(String, String, String, boolean, long, byte[])} with the HTTP request's {@code
+   * x-request-id} recorded as {@code httpRequestId} (when not {@code null}), to find the record of
+   * an access-log line.
+   */
+  public CompletableFuture<Long> decision(
+      String requestId,
+      String httpRequestId,
+      String ruleId,
+      String decision,
+      boolean outputCut,
+      long rulesVersion,
+      byte[] prompt) {
     return enqueue(
         new Pending(
             null,
-            new DecisionEvent(requestId, ruleId, decision, outputCut, rulesVersion, prompt),
+            new DecisionEvent(
+                requestId, httpRequestId, ruleId, decision, outputCut, rulesVersion, prompt),
             new CompletableFuture<>()));
   }
 
@@ -272,6 +290,7 @@ public final class AuditLog implements AutoCloseable {
           record =
               new AuditRecord.Decision(
                   d.requestId(),
+                  d.httpRequestId(),
                   d.ruleId(),
                   d.decision(),
                   d.outputCut(),

@@ -15,7 +15,8 @@ import java.util.List;
  *
  * @param kind {@code rule_change} or {@code decision}, or {@code null} for both
  * @param ruleId only records naming this rule, or {@code null}
- * @param requestId only the decision on this request, or {@code null}
+ * @param requestId only the decision on this request (its completion id or its {@code
+ *     x-request-id}), or {@code null}
  * @param decision only decisions with this outcome, or {@code null}
  * @param after only records with a greater {@code seq}
  * @param limit the most records to return, 1..10000
@@ -89,7 +90,9 @@ public record AuditQuery(
     if (kind != null && !kind.equals(n.path("kind").asText())) {
       return false;
     }
-    if (requestId != null && !requestId.equals(n.path("requestId").asText(null))) {
+    if (requestId != null
+        && !requestId.equals(n.path("requestId").asText(null))
+        && !requestId.equals(n.path("httpRequestId").asText(null))) {
       return false;
     }
     if (decision != null && !decision.equals(n.path("decision").asText(null))) {

@@ -55,6 +55,8 @@ public sealed interface AuditRecord {
    * A decision on one request.
    *
    * @param requestId the request's id (the completion id)
+   * @param httpRequestId the HTTP request's {@code x-request-id} (as in the access log), or {@code
+   *     null} (not written)
    * @param ruleId the rule that decided, or {@code null}
    * @param decision {@code pass}, {@code refuse}, {@code redact} or {@code icul}
    * @param outputCut whether the output filter cut the answer
@@ -63,6 +65,7 @@ public sealed interface AuditRecord {
    */
   record Decision(
       String requestId,
+      String httpRequestId,
       String ruleId,
       String decision,
       boolean outputCut,
@@ -80,6 +83,9 @@ public sealed interface AuditRecord {
     public void write(JsonGenerator g) throws IOException {
       g.writeStringField("kind", "decision");
       g.writeStringField("requestId", requestId);
+      if (httpRequestId != null) {
+        g.writeStringField("httpRequestId", httpRequestId);
+      }
       if (ruleId == null) {
         g.writeNullField("ruleId");
       } else {

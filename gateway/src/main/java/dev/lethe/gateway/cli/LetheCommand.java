@@ -1,6 +1,6 @@
 package dev.lethe.gateway.cli;
 
-import org.slf4j.bridge.SLF4JBridgeHandler;
+import dev.lethe.gateway.logs.LogFormat;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,8 +31,7 @@ public final class LetheCommand implements Runnable {
   public static void main(String[] args) {
     // Lucene and other libraries log through java.util.logging: route it to SLF4J so every line
     // has one format.
-    SLF4JBridgeHandler.removeHandlersForRootLogger();
-    SLF4JBridgeHandler.install();
+    LogFormat.routeJul();
     System.exit(commandLine().execute(args));
   }
 

@@ -6,6 +6,7 @@ import dev.lethe.config.LetheConfig;
 import dev.lethe.gateway.GatewayAssembly;
 import dev.lethe.gateway.LetheGateway;
 import dev.lethe.gateway.backend.local.ModelSlot;
+import dev.lethe.gateway.logs.LogFormat;
 import io.vertx.core.Vertx;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -29,6 +30,7 @@ import picocli.CommandLine.Option;
           + " the Anthropic Messages API (key from $ANTHROPIC_API_KEY if set)."
     })
 public final class ServeCommand implements java.util.concurrent.Callable<Integer> {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ServeCommand.class);
 
   @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file.")
   Path config;
@@ -81,6 +83,14 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
   String store;
 
   @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      description =
+          "Log lines on stderr: human (default) or json (one JSON object per line). The access log"
+              + " (one line per request) is the logger lethe.access.")
+  String logFormat;
+
+  @Option(
       names = "--start-without-store",
       description =
           "With --store: start even when the database is unreachable, serving with NO rules"
@@ -91,6 +101,13 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
   public Integer call() throws Exception {
     LetheConfig cfg;
     try {
+      if (logFormat != null) {
+        try {
+          LogFormat.parse(logFormat).apply();
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException("--log-format", logFormat, "human or json");
+        }
+      }
       cfg = config == null ? LetheConfig.defaults() : LetheConfig.load(config);
       if (host != null || port != null) {
         if (port != null && (port < 0 || port > 65535)) {
@@ -230,10 +247,9 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
         .addShutdownHook(
             new Thread(
                 () -> {
-                  System.err.println(
-                      "lethe serve: shutting down (in-flight requests get up to "
-                          + effective.server().shutdownGrace().toSeconds()
-                          + " s)");
+                  LOG.info(
+                      "shutting down (in-flight requests get up to {} s)",
+                      effective.server().shutdownGrace().toSeconds());
                   try {
                     running
                         .stop()
@@ -241,7 +257,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
                             effective.server().shutdownGrace().toMillis() + 5000,
                             TimeUnit.MILLISECONDS);
                   } catch (Exception e) {
-                    System.err.println("lethe serve: shutdown: " + rootMessage(e));
+                    LOG.warn("shutdown: {}", rootMessage(e));
                   }
                   try {
                     wiring.close();

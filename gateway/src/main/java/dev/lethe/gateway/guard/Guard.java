@@ -101,6 +101,7 @@ public final class Guard {
           if (audit != null) {
             audit.decision(
                 exchange.requestId(),
+                state.requestId(),
                 ruleId,
                 state.decision().wireName(),
                 cut,

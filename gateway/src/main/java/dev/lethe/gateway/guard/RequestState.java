@@ -23,6 +23,7 @@ public final class RequestState {
   private Decision decision = Decision.PASS;
   private long reportedVersion = -1;
   private boolean outputCut;
+  private String requestId = "none";
 
   private RequestState(long startNanos, RuleSet rules) {
     this.startNanos = startNanos;
@@ -104,6 +105,16 @@ public final class RequestState {
   /** Reports {@code version} in {@code x-lethe-rules-version} instead of the snapshot's. */
   public void reportVersion(long version) {
     this.reportedVersion = version;
+  }
+
+  /** The request id echoed in {@code x-request-id} ({@code none} until set). */
+  public String requestId() {
+    return requestId;
+  }
+
+  /** Sets the request id. */
+  public void requestId(String requestId) {
+    this.requestId = requireNonNull(requestId, "requestId");
   }
 
   /** Whether the output filter cut the answer. */

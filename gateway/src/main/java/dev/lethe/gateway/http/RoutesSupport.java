@@ -12,6 +12,7 @@ import dev.lethe.gateway.errors.ApiError;
 import dev.lethe.gateway.errors.ErrorKind;
 import dev.lethe.gateway.errors.WireFormat;
 import dev.lethe.gateway.guard.RequestState;
+import dev.lethe.gateway.logs.AccessLog;
 import dev.lethe.gateway.metrics.GatewayMetrics;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
@@ -35,7 +36,7 @@ public final class RoutesSupport {
 
   /**
    * The first handler of every request: takes the rule-set snapshot, sets the Lethe headers on
-   * whatever response follows, and records the request's metrics when it ends.
+   * whatever response follows, and records the request's metrics and access-log line when it ends.
    */
   public static void begin(RoutingContext ctx, RuleSet rules, GatewayMetrics metrics) {
     start(ctx, rules, metrics);
@@ -48,6 +49,7 @@ public final class RoutesSupport {
    */
   public static void start(RoutingContext ctx, RuleSet rules, GatewayMetrics metrics) {
     RequestState s = RequestState.attach(ctx, rules);
+    s.requestId(dev.lethe.gateway.logs.RequestIds.of(ctx.request()));
     ctx.addHeadersEndHandler(
         v ->
             ctx.response()
@@ -56,13 +58,22 @@ public final class RoutesSupport {
     ctx.addEndHandler(
         ar -> {
           int status = ar.succeeded() ? ctx.response().getStatusCode() : 499;
+          long nanos = System.nanoTime() - s.startNanos();
           metrics.request(
-              s.route(),
-              s.backend(),
-              s.model(),
-              status,
-              s.decision().wireName(),
-              System.nanoTime() - s.startNanos());
+              s.route(), s.backend(), s.model(), status, s.decision().wireName(), nanos);
+          if (AccessLog.enabled()) {
+            AccessLog.log(
+                new AccessLog.Entry(
+                    ctx.request().method().name(),
+                    s.route(),
+                    status,
+                    s.decision().wireName(),
+                    s.reportedVersion(),
+                    s.backend(),
+                    s.model(),
+                    nanos,
+                    s.requestId()));
+          }
         });
   }
 

@@ -67,6 +67,16 @@ class LetheCommandTest {
   }
 
   @Test
+  void unknownLogFormatExitsWith2NamingTheFlag() {
+    int code =
+        LetheCommand.commandLine()
+            .execute("serve", "--log-format", "xml", "--data", dir.toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr().strip())
+        .isEqualTo("lethe serve: --log-format: \"xml\" (expected: human or json)");
+  }
+
+  @Test
   void badUpstreamUrlExitsWith2() {
     int code =
         LetheCommand.commandLine()
