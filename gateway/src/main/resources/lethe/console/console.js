@@ -17,7 +17,6 @@ let stream = null; // {controller} of the decisions stream while following
 let following = false;
 let unlearnTimer = null;
 let compareTimer = null;
-const compareJobs = new Map();
 
 const $ = (id) => document.getElementById(id);
 
@@ -145,7 +144,6 @@ function signOut(message) {
   clearTimeout(unlearnTimer);
   clearTimeout(compareTimer);
   rules = [];
-  compareJobs.clear();
   for (const t of ['rules-table', 'decisions-table', 'unlearn-table', 'models-table', 'compare-table']) {
     $(t).tBodies[0].replaceChildren();
   }
@@ -567,23 +565,6 @@ async function startUnlearn(ev) {
 
 // ---- compare ---------------------------------------------------------------------------------
 
-async function openCompare(ev) {
-  ev.preventDefault();
-  clearErrors($('compare-open'));
-  const id = $('compare-id').value.trim();
-  if (!id) {
-    fieldError('compare', 'id', 'Enter a job id.', 'compare-id-error');
-    return;
-  }
-  const r = await api('GET', '/admin/compare/' + encodeURIComponent(id));
-  if (r.status === 200) {
-    compareJobs.set(id, r.json);
-    renderCompare();
-  } else if (r.status !== 401) {
-    fieldError('compare', 'id', r.error?.message || ('Failed (' + r.status + ').'), 'compare-id-error');
-  }
-}
-
 async function startCompare(ev) {
   ev.preventDefault();
   clearErrors($('compare-form'));
@@ -596,7 +577,6 @@ async function startCompare(ev) {
   }
   const r = await api('POST', '/admin/compare', body);
   if (r.status === 202) {
-    compareJobs.set(r.json.job, { id: r.json.job, state: 'queued' });
     say('Comparison ' + r.json.job + ' started.');
     refreshCompare();
   } else if (r.status !== 401) {
@@ -607,31 +587,31 @@ async function startCompare(ev) {
 
 async function refreshCompare() {
   clearTimeout(compareTimer);
-  for (const id of compareJobs.keys()) {
-    const r = await api('GET', '/admin/compare/' + encodeURIComponent(id));
-    if (r.status === 200) compareJobs.set(id, r.json);
-  }
-  renderCompare();
-  const busy = [...compareJobs.values()].some((j) => ['queued', 'running'].includes(j.state));
-  if (busy && token && !$('page-compare').hidden) compareTimer = setTimeout(refreshCompare, 3000);
-}
-
-function renderCompare() {
-  $('compare-table').tBodies[0].replaceChildren(...[...compareJobs.values()].map((j) => {
+  const r = await api('GET', '/admin/compare');
+  if (r.status !== 200) return;
+  const jobs = r.json.jobs || [];
+  $('compare-empty').hidden = jobs.length > 0;
+  $('compare-table').tBodies[0].replaceChildren(...jobs.map((j) => {
     const p = j.progress || {};
     const report = el('td', {});
-    if (j.state === 'succeeded') {
+    if (j.html) {
       report.append(el('button', { type: 'button', 'aria-label': 'Download the report of ' + j.id,
         onclick: () => compareReport(j.id) }, 'Download HTML report'));
     } else if (j.error) {
       report.append(j.error);
     }
+    const progress = p.arms && p.armIndex >= 0
+      ? 'arm ' + (p.armIndex + 1) + '/' + p.arms + (p.arm ? ' (' + p.arm + ')' : '') +
+        ', probes ' + p.probesDone + '/' + p.probesTotal
+      : '';
     return el('tr', { 'data-compare': j.id },
       el('td', {}, el('code', { text: j.id })),
       el('td', {}, badge(j.state)),
-      el('td', { text: Object.entries(p).map(([k, v]) => k + ' ' + v).join(', ') }),
+      el('td', { text: progress }),
       report);
   }));
+  const busy = jobs.some((j) => ['queued', 'running'].includes(j.state));
+  if (busy && token && !$('page-compare').hidden) compareTimer = setTimeout(refreshCompare, 3000);
 }
 
 async function compareReport(id) {
@@ -662,7 +642,6 @@ function init() {
   $('decisions-clear').addEventListener('click', () => $('decisions-table').tBodies[0].replaceChildren());
   $('unlearn-refresh').addEventListener('click', loadUnlearn);
   $('unlearn-form').addEventListener('submit', startUnlearn);
-  $('compare-open').addEventListener('submit', openCompare);
   $('compare-form').addEventListener('submit', startCompare);
   $('signin-token').focus();
 }

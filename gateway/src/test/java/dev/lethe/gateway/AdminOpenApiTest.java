@@ -182,6 +182,7 @@ class AdminOpenApiTest {
             "getRule", "/admin/rules/basil",
             "listModels", "/admin/models",
             "listUnlearnJobs", "/admin/unlearn",
+            "listCompareJobs", "/admin/compare",
             "getCluster", "/admin/cluster",
             "getAudit", "/admin/audit?limit=5");
     for (Map.Entry<String, String> g : gets.entrySet()) {

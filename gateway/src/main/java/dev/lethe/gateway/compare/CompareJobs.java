@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -151,9 +152,15 @@ public final class CompareJobs implements AutoCloseable {
   /** A job's view, or empty when there is no such job. */
   public synchronized Optional<ObjectNode> get(String id) {
     Job j = jobs.get(id);
-    if (j == null) {
-      return Optional.empty();
-    }
+    return j == null ? Optional.empty() : Optional.of(view(j, true));
+  }
+
+  /** Every job, oldest first, without its report (the {@code html} link says one exists). */
+  public synchronized List<ObjectNode> list() {
+    return jobs.values().stream().map(j -> view(j, false)).toList();
+  }
+
+  private static ObjectNode view(Job j, boolean withReport) {
     ObjectNode o = F.objectNode();
     o.put("id", j.id);
     o.put("state", j.state.wireName());
@@ -169,9 +176,11 @@ public final class CompareJobs implements AutoCloseable {
     o.put("error", j.error);
     if (j.report != null) {
       o.put("html", "/admin/compare/" + j.id + "/report.html");
-      o.set("report", j.report);
+      if (withReport) {
+        o.set("report", j.report);
+      }
     }
-    return Optional.of(o);
+    return o;
   }
 
   /** The HTML report of a finished job, if there is one. */

@@ -20,9 +20,10 @@ import java.util.Optional;
 /**
  * The compare routes of the admin API: {@code POST /admin/compare} validates the request ({@link
  * CompareRequests}) and starts a background job ({@code 202 {"job": id}}; 409 while one runs);
- * {@code GET /admin/compare/{id}} reports its state, progress and, once done, the report; {@code
- * GET /admin/compare/{id}/report.html} serves the HTML report. Validation reads files, so it runs
- * on a worker thread, never on the event loop.
+ * {@code GET /admin/compare} lists every job, oldest first, without reports; {@code GET
+ * /admin/compare/{id}} reports its state, progress and, once done, the report; {@code GET
+ * /admin/compare/{id}/report.html} serves the HTML report. Validation reads files, so it runs on a
+ * worker thread, never on the event loop.
  */
 public final class AdminCompare {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -37,8 +38,17 @@ public final class AdminCompare {
   /** Adds the routes to {@code router} (authentication and body handling are already in place). */
   public void mount(Router router) {
     router.post("/admin/compare").handler(this::start);
+    router.get("/admin/compare").handler(this::list);
     router.get("/admin/compare/:job/report.html").handler(this::html);
     router.get("/admin/compare/:job").handler(this::get);
+  }
+
+  private void list(RoutingContext ctx) {
+    RoutesSupport.route(ctx, "/admin/compare");
+    ObjectNode root = F.objectNode();
+    com.fasterxml.jackson.databind.node.ArrayNode arr = root.putArray("jobs");
+    jobs.list().forEach(arr::add);
+    json(ctx, 200, root);
   }
 
   private void get(RoutingContext ctx) {

@@ -72,8 +72,9 @@ public final class AdminDecisions {
               return;
             }
             if (slow) {
-              // Its write queue is full: anything written now would only queue up. Cut it off.
-              ctx.request().connection().close();
+              // Its write queue is full: anything written now would only queue up. Cut it off:
+              // the connection over HTTP/1.x, only this stream over HTTP/2.
+              resp.reset();
             } else {
               resp.end("event: end\ndata: {}\n\n");
             }

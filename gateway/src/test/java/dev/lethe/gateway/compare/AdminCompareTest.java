@@ -125,6 +125,12 @@ class AdminCompareTest {
     JsonNode arm = job.path("report").path("arms").get(0);
     assertThat(arm.path("name").asText()).isEqualTo("raw");
     assertThat(arm.path("by_family").path("original").path("n").asInt()).isEqualTo(2);
+    JsonNode listed = JSON.readTree(admin("GET", "/admin/compare", null).body()).path("jobs");
+    assertThat(listed).hasSize(1);
+    assertThat(listed.get(0).path("id").asText()).isEqualTo(id);
+    assertThat(listed.get(0).path("state").asText()).isEqualTo("succeeded");
+    assertThat(listed.get(0).path("html").asText()).isEqualTo(job.path("html").asText());
+    assertThat(listed.get(0).has("report")).isFalse();
     HttpResponse<String> page = admin("GET", job.path("html").asText(), null);
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.body()).startsWith("<!DOCTYPE html>").contains("<svg");

@@ -257,7 +257,31 @@ class ConsoleBrowserTest {
     shot("06-unlearn");
     driver.findElement(By.cssSelector("nav a[data-page='compare']")).click();
     visible("page-compare");
+    visible("compare-empty");
     shot("07-compare");
+
+    // Import a JSON Lines file, then delete the imported rule (a confirm step first).
+    Path jsonl = data.resolve("import.jsonl");
+    Files.writeString(
+        jsonl, "{\"id\":\"other\",\"subjects\":[\"Nikolai Abilov\"],\"action\":\"redact\"}\n");
+    driver.findElement(By.cssSelector("nav a[data-page='rules']")).click();
+    visible("page-rules");
+    type("rules-search", "");
+    id("import-file").sendKeys(jsonl.toAbsolutePath().toString());
+    id("import-form").findElement(By.cssSelector("button[type=submit]")).click();
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Imported 1"));
+    WebElement other =
+        wait.until(
+            ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-rule='other']")));
+    assertThat(other.getText()).contains("redact").contains("Nikolai Abilov");
+    WebElement delete = other.findElement(By.xpath(".//button[text()='Delete']"));
+    delete.click();
+    wait.until(ExpectedConditions.textToBePresentInElement(delete, "Confirm delete"));
+    assertThat(fx.admin("GET", "/admin/rules/other", null).statusCode()).isEqualTo(200);
+    delete.click();
+    wait.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("tr[data-rule='other']"), 0));
+    assertThat(fx.admin("GET", "/admin/rules/other", null).statusCode()).isEqualTo(404);
+    assertThat(driver.findElements(By.cssSelector("tr[data-rule='basil']"))).hasSize(1);
 
     // No script error and no Content-Security-Policy violation in the browser's console (the
     // 400 and 401 answers the scenario provoked are logged as failed loads; nothing else).
