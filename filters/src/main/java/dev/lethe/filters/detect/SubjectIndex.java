@@ -1,5 +1,7 @@
 package dev.lethe.filters.detect;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.lethe.filters.detect.TextAnalysis.Token;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,6 +36,18 @@ final class SubjectIndex {
    * the index is compiled anew: at least this many, or an eighth of the base.
    */
   static final int MAX_DELTA = 64;
+
+  /**
+   * Distinct tokens whose matching keys a layer remembers across lookups. Words recur across the
+   * segments of one text and across requests (Zipf), while a fuzzy match of one new token verifies
+   * it against every key that passes the bigram count; remembering the answer makes the lexical
+   * pass of a long prompt cost its new words only. Bounded, so hostile text of random tokens only
+   * evicts.
+   */
+  static final int TOKEN_CACHE = 65_536;
+
+  /** Tokens longer than this are matched each time (they are rare and would crowd the cache). */
+  static final int MAX_CACHED_TOKEN = 48;
 
   /**
    * A subject anchored in a text.
@@ -200,6 +214,8 @@ final class SubjectIndex {
     private final Map<String, int[]> exact;
     private final Map<Integer, int[]> grams;
     private final int[] unfiltered;
+    private final Cache<String, int[]> matches =
+        Caffeine.newBuilder().maximumSize(TOKEN_CACHE).build();
 
     Layer(List<Entry> entries) {
       this.entries = entries;
@@ -259,15 +275,10 @@ final class SubjectIndex {
         return;
       }
       Map<String, int[]> memo = new HashMap<>();
-      int[] counts = new int[keys.length];
-      int[] touched = new int[keys.length];
+      int[][] scratch = new int[2][]; // bigram counts and touched keys, made on the first miss
       for (int i = 0; i < tokens.size(); i++) {
         String t = tokens.get(i).term();
-        int[] matched = memo.get(t);
-        if (matched == null) {
-          matched = matchToken(t, counts, touched);
-          memo.put(t, matched);
-        }
+        int[] matched = matches(t, memo, scratch);
         for (int k : matched) {
           anchor(anchors, entries.get(keyEntry[k]), i);
         }
@@ -277,11 +288,7 @@ final class SubjectIndex {
           int[] pair;
           if (t.length() < MIN_FUZZY || next.length() < MIN_FUZZY) {
             // a name split by typos into short pieces ("Ju-eon" for "Ji-Yeon") anchors as a pair
-            pair = memo.get(joined);
-            if (pair == null) {
-              pair = matchToken(joined, counts, touched);
-              memo.put(joined, pair);
-            }
+            pair = matches(joined, memo, scratch);
           } else {
             pair = exact.get(joined);
           }
@@ -293,6 +300,28 @@ final class SubjectIndex {
           }
         }
       }
+    }
+
+    /** The keys {@code t} matches: from this lookup's memo, the layer's cache, or computed. */
+    private int[] matches(String t, Map<String, int[]> memo, int[][] scratch) {
+      int[] m = memo.get(t);
+      if (m != null) {
+        return m;
+      }
+      boolean cacheable = t.length() <= MAX_CACHED_TOKEN;
+      m = cacheable ? matches.getIfPresent(t) : null;
+      if (m == null) {
+        if (scratch[0] == null) {
+          scratch[0] = new int[keys.length];
+          scratch[1] = new int[keys.length];
+        }
+        m = matchToken(t, scratch[0], scratch[1]);
+        if (cacheable) {
+          matches.put(t, m);
+        }
+      }
+      memo.put(t, m);
+      return m;
     }
 
     private static void anchor(Map<Entry, List<Integer>> anchors, Entry entry, int at) {
