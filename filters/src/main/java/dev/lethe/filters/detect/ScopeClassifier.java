@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
@@ -126,13 +128,14 @@ public final class ScopeClassifier {
    * text can never lower the best score of a segment that is judged anyway).
    *
    * <p>Order: first every segment that is always judged ({@link Segment.Kind#WHOLE}, {@link
-   * Segment.Kind#WINDOW}, {@link Segment.Kind#PIECES}); then, unless that already put the request
-   * in scope, the {@link Segment#gated() gated} sentence spans that a cheap first look selects: one
-   * lexical lookup per text finds where any rule's subject is named, and spans that name a subject
-   * or ask or order something are judged — those that do both first, then those using more of the
-   * rules' topic terms, then later ones — at most {@link Budget#maxSpans()} per request. Once
-   * {@link Budget#time()} is spent (checked after the first {@value #ALWAYS_JUDGED} segments),
-   * judging stops and the classification is marked incomplete.
+   * Segment.Kind#PIECES}, and each {@link Segment.Kind#WINDOW} of a long text that names a subject
+   * or uses a topic term of the rules — see {@link #worthJudging}); then, unless that already put
+   * the request in scope, the {@link Segment#gated() gated} sentence spans that a cheap first look
+   * selects: one lexical lookup per text finds where any rule's subject is named, and spans that
+   * name a subject or ask or order something are judged — those that do both first, then those
+   * using more of the rules' topic terms, then later ones — at most {@link Budget#maxSpans()} per
+   * request. Once {@link Budget#time()} is spent (checked after the first {@value #ALWAYS_JUDGED}
+   * segments), judging stops and the classification is marked incomplete.
    */
   public Classification classify(DetectorIndex index, List<ScanText> texts, Budget budget) {
     requireNonNull(index, "index");
@@ -143,9 +146,11 @@ public final class ScopeClassifier {
     State st = new State(m);
     boolean complete = true;
     List<String> fresh = new ArrayList<>();
+    Map<ScanText, List<SubjectMatcher.Span>> mentions = new IdentityHashMap<>();
     for (ScanText t : texts) {
       for (Segment s : t.segments()) {
         if (!s.gated()
+            && worthJudging(index, t, s, mentions)
             && fresh.size() < PREFETCH
             && cache.getIfPresent(new Key(index.id(), index.version(), s.text())) == null) {
           fresh.add(s.text());
@@ -156,7 +161,7 @@ public final class ScopeClassifier {
     outer:
     for (ScanText t : texts) {
       for (Segment s : t.segments()) {
-        if (!s.gated()) {
+        if (!s.gated() && worthJudging(index, t, s, mentions)) {
           if (st.detections.size() >= ALWAYS_JUDGED && past(deadline)) {
             complete = false;
             break outer;
@@ -171,27 +176,15 @@ public final class ScopeClassifier {
         if (t.segments().stream().noneMatch(Segment::gated)) {
           continue;
         }
-        List<SubjectMatcher.Span> named =
-            lexical.subjectMentions(index, TextAnalysis.nameTokens(t.text()));
+        List<SubjectMatcher.Span> named = mentionsOf(index, t, mentions);
         for (Segment s : t.segments()) {
           if (!s.gated()) {
             continue;
           }
-          boolean names = false;
-          for (SubjectMatcher.Span sp : named) {
-            if (sp.start() < s.end() && sp.end() > s.start()) {
-              names = true;
-              break;
-            }
-          }
+          boolean names = names(named, s);
           boolean asks = asks(s.text());
           if (names || asks) {
-            int topical = 0;
-            for (String term : TextAnalysis.terms(s.text())) {
-              if (index.vocabulary().contains(term)) {
-                topical++;
-              }
-            }
+            int topical = topical(index, s);
             gated.add(new Gated(t, s, (names ? 2 : 0) + (asks ? 1 : 0), topical, gated.size()));
           }
         }
@@ -224,6 +217,62 @@ public final class ScopeClassifier {
         st.detections,
         st.source,
         complete);
+  }
+
+  /**
+   * The cheap first look at a segment that is always judged: whole texts and joined quoted pieces
+   * are; a {@link Segment.Kind#WINDOW window} of a long text is only when it names a rule's subject
+   * (fully or by a distinctive token) or uses at least one of the rules' topic terms. A window with
+   * neither — unrelated filler, code, logs, a document about something else — cannot carry an
+   * in-scope question the sentence model would see; its sentences that ask something are still
+   * judged as gated spans. This keeps the sentence model off most of a long prompt that is not
+   * about any rule, while every window a question sits in (it names the subject or uses its topic)
+   * is judged as before, wherever padding puts the window boundaries. Texts longer than {@link
+   * #MAX_LOOKED_AT} have every window judged.
+   */
+  private boolean worthJudging(
+      DetectorIndex index,
+      ScanText t,
+      Segment s,
+      Map<ScanText, List<SubjectMatcher.Span>> mentions) {
+    if (s.kind() != Segment.Kind.WINDOW || t.text().length() > MAX_LOOKED_AT) {
+      return true;
+    }
+    return names(mentionsOf(index, t, mentions), s) || topical(index, s) > 0;
+  }
+
+  /**
+   * Longer texts skip the first look at their windows: each is judged, so the time budget and the
+   * rules' fail modes bound what a huge (perhaps hostile) text costs, rather than an unbounded
+   * lexical pass over all of it.
+   */
+  static final int MAX_LOOKED_AT = 32_768;
+
+  /** Where a rule's subject is named in {@code t}: one lexical lookup per text, remembered. */
+  private List<SubjectMatcher.Span> mentionsOf(
+      DetectorIndex index, ScanText t, Map<ScanText, List<SubjectMatcher.Span>> mentions) {
+    return mentions.computeIfAbsent(
+        t, x -> lexical.subjectMentions(index, TextAnalysis.nameTokens(x.text())));
+  }
+
+  private static boolean names(List<SubjectMatcher.Span> named, Segment s) {
+    for (SubjectMatcher.Span sp : named) {
+      if (sp.start() < s.end() && sp.end() > s.start()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** How many of the segment's terms are topic terms of some rule. */
+  private static int topical(DetectorIndex index, Segment s) {
+    int topical = 0;
+    for (String term : TextAnalysis.terms(s.text())) {
+      if (index.vocabulary().contains(term)) {
+        topical++;
+      }
+    }
+    return topical;
   }
 
   /**
