@@ -15,9 +15,10 @@ import java.io.IOException;
  * the gateway and any common upstream parser read the same document: duplicate object keys (also
  * when one is spelt with escapes) are refused, as is anything after the top-level value, comments,
  * {@code NaN}/{@code Infinity}, invalid UTF-8, nesting deeper than {@value #MAX_DEPTH} levels and
- * numbers longer than {@value #MAX_NUMBER_LENGTH} digits. Since the bytes judged are then exactly
- * the bytes forwarded, an upstream that keeps the first of two keys cannot see another request than
- * the one screened.
+ * numbers longer than {@value #MAX_NUMBER_LENGTH} digits or too large for a double (they would read
+ * as infinity, which has no JSON spelling to forward). Since the bytes judged are then exactly the
+ * bytes forwarded, an upstream that keeps the first of two keys cannot see another request than the
+ * one screened.
  *
  * <p>Errors carry a client-safe message (a position and a plain reason), never a parser class name.
  */
@@ -71,6 +72,9 @@ public final class StrictJson {
       if (n == null || n.isMissingNode()) {
         throw new Rejected("the body holds no JSON value");
       }
+      if (!finite(n)) {
+        throw new Rejected("it holds a number too large for a 64-bit floating-point value");
+      }
       return n;
     } catch (Rejected r) {
       throw r;
@@ -95,6 +99,24 @@ public final class StrictJson {
    */
   public static JsonNode read(String text) throws Rejected {
     return read(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Whether every number in {@code n} is finite. A literal such as {@code 1e999} reads as infinity,
+   * which cannot be written back as JSON: a rewritten request would carry {@code Infinity}.
+   */
+  private static boolean finite(JsonNode n) {
+    if (n.isFloatingPointNumber()) {
+      return Double.isFinite(n.doubleValue());
+    }
+    if (n.isContainerNode()) {
+      for (JsonNode child : n) {
+        if (!finite(child)) {
+          return false;
+        }
+      }
+    }
+    return true;
   }
 
   private static String reason(JsonProcessingException e) {
