@@ -64,14 +64,20 @@ public final class Screening implements AutoCloseable {
   }
 
   /**
+   * The heap the shared embedder's cache of recent vectors may hold (texts and vectors, estimated):
+   * 64 MiB, so that clients sending many long distinct texts cannot grow it further.
+   */
+  public static final long EMBEDDING_CACHE_BYTES = 64L << 20;
+
+  /**
    * The default sentence embedder, process-wide: MiniLM loaded once, behind a cache of recent
-   * vectors. Loading takes a second or two; every gateway of the process that is not given another
-   * embedder shares it.
+   * vectors bounded by {@link #EMBEDDING_CACHE_BYTES}. Loading takes a second or two; every gateway
+   * of the process that is not given another embedder shares it.
    */
   public static Embedder sharedEmbedder() {
     synchronized (LOCK) {
       if (shared == null) {
-        shared = new CachingEmbedder(MiniLmEmbedder.load(), 100_000);
+        shared = CachingEmbedder.ofBytes(MiniLmEmbedder.load(), EMBEDDING_CACHE_BYTES);
       }
       return shared;
     }

@@ -13,7 +13,10 @@ import java.util.Set;
 
 /**
  * Memoises another {@link Embedder} by exact text in a bounded Caffeine cache, so that repeated
- * prompts, conversation history and the examples of unchanged rules are embedded once.
+ * prompts, conversation history and the examples of unchanged rules are embedded once. Bounded
+ * either by a number of texts or, for a cache whose keys are client texts, by an estimate of the
+ * heap its entries hold ({@link #ofBytes}), so that many long distinct texts cannot take more
+ * memory than the bound.
  *
  * <p>Safe because a text's vector never depends on anything else (see {@link MiniLmEmbedder}).
  * Failures are not cached.
@@ -28,11 +31,42 @@ public final class CachingEmbedder implements Embedder {
    * @param maximumSize texts kept, {@code >= 1}
    */
   public CachingEmbedder(Embedder delegate, long maximumSize) {
+    this(delegate, Caffeine.newBuilder().maximumSize(positive("maximumSize", maximumSize)).build());
+  }
+
+  private CachingEmbedder(Embedder delegate, Cache<String, float[]> cache) {
     this.delegate = requireNonNull(delegate, "delegate");
-    if (maximumSize < 1) {
-      throw new IllegalArgumentException("maximumSize: " + maximumSize + " (expected: >= 1)");
+    this.cache = cache;
+  }
+
+  /**
+   * Wraps {@code delegate}, keeping entries up to an estimated {@code maxBytes} of heap in all
+   * (each entry weighs {@link #entryBytes}).
+   *
+   * @param maxBytes the bound, {@code >= 1}
+   */
+  public static CachingEmbedder ofBytes(Embedder delegate, long maxBytes) {
+    return new CachingEmbedder(
+        delegate,
+        Caffeine.newBuilder()
+            .maximumWeight(positive("maxBytes", maxBytes))
+            .<String, float[]>weigher(CachingEmbedder::entryBytes)
+            .build());
+  }
+
+  /**
+   * The estimated heap one entry holds: the text (two bytes a character at most), the vector, and
+   * the objects around them (String, array headers, the cache's node).
+   */
+  static int entryBytes(String text, float[] vector) {
+    return (int) Math.min(Integer.MAX_VALUE, 128L + 2L * text.length() + 4L * vector.length);
+  }
+
+  private static long positive(String name, long value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(name + ": " + value + " (expected: >= 1)");
     }
-    this.cache = Caffeine.newBuilder().maximumSize(maximumSize).build();
+    return value;
   }
 
   @Override
@@ -71,6 +105,15 @@ public final class CachingEmbedder implements Embedder {
   /** The cached vector of {@code text}, or null (no computation). */
   public float[] cached(String text) {
     return cache.getIfPresent(text);
+  }
+
+  /**
+   * The estimated heap the entries hold, in bytes, for a cache made by {@link #ofBytes} (after
+   * pending evictions), else -1.
+   */
+  public long weightedBytes() {
+    cache.cleanUp();
+    return cache.policy().eviction().map(e -> e.weightedSize().orElse(-1L)).orElse(-1L);
   }
 
   /** Number of cached texts (approximate). */

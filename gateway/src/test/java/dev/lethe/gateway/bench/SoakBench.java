@@ -34,7 +34,9 @@ import org.HdrHistogram.Recorder;
  * fixed set of 20, so the rule set stays bounded), and per window the requests, errors, p50/p99
  * latency, heap after a full GC and resident memory.
  *
- * <p>Usage: {@code ./bench soak MINUTES [rate=100] [windowSeconds=60] [seed=1]}.
+ * <p>Usage: {@code ./bench soak MINUTES [rate=100] [windowSeconds=60] [seed=1] [unique=0]}: with
+ * {@code unique} &gt; 0, that percentage of the plain requests carries a distinct 600-character
+ * prompt, so the screening caches fill to their bounds.
  */
 public final class SoakBench {
   private static final String TOKEN = "soak-admin-token-0123456789";
@@ -49,6 +51,7 @@ public final class SoakBench {
     int rate = args.length > 1 ? Integer.parseInt(args[1]) : 100;
     int window = args.length > 2 ? Integer.parseInt(args[2]) : 60;
     long seed = args.length > 3 ? Long.parseLong(args[3]) : 1;
+    int unique = args.length > 4 ? Integer.parseInt(args[4]) : 0;
     Vertx upVx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     Vertx gwVx = Vertx.vertx();
     Vertx driverVx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
@@ -84,11 +87,13 @@ public final class SoakBench {
     System.out.printf(
         Locale.ROOT,
         "Lethe soak: %.1f min, %d req/s open loop (70%% plain, 20%% streamed, 10%% refused),"
-            + " 1 rule deleted and re-created per second, %d s windows, seed %d, %d cores%n",
+            + " 1 rule deleted and re-created per second, %d s windows, seed %d, %d%% of plain"
+            + " prompts distinct, %d cores%n",
         minutes,
         rate,
         window,
         seed,
+        unique,
         Runtime.getRuntime().availableProcessors());
     System.out.println(
         "window  end_s  requests  errors  p50_ms  p99_ms  heap_after_gc_MiB  rss_MiB  rules");
@@ -110,12 +115,14 @@ public final class SoakBench {
                 long intended = start + sent.getAndIncrement() * intervalNanos;
                 int kind = random.nextInt(10);
                 String body =
-                    kind < 7
-                        ? CHAT.formatted(false, "Say hello in one sentence.")
-                        : kind < 9
-                            ? CHAT.formatted(true, "Tell me a short story.")
-                            : CHAT.formatted(
-                                false, "What genre does Basil Mahfouz Al-Kuwaiti write in?");
+                    kind < 7 && unique > 0 && random.nextInt(100) < unique
+                        ? CHAT.formatted(false, distinct(random))
+                        : kind < 7
+                            ? CHAT.formatted(false, "Say hello in one sentence.")
+                            : kind < 9
+                                ? CHAT.formatted(true, "Tell me a short story.")
+                                : CHAT.formatted(
+                                    false, "What genre does Basil Mahfouz Al-Kuwaiti write in?");
                 send(client, port, HttpMethod.POST, "/v1/chat/completions", body)
                     .onComplete(
                         ar -> {
@@ -265,6 +272,19 @@ public final class SoakBench {
   private static String errorCode(String body) {
     int i = body.indexOf("\"code\":");
     return i < 0 ? "" : body.substring(i, Math.min(body.length(), i + 40));
+  }
+
+  private static final String[] WORDS = {
+    "garden", "river", "winter", "lamp", "copper", "violin", "harbour", "meadow", "pencil", "orbit"
+  };
+
+  /** A prompt of about 600 characters that is almost surely unlike any sent before. */
+  private static String distinct(SplittableRandom random) {
+    StringBuilder b = new StringBuilder("Summarise this note: ");
+    while (b.length() < 600) {
+      b.append(WORDS[random.nextInt(WORDS.length)]).append(random.nextInt(1000)).append(' ');
+    }
+    return b.toString();
   }
 
   /** Heap in use right after a full collection, in MiB. */
