@@ -296,6 +296,88 @@ class ResponsesSdkTest {
     }
   }
 
+  static Stream<Arguments> splitCases() {
+    List<Arguments> out = new ArrayList<>();
+    for (String v :
+        List.of(
+            SECRET,
+            SECRET.toUpperCase(),
+            fullwidth(SECRET),
+            String.join("\u200B", SECRET.split("")),
+            String.join(" ", SECRET.split("")))) {
+      String text = PREFIX + v + SUFFIX;
+      int start = PREFIX.length();
+      List<List<String>> splits = new ArrayList<>();
+      for (int j = 1; j < v.length(); j += 2) {
+        splits.add(List.of(text.substring(0, start + j), text.substring(start + j)));
+      }
+      splits.add(
+          List.of(
+              text.substring(0, start + 2),
+              text.substring(start + 2, start + 5),
+              text.substring(start + 5)));
+      splits.add(List.of(PREFIX, v + SUFFIX));
+      for (List<String> pieces : splits) {
+        for (String model : new String[] {"gpt-parts", "gpt-items"}) {
+          out.add(Arguments.of(pieces, model, false));
+          out.add(Arguments.of(pieces, model, true));
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  /**
+   * A protected string split across the output text parts of one message, or across message items,
+   * is one visible text (the SDK's {@code output_text} joins them): it never reaches the client,
+   * and the text before it arrives whole.
+   */
+  @ParameterizedTest(name = "[{index}] {1} stream={2}")
+  @MethodSource("splitCases")
+  void aProtectedStringSplitAcrossPartsOrItemsNeverReachesTheClient(
+      List<String> pieces, String model, boolean stream) {
+    fx.upstream.deltas = pieces;
+    fx.upstream.byteSlice = 7;
+    ResponseCreateParams p = params(model, "Tell me a story").build();
+    Seen s = stream ? streamed(p, new ArrayList<>()) : whole(client.responses().create(p));
+    assertThat(TextNormalizer.normalize(s.text())).doesNotContain(TextNormalizer.normalize(SECRET));
+    assertThat(s.status()).isEqualTo("incomplete");
+    assertThat(s.reason()).isEqualTo("content_filter");
+    assertThat(s.text()).isEqualTo(PREFIX);
+  }
+
+  @ParameterizedTest(name = "[{index}] {0} stream={1}")
+  @org.junit.jupiter.params.provider.CsvSource({
+    "gpt-parts,false",
+    "gpt-parts,true",
+    "gpt-items,false",
+    "gpt-items,true"
+  })
+  void cleanTextSplitAcrossPartsOrItemsKeepsItsShape(String model, boolean stream) {
+    fx.upstream.deltas = List.of("Hunter is a ", "name; Alpha ", "is a letter.");
+    fx.upstream.byteSlice = 7;
+    ResponseCreateParams p = params(model, "Tell me a story").build();
+    Response r;
+    if (stream) {
+      Seen s = streamed(p, new ArrayList<>());
+      assertThat(s.text()).isEqualTo("Hunter is a name; Alpha is a letter.");
+      assertThat(s.status()).isEqualTo("completed");
+      r = null;
+    } else {
+      r = client.responses().create(p);
+      assertThat(whole(r).text()).isEqualTo("Hunter is a name; Alpha is a letter.");
+      List<String> texts = new ArrayList<>();
+      for (ResponseOutputItem item : r.output()) {
+        item.message()
+            .orElseThrow()
+            .content()
+            .forEach(c -> texts.add(c.outputText().orElseThrow().text()));
+      }
+      assertThat(texts).containsExactly("Hunter is a ", "name; Alpha ", "is a letter.");
+      assertThat(r.output()).hasSize(model.equals("gpt-items") ? 3 : 1);
+    }
+  }
+
   @Test
   void aRefusedRequestIsACompletedResponseWithTheRefusalText() {
     Response r =

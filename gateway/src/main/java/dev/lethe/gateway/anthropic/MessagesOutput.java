@@ -3,17 +3,21 @@ package dev.lethe.gateway.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.gateway.guard.JoinedText;
 import dev.lethe.gateway.guard.OutputGuard;
 import dev.lethe.gateway.guard.TextStream;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Judges a whole (non-streamed) Messages answer block by block, in order, with the same judgement a
- * stream of it gets from {@link MessagesRelay}: {@code text} and {@code thinking} blocks are judged
- * as texts (a cut keeps the text before the match, then the replacement text; a cut {@code
- * thinking} block loses its {@code signature}); any other block — {@code tool_use} above all — is
- * judged whole, in its canonical JSON form (so escapes in the upstream's JSON hide nothing), and a
- * cut one is removed entirely. At a cut, every later block is removed and {@code stop_reason}
- * becomes {@code refusal}.
+ * stream of it gets from {@link MessagesRelay}: the {@code text} and {@code thinking} blocks are
+ * judged as one text ({@link JoinedText}), so a protected string split across blocks is caught (a
+ * cut keeps the text before the match, then the replacement text, in the block the match starts in;
+ * a cut {@code thinking} block loses its {@code signature}); any other block — {@code tool_use}
+ * above all — is judged whole, in its canonical JSON form (so escapes in the upstream's JSON hide
+ * nothing), and a cut one is removed entirely. At a cut, every later block is removed and {@code
+ * stop_reason} becomes {@code refusal}.
  */
 public final class MessagesOutput {
   private MessagesOutput() {}
@@ -37,57 +41,73 @@ public final class MessagesOutput {
       }
       return false;
     }
-    for (int i = 0; i < blocks.size(); i++) {
-      JsonNode b = blocks.get(i);
-      if (!(b instanceof ObjectNode block)) {
-        truncate(blocks, i);
-        cut(message);
-        return true;
+    Map<Integer, StringBuilder> released = new HashMap<>();
+    JoinedText<Integer> joined =
+        new JoinedText<>(
+            guard.open(),
+            (i, t) -> released.computeIfAbsent(i, k -> new StringBuilder()).append(t));
+    int removeFrom = -1; // the first block removed whole (a cut block that is not text)
+    for (int i = 0; i < blocks.size() && !joined.cut() && removeFrom < 0; i++) {
+      if (!(blocks.get(i) instanceof ObjectNode block)) {
+        removeFrom = i;
+        break;
       }
-      String type = block.path("type").asText();
-      String field =
-          switch (type) {
-            case "text" -> "text";
-            case "thinking" -> "thinking";
-            default -> null;
-          };
-      if (field != null && block.path(field).isTextual()) {
-        TextStream ts = guard.open();
-        String released = ts.whole(block.get(field).textValue());
-        if (ts.cut()) {
-          block.put(field, released);
-          if (block.has("signature")) {
-            block.put("signature", ""); // the signature covered the whole text
-          }
-          block.remove("citations");
-          truncate(blocks, i + 1);
-          cut(message);
-          return true;
-        }
-        if (type.equals("text") && block.has("citations") && !block.get("citations").isNull()) {
+      String field = textField(block);
+      if (field != null) {
+        joined.feed(i, block.get(field).textValue());
+        if (!joined.cut()
+            && block.path("type").asText().equals("text")
+            && block.has("citations")
+            && !block.get("citations").isNull()) {
           TextStream cs = guard.open();
           cs.whole(block.get("citations").toString());
           if (cs.cut()) {
             block.remove("citations");
-            truncate(blocks, i + 1);
-            cut(message);
-            return true;
+            removeFrom = i + 1;
           }
         }
         continue;
       }
-      if (type.equals("redacted_thinking")) {
+      if (block.path("type").asText().equals("redacted_thinking")) {
         continue;
       }
       TextStream ts = guard.open();
       ts.whole(block.toString());
       if (ts.cut()) {
-        truncate(blocks, i);
-        cut(message);
-        return true;
+        removeFrom = i;
       }
     }
+    joined.finish();
+    if (joined.cut()) {
+      int at = joined.cutSegment();
+      ObjectNode block = (ObjectNode) blocks.get(at);
+      StringBuilder text = released.get(at);
+      block.put(textField(block), text == null ? "" : text.toString());
+      if (block.has("signature")) {
+        block.put("signature", ""); // the signature covered the whole text
+      }
+      block.remove("citations");
+      truncate(blocks, at + 1);
+      cut(message);
+      return true;
+    }
+    if (removeFrom >= 0) {
+      truncate(blocks, removeFrom);
+      cut(message);
+      return true;
+    }
     return false;
+  }
+
+  /** The text field of a {@code text} or {@code thinking} block, or null for other blocks. */
+  private static String textField(ObjectNode block) {
+    String field =
+        switch (block.path("type").asText()) {
+          case "text" -> "text";
+          case "thinking" -> "thinking";
+          default -> null;
+        };
+    return field != null && block.path(field).isTextual() ? field : null;
   }
 
   private static void truncate(ArrayNode blocks, int keep) {

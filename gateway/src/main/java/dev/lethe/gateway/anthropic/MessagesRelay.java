@@ -10,6 +10,7 @@ import dev.lethe.gateway.backend.BackendException;
 import dev.lethe.gateway.backend.CallHandle;
 import dev.lethe.gateway.errors.ApiError;
 import dev.lethe.gateway.errors.WireFormat;
+import dev.lethe.gateway.guard.JoinedText;
 import dev.lethe.gateway.guard.OutputGuard;
 import dev.lethe.gateway.guard.SseOut;
 import dev.lethe.gateway.guard.TextStream;
@@ -27,10 +28,13 @@ import org.slf4j.LoggerFactory;
  * event by event, as the upstream sends them.
  *
  * <ul>
- *   <li>{@code text} and {@code thinking} blocks stream: each {@code text_delta} / {@code
- *       thinking_delta} is judged by the block's own {@link TextStream} and only what it releases
- *       is sent (the bounded hold-back of a partial match; a {@code ping} keeps the connection
- *       alive meanwhile). A {@code signature_delta} waits for the block's last text.
+ *   <li>{@code text} and {@code thinking} blocks stream: every {@code text_delta} / {@code
+ *       thinking_delta} of the message is judged as one text ({@link JoinedText}), so a protected
+ *       string split across two blocks is caught as if it were split across two deltas; only what
+ *       it releases is sent (the bounded hold-back of a partial match; a {@code ping} keeps the
+ *       connection alive meanwhile). A block's {@code content_block_stop} (after its {@code
+ *       signature_delta}s), and every event after it, waits until the block's last text is
+ *       released.
  *   <li>{@code tool_use} and every other block type are held whole — start, every delta ({@code
  *       input_json_delta}), stop — and judged in canonical JSON form once complete (the input
  *       parsed, so JSON escapes hide nothing). A clean block is then released as the upstream sent
@@ -61,6 +65,7 @@ public final class MessagesRelay implements Backend.StreamEvents {
   private final Runnable firstToken;
   private final long maxHeldBytes;
   private final Map<Integer, Block> blocks = new HashMap<>();
+  private final JoinedText<Block> joined;
   private boolean sawStart;
   private boolean finished;
   private boolean tokenSeen;
@@ -90,6 +95,7 @@ public final class MessagesRelay implements Backend.StreamEvents {
     this.upstreamError = requireNonNull(upstreamError, "upstreamError");
     this.firstToken = requireNonNull(firstToken, "firstToken");
     this.maxHeldBytes = maxHeldBytes;
+    this.joined = new JoinedText<>(guard.open(), this::delta);
   }
 
   /** Whether the output filter cut this answer. */
@@ -109,12 +115,19 @@ public final class MessagesRelay implements Backend.StreamEvents {
     final int index;
     final Kind kind;
     final ObjectNode start;
-    TextStream text;
     final List<ObjectNode> events = new ArrayList<>();
     final List<ObjectNode> signatures = new ArrayList<>();
     final StringBuilder json = new StringBuilder();
     long bytes;
+
+    /** The upstream stopped the block. */
     boolean stopped;
+
+    /** Its start was sent to the client. */
+    boolean shown;
+
+    /** Its stop was sent to the client. */
+    boolean closed;
 
     Block(int index, Kind kind, ObjectNode start) {
       this.index = index;
@@ -170,7 +183,7 @@ public final class MessagesRelay implements Backend.StreamEvents {
           // Content arrives in blocks; content here would skip the filters: withheld.
           m.putArray("content");
         }
-        emit(event);
+        later(event);
       }
       case "ping" -> emit(event);
       case "content_block_start" -> blockStart(event);
@@ -181,14 +194,16 @@ public final class MessagesRelay implements Backend.StreamEvents {
           fail(ApiError.upstreamInvalid("message_delta before message_start"));
           return;
         }
-        emit(event);
+        endText();
+        later(event);
       }
       case "message_stop" -> {
         if (!sawStart) {
           fail(ApiError.upstreamInvalid("message_stop before message_start"));
           return;
         }
-        emit(event);
+        endText();
+        later(event);
         finish();
       }
       case "error" -> {
@@ -243,17 +258,17 @@ public final class MessagesRelay implements Backend.StreamEvents {
             return;
           }
         }
-        b.text = guard.open();
         blocks.put(index, b);
         cb.put(b.field(), "");
-        emit(event);
+        show(b);
         if (!first.isEmpty()) {
           feed(b, first);
         }
       }
       case "redacted_thinking" -> {
-        blocks.put(index, new Block(index, Kind.PASS, event));
-        emit(event);
+        Block b = new Block(index, Kind.PASS, event);
+        blocks.put(index, b);
+        show(b);
       }
       default -> {
         Block b = new Block(index, Kind.HELD, event);
@@ -271,7 +286,7 @@ public final class MessagesRelay implements Backend.StreamEvents {
     JsonNode d = event.get("delta");
     String dt = d == null ? "" : d.path("type").asText();
     switch (b.kind) {
-      case PASS -> emit(event);
+      case PASS -> later(event);
       case HELD -> {
         b.events.add(event);
         if (dt.equals("input_json_delta")) {
@@ -306,7 +321,7 @@ public final class MessagesRelay implements Backend.StreamEvents {
             cutMessage(b);
             return;
           }
-          emit(event);
+          later(event);
         }
       }
     }
@@ -318,22 +333,16 @@ public final class MessagesRelay implements Backend.StreamEvents {
       return;
     }
     switch (b.kind) {
-      case PASS -> {
+      case PASS, TEXT, THINKING -> {
         b.stopped = true;
-        emit(event);
-      }
-      case TEXT, THINKING -> {
-        String tail = b.text.finish();
-        delta(b, tail);
-        if (b.text.cut()) {
-          cutMessage(b);
-          return;
-        }
-        for (ObjectNode s : b.signatures) {
-          emit(s);
-        }
-        b.stopped = true;
-        emit(event);
+        joined.then(
+            () -> {
+              for (ObjectNode s : b.signatures) {
+                emit(s);
+              }
+              b.closed = true;
+              emit(event);
+            });
       }
       case HELD -> {
         ObjectNode whole = ((ObjectNode) b.start.get("content_block")).deepCopy();
@@ -352,24 +361,51 @@ public final class MessagesRelay implements Backend.StreamEvents {
           cutMessage(b);
           return;
         }
-        tokenSeen();
-        emit(b.start);
-        for (ObjectNode e : b.events) {
-          emit(e);
-        }
         b.stopped = true;
-        emit(event);
+        joined.then(
+            () -> {
+              tokenSeen();
+              emit(b.start);
+              for (ObjectNode e : b.events) {
+                emit(e);
+              }
+              b.shown = true;
+              b.closed = true;
+              emit(event);
+            });
       }
     }
   }
 
+  /** Sends a streamed block's start once the text before it is released. */
+  private void show(Block b) {
+    joined.then(
+        () -> {
+          b.shown = true;
+          emit(b.start);
+        });
+  }
+
+  /** Sends {@code event} once the text before it is released. */
+  private void later(ObjectNode event) {
+    joined.then(() -> emit(event));
+  }
+
   private void feed(Block b, String text) {
-    String released = b.text.feed(text);
-    delta(b, released);
-    if (b.text.cut()) {
-      cutMessage(b);
-    } else if (released.isEmpty() && b.text.keepAliveWanted()) {
+    long before = releasedChars;
+    joined.feed(b, text);
+    if (joined.cut()) {
+      cutMessage(joined.cutSegment());
+    } else if (releasedChars == before && joined.keepAliveWanted()) {
       emit(F.objectNode().put("type", "ping"));
+    }
+  }
+
+  /** The message's text is complete: what it still holds is released. */
+  private void endText() {
+    joined.finish();
+    if (joined.cut()) {
+      cutMessage(joined.cutSegment());
     }
   }
 
@@ -392,9 +428,10 @@ public final class MessagesRelay implements Backend.StreamEvents {
   }
 
   /**
-   * Ends the message at a cut: the upstream is stopped, open text blocks are closed (their released
-   * text stays; what they still hold is dropped), a held block is dropped, and the message ends
-   * with {@code stop_reason: "refusal"}.
+   * Ends the message at a cut: the upstream is stopped; when the cut is not in the text, the text
+   * before it is released (no later text can complete a match) with the events queued behind it;
+   * blocks the client saw open are closed (their released text stays), a held block is dropped, and
+   * the message ends with {@code stop_reason: "refusal"}.
    */
   private void cutMessage(Block at) {
     if (finished) {
@@ -402,15 +439,15 @@ public final class MessagesRelay implements Backend.StreamEvents {
     }
     cut = true;
     handle.cancel();
+    if (!joined.cut()) {
+      joined.finish();
+    }
     blocks.values().stream()
-        .filter(
-            b ->
-                !b.stopped
-                    && (b.kind == Kind.TEXT || b.kind == Kind.THINKING || b.kind == Kind.PASS))
+        .filter(b -> b.shown && !b.closed)
         .sorted((x, y) -> Integer.compare(x.index, y.index))
         .forEach(
             b -> {
-              b.stopped = true;
+              b.closed = true;
               emit(F.objectNode().put("type", "content_block_stop").put("index", b.index));
             });
     if (at != null) {

@@ -26,6 +26,11 @@ public final class TextStream {
 
   private final ResponseFilter filter;
   private final StringBuilder released = new StringBuilder();
+
+  /** Text fed and not yet released: what a release of original text must start with. */
+  private final StringBuilder pending = new StringBuilder();
+
+  private int lastOriginal;
   private final ChunkSink sink =
       new ChunkSink() {
         @Override
@@ -72,6 +77,7 @@ public final class TextStream {
       return "";
     }
     keepAlive = false;
+    pending.append(delta);
     filter.onChunk(chunk(delta, null), sink);
     return drain();
   }
@@ -128,12 +134,28 @@ public final class TextStream {
     return keepAlive;
   }
 
+  /**
+   * Of the text the last {@link #feed} or {@link #finish} returned, how many leading chars are the
+   * fed text itself; the rest (only at a cut) is the configured replacement text.
+   */
+  public int originalLength() {
+    return lastOriginal;
+  }
+
   private String drain() {
     if (released.isEmpty()) {
+      lastOriginal = 0;
       return "";
     }
     String s = released.toString();
     released.setLength(0);
+    int n = 0;
+    int max = Math.min(s.length(), pending.length());
+    while (n < max && s.charAt(n) == pending.charAt(n)) {
+      n++;
+    }
+    pending.delete(0, n);
+    lastOriginal = n;
     return s;
   }
 

@@ -19,6 +19,9 @@
  *   <li>{@link dev.lethe.gateway.guard.OutputGuard} and {@link dev.lethe.gateway.guard.TextStream}
  *       — the output half: each output text (answer text, refusal, tool-call arguments, reasoning)
  *       is judged by the same response filters as a chat completion's field, streamed or whole.
+ *   <li>{@link dev.lethe.gateway.guard.JoinedText} — one output's visible text judged as one text
+ *       across the blocks, parts or items it arrives in, with the events between them kept in order
+ *       behind the text still held back.
  *   <li>{@link dev.lethe.gateway.guard.SseOut} — event-stream writing with back-pressure and
  *       keep-alives, for {@code data:}-only and named events.
  * </ul>
@@ -33,7 +36,8 @@
  *   <li>On a rewrite, map it back with {@code ChatView.rewrite} (refuse with a clear error when it
  *       cannot be expressed).
  *   <li>Call the backend through {@code Guard.complete}/{@code Guard.stream}; pass every output
- *       text through a {@code TextStream} of an {@code OutputGuard}, hold a tool call until its
+ *       text through a {@code TextStream} of an {@code OutputGuard} (one {@code JoinedText} when
+ *       the visible text of an output comes in several blocks), hold a tool call until its
  *       arguments are judged whole, and express a cut in the surface's terms (never a truncated
  *       callable tool call, never the withheld text).
  * </ol>

@@ -3,24 +3,33 @@ package dev.lethe.gateway.responses;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.gateway.guard.JoinedText;
 import dev.lethe.gateway.guard.OutputGuard;
 import dev.lethe.gateway.guard.TextStream;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The output guard over a whole Responses {@code response} object (a non-streamed answer), and over
  * the items a stream holds until they are complete. Every text a client could read is judged:
  * output text and refusal parts, function call arguments, reasoning summaries and text, and for any
- * other item type its whole JSON. A cut keeps the items before it, the text of the cut part up to
- * the first match, and drops everything after; a cut function call is dropped whole, so no
- * truncated call can be executed. The response then says {@code status: "incomplete"} with {@code
- * incomplete_details.reason: "content_filter"}. Annotations and log probabilities of output text
- * are not released while the guard is active (their text is not judged).
+ * other item type its whole JSON. The text parts of all message items are judged as one text. A cut
+ * keeps the items before it, the text of the cut part up to the first match, and drops everything
+ * after; a cut function call is dropped whole, so no truncated call can be executed. The response
+ * then says {@code status: "incomplete"} with {@code incomplete_details.reason: "content_filter"}.
+ * Annotations and log probabilities of output text are not released while the guard is active
+ * (their text is not judged).
  */
 final class ResponsesOutput {
   private ResponsesOutput() {}
 
+  /** A message part of the output: item {@code item}, content part {@code part}. */
+  private record Seg(int item, int part) {}
+
   /**
-   * Filters {@code response} in place and restores the client's own instructions into it.
+   * Filters {@code response} in place and restores the client's own instructions into it. The
+   * output text and refusal parts of every message item are judged as one text ({@link
+   * JoinedText}), in order, so a protected string split across parts or items is caught.
    *
    * @return true when the output filter cut it
    */
@@ -29,28 +38,65 @@ final class ResponsesOutput {
     if (!guard.active() || !(response.get("output") instanceof ArrayNode output)) {
       return false;
     }
-    for (int i = 0; i < output.size(); i++) {
-      if (!(output.get(i) instanceof ObjectNode item)) {
+    for (int i = output.size() - 1; i >= 0; i--) {
+      if (!(output.get(i) instanceof ObjectNode)) {
         output.remove(i);
-        i--;
+      }
+    }
+    Map<Seg, StringBuilder> released = new HashMap<>();
+    JoinedText<Seg> joined =
+        new JoinedText<>(
+            guard.open(),
+            (sg, t) -> released.computeIfAbsent(sg, k -> new StringBuilder()).append(t));
+    Seg bad = null; // a part whose text is not a string: cut there with nothing released
+    int removeFrom = -1; // the first item removed whole (a cut item that is not a message)
+    for (int i = 0; i < output.size() && !joined.cut() && bad == null && removeFrom < 0; i++) {
+      ObjectNode item = (ObjectNode) output.get(i);
+      if (!"message".equals(item.path("type").asText())) {
+        if (!releasable(item, guard)) {
+          removeFrom = i;
+        }
         continue;
       }
-      boolean cut;
-      if ("message".equals(item.path("type").asText())) {
-        cut = message(item, guard);
-        if (cut) {
-          i++; // keep the cut message with its released prefix
-        }
-      } else {
-        cut = !releasable(item, guard);
+      if (!(item.get("content") instanceof ArrayNode parts)) {
+        continue;
       }
-      if (cut) {
-        while (output.size() > i) {
-          output.remove(output.size() - 1);
+      for (int j = 0; j < parts.size() && !joined.cut(); j++) {
+        if (!(parts.get(j) instanceof ObjectNode part)) {
+          continue;
         }
-        markCut(response);
-        return true;
+        JsonNode v = part.get(field(part));
+        if (part.has("annotations")) {
+          part.putArray("annotations");
+        }
+        part.remove("logprobs");
+        if (v != null && !v.isTextual()) {
+          bad = new Seg(i, j);
+          break;
+        }
+        if (v != null) {
+          joined.feed(new Seg(i, j), v.textValue());
+        }
       }
+    }
+    joined.finish();
+    Seg at = joined.cut() ? joined.cutSegment() : bad;
+    if (at != null) {
+      ObjectNode item = (ObjectNode) output.get(at.item());
+      ArrayNode parts = (ArrayNode) item.get("content");
+      ObjectNode part = (ObjectNode) parts.get(at.part());
+      StringBuilder text = joined.cut() ? released.get(at) : null;
+      part.put(field(part), text == null ? "" : text.toString());
+      truncate(parts, at.part() + 1);
+      item.put("status", "incomplete");
+      truncate(output, at.item() + 1);
+      markCut(response);
+      return true;
+    }
+    if (removeFrom >= 0) {
+      truncate(output, removeFrom);
+      markCut(response);
+      return true;
     }
     return false;
   }
@@ -61,38 +107,8 @@ final class ResponsesOutput {
     response.set("incomplete_details", ResponseShapes.contentFilter());
   }
 
-  /** Judges a message's parts in order; on a cut truncates that part and drops later ones. */
-  private static boolean message(ObjectNode item, OutputGuard guard) {
-    if (!(item.get("content") instanceof ArrayNode parts)) {
-      return false;
-    }
-    for (int j = 0; j < parts.size(); j++) {
-      if (!(parts.get(j) instanceof ObjectNode part)) {
-        continue;
-      }
-      String field = "refusal".equals(part.path("type").asText()) ? "refusal" : "text";
-      JsonNode v = part.get(field);
-      TextStream ts = guard.open();
-      String released = v != null && v.isTextual() ? ts.whole(v.textValue()) : ts.whole("");
-      if (v != null && !v.isTextual()) {
-        released = "";
-        part.put(field, "");
-        truncate(parts, j + 1);
-        item.put("status", "incomplete");
-        return true;
-      }
-      if (part.has("annotations")) {
-        part.putArray("annotations");
-      }
-      part.remove("logprobs");
-      if (ts.cut()) {
-        part.put(field, released);
-        truncate(parts, j + 1);
-        item.put("status", "incomplete");
-        return true;
-      }
-    }
-    return false;
+  private static String field(ObjectNode part) {
+    return "refusal".equals(part.path("type").asText()) ? "refusal" : "text";
   }
 
   private static void truncate(ArrayNode a, int size) {

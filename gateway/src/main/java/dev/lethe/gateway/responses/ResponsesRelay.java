@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendException;
 import dev.lethe.gateway.backend.CallHandle;
+import dev.lethe.gateway.guard.JoinedText;
 import dev.lethe.gateway.guard.OutputGuard;
 import dev.lethe.gateway.guard.SseOut;
-import dev.lethe.gateway.guard.TextStream;
 import dev.lethe.gateway.http.Egress;
 import dev.lethe.gateway.http.Errors;
 import dev.lethe.gateway.openai.OpenAiError;
@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * typed events with the gateway's own {@code sequence_number}s.
  *
  * <ul>
- *   <li>Message items stream as they come: each output text or refusal part is a {@link
- *       TextStream}; a delta event carries only what the filter released, the done events carry the
- *       released text.
+ *   <li>Message items stream as they come: the output text and refusal parts of all message items
+ *       are judged as one text ({@link JoinedText}), so a protected string split across parts or
+ *       items is caught as if it were split across deltas; a delta event carries only what the
+ *       filter released, the done events carry the released text and wait (with every event after
+ *       them) until the part's last text is released.
  *   <li>Function calls, reasoning items and any other item are held until the upstream's {@code
  *       response.output_item.done}, judged whole ({@link ResponsesOutput#releasable}), then
  *       released as {@code added}, one arguments delta, {@code done} events — so a call the filter
@@ -59,6 +61,7 @@ final class ResponsesRelay implements Backend.StreamEvents {
   private final Runnable onFirstText;
   private final Map<Integer, Item> items = new HashMap<>();
   private final ArrayNode released = F.arrayNode();
+  private final JoinedText<Part> joined;
   private int sequence;
   private int nextIndex;
   private boolean finished;
@@ -85,13 +88,18 @@ final class ResponsesRelay implements Backend.StreamEvents {
 
   /** A message content part in flight. */
   private static final class Part {
+    final Item item;
+    final int index;
     final boolean refusal;
-    final TextStream text;
     final StringBuilder released = new StringBuilder();
 
-    Part(boolean refusal, TextStream text) {
+    /** Its added event was sent to the client. */
+    boolean shown;
+
+    Part(Item item, int index, boolean refusal) {
+      this.item = item;
+      this.index = index;
       this.refusal = refusal;
-      this.text = text;
     }
   }
 
@@ -110,6 +118,7 @@ final class ResponsesRelay implements Backend.StreamEvents {
     this.clientRequest = requireNonNull(clientRequest, "clientRequest");
     this.onFinal = requireNonNull(onFinal, "onFinal");
     this.onFirstText = requireNonNull(onFirstText, "onFirstText");
+    this.joined = new JoinedText<>(guard.open(), (p, text) -> release(p.item, p.index, p, text));
   }
 
   @Override
@@ -164,7 +173,7 @@ final class ResponsesRelay implements Backend.StreamEvents {
         }
         ObjectNode r = snapshot("in_progress");
         if (!type.equals("response.queued")) {
-          emit(type, F.objectNode().set("response", r));
+          later(type, F.objectNode().set("response", r));
         }
       }
       case "response.output_item.added" -> itemAdded(e);
@@ -221,7 +230,7 @@ final class ResponsesRelay implements Backend.StreamEvents {
     ObjectNode out = F.objectNode();
     out.put("output_index", it.clientIndex);
     out.set("item", shown);
-    emit("response.output_item.added", out);
+    later("response.output_item.added", out);
   }
 
   private void partAdded(ObjectNode e) {
@@ -231,10 +240,15 @@ final class ResponsesRelay implements Backend.StreamEvents {
       return;
     }
     boolean refusal = "refusal".equals(e.path("part").path("type").asText());
-    it.parts.put(ci, new Part(refusal, guard.open()));
+    Part p = new Part(it, ci, refusal);
+    it.parts.put(ci, p);
     ObjectNode out = partEvent(it, ci);
     out.set("part", ResponseShapes.part(refusal, ""));
-    emit("response.content_part.added", out);
+    joined.then(
+        () -> {
+          p.shown = true;
+          emit("response.content_part.added", out);
+        });
   }
 
   private void delta(ObjectNode e) {
@@ -243,11 +257,12 @@ final class ResponsesRelay implements Backend.StreamEvents {
     if (p == null || !e.path("delta").isTextual()) {
       return;
     }
-    String out = p.text.feed(e.get("delta").textValue());
-    release(it, e.path("content_index").asInt(), p, out);
-    if (p.text.cut()) {
-      cut(it, e.path("content_index").asInt(), p);
-    } else if (out.isEmpty() && p.text.keepAliveWanted()) {
+    int before = sequence;
+    joined.feed(p, e.get("delta").textValue());
+    if (joined.cut()) {
+      Part at = joined.cutSegment();
+      cut(at.item, at.index, at);
+    } else if (sequence == before && joined.keepAliveWanted()) {
       sse.keepAlive();
     }
   }
@@ -276,12 +291,7 @@ final class ResponsesRelay implements Backend.StreamEvents {
     if (p == null) {
       return;
     }
-    release(it, ci, p, p.text.finish());
-    if (p.text.cut()) {
-      cut(it, ci, p);
-      return;
-    }
-    textDone(it, ci, p);
+    joined.then(() -> textDone(it, ci, p));
   }
 
   private void textDone(Item it, int ci, Part p) {
@@ -303,18 +313,12 @@ final class ResponsesRelay implements Backend.StreamEvents {
     if (p == null) {
       return;
     }
-    if (!p.text.cut()) {
-      // A part whose text events never came (or ended without a done) is flushed here.
-      String rest = p.text.finish();
-      release(it, ci, p, rest);
-      if (p.text.cut()) {
-        cut(it, ci, p);
-        return;
-      }
-    }
-    ObjectNode out = partEvent(it, ci);
-    out.set("part", ResponseShapes.part(p.refusal, p.released.toString()));
-    emit("response.content_part.done", out);
+    joined.then(
+        () -> {
+          ObjectNode out = partEvent(it, ci);
+          out.set("part", ResponseShapes.part(p.refusal, p.released.toString()));
+          emit("response.content_part.done", out);
+        });
   }
 
   private void itemDone(ObjectNode e) {
@@ -324,12 +328,15 @@ final class ResponsesRelay implements Backend.StreamEvents {
       return;
     }
     if (it != null && it.streamed) {
-      ObjectNode shown = messageItem(item, it, "completed");
-      released.add(shown);
-      ObjectNode out = F.objectNode();
-      out.put("output_index", it.clientIndex);
-      out.set("item", shown);
-      emit("response.output_item.done", out);
+      joined.then(
+          () -> {
+            ObjectNode shown = messageItem(item, it, "completed");
+            released.add(shown);
+            ObjectNode out = F.objectNode();
+            out.put("output_index", it.clientIndex);
+            out.set("item", shown);
+            emit("response.output_item.done", out);
+          });
       return;
     }
     ObjectNode whole = item.deepCopy();
@@ -339,11 +346,23 @@ final class ResponsesRelay implements Backend.StreamEvents {
       whole.put("arguments", it.arguments.toString());
     }
     if (!ResponsesOutput.releasable(whole, guard)) {
-      // Held, judged whole and cut: the client never sees any part of this item.
+      // Held, judged whole and cut: the client never sees any part of this item. The text before
+      // it is complete (no later text can join it), so what it holds is released first.
+      joined.finish();
+      if (joined.cut()) {
+        Part at = joined.cutSegment();
+        cut(at.item, at.index, at);
+        return;
+      }
       endIncomplete();
       return;
     }
     int index = nextIndex++;
+    joined.then(() -> releaseItem(whole, index));
+  }
+
+  /** Sends a held item the guard judged clean as {@code added}, arguments, {@code done}. */
+  private void releaseItem(ObjectNode whole, int index) {
     ObjectNode added = whole.deepCopy();
     added.put("status", "in_progress");
     boolean call = "function_call".equals(whole.path("type").asText());
@@ -401,7 +420,7 @@ final class ResponsesRelay implements Backend.StreamEvents {
     pd.set("part", ResponseShapes.part(p.refusal, p.released.toString()));
     emit("response.content_part.done", pd);
     // Parts after the cut one are not shown.
-    it.parts.keySet().removeIf(k -> k > ci);
+    it.parts.keySet().removeIf(k -> k > ci || !it.parts.get(k).shown);
     ObjectNode shown = messageItem(it.added, it, "incomplete");
     released.add(shown);
     ObjectNode out = F.objectNode();
@@ -433,6 +452,12 @@ final class ResponsesRelay implements Backend.StreamEvents {
   }
 
   private void terminal(String type, ObjectNode e) {
+    joined.finish();
+    if (joined.cut()) {
+      Part at = joined.cutSegment();
+      cut(at.item, at.index, at);
+      return;
+    }
     ObjectNode r =
         e.get("response") instanceof ObjectNode up
             ? up.deepCopy()
@@ -504,6 +529,11 @@ final class ResponsesRelay implements Backend.StreamEvents {
     }
     emit("error", e);
     finish();
+  }
+
+  /** Sends an event once the text before it is released. */
+  private void later(String type, ObjectNode body) {
+    joined.then(() -> emit(type, body));
   }
 
   private ObjectNode partEvent(Item it, int ci) {

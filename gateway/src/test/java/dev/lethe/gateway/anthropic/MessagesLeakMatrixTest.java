@@ -128,6 +128,101 @@ class MessagesLeakMatrixTest {
     }
   }
 
+  static Stream<Arguments> splitCases() {
+    List<Arguments> out = new ArrayList<>();
+    for (String v : variants()) {
+      String text = PREFIX + v + SUFFIX;
+      int start = PREFIX.length();
+      List<List<String>> splits = new ArrayList<>();
+      for (int j = 1; j < v.length(); j += 2) {
+        splits.add(List.of(text.substring(0, start + j), text.substring(start + j)));
+      }
+      // three blocks, the middle one inside the protected string
+      splits.add(
+          List.of(
+              text.substring(0, start + 2),
+              text.substring(start + 2, start + 5),
+              text.substring(start + 5)));
+      // the protected string starts exactly at a block boundary
+      splits.add(List.of(PREFIX, v + SUFFIX));
+      for (List<String> blocks : splits) {
+        for (String model : new String[] {"claude-blocks", "claude-blocks-tool"}) {
+          out.add(Arguments.of(blocks, model, false));
+          out.add(Arguments.of(blocks, model, true));
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  /**
+   * A protected string split across text blocks of one message (adjacent, or with a {@code
+   * tool_use} block between them) is the message's visible text all the same: it never reaches the
+   * client, the text before it arrives whole, and nothing after its start (not even a clean tool
+   * call) is released.
+   */
+  @ParameterizedTest(name = "[{index}] {1} stream={2}")
+  @MethodSource("splitCases")
+  void aProtectedStringSplitAcrossContentBlocksNeverReachesTheClient(
+      List<String> blocks, String model, boolean stream) {
+    fx.anthropic.deltas = blocks;
+    Message m = ask(model, stream);
+    assertThat(TextNormalizer.normalize(m.toString()))
+        .doesNotContain(TextNormalizer.normalize(SECRET));
+    assertThat(m.stopReason()).contains(StopReason.REFUSAL);
+    StringBuilder text = new StringBuilder();
+    m.content().forEach(b -> b.text().ifPresent(t -> text.append(t.text())));
+    assertThat(text.toString()).isEqualTo(PREFIX);
+    // The clean tool call is shown only when it came before the protected string began.
+    boolean toolBefore = model.equals("claude-blocks-tool") && blocks.get(0).equals(PREFIX);
+    assertThat(m.content().stream().filter(ContentBlock::isToolUse).count())
+        .isEqualTo(toolBefore ? 1 : 0);
+  }
+
+  @ParameterizedTest(name = "[{index}] stream={0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void cleanTextSplitAcrossBlocksKeepsItsBlocks(boolean stream) {
+    fx.anthropic.deltas = List.of("Hunter is a ", "name; Alpha ", "is a letter.");
+    Message m = ask("claude-blocks", stream);
+    assertThat(m.stopReason()).contains(StopReason.END_TURN);
+    assertThat(m.content())
+        .extracting(b -> b.text().orElseThrow().text())
+        .containsExactly("Hunter is a ", "name; Alpha ", "is a letter.");
+    Message t = ask("claude-blocks-tool", stream);
+    assertThat(t.stopReason()).contains(StopReason.END_TURN);
+    assertThat(t.content()).hasSize(4);
+    assertThat(t.content().get(0).text().orElseThrow().text()).isEqualTo("Hunter is a ");
+    assertThat(t.content().get(1).toolUse().orElseThrow().name()).isEqualTo("note");
+    assertThat(t.content().get(2).text().orElseThrow().text()).isEqualTo("name; Alpha ");
+    assertThat(t.content().get(3).text().orElseThrow().text()).isEqualTo("is a letter.");
+  }
+
+  private static Message ask(String model, boolean stream) {
+    MessageCreateParams p =
+        MessageCreateParams.builder()
+            .model(model)
+            .maxTokens(256)
+            .addUserMessage("Tell me a story")
+            .build();
+    if (!stream) {
+      return client.messages().create(p);
+    }
+    MessageAccumulator acc = MessageAccumulator.create();
+    try (StreamResponse<RawMessageStreamEvent> s = client.messages().createStreaming(p)) {
+      s.stream().forEach(acc::accumulate);
+    }
+    return acc.message();
+  }
+
+  private static List<String> variants() {
+    return List.of(
+        SECRET,
+        SECRET.toUpperCase(),
+        fullwidth(SECRET),
+        String.join("\u200B", SECRET.split("")),
+        String.join(" ", SECRET.split("")));
+  }
+
   private static List<String> chunks(String s, int size) {
     List<String> out = new ArrayList<>();
     int[] cps = s.codePoints().toArray();

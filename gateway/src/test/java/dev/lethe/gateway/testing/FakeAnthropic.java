@@ -34,6 +34,10 @@ import java.util.concurrent.TimeUnit;
  *       pieces that follow {@link #deltas}; {@code stop_reason: tool_use}.
  *   <li>{@code claude-thinking}: a {@code thinking} block holding {@link #deltas} with a signature,
  *       then a text block "Done.".
+ *   <li>{@code claude-blocks}: one text block per element of {@link #deltas} (each streamed in
+ *       pieces of two code points), so a text can be split across content blocks.
+ *   <li>{@code claude-blocks-tool}: like {@code claude-blocks}, with a clean {@code tool_use} block
+ *       {@code note} between the first text block and the others.
  *   <li>{@code claude-error-529}: 529 {@code overloaded_error}; {@code claude-error-stream}: a
  *       delta, then an {@code error} event; {@code claude-disconnect}: two deltas, then the
  *       connection is dropped; {@code claude-truncated}: the stream ends without {@code
@@ -52,7 +56,9 @@ public final class FakeAnthropic implements AutoCloseable {
           "claude-error-529",
           "claude-error-stream",
           "claude-disconnect",
-          "claude-truncated");
+          "claude-truncated",
+          "claude-blocks",
+          "claude-blocks-tool");
 
   /** Bodies received on {@code /v1/messages} and {@code count_tokens}, in arrival order. */
   public final ConcurrentLinkedQueue<byte[]> received = new ConcurrentLinkedQueue<>();
@@ -177,6 +183,15 @@ public final class FakeAnthropic implements AutoCloseable {
           tu.putObject("input").put("code", whole);
           m.put("stop_reason", "tool_use");
         }
+        case "claude-blocks", "claude-blocks-tool" -> {
+          for (int i = 0; i < parts.size(); i++) {
+            content.addObject().put("type", "text").put("text", parts.get(i));
+            if (i == 0 && model.equals("claude-blocks-tool")) {
+              noteTool(content.addObject());
+            }
+          }
+          m.put("stop_reason", "end_turn");
+        }
         case "claude-thinking" -> {
           content
               .addObject()
@@ -248,6 +263,27 @@ public final class FakeAnthropic implements AutoCloseable {
         event(sse, JSON.createObjectNode().put("type", "content_block_stop").put("index", 0));
         textBlock(sse, 1, List.of("Done."));
       }
+      case "claude-blocks", "claude-blocks-tool" -> {
+        int index = 0;
+        for (int i = 0; i < parts.size(); i++) {
+          textBlock(sse, index++, pieces(parts.get(i), 2));
+          if (i == 0 && model.equals("claude-blocks-tool")) {
+            ObjectNode bs =
+                JSON.createObjectNode().put("type", "content_block_start").put("index", index);
+            noteTool(bs.putObject("content_block")).putObject("input");
+            event(sse, bs);
+            ObjectNode d =
+                JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
+            d.putObject("delta")
+                .put("type", "input_json_delta")
+                .put("partial_json", "{\"text\": \"remember\"}");
+            event(sse, d);
+            event(
+                sse,
+                JSON.createObjectNode().put("type", "content_block_stop").put("index", index++));
+          }
+        }
+      }
       case "claude-error-stream" -> {
         ObjectNode bs = JSON.createObjectNode().put("type", "content_block_start").put("index", 0);
         bs.putObject("content_block").put("type", "text").put("text", "");
@@ -297,6 +333,21 @@ public final class FakeAnthropic implements AutoCloseable {
       event(sse, d);
     }
     event(sse, JSON.createObjectNode().put("type", "content_block_stop").put("index", index));
+  }
+
+  private static ObjectNode noteTool(ObjectNode block) {
+    block.put("type", "tool_use").put("id", "toolu_02").put("name", "note");
+    block.putObject("input").put("text", "remember");
+    return block;
+  }
+
+  private static List<String> pieces(String text, int size) {
+    List<String> out = new ArrayList<>();
+    int[] cps = text.codePoints().toArray();
+    for (int i = 0; i < cps.length; i += size) {
+      out.add(new String(cps, i, Math.min(size, cps.length - i)));
+    }
+    return out;
   }
 
   private static ObjectNode message(String model) {

@@ -55,7 +55,9 @@ public final class FakeOpenAi implements AutoCloseable {
           "gpt-bad-json",
           "gpt-firehose",
           "gpt-tool",
-          "gpt-stream-error");
+          "gpt-stream-error",
+          "gpt-parts",
+          "gpt-items");
 
   /** Bodies received on {@code /v1/responses}, in arrival order. */
   public final ConcurrentLinkedQueue<byte[]> receivedResponses = new ConcurrentLinkedQueue<>();
@@ -383,8 +385,10 @@ public final class FakeOpenAi implements AutoCloseable {
    * {@link #deltas}) as one message; {@code gpt-tool} as one function call {@code lookup} whose
    * arguments are that text; streamed as the typed event sequence (named events, {@code
    * sequence_number}s) cut every {@link #byteSlice} bytes. {@code gpt-error-429} answers 429,
-   * {@code gpt-disconnect} drops the connection after two events, {@code gpt-stream-error} sends an
-   * {@code error} event after the first delta, {@code gpt-bad-json} a broken body.
+   * {@code gpt-parts} answers one message with one output text part per element of {@link #deltas}
+   * and {@code gpt-items} one message item per element (both streamed in pieces of two code
+   * points), {@code gpt-disconnect} drops the connection after two events, {@code gpt-stream-error}
+   * sends an {@code error} event after the first delta, {@code gpt-bad-json} a broken body.
    */
   private void responses(HttpServerResponse resp, JsonNode req) {
     String model = req.path("model").asText();
@@ -407,19 +411,45 @@ public final class FakeOpenAi implements AutoCloseable {
     String text = String.join("", pieces);
     boolean tool = model.equals("gpt-tool");
     String id = "resp_fake_" + System.nanoTime();
-    ObjectNode item =
-        tool
-            ? JSON.createObjectNode()
-                .put("id", "fc_fake")
-                .put("type", "function_call")
-                .put("status", "completed")
-                .put("call_id", "call_1")
-                .put("name", "lookup")
-                .put("arguments", text)
-            : message("completed", text);
+    // The message items, each a list of parts, each part the pieces it streams in.
+    List<List<List<String>>> messages = new ArrayList<>();
+    switch (model) {
+      case "gpt-parts" -> {
+        List<List<String>> parts = new ArrayList<>();
+        for (String p : pieces) {
+          parts.add(pieces(p, 2));
+        }
+        messages.add(parts);
+      }
+      case "gpt-items" -> {
+        for (String p : pieces) {
+          messages.add(List.of(pieces(p, 2)));
+        }
+      }
+      default -> messages.add(List.of(pieces));
+    }
+    List<ObjectNode> items = new ArrayList<>();
+    if (tool) {
+      items.add(
+          JSON.createObjectNode()
+              .put("id", "fc_fake")
+              .put("type", "function_call")
+              .put("status", "completed")
+              .put("call_id", "call_1")
+              .put("name", "lookup")
+              .put("arguments", text));
+    } else {
+      for (int i = 0; i < messages.size(); i++) {
+        ObjectNode m = message("completed", itemId(i));
+        for (List<String> part : messages.get(i)) {
+          ((ArrayNode) m.get("content")).add(part(String.join("", part)));
+        }
+        items.add(m);
+      }
+    }
     if (!stream) {
       ObjectNode r = responseObject(id, model, "completed");
-      ((ArrayNode) r.get("output")).add(item);
+      items.forEach(((ArrayNode) r.get("output"))::add);
       r.set("usage", usageObject(pieces.size()));
       resp.putHeader("Content-Type", "application/json").end(r.toString());
       return;
@@ -440,6 +470,7 @@ public final class FakeOpenAi implements AutoCloseable {
         "response.in_progress",
         JSON.createObjectNode().set("response", responseObject(id, model, "in_progress")));
     if (tool) {
+      ObjectNode item = items.get(0);
       ObjectNode added = item.deepCopy().put("status", "in_progress").put("arguments", "");
       ev.accept(
           "response.output_item.added",
@@ -458,35 +489,46 @@ public final class FakeOpenAi implements AutoCloseable {
               .put("item_id", "fc_fake")
               .put("output_index", 0)
               .put("arguments", text));
-    } else {
       ev.accept(
-          "response.output_item.added",
-          JSON.createObjectNode().put("output_index", 0).set("item", message("in_progress", null)));
-      ev.accept("response.content_part.added", at().set("part", part("")));
-      for (String p : pieces) {
-        ObjectNode d = at().put("delta", p);
-        d.putArray("logprobs");
-        ev.accept("response.output_text.delta", d);
-        if (model.equals("gpt-stream-error")) {
-          ObjectNode err =
-              JSON.createObjectNode()
-                  .put("code", "server_error")
-                  .put("message", "The model crashed")
-                  .putNull("param");
-          ev.accept("error", err);
-          break;
+          "response.output_item.done",
+          JSON.createObjectNode().put("output_index", 0).set("item", item));
+    } else {
+      for (int i = 0; i < messages.size(); i++) {
+        ev.accept(
+            "response.output_item.added",
+            JSON.createObjectNode()
+                .put("output_index", i)
+                .set("item", message("in_progress", itemId(i))));
+        List<List<String>> parts = messages.get(i);
+        for (int ci = 0; ci < parts.size(); ci++) {
+          String partText = String.join("", parts.get(ci));
+          ev.accept("response.content_part.added", at(i, ci).set("part", part("")));
+          for (String p : parts.get(ci)) {
+            ObjectNode d = at(i, ci).put("delta", p);
+            d.putArray("logprobs");
+            ev.accept("response.output_text.delta", d);
+            if (model.equals("gpt-stream-error")) {
+              ObjectNode err =
+                  JSON.createObjectNode()
+                      .put("code", "server_error")
+                      .put("message", "The model crashed")
+                      .putNull("param");
+              ev.accept("error", err);
+              break;
+            }
+          }
+          ObjectNode done = at(i, ci).put("text", partText);
+          done.putArray("logprobs");
+          ev.accept("response.output_text.done", done);
+          ev.accept("response.content_part.done", at(i, ci).set("part", part(partText)));
         }
+        ev.accept(
+            "response.output_item.done",
+            JSON.createObjectNode().put("output_index", i).set("item", items.get(i)));
       }
-      ObjectNode done = at().put("text", text);
-      done.putArray("logprobs");
-      ev.accept("response.output_text.done", done);
-      ev.accept("response.content_part.done", at().set("part", part(text)));
     }
-    ev.accept(
-        "response.output_item.done",
-        JSON.createObjectNode().put("output_index", 0).set("item", item));
     ObjectNode fin = responseObject(id, model, "completed");
-    ((ArrayNode) fin.get("output")).add(item);
+    items.forEach(((ArrayNode) fin.get("output"))::add);
     fin.set("usage", usageObject(pieces.size()));
     ev.accept("response.completed", JSON.createObjectNode().set("response", fin));
     resp.setChunked(true)
@@ -501,11 +543,15 @@ public final class FakeOpenAi implements AutoCloseable {
     writeSlices(resp, bytes, 0, byteSlice, 0);
   }
 
-  private static ObjectNode at() {
+  private static String itemId(int i) {
+    return i == 0 ? "msg_fake" : "msg_fake_" + i;
+  }
+
+  private static ObjectNode at(int item, int part) {
     return JSON.createObjectNode()
-        .put("item_id", "msg_fake")
-        .put("output_index", 0)
-        .put("content_index", 0);
+        .put("item_id", itemId(item))
+        .put("output_index", item)
+        .put("content_index", part);
   }
 
   private static ObjectNode part(String text) {
@@ -514,17 +560,14 @@ public final class FakeOpenAi implements AutoCloseable {
     return p;
   }
 
-  private static ObjectNode message(String status, String text) {
+  private static ObjectNode message(String status, String id) {
     ObjectNode m =
         JSON.createObjectNode()
-            .put("id", "msg_fake")
+            .put("id", id)
             .put("type", "message")
             .put("status", status)
             .put("role", "assistant");
-    ArrayNode content = m.putArray("content");
-    if (text != null) {
-      content.add(part(text));
-    }
+    m.putArray("content");
     return m;
   }
 
