@@ -16,6 +16,7 @@ import dev.lethe.config.rules.Action;
 import dev.lethe.config.rules.ForgetRule;
 import dev.lethe.config.rules.OnError;
 import dev.lethe.filters.output.TextNormalizer;
+import dev.lethe.gateway.testing.AuditTrail;
 import dev.lethe.gateway.testing.FakeTextApi;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -218,6 +219,33 @@ class LegacySurfacesTest {
           }
         }
       }
+    }
+  }
+
+  /** The audit record of a completion says whether the output filter cut it, streamed or not. */
+  @Test
+  void aCutCompletionIsAuditedAsCut() throws Exception {
+    int port = gateway.port();
+    for (boolean stream : new boolean[] {false, true}) {
+      fake.deltas = List.of("The vault password is ", SECRET, " and more.");
+      int before = AuditTrail.decisions(port).size();
+      String[] finish = new String[1];
+      texts(
+          CompletionCreateParams.builder().model("text-test").prompt("Tell a story").build(),
+          stream,
+          finish);
+      assertThat(finish[0]).isEqualTo("content_filter");
+      assertThat(AuditTrail.next(port, before).get("outputCut").asBoolean())
+          .as("stream=%s", stream)
+          .isTrue();
+      fake.deltas = List.of("Once upon", " a time.");
+      before = AuditTrail.decisions(port).size();
+      texts(
+          CompletionCreateParams.builder().model("text-test").prompt("Tell a story").build(),
+          stream,
+          finish = new String[1]);
+      assertThat(finish[0]).isEqualTo("stop");
+      assertThat(AuditTrail.next(port, before).get("outputCut").asBoolean()).isFalse();
     }
   }
 

@@ -36,7 +36,7 @@ public final class MessagesOutput {
     if (!(c instanceof ArrayNode blocks)) {
       if (c != null && !c.isNull()) {
         message.putArray("content");
-        cut(message);
+        cut(message, guard);
         return true;
       }
       return false;
@@ -88,12 +88,12 @@ public final class MessagesOutput {
       }
       block.remove("citations");
       truncate(blocks, at + 1);
-      cut(message);
+      cut(message, guard);
       return true;
     }
     if (removeFrom >= 0) {
       truncate(blocks, removeFrom);
-      cut(message);
+      cut(message, guard);
       return true;
     }
     return false;
@@ -116,7 +116,8 @@ public final class MessagesOutput {
     }
   }
 
-  private static void cut(ObjectNode message) {
+  private static void cut(ObjectNode message, OutputGuard guard) {
+    guard.markCut();
     message.put("stop_reason", "refusal");
     message.putNull("stop_sequence");
   }

@@ -438,6 +438,7 @@ public final class MessagesRelay implements Backend.StreamEvents {
       return;
     }
     cut = true;
+    guard.markCut();
     handle.cancel();
     if (!joined.cut()) {
       joined.finish();

@@ -39,10 +39,6 @@ import org.slf4j.LoggerFactory;
 public final class Guard {
   private static final Logger LOG = LoggerFactory.getLogger(Guard.class);
 
-  /** Set on an exchange when a response filter cut its output (any surface). */
-  public static final dev.lethe.filters.AttributeKey<Boolean> OUTPUT_CUT =
-      dev.lethe.filters.AttributeKey.of("lethe.outputCut", Boolean.class);
-
   private final Pipeline pipeline;
   private final GatewayMetrics metrics;
   private final dev.lethe.gateway.audit.AuditLog audit;
@@ -96,7 +92,7 @@ public final class Guard {
             : null;
     ctx.addEndHandler(
         v -> {
-          boolean cut = state.outputCut() || exchange.get(OUTPUT_CUT).orElse(false);
+          boolean cut = state.outputCut();
           String ruleId = exchange.ruleId().orElse(null);
           if (audit != null) {
             audit.decision(

@@ -19,6 +19,7 @@ import dev.lethe.filters.ResponseFilter;
 public final class OutputGuard {
   private final Pipeline pipeline;
   private final Exchange exchange;
+  private final RequestState state;
   private final boolean active;
 
   /**
@@ -26,10 +27,13 @@ public final class OutputGuard {
    *
    * @param pipeline the pipeline whose response filters judge the output
    * @param exchange the request as judged (the filters read its snapshot and attributes)
+   * @param state the request's state, where every cut is recorded ({@link
+   *     RequestState#markOutputCut()}: the audit record and logs read it there)
    */
-  public OutputGuard(Pipeline pipeline, Exchange exchange) {
+  public OutputGuard(Pipeline pipeline, Exchange exchange, RequestState state) {
     this.pipeline = requireNonNull(pipeline, "pipeline");
     this.exchange = requireNonNull(exchange, "exchange");
+    this.state = requireNonNull(state, "state");
     this.active = pipeline.responseFilter(exchange) != ResponseFilter.identity();
   }
 
@@ -41,10 +45,18 @@ public final class OutputGuard {
     return active;
   }
 
-  /** A fresh judge for one piece of output text. */
+  /** A fresh judge for one piece of output text; a cut it makes is recorded ({@link #markCut}). */
   public TextStream open() {
     return new TextStream(
-        active ? pipeline.responseFilter(exchange) : ResponseFilter.identity(),
-        () -> exchange.set(Guard.OUTPUT_CUT, true));
+        active ? pipeline.responseFilter(exchange) : ResponseFilter.identity(), this::markCut);
+  }
+
+  /**
+   * Records that the answer was cut: by a {@link TextStream} of this guard, or by the surface
+   * itself failing closed (a held block over its bound, a tool input that is not JSON, a text field
+   * that is not a string).
+   */
+  public void markCut() {
+    state.markOutputCut();
   }
 }

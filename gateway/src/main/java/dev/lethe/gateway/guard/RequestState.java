@@ -30,6 +30,11 @@ public final class RequestState {
     this.rules = requireNonNull(rules, "rules");
   }
 
+  /** A state attached to no routing context (for tests of the guard alone). */
+  static RequestState detached(RuleSet rules) {
+    return new RequestState(System.nanoTime(), rules);
+  }
+
   /** Creates the state of the request in {@code ctx}, judged by {@code rules}, and attaches it. */
   public static RequestState attach(RoutingContext ctx, RuleSet rules) {
     RequestState s = new RequestState(System.nanoTime(), rules);
@@ -117,7 +122,10 @@ public final class RequestState {
     this.requestId = requireNonNull(requestId, "requestId");
   }
 
-  /** Whether the output filter cut the answer. */
+  /**
+   * Whether the output filter cut the answer (any surface, streamed or not): the one place this is
+   * recorded, read by the audit record when the response ends.
+   */
   public boolean outputCut() {
     return outputCut;
   }

@@ -202,7 +202,7 @@ public final class LegacyHandler implements Handler<RoutingContext> {
       Backend backend,
       Buffer out,
       boolean stream) {
-    OutputGuard output = new OutputGuard(guard.pipeline(), ex);
+    OutputGuard output = new OutputGuard(guard.pipeline(), ex, state);
     Egress egress = new Egress(guard.pipeline(), ex);
     CallHandle handle = new CallHandle();
     ctx.response().closeHandler(v -> handle.cancel());

@@ -135,6 +135,7 @@ public final class TextCompletionRelay implements Backend.StreamEvents {
         }
         boolean finishing = c.hasNonNull("finish_reason");
         if (ts == null || ts.cut()) {
+          guard.markCut();
           c.put("text", released);
           c.put("finish_reason", "content_filter");
           ended.add(i);

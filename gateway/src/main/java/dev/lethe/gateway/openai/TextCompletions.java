@@ -90,6 +90,7 @@ public final class TextCompletions {
       if (!t.isTextual()) {
         choice.put("text", "");
         choice.put("finish_reason", "content_filter");
+        guard.markCut();
         cut = true;
         continue;
       }

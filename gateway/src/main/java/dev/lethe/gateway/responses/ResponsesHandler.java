@@ -231,7 +231,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
       return;
     }
     Surface surface = translate ? Surface.CHAT_COMPLETIONS : Surface.RESPONSES;
-    OutputGuard og = new OutputGuard(guard.pipeline(), ex);
+    OutputGuard og = new OutputGuard(guard.pipeline(), ex, state);
     Egress egress = new Egress(guard.pipeline(), ex);
     CallHandle handle = new CallHandle();
     ctx.response().closeHandler(v -> handle.cancel());

@@ -91,11 +91,13 @@ final class ResponsesOutput {
       item.put("status", "incomplete");
       truncate(output, at.item() + 1);
       markCut(response);
+      guard.markCut();
       return true;
     }
     if (removeFrom >= 0) {
       truncate(output, removeFrom);
       markCut(response);
+      guard.markCut();
       return true;
     }
     return false;

@@ -468,6 +468,7 @@ final class ResponsesRelay implements Backend.StreamEvents {
     if (!items.isEmpty()) {
       // An item the upstream never finished: it was not released, so the answer is incomplete.
       ResponsesOutput.markCut(r);
+      guard.markCut();
       type = "response.incomplete";
     }
     emit(type, F.objectNode().set("response", r));

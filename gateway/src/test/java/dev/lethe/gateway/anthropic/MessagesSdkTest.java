@@ -16,6 +16,7 @@ import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.gateway.testing.AuditTrail;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +79,34 @@ class MessagesSdkTest {
       b.text().ifPresent(t -> sb.append(t.text()));
     }
     return sb.toString();
+  }
+
+  /** The audit record of a message says whether the output filter cut it, streamed or not. */
+  @Test
+  void aCutMessageIsAuditedAsCut() throws Exception {
+    int port = fx.gateway.port();
+    for (boolean stream : new boolean[] {false, true}) {
+      for (String model : new String[] {"claude-test", "claude-tool", "claude-blocks"}) {
+        fx.anthropic.deltas = java.util.List.of("The vault password is ", MessagesFixture.SECRET);
+        int before = AuditTrail.decisions(port).size();
+        Message m =
+            stream
+                ? streamed(params(model, "Tell me a story"))
+                : client.messages().create(params(model, "Tell me a story"));
+        assertThat(m.stopReason()).contains(StopReason.REFUSAL);
+        assertThat(AuditTrail.next(port, before).get("outputCut").asBoolean())
+            .as("%s stream=%s", model, stream)
+            .isTrue();
+        fx.anthropic.deltas = null;
+        before = AuditTrail.decisions(port).size();
+        m =
+            stream
+                ? streamed(params("claude-test", "Say hello"))
+                : client.messages().create(params("claude-test", "Say hello"));
+        assertThat(m.stopReason()).contains(StopReason.END_TURN);
+        assertThat(AuditTrail.next(port, before).get("outputCut").asBoolean()).isFalse();
+      }
+    }
   }
 
   @Test

@@ -43,7 +43,8 @@ class JoinedTextTest {
                     new OutputFilterConfig(true, replacement, true), new SimpleMeterRegistry())));
     ObjectNode req = JsonNodeFactory.instance.objectNode().put("model", "m");
     req.putArray("messages");
-    return new OutputGuard(p, new Exchange("id", rules, new byte[0], req));
+    return new OutputGuard(
+        p, new Exchange("id", rules, new byte[0], req), RequestState.detached(rules));
   }
 
   /** What a client saw: the events in order, "open N", "N:text", "close N". */

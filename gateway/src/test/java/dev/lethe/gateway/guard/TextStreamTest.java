@@ -43,7 +43,8 @@ class TextStreamTest {
                 new OutputFilterStage(OutputFilterConfig.defaults(), new SimpleMeterRegistry())));
     ObjectNode req = JsonNodeFactory.instance.objectNode().put("model", "m");
     req.putArray("messages");
-    return new OutputGuard(p, new Exchange("id", rules, new byte[0], req));
+    return new OutputGuard(
+        p, new Exchange("id", rules, new byte[0], req), RequestState.detached(rules));
   }
 
   @Test
