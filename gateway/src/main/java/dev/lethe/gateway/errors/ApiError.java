@@ -3,7 +3,6 @@ package dev.lethe.gateway.errors;
 import static java.util.Objects.requireNonNull;
 
 import dev.lethe.gateway.backend.BackendException;
-import dev.lethe.gateway.openai.OpenAiError;
 
 /**
  * An error as the gateway means it, before it is rendered in a wire format ({@link WireFormat}).
@@ -193,18 +192,24 @@ public record ApiError(
   }
 
   /**
-   * The same error read from an OpenAI-shaped one (code written before this vocabulary); its type
-   * is kept as the OpenAI rendering's type.
+   * An upstream's error passed on with its status and its own {@code type} (kept in the rendering
+   * when it differs from the kind's name).
    */
-  public static ApiError from(OpenAiError e) {
-    ErrorKind kind = ErrorKind.ofStatus(e.status());
-    String type = kind.openAiType().equals(e.type()) ? null : e.type();
-    return new ApiError(e.status(), kind, type, e.code(), e.param(), e.message());
+  public static ApiError upstream(
+      int status, String type, String code, String param, String message) {
+    ErrorKind kind = ErrorKind.ofStatus(status);
+    return new ApiError(
+        status,
+        kind,
+        type == null || kind.openAiType().equals(type) ? null : type,
+        code,
+        param,
+        message);
   }
 
-  /** This error in OpenAI's shape. */
-  public OpenAiError openAi() {
-    return new OpenAiError(status, type == null ? kind.openAiType() : type, code, param, message);
+  /** The {@code error.type} of this error's OpenAI rendering. */
+  public String openAiType() {
+    return type == null ? kind.openAiType() : type;
   }
 
   /** This error with another message (a scrubbed one, say). */

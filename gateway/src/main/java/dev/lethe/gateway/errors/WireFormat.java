@@ -10,7 +10,22 @@ public enum WireFormat {
   OPENAI {
     @Override
     public ObjectNode body(ApiError e) {
-      return e.openAi().body();
+      ObjectNode err = JsonNodeFactory.instance.objectNode();
+      err.put("message", e.message());
+      err.put("type", e.openAiType());
+      if (e.param() == null) {
+        err.putNull("param");
+      } else {
+        err.put("param", e.param());
+      }
+      if (e.code() == null) {
+        err.putNull("code");
+      } else {
+        err.put("code", e.code());
+      }
+      ObjectNode root = JsonNodeFactory.instance.objectNode();
+      root.set("error", err);
+      return root;
     }
   },
   /**

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.gateway.audit.AuditQuery;
-import dev.lethe.gateway.openai.OpenAiError;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ public final class AdminAudit {
               number(ctx, "after", 0),
               (int) number(ctx, "limit", jsonl ? 10_000 : 100));
     } catch (IllegalArgumentException e) {
-      Errors.send(ctx, OpenAiError.invalidRequest(null, e.getMessage()));
+      Errors.send(ctx, ApiError.invalidRequest(null, e.getMessage()));
       return;
     }
     ctx.vertx()
@@ -90,8 +91,8 @@ public final class AdminAudit {
               LOG.error("audit query failed", t);
               Errors.send(
                   ctx,
-                  new OpenAiError(
-                      500, "server_error", null, null, "The audit log cannot be read."));
+                  ApiError.of(
+                      500, ErrorKind.INTERNAL, null, null, "The audit log cannot be read."));
             });
   }
 

@@ -2,8 +2,9 @@ package dev.lethe.gateway.http;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
 import dev.lethe.gateway.guard.RequestState;
-import dev.lethe.gateway.openai.OpenAiError;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -48,9 +49,9 @@ public final class AdminAuth implements Handler<RoutingContext> {
     ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"lethe-admin\"");
     Errors.send(
         ctx,
-        new OpenAiError(
+        ApiError.of(
             401,
-            "invalid_request_error",
+            ErrorKind.AUTHENTICATION,
             "invalid_admin_token",
             null,
             given(ctx.request()) == null

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.config.rules.RuleStoreException;
 import dev.lethe.gateway.cluster.ClusterView;
 import dev.lethe.gateway.cluster.Replication;
-import dev.lethe.gateway.openai.OpenAiError;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -47,9 +48,9 @@ public final class AdminCluster {
               }
               Errors.send(
                   ctx,
-                  new OpenAiError(
+                  ApiError.of(
                       503,
-                      "server_error",
+                      ErrorKind.UNAVAILABLE,
                       "store_unavailable",
                       null,
                       "The rule store cannot be read now, so the cluster is unknown."));

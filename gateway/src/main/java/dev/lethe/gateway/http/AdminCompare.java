@@ -10,7 +10,8 @@ import dev.lethe.config.ConfigException;
 import dev.lethe.gateway.compare.CompareJobs;
 import dev.lethe.gateway.compare.CompareOptions;
 import dev.lethe.gateway.compare.CompareRequests;
-import dev.lethe.gateway.openai.OpenAiError;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -77,8 +78,8 @@ public final class AdminCompare {
   private static void notFound(RoutingContext ctx, String id) {
     Errors.send(
         ctx,
-        new OpenAiError(
-            404, "invalid_request_error", "job_not_found", "job", "No finished compare job " + id));
+        ApiError.of(
+            404, ErrorKind.NOT_FOUND, "job_not_found", "job", "No finished compare job " + id));
   }
 
   private void start(RoutingContext ctx) {
@@ -107,19 +108,19 @@ public final class AdminCompare {
               } else if (ar.cause() instanceof ConfigException e) {
                 Errors.send(
                     ctx,
-                    OpenAiError.invalidRequest(
+                    ApiError.invalidRequest(
                         e.field().isEmpty() ? null : e.field(), e.getMessage()));
               } else if (ar.cause() instanceof CompareJobs.BusyException e) {
                 Errors.send(
                     ctx,
-                    new OpenAiError(
-                        409, "invalid_request_error", "job_running", null, e.getMessage()));
+                    ApiError.of(
+                        409, ErrorKind.INVALID_REQUEST, "job_running", null, e.getMessage()));
               } else {
                 Errors.send(
                     ctx,
-                    new OpenAiError(
+                    ApiError.of(
                         500,
-                        "server_error",
+                        ErrorKind.INTERNAL,
                         null,
                         null,
                         "Cannot start the job: " + ar.cause().getMessage()));

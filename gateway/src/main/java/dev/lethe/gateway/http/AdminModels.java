@@ -10,7 +10,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.gateway.backend.local.LoadedModel;
 import dev.lethe.gateway.backend.local.ModelRegistry;
 import dev.lethe.gateway.backend.local.ModelSlot;
-import dev.lethe.gateway.openai.OpenAiError;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
+import dev.lethe.gateway.errors.WireFormat;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -113,9 +115,9 @@ public final class AdminModels {
     if (slot.isEmpty()) {
       Errors.send(
           ctx,
-          new OpenAiError(
+          ApiError.of(
               404,
-              "invalid_request_error",
+              ErrorKind.NOT_FOUND,
               "model_not_found",
               "model",
               "No local model named " + model + "; GET /admin/models lists them."));
@@ -131,7 +133,7 @@ public final class AdminModels {
     if (body == null || !body.path("path").isTextual() || body.path("path").asText().isBlank()) {
       Errors.send(
           ctx,
-          OpenAiError.invalidRequest(
+          ApiError.invalidRequest(
               "path", "Expected a JSON body {\"path\": \"<checkpoint directory>\"}."));
       return;
     }
@@ -139,7 +141,7 @@ public final class AdminModels {
     try {
       path = Path.of(body.path("path").asText());
     } catch (InvalidPathException e) {
-      Errors.send(ctx, OpenAiError.invalidRequest("path", "Invalid path: " + e.getMessage()));
+      Errors.send(ctx, ApiError.invalidRequest("path", "Invalid path: " + e.getMessage()));
       return;
     }
     boolean wait = body.path("wait").asBoolean(true);
@@ -147,9 +149,9 @@ public final class AdminModels {
     if (started.isEmpty()) {
       Errors.send(
           ctx,
-          new OpenAiError(
+          ApiError.of(
               409,
-              "invalid_request_error",
+              ErrorKind.INVALID_REQUEST,
               "swap_in_progress",
               null,
               "A checkpoint of " + model + " is already loading; retry when it is done."));
@@ -173,19 +175,23 @@ public final class AdminModels {
                       if (err != null || done == null) {
                         Errors.send(
                             ctx,
-                            new OpenAiError(
-                                500, "server_error", null, null, "The swap failed unexpectedly."));
+                            ApiError.of(
+                                500,
+                                ErrorKind.INTERNAL,
+                                null,
+                                null,
+                                "The swap failed unexpectedly."));
                       } else if (done.state().equals("refused")) {
                         ObjectNode o =
-                            new OpenAiError(
+                            WireFormat.OPENAI.body(
+                                ApiError.of(
                                     422,
-                                    "invalid_request_error",
+                                    ErrorKind.INVALID_REQUEST,
                                     "checkpoint_refused",
                                     "path",
                                     "Checkpoint refused: "
                                         + done.reason()
-                                        + " (the previous checkpoint keeps serving)")
-                                .body();
+                                        + " (the previous checkpoint keeps serving)"));
                         o.set("swap", swap(done));
                         json(ctx, 422, o);
                       } else {

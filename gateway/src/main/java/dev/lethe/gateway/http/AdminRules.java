@@ -15,7 +15,8 @@ import dev.lethe.config.rules.RuleConflictException;
 import dev.lethe.config.rules.RuleNotFoundException;
 import dev.lethe.config.rules.RuleSet;
 import dev.lethe.config.rules.RuleStoreException;
-import dev.lethe.gateway.openai.OpenAiError;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -153,7 +154,7 @@ public final class AdminRules {
     } catch (IllegalArgumentException e) {
       Errors.send(
           ctx,
-          OpenAiError.invalidRequest(
+          ApiError.invalidRequest(
               "mode", "mode: \"" + modeParam + "\" (expected: merge or replace)"));
       return;
     }
@@ -165,7 +166,7 @@ public final class AdminRules {
       return;
     }
     if (rules.isEmpty() && mode == ImportMode.MERGE) {
-      Errors.send(ctx, OpenAiError.invalidRequest(null, "The import holds no rule."));
+      Errors.send(ctx, ApiError.invalidRequest(null, "The import holds no rule."));
       return;
     }
     write(
@@ -198,9 +199,9 @@ public final class AdminRules {
                 case RuleConflictException c ->
                     Errors.send(
                         ctx,
-                        new OpenAiError(
+                        ApiError.of(
                             409,
-                            "invalid_request_error",
+                            ErrorKind.INVALID_REQUEST,
                             "rule_exists",
                             "id",
                             "id: \""
@@ -211,14 +212,14 @@ public final class AdminRules {
                 case RuleNotFoundException n -> notFound(ctx, n.id());
                 case ConfigException c -> invalid(ctx, c);
                 case IllegalArgumentException i ->
-                    Errors.send(ctx, OpenAiError.invalidRequest(null, i.getMessage()));
+                    Errors.send(ctx, ApiError.invalidRequest(null, i.getMessage()));
                 case RuleStoreException s -> {
                   LOG.warn("rule store write failed; nothing was changed: {}", s.getMessage());
                   Errors.send(
                       ctx,
-                      new OpenAiError(
+                      ApiError.of(
                           503,
-                          "server_error",
+                          ErrorKind.UNAVAILABLE,
                           "store_unavailable",
                           null,
                           "The rule store could not persist the change; nothing was changed."));
@@ -227,8 +228,12 @@ public final class AdminRules {
                   LOG.error("admin write failed", t);
                   Errors.send(
                       ctx,
-                      new OpenAiError(
-                          500, "server_error", null, null, "Internal error; nothing was changed."));
+                      ApiError.of(
+                          500,
+                          ErrorKind.INTERNAL,
+                          null,
+                          null,
+                          "Internal error; nothing was changed."));
                 }
               }
             });
@@ -242,9 +247,9 @@ public final class AdminRules {
   private static void invalid(RoutingContext ctx, ConfigException e) {
     Errors.send(
         ctx,
-        new OpenAiError(
+        ApiError.of(
             400,
-            "invalid_request_error",
+            ErrorKind.INVALID_REQUEST,
             "invalid_rule",
             e.field().isEmpty() ? null : e.field(),
             e.getMessage()));
@@ -253,11 +258,7 @@ public final class AdminRules {
   private static void notFound(RoutingContext ctx, String id) {
     Errors.send(
         ctx,
-        new OpenAiError(
-            404,
-            "invalid_request_error",
-            "rule_not_found",
-            "id",
-            "No rule with id \"" + id + "\"."));
+        ApiError.of(
+            404, ErrorKind.NOT_FOUND, "rule_not_found", "id", "No rule with id \"" + id + "\"."));
   }
 }

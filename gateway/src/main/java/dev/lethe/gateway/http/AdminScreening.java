@@ -13,8 +13,8 @@ import dev.lethe.filters.input.InputStage;
 import dev.lethe.filters.input.ScanTooLarge;
 import dev.lethe.gateway.Screening;
 import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
 import dev.lethe.gateway.metrics.GatewayMetrics;
-import dev.lethe.gateway.openai.OpenAiError;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -79,7 +79,7 @@ public final class AdminScreening {
     } else {
       Errors.send(
           ctx,
-          OpenAiError.invalidRequest(
+          ApiError.invalidRequest(
               "text", "Expected exactly one of \"text\" (a string) or \"messages\" (an array)."));
       return;
     }
@@ -98,9 +98,9 @@ public final class AdminScreening {
               if (ar.failed()) {
                 Errors.send(
                     ctx,
-                    new OpenAiError(
+                    ApiError.of(
                         503,
-                        "server_error",
+                        ErrorKind.UNAVAILABLE,
                         "classifier_unavailable",
                         null,
                         "The classifier could not run."));
@@ -162,14 +162,13 @@ public final class AdminScreening {
     JsonNode neg = body.path("negatives");
     if (!neg.isMissingNode() && !neg.isArray()) {
       Errors.send(
-          ctx, OpenAiError.invalidRequest("negatives", "negatives: expected an array of strings"));
+          ctx, ApiError.invalidRequest("negatives", "negatives: expected an array of strings"));
       return;
     }
     for (JsonNode n : neg) {
       if (!n.isTextual()) {
         Errors.send(
-            ctx,
-            OpenAiError.invalidRequest("negatives", "negatives: expected an array of strings"));
+            ctx, ApiError.invalidRequest("negatives", "negatives: expected an array of strings"));
         return;
       }
       negatives.add(n.asText());
@@ -187,13 +186,13 @@ public final class AdminScreening {
               d.iterations(),
               d.minThreshold());
     } catch (IllegalArgumentException e) {
-      Errors.send(ctx, OpenAiError.invalidRequest(null, e.getMessage()));
+      Errors.send(ctx, ApiError.invalidRequest(null, e.getMessage()));
       return;
     }
     boolean apply = body.path("apply").asBoolean(false);
     RuleSet snapshot = rules.get();
     if (snapshot.size() == 0) {
-      Errors.send(ctx, OpenAiError.invalidRequest(null, "There are no rules to calibrate on."));
+      Errors.send(ctx, ApiError.invalidRequest(null, "There are no rules to calibrate on."));
       return;
     }
     ctx.vertx()
@@ -212,10 +211,10 @@ public final class AdminScreening {
                 Errors.send(
                     ctx,
                     t instanceof IllegalArgumentException
-                        ? OpenAiError.invalidRequest(null, t.getMessage())
-                        : new OpenAiError(
+                        ? ApiError.invalidRequest(null, t.getMessage())
+                        : ApiError.of(
                             503,
-                            "server_error",
+                            ErrorKind.UNAVAILABLE,
                             "calibration_failed",
                             null,
                             "Calibration could not run."));
@@ -253,7 +252,7 @@ public final class AdminScreening {
       n = null;
     }
     if (!(n instanceof ObjectNode o)) {
-      Errors.send(ctx, OpenAiError.invalidRequest(null, "The body must be a JSON object."));
+      Errors.send(ctx, ApiError.invalidRequest(null, "The body must be a JSON object."));
       return null;
     }
     for (Iterator<String> it = o.fieldNames(); it.hasNext(); ) {
@@ -261,7 +260,7 @@ public final class AdminScreening {
       if (!allowed.contains(f)) {
         Errors.send(
             ctx,
-            OpenAiError.invalidRequest(
+            ApiError.invalidRequest(
                 f,
                 f
                     + ": unknown field (expected one of: "

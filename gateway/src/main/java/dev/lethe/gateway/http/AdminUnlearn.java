@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.gateway.openai.OpenAiError;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
 import dev.lethe.gateway.unlearn.UnlearnJobs;
 import dev.lethe.gateway.unlearn.UnlearnRequestException;
 import io.vertx.core.buffer.Buffer;
@@ -57,8 +58,7 @@ public final class AdminUnlearn {
     if (job.isEmpty()) {
       Errors.send(
           ctx,
-          new OpenAiError(
-              404, "invalid_request_error", "job_not_found", "job", "No unlearning job " + id));
+          ApiError.of(404, ErrorKind.NOT_FOUND, "job_not_found", "job", "No unlearning job " + id));
       return;
     }
     json(ctx, 200, job.get());
@@ -76,7 +76,7 @@ public final class AdminUnlearn {
     if (body == null || !body.isObject()) {
       Errors.send(
           ctx,
-          OpenAiError.invalidRequest(
+          ApiError.invalidRequest(
               null,
               "Expected a JSON body {\"model\": ..., \"rules\": [...], \"method\": ...,"
                   + " \"options\": {...}}."));
@@ -86,7 +86,7 @@ public final class AdminUnlearn {
     JsonNode method = body.path("method");
     JsonNode rules = body.path("rules");
     if (!model.isTextual()) {
-      Errors.send(ctx, OpenAiError.invalidRequest("model", "model: expected a string"));
+      Errors.send(ctx, ApiError.invalidRequest("model", "model: expected a string"));
       return;
     }
     JsonNode stages = body.get("stages");
@@ -94,26 +94,25 @@ public final class AdminUnlearn {
       if (!stages.isArray() || stages.isEmpty()) {
         Errors.send(
             ctx,
-            OpenAiError.invalidRequest(
+            ApiError.invalidRequest(
                 "stages", "stages: expected a non-empty list of {\"method\", \"options\"}"));
         return;
       }
     } else if (stages != null) {
-      Errors.send(
-          ctx, OpenAiError.invalidRequest("stages", "stages: give either method or stages"));
+      Errors.send(ctx, ApiError.invalidRequest("stages", "stages: give either method or stages"));
       return;
     } else if (!method.isTextual()) {
-      Errors.send(ctx, OpenAiError.invalidRequest("method", "method: expected a string"));
+      Errors.send(ctx, ApiError.invalidRequest("method", "method: expected a string"));
       return;
     }
     List<String> ruleIds = new ArrayList<>();
     if (!rules.isArray()) {
-      Errors.send(ctx, OpenAiError.invalidRequest("rules", "rules: expected a list of rule ids"));
+      Errors.send(ctx, ApiError.invalidRequest("rules", "rules: expected a list of rule ids"));
       return;
     }
     for (JsonNode r : rules) {
       if (!r.isTextual()) {
-        Errors.send(ctx, OpenAiError.invalidRequest("rules", "rules: expected rule id strings"));
+        Errors.send(ctx, ApiError.invalidRequest("rules", "rules: expected rule id strings"));
         return;
       }
       ruleIds.add(r.asText());
@@ -123,7 +122,7 @@ public final class AdminUnlearn {
       if (!List.of("model", "rules", "method", "options", "stages").contains(f)) {
         Errors.send(
             ctx,
-            OpenAiError.invalidRequest(
+            ApiError.invalidRequest(
                 f, f + ": unknown field (expected one of model, rules, method, options, stages)"));
         return;
       }
@@ -145,18 +144,18 @@ public final class AdminUnlearn {
               } else if (ar.cause() instanceof UnlearnRequestException e) {
                 Errors.send(
                     ctx,
-                    new OpenAiError(
+                    ApiError.of(
                         e.status(),
-                        e.status() == 409 ? "invalid_request_error" : "invalid_request_error",
+                        ErrorKind.ofStatus(e.status()),
                         e.code(),
                         e.param(),
                         e.getMessage()));
               } else {
                 Errors.send(
                     ctx,
-                    new OpenAiError(
+                    ApiError.of(
                         500,
-                        "server_error",
+                        ErrorKind.INTERNAL,
                         null,
                         null,
                         "Cannot start the job: " + ar.cause().getMessage()));

@@ -22,7 +22,6 @@ import dev.lethe.gateway.guard.SseOut;
 import dev.lethe.gateway.guard.ToolCallHold;
 import dev.lethe.gateway.metrics.GatewayMetrics;
 import dev.lethe.gateway.openai.Completions;
-import dev.lethe.gateway.openai.OpenAiError;
 import dev.lethe.gateway.openai.StrictJson;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -68,7 +67,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
     Buffer body = in.buffer();
     byte[] bytes = in.bytes();
     JsonNode parsed = in.json();
-    OpenAiError invalid = RequestValidator.validate(parsed);
+    ApiError invalid = RequestValidator.validate(parsed);
     if (invalid != null) {
       Errors.send(ctx, invalid);
       return;
@@ -155,7 +154,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
           .onComplete(
               ar -> {
                 if (ar.failed()) {
-                  Errors.send(ctx, Errors.of(Guard.asBackendException(ar.cause())));
+                  Errors.send(ctx, ApiError.of(Guard.asBackendException(ar.cause())));
                   return;
                 }
                 Backend.BackendResponse r = ar.result();
@@ -178,7 +177,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
                   egress.copyHeaders(e.headers(), ctx.response());
                   Errors.send(ctx, egress.upstreamError(e.status(), e.body()));
                 } else if (e.kind() != BackendException.Kind.CANCELLED) {
-                  Errors.send(ctx, Errors.of(e));
+                  Errors.send(ctx, ApiError.of(e));
                 }
               } else {
                 relay.start();

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.filters.Exchange;
 import dev.lethe.filters.Pipeline;
 import dev.lethe.filters.ResponseFilter;
-import dev.lethe.gateway.openai.OpenAiError;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.WireFormat;
 import dev.lethe.gateway.openai.StrictJson;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -90,7 +91,7 @@ public final class Egress {
    * like identifiers and the {@code message} when it is releasable (else a message saying why it
    * was withheld). A body that is not an OpenAI error object gives a message naming the status.
    */
-  public OpenAiError upstreamError(int status, Buffer body) {
+  public ApiError upstreamError(int status, Buffer body) {
     int st = status >= 400 && status <= 599 ? status : 502;
     String type = "upstream_error";
     String code = null;
@@ -115,7 +116,7 @@ public final class Egress {
     } else if (err != null && err.isTextual()) {
       message = upstreamMessage(err.textValue());
     }
-    return new OpenAiError(st, type, code, param, message);
+    return ApiError.upstream(st, type, code, param, message);
   }
 
   /**
@@ -124,8 +125,7 @@ public final class Egress {
    */
   public ObjectNode streamError(ObjectNode event) {
     Buffer b = Buffer.buffer(event.toString());
-    OpenAiError e = upstreamError(502, b);
-    return e.body();
+    return WireFormat.OPENAI.body(upstreamError(502, b));
   }
 
   /**

@@ -1,10 +1,8 @@
 package dev.lethe.gateway.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.lethe.gateway.backend.BackendException;
 import dev.lethe.gateway.errors.ApiError;
 import dev.lethe.gateway.errors.WireFormat;
-import dev.lethe.gateway.openai.OpenAiError;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -22,11 +20,6 @@ public final class Errors {
 
   private Errors() {}
 
-  /** Sends {@code error} unless the response already started. */
-  public static void send(RoutingContext ctx, OpenAiError error) {
-    send(ctx, ApiError.from(error));
-  }
-
   /** Sends {@code error} in the request's wire format unless the response already started. */
   public static void send(RoutingContext ctx, ApiError error) {
     write(ctx.response(), error, WireFormat.forPath(ctx.request().path()));
@@ -34,13 +27,11 @@ public final class Errors {
 
   /**
    * Writes {@code error} in {@code format} as the whole response unless it already started (then it
-   * is only ended). The message is scrubbed of anything that looks like a Java class name.
+   * is only ended). The message is scrubbed of anything that looks like a Java class name: a client
+   * never sees one. A 429 or 503 says when to retry ({@code Retry-After}, which the SDKs honour)
+   * unless the upstream's own hint was passed on.
    */
   public static void write(HttpServerResponse resp, ApiError error, WireFormat format) {
-    if (format == WireFormat.OPENAI) {
-      write(resp, error.openAi());
-      return;
-    }
     if (resp.headWritten() || resp.closed()) {
       if (!resp.ended() && !resp.closed()) {
         resp.end();
@@ -62,35 +53,6 @@ public final class Errors {
     }
   }
 
-  /**
-   * Writes {@code error} as the whole response unless it already started (then it is only ended).
-   * The message is scrubbed of anything that looks like a Java class name: a client never sees one.
-   */
-  public static void write(HttpServerResponse resp, OpenAiError error) {
-    if (resp.headWritten() || resp.closed()) {
-      if (!resp.ended() && !resp.closed()) {
-        resp.end();
-      }
-      return;
-    }
-    if ((error.status() == 429 || error.status() == 503)
-        && resp.headers().get("Retry-After") == null) {
-      // A saturated backend: tell clients (the OpenAI SDKs honour it) when to retry, unless the
-      // upstream's own hint was passed on.
-      resp.putHeader("Retry-After", RETRY_AFTER_SECONDS);
-    }
-    OpenAiError safe =
-        new OpenAiError(
-            error.status(), error.type(), error.code(), error.param(), scrub(error.message()));
-    try {
-      resp.setStatusCode(error.status())
-          .putHeader("Content-Type", "application/json")
-          .end(Buffer.buffer(JSON.writeValueAsBytes(safe.body())));
-    } catch (Exception e) {
-      resp.setStatusCode(500).putHeader("Content-Type", "application/json").end(INTERNAL);
-    }
-  }
-
   private static final String INTERNAL =
       "{\"error\":{\"message\":\"Internal error.\",\"type\":\"server_error\",\"param\":null,"
           + "\"code\":null}}";
@@ -107,10 +69,5 @@ public final class Errors {
     }
     String m = QUALIFIED.matcher(message).replaceAll("[internal]");
     return THROWABLE.matcher(m).replaceAll("[internal]");
-  }
-
-  /** The client-facing error for a failed backend call, in OpenAI's shape. */
-  public static OpenAiError of(BackendException e) {
-    return ApiError.of(e).openAi();
   }
 }

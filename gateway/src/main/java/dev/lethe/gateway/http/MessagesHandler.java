@@ -227,7 +227,7 @@ public final class MessagesHandler implements Handler<RoutingContext> {
       io.vertx.core.MultiMap headers,
       Buffer errorBody) {
     egress.copyHeaders(headers, ctx.response());
-    Errors.send(ctx, ApiError.from(egress.upstreamError(status, errorBody)));
+    Errors.send(ctx, egress.upstreamError(status, errorBody));
   }
 
   private void proceed(
@@ -265,7 +265,7 @@ public final class MessagesHandler implements Handler<RoutingContext> {
             sse,
             output,
             handle,
-            event -> ApiError.from(egress.upstreamError(502, Buffer.buffer(event.toString()))),
+            event -> egress.upstreamError(502, Buffer.buffer(event.toString())),
             () ->
                 guard
                     .metrics()

@@ -2,8 +2,10 @@ package dev.lethe.gateway.http;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
+import dev.lethe.gateway.errors.WireFormat;
 import dev.lethe.gateway.metrics.GatewayMetrics;
-import dev.lethe.gateway.openai.OpenAiError;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -139,12 +141,13 @@ public final class SlowClientGuard implements AutoCloseable {
       resp.putHeader("Connection", "close");
       Errors.write(
           resp,
-          new OpenAiError(
+          ApiError.of(
               408,
-              "invalid_request_error",
+              ErrorKind.INVALID_REQUEST,
               "request_timeout",
               null,
-              "The request body did not arrive within " + bodyNanos / 1_000_000 + " ms."));
+              "The request body did not arrive within " + bodyNanos / 1_000_000 + " ms."),
+          WireFormat.forPath(req.path()));
     }
     if (connection != null) {
       connection.close();

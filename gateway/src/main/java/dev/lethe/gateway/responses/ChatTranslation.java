@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendException;
-import dev.lethe.gateway.openai.OpenAiError;
+import dev.lethe.gateway.errors.ApiError;
 import dev.lethe.gateway.openai.StrictJson;
 import java.util.Iterator;
 import java.util.Map;
@@ -183,7 +183,7 @@ final class ChatTranslation {
 
   private static ResponsesRequest.Invalid unsupported(String param, String what) {
     return new ResponsesRequest.Invalid(
-        OpenAiError.invalidRequest(
+        ApiError.invalidRequest(
             param,
             "This model's backend speaks chat completions only and "
                 + what

@@ -13,6 +13,8 @@ import dev.lethe.gateway.backend.BackendException;
 import dev.lethe.gateway.backend.BackendRouter;
 import dev.lethe.gateway.backend.CallHandle;
 import dev.lethe.gateway.backend.Surface;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
 import dev.lethe.gateway.guard.ChatView;
 import dev.lethe.gateway.guard.Guard;
 import dev.lethe.gateway.guard.OutputGuard;
@@ -21,7 +23,6 @@ import dev.lethe.gateway.guard.SseOut;
 import dev.lethe.gateway.http.Egress;
 import dev.lethe.gateway.http.Errors;
 import dev.lethe.gateway.http.RoutesSupport;
-import dev.lethe.gateway.openai.OpenAiError;
 import dev.lethe.gateway.openai.StrictJson;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -70,8 +71,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
     Buffer body = ctx.body().buffer();
     if (body == null || body.length() == 0) {
       Errors.send(
-          ctx,
-          OpenAiError.invalidRequest(null, "The request body is empty; expected a JSON object."));
+          ctx, ApiError.invalidRequest(null, "The request body is empty; expected a JSON object."));
       return;
     }
     byte[] bytes = body.getBytes();
@@ -82,7 +82,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
       guard.metrics().requestRejected("invalid_json");
       Errors.send(
           ctx,
-          OpenAiError.invalidRequest(
+          ApiError.invalidRequest(
               null, "We could not parse the JSON body of your request: " + e.getMessage() + "."));
       return;
     }
@@ -94,9 +94,9 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
       if (kept == null) {
         Errors.send(
             ctx,
-            new OpenAiError(
+            ApiError.of(
                 400,
-                "invalid_request_error",
+                ErrorKind.INVALID_REQUEST,
                 "previous_response_not_found",
                 "previous_response_id",
                 "Previous response with id '"
@@ -117,7 +117,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
     if (rr.stream() && ctx.request().version() == HttpVersion.HTTP_1_0) {
       Errors.send(
           ctx,
-          OpenAiError.invalidRequest(
+          ApiError.invalidRequest(
               "stream",
               "Streaming needs HTTP/1.1 or later (chunked transfer); use HTTP/1.1 or set"
                   + " 'stream' to false."));
@@ -150,14 +150,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
               switch (judged) {
                 case Guard.Judged.TooLarge t -> Errors.send(ctx, t.error());
                 case Guard.Judged.Unavailable u ->
-                    Errors.send(
-                        ctx,
-                        new OpenAiError(
-                            503,
-                            "server_error",
-                            "screening_unavailable",
-                            null,
-                            "The request could not be screened and was refused; retry later."));
+                    Errors.send(ctx, ApiError.screeningUnavailable());
                 case Guard.Judged.Refuse r -> refuse(ctx, rr, id, r.text(), authorization);
                 case Guard.Judged.Forward f ->
                     proceed(ctx, state, rr, exchange, backend, translate, body, authorization);
@@ -203,9 +196,9 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
     } catch (ChatView.RewriteUnsupported e) {
       Errors.send(
           ctx,
-          new OpenAiError(
+          ApiError.of(
               400,
-              "invalid_request_error",
+              ErrorKind.INVALID_REQUEST,
               "rewrite_unsupported",
               null,
               "A forget rule asks to rewrite this request, but the rewrite cannot be expressed"
@@ -227,7 +220,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
       Errors.send(ctx, e.error());
       return;
     } catch (Exception e) {
-      Errors.send(ctx, new OpenAiError(500, "server_error", null, null, "internal error"));
+      Errors.send(ctx, ApiError.of(500, ErrorKind.INTERNAL, null, null, "internal error"));
       return;
     }
     Surface surface = translate ? Surface.CHAT_COMPLETIONS : Surface.RESPONSES;
@@ -241,7 +234,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
           .onComplete(
               ar -> {
                 if (ar.failed()) {
-                  Errors.send(ctx, Errors.of(Guard.asBackendException(ar.cause())));
+                  Errors.send(ctx, ApiError.of(Guard.asBackendException(ar.cause())));
                   return;
                 }
                 Backend.BackendResponse r = ar.result();
@@ -279,7 +272,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
                   egress.copyHeaders(e.headers(), ctx.response());
                   Errors.send(ctx, egress.upstreamError(e.status(), e.body()));
                 } else if (e.kind() != BackendException.Kind.CANCELLED) {
-                  Errors.send(ctx, Errors.of(e));
+                  Errors.send(ctx, ApiError.of(e));
                 }
               } else {
                 sse.start();
@@ -302,10 +295,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
       node = null;
     }
     if (!(node instanceof ObjectNode upstream)) {
-      Errors.send(
-          ctx,
-          new OpenAiError(
-              502, "upstream_error", "bad_gateway", null, "upstream answered invalid JSON"));
+      Errors.send(ctx, ApiError.upstreamInvalid("invalid JSON"));
       return;
     }
     guard.countUsage(ctx, upstream);
@@ -316,14 +306,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
     } catch (RuntimeException e) {
       LOG.warn("Responses output guard failed; withholding the answer (fail closed)", e);
       guard.metrics().pipelineFailure("response-filter");
-      Errors.send(
-          ctx,
-          new OpenAiError(
-              503,
-              "server_error",
-              "screening_unavailable",
-              null,
-              "The answer could not be screened and was withheld."));
+      Errors.send(ctx, ApiError.answerWithheld());
       return;
     }
     keep(rr, response, authorization);
@@ -350,7 +333,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
           .putHeader("Content-Type", "application/json")
           .end(Buffer.buffer(JSON.writeValueAsBytes(body)));
     } catch (Exception e) {
-      Errors.send(ctx, new OpenAiError(500, "server_error", null, null, "internal error"));
+      Errors.send(ctx, ApiError.of(500, ErrorKind.INTERNAL, null, null, "internal error"));
     }
   }
 

@@ -9,12 +9,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendException;
 import dev.lethe.gateway.backend.CallHandle;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
 import dev.lethe.gateway.guard.JoinedText;
 import dev.lethe.gateway.guard.OutputGuard;
 import dev.lethe.gateway.guard.SseOut;
 import dev.lethe.gateway.http.Egress;
-import dev.lethe.gateway.http.Errors;
-import dev.lethe.gateway.openai.OpenAiError;
 import dev.lethe.gateway.openai.StrictJson;
 import java.util.HashMap;
 import java.util.Map;
@@ -138,21 +138,19 @@ final class ResponsesRelay implements Backend.StreamEvents {
     }
     if (!(node instanceof ObjectNode event)) {
       fail(
-          new OpenAiError(
-              502, "upstream_error", "bad_gateway", null, "upstream sent an invalid stream event"));
+          ApiError.of(
+              502,
+              ErrorKind.UPSTREAM,
+              "bad_gateway",
+              null,
+              "upstream sent an invalid stream event"));
       return;
     }
     try {
       handle(event);
     } catch (RuntimeException e) {
       LOG.warn("Responses output guard failed mid-stream; ending the stream (fail closed)", e);
-      fail(
-          new OpenAiError(
-              503,
-              "server_error",
-              "screening_unavailable",
-              null,
-              "The answer could not be screened; the stream was ended."));
+      fail(ApiError.streamWithheld());
     }
   }
 
@@ -484,7 +482,7 @@ final class ResponsesRelay implements Backend.StreamEvents {
     JsonNode err = e.path("response").path("error");
     ObjectNode body = F.objectNode();
     body.set("error", err.isObject() ? err.deepCopy() : F.objectNode());
-    OpenAiError screened =
+    ApiError screened =
         egress.upstreamError(502, io.vertx.core.buffer.Buffer.buffer(body.toString()));
     ObjectNode error = r.putObject("error");
     error.put("code", screened.code() == null ? "server_error" : screened.code());
@@ -500,13 +498,7 @@ final class ResponsesRelay implements Backend.StreamEvents {
       return;
     }
     sse.start();
-    fail(
-        new OpenAiError(
-            502,
-            "upstream_error",
-            "upstream_stream_truncated",
-            null,
-            "The upstream ended the stream before it was complete."));
+    fail(ApiError.upstreamTruncated());
   }
 
   @Override
@@ -515,13 +507,13 @@ final class ResponsesRelay implements Backend.StreamEvents {
       return;
     }
     sse.start();
-    fail(Errors.of(error));
+    fail(ApiError.of(error));
   }
 
   /** Ends the stream with an {@code error} event. */
-  void fail(OpenAiError error) {
+  void fail(ApiError error) {
     ObjectNode e = F.objectNode();
-    e.put("code", error.code() == null ? error.type() : error.code());
+    e.put("code", error.code() == null ? error.openAiType() : error.code());
     e.put("message", error.message());
     if (error.param() == null) {
       e.putNull("param");

@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.gateway.errors.ApiError;
 import dev.lethe.gateway.guard.ChatView;
-import dev.lethe.gateway.openai.OpenAiError;
 import java.util.List;
 import java.util.Set;
 
@@ -89,20 +89,20 @@ final class ResponsesRequest {
   /** Thrown with the error to answer when a request is invalid or cannot be screened. */
   static final class Invalid extends Exception {
     private static final long serialVersionUID = 1L;
-    private final transient OpenAiError error;
+    private final transient ApiError error;
 
-    Invalid(OpenAiError error) {
+    Invalid(ApiError error) {
       super(error.message(), null, false, false);
       this.error = error;
     }
 
-    OpenAiError error() {
+    ApiError error() {
       return error;
     }
   }
 
   private static Invalid invalid(String param, String message) {
-    return new Invalid(OpenAiError.invalidRequest(param, message));
+    return new Invalid(ApiError.invalidRequest(param, message));
   }
 
   /**

@@ -17,7 +17,6 @@ import dev.lethe.gateway.anthropic.MessagesRequest;
 import dev.lethe.gateway.errors.ApiError;
 import dev.lethe.gateway.http.ChatDecoding;
 import dev.lethe.gateway.openai.LegacyRequests;
-import dev.lethe.gateway.openai.OpenAiError;
 import dev.lethe.gateway.openai.SseParser;
 import dev.lethe.gateway.openai.StrictJson;
 import dev.lethe.gateway.responses.ResponsesDecoding;
@@ -48,11 +47,10 @@ import java.util.regex.Pattern;
  *   <li>legacy completions and embeddings: validation, the judged view and its scan.
  * </ol>
  *
- * <p>Refusals must be the documented error types ({@code Rejected}, an {@link ApiError} / {@link
- * OpenAiError}, {@link ScanTooLarge}) with messages naming no class; anything else thrown is a
- * finding. CI fuzzes this target for a bounded time with a fixed libFuzzer seed (the {@code
- * decoders-fuzz} Surefire execution of the gateway module); without {@code JAZZER_FUZZ} it runs its
- * seed inputs only.
+ * <p>Refusals must be the documented error types ({@code Rejected}, an {@link ApiError}, {@link
+ * ScanTooLarge}) with messages naming no class; anything else thrown is a finding. CI fuzzes this
+ * target for a bounded time with a fixed libFuzzer seed (the {@code decoders-fuzz} Surefire
+ * execution of the gateway module); without {@code JAZZER_FUZZ} it runs its seed inputs only.
  */
 class DecodersFuzz {
   private static final Pattern CLASS_NAME =
@@ -203,7 +201,7 @@ class DecodersFuzz {
   private static void surface(int target, JsonNode json, boolean flag, String input) {
     switch (target) {
       case 2 -> {
-        OpenAiError e = ChatDecoding.validate(json);
+        ApiError e = ChatDecoding.validate(json);
         if (e != null) {
           noClassName(e.message(), input);
           return;
@@ -222,7 +220,7 @@ class DecodersFuzz {
             input);
       }
       case 4 -> {
-        OpenAiError e = ResponsesDecoding.decode(json);
+        ApiError e = ResponsesDecoding.decode(json);
         if (e != null) {
           noClassName(e.message(), input);
         }

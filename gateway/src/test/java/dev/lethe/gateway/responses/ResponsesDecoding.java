@@ -2,7 +2,7 @@ package dev.lethe.gateway.responses;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.gateway.openai.OpenAiError;
+import dev.lethe.gateway.errors.ApiError;
 
 /** The Responses request decoding the handler runs, for fuzz targets outside this package. */
 public final class ResponsesDecoding {
@@ -13,7 +13,7 @@ public final class ResponsesDecoding {
    * history): validation, the view the guard judges and the chat translation. Returns the client's
    * error when the request is refused, else {@code null}; anything thrown is a bug.
    */
-  public static OpenAiError decode(JsonNode parsed) {
+  public static ApiError decode(JsonNode parsed) {
     try {
       ResponsesRequest rr = ResponsesRequest.of(parsed, null);
       ObjectNode judged = rr.view().request();

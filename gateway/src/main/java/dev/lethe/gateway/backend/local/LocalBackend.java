@@ -12,7 +12,9 @@ import dev.lethe.config.ConfigException;
 import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendException;
 import dev.lethe.gateway.backend.CallHandle;
-import dev.lethe.gateway.openai.OpenAiError;
+import dev.lethe.gateway.errors.ApiError;
+import dev.lethe.gateway.errors.ErrorKind;
+import dev.lethe.gateway.errors.WireFormat;
 import dev.lethe.unlearner.generate.FinishReason;
 import dev.lethe.unlearner.generate.GenerationRequest;
 import dev.lethe.unlearner.generate.GenerationResult;
@@ -254,12 +256,14 @@ public final class LocalBackend implements Backend {
     return Future.succeededFuture();
   }
 
-  private static BackendResponse errorResponse(OpenAiError error) {
-    return new BackendResponse(error.status(), "application/json", json(error.body()));
+  private static BackendResponse errorResponse(ApiError error) {
+    return new BackendResponse(
+        error.status(), "application/json", json(WireFormat.OPENAI.body(error)));
   }
 
-  private static BackendException statusError(OpenAiError error) {
-    return BackendException.status(error.status(), "application/json", json(error.body()));
+  private static BackendException statusError(ApiError error) {
+    return BackendException.status(
+        error.status(), "application/json", json(WireFormat.OPENAI.body(error)));
   }
 
   private static Buffer json(JsonNode node) {
@@ -443,10 +447,10 @@ public final class LocalBackend implements Backend {
               "messages", prompt.length + " prompt tokens", "fewer than the context of " + context);
         }
       } catch (ConfigException e) {
-        OpenAiError err =
-            new OpenAiError(
+        ApiError err =
+            ApiError.of(
                 400,
-                "invalid_request_error",
+                ErrorKind.INVALID_REQUEST,
                 "context_length_exceeded",
                 "messages",
                 "The prompt does not fit the model: " + e.getMessage());

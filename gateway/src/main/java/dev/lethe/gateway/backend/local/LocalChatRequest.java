@@ -1,7 +1,7 @@
 package dev.lethe.gateway.backend.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lethe.gateway.openai.OpenAiError;
+import dev.lethe.gateway.errors.ApiError;
 import dev.lethe.unlearner.prompt.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,15 +47,15 @@ public record LocalChatRequest(
   /** Thrown with the OpenAI error to answer when a request cannot be served. */
   public static final class Invalid extends Exception {
     private static final long serialVersionUID = 1L;
-    private final transient OpenAiError error;
+    private final transient ApiError error;
 
     Invalid(String param, String message) {
       super(message, null, false, false);
-      this.error = OpenAiError.invalidRequest(param, message);
+      this.error = ApiError.invalidRequest(param, message);
     }
 
     /** The error for the client. */
-    public OpenAiError error() {
+    public ApiError error() {
       return error;
     }
   }
