@@ -26,7 +26,6 @@ import dev.lethe.gateway.openai.StrictJson;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 import java.util.UUID;
@@ -73,19 +72,13 @@ public final class ChatHandler implements Handler<RoutingContext> {
       return;
     }
     ObjectNode request = (ObjectNode) parsed;
-    if (request.path("stream").asBoolean(false)
-        && ctx.request().version() == HttpVersion.HTTP_1_0) {
-      // HTTP/1.0 has no chunked encoding, so a stream could only end by closing the connection.
-      Errors.send(ctx, ApiError.streamNeedsHttp11());
-      return;
-    }
     String model = request.get("model").asText();
-    Backend backend = RoutesSupport.backendFor(ctx, router, model, Surface.CHAT_COMPLETIONS);
+    boolean stream = request.path("stream").asBoolean(false);
+    Backend backend =
+        RoutesSupport.route(ctx, state, router, model, stream, Surface.CHAT_COMPLETIONS);
     if (backend == null) {
       return;
     }
-    state.backend(backend.name());
-    state.model(model);
     String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
     Exchange exchange = new Exchange(id, state.rules(), bytes, request);
     guard

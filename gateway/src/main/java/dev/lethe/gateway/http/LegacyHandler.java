@@ -27,7 +27,6 @@ import dev.lethe.gateway.openai.TextCompletions;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -97,17 +96,11 @@ public final class LegacyHandler implements Handler<RoutingContext> {
     }
     ObjectNode request = (ObjectNode) parsed;
     boolean stream = !embeddings() && request.path("stream").asBoolean(false);
-    if (stream && ctx.request().version() == HttpVersion.HTTP_1_0) {
-      Errors.send(ctx, ApiError.streamNeedsHttp11());
-      return;
-    }
     String model = request.get("model").asText();
-    Backend backend = RoutesSupport.backendFor(ctx, router, model, surface);
+    Backend backend = RoutesSupport.route(ctx, state, router, model, stream, surface);
     if (backend == null) {
       return;
     }
-    state.backend(backend.name());
-    state.model(model);
     String id = (embeddings() ? "emb-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
     ChatView view = LegacyRequests.view(request, field, stream);
     Exchange exchange = new Exchange(id, state.rules(), bytes, view.request());

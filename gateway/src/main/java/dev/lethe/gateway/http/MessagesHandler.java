@@ -27,7 +27,6 @@ import dev.lethe.gateway.openai.StrictJson;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,17 +85,11 @@ public final class MessagesHandler implements Handler<RoutingContext> {
     }
     ObjectNode request = (ObjectNode) parsed;
     boolean stream = !countTokens && request.path("stream").asBoolean(false);
-    if (stream && ctx.request().version() == HttpVersion.HTTP_1_0) {
-      Errors.send(ctx, ApiError.streamNeedsHttp11());
-      return;
-    }
     String model = request.get("model").asText();
-    Backend backend = RoutesSupport.backendFor(ctx, router, model, Surface.MESSAGES);
+    Backend backend = RoutesSupport.route(ctx, state, router, model, stream, Surface.MESSAGES);
     if (backend == null) {
       return;
     }
-    state.backend(backend.name());
-    state.model(model);
     String id = MessagesRequest.newId();
     ChatView view = MessagesRequest.view(request, stream);
     Exchange exchange = new Exchange(id, state.rules(), bytes, view.request());

@@ -14,6 +14,7 @@ import dev.lethe.gateway.errors.WireFormat;
 import dev.lethe.gateway.guard.RequestState;
 import dev.lethe.gateway.logs.AccessLog;
 import dev.lethe.gateway.metrics.GatewayMetrics;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 
@@ -190,6 +191,33 @@ public final class RoutesSupport {
       m.put("owned_by", backend.name());
     }
     return m;
+  }
+
+  /**
+   * Routes a validated surface request, the same way on every surface: a stream asked for over
+   * HTTP/1.0 is refused (400 on {@code stream}: without chunked encoding a stream could only end by
+   * closing the connection); then {@link #backendFor}; the backend and model found are named in
+   * {@code state} (metrics, headers). Returns {@code null} after answering the error.
+   */
+  public static Backend route(
+      RoutingContext ctx,
+      RequestState state,
+      BackendRouter router,
+      String model,
+      boolean stream,
+      Surface surface,
+      Surface... alternatives) {
+    if (stream && ctx.request().version() == HttpVersion.HTTP_1_0) {
+      // HTTP/1.0 has no chunked encoding, so a stream could only end by closing the connection.
+      Errors.send(ctx, ApiError.streamNeedsHttp11());
+      return null;
+    }
+    Backend backend = backendFor(ctx, router, model, surface, alternatives);
+    if (backend != null) {
+      state.backend(backend.name());
+      state.model(model);
+    }
+    return backend;
   }
 
   /**

@@ -27,7 +27,6 @@ import dev.lethe.gateway.openai.StrictJson;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
@@ -114,19 +113,16 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
       Errors.send(ctx, e.error());
       return;
     }
-    if (rr.stream() && ctx.request().version() == HttpVersion.HTTP_1_0) {
-      Errors.send(
-          ctx,
-          ApiError.invalidRequest(
-              "stream",
-              "Streaming needs HTTP/1.1 or later (chunked transfer); use HTTP/1.1 or set"
-                  + " 'stream' to false."));
-      return;
-    }
     // A chat-only backend is served through the documented chat translation.
     Backend backend =
-        RoutesSupport.backendFor(
-            ctx, router, rr.model(), Surface.RESPONSES, Surface.CHAT_COMPLETIONS);
+        RoutesSupport.route(
+            ctx,
+            state,
+            router,
+            rr.model(),
+            rr.stream(),
+            Surface.RESPONSES,
+            Surface.CHAT_COMPLETIONS);
     if (backend == null) {
       return;
     }
@@ -139,8 +135,6 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
         return;
       }
     }
-    state.backend(backend.name());
-    state.model(rr.model());
     String id = ResponseShapes.id("resp_");
     Exchange exchange = new Exchange(id, state.rules(), bytes, rr.view().request());
     guard
