@@ -7,32 +7,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.config.BackendConfig;
 import dev.lethe.gateway.openai.SseParser;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.streams.WriteStream;
-import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.WebClient;
-import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.ext.web.client.impl.ClientPhase;
-import io.vertx.ext.web.client.impl.HttpContext;
-import io.vertx.ext.web.client.impl.WebClientInternal;
-import io.vertx.ext.web.codec.BodyCodec;
-import io.vertx.ext.web.codec.spi.BodyStream;
+import io.vertx.core.http.RequestOptions;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,9 +33,10 @@ import org.slf4j.LoggerFactory;
 /**
  * An upstream HTTP API — OpenAI-compatible ({@link Dialect#OPENAI}: chat completions, completions,
  * embeddings, Responses) or Anthropic's ({@link Dialect#ANTHROPIC}: Messages and token counting) —
- * reached through Vert.x Web Client: pooled connections, connect / idle / total timeouts, and true
- * streaming — SSE events are parsed as bytes arrive and handed on at once, with back-pressure from
- * the client, and a cancelled call resets the upstream request.
+ * reached through the Vert.x HTTP client (public API only): pooled connections, connect / idle /
+ * total timeouts, and true streaming — SSE events are parsed as bytes arrive and handed on at once,
+ * with back-pressure from the client (the upstream response is paused while the client's write
+ * queue is full), and a cancelled call resets the upstream request.
  *
  * <p>Every resource a hostile or broken upstream could make grow is bounded by the backend's
  * configuration: a response body (answer, error body, model list) beyond {@code maxResponseBytes}
@@ -53,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * bounded in number ({@code maxQueued}) and time ({@code queueTimeout}) ({@link
  * BackendException.Kind#POOL_FULL}). A failed call resets its upstream request.
  *
- * <p>One Web Client interceptor sees every call's response head before its body: that is where an
- * error status of a streaming call is turned into a {@link BackendException} carrying the
- * upstream's body, so that the client gets the upstream's status instead of a broken stream.
+ * <p>Each call sees its response head before its body: an error status of a streaming call is
+ * turned into a {@link BackendException} carrying the upstream's (bounded) body, so that the client
+ * gets the upstream's status instead of a broken stream.
  */
 public final class UpstreamBackend implements Backend {
 
@@ -96,9 +90,8 @@ public final class UpstreamBackend implements Backend {
   private final BackendConfig config;
   private final Dialect dialect;
   private final String apiKey;
-  private final WebClient client;
+  private final HttpClientAgent client;
   private final String base;
-  private final Map<HttpRequest<?>, Call> calls = new ConcurrentHashMap<>();
   private volatile List<String> models;
   private volatile Discovery discovery;
 
@@ -134,22 +127,19 @@ public final class UpstreamBackend implements Backend {
         config.models().isEmpty()
             ? new Discovery(Discovery.State.PENDING, "model discovery has not finished", null)
             : Discovery.notNeeded();
-    WebClientOptions options =
-        new WebClientOptions()
+    // Redirects are not followed: the HTTP client follows none unless a request asks.
+    HttpClientOptions options =
+        new HttpClientOptions()
             .setConnectTimeout(
                 (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()))
             .setKeepAlive(true)
             .setKeepAliveTimeout(60)
-            .setFollowRedirects(false)
-            .setUserAgent("lethe")
             .setSsl("https".equals(config.baseUrl().getScheme()));
     PoolOptions pool =
         new PoolOptions()
             .setHttp1MaxSize(config.maxConnections())
             .setMaxWaitQueueSize(config.maxQueued());
-    WebClient c = WebClient.create(vertx, options, pool);
-    ((WebClientInternal) c).addInterceptor(this::intercept);
-    this.client = c;
+    this.client = vertx.createHttpClient(options, pool);
   }
 
   @Override
@@ -188,20 +178,37 @@ public final class UpstreamBackend implements Backend {
     if (!config.models().isEmpty()) {
       return Future.succeededFuture(models);
     }
-    HttpRequest<Buffer> req =
-        client
-            .getAbs(base + "/models" + (dialect == Dialect.ANTHROPIC ? "?limit=1000" : ""))
-            .timeout(config.totalTimeout().toMillis())
-            .putHeader("Accept", "application/json")
-            .as(new BoundedBody(config.maxResponseBytes(), null));
-    authenticate(req, null);
-    return req.send()
+    RequestOptions o =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setAbsoluteURI(base + "/models" + (dialect == Dialect.ANTHROPIC ? "?limit=1000" : ""))
+            .setTimeout(config.totalTimeout().toMillis())
+            .putHeader(HttpHeaders.USER_AGENT, "lethe")
+            .putHeader("Accept", "application/json");
+    authenticate(o.getHeaders(), null);
+    // The response is read in a callback chained inside the request's own: from a thread that is
+    // not the request's event loop, a callback chained outside it could run after the body.
+    return client
+        .request(o)
+        .compose(
+            req ->
+                req.send()
+                    .compose(
+                        resp ->
+                            readBounded(resp, null, "a response body")
+                                .map(
+                                    b ->
+                                        new BackendResponse(
+                                            resp.statusCode(),
+                                            null,
+                                            b,
+                                            MultiMap.caseInsensitiveMultiMap()))))
         .transform(
             ar -> {
               if (ar.failed()) {
                 return discoveryFailed(classify(ar.cause(), null).getMessage());
               }
-              int status = ar.result().statusCode();
+              int status = ar.result().status();
               if (status / 100 != 2) {
                 String hint =
                     status == 401 || status == 403
@@ -271,27 +278,32 @@ public final class UpstreamBackend implements Backend {
       return Future.failedFuture(BackendException.unsupported(name(), surface));
     }
     Call call = new Call(handle, false);
-    HttpRequest<Buffer> req =
-        prepare(surface, clientHeaders, false).as(new BoundedBody(config.maxResponseBytes(), call));
-    register(req, call);
-    return req.sendBuffer(body)
+    register(call);
+    return send(
+            prepare(surface, clientHeaders, false),
+            body,
+            call,
+            r -> {
+              call.touch();
+              return readBounded(r, call, "a response body")
+                  .map(
+                      b ->
+                          new BackendResponse(
+                              r.statusCode(),
+                              r.getHeader(HttpHeaders.CONTENT_TYPE),
+                              b,
+                              clientVisibleHeaders(r.headers())));
+            })
         .transform(
             ar -> {
-              finish(req, call);
+              finish(call);
               if (ar.failed()) {
                 return Future.failedFuture(classify(ar.cause(), call));
               }
               if (call.failure != null) {
                 return Future.failedFuture(call.failure);
               }
-              var r = ar.result();
-              Buffer b = r.body() == null ? Buffer.buffer() : r.body();
-              return Future.succeededFuture(
-                  new BackendResponse(
-                      r.statusCode(),
-                      r.getHeader(HttpHeaders.CONTENT_TYPE.toString()),
-                      b,
-                      clientVisibleHeaders(r.headers())));
+              return Future.succeededFuture(ar.result());
             });
   }
 
@@ -306,13 +318,11 @@ public final class UpstreamBackend implements Backend {
       return Future.failedFuture(BackendException.unsupported(name(), surface));
     }
     Call call = new Call(handle, true);
-    SseRelay relay = new SseRelay(call, events, config.maxEventBytes());
-    HttpRequest<Void> req = prepare(surface, clientHeaders, true).as(new SseCodec(relay));
-    register(req, call);
-    req.sendBuffer(body)
+    register(call);
+    send(prepare(surface, clientHeaders, true), body, call, resp -> relay(resp, call, events))
         .onComplete(
             ar -> {
-              finish(req, call);
+              finish(call);
               if (ar.succeeded() && call.failure == null) {
                 if (!handle.cancelled()) {
                   events.onEnd();
@@ -325,6 +335,146 @@ public final class UpstreamBackend implements Backend {
               }
             });
     return call.head.future();
+  }
+
+  /**
+   * Opens the request of {@code call} (waiting at most {@code queueTimeout} for a pooled
+   * connection), sends {@code body} and hands the response head to {@code onResponse}, chained
+   * inside the request's callback: from a thread that is not the request's event loop, a callback
+   * chained outside it could run after the body had gone by. A call aborted while it waited is
+   * reset as soon as its request exists.
+   */
+  private <T> Future<T> send(
+      RequestOptions options,
+      Buffer body,
+      Call call,
+      java.util.function.Function<HttpClientResponse, Future<T>> onResponse) {
+    return client
+        .request(options)
+        .compose(
+            req -> {
+              call.request = req;
+              if (call.aborted) {
+                req.reset();
+                return Future.failedFuture(
+                    call.timedOut
+                        ? new TimeoutException("total timeout")
+                        : BackendException.cancelled());
+              }
+              return req.send(body).compose(onResponse);
+            });
+  }
+
+  /**
+   * Relays a streamed response: an error status fails the call with the upstream's status and
+   * (bounded) body, so the client gets that status instead of a broken stream; a 2xx head completes
+   * {@code call.head}, then SSE events are parsed as bytes arrive and handed on. The response is
+   * paused while the client is slow ({@link CallHandle#paused()}) and resumed when it drains.
+   * Completes when the body ends; fails with the call's failure (or the transport's).
+   */
+  private Future<Void> relay(HttpClientResponse resp, Call call, StreamEvents events) {
+    call.touch();
+    if (resp.statusCode() / 100 != 2) {
+      // The error body, bounded like any other: a hostile upstream cannot make it grow without end.
+      int status = resp.statusCode();
+      String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
+      MultiMap visible = clientVisibleHeaders(resp.headers());
+      return readBounded(resp, call, "an error body")
+          .transform(
+              ar ->
+                  Future.failedFuture(
+                      ar.succeeded()
+                          ? BackendException.status(status, type, ar.result(), visible)
+                          : ar.cause() instanceof BackendException be
+                              ? be
+                              : call.failure != null
+                                  ? call.failure
+                                  : BackendException.status(
+                                      status, null, Buffer.buffer(), visible)));
+    }
+    call.head.tryComplete();
+    CallHandle handle = call.handle;
+    long maxEventBytes = config.maxEventBytes();
+    Promise<Void> done = Promise.promise();
+    SseParser parser =
+        new SseParser(
+            data -> {
+              if (!handle.cancelled() && call.failure == null) {
+                events.onData(data);
+              }
+            },
+            maxEventBytes);
+    handle.onResume(
+        () -> {
+          call.touch();
+          resp.resume();
+        });
+    resp.handler(
+        data -> {
+          call.touch();
+          if (handle.cancelled() || call.failure != null) {
+            return;
+          }
+          try {
+            parser.feed(data.getBytes());
+          } catch (IllegalStateException e) {
+            // Not a cancel: the client must learn that the stream failed (an error event).
+            BackendException tooLarge =
+                BackendException.tooLarge(
+                    "upstream sent a stream event larger than "
+                        + maxEventBytes
+                        + " bytes (backends[].maxEventBytes); the stream was ended");
+            call.fail(tooLarge);
+            done.tryFail(tooLarge);
+            return;
+          }
+          if (handle.paused()) {
+            resp.pause();
+          }
+        });
+    resp.exceptionHandler(done::tryFail);
+    resp.endHandler(
+        v -> {
+          if (!handle.cancelled() && call.failure == null) {
+            parser.end();
+          }
+          done.tryComplete();
+        });
+    return done.future();
+  }
+
+  /**
+   * Reads a whole response body, keeping at most {@code maxResponseBytes}: beyond that the call
+   * fails with {@link BackendException.Kind#TOO_LARGE} and the upstream request is reset, so a huge
+   * answer never reaches memory.
+   */
+  private Future<Buffer> readBounded(HttpClientResponse resp, Call call, String what) {
+    long max = config.maxResponseBytes();
+    Promise<Buffer> result = Promise.promise();
+    Buffer acc = Buffer.buffer();
+    resp.handler(
+        b -> {
+          if (call != null) {
+            call.touch();
+          }
+          if (result.future().isComplete()) {
+            return;
+          }
+          if (acc.length() + (long) b.length() > max) {
+            BackendException e = tooLarge(what, max);
+            if (call != null) {
+              call.fail(e); // first: whoever reads the result sees the call's failure
+            } else {
+              resp.request().reset();
+            }
+            result.tryFail(e);
+            return;
+          }
+          acc.appendBuffer(b);
+        });
+    resp.exceptionHandler(result::tryFail);
+    resp.endHandler(v -> result.tryComplete(acc));
+    return result.future();
   }
 
   /**
@@ -350,16 +500,18 @@ public final class UpstreamBackend implements Backend {
     return out;
   }
 
-  private HttpRequest<Buffer> prepare(Surface surface, MultiMap clientHeaders, boolean stream) {
-    HttpRequest<Buffer> req =
-        client
-            .postAbs(base + surface.path())
+  private RequestOptions prepare(Surface surface, MultiMap clientHeaders, boolean stream) {
+    RequestOptions req =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setAbsoluteURI(base + surface.path())
             // On a request, the "connect" timeout bounds the wait for a pooled connection.
-            .connectTimeout(config.queueTimeout().toMillis())
-            .idleTimeout(config.idleTimeout().toMillis())
+            .setConnectTimeout(config.queueTimeout().toMillis())
+            .setIdleTimeout(config.idleTimeout().toMillis())
+            .putHeader(HttpHeaders.USER_AGENT, "lethe")
             .putHeader("Content-Type", "application/json")
             .putHeader("Accept", stream ? "text/event-stream" : "application/json");
-    authenticate(req, clientHeaders);
+    authenticate(req.getHeaders(), clientHeaders);
     if (dialect == Dialect.ANTHROPIC && clientHeaders != null) {
       String beta = clientHeaders.get("anthropic-beta");
       if (beta != null && BETA.matcher(beta).matches()) {
@@ -374,31 +526,30 @@ public final class UpstreamBackend implements Backend {
    * ({@code Authorization}; for Anthropic also {@code x-api-key}). Discovery ({@code clientHeaders}
    * null) has only the configured key.
    */
-  private void authenticate(HttpRequest<?> req, MultiMap clientHeaders) {
+  private void authenticate(MultiMap req, MultiMap clientHeaders) {
     if (dialect == Dialect.ANTHROPIC) {
-      req.putHeader(
+      req.set(
           "anthropic-version",
           config.anthropicVersion() == null
               ? BackendConfig.DEFAULT_ANTHROPIC_VERSION
               : config.anthropicVersion());
       if (apiKey != null) {
-        req.putHeader("x-api-key", apiKey);
+        req.set("x-api-key", apiKey);
         return;
       }
       if (clientHeaders != null && clientHeaders.get("x-api-key") != null) {
-        req.putHeader("x-api-key", clientHeaders.get("x-api-key"));
+        req.set("x-api-key", clientHeaders.get("x-api-key"));
       }
     } else if (apiKey != null) {
-      req.bearerTokenAuthentication(apiKey);
+      req.set(HttpHeaders.AUTHORIZATION, "Bearer " + apiKey);
       return;
     }
     if (clientHeaders != null && clientHeaders.get(HttpHeaders.AUTHORIZATION) != null) {
-      req.putHeader("Authorization", clientHeaders.get(HttpHeaders.AUTHORIZATION));
+      req.set(HttpHeaders.AUTHORIZATION, clientHeaders.get(HttpHeaders.AUTHORIZATION));
     }
   }
 
-  private void register(HttpRequest<?> req, Call call) {
-    calls.put(req, call);
+  private void register(Call call) {
     call.timer =
         vertx.setTimer(
             config.totalTimeout().toMillis(),
@@ -438,73 +589,10 @@ public final class UpstreamBackend implements Backend {
             });
   }
 
-  private void finish(HttpRequest<?> req, Call call) {
-    calls.remove(req);
+  private void finish(Call call) {
     call.done = true;
     vertx.cancelTimer(call.timer);
     vertx.cancelTimer(call.idleTimer);
-  }
-
-  /** Sees each call's request as it is sent and its response head before its body. */
-  private void intercept(HttpContext<?> ctx) {
-    Call call = calls.get(ctx.request());
-    if (call == null) {
-      ctx.next();
-      return;
-    }
-    if (ctx.phase() == ClientPhase.SEND_REQUEST) {
-      call.request = ctx.clientRequest();
-      if (call.aborted) {
-        ctx.fail(
-            call.timedOut ? new TimeoutException("total timeout") : BackendException.cancelled());
-        return;
-      }
-    } else if (ctx.phase() == ClientPhase.RECEIVE_RESPONSE) {
-      call.touch();
-      if (!call.stream) {
-        ctx.next();
-        return;
-      }
-      HttpClientResponse resp = ctx.clientResponse();
-      if (resp.statusCode() / 100 != 2) {
-        // The error body, bounded like any other: a hostile upstream cannot make it grow without
-        // end.
-        String type = resp.getHeader(HttpHeaders.CONTENT_TYPE);
-        int status = resp.statusCode();
-        MultiMap visible = clientVisibleHeaders(resp.headers());
-        Buffer acc = Buffer.buffer();
-        long max = config.maxResponseBytes();
-        resp.handler(
-            b -> {
-              call.touch();
-              if (call.failure != null) {
-                return;
-              }
-              if (acc.length() + (long) b.length() > max) {
-                call.fail(tooLarge("an error body", max));
-                ctx.fail(call.failure);
-                return;
-              }
-              acc.appendBuffer(b);
-            });
-        resp.exceptionHandler(
-            t -> {
-              if (call.failure == null) {
-                ctx.fail(BackendException.status(status, null, Buffer.buffer(), visible));
-              }
-            });
-        resp.endHandler(
-            v -> {
-              if (call.failure == null) {
-                ctx.fail(BackendException.status(status, type, acc, visible));
-              }
-            });
-        resp.resume();
-        return;
-      }
-      call.head.tryComplete();
-    }
-    ctx.next();
   }
 
   private static BackendException tooLarge(String what, long max) {
@@ -607,193 +695,6 @@ public final class UpstreamBackend implements Backend {
       if (request != null) {
         request.reset();
       }
-    }
-  }
-
-  /**
-   * A body codec that keeps at most {@code max} bytes: beyond that the call fails with {@link
-   * BackendException.Kind#TOO_LARGE} and the upstream request is reset, so a huge answer never
-   * reaches memory.
-   */
-  private static final class BoundedBody implements BodyCodec<Buffer> {
-    private final long max;
-    private final Call call;
-
-    BoundedBody(long max, Call call) {
-      this.max = max;
-      this.call = call;
-    }
-
-    @Override
-    public BodyStream<Buffer> stream() {
-      Promise<Buffer> result = Promise.promise();
-      Buffer acc = Buffer.buffer();
-      return new BodyStream<>() {
-        private boolean failed;
-
-        @Override
-        public Future<Buffer> result() {
-          return result.future();
-        }
-
-        @Override
-        public void handle(Throwable t) {
-          result.tryFail(t);
-        }
-
-        @Override
-        public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-          return this;
-        }
-
-        @Override
-        public Future<Void> write(Buffer data) {
-          if (call != null) {
-            call.touch();
-          }
-          if (failed) {
-            return Future.succeededFuture();
-          }
-          if (acc.length() + (long) data.length() > max) {
-            failed = true;
-            BackendException e = tooLarge("a response body", max);
-            if (call != null) {
-              call.fail(e);
-            }
-            result.tryFail(e);
-            return Future.succeededFuture();
-          }
-          acc.appendBuffer(data);
-          return Future.succeededFuture();
-        }
-
-        @Override
-        public Future<Void> end() {
-          if (!failed) {
-            result.tryComplete(acc);
-          }
-          return Future.succeededFuture();
-        }
-
-        @Override
-        public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-          return this;
-        }
-
-        @Override
-        public boolean writeQueueFull() {
-          return false;
-        }
-
-        @Override
-        public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
-          return this;
-        }
-      };
-    }
-  }
-
-  /** A body codec whose stream is the given relay. */
-  private record SseCodec(SseRelay relay) implements BodyCodec<Void> {
-    @Override
-    public BodyStream<Void> stream() {
-      return relay;
-    }
-  }
-
-  /**
-   * The write side of the upstream body: parses SSE as bytes arrive and hands each event on.
-   * Reports a full write queue while the client is slow, so Web Client pauses the upstream.
-   */
-  private static final class SseRelay implements BodyStream<Void> {
-    private final Promise<Void> result = Promise.promise();
-    private final Call call;
-    private final CallHandle handle;
-    private final SseParser parser;
-    private final long maxEventBytes;
-    private Handler<Void> drainHandler;
-
-    SseRelay(Call call, StreamEvents events, long maxEventBytes) {
-      this.call = call;
-      this.handle = call.handle;
-      this.maxEventBytes = maxEventBytes;
-      this.parser =
-          new SseParser(
-              data -> {
-                if (!handle.cancelled() && call.failure == null) {
-                  events.onData(data);
-                }
-              },
-              maxEventBytes);
-      handle.onResume(
-          () -> {
-            call.touch();
-            Handler<Void> h = drainHandler;
-            drainHandler = null;
-            if (h != null) {
-              h.handle(null);
-            }
-          });
-    }
-
-    @Override
-    public Future<Void> result() {
-      return result.future();
-    }
-
-    @Override
-    public void handle(Throwable t) {
-      result.tryFail(t);
-    }
-
-    @Override
-    public WriteStream<Buffer> exceptionHandler(Handler<Throwable> handler) {
-      return this;
-    }
-
-    @Override
-    public Future<Void> write(Buffer data) {
-      call.touch();
-      if (!handle.cancelled() && call.failure == null) {
-        try {
-          parser.feed(data.getBytes());
-        } catch (IllegalStateException e) {
-          // Not a cancel: the client must learn that the stream failed (an error event).
-          BackendException tooLarge =
-              BackendException.tooLarge(
-                  "upstream sent a stream event larger than "
-                      + maxEventBytes
-                      + " bytes (backends[].maxEventBytes); the stream was ended");
-          call.fail(tooLarge);
-          result.tryFail(tooLarge);
-        }
-      }
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public Future<Void> end() {
-      if (!handle.cancelled() && call.failure == null) {
-        parser.end();
-      }
-      result.tryComplete();
-      return Future.succeededFuture();
-    }
-
-    @Override
-    public WriteStream<Buffer> setWriteQueueMaxSize(int maxSize) {
-      return this;
-    }
-
-    @Override
-    public boolean writeQueueFull() {
-      return handle.paused();
-    }
-
-    @Override
-    public WriteStream<Buffer> drainHandler(Handler<Void> handler) {
-      this.drainHandler = handler;
-      return this;
     }
   }
 }
