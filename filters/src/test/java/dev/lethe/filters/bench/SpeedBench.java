@@ -165,7 +165,7 @@ class SpeedBench {
       long[] hostile = new long[5];
       String[] outcome = new String[hostile.length];
       for (int i = 0; i < hostile.length; i++) {
-        String p = hostilePayload(new Random(100 + i), 1 << 20);
+        String p = hostilePayload(new Random(100 + i), 1_000_000);
         long t = System.nanoTime();
         var j = judge(stage, rules, p);
         hostile[i] = System.nanoTime() - t;
