@@ -14,6 +14,7 @@ import dev.lethe.config.rules.ForgetRule;
 import dev.lethe.config.rules.OnError;
 import dev.lethe.filters.output.TextNormalizer;
 import dev.lethe.gateway.testing.GatewayFixture;
+import dev.lethe.gateway.testing.LeakCases;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,24 +75,11 @@ class OutputFilterSdkMatrixTest {
   }
 
   static Stream<Arguments> cases() {
-    List<String> variants =
-        List.of(
-            SECRET,
-            SECRET.toUpperCase(),
-            fullwidth(SECRET),
-            String.join("\u200B", SECRET.split("")),
-            String.join(" ", SECRET.split("")));
+    List<String> variants = LeakCases.disguises(SECRET);
     List<Arguments> out = new ArrayList<>();
     for (String v : variants) {
-      String text = PREFIX + v + SUFFIX;
-      List<List<String>> splits = new ArrayList<>();
-      for (int size : new int[] {1, 2, 3, 5, 8, 1000}) {
-        splits.add(chunks(text, size));
-      }
-      int start = PREFIX.length();
-      for (int j = 1; j < v.length(); j++) {
-        splits.add(List.of(text.substring(0, start + j), text.substring(start + j)));
-      }
+      List<List<String>> splits =
+          LeakCases.splits(PREFIX, v, SUFFIX, new int[] {1, 2, 3, 5, 8, 1000}, 1);
       for (List<String> deltas : splits) {
         for (boolean tool : new boolean[] {false, true}) {
           for (int n : new int[] {1, 2}) {
@@ -208,22 +196,5 @@ class OutputFilterSdkMatrixTest {
           ch -> ch.choices().forEach(c -> c.delta().content().ifPresent(all::append)));
       assertThat(all.toString()).isEqualTo(fx.upstream.answer);
     }
-  }
-
-  private static List<String> chunks(String s, int size) {
-    List<String> out = new ArrayList<>();
-    int[] cps = s.codePoints().toArray();
-    for (int i = 0; i < cps.length; i += size) {
-      out.add(new String(cps, i, Math.min(size, cps.length - i)));
-    }
-    return out;
-  }
-
-  private static String fullwidth(String s) {
-    StringBuilder b = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      b.append(c >= '!' && c <= '~' ? (char) (c - '!' + 0xFF01) : c);
-    }
-    return b.toString();
   }
 }

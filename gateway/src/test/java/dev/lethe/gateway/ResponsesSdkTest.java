@@ -22,6 +22,7 @@ import dev.lethe.config.rules.ForgetRule;
 import dev.lethe.config.rules.OnError;
 import dev.lethe.filters.output.TextNormalizer;
 import dev.lethe.gateway.testing.GatewayFixture;
+import dev.lethe.gateway.testing.LeakCases;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -244,24 +245,10 @@ class ResponsesSdkTest {
   }
 
   static Stream<Arguments> cases() {
-    List<String> variants =
-        List.of(
-            SECRET,
-            SECRET.toUpperCase(),
-            fullwidth(SECRET),
-            String.join("\u200B", SECRET.split("")),
-            String.join(" ", SECRET.split("")));
+    List<String> variants = LeakCases.disguises(SECRET);
     List<Arguments> out = new ArrayList<>();
     for (String v : variants) {
-      String text = PREFIX + v + SUFFIX;
-      List<List<String>> splits = new ArrayList<>();
-      for (int size : new int[] {1, 3, 8, 1000}) {
-        splits.add(chunks(text, size));
-      }
-      int start = PREFIX.length();
-      for (int j = 1; j < v.length(); j += 3) {
-        splits.add(List.of(text.substring(0, start + j), text.substring(start + j)));
-      }
+      List<List<String>> splits = LeakCases.splits(PREFIX, v, SUFFIX, new int[] {1, 3, 8, 1000}, 3);
       for (List<String> deltas : splits) {
         for (boolean tool : new boolean[] {false, true}) {
           for (int slice : new int[] {1, 7, 4096}) {
@@ -298,25 +285,8 @@ class ResponsesSdkTest {
 
   static Stream<Arguments> splitCases() {
     List<Arguments> out = new ArrayList<>();
-    for (String v :
-        List.of(
-            SECRET,
-            SECRET.toUpperCase(),
-            fullwidth(SECRET),
-            String.join("\u200B", SECRET.split("")),
-            String.join(" ", SECRET.split("")))) {
-      String text = PREFIX + v + SUFFIX;
-      int start = PREFIX.length();
-      List<List<String>> splits = new ArrayList<>();
-      for (int j = 1; j < v.length(); j += 2) {
-        splits.add(List.of(text.substring(0, start + j), text.substring(start + j)));
-      }
-      splits.add(
-          List.of(
-              text.substring(0, start + 2),
-              text.substring(start + 2, start + 5),
-              text.substring(start + 5)));
-      splits.add(List.of(PREFIX, v + SUFFIX));
+    for (String v : LeakCases.disguises(SECRET)) {
+      List<List<String>> splits = LeakCases.blocks(PREFIX, v, SUFFIX, 2);
       for (List<String> pieces : splits) {
         for (String model : new String[] {"gpt-parts", "gpt-items"}) {
           out.add(Arguments.of(pieces, model, false));
@@ -590,21 +560,5 @@ class ResponsesSdkTest {
       assertThat(r.statusCode()).as(body).isEqualTo(400);
       assertThat(JSON.readTree(r.body()).path("error").path("message").asText()).isNotBlank();
     }
-  }
-
-  private static List<String> chunks(String s, int size) {
-    List<String> out = new ArrayList<>();
-    for (int i = 0; i < s.length(); i += size) {
-      out.add(s.substring(i, Math.min(s.length(), i + size)));
-    }
-    return out;
-  }
-
-  private static String fullwidth(String s) {
-    StringBuilder sb = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      sb.append(Character.isLetterOrDigit(c) && c < 128 ? (char) (c - 0x21 + 0xFF01) : c);
-    }
-    return sb.toString();
   }
 }

@@ -12,6 +12,7 @@ import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
 import dev.lethe.filters.output.TextNormalizer;
+import dev.lethe.gateway.testing.LeakCases;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,24 +60,11 @@ class MessagesLeakMatrixTest {
   }
 
   static Stream<Arguments> cases() {
-    List<String> variants =
-        List.of(
-            SECRET,
-            SECRET.toUpperCase(),
-            fullwidth(SECRET),
-            String.join("\u200B", SECRET.split("")),
-            String.join(" ", SECRET.split("")));
+    List<String> variants = LeakCases.disguises(SECRET);
     List<Arguments> out = new ArrayList<>();
     for (String v : variants) {
-      String text = PREFIX + v + SUFFIX;
-      List<List<String>> splits = new ArrayList<>();
-      for (int size : new int[] {1, 2, 3, 5, 8, 1000}) {
-        splits.add(chunks(text, size));
-      }
-      int start = PREFIX.length();
-      for (int j = 1; j < v.length(); j += 2) {
-        splits.add(List.of(text.substring(0, start + j), text.substring(start + j)));
-      }
+      List<List<String>> splits =
+          LeakCases.splits(PREFIX, v, SUFFIX, new int[] {1, 2, 3, 5, 8, 1000}, 2);
       for (List<String> deltas : splits) {
         for (String model : new String[] {"claude-test", "claude-tool", "claude-thinking"}) {
           out.add(Arguments.of(deltas, model, false));
@@ -130,21 +118,8 @@ class MessagesLeakMatrixTest {
 
   static Stream<Arguments> splitCases() {
     List<Arguments> out = new ArrayList<>();
-    for (String v : variants()) {
-      String text = PREFIX + v + SUFFIX;
-      int start = PREFIX.length();
-      List<List<String>> splits = new ArrayList<>();
-      for (int j = 1; j < v.length(); j += 2) {
-        splits.add(List.of(text.substring(0, start + j), text.substring(start + j)));
-      }
-      // three blocks, the middle one inside the protected string
-      splits.add(
-          List.of(
-              text.substring(0, start + 2),
-              text.substring(start + 2, start + 5),
-              text.substring(start + 5)));
-      // the protected string starts exactly at a block boundary
-      splits.add(List.of(PREFIX, v + SUFFIX));
+    for (String v : LeakCases.disguises(SECRET)) {
+      List<List<String>> splits = LeakCases.blocks(PREFIX, v, SUFFIX, 2);
       for (List<String> blocks : splits) {
         for (String model : new String[] {"claude-blocks", "claude-blocks-tool"}) {
           out.add(Arguments.of(blocks, model, false));
@@ -212,31 +187,5 @@ class MessagesLeakMatrixTest {
       s.stream().forEach(acc::accumulate);
     }
     return acc.message();
-  }
-
-  private static List<String> variants() {
-    return List.of(
-        SECRET,
-        SECRET.toUpperCase(),
-        fullwidth(SECRET),
-        String.join("\u200B", SECRET.split("")),
-        String.join(" ", SECRET.split("")));
-  }
-
-  private static List<String> chunks(String s, int size) {
-    List<String> out = new ArrayList<>();
-    int[] cps = s.codePoints().toArray();
-    for (int i = 0; i < cps.length; i += size) {
-      out.add(new String(cps, i, Math.min(size, cps.length - i)));
-    }
-    return out;
-  }
-
-  private static String fullwidth(String s) {
-    StringBuilder b = new StringBuilder();
-    for (char c : s.toCharArray()) {
-      b.append(c >= '!' && c <= '~' ? (char) (c - '!' + 0xFF01) : c);
-    }
-    return b.toString();
   }
 }
