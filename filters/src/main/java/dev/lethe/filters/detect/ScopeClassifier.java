@@ -31,23 +31,25 @@ public final class ScopeClassifier {
   /**
    * Configuration.
    *
-   * @param cacheSize segments whose detection is cached, {@code >= 0} (0 disables the cache)
+   * @param cacheBytes estimated heap the cached detections may hold in all, {@code >= 0} (0
+   *     disables the cache); bounded in bytes, not entries, because each key is a segment of client
+   *     text (up to a window) and long distinct prompts would otherwise grow the heap with them
    */
-  public record Config(long cacheSize) {
+  public record Config(long cacheBytes) {
     /** Validates the fields. */
     public Config {
-      if (cacheSize < 0) {
-        throw new IllegalArgumentException("cacheSize: " + cacheSize + " (expected: >= 0)");
+      if (cacheBytes < 0) {
+        throw new IllegalArgumentException("cacheBytes: " + cacheBytes + " (expected: >= 0)");
       }
     }
 
-    /** 100,000 cached segments. */
+    /** 64 MiB of cached detections. */
     public static Config defaults() {
-      return new Config(100_000);
+      return new Config(64L << 20);
     }
   }
 
-  private record Key(long indexId, long version, String text) {}
+  record Key(long indexId, long version, String text) {}
 
   /**
    * What one request may cost the classifier.
@@ -92,7 +94,11 @@ public final class ScopeClassifier {
     this.detector = requireNonNull(detector, "detector");
     this.model = new AtomicReference<>(requireNonNull(model, "model"));
     requireNonNull(config, "config");
-    this.cache = Caffeine.newBuilder().maximumSize(config.cacheSize()).build();
+    this.cache =
+        Caffeine.newBuilder()
+            .maximumWeight(config.cacheBytes())
+            .<Key, Detection>weigher(ScopeClassifier::entryBytes)
+            .build();
   }
 
   /** The installed decision model. */
@@ -404,6 +410,25 @@ public final class ScopeClassifier {
       cache.put(key, d);
     }
     return d;
+  }
+
+  /**
+   * The estimated heap one cached detection holds: the segment's text (two bytes a character at
+   * most) and each candidate's rule id, features and subject spans, with the objects around them.
+   */
+  static int entryBytes(Key key, Detection d) {
+    long bytes = 160L + 2L * key.text().length();
+    for (Detection.Candidate c : d.candidates()) {
+      bytes += 96L + 2L * c.ruleId().length() + 8L * c.features().length;
+      bytes += 32L * c.subjectSpans().size();
+    }
+    return (int) Math.min(Integer.MAX_VALUE, bytes);
+  }
+
+  /** The estimated heap the cached detections hold, in bytes (after pending evictions). */
+  public long cachedBytes() {
+    cache.cleanUp();
+    return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
   }
 
   /** Number of cached detections (approximate). */
