@@ -21,7 +21,6 @@ import dev.lethe.gateway.guard.RequestState;
 import dev.lethe.gateway.guard.SseOut;
 import dev.lethe.gateway.openai.Completions;
 import dev.lethe.gateway.openai.LegacyRequests;
-import dev.lethe.gateway.openai.StrictJson;
 import dev.lethe.gateway.openai.TextCompletionRelay;
 import dev.lethe.gateway.openai.TextCompletions;
 import io.vertx.core.Handler;
@@ -254,33 +253,6 @@ public final class LegacyHandler implements Handler<RoutingContext> {
   }
 
   private void writeCompletion(RoutingContext ctx, OutputGuard output, Buffer body) {
-    JsonNode node;
-    try {
-      node = StrictJson.read(body.getBytes());
-    } catch (StrictJson.Rejected e) {
-      node = null;
-    }
-    if (!(node instanceof ObjectNode completion)) {
-      Errors.send(ctx, ApiError.upstreamInvalid("invalid JSON"));
-      return;
-    }
-    guard.countUsage(ctx, completion);
-    boolean cut;
-    try {
-      cut = TextCompletions.judge(completion, output);
-    } catch (RuntimeException e) {
-      LOG.warn("output filter failed; withholding the answer (fail closed)", e);
-      guard.metrics().pipelineFailure("response-filter");
-      Errors.send(ctx, ApiError.answerWithheld());
-      return;
-    }
-    try {
-      ctx.response()
-          .putHeader("Content-Type", "application/json")
-          .putHeader(RoutesSupport.OUTPUT, cut ? "cut" : "pass")
-          .end(output.active() ? Buffer.buffer(JSON.writeValueAsBytes(completion)) : body);
-    } catch (Exception e) {
-      Errors.send(ctx, ApiError.internal());
-    }
+    WholeAnswer.write(ctx, guard, output, body, a -> true, "invalid JSON", TextCompletions::judge);
   }
 }

@@ -288,33 +288,13 @@ public final class MessagesHandler implements Handler<RoutingContext> {
   }
 
   private void writeMessage(RoutingContext ctx, OutputGuard output, Buffer body) {
-    JsonNode node;
-    try {
-      node = StrictJson.read(body.getBytes());
-    } catch (StrictJson.Rejected e) {
-      node = null;
-    }
-    if (!(node instanceof ObjectNode message) || !"message".equals(node.path("type").asText())) {
-      Errors.send(ctx, ApiError.upstreamInvalid("a message that is not valid JSON"));
-      return;
-    }
-    guard.countUsage(ctx, message);
-    boolean cut;
-    try {
-      cut = MessagesOutput.judge(message, output);
-    } catch (RuntimeException e) {
-      LOG.warn("output filter failed; withholding the answer (fail closed)", e);
-      guard.metrics().pipelineFailure("response-filter");
-      Errors.send(ctx, ApiError.answerWithheld());
-      return;
-    }
-    try {
-      ctx.response()
-          .putHeader("Content-Type", "application/json")
-          .putHeader(RoutesSupport.OUTPUT, cut ? "cut" : "pass")
-          .end(cut || output.active() ? Buffer.buffer(JSON.writeValueAsBytes(message)) : body);
-    } catch (Exception e) {
-      Errors.send(ctx, ApiError.internal());
-    }
+    WholeAnswer.write(
+        ctx,
+        guard,
+        output,
+        body,
+        a -> "message".equals(a.path("type").asText()),
+        "a message that is not valid JSON",
+        MessagesOutput::judge);
   }
 }
