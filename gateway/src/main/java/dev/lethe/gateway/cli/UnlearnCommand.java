@@ -94,7 +94,8 @@ public final class UnlearnCommand implements Callable<Integer> {
       paramLabel = "GOAL",
       description =
           "Unlearn to a goal instead of a schedule, e.g. forget_rouge<=0.3,retain_rouge_ratio>=0.9"
-              + " (also forget_quality>=X with --reference, utility_ratio>=X): searches the last"
+              + " (also forget_quality>=X with --reference, utility_ratio>=X, privleak<=X with"
+              + " --reference and --holdout): searches the last"
               + " stage's lr and retain weight, stopping early, selecting on a validation half"
               + " of the evaluation questions and reporting on the other half.")
   String target;

@@ -14,25 +14,40 @@ import java.util.Locale;
  * @param minForgetQuality forget quality ≥ this (needs the retain model's report)
  * @param minUtilityRatio model utility ≥ this × the start model's (needs real authors and world
  *     facts)
+ * @param maxAbsPrivleak |privleak| ≤ this, in % (needs the retain model's report and a holdout
+ *     set): neither over-forgetting (forget answers less likely than never-seen ones, a "was
+ *     unlearned" signature) nor under-forgetting beyond this
  */
 public record Goal(
     Double maxForgetRouge,
     Double minRetainRougeRatio,
     Double minForgetQuality,
-    Double minUtilityRatio) {
+    Double minUtilityRatio,
+    Double maxAbsPrivleak) {
 
   /** Validates: at least one bound, each in range. */
   public Goal {
     if (maxForgetRouge == null
         && minRetainRougeRatio == null
         && minForgetQuality == null
-        && minUtilityRatio == null) {
+        && minUtilityRatio == null
+        && maxAbsPrivleak == null) {
       throw new ConfigException("target", "no bound (expected at least one)");
     }
     range("forget_rouge", maxForgetRouge, 0, 1);
     range("retain_rouge_ratio", minRetainRougeRatio, 0, 10);
     range("forget_quality", minForgetQuality, 0, 1);
     range("utility_ratio", minUtilityRatio, 0, 10);
+    range("privleak", maxAbsPrivleak, 0, 100);
+  }
+
+  /** The goal without a privleak bound (the first four bounds). */
+  public Goal(
+      Double maxForgetRouge,
+      Double minRetainRougeRatio,
+      Double minForgetQuality,
+      Double minUtilityRatio) {
+    this(maxForgetRouge, minRetainRougeRatio, minForgetQuality, minUtilityRatio, null);
   }
 
   private static void range(String name, Double v, double lo, double hi) {
@@ -43,8 +58,8 @@ public record Goal(
 
   /**
    * Parses {@code
-   * forget_rouge<=0.3,retain_rouge_ratio>=0.9,forget_quality>=0.05,utility_ratio>=0.95} (any
-   * subset, comma-separated).
+   * forget_rouge<=0.3,retain_rouge_ratio>=0.9,forget_quality>=0.05,utility_ratio>=0.95,privleak<=20}
+   * (any subset, comma-separated; {@code privleak<=X} bounds its absolute value, in %).
    */
   public static Goal parse(String text) {
     if (text == null || text.isBlank()) {
@@ -54,6 +69,7 @@ public record Goal(
     Double rr = null;
     Double fq = null;
     Double ur = null;
+    Double pl = null;
     for (String part : text.split(",")) {
       String p = part.strip().toLowerCase(Locale.ROOT);
       String op = p.contains("<=") ? "<=" : p.contains(">=") ? ">=" : null;
@@ -72,15 +88,16 @@ public record Goal(
         case "retain_rouge_ratio>=" -> rr = v;
         case "forget_quality>=" -> fq = v;
         case "utility_ratio>=" -> ur = v;
+        case "privleak<=" -> pl = v;
         default ->
             throw new ConfigException(
                 "--target",
                 part,
                 "one of forget_rouge<=X, retain_rouge_ratio>=X, forget_quality>=X,"
-                    + " utility_ratio>=X");
+                    + " utility_ratio>=X, privleak<=X");
       }
     }
-    return new Goal(fr, rr, fq, ur);
+    return new Goal(fr, rr, fq, ur, pl);
   }
 
   /** The bounds {@code report} misses against {@code start} (empty: the goal is met). */
@@ -100,6 +117,10 @@ public record Goal(
     if (minUtilityRatio != null
         && !(ratioAtLeast(report.modelUtility(), start.modelUtility(), minUtilityRatio))) {
       out.add("model_utility " + report.modelUtility() + " < " + minUtilityRatio + " x start");
+    }
+    if (maxAbsPrivleak != null
+        && !(report.privleak() != null && Math.abs(report.privleak()) <= maxAbsPrivleak)) {
+      out.add("privleak " + report.privleak() + " outside +-" + maxAbsPrivleak);
     }
     return out;
   }

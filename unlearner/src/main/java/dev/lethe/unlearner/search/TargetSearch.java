@@ -39,8 +39,9 @@ import java.util.Random;
  * chosen model on the disjoint test split.
  *
  * <p>Protocol: every evaluation set (forget, retain, real authors, world facts) is split in two by
- * a seeded shuffle, half for validation, half for test; the holdout set (membership inference) goes
- * to the test side only. Trials run in a fixed order, gentlest first — learning rate × 1, 2, 4,
+ * a seeded shuffle, half for validation, half for test; so is the holdout set (membership
+ * inference), so that a privleak bound can be checked on validation without touching the test
+ * side's holdout questions. Trials run in a fixed order, gentlest first — learning rate × 1, 2, 4,
  * then the same with the retain weight α / 4 — each from the start checkpoint with the spec's
  * earlier stages unchanged; within a trial the validation split is evaluated every {@link
  * SearchBudget#checkEvery()} steps of the last stage and at its end, and the trial stops at the
@@ -70,7 +71,8 @@ public final class TargetSearch {
     List<List<QaItem>> t = new ArrayList<>();
     int k = 0;
     for (List<QaItem> set :
-        List.of(data.forget(), data.retain(), data.realAuthors(), data.worldFacts())) {
+        List.of(
+            data.forget(), data.retain(), data.realAuthors(), data.worldFacts(), data.holdout())) {
       List<QaItem> shuffled = new ArrayList<>(set);
       Collections.shuffle(shuffled, new Random(seed + 31L * k++));
       int half = shuffled.size() / 2;
@@ -78,8 +80,8 @@ public final class TargetSearch {
       t.add(List.copyOf(shuffled.subList(half, shuffled.size())));
     }
     return new Splits(
-        new TofuData(v.get(0), v.get(1), v.get(2), v.get(3), List.of()),
-        new TofuData(t.get(0), t.get(1), t.get(2), t.get(3), data.holdout()));
+        new TofuData(v.get(0), v.get(1), v.get(2), v.get(3), v.get(4)),
+        new TofuData(t.get(0), t.get(1), t.get(2), t.get(3), t.get(4)));
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.lethe.unlearner.data.QaPair;
 import dev.lethe.unlearner.eval.QaItem;
 import dev.lethe.unlearner.eval.TofuData;
 import dev.lethe.unlearner.eval.TofuEvalConfig;
+import dev.lethe.unlearner.eval.TofuReport;
 import dev.lethe.unlearner.evaluate.EvalSets;
 import dev.lethe.unlearner.loss.MethodParams;
 import dev.lethe.unlearner.loss.UnlearnMethod;
@@ -138,5 +139,41 @@ class TargetSearchTest {
         .hasMessageContaining("one of forget_rouge<=X");
     assertThatThrownBy(() -> Goal.parse("forget_rouge<=2"))
         .hasMessage("target.forget_rouge: 2.0 (expected: 0.0..1.0)");
+    assertThat(Goal.parse("privleak<=20").maxAbsPrivleak()).isEqualTo(20.0);
+    assertThatThrownBy(() -> Goal.parse("privleak<=120"))
+        .hasMessage("target.privleak: 120.0 (expected: 0.0..100.0)");
+    assertThatThrownBy(() -> Goal.parse("privleak>=5")).hasMessageContaining("privleak<=X");
+  }
+
+  @Test
+  void privleakBoundsBothOverAndUnderForgetting() {
+    Goal g = Goal.parse("privleak<=20");
+    TofuReport start = withPrivleak(-95.0);
+    assertThat(g.misses(withPrivleak(19.9), start)).isEmpty();
+    assertThat(g.misses(withPrivleak(-20.0), start)).isEmpty();
+    // +67%: forget answers far less likely than never-seen ones (over-forgetting)
+    assertThat(g.misses(withPrivleak(67.0), start)).singleElement().asString().contains("privleak");
+    assertThat(g.misses(withPrivleak(-25.0), start)).hasSize(1);
+    // no holdout or reference: the bound cannot be checked, so it is missed (fail closed)
+    assertThat(g.misses(withPrivleak(null), start)).hasSize(1);
+  }
+
+  static TofuReport withPrivleak(Double privleak) {
+    return new TofuReport(
+        null, null, null, null, null, null, privleak, null, null, null, null, null, null, null,
+        null, null, null, null, null, null, null, List.of(), List.of());
+  }
+
+  @Test
+  void theHoldoutSetIsSplitTooSoPrivleakCanBeCheckedOnValidation() {
+    List<QaItem> holdout = data.retain();
+    TofuData withHoldout =
+        new TofuData(data.forget(), data.retain(), List.of(), List.of(), holdout);
+    TargetSearch.Splits s = TargetSearch.split(withHoldout, 7);
+    assertThat(s.validation().holdout()).hasSize(holdout.size() / 2);
+    assertThat(s.test().holdout()).hasSize(holdout.size() - holdout.size() / 2);
+    Set<String> v = new HashSet<>();
+    s.validation().holdout().forEach(i -> v.add(i.question()));
+    assertThat(s.test().holdout()).extracting(QaItem::question).doesNotContainAnyElementsOf(v);
   }
 }
