@@ -13,6 +13,7 @@ import dev.lethe.config.rules.RuleStoreException;
 import dev.lethe.config.store.JournalRuleStore;
 import dev.lethe.filters.Pipeline;
 import dev.lethe.filters.Stage;
+import dev.lethe.filters.detect.Embedder;
 import dev.lethe.filters.output.OutputFilterConfig;
 import dev.lethe.filters.output.OutputFilterStage;
 import dev.lethe.gateway.audit.AuditKey;
@@ -109,6 +110,20 @@ public final class GatewayAssembly implements AutoCloseable {
    * @throws IOException when the data directory cannot be used
    */
   public static GatewayAssembly create(Vertx vertx, LetheConfig config, Map<String, String> env)
+      throws IOException {
+    return create(vertx, config, env, null);
+  }
+
+  /**
+   * Wires a gateway whose screening uses {@code embedder} ({@code null}: the process-wide {@link
+   * Screening#sharedEmbedder()}); the embedder is not closed with the gateway.
+   *
+   * @param env the process environment (secrets are read from variables named in config)
+   * @throws ConfigException when a named secret is missing
+   * @throws IOException when the data directory cannot be used
+   */
+  public static GatewayAssembly create(
+      Vertx vertx, LetheConfig config, Map<String, String> env, Embedder embedder)
       throws IOException {
     requireNonNull(vertx, "vertx");
     requireNonNull(config, "config");
@@ -236,7 +251,13 @@ public final class GatewayAssembly implements AutoCloseable {
     List<Stage> stages = new ArrayList<>();
     Screening screening = null;
     if (config.detector().enabled()) {
-      screening = Screening.create(config.detector(), config.icul(), book, metrics.registry());
+      screening =
+          Screening.create(
+              config.detector(),
+              config.icul(),
+              book,
+              metrics.registry(),
+              embedder == null ? Screening.sharedEmbedder() : embedder);
       stages.add(screening.stage());
       stages.add(new IculEchoGuard(metrics.registry()));
     }
