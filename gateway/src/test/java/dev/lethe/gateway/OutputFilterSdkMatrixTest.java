@@ -170,6 +170,115 @@ class OutputFilterSdkMatrixTest {
     }
   }
 
+  static Stream<Arguments> callSplitCases() {
+    List<Arguments> out = new ArrayList<>();
+    for (String v : LeakCases.disguises(SECRET)) {
+      for (List<String> pieces : LeakCases.blocks(PREFIX, v, SUFFIX, 2)) {
+        out.add(Arguments.of(pieces, false));
+        out.add(Arguments.of(pieces, true));
+      }
+    }
+    return out.stream();
+  }
+
+  /**
+   * A protected string split across the arguments of two or three tool calls of a choice ({@code
+   * gpt-tools}: one call per piece, {@code {"code": <piece>}}) is caught as one text: no call that
+   * carries any of it is released, streamed or not; a call wholly before it is released as sent in
+   * a whole answer, and the choice ends with {@code content_filter}.
+   */
+  @ParameterizedTest(name = "[{index}] stream={1}")
+  @MethodSource("callSplitCases")
+  void aProtectedStringSplitAcrossToolCallsNeverReachesTheClient(
+      List<String> pieces, boolean stream) {
+    fx.upstream.deltas = pieces;
+    ChatCompletionCreateParams p =
+        ChatCompletionCreateParams.builder()
+            .model("gpt-tools")
+            .addUserMessage("Tell me a story")
+            .build();
+    List<String> args = new ArrayList<>();
+    String[] finish = new String[1];
+    if (stream) {
+      java.util.Map<Long, StringBuilder> byIndex = new java.util.TreeMap<>();
+      try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(p)) {
+        s.stream()
+            .forEach(
+                ch ->
+                    ch.choices()
+                        .forEach(
+                            c -> {
+                              c.delta()
+                                  .toolCalls()
+                                  .ifPresent(
+                                      tcs ->
+                                          tcs.forEach(
+                                              tc ->
+                                                  byIndex
+                                                      .computeIfAbsent(
+                                                          tc.index(), k -> new StringBuilder())
+                                                      .append(
+                                                          tc.function()
+                                                              .flatMap(f -> f.arguments())
+                                                              .orElse(""))));
+                              c.finishReason().ifPresent(f -> finish[0] = f.asString());
+                            }));
+      }
+      byIndex.values().forEach(b -> args.add(b.toString()));
+    } else {
+      ChatCompletion c = client.chat().completions().create(p);
+      c.choices()
+          .get(0)
+          .message()
+          .toolCalls()
+          .ifPresent(
+              tcs ->
+                  tcs.forEach(tc -> args.add(tc.function().orElseThrow().function().arguments())));
+      finish[0] = c.choices().get(0).finishReason().asString();
+    }
+    assertThat(TextNormalizer.normalize(String.join("", args)))
+        .doesNotContain(TextNormalizer.normalize(SECRET));
+    assertThat(finish[0]).isEqualTo("content_filter");
+    // A call wholly before the string is kept in a whole answer; a streamed choice the filters end
+    // releases none of its held calls (they would only have been sent with the choice's end).
+    boolean before = pieces.get(0).equals(PREFIX) && !stream;
+    assertThat(args).isEqualTo(before ? List.of("{\"code\":\"" + PREFIX + "\"}") : List.of());
+  }
+
+  @ParameterizedTest(name = "[{index}] stream={0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void cleanToolCallsPassTogether(boolean stream) {
+    fx.upstream.deltas = List.of("Hunter is a ", "name; Alpha ", "is a letter.");
+    ChatCompletionCreateParams p =
+        ChatCompletionCreateParams.builder()
+            .model("gpt-tools")
+            .addUserMessage("Tell me a story")
+            .build();
+    if (stream) {
+      java.util.Set<Long> calls = new java.util.TreeSet<>();
+      String[] finish = new String[1];
+      try (StreamResponse<ChatCompletionChunk> s = client.chat().completions().createStreaming(p)) {
+        s.stream()
+            .forEach(
+                ch ->
+                    ch.choices()
+                        .forEach(
+                            c -> {
+                              c.delta()
+                                  .toolCalls()
+                                  .ifPresent(tcs -> tcs.forEach(tc -> calls.add(tc.index())));
+                              c.finishReason().ifPresent(f -> finish[0] = f.asString());
+                            }));
+      }
+      assertThat(calls).hasSize(3);
+      assertThat(finish[0]).isEqualTo("tool_calls");
+    } else {
+      ChatCompletion c = client.chat().completions().create(p);
+      assertThat(c.choices().get(0).message().toolCalls().orElseThrow()).hasSize(3);
+      assertThat(c.choices().get(0).finishReason().asString()).isEqualTo("tool_calls");
+    }
+  }
+
   @Test
   void cleanTextStreamsWhileTheUpstreamIsStillStreaming() {
     fx.upstream.deltas = null;

@@ -316,6 +316,53 @@ class ResponsesSdkTest {
     assertThat(s.text()).isEqualTo(PREFIX);
   }
 
+  static Stream<Arguments> callSplitCases() {
+    List<Arguments> out = new ArrayList<>();
+    for (String v : LeakCases.disguises(SECRET)) {
+      for (List<String> pieces : LeakCases.blocks(PREFIX, v, SUFFIX, 2)) {
+        out.add(Arguments.of(pieces, false));
+        out.add(Arguments.of(pieces, true));
+      }
+    }
+    return out.stream();
+  }
+
+  /**
+   * A protected string split across the arguments of two or three function calls ({@code
+   * gpt-tools}: one call per piece, {@code {"code": <piece>}}) is caught as one text: no call that
+   * carries any of it is released, streamed or not; a call wholly before it is released as sent.
+   */
+  @ParameterizedTest(name = "[{index}] stream={1}")
+  @MethodSource("callSplitCases")
+  void aProtectedStringSplitAcrossFunctionCallsNeverReachesTheClient(
+      List<String> pieces, boolean stream) {
+    fx.upstream.deltas = pieces;
+    fx.upstream.byteSlice = 7;
+    ResponseCreateParams p = params("gpt-tools", "Tell me a story").build();
+    Seen s = stream ? streamed(p, new ArrayList<>()) : whole(client.responses().create(p));
+    assertThat(TextNormalizer.normalize(s.arguments()))
+        .doesNotContain(TextNormalizer.normalize(SECRET));
+    assertThat(s.status()).isEqualTo("incomplete");
+    assertThat(s.reason()).isEqualTo("content_filter");
+    boolean before = pieces.get(0).equals(PREFIX);
+    assertThat(s.calls()).isEqualTo(before ? 1 : 0);
+    assertThat(s.arguments()).isEqualTo(before ? "{\"code\":\"" + PREFIX + "\"}" : "");
+  }
+
+  @ParameterizedTest(name = "[{index}] stream={0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void cleanFunctionCallsPassTogether(boolean stream) {
+    fx.upstream.deltas = List.of("Hunter is a ", "name; Alpha ", "is a letter.");
+    fx.upstream.byteSlice = 7;
+    ResponseCreateParams p = params("gpt-tools", "Tell me a story").build();
+    Seen s = stream ? streamed(p, new ArrayList<>()) : whole(client.responses().create(p));
+    assertThat(s.status()).isEqualTo("completed");
+    assertThat(s.calls()).isEqualTo(3);
+    assertThat(s.arguments())
+        .isEqualTo(
+            "{\"code\":\"Hunter is a \"}{\"code\":\"name; Alpha \"}{\"code\":\"is a letter.\"}");
+  }
+
   @ParameterizedTest(name = "[{index}] {0} stream={1}")
   @org.junit.jupiter.params.provider.CsvSource({
     "gpt-parts,false",

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.gateway.guard.JoinedText;
 import dev.lethe.gateway.guard.OutputGuard;
 import dev.lethe.gateway.guard.TextStream;
+import dev.lethe.gateway.guard.ToolArguments;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,6 +50,7 @@ public final class MessagesOutput {
             guard.open(),
             (i, t) -> released.computeIfAbsent(i, k -> new StringBuilder()).append(t));
     int removeFrom = -1; // the first block removed whole (a cut block that is not text)
+    int callCut = joinedCallsCut(blocks, guard); // the first tool_use the joined inputs drop
     for (int i = 0; i < blocks.size() && !joined.cut() && removeFrom < 0; i++) {
       if (!(blocks.get(i) instanceof ObjectNode block)) {
         removeFrom = i;
@@ -70,6 +74,10 @@ public final class MessagesOutput {
       }
       if (block.path("type").asText().equals("redacted_thinking")) {
         continue;
+      }
+      if (i == callCut) {
+        removeFrom = i;
+        break;
       }
       TextStream ts = guard.open();
       ts.whole(block.toString());
@@ -97,6 +105,27 @@ public final class MessagesOutput {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The {@code tool_use} blocks of {@code blocks} judged together ({@link ToolArguments}): the
+   * index of the first one their joined inputs drop, or -1.
+   */
+  private static int joinedCallsCut(ArrayNode blocks, OutputGuard guard) {
+    List<Integer> at = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < blocks.size(); i++) {
+      JsonNode b = blocks.get(i);
+      if ("tool_use".equals(b.path("type").asText())) {
+        at.add(i);
+        texts.add(ToolArguments.text(b.get("input")));
+      }
+    }
+    if (texts.size() < 2) {
+      return -1;
+    }
+    int kept = ToolArguments.kept(guard.open(), texts);
+    return kept < texts.size() ? at.get(kept) : -1;
   }
 
   /** The text field of a {@code text} or {@code thinking} block, or null for other blocks. */

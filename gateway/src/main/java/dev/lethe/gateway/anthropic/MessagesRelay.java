@@ -14,6 +14,7 @@ import dev.lethe.gateway.guard.JoinedText;
 import dev.lethe.gateway.guard.OutputGuard;
 import dev.lethe.gateway.guard.SseOut;
 import dev.lethe.gateway.guard.TextStream;
+import dev.lethe.gateway.guard.ToolArguments;
 import dev.lethe.gateway.openai.StrictJson;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,7 +97,11 @@ public final class MessagesRelay implements Backend.StreamEvents {
     this.firstToken = requireNonNull(firstToken, "firstToken");
     this.maxHeldBytes = maxHeldBytes;
     this.joined = new JoinedText<>(guard.open(), this::delta);
+    this.calls = new ToolArguments(guard.open());
   }
+
+  /** The {@code tool_use} inputs, judged as one text. */
+  private final ToolArguments calls;
 
   /** Whether the output filter cut this answer. */
   public boolean cut() {
@@ -194,6 +199,7 @@ public final class MessagesRelay implements Backend.StreamEvents {
           fail(ApiError.upstreamInvalid("message_delta before message_start"));
           return;
         }
+        calls.finish();
         endText();
         later(event);
       }
@@ -202,6 +208,7 @@ public final class MessagesRelay implements Backend.StreamEvents {
           fail(ApiError.upstreamInvalid("message_stop before message_start"));
           return;
         }
+        calls.finish();
         endText();
         later(event);
         finish();
@@ -241,6 +248,12 @@ public final class MessagesRelay implements Backend.StreamEvents {
     }
     int index = idx.asInt();
     String type = cb.path("type").asText();
+    if (!type.equals("tool_use") && calls.holding()) {
+      // A tool_use is held by the joined inputs and could only be sent after this block, out of
+      // order: the message ends before the held call (fail closed).
+      cutMessage(null);
+      return;
+    }
     switch (type) {
       case "text", "thinking" -> {
         Block b = new Block(index, type.equals("text") ? Kind.TEXT : Kind.THINKING, event);
@@ -362,17 +375,28 @@ public final class MessagesRelay implements Backend.StreamEvents {
           return;
         }
         b.stopped = true;
-        joined.then(
-            () -> {
-              tokenSeen();
-              emit(b.start);
-              for (ObjectNode e : b.events) {
-                emit(e);
-              }
-              b.shown = true;
-              b.closed = true;
-              emit(event);
-            });
+        Runnable release =
+            () ->
+                joined.then(
+                    () -> {
+                      tokenSeen();
+                      emit(b.start);
+                      for (ObjectNode e : b.events) {
+                        emit(e);
+                      }
+                      b.shown = true;
+                      b.closed = true;
+                      emit(event);
+                    });
+        if (whole.path("type").asText().equals("tool_use")) {
+          // Released once the inputs of all tool_use blocks, judged as one text, pass through it.
+          calls.add(ToolArguments.text(whole.get("input")), release);
+          if (calls.cut()) {
+            cutMessage(b);
+          }
+        } else {
+          release.run();
+        }
       }
     }
   }

@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Keeps a streamed tool call from reaching a chat-completions client until the output filters
@@ -34,16 +35,22 @@ public final class ToolCallHold implements ResponseFilter {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private final ResponseFilter inner;
+  private final Supplier<ResponseFilter> fresh;
   private final Map<Integer, Map<Integer, ObjectNode>> held = new HashMap<>();
   private final Map<Integer, ObjectNode> heldLegacy = new HashMap<>();
 
-  private ToolCallHold(ResponseFilter inner) {
+  private ToolCallHold(ResponseFilter inner, Supplier<ResponseFilter> fresh) {
     this.inner = requireNonNull(inner, "inner");
+    this.fresh = requireNonNull(fresh, "fresh");
   }
 
-  /** {@code filter} with tool calls held until judged; the identity filter stays as it is. */
-  public static ResponseFilter around(ResponseFilter filter) {
-    return filter == ResponseFilter.identity() ? filter : new ToolCallHold(filter);
+  /**
+   * {@code filter} with tool calls held until judged, each on its own and all of a choice's
+   * together ({@link ToolArguments}, each time by a new filter from {@code fresh}); the identity
+   * filter stays as it is.
+   */
+  public static ResponseFilter around(ResponseFilter filter, Supplier<ResponseFilter> fresh) {
+    return filter == ResponseFilter.identity() ? filter : new ToolCallHold(filter, fresh);
   }
 
   @Override
@@ -63,8 +70,8 @@ public final class ToolCallHold implements ResponseFilter {
       for (Integer i : new java.util.TreeSet<>(union())) {
         ObjectNode c = choices.addObject();
         c.put("index", i);
-        release(i, c.putObject("delta"));
         c.putNull("finish_reason");
+        release(i, c, c.putObject("delta"));
       }
       out.emit(chunk);
     }
@@ -93,6 +100,7 @@ public final class ToolCallHold implements ResponseFilter {
       before.put(c.path("index").asInt(0), args);
     }
     ObjectNode out = inner.onComplete(response);
+    joined(out);
     for (JsonNode c : out.path("choices")) {
       if (!OutputFilter.CONTENT_FILTER.equals(c.path("finish_reason").asText())
           || !(c.get("message") instanceof ObjectNode m)) {
@@ -118,6 +126,45 @@ public final class ToolCallHold implements ResponseFilter {
       }
     }
     return out;
+  }
+
+  /**
+   * The calls of each choice of a whole answer judged together ({@link ToolArguments}): a choice
+   * whose joined arguments are cut keeps only the calls before the one the match starts in and ends
+   * with {@code content_filter}.
+   */
+  private void joined(ObjectNode completion) {
+    for (JsonNode c : completion.path("choices")) {
+      if (!(c instanceof ObjectNode choice) || !(c.get("message") instanceof ObjectNode m)) {
+        continue;
+      }
+      ArrayNode calls = m.get("tool_calls") instanceof ArrayNode a ? a : F.arrayNode();
+      List<String> texts = new ArrayList<>();
+      for (JsonNode call : calls) {
+        texts.add(ToolArguments.text(call.path("function").path("arguments").asText("")));
+      }
+      boolean legacy = m.get("function_call") instanceof ObjectNode;
+      if (legacy) {
+        texts.add(ToolArguments.text(m.path("function_call").path("arguments").asText("")));
+      }
+      if (texts.size() < 2) {
+        continue;
+      }
+      int kept = ToolArguments.kept(judge(), texts);
+      if (kept == texts.size()) {
+        continue;
+      }
+      choice.put("finish_reason", OutputFilter.CONTENT_FILTER);
+      if (legacy) {
+        m.remove("function_call");
+      }
+      while (calls.size() > kept) {
+        calls.remove(calls.size() - 1);
+      }
+      if (calls.isEmpty()) {
+        m.remove("tool_calls");
+      }
+    }
   }
 
   @Override
@@ -181,7 +228,7 @@ public final class ToolCallHold implements ResponseFilter {
           if (delta == null) {
             delta = c.putObject("delta");
           }
-          release(index, delta);
+          release(index, c, delta);
         }
         tookAll = false;
         continue;
@@ -198,8 +245,37 @@ public final class ToolCallHold implements ResponseFilter {
     return !tookAll || !choices.isEmpty() || chunk.hasNonNull("usage");
   }
 
-  private void release(int index, ObjectNode delta) {
+  /**
+   * Puts the held calls of choice {@code index} into {@code delta}: those the joined judgement of
+   * all their arguments keeps; when it drops any, {@code choice} ends with {@code content_filter}.
+   */
+  private void release(int index, ObjectNode choice, ObjectNode delta) {
     Map<Integer, ObjectNode> calls = held.remove(index);
+    ObjectNode legacy = heldLegacy.remove(index);
+    List<String> texts = new ArrayList<>();
+    if (calls != null) {
+      calls
+          .values()
+          .forEach(
+              c -> texts.add(ToolArguments.text(c.path("function").path("arguments").asText(""))));
+    }
+    if (legacy != null) {
+      texts.add(ToolArguments.text(legacy.path("arguments").asText("")));
+    }
+    int kept = texts.size() < 2 ? texts.size() : ToolArguments.kept(judge(), texts);
+    if (kept < texts.size()) {
+      choice.put("finish_reason", OutputFilter.CONTENT_FILTER);
+      legacy = null; // the last of the texts: dropped whenever any call is
+      if (calls != null) {
+        int seen = 0;
+        for (Iterator<Integer> it = calls.keySet().iterator(); it.hasNext(); ) {
+          it.next();
+          if (seen++ >= kept) {
+            it.remove();
+          }
+        }
+      }
+    }
     if (calls != null && !calls.isEmpty()) {
       ArrayNode out = delta.putArray("tool_calls");
       calls.forEach(
@@ -209,10 +285,14 @@ public final class ToolCallHold implements ResponseFilter {
             c.setAll(call);
           });
     }
-    ObjectNode legacy = heldLegacy.remove(index);
     if (legacy != null) {
       delta.set("function_call", legacy);
     }
+  }
+
+  /** A fresh judge for the joined arguments of one choice's calls. */
+  private TextStream judge() {
+    return new TextStream(fresh.get());
   }
 
   private static void merge(ObjectNode into, JsonNode call) {

@@ -22,6 +22,9 @@
  *   <li>{@link dev.lethe.gateway.guard.JoinedText} — one output's visible text judged as one text
  *       across the blocks, parts or items it arrives in, with the events between them kept in order
  *       behind the text still held back.
+ *   <li>{@link dev.lethe.gateway.guard.ToolArguments} — the arguments of all of an answer's tool
+ *       calls judged as one more text, so a protected string split across calls is caught; a call
+ *       is released once the joined text through it is.
  *   <li>{@link dev.lethe.gateway.guard.SseOut} — event-stream writing with back-pressure and
  *       keep-alives, for {@code data:}-only and named events.
  * </ul>

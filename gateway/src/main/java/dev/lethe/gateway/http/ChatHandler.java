@@ -137,7 +137,8 @@ public final class ChatHandler implements Handler<RoutingContext> {
       return;
     }
     // A tool call the filters cut never reaches the client: calls are released whole once judged.
-    ResponseFilter filter = ToolCallHold.around(pipeline.responseFilter(ex));
+    ResponseFilter filter =
+        ToolCallHold.around(pipeline.responseFilter(ex), () -> pipeline.responseFilter(ex));
     Egress egress = new Egress(pipeline, ex);
     CallHandle handle = new CallHandle();
     ctx.response().closeHandler(v -> handle.cancel());

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.gateway.guard.JoinedText;
 import dev.lethe.gateway.guard.OutputGuard;
 import dev.lethe.gateway.guard.TextStream;
+import dev.lethe.gateway.guard.ToolArguments;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,10 +53,11 @@ final class ResponsesOutput {
             (sg, t) -> released.computeIfAbsent(sg, k -> new StringBuilder()).append(t));
     Seg bad = null; // a part whose text is not a string: cut there with nothing released
     int removeFrom = -1; // the first item removed whole (a cut item that is not a message)
+    int callCut = joinedCallsCut(output, guard); // the first call the joined arguments drop
     for (int i = 0; i < output.size() && !joined.cut() && bad == null && removeFrom < 0; i++) {
       ObjectNode item = (ObjectNode) output.get(i);
       if (!"message".equals(item.path("type").asText())) {
-        if (!releasable(item, guard)) {
+        if (i == callCut || !releasable(item, guard)) {
           removeFrom = i;
         }
         continue;
@@ -101,6 +105,28 @@ final class ResponsesOutput {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The function calls of {@code output} judged together ({@link ToolArguments}): the output index
+   * of the first call their joined arguments drop, or -1.
+   */
+  private static int joinedCallsCut(ArrayNode output, OutputGuard guard) {
+    List<Integer> at = new ArrayList<>();
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < output.size(); i++) {
+      JsonNode item = output.get(i);
+      if ("function_call".equals(item.path("type").asText())
+          && item.path("arguments").isTextual()) {
+        at.add(i);
+        texts.add(ToolArguments.text(item.get("arguments").textValue()));
+      }
+    }
+    if (texts.size() < 2) {
+      return -1;
+    }
+    int kept = ToolArguments.kept(guard.open(), texts);
+    return kept < texts.size() ? at.get(kept) : -1;
   }
 
   /** Marks {@code response} as cut by the output filter. */

@@ -14,6 +14,7 @@ import dev.lethe.gateway.errors.ErrorKind;
 import dev.lethe.gateway.guard.JoinedText;
 import dev.lethe.gateway.guard.OutputGuard;
 import dev.lethe.gateway.guard.SseOut;
+import dev.lethe.gateway.guard.ToolArguments;
 import dev.lethe.gateway.http.Egress;
 import dev.lethe.gateway.openai.StrictJson;
 import java.util.HashMap;
@@ -62,6 +63,10 @@ final class ResponsesRelay implements Backend.StreamEvents {
   private final Map<Integer, Item> items = new HashMap<>();
   private final ArrayNode released = F.arrayNode();
   private final JoinedText<Part> joined;
+
+  /** The function calls' arguments, judged as one text. */
+  private final ToolArguments calls;
+
   private int sequence;
   private int nextIndex;
   private boolean finished;
@@ -119,6 +124,7 @@ final class ResponsesRelay implements Backend.StreamEvents {
     this.onFinal = requireNonNull(onFinal, "onFinal");
     this.onFirstText = requireNonNull(onFirstText, "onFirstText");
     this.joined = new JoinedText<>(guard.open(), (p, text) -> release(p.item, p.index, p, text));
+    this.calls = new ToolArguments(guard.open());
   }
 
   @Override
@@ -217,6 +223,9 @@ final class ResponsesRelay implements Backend.StreamEvents {
       return;
     }
     boolean message = "message".equals(item.path("type").asText());
+    if (!"function_call".equals(item.path("type").asText()) && heldCallCut()) {
+      return;
+    }
     if (!message) {
       items.put(upstream, new Item(-1, item.deepCopy(), false));
       return;
@@ -338,12 +347,15 @@ final class ResponsesRelay implements Backend.StreamEvents {
       return;
     }
     ObjectNode whole = item.deepCopy();
-    if ("function_call".equals(whole.path("type").asText())
-        && !whole.path("arguments").isTextual()
-        && it != null) {
+    boolean call = "function_call".equals(whole.path("type").asText());
+    if (call && !whole.path("arguments").isTextual() && it != null) {
       whole.put("arguments", it.arguments.toString());
     }
-    if (!ResponsesOutput.releasable(whole, guard)) {
+    if (!call && heldCallCut()) {
+      return;
+    }
+    if (!ResponsesOutput.releasable(whole, guard)
+        || call && joinedArgumentsCut(whole.path("arguments").asText(""), whole)) {
       // Held, judged whole and cut: the client never sees any part of this item. The text before
       // it is complete (no later text can join it), so what it holds is released first.
       joined.finish();
@@ -355,8 +367,45 @@ final class ResponsesRelay implements Backend.StreamEvents {
       endIncomplete();
       return;
     }
+    if (call) {
+      return; // released by the joined arguments' judge
+    }
     int index = nextIndex++;
     joined.then(() -> releaseItem(whole, index));
+  }
+
+  /**
+   * Adds a call judged clean on its own to the joined arguments; it is released (after the text
+   * before it) once they show no protected string running through it. True when they are cut.
+   */
+  private boolean joinedArgumentsCut(String arguments, ObjectNode whole) {
+    calls.add(
+        ToolArguments.text(arguments),
+        () -> {
+          int index = nextIndex++;
+          joined.then(() -> releaseItem(whole, index));
+        });
+    return calls.cut();
+  }
+
+  /**
+   * Output other than a function call arrived while a call is held by the joined arguments (its
+   * values end in what could begin a protected string): the held call could only be released after
+   * it, out of order, so the answer is cut before the call (fail closed). True when it was cut.
+   */
+  private boolean heldCallCut() {
+    if (!calls.holding()) {
+      return false;
+    }
+    guard.markCut();
+    joined.finish();
+    if (joined.cut()) {
+      Part at = joined.cutSegment();
+      cut(at.item, at.index, at);
+    } else {
+      endIncomplete();
+    }
+    return true;
   }
 
   /** Sends a held item the guard judged clean as {@code added}, arguments, {@code done}. */
@@ -450,6 +499,7 @@ final class ResponsesRelay implements Backend.StreamEvents {
   }
 
   private void terminal(String type, ObjectNode e) {
+    calls.finish();
     joined.finish();
     if (joined.cut()) {
       Part at = joined.cutSegment();

@@ -11,6 +11,7 @@ import com.anthropic.models.messages.Message;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
+import com.anthropic.models.messages.ToolUseBlock;
 import dev.lethe.filters.output.TextNormalizer;
 import dev.lethe.gateway.testing.LeakCases;
 import java.nio.file.Path;
@@ -152,6 +153,49 @@ class MessagesLeakMatrixTest {
     boolean toolBefore = model.equals("claude-blocks-tool") && blocks.get(0).equals(PREFIX);
     assertThat(m.content().stream().filter(ContentBlock::isToolUse).count())
         .isEqualTo(toolBefore ? 1 : 0);
+  }
+
+  static Stream<Arguments> callSplitCases() {
+    List<Arguments> out = new ArrayList<>();
+    for (String v : LeakCases.disguises(SECRET)) {
+      for (List<String> pieces : LeakCases.blocks(PREFIX, v, SUFFIX, 2)) {
+        out.add(Arguments.of(pieces, false));
+        out.add(Arguments.of(pieces, true));
+      }
+    }
+    return out.stream();
+  }
+
+  /**
+   * A protected string split across the inputs of two or three {@code tool_use} blocks ({@code
+   * claude-tools}: one block per piece, input {@code {"code": <piece>}}) is caught as one text: no
+   * block that carries any of it is released, streamed or not; the text before the calls and a call
+   * wholly before the string are.
+   */
+  @ParameterizedTest(name = "[{index}] stream={1}")
+  @MethodSource("callSplitCases")
+  void aProtectedStringSplitAcrossToolUseBlocksNeverReachesTheClient(
+      List<String> pieces, boolean stream) {
+    fx.anthropic.deltas = pieces;
+    Message m = ask("claude-tools", stream);
+    assertThat(TextNormalizer.normalize(m.toString()))
+        .doesNotContain(TextNormalizer.normalize(SECRET));
+    assertThat(m.stopReason()).contains(StopReason.REFUSAL);
+    assertThat(m.content().get(0).text().orElseThrow().text()).isEqualTo("Let me look that up.");
+    boolean before = pieces.get(0).equals(PREFIX);
+    List<ToolUseBlock> calls = m.content().stream().flatMap(b -> b.toolUse().stream()).toList();
+    assertThat(calls).hasSize(before ? 1 : 0);
+    calls.forEach(c -> assertThat(c._input().toString()).contains(PREFIX).doesNotContain("nobody"));
+  }
+
+  @ParameterizedTest(name = "[{index}] stream={0}")
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+  void cleanToolUseBlocksPassTogether(boolean stream) {
+    fx.anthropic.deltas = List.of("Hunter is a ", "name; Alpha ", "is a letter.");
+    Message m = ask("claude-tools", stream);
+    assertThat(m.stopReason()).contains(StopReason.TOOL_USE);
+    assertThat(m.content()).hasSize(4);
+    assertThat(m.content().stream().filter(ContentBlock::isToolUse).count()).isEqualTo(3);
   }
 
   @ParameterizedTest(name = "[{index}] stream={0}")

@@ -38,6 +38,9 @@ import java.util.concurrent.TimeUnit;
  *       pieces of two code points), so a text can be split across content blocks.
  *   <li>{@code claude-blocks-tool}: like {@code claude-blocks}, with a clean {@code tool_use} block
  *       {@code note} between the first text block and the others.
+ *   <li>{@code claude-tools}: a text block "Let me look that up.", then one {@code tool_use} block
+ *       {@code lookup} per element of {@link #deltas}, input {@code {"code": <element>}}, its JSON
+ *       streamed in two pieces; {@code stop_reason: tool_use}.
  *   <li>{@code claude-error-529}: 529 {@code overloaded_error}; {@code claude-error-stream}: a
  *       delta, then an {@code error} event; {@code claude-disconnect}: two deltas, then the
  *       connection is dropped; {@code claude-truncated}: the stream ends without {@code
@@ -58,7 +61,8 @@ public final class FakeAnthropic implements AutoCloseable {
           "claude-disconnect",
           "claude-truncated",
           "claude-blocks",
-          "claude-blocks-tool");
+          "claude-blocks-tool",
+          "claude-tools");
 
   /** Bodies received on {@code /v1/messages} and {@code count_tokens}, in arrival order. */
   public final ConcurrentLinkedQueue<byte[]> received = new ConcurrentLinkedQueue<>();
@@ -183,6 +187,19 @@ public final class FakeAnthropic implements AutoCloseable {
           tu.putObject("input").put("code", whole);
           m.put("stop_reason", "tool_use");
         }
+        case "claude-tools" -> {
+          content.addObject().put("type", "text").put("text", "Let me look that up.");
+          for (int k = 0; k < parts.size(); k++) {
+            ObjectNode tu =
+                content
+                    .addObject()
+                    .put("type", "tool_use")
+                    .put("id", "toolu_1" + k)
+                    .put("name", "lookup");
+            tu.putObject("input").put("code", parts.get(k));
+          }
+          m.put("stop_reason", "tool_use");
+        }
         case "claude-blocks", "claude-blocks-tool" -> {
           for (int i = 0; i < parts.size(); i++) {
             content.addObject().put("type", "text").put("text", parts.get(i));
@@ -243,6 +260,30 @@ public final class FakeAnthropic implements AutoCloseable {
           event(sse, d);
         }
         event(sse, JSON.createObjectNode().put("type", "content_block_stop").put("index", 1));
+        stop = "tool_use";
+      }
+      case "claude-tools" -> {
+        textBlock(sse, 0, List.of("Let me look that up."));
+        for (int k = 0; k < parts.size(); k++) {
+          int index = k + 1;
+          ObjectNode bs =
+              JSON.createObjectNode().put("type", "content_block_start").put("index", index);
+          bs.putObject("content_block")
+              .put("type", "tool_use")
+              .put("id", "toolu_1" + k)
+              .put("name", "lookup")
+              .putObject("input");
+          event(sse, bs);
+          String json = JSON.createObjectNode().put("code", parts.get(k)).toString();
+          int half = json.length() / 2;
+          for (String j : List.of(json.substring(0, half), json.substring(half))) {
+            ObjectNode d =
+                JSON.createObjectNode().put("type", "content_block_delta").put("index", index);
+            d.putObject("delta").put("type", "input_json_delta").put("partial_json", j);
+            event(sse, d);
+          }
+          event(sse, JSON.createObjectNode().put("type", "content_block_stop").put("index", index));
+        }
         stop = "tool_use";
       }
       case "claude-thinking" -> {

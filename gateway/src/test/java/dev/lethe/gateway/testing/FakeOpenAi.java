@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  *       an HTML body.
  *   <li>{@code gpt-hang}: never answers.
  *   <li>{@code gpt-bad-json}: 200 with a body that is not JSON (and a broken SSE event).
+ *   <li>{@code gpt-tools}: one {@code lookup} tool call per element of {@link #deltas}, arguments
+ *       {@code {"code": <element>}}, each call's arguments streamed in two pieces.
  * </ul>
  *
  * Every request body is recorded, as received, in {@link #received}.
@@ -55,6 +57,7 @@ public final class FakeOpenAi implements AutoCloseable {
           "gpt-bad-json",
           "gpt-firehose",
           "gpt-tool",
+          "gpt-tools",
           "gpt-stream-error",
           "gpt-parts",
           "gpt-items");
@@ -190,6 +193,19 @@ public final class FakeOpenAi implements AutoCloseable {
     List<String> pieces = deltas != null ? deltas : pieces(answer, 3);
     String text = String.join("", pieces);
     boolean tool = model.equals("gpt-tool");
+    boolean tools = model.equals("gpt-tools");
+    if (!stream && tools) {
+      ObjectNode root = completion(model, n, text, true);
+      for (JsonNode c : root.path("choices")) {
+        ArrayNode calls = ((ObjectNode) c.get("message")).putArray("tool_calls");
+        for (int k = 0; k < pieces.size(); k++) {
+          ObjectNode call = calls.addObject().put("id", "call_" + k).put("type", "function");
+          call.putObject("function").put("name", "lookup").put("arguments", codeArgs(pieces, k));
+        }
+      }
+      resp.putHeader("Content-Type", "application/json").end(root.toString());
+      return;
+    }
     if (!stream) {
       resp.putHeader("Content-Type", "application/json")
           .end(completion(model, n, text, tool).toString());
@@ -204,7 +220,25 @@ public final class FakeOpenAi implements AutoCloseable {
           chunk(
               model, i, JSON.createObjectNode().put("role", "assistant").put("content", ""), null));
     }
-    for (int k = 0; k < pieces.size(); k++) {
+    for (int k = 0; k < pieces.size() && tools; k++) {
+      String args = codeArgs(pieces, k);
+      int half = args.length() / 2;
+      for (int i = 0; i < n; i++) {
+        ObjectNode d1 = JSON.createObjectNode();
+        ObjectNode c1 = d1.putArray("tool_calls").addObject().put("index", k);
+        c1.put("id", "call_" + k).put("type", "function");
+        c1.putObject("function").put("name", "lookup").put("arguments", args.substring(0, half));
+        events.add(chunk(model, i, d1, null));
+        ObjectNode d2 = JSON.createObjectNode();
+        d2.putArray("tool_calls")
+            .addObject()
+            .put("index", k)
+            .putObject("function")
+            .put("arguments", args.substring(half));
+        events.add(chunk(model, i, d2, null));
+      }
+    }
+    for (int k = 0; k < pieces.size() && !tools; k++) {
       for (int i = 0; i < n; i++) {
         ObjectNode delta = JSON.createObjectNode();
         if (tool) {
@@ -222,7 +256,7 @@ public final class FakeOpenAi implements AutoCloseable {
       }
     }
     for (int i = 0; i < n; i++) {
-      events.add(chunk(model, i, JSON.createObjectNode(), tool ? "tool_calls" : "stop"));
+      events.add(chunk(model, i, JSON.createObjectNode(), tool || tools ? "tool_calls" : "stop"));
     }
     if (usage) {
       ObjectNode u = header(model, "chat.completion.chunk");
@@ -429,7 +463,19 @@ public final class FakeOpenAi implements AutoCloseable {
       default -> messages.add(List.of(pieces));
     }
     List<ObjectNode> items = new ArrayList<>();
-    if (tool) {
+    boolean tools = model.equals("gpt-tools");
+    if (tools) {
+      for (int k = 0; k < pieces.size(); k++) {
+        items.add(
+            JSON.createObjectNode()
+                .put("id", "fc_fake_" + k)
+                .put("type", "function_call")
+                .put("status", "completed")
+                .put("call_id", "call_" + k)
+                .put("name", "lookup")
+                .put("arguments", codeArgs(pieces, k)));
+      }
+    } else if (tool) {
       items.add(
           JSON.createObjectNode()
               .put("id", "fc_fake")
@@ -469,7 +515,35 @@ public final class FakeOpenAi implements AutoCloseable {
     ev.accept(
         "response.in_progress",
         JSON.createObjectNode().set("response", responseObject(id, model, "in_progress")));
-    if (tool) {
+    if (tools) {
+      for (int k = 0; k < items.size(); k++) {
+        ObjectNode item = items.get(k);
+        String args = item.get("arguments").textValue();
+        String itemId = item.get("id").textValue();
+        ObjectNode added = item.deepCopy().put("status", "in_progress").put("arguments", "");
+        ev.accept(
+            "response.output_item.added",
+            JSON.createObjectNode().put("output_index", k).set("item", added));
+        int half = args.length() / 2;
+        for (String p : List.of(args.substring(0, half), args.substring(half))) {
+          ev.accept(
+              "response.function_call_arguments.delta",
+              JSON.createObjectNode()
+                  .put("item_id", itemId)
+                  .put("output_index", k)
+                  .put("delta", p));
+        }
+        ev.accept(
+            "response.function_call_arguments.done",
+            JSON.createObjectNode()
+                .put("item_id", itemId)
+                .put("output_index", k)
+                .put("arguments", args));
+        ev.accept(
+            "response.output_item.done",
+            JSON.createObjectNode().put("output_index", k).set("item", item));
+      }
+    } else if (tool) {
       ObjectNode item = items.get(0);
       ObjectNode added = item.deepCopy().put("status", "in_progress").put("arguments", "");
       ev.accept(
@@ -541,6 +615,11 @@ public final class FakeOpenAi implements AutoCloseable {
       return;
     }
     writeSlices(resp, bytes, 0, byteSlice, 0);
+  }
+
+  /** The arguments of call {@code k} of {@code gpt-tools}: {@code {"code": <piece k>}}. */
+  private static String codeArgs(List<String> pieces, int k) {
+    return JSON.createObjectNode().put("code", pieces.get(k)).toString();
   }
 
   private static String itemId(int i) {
