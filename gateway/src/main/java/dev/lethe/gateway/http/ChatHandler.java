@@ -143,40 +143,30 @@ public final class ChatHandler implements Handler<RoutingContext> {
     CallHandle handle = new CallHandle();
     ctx.response().closeHandler(v -> handle.cancel());
     if (!ex.stream()) {
-      guard
-          .complete(ctx, state, backend, Surface.CHAT_COMPLETIONS, out, handle)
-          .onComplete(
-              ar -> {
-                if (ar.failed()) {
-                  Errors.send(ctx, ApiError.of(Guard.asBackendException(ar.cause())));
-                  return;
-                }
-                Backend.BackendResponse r = ar.result();
-                if (r.status() / 100 != 2) {
-                  egress.copyHeaders(r.headers(), ctx.response());
-                  Errors.send(ctx, egress.upstreamError(r.status(), r.body()));
-                  return;
-                }
-                writeCompletion(ctx, filter, r.body());
-              });
+      UpstreamCalls.whole(
+          guard,
+          ctx,
+          state,
+          backend,
+          Surface.CHAT_COMPLETIONS,
+          out,
+          handle,
+          egress,
+          r -> writeCompletion(ctx, filter, r.body()));
       return;
     }
     StreamRelay relay = new StreamRelay(ctx, state, ex.request(), filter, egress, handle);
-    guard.stream(ctx, state, backend, Surface.CHAT_COMPLETIONS, out, handle, relay)
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                BackendException e = Guard.asBackendException(ar.cause());
-                if (e.kind() == BackendException.Kind.STATUS) {
-                  egress.copyHeaders(e.headers(), ctx.response());
-                  Errors.send(ctx, egress.upstreamError(e.status(), e.body()));
-                } else if (e.kind() != BackendException.Kind.CANCELLED) {
-                  Errors.send(ctx, ApiError.of(e));
-                }
-              } else {
-                relay.start();
-              }
-            });
+    UpstreamCalls.stream(
+        guard,
+        ctx,
+        state,
+        backend,
+        Surface.CHAT_COMPLETIONS,
+        out,
+        handle,
+        relay,
+        egress,
+        relay::start);
   }
 
   private void writeCompletion(RoutingContext ctx, ResponseFilter filter, Buffer body) {

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.filters.Decision;
 import dev.lethe.filters.Exchange;
 import dev.lethe.gateway.backend.Backend;
-import dev.lethe.gateway.backend.BackendException;
 import dev.lethe.gateway.backend.BackendRouter;
 import dev.lethe.gateway.backend.CallHandle;
 import dev.lethe.gateway.backend.Surface;
@@ -199,30 +198,26 @@ public final class LegacyHandler implements Handler<RoutingContext> {
     CallHandle handle = new CallHandle();
     ctx.response().closeHandler(v -> handle.cancel());
     if (!stream) {
-      guard
-          .complete(ctx, state, backend, surface, out, handle)
-          .onComplete(
-              ar -> {
-                if (ar.failed()) {
-                  Errors.send(ctx, ApiError.of(Guard.asBackendException(ar.cause())));
-                  return;
-                }
-                Backend.BackendResponse r = ar.result();
-                if (r.status() / 100 != 2) {
-                  egress.copyHeaders(r.headers(), ctx.response());
-                  Errors.send(ctx, egress.upstreamError(r.status(), r.body()));
-                  return;
-                }
-                if (embeddings()) {
-                  // Vectors hold no text to release: passed through as they are.
-                  ctx.response()
-                      .putHeader("Content-Type", "application/json")
-                      .putHeader(RoutesSupport.OUTPUT, "pass")
-                      .end(r.body());
-                  return;
-                }
-                writeCompletion(ctx, output, r.body());
-              });
+      UpstreamCalls.whole(
+          guard,
+          ctx,
+          state,
+          backend,
+          surface,
+          out,
+          handle,
+          egress,
+          r -> {
+            if (embeddings()) {
+              // Vectors hold no text to release: passed through as they are.
+              ctx.response()
+                  .putHeader("Content-Type", "application/json")
+                  .putHeader(RoutesSupport.OUTPUT, "pass")
+                  .end(r.body());
+              return;
+            }
+            writeCompletion(ctx, output, r.body());
+          });
       return;
     }
     SseOut sse = new SseOut(ctx.response(), handle);
@@ -235,21 +230,8 @@ public final class LegacyHandler implements Handler<RoutingContext> {
             choices(request),
             request.path("stream_options").path("include_usage").asBoolean(false),
             Completions.estimateTokens(request.path(field).toString()));
-    guard.stream(ctx, state, backend, surface, out, handle, relay)
-        .onComplete(
-            ar -> {
-              if (ar.succeeded()) {
-                sse.start();
-                return;
-              }
-              BackendException e = Guard.asBackendException(ar.cause());
-              if (e.kind() == BackendException.Kind.STATUS) {
-                egress.copyHeaders(e.headers(), ctx.response());
-                Errors.send(ctx, egress.upstreamError(e.status(), e.body()));
-              } else if (e.kind() != BackendException.Kind.CANCELLED) {
-                Errors.send(ctx, ApiError.of(e));
-              }
-            });
+    UpstreamCalls.stream(
+        guard, ctx, state, backend, surface, out, handle, relay, egress, sse::start);
   }
 
   private void writeCompletion(RoutingContext ctx, OutputGuard output, Buffer body) {

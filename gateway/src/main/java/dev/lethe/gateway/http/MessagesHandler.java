@@ -12,7 +12,6 @@ import dev.lethe.gateway.anthropic.MessagesOutput;
 import dev.lethe.gateway.anthropic.MessagesRelay;
 import dev.lethe.gateway.anthropic.MessagesRequest;
 import dev.lethe.gateway.backend.Backend;
-import dev.lethe.gateway.backend.BackendException;
 import dev.lethe.gateway.backend.BackendRouter;
 import dev.lethe.gateway.backend.CallHandle;
 import dev.lethe.gateway.backend.Surface;
@@ -182,45 +181,31 @@ public final class MessagesHandler implements Handler<RoutingContext> {
     }
     CallHandle handle = new CallHandle();
     ctx.response().closeHandler(v -> handle.cancel());
-    guard
-        .complete(ctx, state, backend, Surface.MESSAGES_COUNT_TOKENS, out, handle)
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                Errors.send(ctx, ApiError.of(Guard.asBackendException(ar.cause())));
-                return;
-              }
-              Backend.BackendResponse r = ar.result();
-              if (r.status() / 100 != 2) {
-                upstreamError(
-                    ctx, new Egress(guard.pipeline(), ex), r.status(), r.headers(), r.body());
-                return;
-              }
-              JsonNode n;
-              try {
-                n = StrictJson.read(r.body().getBytes());
-              } catch (StrictJson.Rejected e) {
-                n = null;
-              }
-              if (n == null || !n.path("input_tokens").isIntegralNumber()) {
-                Errors.send(ctx, ApiError.upstreamInvalid("a token count that is not valid"));
-                return;
-              }
-              // Only the count goes back: nothing else of the upstream's answer is released.
-              ObjectNode c = JsonNodeFactory.instance.objectNode();
-              c.put("input_tokens", n.get("input_tokens").asLong());
-              ctx.response().putHeader("Content-Type", "application/json").end(c.toString());
-            });
-  }
-
-  private void upstreamError(
-      RoutingContext ctx,
-      Egress egress,
-      int status,
-      io.vertx.core.MultiMap headers,
-      Buffer errorBody) {
-    egress.copyHeaders(headers, ctx.response());
-    Errors.send(ctx, egress.upstreamError(status, errorBody));
+    UpstreamCalls.whole(
+        guard,
+        ctx,
+        state,
+        backend,
+        Surface.MESSAGES_COUNT_TOKENS,
+        out,
+        handle,
+        new Egress(guard.pipeline(), ex),
+        r -> {
+          JsonNode n;
+          try {
+            n = StrictJson.read(r.body().getBytes());
+          } catch (StrictJson.Rejected e) {
+            n = null;
+          }
+          if (n == null || !n.path("input_tokens").isIntegralNumber()) {
+            Errors.send(ctx, ApiError.upstreamInvalid("a token count that is not valid"));
+            return;
+          }
+          // Only the count goes back: nothing else of the upstream's answer is released.
+          ObjectNode c = JsonNodeFactory.instance.objectNode();
+          c.put("input_tokens", n.get("input_tokens").asLong());
+          ctx.response().putHeader("Content-Type", "application/json").end(c.toString());
+        });
   }
 
   private void proceed(
@@ -235,21 +220,16 @@ public final class MessagesHandler implements Handler<RoutingContext> {
     CallHandle handle = new CallHandle();
     ctx.response().closeHandler(v -> handle.cancel());
     if (!stream) {
-      guard
-          .complete(ctx, state, backend, Surface.MESSAGES, out, handle)
-          .onComplete(
-              ar -> {
-                if (ar.failed()) {
-                  Errors.send(ctx, ApiError.of(Guard.asBackendException(ar.cause())));
-                  return;
-                }
-                Backend.BackendResponse r = ar.result();
-                if (r.status() / 100 != 2) {
-                  upstreamError(ctx, egress, r.status(), r.headers(), r.body());
-                  return;
-                }
-                writeMessage(ctx, output, r.body());
-              });
+      UpstreamCalls.whole(
+          guard,
+          ctx,
+          state,
+          backend,
+          Surface.MESSAGES,
+          out,
+          handle,
+          egress,
+          r -> writeMessage(ctx, output, r.body()));
       return;
     }
     SseOut sse = new SseOut(ctx.response(), handle);
@@ -271,20 +251,8 @@ public final class MessagesHandler implements Handler<RoutingContext> {
             LOG.debug("request {}: output filter cut the streamed message", ex.requestId());
           }
         });
-    guard.stream(ctx, state, backend, Surface.MESSAGES, out, handle, relay)
-        .onComplete(
-            ar -> {
-              if (ar.succeeded()) {
-                sse.start();
-                return;
-              }
-              BackendException e = Guard.asBackendException(ar.cause());
-              if (e.kind() == BackendException.Kind.STATUS) {
-                upstreamError(ctx, egress, e.status(), e.headers(), e.body());
-              } else if (e.kind() != BackendException.Kind.CANCELLED) {
-                Errors.send(ctx, ApiError.of(e));
-              }
-            });
+    UpstreamCalls.stream(
+        guard, ctx, state, backend, Surface.MESSAGES, out, handle, relay, egress, sse::start);
   }
 
   private void writeMessage(RoutingContext ctx, OutputGuard output, Buffer body) {

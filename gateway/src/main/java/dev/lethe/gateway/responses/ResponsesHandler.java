@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.filters.Exchange;
 import dev.lethe.gateway.backend.Backend;
-import dev.lethe.gateway.backend.BackendException;
 import dev.lethe.gateway.backend.BackendRouter;
 import dev.lethe.gateway.backend.CallHandle;
 import dev.lethe.gateway.backend.Surface;
@@ -23,6 +22,7 @@ import dev.lethe.gateway.guard.SseOut;
 import dev.lethe.gateway.http.Egress;
 import dev.lethe.gateway.http.Errors;
 import dev.lethe.gateway.http.RoutesSupport;
+import dev.lethe.gateway.http.UpstreamCalls;
 import dev.lethe.gateway.openai.StrictJson;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
@@ -223,22 +223,16 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
     CallHandle handle = new CallHandle();
     ctx.response().closeHandler(v -> handle.cancel());
     if (!rr.stream()) {
-      guard
-          .complete(ctx, state, backend, surface, out, handle)
-          .onComplete(
-              ar -> {
-                if (ar.failed()) {
-                  Errors.send(ctx, ApiError.of(Guard.asBackendException(ar.cause())));
-                  return;
-                }
-                Backend.BackendResponse r = ar.result();
-                if (r.status() / 100 != 2) {
-                  egress.copyHeaders(r.headers(), ctx.response());
-                  Errors.send(ctx, egress.upstreamError(r.status(), r.body()));
-                  return;
-                }
-                writeWhole(ctx, rr, og, r.body(), translate, ex.requestId(), authorization);
-              });
+      UpstreamCalls.whole(
+          guard,
+          ctx,
+          state,
+          backend,
+          surface,
+          out,
+          handle,
+          egress,
+          r -> writeWhole(ctx, rr, og, r.body(), translate, ex.requestId(), authorization));
       return;
     }
     SseOut sse = new SseOut(ctx.response(), handle);
@@ -257,21 +251,8 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
                         state.backend(), state.model(), System.nanoTime() - state.startNanos()));
     Backend.StreamEvents events =
         translate ? new ChatTranslation.StreamAdapter(relay, rr.original()) : relay;
-    guard.stream(ctx, state, backend, surface, out, handle, events)
-        .onComplete(
-            ar -> {
-              if (ar.failed()) {
-                BackendException e = Guard.asBackendException(ar.cause());
-                if (e.kind() == BackendException.Kind.STATUS) {
-                  egress.copyHeaders(e.headers(), ctx.response());
-                  Errors.send(ctx, egress.upstreamError(e.status(), e.body()));
-                } else if (e.kind() != BackendException.Kind.CANCELLED) {
-                  Errors.send(ctx, ApiError.of(e));
-                }
-              } else {
-                sse.start();
-              }
-            });
+    UpstreamCalls.stream(
+        guard, ctx, state, backend, surface, out, handle, events, egress, sse::start);
   }
 
   private void writeWhole(
