@@ -147,6 +147,7 @@ public final class LetheGateway {
         .handler(
             ctx -> {
               ctx.addEndHandler(v -> slowClients.onResponseEnd(ctx.request()));
+              ctx.addEndHandler(v -> rejected(ctx));
               String min = ctx.request().getHeader(MIN_RULES_VERSION);
               if (min == null) {
                 RoutesSupport.begin(ctx, parts.rules().get(), metrics);
@@ -280,6 +281,47 @@ public final class LetheGateway {
           Errors.send(ctx, ApiError.internal());
         });
     return router;
+  }
+
+  /** The model-API routes whose requests are decisions ({@code GET /admin/decisions/stream}). */
+  private static final java.util.Set<String> DECIDED_ROUTES =
+      java.util.Set.of(
+          "/v1/chat/completions",
+          "/v1/responses",
+          "/v1/messages",
+          "/v1/messages/count_tokens",
+          "/v1/completions",
+          "/v1/embeddings");
+
+  /**
+   * A model-API request the gateway answered with an error of its own before judging it (body over
+   * the size limit, rules version unavailable, a validation error, an unknown model, …): published
+   * on the live decisions feed as a {@code reject} decision with that error's code as its reason. A
+   * judged request's decision is published by the guard.
+   */
+  private void rejected(RoutingContext ctx) {
+    dev.lethe.gateway.guard.RequestState s = dev.lethe.gateway.guard.RequestState.of(ctx);
+    String path = ctx.request().path();
+    if (decisions == null
+        || s == null
+        || s.judged()
+        || s.answeredError() == null
+        || ctx.request().method() != io.vertx.core.http.HttpMethod.POST
+        || path == null
+        || !DECIDED_ROUTES.contains(path)) {
+      return;
+    }
+    decisions.publish(
+        new dev.lethe.gateway.decisions.DecisionFeed.Decided(
+            s.requestId(),
+            "reject",
+            null,
+            s.rules().version(),
+            path,
+            s.model(),
+            false,
+            null,
+            s.answeredError()));
   }
 
   /**

@@ -165,6 +165,80 @@ class DecisionsStreamTest {
     assertThat(fx.assembly.parts().decisions().subscriberCount()).isEqualTo(1);
   }
 
+  private HttpResponse<String> post(String path, String body, String header, String value)
+      throws Exception {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri(path))
+            .header("Content-Type", "application/json")
+            .timeout(Duration.ofSeconds(30))
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (header != null) {
+      b.header(header, value);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /**
+   * Requests the gateway answers with an error of its own before judging them are decisions too:
+   * {@code reject}, with the error's code as the reason; a judged request refused without calling
+   * the backend carries its reason as well, and a judged, served one none.
+   */
+  @Test
+  void requestsRejectedBeforeJudgingAreDecisionsWithTheirReason() throws Exception {
+    fx =
+        GatewayFixture.start(
+            data, "", "  maxBodyBytes: 4096\n", "", "detector:\n  maxScanChars: 2000\n");
+    Stream s = subscribe();
+    String chat = "{\"model\":\"gpt-test\",\"messages\":[{\"role\":\"user\",\"content\":\"%s\"}]}";
+
+    HttpResponse<String> big =
+        post("/v1/chat/completions", chat.formatted("x".repeat(5000)), null, null);
+    assertThat(big.statusCode()).isEqualTo(413);
+    JsonNode e = s.nextDecision();
+    assertThat(e.path("decision").asText()).isEqualTo("reject");
+    assertThat(e.path("reason").asText()).isEqualTo("request_too_large");
+    assertThat(e.path("surface").asText()).isEqualTo("/v1/chat/completions");
+
+    HttpResponse<String> invalid =
+        post("/v1/chat/completions", "{\"model\":\"gpt-test\",\"messages\":3}", null, null);
+    assertThat(invalid.statusCode()).isEqualTo(400);
+    JsonNode error = JSON.readTree(invalid.body()).path("error");
+    String code =
+        error.path("code").isTextual() ? error.path("code").asText() : error.path("type").asText();
+    e = s.nextDecision();
+    assertThat(e.path("decision").asText()).isEqualTo("reject");
+    assertThat(e.path("reason").asText()).isEqualTo(code);
+
+    HttpResponse<String> unknown =
+        post("/v1/responses", "{\"model\":\"no-such-model\",\"input\":\"hi\"}", null, null);
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    e = s.nextDecision();
+    assertThat(e.path("decision").asText()).isEqualTo("reject");
+    assertThat(e.path("reason").asText()).isEqualTo("model_not_found");
+    assertThat(e.path("surface").asText()).isEqualTo("/v1/responses");
+
+    HttpResponse<String> version =
+        post("/v1/chat/completions", chat.formatted("hi"), "x-lethe-min-rules-version", "99");
+    assertThat(version.statusCode()).isEqualTo(503);
+    e = s.nextDecision();
+    assertThat(e.path("decision").asText()).isEqualTo("reject");
+    assertThat(e.path("reason").asText()).isEqualTo("rules_version_unavailable");
+
+    HttpResponse<String> scan =
+        post("/v1/chat/completions", chat.formatted("q".repeat(2500)), null, null);
+    assertThat(scan.statusCode()).isEqualTo(413);
+    e = s.nextDecision();
+    assertThat(e.path("decision").asText()).isEqualTo("refuse");
+    assertThat(e.path("reason").asText()).isEqualTo("scan_too_large");
+
+    assertThat(chat("Hello there").statusCode()).isEqualTo(200);
+    e = s.nextDecision();
+    assertThat(e.path("decision").asText()).isEqualTo("pass");
+    assertThat(e.path("reason").isNull()).isTrue();
+    // GET routes and the admin API are not decisions: nothing else was published.
+    assertThat(fx.assembly.parts().decisions().droppedCount()).isZero();
+  }
+
   @Test
   void thePromptIsShownOnlyWhenTheOperatorOptsIn() throws Exception {
     fx = GatewayFixture.start(data, "", "", "  decisionStreamPrompts: true\n");

@@ -20,6 +20,10 @@ import java.time.Instant;
  * @param outputCut whether the output filter withheld part of the answer
  * @param prompt the last user message's text (at most {@link #PROMPT_CHARS} characters), or {@code
  *     null}: only set when the operator opted in ({@code admin.decisionStreamPrompts})
+ * @param reason why the gateway refused the request itself, before or instead of the rules'
+ *     judgement: the error code it answered with ({@code scan_too_large}, {@code
+ *     request_too_large}, {@code rules_version_unavailable}, {@code screening_unavailable}, a
+ *     validation error's code, …); {@code null} when it answered no error of its own
  */
 public record DecisionEvent(
     long seq,
@@ -31,7 +35,34 @@ public record DecisionEvent(
     String surface,
     String model,
     boolean outputCut,
-    String prompt) {
+    String prompt,
+    String reason) {
+
+  /** An event with no {@code reason}. */
+  public DecisionEvent(
+      long seq,
+      Instant time,
+      String requestId,
+      String decision,
+      String ruleId,
+      long rulesVersion,
+      String surface,
+      String model,
+      boolean outputCut,
+      String prompt) {
+    this(
+        seq,
+        time,
+        requestId,
+        decision,
+        ruleId,
+        rulesVersion,
+        surface,
+        model,
+        outputCut,
+        prompt,
+        null);
+  }
 
   /** The longest prompt excerpt an event carries. */
   public static final int PROMPT_CHARS = 500;
@@ -64,6 +95,11 @@ public record DecisionEvent(
     o.put("surface", surface);
     o.put("model", model);
     o.put("outputCut", outputCut);
+    if (reason == null) {
+      o.putNull("reason");
+    } else {
+      o.put("reason", reason);
+    }
     if (prompt != null) {
       o.put("prompt", prompt);
     }

@@ -70,6 +70,8 @@ public final class DecisionFeed implements AutoCloseable {
    * @param outputCut whether the output filter cut the answer
    * @param prompt the prompt excerpt, or {@code null} (always {@code null} unless {@link
    *     #includePrompts})
+   * @param reason the error code the gateway answered with itself ({@code scan_too_large}, {@code
+   *     request_too_large}, {@code rules_version_unavailable}, …), or {@code null}
    */
   public record Decided(
       String requestId,
@@ -79,7 +81,21 @@ public final class DecisionFeed implements AutoCloseable {
       String surface,
       String model,
       boolean outputCut,
-      String prompt) {}
+      String prompt,
+      String reason) {
+    /** A decision the gateway did not answer with an error of its own (no reason). */
+    public Decided(
+        String requestId,
+        String decision,
+        String ruleId,
+        long rulesVersion,
+        String surface,
+        String model,
+        boolean outputCut,
+        String prompt) {
+      this(requestId, decision, ruleId, rulesVersion, surface, model, outputCut, prompt, null);
+    }
+  }
 
   /**
    * Creates the feed.
@@ -148,7 +164,8 @@ public final class DecisionFeed implements AutoCloseable {
             d.surface(),
             d.model(),
             d.outputCut(),
-            includePrompts ? d.prompt() : null);
+            includePrompts ? d.prompt() : null,
+            d.reason());
     for (Subscription s : subscribers) {
       s.offer(e);
     }

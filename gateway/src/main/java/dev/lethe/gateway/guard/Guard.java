@@ -114,7 +114,8 @@ public final class Guard {
                     state.route(),
                     state.model(),
                     cut,
-                    prompt));
+                    prompt,
+                    state.backendCalled() ? null : state.answeredError()));
           }
         });
   }
@@ -165,6 +166,7 @@ public final class Guard {
    * ({@code refuse} when screening failed); a stage failure is logged and counted.
    */
   public Future<Judged> judge(RoutingContext ctx, RequestState state, Exchange exchange) {
+    state.markJudged();
     recordOnEnd(ctx, state, exchange);
     if (pipeline.isEmpty()) {
       state.decision(exchange.decision());
@@ -210,6 +212,7 @@ public final class Guard {
       Buffer body,
       CallHandle handle) {
     long sent = System.nanoTime();
+    state.markBackendCalled();
     return backend
         .complete(surface, body, ctx.request().headers(), handle)
         .transform(
@@ -245,6 +248,7 @@ public final class Guard {
       CallHandle handle,
       Backend.StreamEvents events) {
     long sent = System.nanoTime();
+    state.markBackendCalled();
     metrics.streamOpened();
     ctx.addEndHandler(v -> metrics.streamClosed());
     return backend.stream(

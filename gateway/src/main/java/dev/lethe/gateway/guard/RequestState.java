@@ -24,6 +24,9 @@ public final class RequestState {
   private long reportedVersion = -1;
   private boolean outputCut;
   private String requestId = "none";
+  private boolean judged;
+  private boolean backendCalled;
+  private String answeredError;
 
   private RequestState(long startNanos, RuleSet rules) {
     this.startNanos = startNanos;
@@ -133,5 +136,41 @@ public final class RequestState {
   /** Records that the output filter cut the answer. */
   public void markOutputCut() {
     this.outputCut = true;
+  }
+
+  /** Whether the guard judged this request (its decision is then recorded by the guard). */
+  public boolean judged() {
+    return judged;
+  }
+
+  /** Records that the guard judged this request. */
+  public void markJudged() {
+    this.judged = true;
+  }
+
+  /**
+   * Whether the request was sent to its backend: {@link #backend()} names the backend routed to,
+   * this says whether it was called (a refused or rejected request never reaches it).
+   */
+  public boolean backendCalled() {
+    return backendCalled;
+  }
+
+  /** Records that the request was sent to its backend. */
+  public void markBackendCalled() {
+    this.backendCalled = true;
+  }
+
+  /**
+   * The code of the error the gateway answered with itself (e.g. {@code scan_too_large}, {@code
+   * request_too_large}, {@code model_not_found}), or {@code null} when it answered none.
+   */
+  public String answeredError() {
+    return answeredError;
+  }
+
+  /** Records the code of the error the gateway answers with. */
+  public void answeredError(String code) {
+    this.answeredError = requireNonNull(code, "code");
   }
 }

@@ -3,6 +3,7 @@ package dev.lethe.gateway.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.gateway.errors.ApiError;
 import dev.lethe.gateway.errors.WireFormat;
+import dev.lethe.gateway.guard.RequestState;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -22,6 +23,10 @@ public final class Errors {
 
   /** Sends {@code error} in the request's wire format unless the response already started. */
   public static void send(RoutingContext ctx, ApiError error) {
+    RequestState state = RequestState.of(ctx);
+    if (state != null && !ctx.response().headWritten() && state.answeredError() == null) {
+      state.answeredError(error.code() != null ? error.code() : error.openAiType());
+    }
     write(ctx.response(), error, WireFormat.forPath(ctx.request().path()));
   }
 

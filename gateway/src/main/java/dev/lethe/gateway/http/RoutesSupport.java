@@ -70,7 +70,8 @@ public final class RoutesSupport {
                     status,
                     s.decision().wireName(),
                     s.reportedVersion(),
-                    s.backend(),
+                    // A refused or rejected request never reached the backend it was routed to.
+                    s.backendCalled() ? s.backend() : "none",
                     s.model(),
                     nanos,
                     s.requestId()));

@@ -239,7 +239,10 @@ class LogFormatTest {
         .anySatisfy(
             l ->
                 assertThat(l)
-                    .contains("POST /v1/chat/completions 200 decision=refuse rules=1 ")
+                    // refused by the gateway: the backend routed to was never called
+                    .contains(
+                        "POST /v1/chat/completions 200 decision=refuse rules=1 backend=none"
+                            + " model=gpt-test ")
                     .endsWith(" id=" + r.ids().get("refuse")))
         .anySatisfy(l -> assertThat(l).contains("GET /health 200 ").endsWith(" id=health-1"))
         .anySatisfy(
@@ -291,6 +294,7 @@ class LogFormatTest {
             n ->
                 assertThat(kv(n))
                     .containsEntry("decision", "refuse")
+                    .containsEntry("backend", "none")
                     .containsEntry("requestId", r.ids().get("refuse")));
   }
 

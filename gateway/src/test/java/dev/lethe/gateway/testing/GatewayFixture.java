@@ -43,6 +43,16 @@ public final class GatewayFixture implements AutoCloseable {
    */
   public static GatewayFixture start(
       Path dataDir, String extraYaml, String serverYaml, String adminYaml) throws Exception {
+    return start(dataDir, extraYaml, serverYaml, adminYaml, "");
+  }
+
+  /**
+   * Starts a fake upstream and a gateway in front of it, with {@code topYaml} (top-level sections,
+   * e.g. {@code detector:}, or "") appended to the configuration.
+   */
+  public static GatewayFixture start(
+      Path dataDir, String extraYaml, String serverYaml, String adminYaml, String topYaml)
+      throws Exception {
     Vertx vertx = Vertx.vertx();
     FakeOpenAi fake = FakeOpenAi.start(vertx);
     String yaml =
@@ -57,7 +67,8 @@ public final class GatewayFixture implements AutoCloseable {
             + "backends:\n  - name: fake\n    type: openai\n    baseUrl: "
             + fake.baseUrl()
             + "\n"
-            + extraYaml;
+            + extraYaml
+            + topYaml;
     LetheConfig config = LetheConfig.parse(yaml);
     GatewayAssembly assembly = GatewayAssembly.create(vertx, config, Map.of());
     LetheGateway gw = LetheGateway.start(vertx, assembly.parts()).await(30, TimeUnit.SECONDS);
