@@ -26,6 +26,7 @@ import java.util.Set;
  * @param icul in-context unlearning
  * @param unlearn weight-level unlearning jobs from the admin API
  * @param store where the rules live (the embedded journal, or a shared PostgreSQL store)
+ * @param probing continuous probing of the live rules (off by default)
  */
 public record LetheConfig(
     ServerConfig server,
@@ -36,7 +37,8 @@ public record LetheConfig(
     DetectorConfig detector,
     IculSettings icul,
     UnlearnSettings unlearn,
-    StoreConfig store) {
+    StoreConfig store,
+    ProbingConfig probing) {
 
   /** Checks arguments and copies the backend list. */
   public LetheConfig {
@@ -49,6 +51,31 @@ public record LetheConfig(
     requireNonNull(icul, "icul");
     requireNonNull(unlearn, "unlearn");
     requireNonNull(store, "store");
+    requireNonNull(probing, "probing");
+  }
+
+  /** The configuration without a probing section (probing off). */
+  public LetheConfig(
+      ServerConfig server,
+      AdminConfig admin,
+      Path dataDir,
+      List<BackendConfig> backends,
+      OutputConfig output,
+      DetectorConfig detector,
+      IculSettings icul,
+      UnlearnSettings unlearn,
+      StoreConfig store) {
+    this(
+        server,
+        admin,
+        dataDir,
+        backends,
+        output,
+        detector,
+        icul,
+        unlearn,
+        store,
+        ProbingConfig.defaults());
   }
 
   /** The configuration without a store section (the embedded journal). */
@@ -136,32 +163,39 @@ public record LetheConfig(
     IculSettings icul = IculSettings.read(n.object("icul"));
     UnlearnSettings unlearn = UnlearnSettings.read(n.object("unlearn"));
     StoreConfig store = StoreConfig.read(n.object("store"));
+    ProbingConfig probing = ProbingConfig.read(n.object("probing"));
     n.rejectUnknown();
     return new LetheConfig(
-        server, admin, Path.of(data), backends, output, detector, icul, unlearn, store);
+        server, admin, Path.of(data), backends, output, detector, icul, unlearn, store, probing);
   }
 
   /** A copy with {@code server} replaced. */
   public LetheConfig withServer(ServerConfig server) {
     return new LetheConfig(
-        server, admin, dataDir, backends, output, detector, icul, unlearn, store);
+        server, admin, dataDir, backends, output, detector, icul, unlearn, store, probing);
   }
 
   /** A copy with {@code dataDir} replaced. */
   public LetheConfig withDataDir(Path dataDir) {
     return new LetheConfig(
-        server, admin, dataDir, backends, output, detector, icul, unlearn, store);
+        server, admin, dataDir, backends, output, detector, icul, unlearn, store, probing);
   }
 
   /** A copy with {@code backends} replaced. */
   public LetheConfig withBackends(List<BackendConfig> backends) {
     return new LetheConfig(
-        server, admin, dataDir, backends, output, detector, icul, unlearn, store);
+        server, admin, dataDir, backends, output, detector, icul, unlearn, store, probing);
+  }
+
+  /** A copy with {@code probing} replaced. */
+  public LetheConfig withProbing(ProbingConfig probing) {
+    return new LetheConfig(
+        server, admin, dataDir, backends, output, detector, icul, unlearn, store, probing);
   }
 
   /** A copy with {@code store} replaced. */
   public LetheConfig withStore(StoreConfig store) {
     return new LetheConfig(
-        server, admin, dataDir, backends, output, detector, icul, unlearn, store);
+        server, admin, dataDir, backends, output, detector, icul, unlearn, store, probing);
   }
 }

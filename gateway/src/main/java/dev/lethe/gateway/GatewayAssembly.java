@@ -67,6 +67,7 @@ public final class GatewayAssembly implements AutoCloseable {
   private CompareJobs compare;
   private Replication replication;
   private AuditLog audit;
+  private dev.lethe.gateway.probing.ProbeRunner probing;
 
   /** Rotate audit files at this size. */
   private static final long AUDIT_FILE_BYTES = 64L << 20;
@@ -411,6 +412,33 @@ public final class GatewayAssembly implements AutoCloseable {
     replication.announce(host + ":" + port);
   }
 
+  /**
+   * Starts continuous probing of {@code gateway} when {@code probing.enabled} (call once it
+   * listens): the runner sends the live rules' probes through its chat route every {@code
+   * probing.interval}. Returns the runner, or {@code null} when probing is off; closed with this
+   * assembly.
+   */
+  public dev.lethe.gateway.probing.ProbeRunner startProbing(Vertx vertx, LetheGateway gateway) {
+    LetheConfig config = parts.config();
+    if (!config.probing().enabled() || probing != null) {
+      return probing;
+    }
+    probing =
+        new dev.lethe.gateway.probing.ProbeRunner(
+            vertx,
+            config.probing(),
+            rules::current,
+            () -> gateway.backends().models().keySet().stream().findFirst().orElse(null),
+            config.server().host(),
+            gateway.port(),
+            gateway.probeMark(),
+            parts.metrics().registry(),
+            config.server().metricsRuleIds(),
+            Clock.systemUTC());
+    probing.start();
+    return probing;
+  }
+
   /** The audit log (rule changes and decisions). */
   public AuditLog audit() {
     return audit;
@@ -444,6 +472,9 @@ public final class GatewayAssembly implements AutoCloseable {
   /** Closes the rule store and the model loader (backends close with the gateway). */
   @Override
   public void close() {
+    if (probing != null) {
+      probing.close();
+    }
     compare.close();
     unlearn.close();
     try {

@@ -63,6 +63,8 @@ public final class LetheGateway {
   private volatile boolean ready;
   private long refreshTimer = -1;
   private dev.lethe.gateway.decisions.DecisionFeed decisions;
+  private final dev.lethe.gateway.probing.ProbeMark probeMark =
+      dev.lethe.gateway.probing.ProbeMark.random();
 
   private LetheGateway(
       Vertx vertx, LetheConfig config, BackendRouter backends, GatewayMetrics metrics) {
@@ -148,6 +150,10 @@ public final class LetheGateway {
             ctx -> {
               ctx.addEndHandler(v -> slowClients.onResponseEnd(ctx.request()));
               ctx.addEndHandler(v -> rejected(ctx));
+              if (probeMark.matches(
+                  ctx.request().getHeader(dev.lethe.gateway.probing.ProbeMark.HEADER))) {
+                ctx.put(dev.lethe.gateway.probing.ProbeMark.CONTEXT_KEY, Boolean.TRUE);
+              }
               String min = ctx.request().getHeader(MIN_RULES_VERSION);
               if (min == null) {
                 RoutesSupport.begin(ctx, parts.rules().get(), metrics);
@@ -305,6 +311,7 @@ public final class LetheGateway {
     if (decisions == null
         || s == null
         || s.judged()
+        || s.probe()
         || s.answeredError() == null
         || ctx.request().method() != io.vertx.core.http.HttpMethod.POST
         || path == null
@@ -557,6 +564,11 @@ public final class LetheGateway {
     synchronized (servers) {
       return servers.get(0).actualPort();
     }
+  }
+
+  /** The mark this gateway's own probe requests carry (for its {@code ProbeRunner}). */
+  public dev.lethe.gateway.probing.ProbeMark probeMark() {
+    return probeMark;
   }
 
   /** The metrics. */

@@ -184,6 +184,7 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
       assembly = GatewayAssembly.create(vertx, cfg, System.getenv());
       gateway = LetheGateway.start(vertx, assembly.parts()).await(60, TimeUnit.SECONDS);
       assembly.announce(cfg.server().host(), gateway.port());
+      assembly.startProbing(vertx, gateway);
     } catch (ConfigException e) {
       System.err.println("lethe serve: " + e.getMessage());
       vertx.close();

@@ -53,6 +53,14 @@ public final class CompareMetrics {
     return rouge.recall(truth, answer);
   }
 
+  /**
+   * Whether {@code answer} reveals {@code truth}: its ROUGE-L recall against it is strictly above
+   * {@code threshold}. The one leak test of compare and of continuous probing.
+   */
+  public boolean leaks(String truth, String answer, double threshold) {
+    return recall(truth, answer) > threshold;
+  }
+
   /** Whether {@code text} opens like a refusal ("I'm sorry", "I can't", "I cannot", …). */
   public static boolean looksLikeRefusal(String text) {
     return text != null && REFUSAL.matcher(text.strip()).find();
@@ -107,7 +115,7 @@ public final class CompareMetrics {
       if (a.split() == Split.FORGET) {
         forgetN++;
         forgetRecall += r;
-        boolean leak = r > leakThreshold;
+        boolean leak = r > leakThreshold; // leaks(truth, answer, leakThreshold), recall reused
         leaks += leak ? 1 : 0;
         int[] f = families.computeIfAbsent(a.family(), k -> new int[2]);
         f[0] += leak ? 1 : 0;

@@ -92,6 +92,9 @@ public final class Guard {
             : null;
     ctx.addEndHandler(
         v -> {
+          if (state.probe()) {
+            return; // the gateway's own probes: neither audited nor streamed as decisions
+          }
           boolean cut = state.outputCut();
           String ruleId = exchange.ruleId().orElse(null);
           if (audit != null) {
@@ -286,6 +289,9 @@ public final class Guard {
    * dev.lethe.gateway.metrics.TokenUsage}) under the request's backend and model.
    */
   public void countUsage(RequestState state, com.fasterxml.jackson.databind.JsonNode answer) {
+    if (state.probe()) {
+      return;
+    }
     dev.lethe.gateway.metrics.TokenUsage.in(answer)
         .ifPresent(u -> metrics.tokens(state.backend(), state.model(), u));
   }

@@ -27,6 +27,7 @@ public final class RequestState {
   private boolean judged;
   private boolean backendCalled;
   private String answeredError;
+  private boolean probe;
 
   private RequestState(long startNanos, RuleSet rules) {
     this.startNanos = startNanos;
@@ -172,5 +173,18 @@ public final class RequestState {
   /** Records the code of the error the gateway answers with. */
   public void answeredError(String code) {
     this.answeredError = requireNonNull(code, "code");
+  }
+
+  /**
+   * Whether this is the gateway's own probe traffic (continuous probing): left out of the request
+   * metrics, token counters, access log, audit and decisions stream.
+   */
+  public boolean probe() {
+    return probe;
+  }
+
+  /** Marks this request as the gateway's own probe traffic. */
+  public void markProbe() {
+    this.probe = true;
   }
 }

@@ -51,6 +51,9 @@ public final class RoutesSupport {
   public static void start(RoutingContext ctx, RuleSet rules, GatewayMetrics metrics) {
     RequestState s = RequestState.attach(ctx, rules);
     s.requestId(dev.lethe.gateway.logs.RequestIds.of(ctx.request()));
+    if (Boolean.TRUE.equals(ctx.get(dev.lethe.gateway.probing.ProbeMark.CONTEXT_KEY))) {
+      s.markProbe();
+    }
     ctx.addHeadersEndHandler(
         v ->
             ctx.response()
@@ -60,6 +63,9 @@ public final class RoutesSupport {
         ar -> {
           int status = ar.succeeded() ? ctx.response().getStatusCode() : 499;
           long nanos = System.nanoTime() - s.startNanos();
+          if (s.probe()) {
+            return; // the gateway's own probes: not user traffic (ProbeRunner counts them)
+          }
           metrics.request(
               s.route(), s.backend(), s.model(), status, s.decision().wireName(), nanos);
           if (AccessLog.enabled()) {
