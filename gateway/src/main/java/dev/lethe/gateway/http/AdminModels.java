@@ -91,7 +91,7 @@ public final class AdminModels {
     ObjectNode o = F.objectNode();
     o.put("id", w.id());
     o.put("path", w.path().toString());
-    o.put("state", w.state());
+    o.put("state", w.state().wireName());
     o.put("requestedAt", w.requestedAt().toString());
     if (w.finishedAt() == null) {
       o.putNull("finishedAt");
@@ -181,7 +181,7 @@ public final class AdminModels {
                                 null,
                                 null,
                                 "The swap failed unexpectedly."));
-                      } else if (done.state().equals("refused")) {
+                      } else if (done.state() == ModelSlot.SwapState.REFUSED) {
                         ObjectNode o =
                             WireFormat.OPENAI.body(
                                 ApiError.of(

@@ -42,7 +42,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -69,7 +68,6 @@ import org.slf4j.LoggerFactory;
 public final class UnlearnJobs implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UnlearnJobs.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> LIVE = Set.of("queued", "running", "evaluating");
 
   private final UnlearnSettings settings;
   private final Path dir;
@@ -181,10 +179,12 @@ public final class UnlearnJobs implements AutoCloseable {
     }
     found.sort(Comparator.comparing(j -> j.node.path("createdAt").asText()));
     for (Job j : found) {
-      if (LIVE.contains(j.node.path("state").asText())) {
-        j.finish("failed", "interrupted by a restart");
+      if (j.live()) {
+        j.finish(UnlearnJobState.FAILED, "interrupted by a restart");
         persist(j);
-        metrics.counter("lethe.unlearn.jobs", "state", "failed").increment();
+        metrics
+            .counter("lethe.unlearn.jobs", "state", UnlearnJobState.FAILED.wireName())
+            .increment();
       }
       jobs.put(j.id(), j);
     }
@@ -378,13 +378,13 @@ public final class UnlearnJobs implements AutoCloseable {
       JsonNode options = stages.get(0).get("options");
       n.set("options", options == null || options.isNull() ? JSON.createObjectNode() : options);
     }
-    n.put("state", "queued");
+    n.put("state", UnlearnJobState.QUEUED.wireName());
     n.putNull("reason");
     n.put("createdAt", clock.instant().toString());
     n.putNull("startedAt");
     n.putNull("finishedAt");
     ObjectNode progress = n.putObject("progress");
-    progress.put("phase", "queued");
+    progress.put("phase", UnlearnJobPhase.QUEUED.wireName());
     progress.put("step", 0);
     progress.put("steps", totalSteps);
     progress.put("stage", 0);
@@ -413,7 +413,11 @@ public final class UnlearnJobs implements AutoCloseable {
               409,
               "job_in_progress",
               null,
-              "Unlearning job " + j.id() + " is still " + j.state() + "; one job runs at a time.");
+              "Unlearning job "
+                  + j.id()
+                  + " is still "
+                  + j.state().wireName()
+                  + "; one job runs at a time.");
         }
       }
       persistQuietly(job);
@@ -478,21 +482,21 @@ public final class UnlearnJobs implements AutoCloseable {
           gates.decide(
               before, after, report.robustness() == null ? null : report.robustness().toMap());
       job.gates(d);
-      job.state("evaluating", "gates");
+      job.state(UnlearnJobState.EVALUATING, UnlearnJobPhase.GATES);
       if (!d.passed()) {
-        job.finish("refused", "gates failed: " + String.join("; ", d.reasons()));
+        job.finish(UnlearnJobState.REFUSED, "gates failed: " + String.join("; ", d.reasons()));
       } else {
         swap(job, spec, slot);
       }
     } catch (ConfigException e) {
-      job.finish("failed", "invalid input: " + e.getMessage());
+      job.finish(UnlearnJobState.FAILED, "invalid input: " + e.getMessage());
     } catch (Throwable t) {
       LOG.warn("unlearning job {} failed", job.id(), t);
-      job.finish("failed", t.getMessage() == null ? t.toString() : t.getMessage());
+      job.finish(UnlearnJobState.FAILED, t.getMessage() == null ? t.toString() : t.getMessage());
     } finally {
       persistQuietly(job);
       meters.close();
-      metrics.counter("lethe.unlearn.jobs", "state", job.state()).increment();
+      metrics.counter("lethe.unlearn.jobs", "state", job.state().wireName()).increment();
       job.done.complete(null);
     }
   }
@@ -501,7 +505,7 @@ public final class UnlearnJobs implements AutoCloseable {
     LoadedModel now = slot.current();
     if (now == null || !now.directory().equals(spec.model())) {
       job.finish(
-          "refused",
+          UnlearnJobState.REFUSED,
           "the checkpoint of "
               + slot.model()
               + " changed while the job ran ("
@@ -509,18 +513,20 @@ public final class UnlearnJobs implements AutoCloseable {
               + "); not swapped");
       return;
     }
-    job.state("evaluating", "swap");
+    job.state(UnlearnJobState.EVALUATING, UnlearnJobPhase.SWAP);
     Optional<ModelRegistry.Started> started = models.swap(slot.model(), spec.out());
     if (started.isEmpty()) {
-      job.finish("refused", "another checkpoint of " + slot.model() + " is loading; not swapped");
+      job.finish(
+          UnlearnJobState.REFUSED,
+          "another checkpoint of " + slot.model() + " is loading; not swapped");
       return;
     }
     ModelSlot.Swap w = started.get().outcome().get();
     job.swap(w);
-    if (w.state().equals("active")) {
-      job.finish("succeeded", null);
+    if (w.state() == ModelSlot.SwapState.ACTIVE) {
+      job.finish(UnlearnJobState.SUCCEEDED, null);
     } else {
-      job.finish("refused", "checkpoint refused by the loader: " + w.reason());
+      job.finish(UnlearnJobState.REFUSED, "checkpoint refused by the loader: " + w.reason());
     }
   }
 
@@ -552,11 +558,13 @@ public final class UnlearnJobs implements AutoCloseable {
       @Override
       public void phase(UnlearnJob.Phase phase, int stage) {
         switch (phase) {
-          case EVALUATE_BEFORE -> job.state("evaluating", "evaluate-before");
-          case UNLEARN -> job.state("running", "unlearn");
-          case EVALUATE_AFTER -> job.state("evaluating", "evaluate-after");
-          case ROBUSTNESS -> job.state("evaluating", "robustness");
-          case SAVE -> job.state("evaluating", "save");
+          case EVALUATE_BEFORE ->
+              job.state(UnlearnJobState.EVALUATING, UnlearnJobPhase.EVALUATE_BEFORE);
+          case UNLEARN -> job.state(UnlearnJobState.RUNNING, UnlearnJobPhase.UNLEARN);
+          case EVALUATE_AFTER ->
+              job.state(UnlearnJobState.EVALUATING, UnlearnJobPhase.EVALUATE_AFTER);
+          case ROBUSTNESS -> job.state(UnlearnJobState.EVALUATING, UnlearnJobPhase.ROBUSTNESS);
+          case SAVE -> job.state(UnlearnJobState.EVALUATING, UnlearnJobPhase.SAVE);
         }
         persistQuietly(job);
       }
@@ -599,9 +607,10 @@ public final class UnlearnJobs implements AutoCloseable {
     final CompletableFuture<Void> done = new CompletableFuture<>();
     private SimpleMeterRegistry meters;
 
+    /** The job of a JSON document; a state this version does not know counts as ended. */
     Job(ObjectNode node) {
       this.node = node;
-      if (!LIVE.contains(node.path("state").asText())) {
+      if (!live()) {
         done.complete(null);
       }
     }
@@ -610,25 +619,25 @@ public final class UnlearnJobs implements AutoCloseable {
       return node.path("id").asText();
     }
 
-    synchronized String state() {
-      return node.path("state").asText();
+    synchronized UnlearnJobState state() {
+      return UnlearnJobState.fromWire(node.path("state").asText()).orElse(UnlearnJobState.FAILED);
     }
 
     synchronized boolean live() {
-      return LIVE.contains(state());
+      return state().live();
     }
 
     synchronized void start(String at, SimpleMeterRegistry meters) {
       this.meters = meters;
-      node.put("state", "running");
-      ((ObjectNode) node.get("progress")).put("phase", "load");
+      node.put("state", UnlearnJobState.RUNNING.wireName());
+      ((ObjectNode) node.get("progress")).put("phase", UnlearnJobPhase.LOAD.wireName());
       node.put("startedAt", at);
       changed();
     }
 
-    synchronized void state(String s, String phase) {
-      node.put("state", s);
-      ((ObjectNode) node.get("progress")).put("phase", phase);
+    synchronized void state(UnlearnJobState s, UnlearnJobPhase phase) {
+      node.put("state", s.wireName());
+      ((ObjectNode) node.get("progress")).put("phase", phase.wireName());
       changed();
     }
 
@@ -668,18 +677,18 @@ public final class UnlearnJobs implements AutoCloseable {
       ObjectNode s = node.putObject("swap");
       s.put("id", w.id());
       s.put("path", w.path().toString());
-      s.put("state", w.state());
+      s.put("state", w.state().wireName());
       if (w.reason() == null) {
         s.putNull("reason");
       } else {
         s.put("reason", w.reason());
       }
-      node.put("swapped", w.state().equals("active"));
+      node.put("swapped", w.state() == ModelSlot.SwapState.ACTIVE);
     }
 
-    synchronized void finish(String state, String reason) {
+    synchronized void finish(UnlearnJobState state, String reason) {
       meters = null;
-      node.put("state", state);
+      node.put("state", state.wireName());
       if (reason == null) {
         node.putNull("reason");
       } else {
@@ -688,7 +697,7 @@ public final class UnlearnJobs implements AutoCloseable {
       node.put("finishedAt", clock.instant().toString());
       ObjectNode p = (ObjectNode) node.get("progress");
       if (p != null) {
-        p.put("phase", "done");
+        p.put("phase", UnlearnJobPhase.DONE.wireName());
       }
       changed();
     }
@@ -707,7 +716,7 @@ public final class UnlearnJobs implements AutoCloseable {
     synchronized ObjectNode snapshot() {
       ObjectNode copy = node.deepCopy();
       SimpleMeterRegistry m = meters;
-      if (m != null && node.path("state").asText().equals("running")) {
+      if (m != null && state() == UnlearnJobState.RUNNING) {
         Counter c = m.find("lethe.unlearn.steps").counter();
         ObjectNode p = (ObjectNode) copy.get("progress");
         if (c != null && c.count() > p.path("step").asDouble()) {

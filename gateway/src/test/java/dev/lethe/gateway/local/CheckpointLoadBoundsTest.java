@@ -47,11 +47,11 @@ class CheckpointLoadBoundsTest {
     Files.createSymbolicLink(bad.resolve("config.json"), Path.of("/dev/zero"));
 
     ModelSlot.Swap refused = swapAndWait(bad);
-    assertThat(refused.state()).isEqualTo("refused");
+    assertThat(refused.state()).isEqualTo(ModelSlot.SwapState.REFUSED);
     assertThat(refused.reason()).contains("config.json").contains("regular file");
 
     // The slot is free again: the next swap is accepted and succeeds.
-    assertThat(swapAndWait(good).state()).isEqualTo("active");
+    assertThat(swapAndWait(good).state()).isEqualTo(ModelSlot.SwapState.ACTIVE);
   }
 
   @Test
@@ -61,9 +61,9 @@ class CheckpointLoadBoundsTest {
       f.setLength(3L << 30); // sparse: 3 GiB that were never written
     }
     ModelSlot.Swap refused = swapAndWait(bad);
-    assertThat(refused.state()).isEqualTo("refused");
+    assertThat(refused.state()).isEqualTo(ModelSlot.SwapState.REFUSED);
     assertThat(refused.reason()).contains("config.json").contains("at most");
-    assertThat(swapAndWait(good).state()).isEqualTo("active");
+    assertThat(swapAndWait(good).state()).isEqualTo(ModelSlot.SwapState.ACTIVE);
   }
 
   private static ModelSlot.Swap swapAndWait(Path dir) throws Exception {

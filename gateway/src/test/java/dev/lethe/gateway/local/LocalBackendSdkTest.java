@@ -423,7 +423,7 @@ class LocalBackendSdkTest {
     String id = JSON.readTree(r.body()).path("id").asText();
     ModelSlot slot = backend("hasty").slot();
     waitFor(() -> slot.history().stream().anyMatch(s -> s.id().equals(id)));
-    assertThat(slot.history().get(0).state()).isEqualTo("active");
+    assertThat(slot.history().get(0).state()).isEqualTo(ModelSlot.SwapState.ACTIVE);
     assertThat(slot.current().directory()).isEqualTo(modelB);
   }
 

@@ -69,7 +69,7 @@ public final class ModelRegistry implements AutoCloseable {
       slots.put(model, slot);
     }
     ModelSlot.Swap s = load(slot, checkpoint);
-    if (s == null || !s.state().equals("active")) {
+    if (s == null || s.state() != ModelSlot.SwapState.ACTIVE) {
       throw new ConfigException(
           "checkpoint",
           checkpoint.toString(),

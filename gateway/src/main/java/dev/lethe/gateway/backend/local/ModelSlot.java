@@ -32,12 +32,31 @@ public final class ModelSlot {
   }
 
   /**
+   * Where one swap stands; {@code swaps[].state} in the JSON of {@code /admin/models} carries the
+   * {@linkplain #wireName() lower-case name}, mapped here only.
+   */
+  public enum SwapState {
+    /** The checkpoint is being loaded and validated. */
+    LOADING,
+    /** It serves requests now. */
+    ACTIVE,
+    /** It served, and was replaced since. */
+    RETIRED,
+    /** It was not installed (see the swap's reason); the previous checkpoint keeps serving. */
+    REFUSED;
+
+    /** The lower-case name used in JSON. */
+    public String wireName() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /**
    * One attempt to put a checkpoint behind the model.
    *
    * @param id the swap id
    * @param path the requested directory, absolute
-   * @param state {@code loading}, {@code active} (serving now), {@code retired} (replaced since) or
-   *     {@code refused}
+   * @param state where it stands
    * @param requestedAt when it was asked for
    * @param finishedAt when loading ended, or {@code null} while loading
    * @param loadMillis how long loading and validation took, or -1 while loading
@@ -46,12 +65,12 @@ public final class ModelSlot {
   public record Swap(
       String id,
       Path path,
-      String state,
+      SwapState state,
       Instant requestedAt,
       Instant finishedAt,
       long loadMillis,
       String reason) {
-    Swap finish(String newState, Instant at, String why) {
+    Swap finish(SwapState newState, Instant at, String why) {
       return new Swap(
           id,
           path,
@@ -62,7 +81,7 @@ public final class ModelSlot {
           why);
     }
 
-    Swap withState(String newState) {
+    Swap withState(SwapState newState) {
       return new Swap(id, path, newState, requestedAt, finishedAt, loadMillis, reason);
     }
   }
@@ -135,7 +154,7 @@ public final class ModelSlot {
     if (pending != null || state == State.CLOSED) {
       return null;
     }
-    pending = new Swap(id, path, "loading", now, null, -1, null);
+    pending = new Swap(id, path, SwapState.LOADING, now, null, -1, null);
     return pending;
   }
 
@@ -143,18 +162,18 @@ public final class ModelSlot {
   synchronized Swap install(LoadedModel loaded, Instant now) {
     if (state == State.CLOSED) {
       loaded.retire();
-      return finish(pending.finish("refused", now, "the backend was closed"));
+      return finish(pending.finish(SwapState.REFUSED, now, "the backend was closed"));
     }
     LoadedModel old = current.getAndSet(loaded);
     state = State.READY;
     failure = null;
     List<Swap> marked = new ArrayList<>(history.size());
     for (Swap s : history) {
-      marked.add(s.state().equals("active") ? s.withState("retired") : s);
+      marked.add(s.state() == SwapState.ACTIVE ? s.withState(SwapState.RETIRED) : s);
     }
     history.clear();
     history.addAll(marked);
-    Swap done = finish(pending.finish("active", now, null));
+    Swap done = finish(pending.finish(SwapState.ACTIVE, now, null));
     if (old != null) {
       old.retire();
     }
@@ -167,7 +186,7 @@ public final class ModelSlot {
       state = State.FAILED;
       failure = reason;
     }
-    return finish(pending.finish("refused", now, reason));
+    return finish(pending.finish(SwapState.REFUSED, now, reason));
   }
 
   /**
@@ -184,7 +203,7 @@ public final class ModelSlot {
         return s;
       }
     }
-    return begun.finish("refused", now, reason);
+    return begun.finish(SwapState.REFUSED, now, reason);
   }
 
   private Swap finish(Swap s) {
