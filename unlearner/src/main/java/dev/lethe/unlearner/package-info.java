@@ -5,7 +5,8 @@
  * <p>Runtime packages: {@code data} (TOFU QA files), {@code model} (config and decoder), {@code
  * checkpoint} (safetensors and HF directories), {@code tokenizer} (DJL tokenizer, BPE trainer),
  * {@code prompt} (the one prompt template), {@code generate} (KV-cache generation), {@code train}
- * ({@code lethe train}) and {@code serve} (the local backend's model handle).
+ * ({@code lethe train}). The gateway's local backend serves a loaded checkpoint through its own
+ * reference-counted handle ({@code LoadedModel}); nothing here serves requests.
  *
  * <p>Native memory: every {@code NDManager}, {@code Model} and {@code Trainer} is opened in a
  * try-with-resources scope, with one child manager (and one {@code NDScope}) per step. PyTorch runs
