@@ -2,11 +2,11 @@ package dev.lethe.gateway.cli;
 
 import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.checkpoint.Checkpoint;
+import dev.lethe.unlearner.eval.CheckpointEvaluation;
+import dev.lethe.unlearner.eval.EvalSets;
 import dev.lethe.unlearner.eval.ReferenceStats;
 import dev.lethe.unlearner.eval.TofuData;
 import dev.lethe.unlearner.eval.TofuReport;
-import dev.lethe.unlearner.evaluate.CheckpointEvaluation;
-import dev.lethe.unlearner.evaluate.EvalSets;
 import dev.lethe.unlearner.unlearn.UnlearnJob;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -5,7 +5,6 @@ import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.loss.MethodParams;
 import dev.lethe.unlearner.loss.UnlearnMethod;
 import dev.lethe.unlearner.model.LlamaConfig;
-import dev.lethe.unlearner.unlearn.Rmu;
 import dev.lethe.unlearner.unlearn.UnlearnConfig;
 import dev.lethe.unlearner.unlearn.UnlearningMethod;
 import dev.lethe.unlearner.unlearn.UnlearningMethods;
@@ -138,9 +137,9 @@ public final class UnlearnOptions {
       }
     }
     p = p.with("seed", Long.toString(seed));
-    int l = layer != null ? layer : Rmu.defaultLayer(modelConfig);
+    int l = layer != null ? layer : UnlearningMethods.defaultSteeredLayer(modelConfig);
     if (wmdp && params == null) {
-      params = Rmu.wmdpParameterRegex(l);
+      params = UnlearningMethods.wmdpParameterRegex(l);
     }
     UnlearnConfig config;
     try {

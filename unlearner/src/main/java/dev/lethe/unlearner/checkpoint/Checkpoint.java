@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.model.LlamaConfig;
 import dev.lethe.unlearner.model.LlamaModel;
+import dev.lethe.unlearner.model.Tensor;
 import dev.lethe.unlearner.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;

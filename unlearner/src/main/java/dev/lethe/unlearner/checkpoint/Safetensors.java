@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.config.ConfigException;
+import dev.lethe.unlearner.model.Tensor;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;

@@ -8,8 +8,13 @@
  * dev.lethe.unlearner.eval.TofuReport}; the metric classes ({@link
  * dev.lethe.unlearner.eval.RougeL}, {@link dev.lethe.unlearner.eval.KolmogorovSmirnov}, {@link
  * dev.lethe.unlearner.eval.TofuMetrics}, the {@link dev.lethe.unlearner.eval.MembershipAttack}s,
- * {@link dev.lethe.unlearner.eval.RocAuc}) are pure functions usable alone. Nothing here reads
- * files or touches DJL.
+ * {@link dev.lethe.unlearner.eval.RocAuc}) are pure functions usable alone, reading no files and
+ * touching no DJL. The bridge to Lethe's own checkpoints lives here too: {@link
+ * dev.lethe.unlearner.eval.ModelScorer} implements {@code ScoringModel} on the runtime (batched
+ * teacher-forced scores, greedy generation); {@link dev.lethe.unlearner.eval.EvalSets} reads the
+ * question files; {@link dev.lethe.unlearner.eval.CheckpointEvaluation} runs the evaluator with
+ * progress and obtains the retain model's reference statistics from a checkpoint or a saved report
+ * ({@code lethe eval --reference}).
  *
  * <p>Traps:
  *
@@ -26,6 +31,9 @@
  *       retain-model result is given), which is not the same as the relative AUC difference.
  *   <li>Extraction strength keeps open-unlearning's floor of 1/n for an answer with no matching
  *       suffix.
+ *   <li>Forget quality needs perturbed files ({@code forgetXX_perturbed.json}) on both sides, and
+ *       the reference must have been evaluated on the same forget questions in the same order;
+ *       greedy generation of 200 tokens dominates the cost, so tests cap it.
  * </ul>
  */
 package dev.lethe.unlearner.eval;

@@ -6,15 +6,12 @@ import dev.lethe.config.ConfigException;
 import java.util.Locale;
 
 /**
- * The hyper-parameters of one unlearning objective, with every method's defaults in {@link
- * #defaults(UnlearnMethod)}, validated once. The objective is L = γ·L_forget + α·L_retain.
- *
- * <p>Defaults follow open-unlearning's TOFU configs (REFERENCES §4): NPO β = 0.1; SimNPO β = 4.5, δ
- * = 0, γ = 0.125; IdkDPO β = 0.1; RMU c = 2, α = 1 ({@code configs/trainer/RMU.yaml}, every
- * parameter trainable); γ = α = 1 elsewhere. The WMDP paper's RMU setting for Zephyr-7B (c = 6.5, α
- * = 1200, three MLP down-projections) is the named alternative {@link #wmdpRmu()}; activation norms
- * differ between models, so RMU's c and α are tuned per model. Parameters a method does not use are
- * kept but ignored.
+ * The hyper-parameters of one unlearning objective, validated once: the objective is L = γ·L_forget
+ * + α·L_retain. Each method's defaults and the retain terms it accepts are its row of the {@link
+ * UnlearnMethod} table ({@link #defaults(UnlearnMethod)}); the WMDP paper's RMU setting for
+ * Zephyr-7B (c = 6.5, α = 1200, three MLP down-projections) is the named alternative {@link
+ * #wmdpRmu()}. Activation norms differ between models, so RMU's c and α are tuned per model.
+ * Parameters a method does not use are kept but ignored.
  *
  * @param method the method
  * @param beta inverse temperature (NPO, SimNPO, IdkDPO), &gt; 0
@@ -56,39 +53,21 @@ public record MethodParams(
     nonNegative("alpha", alpha);
     finite("delta", delta);
     positive("steeringCoefficient", steeringCoefficient);
-    switch (method) {
-      case GA -> expectRetain(retain, method, RetainKind.NONE);
-      case GRAD_DIFF -> expectRetain(retain, method, RetainKind.NLL);
-      case KL -> expectRetain(retain, method, RetainKind.KL);
-      case RMU -> expectRetain(retain, method, RetainKind.ACTIVATIONS);
-      case NPO, SIMNPO, IDK, IDK_DPO -> {
-        if (retain != RetainKind.NLL && retain != RetainKind.KL) {
-          throw new ConfigException("retain", retain, "NLL or KL for " + method.cliName());
-        }
-      }
+    if (!method.accepts(retain)) {
+      throw new ConfigException("retain", retain, method.retainExpectation());
     }
   }
 
-  /** The defaults of {@code method}, seed 0. */
+  /** The defaults of {@code method} (its row of the {@link UnlearnMethod} table), seed 0. */
   public static MethodParams defaults(UnlearnMethod method) {
-    requireNonNull(method, "method");
-    return switch (method) {
-      case GA -> new MethodParams(method, 0.1, 1, 0, 0, 2, RetainKind.NONE, 0);
-      case GRAD_DIFF -> new MethodParams(method, 0.1, 1, 1, 0, 2, RetainKind.NLL, 0);
-      case KL -> new MethodParams(method, 0.1, 1, 1, 0, 2, RetainKind.KL, 0);
-      case NPO -> new MethodParams(method, 0.1, 1, 1, 0, 2, RetainKind.NLL, 0);
-      case SIMNPO -> new MethodParams(method, 4.5, 0.125, 1, 0, 2, RetainKind.NLL, 0);
-      case IDK -> new MethodParams(method, 0.1, 1, 1, 0, 2, RetainKind.NLL, 0);
-      case IDK_DPO -> new MethodParams(method, 0.1, 1, 1, 0, 2, RetainKind.NLL, 0);
-      case RMU -> new MethodParams(method, 0.1, 1, 1, 0, 2, RetainKind.ACTIVATIONS, 0);
-    };
+    return requireNonNull(method, "method").defaults();
   }
 
   /**
    * RMU with the WMDP paper's setting for Zephyr-7B: steering coefficient c = 6.5, retain weight α
    * = 1200 (Li et al., ICML 2024, arXiv:2403.03218, and its code), seed 0. Pair it with the paper's
    * parameter subset, the MLP down-projections of the steered layer and the two before it ({@code
-   * Rmu.wmdpParameterRegex}).
+   * UnlearningMethods.wmdpParameterRegex} in {@code dev.lethe.unlearner.unlearn}).
    */
   public static MethodParams wmdpRmu() {
     return new MethodParams(UnlearnMethod.RMU, 0.1, 1, 1200, 0, 6.5, RetainKind.ACTIVATIONS, 0);
@@ -151,12 +130,6 @@ public record MethodParams(
       return Double.parseDouble(value.trim());
     } catch (NumberFormatException e) {
       throw new ConfigException(name, value, "a number");
-    }
-  }
-
-  private static void expectRetain(RetainKind actual, UnlearnMethod method, RetainKind expected) {
-    if (actual != expected) {
-      throw new ConfigException("retain", actual, expected + " for " + method.cliName());
     }
   }
 

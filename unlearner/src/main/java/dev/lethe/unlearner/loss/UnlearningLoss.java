@@ -45,15 +45,7 @@ public final class UnlearningLoss {
   /** The objective of {@code params.method()} with those hyper-parameters. */
   public static UnlearningLoss of(MethodParams params) {
     requireNonNull(params, "params");
-    ForgetTerm f =
-        switch (params.method()) {
-          case GA, GRAD_DIFF, KL -> new GradientAscentLoss();
-          case NPO -> new NpoLoss(params.beta());
-          case SIMNPO -> new SimNpoLoss(params.beta(), params.delta());
-          case IDK -> new IdkLoss();
-          case IDK_DPO -> new IdkDpoLoss(params.beta());
-          case RMU -> new RmuLoss(params.steeringCoefficient(), params.seed());
-        };
+    ForgetTerm f = params.method().forgetTerm(params);
     RetainTerm r =
         switch (params.retain()) {
           case NONE -> RetainTerm.none();

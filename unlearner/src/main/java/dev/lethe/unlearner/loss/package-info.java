@@ -6,8 +6,10 @@
  * <p>Roles: a {@link dev.lethe.unlearner.loss.ForgetTerm} per method (gradient ascent, NPO, SimNPO,
  * IDK, IdkDPO, RMU), a {@link dev.lethe.unlearner.loss.RetainTerm} per retain flavour (none, NLL,
  * KL, activations), composed by {@link dev.lethe.unlearner.loss.UnlearningLoss} with the weights of
- * {@link dev.lethe.unlearner.loss.MethodParams}, whose {@code defaults} is the one place holding
- * every method's default. {@link dev.lethe.unlearner.loss.SaliencyMask} works with any of them.
+ * {@link dev.lethe.unlearner.loss.MethodParams}. {@link dev.lethe.unlearner.loss.UnlearnMethod} is
+ * the one table of methods: name, forget term, accepted retain terms, defaults and what the loop
+ * computes; each term's class cites its paper. {@link dev.lethe.unlearner.loss.SaliencyMask} works
+ * with any of them.
  *
  * <p>Traps:
  *

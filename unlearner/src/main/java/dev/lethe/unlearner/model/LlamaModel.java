@@ -12,7 +12,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.Engines;
-import dev.lethe.unlearner.checkpoint.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -2,7 +2,9 @@
  * The Llama-architecture model on DJL PyTorch: {@link dev.lethe.unlearner.model.LlamaConfig} (HF
  * {@code config.json}), the layers ({@link dev.lethe.unlearner.model.RmsNorm}, {@link
  * dev.lethe.unlearner.model.RotaryEmbedding}, {@link dev.lethe.unlearner.model.Attention}, {@link
- * dev.lethe.unlearner.model.SwiGluMlp}) and {@link dev.lethe.unlearner.model.LlamaModel}.
+ * dev.lethe.unlearner.model.SwiGluMlp}), {@link dev.lethe.unlearner.model.LlamaModel} and its
+ * weights as plain {@link dev.lethe.unlearner.model.Tensor}s. Nothing here reads or writes
+ * checkpoint files: {@code dev.lethe.unlearner.checkpoint} builds on this package, not the reverse.
  *
  * <p>The layers are small functional blocks over NDArrays rather than DJL {@code Block} subclasses:
  * the decoder needs a KV cache, hidden-state taps and HF parameter names, which DJL's block API

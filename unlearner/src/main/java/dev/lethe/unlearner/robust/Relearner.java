@@ -9,7 +9,7 @@ import ai.djl.training.GradientCollector;
 import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.Engines;
 import dev.lethe.unlearner.data.QaPair;
-import dev.lethe.unlearner.evaluate.ModelScorer;
+import dev.lethe.unlearner.eval.ModelScorer;
 import dev.lethe.unlearner.loss.TokenLosses;
 import dev.lethe.unlearner.model.LlamaModel;
 import dev.lethe.unlearner.prompt.PromptTemplate;

@@ -4,13 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lethe.unlearner.checkpoint.Checkpoint;
 import dev.lethe.unlearner.data.QaPair;
+import dev.lethe.unlearner.eval.ModelScorer;
 import dev.lethe.unlearner.eval.QaItem;
 import dev.lethe.unlearner.eval.RougeL;
 import dev.lethe.unlearner.eval.TofuData;
 import dev.lethe.unlearner.eval.TofuEvalConfig;
 import dev.lethe.unlearner.eval.TofuEvaluator;
 import dev.lethe.unlearner.eval.TofuReport;
-import dev.lethe.unlearner.evaluate.ModelScorer;
 import dev.lethe.unlearner.model.LlamaModel;
 import dev.lethe.unlearner.tokenizer.TextTokenizer;
 import java.io.PrintStream;

@@ -4,15 +4,15 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.checkpoint.Checkpoint;
-import dev.lethe.unlearner.checkpoint.Tensor;
 import dev.lethe.unlearner.data.QaPair;
+import dev.lethe.unlearner.eval.CheckpointEvaluation;
 import dev.lethe.unlearner.eval.QaItem;
 import dev.lethe.unlearner.eval.ReferenceStats;
 import dev.lethe.unlearner.eval.TofuData;
 import dev.lethe.unlearner.eval.TofuReport;
-import dev.lethe.unlearner.evaluate.CheckpointEvaluation;
 import dev.lethe.unlearner.loss.MethodParams;
 import dev.lethe.unlearner.model.LlamaModel;
+import dev.lethe.unlearner.model.Tensor;
 import dev.lethe.unlearner.robust.Robustness;
 import dev.lethe.unlearner.robust.RobustnessEvaluation;
 import dev.lethe.unlearner.tokenizer.TextTokenizer;

@@ -9,7 +9,7 @@ import ai.djl.training.GradientCollector;
 import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.Engines;
 import dev.lethe.unlearner.data.QaPair;
-import dev.lethe.unlearner.evaluate.ModelScorer;
+import dev.lethe.unlearner.eval.ModelScorer;
 import dev.lethe.unlearner.loss.ForgetBatch;
 import dev.lethe.unlearner.loss.MethodParams.RetainKind;
 import dev.lethe.unlearner.loss.RetainBatch;

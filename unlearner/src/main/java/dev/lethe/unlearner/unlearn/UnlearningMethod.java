@@ -7,8 +7,9 @@ import java.util.function.Predicate;
 
 /**
  * One weight-level unlearning method: its objective (a forget term composed with a retain term in
- * an {@link UnlearningLoss}) and what the {@link Unlearner} loop must compute for it. One final
- * class per method; {@link UnlearningMethods#create} picks it from a {@link MethodParams}.
+ * an {@link UnlearningLoss}) and what the {@link Unlearner} loop must compute for it. {@link
+ * UnlearningMethods#create} builds the built-in methods from a {@link MethodParams} and their row
+ * of the {@code UnlearnMethod} table; a new objective may implement this interface directly.
  *
  * <p>The loop reads the needs below to decide what to run on each step: a frozen reference model is
  * loaded only when {@link #objective()} says so, refusal answers are encoded only for {@link

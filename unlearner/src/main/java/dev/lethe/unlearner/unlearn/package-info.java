@@ -2,10 +2,10 @@
  * Weight-level unlearning: the loop that turns a loss from {@code dev.lethe.unlearner.loss} into
  * updated weights, and the methods that choose the loss.
  *
- * <p>Roles: {@link dev.lethe.unlearner.unlearn.UnlearningMethod} is the extension point, one final
- * class per method (GA, GradDiff, KL, NPO, SimNPO, IDK, IdkDPO, RMU), each composing a forget term
- * with a retain term rather than inheriting one; {@link
- * dev.lethe.unlearner.unlearn.UnlearningMethods} builds one from validated {@code MethodParams};
+ * <p>Roles: {@link dev.lethe.unlearner.unlearn.UnlearningMethod} is the extension point; {@link
+ * dev.lethe.unlearner.unlearn.UnlearningMethods} builds each built-in method (GA, GradDiff, KL,
+ * NPO, SimNPO, IDK, IdkDPO, RMU) from validated {@code MethodParams} and its row of the {@code
+ * UnlearnMethod} table, which composes a forget term with a retain term rather than inheriting one;
  * {@link dev.lethe.unlearner.unlearn.Unlearner} runs it (pairing, AdamW, schedule, clipping, SalUn
  * mask, parameter filter, metrics); {@link dev.lethe.unlearner.unlearn.UnlearnJob} is {@code lethe
  * unlearn}: evaluate, unlearn, evaluate, save atomically with {@code report.json}.

@@ -3,20 +3,19 @@ package dev.lethe.unlearner.bench;
 import dev.lethe.unlearner.checkpoint.Checkpoint;
 import dev.lethe.unlearner.data.QaData;
 import dev.lethe.unlearner.data.QaPair;
+import dev.lethe.unlearner.eval.CheckpointEvaluation;
+import dev.lethe.unlearner.eval.EvalSets;
 import dev.lethe.unlearner.eval.KolmogorovSmirnov;
 import dev.lethe.unlearner.eval.ReferenceStats;
 import dev.lethe.unlearner.eval.TofuData;
 import dev.lethe.unlearner.eval.TofuEvalConfig;
 import dev.lethe.unlearner.eval.TofuReport;
-import dev.lethe.unlearner.evaluate.CheckpointEvaluation;
-import dev.lethe.unlearner.evaluate.EvalSets;
 import dev.lethe.unlearner.loss.MethodParams;
 import dev.lethe.unlearner.loss.UnlearnMethod;
 import dev.lethe.unlearner.model.LlamaModel;
 import dev.lethe.unlearner.train.CausalLmTrainer;
 import dev.lethe.unlearner.train.DemoData;
 import dev.lethe.unlearner.train.Presets;
-import dev.lethe.unlearner.unlearn.Rmu;
 import dev.lethe.unlearner.unlearn.UnlearnConfig;
 import dev.lethe.unlearner.unlearn.Unlearner;
 import dev.lethe.unlearner.unlearn.UnlearningMethods;
@@ -341,7 +340,8 @@ public final class UnlearnBench {
                     .run(
                         UnlearningMethods.create(
                             params.get(stage),
-                            layers.getOrDefault(stage, Rmu.defaultLayer(model.config()))),
+                            layers.getOrDefault(
+                                stage, UnlearningMethods.defaultSteeredLayer(model.config()))),
                         model,
                         c.tokenizer(),
                         forget,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.Device;
 import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.model.LlamaModel;
+import dev.lethe.unlearner.model.Tensor;
 import dev.lethe.unlearner.testing.TinyModels;
 import java.nio.file.Files;
 import java.nio.file.Path;

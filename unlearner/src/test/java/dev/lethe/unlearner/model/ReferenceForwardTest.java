@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.lethe.unlearner.checkpoint.Tensor;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

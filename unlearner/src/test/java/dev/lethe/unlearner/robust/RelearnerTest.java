@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.unlearner.checkpoint.Checkpoint;
-import dev.lethe.unlearner.checkpoint.Tensor;
 import dev.lethe.unlearner.data.QaPair;
+import dev.lethe.unlearner.eval.ModelScorer;
 import dev.lethe.unlearner.eval.QaItem;
 import dev.lethe.unlearner.eval.TofuEvalConfig;
-import dev.lethe.unlearner.evaluate.ModelScorer;
 import dev.lethe.unlearner.model.LlamaModel;
+import dev.lethe.unlearner.model.Tensor;
 import dev.lethe.unlearner.testing.TinyModels;
 import java.io.OutputStream;
 import java.io.PrintStream;

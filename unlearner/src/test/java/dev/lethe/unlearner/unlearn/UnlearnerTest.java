@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.checkpoint.Checkpoint;
-import dev.lethe.unlearner.checkpoint.Tensor;
 import dev.lethe.unlearner.data.QaPair;
 import dev.lethe.unlearner.eval.AnswerScores;
-import dev.lethe.unlearner.evaluate.ModelScorer;
+import dev.lethe.unlearner.eval.ModelScorer;
 import dev.lethe.unlearner.loss.MethodParams;
 import dev.lethe.unlearner.loss.UnlearnMethod;
+import dev.lethe.unlearner.model.Tensor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -106,7 +106,7 @@ class UnlearnerTest {
                 seen.add(c.model().toTensors());
               })
           .run(
-              new GradientAscent(),
+              UnlearningMethods.create(MethodParams.defaults(UnlearnMethod.GA)),
               c.model(),
               c.tokenizer(),
               UnlearnFixture.forget(),
@@ -123,10 +123,10 @@ class UnlearnerTest {
   void wmdpRmuChangesOnlyTheThreeDownProjections() throws Exception {
     try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
       Map<String, Tensor> before = c.model().toTensors();
-      UnlearnConfig config = config(2, 1e-3, 1.0, Rmu.wmdpParameterRegex(1));
+      UnlearnConfig config = config(2, 1e-3, 1.0, UnlearningMethods.wmdpParameterRegex(1));
       new Unlearner(config, new SimpleMeterRegistry(), QUIET)
           .run(
-              new Rmu(MethodParams.wmdpRmu(), 1),
+              UnlearningMethods.create(MethodParams.wmdpRmu(), 1),
               c.model(),
               c.tokenizer(),
               UnlearnFixture.forget(),
@@ -297,7 +297,7 @@ class UnlearnerTest {
       assertThatThrownBy(
               () ->
                   u.run(
-                      new GradientAscent(),
+                      UnlearningMethods.create(MethodParams.defaults(UnlearnMethod.GA)),
                       c.model(),
                       c.tokenizer(),
                       UnlearnFixture.forget(),
@@ -309,7 +309,7 @@ class UnlearnerTest {
       assertThatThrownBy(
               () ->
                   ok.run(
-                      new GradDiff(),
+                      UnlearningMethods.create(MethodParams.defaults(UnlearnMethod.GRAD_DIFF)),
                       c.model(),
                       c.tokenizer(),
                       UnlearnFixture.forget(),
@@ -320,7 +320,7 @@ class UnlearnerTest {
       assertThatThrownBy(
               () ->
                   ok.run(
-                      new Rmu(MethodParams.defaults(UnlearnMethod.RMU), 7),
+                      UnlearningMethods.create(MethodParams.defaults(UnlearnMethod.RMU), 7),
                       c.model(),
                       c.tokenizer(),
                       UnlearnFixture.forget(),
@@ -329,9 +329,12 @@ class UnlearnerTest {
           .isInstanceOf(ConfigException.class)
           .hasMessageContaining("layer: 7");
     }
-    assertThatThrownBy(() -> new Npo(MethodParams.defaults(UnlearnMethod.GA)))
+    assertThatThrownBy(() -> UnlearningMethods.create(MethodParams.defaults(UnlearnMethod.RMU), -1))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("layer: -1");
+    assertThatThrownBy(() -> UnlearningMethods.create(MethodParams.defaults(UnlearnMethod.RMU)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("expected: npo");
+        .hasMessageContaining("layer");
     assertThatThrownBy(() -> config(1, 2.0, 1.0, null))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("lr");

@@ -1,11 +1,13 @@
-package dev.lethe.unlearner.checkpoint;
+package dev.lethe.unlearner.model;
 
 import static java.util.Objects.requireNonNull;
 
 import java.util.Arrays;
 
 /**
- * A dense float32 tensor held in Java memory: the unit the safetensors reader and writer exchange.
+ * A dense float32 tensor held in Java memory: the unit {@link LlamaModel} copies its weights in and
+ * out as, and the safetensors reader and writer exchange (so {@code checkpoint} depends on {@code
+ * model}, never the other way).
  *
  * @param shape the dimensions (empty for a scalar)
  * @param values the row-major values; {@code values.length} equals the product of {@code shape}

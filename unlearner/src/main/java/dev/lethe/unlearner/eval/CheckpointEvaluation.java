@@ -1,4 +1,4 @@
-package dev.lethe.unlearner.evaluate;
+package dev.lethe.unlearner.eval;
 
 import static java.util.Objects.requireNonNull;
 
@@ -6,11 +6,6 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.checkpoint.Checkpoint;
-import dev.lethe.unlearner.eval.ReferenceStats;
-import dev.lethe.unlearner.eval.TofuData;
-import dev.lethe.unlearner.eval.TofuEvalConfig;
-import dev.lethe.unlearner.eval.TofuEvaluator;
-import dev.lethe.unlearner.eval.TofuReport;
 import dev.lethe.unlearner.model.LlamaModel;
 import dev.lethe.unlearner.tokenizer.TextTokenizer;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.lethe.unlearner.evaluate;
+package dev.lethe.unlearner.eval;
 
 import static java.util.Objects.requireNonNull;
 
@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import dev.lethe.unlearner.eval.AnswerScores;
-import dev.lethe.unlearner.eval.ScoringModel;
 import dev.lethe.unlearner.generate.GenerationRequest;
 import dev.lethe.unlearner.generate.Generator;
 import dev.lethe.unlearner.loss.AnswerScoring;

@@ -1,4 +1,4 @@
-package dev.lethe.unlearner.evaluate;
+package dev.lethe.unlearner.eval;
 
 import static java.util.Objects.requireNonNull;
 
@@ -6,8 +6,6 @@ import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.data.PerturbedQa;
 import dev.lethe.unlearner.data.QaData;
 import dev.lethe.unlearner.data.QaPair;
-import dev.lethe.unlearner.eval.QaItem;
-import dev.lethe.unlearner.eval.TofuData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

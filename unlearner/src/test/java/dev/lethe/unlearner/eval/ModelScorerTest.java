@@ -1,11 +1,10 @@
-package dev.lethe.unlearner.evaluate;
+package dev.lethe.unlearner.eval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
 import dev.lethe.unlearner.checkpoint.Checkpoint;
-import dev.lethe.unlearner.eval.AnswerScores;
 import dev.lethe.unlearner.prompt.PromptTemplate;
 import dev.lethe.unlearner.testing.TinyModels;
 import dev.lethe.unlearner.train.QaBatch;
