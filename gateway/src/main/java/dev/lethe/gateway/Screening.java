@@ -6,12 +6,14 @@ import dev.lethe.config.DetectorConfig;
 import dev.lethe.config.IculSettings;
 import dev.lethe.config.rules.RuleBook;
 import dev.lethe.filters.detect.CachingEmbedder;
+import dev.lethe.filters.detect.Cascade;
 import dev.lethe.filters.detect.DecisionModel;
 import dev.lethe.filters.detect.DetectorIndexBuilder;
 import dev.lethe.filters.detect.Embedder;
 import dev.lethe.filters.detect.HybridDetector;
 import dev.lethe.filters.detect.MiniLmEmbedder;
 import dev.lethe.filters.detect.ScopeClassifier;
+import dev.lethe.filters.detect.StaticEmbedding;
 import dev.lethe.filters.input.DetectorIndexes;
 import dev.lethe.filters.input.InputStage;
 import dev.lethe.filters.input.ScanConfig;
@@ -37,6 +39,7 @@ import java.util.List;
 public final class Screening implements AutoCloseable {
   private static final Object LOCK = new Object();
   private static Embedder shared;
+  private static StaticEmbedding sharedTable;
 
   private final Embedder embedder;
   private final DetectorIndexes indexes;
@@ -45,6 +48,7 @@ public final class Screening implements AutoCloseable {
   private final DetectorIndexBuilder builder;
   private final AutoCloseable listener;
   private final AutoCloseable iculListener;
+  private AutoCloseable cascadeListener = () -> {};
 
   private Screening(
       Embedder embedder,
@@ -83,19 +87,58 @@ public final class Screening implements AutoCloseable {
     }
   }
 
-  /** Wires the input stage for {@code book}'s rules over the {@link #sharedEmbedder()}. */
-  public static Screening create(
-      DetectorConfig detector, IculSettings iculSettings, RuleBook book, MeterRegistry registry) {
-    return create(detector, iculSettings, book, registry, sharedEmbedder());
+  /**
+   * The static token table distilled from MiniLM ({@link StaticEmbedding}), loaded once per
+   * process: the cheap first stage of the detector cascade over the {@link #sharedEmbedder()}.
+   */
+  public static StaticEmbedding sharedTable() {
+    synchronized (LOCK) {
+      if (sharedTable == null) {
+        sharedTable = StaticEmbedding.load();
+      }
+      return sharedTable;
+    }
   }
 
-  /** Wires the input stage for {@code book}'s rules over {@code embedder} (not closed here). */
+  /**
+   * Wires the input stage for {@code book}'s rules over the {@link #sharedEmbedder()}, with the
+   * detector cascade's cheap stage distilled from that model ({@link Cascade}).
+   */
+  public static Screening create(
+      DetectorConfig detector, IculSettings iculSettings, RuleBook book, MeterRegistry registry) {
+    return create(
+        detector,
+        iculSettings,
+        book,
+        registry,
+        sharedEmbedder(),
+        new Cascade(sharedTable(), Cascade.Config.defaults()));
+  }
+
+  /**
+   * Wires the input stage for {@code book}'s rules over {@code embedder} (not closed here), every
+   * span judged by it (the cascade's table is distilled from MiniLM, so it only fronts MiniLM).
+   */
   public static Screening create(
       DetectorConfig detector,
       IculSettings iculSettings,
       RuleBook book,
       MeterRegistry registry,
       Embedder embedder) {
+    return create(detector, iculSettings, book, registry, embedder, null);
+  }
+
+  /**
+   * Wires the input stage for {@code book}'s rules over {@code embedder} (not closed here), with
+   * {@code cascade} as the cheap first stage ({@code null}: none).
+   */
+  public static Screening create(
+      DetectorConfig detector,
+      IculSettings iculSettings,
+      RuleBook book,
+      MeterRegistry registry,
+      Embedder embedder,
+      Cascade cascade) {
     requireNonNull(book, "book");
     requireNonNull(embedder, "embedder");
     DetectorIndexBuilder builder =
@@ -108,7 +151,10 @@ public final class Screening implements AutoCloseable {
         new ScopeClassifier(
             new HybridDetector(embedder),
             DecisionModel.defaults(),
-            ScopeClassifier.Config.defaults());
+            ScopeClassifier.Config.defaults(),
+            cascade);
+    AutoCloseable cascadeListener =
+        cascade == null ? () -> {} : book.addListener(cascade.snapshots());
     InputStage stage =
         new InputStage(
             classifier,
@@ -126,7 +172,10 @@ public final class Screening implements AutoCloseable {
                 detector.defaultRefusal(),
                 detector.mask()),
             registry);
-    return new Screening(embedder, indexes, classifier, stage, builder, listener, iculListener);
+    Screening s =
+        new Screening(embedder, indexes, classifier, stage, builder, listener, iculListener);
+    s.cascadeListener = cascadeListener;
+    return s;
   }
 
   private static IculComposer composer(IculSettings s, Embedder embedder, MeterRegistry registry) {
@@ -173,6 +222,7 @@ public final class Screening implements AutoCloseable {
   public void close() throws Exception {
     listener.close();
     iculListener.close();
+    cascadeListener.close();
     builder.close();
   }
 }

@@ -182,6 +182,25 @@ public final class MiniLmEmbedder implements Embedder {
       System.arraycopy(encodings[b].getAttentionMask(), 0, mask, b * len, len);
       System.arraycopy(encodings[b].getTypeIds(), 0, types, b * len, len);
     }
+    return pool(hidden(ids, mask, types, batch, len), mask, batch, len);
+  }
+
+  /**
+   * The pooled, unit-length vector of one sequence of vocabulary ids given as is (the caller adds
+   * {@code [CLS]} and {@code [SEP]}): {@link StaticEmbedding}'s table is distilled from the vectors
+   * of single wordpieces embedded alone.
+   */
+  float[] embedIds(long[] ids) {
+    if (closed) {
+      throw new EmbeddingException("embedder is closed");
+    }
+    long[] mask = new long[ids.length];
+    java.util.Arrays.fill(mask, 1L);
+    long[] types = new long[ids.length];
+    return pool(hidden(ids.clone(), mask, types, 1, ids.length), mask, 1, ids.length).get(0);
+  }
+
+  private float[] hidden(long[] ids, long[] mask, long[] types, int batch, int len) {
     Predictor<NDList, NDList> predictor;
     try {
       predictor = predictors.take();
@@ -206,7 +225,7 @@ public final class MiniLmEmbedder implements Embedder {
     } finally {
       predictors.add(predictor);
     }
-    return pool(hidden, mask, batch, len);
+    return hidden;
   }
 
   /** Attention-masked mean pooling followed by L2 normalisation. */

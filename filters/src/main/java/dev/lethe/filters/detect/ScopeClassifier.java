@@ -20,6 +20,12 @@ import java.util.function.LongSupplier;
  * changes with every snapshot, so a new rule-set version can never be answered from an old
  * detection. Detections made without the semantic stage are never cached. Installing a new model
  * needs no invalidation: cached detections hold features, not decisions.
+ *
+ * <p>With a {@link Cascade}, each segment that is not answered from the cache and names no rule's
+ * subject is first scored by the cascade's cheap stage (a static embedding); below its calibrated
+ * threshold the segment is decided out of scope without the detector, so the sentence model only
+ * runs on segments near some rule or naming a subject. Counts of each outcome: {@link
+ * #spansDecidedCheaply()}, {@link #spansSentToModel()}, {@link #spansFromCache()}.
  */
 public final class ScopeClassifier {
   private final Detector detector;
@@ -27,6 +33,13 @@ public final class ScopeClassifier {
   private final Cache<Key, Detection> cache;
   private final LexicalDetector lexical = new LexicalDetector();
   private final LongSupplier ticker;
+  private final Cascade cascade;
+  private final java.util.concurrent.atomic.LongAdder spansCheap =
+      new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder spansModel =
+      new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder spansCached =
+      new java.util.concurrent.atomic.LongAdder();
 
   /**
    * Configuration.
@@ -90,6 +103,24 @@ public final class ScopeClassifier {
   /** Creates a classifier whose budgets are measured by {@code ticker} (nanoseconds). */
   public ScopeClassifier(
       Detector detector, DecisionModel model, Config config, LongSupplier ticker) {
+    this(detector, model, config, ticker, null);
+  }
+
+  /**
+   * Creates a classifier with a cheap first stage: spans that name no rule's subject and that
+   * {@code cascade} decides out of scope never reach {@code detector} (see {@link Cascade}); {@code
+   * null} judges every span with the detector.
+   */
+  public ScopeClassifier(Detector detector, DecisionModel model, Config config, Cascade cascade) {
+    this(detector, model, config, System::nanoTime, cascade);
+  }
+
+  /**
+   * As {@link #ScopeClassifier(Detector, DecisionModel, Config, Cascade)}, timed by {@code ticker}.
+   */
+  public ScopeClassifier(
+      Detector detector, DecisionModel model, Config config, LongSupplier ticker, Cascade cascade) {
+    this.cascade = cascade;
     this.ticker = requireNonNull(ticker, "ticker");
     this.detector = requireNonNull(detector, "detector");
     this.model = new AtomicReference<>(requireNonNull(model, "model"));
@@ -153,12 +184,14 @@ public final class ScopeClassifier {
     boolean complete = true;
     List<String> fresh = new ArrayList<>();
     Map<ScanText, List<SubjectMatcher.Span>> mentions = new IdentityHashMap<>();
+    st.mentions = mentions;
     for (ScanText t : texts) {
       for (Segment s : t.segments()) {
         if (!s.gated()
             && worthJudging(index, t, s, mentions)
             && fresh.size() < PREFETCH
-            && cache.getIfPresent(new Key(index.id(), index.version(), s.text())) == null) {
+            && cache.getIfPresent(new Key(index.id(), index.version(), s.text())) == null
+            && !st.cheaplyOut(index, t, s)) {
           fresh.add(s.text());
         }
       }
@@ -301,6 +334,8 @@ public final class ScopeClassifier {
   private final class State {
     final DecisionModel m;
     final List<Detection> detections = new ArrayList<>();
+    final Map<Segment, Boolean> cheapOut = new IdentityHashMap<>();
+    Map<ScanText, List<SubjectMatcher.Span>> mentions;
     String bestRule;
     double best;
     boolean semantic = true;
@@ -310,8 +345,42 @@ public final class ScopeClassifier {
       this.m = m;
     }
 
+    /**
+     * Whether the cascade's cheap stage decides {@code s} out of scope: it names no rule's subject
+     * (the lexical signal always goes to the model) and its cheap score is below the threshold.
+     * Remembered per segment for this request.
+     */
+    boolean cheaplyOut(DetectorIndex index, ScanText t, Segment s) {
+      if (cascade == null) {
+        return false;
+      }
+      Boolean known = cheapOut.get(s);
+      if (known == null) {
+        known =
+            !names(mentionsOf(index, t, mentions), s)
+                && cascade.decidesOut(index.rules(), s.text());
+        cheapOut.put(s, known);
+      }
+      return known;
+    }
+
     void judge(DetectorIndex index, ScanText t, Segment s) {
-      Detection d = detect(index, s.text());
+      Detection d;
+      Key key = new Key(index.id(), index.version(), s.text());
+      Detection cached = cache.getIfPresent(key);
+      if (cached != null) {
+        spansCached.increment();
+        d = cached;
+      } else if (cheaplyOut(index, t, s)) {
+        spansCheap.increment();
+        d = CHEAPLY_OUT;
+      } else {
+        spansModel.increment();
+        d = detector.detect(index, s.text());
+        if (d.semantic()) {
+          cache.put(key, d);
+        }
+      }
       detections.add(d);
       semantic &= d.semantic();
       for (Detection.Candidate c : d.candidates()) {
@@ -399,17 +468,27 @@ public final class ScopeClassifier {
     return j > i && ASKING.contains(sentence.substring(i, j).toLowerCase(java.util.Locale.ROOT));
   }
 
-  private Detection detect(DetectorIndex index, String text) {
-    Key key = new Key(index.id(), index.version(), text);
-    Detection d = cache.getIfPresent(key);
-    if (d != null) {
-      return d;
-    }
-    d = detector.detect(index, text);
-    if (d.semantic()) {
-      cache.put(key, d);
-    }
-    return d;
+  /** What a span the cheap stage decided out of scope contributes: no candidate. */
+  private static final Detection CHEAPLY_OUT = new Detection(List.of(), true);
+
+  /** Spans decided out of scope by the cascade's cheap stage, since creation. */
+  public long spansDecidedCheaply() {
+    return spansCheap.sum();
+  }
+
+  /** Spans judged by the detector (the sentence model), since creation. */
+  public long spansSentToModel() {
+    return spansModel.sum();
+  }
+
+  /** Spans answered from the detection cache, since creation. */
+  public long spansFromCache() {
+    return spansCached.sum();
+  }
+
+  /** The cascade's cheap stage, or null when every span goes to the detector. */
+  public Cascade cascade() {
+    return cascade;
   }
 
   /**

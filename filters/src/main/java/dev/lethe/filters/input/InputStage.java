@@ -133,6 +133,21 @@ public final class InputStage implements Stage {
             .description("Forget-scope detection time per request")
             .serviceLevelObjectives(LatencyBuckets.bounds())
             .register(registry);
+    spans("cheap", ScopeClassifier::spansDecidedCheaply);
+    spans("model", ScopeClassifier::spansSentToModel);
+    spans("cache", ScopeClassifier::spansFromCache);
+  }
+
+  /**
+   * {@code lethe_detector_cascade_spans_total{stage}}: spans decided out of scope by the cascade's
+   * cheap stage, judged by the sentence model, or answered from the detection cache.
+   */
+  private void spans(String stage, java.util.function.ToLongFunction<ScopeClassifier> count) {
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "lethe.detector.cascade.spans", classifier, c -> count.applyAsLong(c))
+        .description("Text spans judged, by the detector cascade's stage that decided them")
+        .tag("stage", stage)
+        .register(registry);
   }
 
   @Override

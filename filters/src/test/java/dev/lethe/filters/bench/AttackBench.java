@@ -154,7 +154,11 @@ public final class AttackBench {
         Forget10Setup.Calibrated cal = setup.calibrate(embedder)) {
       ScopeClassifier classifier =
           new ScopeClassifier(
-              cal.detector(), cal.result().model(), ScopeClassifier.Config.defaults());
+              cal.detector(),
+              cal.result().model(),
+              ScopeClassifier.Config.defaults(),
+              BenchCascade.get());
+      System.out.println("cascade: " + (BenchCascade.on() ? "on" : "off"));
       DetectorIndex index = cal.index();
       System.out.printf(
           "probe seed %d; %d positives, %d hard negatives, %d easy negatives, %d attacks%n",

@@ -71,7 +71,8 @@ class QualityBench {
       List<ForgetRule> rules,
       List<String> evalRetain,
       List<String> easy) {
-    ScopeClassifier c = new ScopeClassifier(detector, model, ScopeClassifier.Config.defaults());
+    ScopeClassifier c =
+        new ScopeClassifier(detector, model, ScopeClassifier.Config.defaults(), BenchCascade.get());
     List<Double> pScores = new ArrayList<>();
     List<Double> nScores = new ArrayList<>();
     int tp = 0;
@@ -127,10 +128,11 @@ class QualityBench {
         "[%s] lowest paraphrase scores %s; highest negative scores %s%n",
         name, pScores.subList(0, 8), nScores.subList(0, 8));
     System.out.printf(
-        "[%s] threshold=%.4f paraphrases=%d recall=%.4f (any rule %.4f; without full name %d/%d)"
-            + " precision=%.4f | retain held-out FPR=%.4f (%d/%d) | real_authors+world_facts"
-            + " FPR=%.4f (%d/%d)%n",
+        "[%s] cascade=%s threshold=%.4f paraphrases=%d recall=%.4f (any rule %.4f; without full"
+            + " name %d/%d) precision=%.4f | retain held-out FPR=%.4f (%d/%d) |"
+            + " real_authors+world_facts FPR=%.4f (%d/%d)%n",
         name,
+        BenchCascade.on() ? "on" : "off",
         model.threshold(),
         paraphrases.size(),
         (double) tp / paraphrases.size(),

@@ -107,11 +107,19 @@ class SpeedBench {
       dev.lethe.filters.input.DetectorIndexes indexes =
           new dev.lethe.filters.input.DetectorIndexes(builder);
       indexes.prepare(rules);
+      // -Dlethe.bench.cascade=false: every span to the sentence model (the state before the
+      // cascade), for a before/after pair from one build
+      boolean cascaded = BenchCascade.on();
+      dev.lethe.filters.detect.Cascade cascade = BenchCascade.get();
       ScopeClassifier c =
           new ScopeClassifier(
               new HybridDetector(embedder),
               DecisionModel.defaults(),
-              ScopeClassifier.Config.defaults());
+              ScopeClassifier.Config.defaults(),
+              cascade);
+      if (cascade != null) {
+        cascade.score(rules, "warm"); // derive the snapshot's example vectors, as on publish
+      }
       dev.lethe.filters.input.InputStage stage =
           new dev.lethe.filters.input.InputStage(
               c,
@@ -124,11 +132,14 @@ class SpeedBench {
         judge(stage, rules, SyntheticRules.prompt(r) + " w" + i); // warm-up
       }
       long[] shortNew = new long[200];
+      long[] shortCpu = new long[shortNew.length];
       for (int i = 0; i < shortNew.length; i++) {
         String p = SyntheticRules.prompt(r) + " (" + i + ")";
+        long cpu = processCpu();
         long t = System.nanoTime();
         judge(stage, rules, p);
         shortNew[i] = System.nanoTime() - t;
+        shortCpu[i] = processCpu() - cpu;
       }
       long[] longNew = new long[60];
       long[] longCpu = new long[longNew.length];
@@ -154,6 +165,22 @@ class SpeedBench {
         proseNew[i] = System.nanoTime() - t;
         proseCpu[i] = processCpu() - cpu;
       }
+      // Everyday short prompts (not about people at all), each new: what most traffic looks like.
+      List<String> everyday = everydayPrompts();
+      long[] everydayNew = new long[200];
+      long[] everydayCpu = new long[everydayNew.length];
+      long cheap0 = c.spansDecidedCheaply();
+      long model0 = c.spansSentToModel();
+      for (int i = 0; i < everydayNew.length; i++) {
+        String p = everyday.get(i % everyday.size()) + " (" + i + ")";
+        long cpu = processCpu();
+        long t = System.nanoTime();
+        judge(stage, rules, p);
+        everydayNew[i] = System.nanoTime() - t;
+        everydayCpu[i] = processCpu() - cpu;
+      }
+      long everydayCheap = c.spansDecidedCheaply() - cheap0;
+      long everydayModel = c.spansSentToModel() - model0;
       // The hostile payload always gets the default budget: without one it takes minutes.
       stage =
           new dev.lethe.filters.input.InputStage(
@@ -174,12 +201,22 @@ class SpeedBench {
                 + (j.classification() != null && !j.classification().complete() ? "/budget" : "");
       }
       System.out.printf(
-          "1000 rules, judged as requests: new short prompt p50=%.2f ms p99=%.2f ms; new 8,000-char"
+          "1000 rules, judged as requests (cascade %s): new short prompt p50=%.2f ms p99=%.2f ms"
+              + " (process CPU p50=%.2f ms); new everyday short prompt p50=%.2f ms p99=%.2f ms"
+              + " (process CPU p50=%.2f ms; spans cheap/model %d/%d); new 8,000-char"
               + " prompt p50=%.1f ms p99=%.1f ms (process CPU p50=%.1f ms); new 8,000-char prose"
               + " prompt p50=%.1f ms p99=%.1f ms (process CPU p50=%.1f ms); 1 MB hostile payload"
-              + " p50=%.0f ms max=%.0f ms (decisions %s); load average %.1f on %d cores%n",
+              + " p50=%.0f ms max=%.0f ms (decisions %s); spans in all cheap/model/cache"
+              + " %d/%d/%d; load average %.1f on %d cores%n",
+          cascaded ? "on" : "off",
           pct(shortNew, 50),
           pct(shortNew, 99),
+          pct(shortCpu, 50),
+          pct(everydayNew, 50),
+          pct(everydayNew, 99),
+          pct(everydayCpu, 50),
+          everydayCheap,
+          everydayModel,
           pct(longNew, 50),
           pct(longNew, 99),
           pct(longCpu, 50),
@@ -189,6 +226,9 @@ class SpeedBench {
           pct(hostile, 50),
           pct(hostile, 100),
           String.join(",", outcome),
+          c.spansDecidedCheaply(),
+          c.spansSentToModel(),
+          c.spansFromCache(),
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
           Runtime.getRuntime().availableProcessors());
     } catch (java.io.IOException e) {
@@ -212,6 +252,20 @@ class SpeedBench {
             java.time.Duration.ofMillis(Long.parseLong(ms.strip())), d.scan().budget().maxSpans());
     return new dev.lethe.filters.input.InputStage.Config(
         d.scan().withBudget(budget), d.defaultRefusal(), d.mask());
+  }
+
+  /** The everyday prompts of the benchmarks ({@code bench/benign.txt}). */
+  private static List<String> everydayPrompts() throws java.io.IOException {
+    try (java.io.InputStream in = SpeedBench.class.getResourceAsStream("/bench/benign.txt")) {
+      List<String> out = new ArrayList<>();
+      for (String line :
+          new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        if (!line.isBlank() && !line.startsWith("#")) {
+          out.add(line.strip());
+        }
+      }
+      return out;
+    }
   }
 
   /** CPU time of the whole process (every thread: the caller, the model's, the collector's). */

@@ -1,0 +1,158 @@
+package dev.lethe.filters.detect;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lethe.config.rules.ForgetRule;
+import dev.lethe.config.rules.PerSnapshot;
+import dev.lethe.config.rules.RuleSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The detector cascade's cheap stage: a span whose {@link StaticEmbedding static vector} is far
+ * from every rule example is decided out of scope without running the sentence model; only spans
+ * whose cheap score is within a calibrated margin of the boundary (or that name a rule's subject,
+ * which the classifier checks first) go to the model.
+ *
+ * <p>The cheap score of a text is the highest cosine similarity between its static vector and the
+ * static vector of any rule example of the snapshot. The stage only ever says "out of scope": it
+ * never puts anything in scope, so it can cost recall but never precision. {@link
+ * Config#threshold()} is therefore calibrated for no false negative: on TOFU forget10 it sits below
+ * the lowest cheap score of any in-scope question of the calibration split that does not name its
+ * subject, minus a margin, and it is validated on disjoint paraphrases and the attack suite ({@code
+ * CascadeBench}, docs/BENCHMARKS.md).
+ *
+ * <p>The examples' static vectors are derived once per rule-set snapshot ({@link PerSnapshot}),
+ * reusing the vectors of rules that did not change. Thread-safe.
+ */
+public final class Cascade {
+  /**
+   * The default threshold on the cheap score, calibrated on TOFU forget10 ({@code CascadeBench}):
+   * the lowest cheap score of an in-scope calibration question that does not name its subject
+   * (0.755, leave one out; 21 of the 400 questions), less a margin of 0.05, rounded down. On the
+   * disjoint validation paraphrases the lowest such score was 0.743: none is decided out of scope.
+   */
+  public static final double DEFAULT_THRESHOLD = 0.70;
+
+  /**
+   * Configuration.
+   *
+   * @param threshold spans whose cheap score is below this (and that name no subject) are decided
+   *     out of scope by the cheap stage, in [-1,1]; -1 sends every span to the model
+   */
+  public record Config(double threshold) {
+    /** Validates the field. */
+    public Config {
+      if (!(threshold >= -1 && threshold <= 1)) {
+        throw new IllegalArgumentException("threshold: " + threshold + " (expected: -1.0..1.0)");
+      }
+    }
+
+    /** {@link #DEFAULT_THRESHOLD}. */
+    public static Config defaults() {
+      return new Config(DEFAULT_THRESHOLD);
+    }
+  }
+
+  private final StaticEmbedding table;
+  private final Config config;
+  private final PerSnapshot<Examples> snapshots;
+  private volatile Map<ForgetRule, float[]> previous = Map.of();
+
+  /** Creates the stage over {@code table}. */
+  public Cascade(StaticEmbedding table, Config config) {
+    this.table = requireNonNull(table, "table");
+    this.config = requireNonNull(config, "config");
+    this.snapshots = new PerSnapshot<>(this::derive, 8);
+  }
+
+  /** The configuration. */
+  public Config config() {
+    return config;
+  }
+
+  /**
+   * The per-snapshot example vectors; register it on the rule book so that a new snapshot's are
+   * ready before it is published (otherwise the first request of a snapshot derives them).
+   */
+  public PerSnapshot<?> snapshots() {
+    return snapshots;
+  }
+
+  /** The static vectors of one snapshot's rule examples, one row after another. */
+  record Examples(float[] rows, int count, int dimension) {
+    /** The highest dot product of {@code q} with a row, or -1 without rows. */
+    double best(float[] q) {
+      double best = -1;
+      int d = dimension;
+      for (int r = 0; r < count; r++) {
+        int base = r * d;
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        int i = 0;
+        for (; i + 3 < d; i += 4) {
+          s0 += q[i] * rows[base + i];
+          s1 += q[i + 1] * rows[base + i + 1];
+          s2 += q[i + 2] * rows[base + i + 2];
+          s3 += q[i + 3] * rows[base + i + 3];
+        }
+        for (; i < d; i++) {
+          s0 += q[i] * rows[base + i];
+        }
+        double s = (s0 + s1) + (s2 + s3);
+        if (s > best) {
+          best = s;
+        }
+      }
+      return best;
+    }
+  }
+
+  private Examples derive(RuleSet rules) {
+    int dim = table.dimension();
+    Map<ForgetRule, float[]> before = previous;
+    Map<ForgetRule, float[]> now = new HashMap<>(rules.rules().size() * 2);
+    int count = 0;
+    for (ForgetRule r : rules.rules()) {
+      float[] v = before.get(r);
+      if (v == null) {
+        List<String> ex = r.examples();
+        v = new float[ex.size() * dim];
+        for (int i = 0; i < ex.size(); i++) {
+          System.arraycopy(table.embed(ex.get(i)), 0, v, i * dim, dim);
+        }
+      }
+      now.put(r, v);
+      count += v.length / dim;
+    }
+    float[] rows = new float[count * dim];
+    int at = 0;
+    for (ForgetRule r : rules.rules()) {
+      float[] v = now.get(r);
+      System.arraycopy(v, 0, rows, at, v.length);
+      at += v.length;
+    }
+    previous = now;
+    return new Examples(rows, count, dim);
+  }
+
+  /**
+   * The cheap score of {@code text} under {@code rules}: the highest cosine similarity between its
+   * static vector and any rule example's, -1 when the snapshot has no example.
+   */
+  public double score(RuleSet rules, String text) {
+    requireNonNull(rules, "rules");
+    requireNonNull(text, "text");
+    return snapshots.get(rules).best(table.embed(text));
+  }
+
+  /**
+   * Whether the cheap stage decides {@code text} out of scope (its score is below the threshold).
+   */
+  public boolean decidesOut(RuleSet rules, String text) {
+    return score(rules, text) < config.threshold();
+  }
+}
