@@ -185,14 +185,19 @@ public final class ScopeClassifier {
     List<String> fresh = new ArrayList<>();
     Map<ScanText, List<SubjectMatcher.Span>> mentions = new IdentityHashMap<>();
     st.mentions = mentions;
+    int looked = 0;
     for (ScanText t : texts) {
       for (Segment s : t.segments()) {
         if (!s.gated()
             && worthJudging(index, t, s, mentions)
             && fresh.size() < PREFETCH
-            && cache.getIfPresent(new Key(index.id(), index.version(), s.text())) == null
-            && !st.cheaplyOut(index, t, s)) {
-          fresh.add(s.text());
+            && looked < PREFETCH_LOOKS
+            && cache.getIfPresent(new Key(index.id(), index.version(), s.text())) == null) {
+          // the cheap stage's look is bounded here too: past it, the budget bounds judging
+          looked++;
+          if (!st.cheaplyOut(index, t, s)) {
+            fresh.add(s.text());
+          }
         }
       }
     }
@@ -328,6 +333,13 @@ public final class ScopeClassifier {
   /** At most this many segments are embedded ahead at once (keeps the budget checks frequent). */
   private static final int PREFETCH = 16;
 
+  /**
+   * At most this many segments are looked at by the cascade's cheap stage while choosing what to
+   * embed ahead: a huge text of thousands of windows the cheap stage dismisses would otherwise be
+   * scored whole before the time budget is first checked.
+   */
+  private static final int PREFETCH_LOOKS = 4 * PREFETCH;
+
   private record Gated(ScanText text, Segment segment, int rank, int topical, int order) {}
 
   /** The running best over judged segments. */
@@ -347,11 +359,14 @@ public final class ScopeClassifier {
 
     /**
      * Whether the cascade's cheap stage decides {@code s} out of scope: it names no rule's subject
-     * (the lexical signal always goes to the model) and its cheap score is below the threshold.
-     * Remembered per segment for this request.
+     * (the lexical signal always goes to the model), it is neither from a transformed text nor
+     * joined payload pieces, and its cheap score is below the threshold. Remembered per segment for
+     * this request.
      */
     boolean cheaplyOut(DetectorIndex index, ScanText t, Segment s) {
-      if (cascade == null) {
+      if (cascade == null || !t.transforms().isEmpty() || s.kind() == Segment.Kind.PIECES) {
+        // Text exposed by a transformation (decoded, reversed, normalised) and payload pieces
+        // joined back are attack signals: they always go to the model.
         return false;
       }
       Boolean known = cheapOut.get(s);

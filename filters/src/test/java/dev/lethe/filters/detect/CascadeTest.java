@@ -106,6 +106,35 @@ class CascadeTest {
   }
 
   @Test
+  void decodedTextAndJoinedPiecesAlwaysGoToTheModel() {
+    Recording d = new Recording();
+    // threshold 1: every plain span that names no subject would be decided alone
+    ScopeClassifier c = classifier(d, 1.0);
+    ScanText decoded =
+        new ScanText(
+            "messages[0].content#base64",
+            UNNAMED,
+            List.of("base64"),
+            List.of(new Segment(Segment.Kind.WHOLE, 0, UNNAMED.length(), UNNAMED)));
+    ScanText pieces =
+        new ScanText(
+            "messages[1].content",
+            "a=\"What genre is the author\" b=\"born in Kuwait City most known for?\"",
+            List.of(),
+            List.of(
+                new Segment(
+                    Segment.Kind.PIECES,
+                    0,
+                    10,
+                    "What genre is the author born in Kuwait City most known for?")));
+    ScanText plain = ScanText.whole("messages[2].content", UNRELATED);
+    c.classify(index, List.of(decoded, pieces, plain), ScopeClassifier.Budget.UNLIMITED);
+    assertThat(d.detected)
+        .containsExactly(UNNAMED, "What genre is the author born in Kuwait City most known for?");
+    assertThat(c.spansDecidedCheaply()).isEqualTo(1);
+  }
+
+  @Test
   void thresholdMinusOneSendsEverySpanToTheModel() {
     Recording d = new Recording();
     ScopeClassifier c = classifier(d, -1);
