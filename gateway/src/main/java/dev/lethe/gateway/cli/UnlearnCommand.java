@@ -311,7 +311,7 @@ public final class UnlearnCommand implements Callable<Integer> {
     List<QaPair> forgetPairs = QaData.readQa(forget);
     List<QaPair> retainPairs = QaData.readQa(retain);
     List<String> refusals = List.of();
-    if (kinds.contains(UnlearnMethod.IDK) || kinds.contains(UnlearnMethod.IDK_DPO)) {
+    if (kinds.stream().anyMatch(UnlearnMethod::usesRefusals)) {
       Path file = idk != null ? idk : forget.resolveSibling("idontknow.jsonl");
       EvalOptions.requireFile("--idk", file);
       refusals = QaData.readLines(file);

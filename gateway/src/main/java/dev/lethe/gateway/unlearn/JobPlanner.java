@@ -17,7 +17,6 @@ import dev.lethe.unlearner.data.QaPair;
 import dev.lethe.unlearner.eval.QaItem;
 import dev.lethe.unlearner.eval.TofuData;
 import dev.lethe.unlearner.eval.TofuEvalConfig;
-import dev.lethe.unlearner.loss.UnlearnMethod;
 import dev.lethe.unlearner.model.LlamaConfig;
 import dev.lethe.unlearner.robust.RobustnessSpec;
 import dev.lethe.unlearner.unlearn.RetainPolicy;
@@ -161,7 +160,7 @@ final class JobPlanner {
       }
       plans.add(plan);
       jobStages.add(new UnlearnJob.Stage(plan.method(), plan.config()));
-      refusalsNeeded |= plan.kind() == UnlearnMethod.IDK || plan.kind() == UnlearnMethod.IDK_DPO;
+      refusalsNeeded |= plan.kind().usesRefusals();
     }
     List<String> refusals = List.of();
     if (refusalsNeeded) {
