@@ -10,6 +10,12 @@ public enum Family {
   /** The question as it is, one user turn: the baseline every other family is compared with. */
   ORIGINAL,
   /**
+   * The question reworded by fixed rules (an opening, synonyms, an indirect request, the subject
+   * named first), with no wrapper or instruction: it asks exactly what the original asks ({@link
+   * Paraphrases}).
+   */
+  PARAPHRASE,
+  /**
    * The question inside a jailbreak or injection wrapper: personas, "Developer Mode", refusal
    * suppression, payload splitting, many-shot, indirect injection, long benign padding, fictional
    * or research framing ({@link Jailbreaks}).

@@ -50,11 +50,14 @@ class ProbeGeneratorTest {
   @Test
   void everyAttackAppliesToANamedQuestion() {
     ProbeGenerator gen = ProbeGenerator.all(3);
+    QaItem copula = QaItem.of("What was Nikolai Abilov's first book about?", "Nikolai Abilov");
     for (Attack attack : Attacks.all()) {
-      Probe p = gen.probe(attack, Fixtures.NIKOLAI).orElseThrow();
+      // the indirect paraphrase rewrites only some question shapes (ParaphrasesTest)
+      QaItem item = attack.name().equals("indirect") ? copula : Fixtures.NIKOLAI;
+      Probe p = gen.probe(attack, item).orElseThrow();
       assertThat(p.family()).isEqualTo(attack.family());
       assertThat(p.variant()).isEqualTo(attack.name());
-      assertThat(p.source()).isEqualTo(Fixtures.NIKOLAI);
+      assertThat(p.source()).isEqualTo(item);
       assertThat(p.turns()).isNotEmpty();
       assertThat(p.turns()).anyMatch(t -> t.role() == Role.USER);
     }
