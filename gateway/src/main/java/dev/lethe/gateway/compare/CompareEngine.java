@@ -42,6 +42,9 @@ import java.util.concurrent.TimeoutException;
  * with the detector off and no rules: the gateway's own overhead is in every arm, so latency
  * differences are the guard's.
  *
+ * <p>Without a given weights checkpoint, the {@code weights} arms' one is made in the run before
+ * the first of them ({@link InRunUnlearning}, the options' {@link WeightsRecipe}).
+ *
  * <p>Blocking and long: call {@link #run} from a worker thread, never from an event loop. Arms run
  * one after another in the order given; each gateway is stopped before the next starts.
  */
@@ -99,6 +102,8 @@ public final class CompareEngine {
               ? options.target().toAbsolutePath()
               : DemoModel.ensure(workDir.resolve("demo"), log);
     }
+    Path weights = options.weights() == null ? null : options.weights().toAbsolutePath();
+    WeightsRun unlearning = null;
     Vertx vertx = Vertx.vertx();
     List<List<ProbeAnswer>> raw = new ArrayList<>();
     List<Double> seconds = new ArrayList<>();
@@ -106,8 +111,15 @@ public final class CompareEngine {
       for (int i = 0; i < options.arms().size(); i++) {
         ArmKind arm = options.arms().get(i);
         progress.armStarted(arm.wireName(), i, options.arms().size());
+        if (arm.model() == ArmKind.Model.WEIGHTS && weights == null) {
+          // made once, before the first weights arm; its time is the unlearning's, not the arm's
+          unlearning =
+              InRunUnlearning.run(
+                  target, options, workDir.resolve("weights").toAbsolutePath(), progress, log);
+          weights = unlearning.checkpoint();
+        }
         long a0 = System.nanoTime();
-        raw.add(runArm(vertx, arm, i, target, options, plan, progress));
+        raw.add(runArm(vertx, arm, i, target, weights, options, plan, progress));
         seconds.add((System.nanoTime() - a0) / 1e9);
       }
     } finally {
@@ -145,7 +157,8 @@ public final class CompareEngine {
         threshold,
         source,
         plan.rules().size(),
-        results);
+        results,
+        unlearning);
   }
 
   private List<ProbeAnswer> runArm(
@@ -153,6 +166,7 @@ public final class CompareEngine {
       ArmKind arm,
       int index,
       Path target,
+      Path weights,
       CompareOptions options,
       ProbePlan plan,
       CompareProgress progress)
@@ -175,13 +189,13 @@ public final class CompareEngine {
         b.put("apiKeyEnv", options.upstreamKeyEnv());
       }
     } else {
-      Path ckpt = ckptOf(arm, target, options);
+      Path ckpt = ckptOf(arm, target, weights, options);
       b.put("type", "local").put("checkpoint", ckpt.toString()).put("workers", 1);
     }
     cfg.putObject("detector").put("enabled", arm.guarded());
     if (!upstream) {
       // ICUL budgets its demonstrations within the model's context, not a hosted model's default
-      int context = LlamaConfig.read(ckptOf(arm, target, options)).maxPositionEmbeddings();
+      int context = LlamaConfig.read(ckptOf(arm, target, weights, options)).maxPositionEmbeddings();
       cfg.putObject("icul").put("contextWindow", Math.max(256, context));
     }
     LetheConfig config = LetheConfig.parse(JSON.writeValueAsString(cfg));
@@ -249,10 +263,10 @@ public final class CompareEngine {
     }
   }
 
-  private static Path ckptOf(ArmKind arm, Path target, CompareOptions options) {
+  private static Path ckptOf(ArmKind arm, Path target, Path weights, CompareOptions options) {
     return switch (arm.model()) {
       case TARGET -> target;
-      case WEIGHTS -> options.weights().toAbsolutePath();
+      case WEIGHTS -> weights;
       case GOLD -> options.gold().toAbsolutePath();
     };
   }

@@ -38,6 +38,10 @@ import java.util.Set;
  * @param leakThreshold a fixed leak threshold in [0, 1], or {@code null}: the gold arm's level,
  *     else {@link CompareMetrics#DEFAULT_LEAK_THRESHOLD}
  * @param examples example probes per arm in the report, 0..100
+ * @param unlearn how to make the {@code weights} arms' checkpoint inside the run when {@code
+ *     weights} is {@code null} ({@link InRunUnlearning}; needs a local target), or {@code null};
+ *     with it, retain probes come only from the second half of {@code retain} (the first half is
+ *     the retain term)
  */
 public record CompareOptions(
     List<ArmKind> arms,
@@ -57,7 +61,8 @@ public record CompareOptions(
     long seed,
     int maxTokens,
     Double leakThreshold,
-    int examples) {
+    int examples,
+    WeightsRecipe unlearn) {
 
   /** The families asked by default: every one. */
   public static final Set<Family> ALL_FAMILIES = EnumSet.allOf(Family.class);
@@ -95,10 +100,20 @@ public record CompareOptions(
       }
     }
     boolean needWeights = arms.stream().anyMatch(a -> a.model() == ArmKind.Model.WEIGHTS);
-    if (needWeights) {
+    if (weights != null && unlearn != null) {
+      throw new ConfigException(
+          "unlearn", unlearn.method(), "no in-run unlearning when a weights checkpoint is given");
+    }
+    if (unlearn != null && upstream != null) {
+      throw new ConfigException(
+          "unlearn", unlearn.method(), "a local target (in-run unlearning changes its weights)");
+    }
+    if (needWeights && unlearn == null) {
       if (weights == null) {
         throw new ConfigException(
-            "weights", (Object) null, "an unlearned checkpoint dir (weights arms)");
+            "weights",
+            (Object) null,
+            "an unlearned checkpoint dir (weights arms), or a recipe to make one in the run");
       }
       requireDir("weights", weights);
     }
@@ -120,6 +135,53 @@ public record CompareOptions(
     if (leakThreshold != null && !(leakThreshold >= 0 && leakThreshold <= 1)) {
       throw new ConfigException("leakThreshold", leakThreshold, "a number in [0, 1]");
     }
+  }
+
+  /** The options without in-run unlearning (a weights arm needs {@code weights}). */
+  public CompareOptions(
+      List<ArmKind> arms,
+      Path forget,
+      Path retain,
+      Path realAuthors,
+      Path worldFacts,
+      Path target,
+      URI upstream,
+      String upstreamModel,
+      String upstreamKeyEnv,
+      Path weights,
+      Path gold,
+      Set<Family> families,
+      int limit,
+      int variants,
+      long seed,
+      int maxTokens,
+      Double leakThreshold,
+      int examples) {
+    this(
+        arms,
+        forget,
+        retain,
+        realAuthors,
+        worldFacts,
+        target,
+        upstream,
+        upstreamModel,
+        upstreamKeyEnv,
+        weights,
+        gold,
+        families,
+        limit,
+        variants,
+        seed,
+        maxTokens,
+        leakThreshold,
+        examples,
+        null);
+  }
+
+  /** Whether the weights arms' checkpoint is made inside the run. */
+  public boolean unlearnsInRun() {
+    return unlearn != null && arms.stream().anyMatch(a -> a.model() == ArmKind.Model.WEIGHTS);
   }
 
   private static void requireFile(String field, Path p) {
