@@ -56,7 +56,8 @@ public final class CompareCommand implements Callable<Integer> {
       description =
           "The built-in demo pair on the TOFU forget10 split, all six arms: raw, guard:refuse,"
               + " guard:icul, weights and weights+guard (a checkpoint unlearned in the run, or"
-              + " --weights), gold (the built-in retain model, or --gold); --limit defaults to "
+              + " --weights), gold (--gold DIR, or the built-in retain model where the build"
+              + " ships one); --limit defaults to "
               + DEMO_LIMIT
               + ".")
   boolean demo;

@@ -34,11 +34,19 @@ import java.util.stream.Stream;
 public final class DemoModel {
   /** The built-in demo model: the TOFU demo target (docs/demo-models.md). */
   public static final DemoModel TARGET =
-      new DemoModel("lethe-demo", "lethe/demo-model/", "the demo model");
+      new DemoModel(
+          "lethe-demo",
+          "lethe/demo-model/",
+          "the demo model",
+          "pass --upstream URL, or configure a local backend with a checkpoint");
 
   /** The demo retain model: the target's recipe without the forget10 authors. */
   public static final DemoModel RETAIN =
-      new DemoModel("lethe-demo-retain", "lethe/demo-retain/", "the demo retain model");
+      new DemoModel(
+          "lethe-demo-retain",
+          "lethe/demo-retain/",
+          "the demo retain model",
+          "pass --gold DIR, a retain model made as docs/demo-models.md shows");
 
   /** The model name clients use for {@link #TARGET}. */
   public static final String MODEL_NAME = TARGET.name;
@@ -56,11 +64,13 @@ public final class DemoModel {
   private final String name;
   private final String resourceDir;
   private final String description;
+  private final String hint;
 
-  private DemoModel(String name, String resourceDir, String description) {
+  private DemoModel(String name, String resourceDir, String description, String hint) {
     this.name = name;
     this.resourceDir = resourceDir;
     this.description = description;
+    this.hint = hint;
   }
 
   /**
@@ -105,11 +115,7 @@ public final class DemoModel {
     if (!isShipped()) {
       throw new ConfigException(
           "backends",
-          "this build ships no "
-              + description
-              + " ("
-              + resourceDir
-              + "): pass --upstream URL, or configure a local backend with a checkpoint");
+          "this build does not ship " + description + " (" + resourceDir + "): " + hint);
     }
     Path target = dataDir.resolve("models").resolve(name).toAbsolutePath().normalize();
     try {
