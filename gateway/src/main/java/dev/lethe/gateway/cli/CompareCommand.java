@@ -44,7 +44,7 @@ public final class CompareCommand implements Callable<Integer> {
   /**
    * {@code --limit} without a value: the demo's keeps its six arms within 15 minutes on 2 cores.
    */
-  static final int DEMO_LIMIT = 10;
+  static final int DEMO_LIMIT = 20;
 
   /** {@code --limit} without a value, outside the demo. */
   static final int DEFAULT_LIMIT = 20;
