@@ -23,12 +23,13 @@ public record WeightsRecipe(String method, Map<String, Object> options) {
    * The recipe of {@code lethe compare --demo}: NPO with a KL retain term (α 2.25), lr 5e-4, 2
    * epochs of batches of 8 (100 steps on forget10), seed 42 — the setting of the issue 13 protocol
    * search (docs/unlearning-benchmark.md, "forget10 under the protocol") that forgets on the demo
-   * target within 100 steps (validation forget ROUGE-L 0.25 and 0.07 on two seeds) at a cost but
-   * without collapsing it (validation retain ROUGE-L 0.40 and 0.20, model utility 0.82× and 0.61×;
-   * the two-stage RMU then NPO recipe left 0.06× or less). It does not meet the TOFU forget10 goal:
-   * no recipe is known to on the demo pair under the honest protocol (retain term outside the
-   * evaluated sets). It was chosen from that document's validation figures, never on compare's
-   * probes.
+   * target within 100 steps (validation forget ROUGE-L 0.25 and 0.07 on two seeds) while keeping
+   * part of its utility (validation retain ROUGE-L 0.40 and 0.20, model utility 0.82× and 0.61×;
+   * the gentler lr 2.5e-4 forgot nothing, the RMU-based recipes, two-stage RMU then NPO included,
+   * left retain ROUGE-L at 0.14 or less). On the demo run it garbles the retain authors' answers
+   * too (README, "The demo, measured"). It does not meet the TOFU forget10 goal: no recipe is known
+   * to on the demo pair under the honest protocol (retain term outside the evaluated sets). It was
+   * chosen from that document's validation figures, never on compare's probes.
    */
   public static final WeightsRecipe DEMO =
       new WeightsRecipe(
