@@ -77,6 +77,7 @@ public final class GatewayBench {
     Vertx driverVx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     FakeOpenAi upstream = FakeOpenAi.start(upstreamVx);
     upstream.byteSlice = 1 << 20;
+    upstream.recording = false;
     FakeAnthropic claude = FakeAnthropic.start(upstreamVx);
     claude.byteSlice = 1 << 20;
     Path data = Files.createTempDirectory("lethe-bench");

@@ -71,6 +71,12 @@ public final class FakeOpenAi implements AutoCloseable {
   /** Authorization headers received, in arrival order ("" when absent). */
   public final ConcurrentLinkedQueue<String> authorizations = new ConcurrentLinkedQueue<>();
 
+  /**
+   * Whether request bodies and authorization headers are recorded (default); long benchmarks turn
+   * it off, since the records grow with every request and would show as heap growth of the process.
+   */
+  public volatile boolean recording = true;
+
   /** Counted down when a {@code gpt-firehose} stream finds its peer's write queue full. */
   public final CountDownLatch backPressured = new CountDownLatch(1);
 
@@ -129,7 +135,9 @@ public final class FakeOpenAi implements AutoCloseable {
       req.body()
           .onSuccess(
               body -> {
-                receivedResponses.add(body.getBytes());
+                if (recording) {
+                  receivedResponses.add(body.getBytes());
+                }
                 JsonNode json;
                 try {
                   json = JSON.readTree(body.getBytes());
@@ -148,9 +156,11 @@ public final class FakeOpenAi implements AutoCloseable {
     req.body()
         .onSuccess(
             body -> {
-              received.add(body.getBytes());
-              String auth = req.getHeader("Authorization");
-              authorizations.add(auth == null ? "" : auth);
+              if (recording) {
+                received.add(body.getBytes());
+                String auth = req.getHeader("Authorization");
+                authorizations.add(auth == null ? "" : auth);
+              }
               JsonNode json;
               try {
                 json = JSON.readTree(body.getBytes());
