@@ -37,7 +37,8 @@ import org.HdrHistogram.Histogram;
  * <p>Rows: chat completions (OpenAI-compatible double) and Anthropic Messages (Messages double),
  * each directly and through the gateway.
  *
- * <p>Usage: {@code ./bench gateway [rate=500] [seconds=10] [concurrency=32]}.
+ * <p>Usage: {@code ./bench gateway [rate=500] [seconds=10] [concurrency=32] [warmupSeconds=3]}:
+ * each path and surface is first driven for {@code warmupSeconds} at the same rate (JIT, pools).
  */
 public final class GatewayBench {
   private static final String BODY =
@@ -72,6 +73,7 @@ public final class GatewayBench {
     int rate = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+    double warmup = args.length > 3 ? Double.parseDouble(args[3]) : 3;
     Vertx upstreamVx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     Vertx gatewayVx = Vertx.vertx();
     Vertx driverVx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
@@ -111,8 +113,8 @@ public final class GatewayBench {
     for (Api api : new Api[] {CHAT, RESPONSES, MESSAGES}) {
       int upPort = api == MESSAGES ? claudePort : chatPort;
       for (boolean stream : new boolean[] {false, true}) {
-        openLoop(driverVx, client, upPort, api, stream, rate, 3);
-        openLoop(driverVx, client, gwPort, api, stream, rate, 3);
+        openLoop(driverVx, client, upPort, api, stream, rate, warmup);
+        openLoop(driverVx, client, gwPort, api, stream, rate, warmup);
       }
     }
     for (Api api : new Api[] {CHAT, RESPONSES, MESSAGES}) {
