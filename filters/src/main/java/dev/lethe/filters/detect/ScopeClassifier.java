@@ -508,6 +508,14 @@ public final class ScopeClassifier {
   /** What a span the cheap stage decided out of scope contributes: no candidate. */
   private static final Detection CHEAPLY_OUT = new Detection(List.of(), true);
 
+  /**
+   * Whether {@code d}, one of a {@link Classification#detections()}, is the cascade's cheap stage
+   * deciding its span out of scope without the sentence model (so it has no candidates, by design).
+   */
+  public static boolean decidedCheaply(Detection d) {
+    return d == CHEAPLY_OUT;
+  }
+
   /** Spans decided out of scope by the cascade's cheap stage, since creation. */
   public long spansDecidedCheaply() {
     return spansCheap.sum();
