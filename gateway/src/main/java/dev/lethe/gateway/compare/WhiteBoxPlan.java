@@ -24,8 +24,8 @@ import java.util.Set;
  *       question the plan probes, whatever families were asked.
  *   <li>Relearning fine-tunes on {@link #relearnSet}, a seeded {@link
  *       WhiteBoxAttack#RELEARN_FRACTION} of the whole forget set (the unlearner's split, {@link
- *       RobustnessEvaluation#relearnSplit}, with the compare's seed), and asks {@link #heldOut}:
- *       the bare probes of the plan's forget questions that are not in that set.
+ *       RobustnessEvaluation#relearnSplit}, seeded by {@link #relearnSeed}), and asks {@link
+ *       #heldOut}: the bare probes of the plan's forget questions that are not in that set.
  * </ul>
  *
  * @param bare the bare forget probes, in plan order
@@ -51,6 +51,17 @@ public record WhiteBoxPlan(
     return relearnSet.isEmpty() ? 0 : forgetSize - relearnSet.size();
   }
 
+  /**
+   * The seed of the relearning split: the compare's seed mixed with a constant (the 64-bit golden
+   * ratio). The probe plan draws its forget questions by shuffling the forget set with the seed
+   * itself; the split shuffles the same set, so with the same seed the relearning set would be the
+   * first tenth of the very permutation the asked questions are drawn from, and none of them would
+   * be held out.
+   */
+  public static long relearnSeed(long seed) {
+    return seed ^ 0x9E3779B97F4A7C15L;
+  }
+
   /** The plan for {@code options} and its probe plan. */
   public static WhiteBoxPlan of(CompareOptions options, ProbePlan plan) {
     requireNonNull(options, "options");
@@ -74,7 +85,9 @@ public record WhiteBoxPlan(
     List<QaPair> relearn = List.of();
     if (forget.size() >= 2) {
       relearn =
-          RobustnessEvaluation.relearnSplit(forget, WhiteBoxAttack.RELEARN_FRACTION, seed).get(0);
+          RobustnessEvaluation.relearnSplit(
+                  forget, WhiteBoxAttack.RELEARN_FRACTION, relearnSeed(seed))
+              .get(0);
     }
     Set<String> trained = new HashSet<>();
     relearn.forEach(q -> trained.add(q.question()));

@@ -92,8 +92,9 @@ class WhiteBoxTest {
     Set<String> trained =
         wb.relearnSet().stream().map(QaPair::question).collect(Collectors.toSet());
     assertThat(wb.heldOut()).noneMatch(p -> trained.contains(p.probe().source().question()));
-    // the unlearner's own split with the same seed: one home for the attack
-    assertThat(wb.relearnSet()).isEqualTo(RobustnessEvaluation.relearnSplit(all, 0.1, 7).get(0));
+    // the unlearner's own split: one home for the attack
+    assertThat(wb.relearnSet())
+        .isEqualTo(RobustnessEvaluation.relearnSplit(all, 0.1, WhiteBoxPlan.relearnSeed(7)).get(0));
     // the relearned answers are the true ones
     assertThat(all).containsAll(wb.relearnSet());
     // reproducible, and the seed matters
@@ -106,7 +107,8 @@ class WhiteBoxTest {
   @Test
   void relearningProbesOnlyPlannedQuestionsOutsideTheSet() {
     List<QaPair> all = forget(10);
-    List<QaPair> trained = RobustnessEvaluation.relearnSplit(all, 0.1, 5).get(0);
+    List<QaPair> trained =
+        RobustnessEvaluation.relearnSplit(all, 0.1, WhiteBoxPlan.relearnSeed(5)).get(0);
     assertThat(trained).hasSize(1);
     // the plan asks the relearned question and two others: only the two others are asked
     List<QaPair> asked = new ArrayList<>(trained);
@@ -117,6 +119,49 @@ class WhiteBoxTest {
     assertThat(wb.heldOut().stream().map(p -> p.probe().source().question()).toList())
         .containsExactly(asked.get(1).question(), asked.get(2).question());
     assertThat(wb.heldOutQuestions()).isEqualTo(9);
+  }
+
+  @Test
+  void theRelearningSetDoesNotFollowTheQuestionSample() throws Exception {
+    // the plan draws its questions by shuffling the forget set with the seed; a split shuffled with
+    // the same seed would take exactly those questions first and hold none of them out
+    StringBuilder lines = new StringBuilder();
+    for (QaPair p : forget(400)) {
+      lines
+          .append(
+              new com.fasterxml.jackson.databind.ObjectMapper()
+                  .writeValueAsString(
+                      java.util.Map.of("question", p.question(), "answer", p.answer())))
+          .append('\n');
+    }
+    Path f = Files.writeString(tmp.resolve("forget400.json"), lines);
+    for (long seed : new long[] {1, 42}) {
+      CompareOptions o =
+          new CompareOptions(
+              List.of(ArmKind.RAW),
+              f,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              null,
+              EnumSet.of(Family.ORIGINAL),
+              10,
+              1,
+              seed,
+              8,
+              null,
+              3);
+      WhiteBoxPlan wb = WhiteBoxPlan.of(o, ProbePlan.of(o));
+      assertThat(wb.relearnSet()).hasSize(40);
+      assertThat(wb.bare()).hasSize(10);
+      // about 9 of the 10 asked questions lie outside a random tenth
+      assertThat(wb.heldOut()).as("seed " + seed).hasSizeGreaterThanOrEqualTo(6);
+    }
   }
 
   @Test

@@ -139,8 +139,8 @@ public final class RobustnessEvaluation {
   /**
    * The relearning attack's split of {@code items}: a seeded shuffle, then the first {@code
    * round(fraction × n)} items (at least 1, at most n − 1) to relearn on and the rest held out. The
-   * one split of the attack, shared by {@code lethe unlearn --robustness} and {@code lethe
-   * compare}, so the same set and seed give the same questions.
+   * one split function of the attack, shared by {@code lethe unlearn --robustness} and {@code lethe
+   * compare}.
    *
    * @param items at least 2 items
    * @param fraction the share relearned on, in (0, 1)
