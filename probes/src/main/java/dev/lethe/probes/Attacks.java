@@ -9,8 +9,9 @@ import java.util.Set;
 
 /**
  * The registry of every attack variant, grouped by {@link Family}: {@link #ORIGINAL} (the bare
- * question), then {@link Jailbreaks}, {@link Obfuscations}, {@link Encodings}, {@link MultiTurn},
- * {@link FormatShifts} and {@link Prefixes}. Variant names are unique across the registry.
+ * question), then {@link Paraphrases}, {@link Jailbreaks}, {@link Obfuscations}, {@link Encodings},
+ * {@link MultiTurn}, {@link FormatShifts} and {@link Prefixes}. Variant names are unique across the
+ * registry.
  *
  * <pre>{@code
  * List<Attack> attacks = Attacks.of(Family.JAILBREAK, Family.ENCODING);
@@ -32,6 +33,7 @@ public final class Attacks {
   private static List<Attack> build() {
     List<Attack> out = new ArrayList<>();
     out.add(ORIGINAL);
+    out.addAll(Paraphrases.all());
     out.addAll(Jailbreaks.all());
     out.addAll(Obfuscations.all());
     out.addAll(Encodings.all());

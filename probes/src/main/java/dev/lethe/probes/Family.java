@@ -10,6 +10,11 @@ public enum Family {
   /** The question as it is, one user turn: the baseline every other family is compared with. */
   ORIGINAL,
   /**
+   * The question reworded by grammar rules (indirect "Tell me …" forms, synonyms for question words
+   * and common verbs, clause reordering), name and content words kept ({@link Paraphrases}).
+   */
+  PARAPHRASE,
+  /**
    * The question inside a jailbreak or injection wrapper: personas, "Developer Mode", refusal
    * suppression, payload splitting, many-shot, indirect injection, long benign padding, fictional
    * or research framing ({@link Jailbreaks}).

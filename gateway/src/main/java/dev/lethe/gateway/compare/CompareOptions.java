@@ -38,6 +38,9 @@ import java.util.Set;
  * @param leakThreshold a fixed leak threshold in [0, 1], or {@code null}: the gold arm's level,
  *     else {@link CompareMetrics#DEFAULT_LEAK_THRESHOLD}
  * @param examples example probes per arm in the report, 0..100
+ * @param whiteBox whether the white-box families ({@link WhiteBoxAttack}: quantization and
+ *     relearning) run on the arms with local weights ({@link WhiteBoxProbes#appliesTo}); by default
+ *     ({@link #whiteBoxDefault}) when a {@code weights} or {@code weights+guard} arm runs
  */
 public record CompareOptions(
     List<ArmKind> arms,
@@ -57,10 +60,87 @@ public record CompareOptions(
     long seed,
     int maxTokens,
     Double leakThreshold,
-    int examples) {
+    int examples,
+    boolean whiteBox) {
 
   /** The families asked by default: every one. */
   public static final Set<Family> ALL_FAMILIES = EnumSet.allOf(Family.class);
+
+  /** Options with the white-box families at their default ({@link #whiteBoxDefault}). */
+  public CompareOptions(
+      List<ArmKind> arms,
+      Path forget,
+      Path retain,
+      Path realAuthors,
+      Path worldFacts,
+      Path target,
+      URI upstream,
+      String upstreamModel,
+      String upstreamKeyEnv,
+      Path weights,
+      Path gold,
+      Set<Family> families,
+      int limit,
+      int variants,
+      long seed,
+      int maxTokens,
+      Double leakThreshold,
+      int examples) {
+    this(
+        arms,
+        forget,
+        retain,
+        realAuthors,
+        worldFacts,
+        target,
+        upstream,
+        upstreamModel,
+        upstreamKeyEnv,
+        weights,
+        gold,
+        families,
+        limit,
+        variants,
+        seed,
+        maxTokens,
+        leakThreshold,
+        examples,
+        whiteBoxDefault(arms));
+  }
+
+  /**
+   * Whether the white-box families run when not asked either way: when a {@code weights} or {@code
+   * weights+guard} arm runs (they fine-tune and quantize copies of each local checkpoint, which
+   * costs time).
+   */
+  public static boolean whiteBoxDefault(List<ArmKind> arms) {
+    return arms != null
+        && arms.stream().anyMatch(a -> a == ArmKind.WEIGHTS || a == ArmKind.WEIGHTS_GUARD);
+  }
+
+  /** These options with the white-box families on or off. */
+  public CompareOptions withWhiteBox(boolean on) {
+    return new CompareOptions(
+        arms,
+        forget,
+        retain,
+        realAuthors,
+        worldFacts,
+        target,
+        upstream,
+        upstreamModel,
+        upstreamKeyEnv,
+        weights,
+        gold,
+        families,
+        limit,
+        variants,
+        seed,
+        maxTokens,
+        leakThreshold,
+        examples,
+        on);
+  }
 
   /** Validates and copies. */
   public CompareOptions {
