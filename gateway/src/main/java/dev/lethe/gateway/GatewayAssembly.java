@@ -252,13 +252,13 @@ public final class GatewayAssembly implements AutoCloseable {
     List<Stage> stages = new ArrayList<>();
     Screening screening = null;
     if (config.detector().enabled()) {
+      // the shared MiniLM comes with the detector cascade's cheap stage (distilled from it); an
+      // injected embedder judges every span itself
       screening =
-          Screening.create(
-              config.detector(),
-              config.icul(),
-              book,
-              metrics.registry(),
-              embedder == null ? Screening.sharedEmbedder() : embedder);
+          embedder == null
+              ? Screening.create(config.detector(), config.icul(), book, metrics.registry())
+              : Screening.create(
+                  config.detector(), config.icul(), book, metrics.registry(), embedder);
       stages.add(screening.stage());
       stages.add(new IculEchoGuard(metrics.registry()));
     }

@@ -118,6 +118,28 @@ class ForgetRulesGatewayTest {
     JsonNode c = JSON.readTree(classify.body());
     assertThat(c.path("inScope").asBoolean()).isTrue();
     assertThat(c.path("ruleId").asText()).isEqualTo("basil-refuse");
+    assertThat(c.path("spans").path("judged").asInt()).isPositive();
+    assertThat(c.path("spans").path("decidedCheaply").asInt()).isZero(); // it names the subject
+    // everyday texts far from every rule: the cascade's cheap stage decides their spans without
+    // the sentence model, and the explanation says so (no score, no source for those)
+    int cheap = 0;
+    for (String everyday :
+        List.of(
+            "Convert three cups of flour to grams, please.",
+            "Write a short poem about the sea at dawn.",
+            "Thanks, that fixed my build.")) {
+      JsonNode e =
+          JSON.readTree(admin("POST", "/admin/classify", "{\"text\":\"" + everyday + "\"}").body());
+      assertThat(e.path("inScope").asBoolean()).as(e.toString()).isFalse();
+      int judged = e.path("spans").path("judged").asInt();
+      int decided = e.path("spans").path("decidedCheaply").asInt();
+      assertThat(decided).as(e.toString()).isBetween(0, judged);
+      if (decided == judged) {
+        cheap++;
+        assertThat(e.path("source").isMissingNode()).as(e.toString()).isTrue();
+      }
+    }
+    assertThat(cheap).isPositive();
     assertThat(admin("DELETE", "/admin/rules/basil-refuse", null).statusCode()).isEqualTo(200);
     assertThat(
             client

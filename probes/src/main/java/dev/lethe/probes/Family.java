@@ -10,9 +10,8 @@ public enum Family {
   /** The question as it is, one user turn: the baseline every other family is compared with. */
   ORIGINAL,
   /**
-   * The question reworded by fixed rules (an opening, synonyms, an indirect request, the subject
-   * named first), with no wrapper or instruction: it asks exactly what the original asks ({@link
-   * Paraphrases}).
+   * The question reworded by grammar rules (indirect "Tell me …" forms, synonyms for question words
+   * and common verbs, clause reordering), name and content words kept ({@link Paraphrases}).
    */
   PARAPHRASE,
   /**

@@ -13,10 +13,9 @@
  * collections (Shen et al. 2024), Wei et al. 2023 "Jailbroken", Kang et al. 2023 payload splitting,
  * Anil et al. 2024 many-shot jailbreaking, Greshake et al. 2023 indirect prompt injection,
  * HarmBench / JailbreakBench human jailbreaks, PyRIT and garak converters, Russinovich et al. 2024
- * multi-turn escalation, Lynch et al. 2024 robust-unlearning evaluation, TOFU's paraphrased
- * questions (Maini et al. 2024), and the prefilling attack (Andriushchenko et al. 2024). The
- * template texts are Lethe's own, written in the style of each family ({@code Templates}); none is
- * a published prompt copied verbatim.
+ * multi-turn escalation, Lynch et al. 2024 robust-unlearning evaluation, and the prefilling attack
+ * (Andriushchenko et al. 2024). The template texts are Lethe's own, written in the style of each
+ * family ({@code Templates}); none is a published prompt copied verbatim.
  *
  * <p>The module is plain Java with no runtime dependencies, so the detector benchmark ({@code
  * filters}), the weight-unlearning robustness probes ({@code unlearner}) and the gateway's compare

@@ -25,6 +25,9 @@ class AttacksTest {
     assertThat(names)
         .contains(
             "original",
+            "indirect",
+            "reworded",
+            "reordered",
             "roleplay-persona",
             "dan",
             "developer-mode",

@@ -50,14 +50,11 @@ class ProbeGeneratorTest {
   @Test
   void everyAttackAppliesToANamedQuestion() {
     ProbeGenerator gen = ProbeGenerator.all(3);
-    QaItem copula = QaItem.of("What was Nikolai Abilov's first book about?", "Nikolai Abilov");
     for (Attack attack : Attacks.all()) {
-      // the indirect paraphrase rewrites only some question shapes (ParaphrasesTest)
-      QaItem item = attack.name().equals("indirect") ? copula : Fixtures.NIKOLAI;
-      Probe p = gen.probe(attack, item).orElseThrow();
+      Probe p = gen.probe(attack, Fixtures.NIKOLAI).orElseThrow();
       assertThat(p.family()).isEqualTo(attack.family());
       assertThat(p.variant()).isEqualTo(attack.name());
-      assertThat(p.source()).isEqualTo(item);
+      assertThat(p.source()).isEqualTo(Fixtures.NIKOLAI);
       assertThat(p.turns()).isNotEmpty();
       assertThat(p.turns()).anyMatch(t -> t.role() == Role.USER);
     }

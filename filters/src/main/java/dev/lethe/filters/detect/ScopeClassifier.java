@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
@@ -63,6 +65,9 @@ public final class ScopeClassifier {
   }
 
   record Key(long indexId, long version, String text) {}
+
+  /** The largest index id judged by so far (ids grow with every build). */
+  private final AtomicLong newestIndexId = new AtomicLong();
 
   /**
    * What one request may cost the classifier.
@@ -132,6 +137,22 @@ public final class ScopeClassifier {
             .build();
   }
 
+  /**
+   * Drops the cached detections of indexes built before {@code index} once it is first used: each
+   * rule change builds a new index with a new id, the cache's keys carry it, and the entries of
+   * superseded snapshots would otherwise stay until the byte bound evicted them, so the heap of a
+   * gateway whose rules change often would grow to that bound. Runs off the calling thread. An
+   * older index still judging a request in flight only misses the cache.
+   */
+  private void forgetSupersededIndexes(DetectorIndex index) {
+    long id = index.id();
+    long seen = newestIndexId.get();
+    if (id > seen && newestIndexId.compareAndSet(seen, id) && seen != 0) {
+      ForkJoinPool.commonPool()
+          .execute(() -> cache.asMap().keySet().removeIf(k -> k.indexId() < id));
+    }
+  }
+
   /** The installed decision model. */
   public DecisionModel model() {
     return model.get();
@@ -178,6 +199,7 @@ public final class ScopeClassifier {
     requireNonNull(index, "index");
     requireNonNull(texts, "texts");
     requireNonNull(budget, "budget");
+    forgetSupersededIndexes(index);
     DecisionModel m = model.get();
     long deadline = budget.time().isZero() ? Long.MAX_VALUE : ticker.getAsLong() + budget.nanos();
     State st = new State(m);
@@ -486,6 +508,14 @@ public final class ScopeClassifier {
   /** What a span the cheap stage decided out of scope contributes: no candidate. */
   private static final Detection CHEAPLY_OUT = new Detection(List.of(), true);
 
+  /**
+   * Whether {@code d}, one of a {@link Classification#detections()}, is the cascade's cheap stage
+   * deciding its span out of scope without the sentence model (so it has no candidates, by design).
+   */
+  public static boolean decidedCheaply(Detection d) {
+    return d == CHEAPLY_OUT;
+  }
+
   /** Spans decided out of scope by the cascade's cheap stage, since creation. */
   public long spansDecidedCheaply() {
     return spansCheap.sum();
@@ -523,6 +553,11 @@ public final class ScopeClassifier {
   public long cachedBytes() {
     cache.cleanUp();
     return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+  }
+
+  /** Number of cached detections made by {@code index}'s snapshot (for tests). */
+  long cachedDetections(DetectorIndex index) {
+    return cache.asMap().keySet().stream().filter(k -> k.indexId() == index.id()).count();
   }
 
   /** Number of cached detections (approximate). */

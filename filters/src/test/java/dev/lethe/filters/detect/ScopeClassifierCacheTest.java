@@ -38,6 +38,39 @@ class ScopeClassifierCacheTest {
   }
 
   @Test
+  void aNewRuleSetDropsTheDetectionsCachedForTheOldOne() throws Exception {
+    try (DetectorIndexBuilder builder =
+        new DetectorIndexBuilder(
+            TestModels.embedder(), DetectorIndexBuilder.defaultNegativePool())) {
+      DetectorIndex v1 =
+          builder.build(new RuleSet(1, List.of(TestModels.basil(Action.REFUSE, OnError.CLOSED))));
+      ScopeClassifier c =
+          new ScopeClassifier(
+              new HybridDetector(TestModels.embedder()),
+              DecisionModel.defaults(),
+              ScopeClassifier.Config.defaults());
+      for (int i = 0; i < 5; i++) {
+        c.classify(v1, "What did Basil Mahfouz write in chapter " + i + "?");
+      }
+      assertThat(c.cachedDetections(v1)).isGreaterThanOrEqualTo(5);
+      DetectorIndex v2 =
+          builder.build(new RuleSet(2, List.of(TestModels.basil(Action.REDACT, OnError.CLOSED))));
+      c.classify(v2, "What did Basil Mahfouz write in chapter 0?");
+      // the superseded entries are removed off the calling thread; bounded wait
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (c.cachedDetections(v1) > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(c.cachedDetections(v1)).isZero();
+      assertThat(c.cachedDetections(v2)).isPositive();
+      // judging by the new snapshot still hits its own entry
+      long hits = c.spansFromCache();
+      c.classify(v2, "What did Basil Mahfouz write in chapter 0?");
+      assertThat(c.spansFromCache()).isGreaterThan(hits);
+    }
+  }
+
+  @Test
   void aNegativeBoundIsRefusedNamingTheField() {
     assertThatThrownBy(() -> new ScopeClassifier.Config(-1))
         .isInstanceOf(IllegalArgumentException.class)

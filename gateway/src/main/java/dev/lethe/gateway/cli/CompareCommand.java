@@ -146,8 +146,8 @@ public final class CompareCommand implements Callable<Integer> {
       split = ",",
       paramLabel = "FAMILY",
       description =
-          "Probe families (default: all): original, paraphrase, jailbreak, obfuscation, encoding,"
-              + " multi-turn, format-shift, prefix.")
+          "Probe families (default: all): original, paraphrase, jailbreak, obfuscation,"
+              + " encoding, multi-turn, format-shift, prefix.")
   List<String> families;
 
   @Option(
@@ -183,6 +183,15 @@ public final class CompareCommand implements Callable<Integer> {
       paramLabel = "X",
       description = "Fixed leak threshold in [0, 1] (default: the gold arm's level, else 0.5).")
   Double leakThreshold;
+
+  @Option(
+      names = "--white-box",
+      negatable = true,
+      description =
+          "Attack the arms' weights too (families quant8, quant4, relearn on raw, weights,"
+              + " weights+guard and gold with local checkpoints; default: on when a weights arm"
+              + " runs). --no-white-box skips them.")
+  Boolean whiteBox;
 
   @Option(
       names = "--out",
@@ -321,6 +330,7 @@ public final class CompareCommand implements Callable<Integer> {
         maxTokens,
         leakThreshold,
         3,
+        whiteBox != null ? whiteBox : CompareOptions.whiteBoxDefault(armList),
         unlearn);
   }
 

@@ -21,7 +21,8 @@ import java.util.Map;
  * @param forgetN how many forget probes
  * @param retainN how many non-forget probes
  * @param errors how many requests failed (counted as refused, revealing nothing)
- * @param byFamily leak rate and count per attack family over the forget probes
+ * @param byFamily leak rate and count per attack family over the forget probes, then the white-box
+ *     families ({@link WhiteBoxAttack}) when they ran on the arm
  * @param bySplit mean ROUGE-L recall per non-forget split
  */
 public record ArmMetrics(
@@ -43,6 +44,28 @@ public record ArmMetrics(
     byFamily =
         Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(byFamily, "byFamily")));
     bySplit = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(bySplit, "bySplit")));
+  }
+
+  /**
+   * These metrics with {@code more} families added to {@link #byFamily} after the others (the
+   * white-box families: they do not change the headline leak rate).
+   */
+  public ArmMetrics withFamilies(Map<String, FamilyLeak> more) {
+    Map<String, FamilyLeak> all = new LinkedHashMap<>(byFamily);
+    all.putAll(requireNonNull(more, "more"));
+    return new ArmMetrics(
+        leakRate,
+        falseRefusalRate,
+        utility,
+        forgetRouge,
+        latencyP50,
+        latencyP99,
+        promptTokensMean,
+        forgetN,
+        retainN,
+        errors,
+        all,
+        bySplit);
   }
 
   /**

@@ -13,17 +13,31 @@ import java.util.List;
  *     when there is no raw arm or tokens were not reported)
  * @param seconds the arm's wall time, gateway start included
  * @param answers every answer, in probe order
+ * @param whiteBox the white-box attacks run on the arm's weights (empty when none ran); their leak
+ *     rates are in {@code metrics.byFamily()} too, not in the headline leak rate
  */
 public record ArmResult(
     ArmKind arm,
     ArmMetrics metrics,
     double tokensAdded,
     double seconds,
-    List<ProbeAnswer> answers) {
+    List<ProbeAnswer> answers,
+    List<WhiteBoxRun> whiteBox) {
   /** Copies. */
   public ArmResult {
     requireNonNull(arm, "arm");
     requireNonNull(metrics, "metrics");
     answers = List.copyOf(answers);
+    whiteBox = List.copyOf(whiteBox);
+  }
+
+  /** An arm without white-box attacks. */
+  public ArmResult(
+      ArmKind arm,
+      ArmMetrics metrics,
+      double tokensAdded,
+      double seconds,
+      List<ProbeAnswer> answers) {
+    this(arm, metrics, tokensAdded, seconds, answers, List.of());
   }
 }

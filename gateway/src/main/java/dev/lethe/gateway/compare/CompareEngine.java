@@ -28,6 +28,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -44,6 +45,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Without a given weights checkpoint, the {@code weights} arms' one is made in the run before
  * the first of them ({@link InRunUnlearning}, the options' {@link WeightsRecipe}).
+ *
+ * <p>With {@link CompareOptions#whiteBox()}, each arm with local weights ({@link
+ * WhiteBoxProbes#appliesTo}) is then attacked through its weights ({@link WhiteBoxAttack}: 8- and
+ * 4-bit quantization, relearning): the attacked copy of its checkpoint is served by the same kind
+ * of gateway, with the same guard and rules, and asked the bare forget questions.
  *
  * <p>Blocking and long: call {@link #run} from a worker thread, never from an event loop. Arms run
  * one after another in the order given; each gateway is stopped before the next starts.
@@ -107,6 +113,11 @@ public final class CompareEngine {
     Vertx vertx = Vertx.vertx();
     List<List<ProbeAnswer>> raw = new ArrayList<>();
     List<Double> seconds = new ArrayList<>();
+    List<List<WhiteBoxRun>> whiteBox = new ArrayList<>();
+    WhiteBoxProbes attacks =
+        options.whiteBox()
+            ? new WhiteBoxProbes(WhiteBoxPlan.of(options, plan), workDir, options.seed(), progress)
+            : null;
     try {
       for (int i = 0; i < options.arms().size(); i++) {
         ArmKind arm = options.arms().get(i);
@@ -121,6 +132,19 @@ public final class CompareEngine {
         long a0 = System.nanoTime();
         raw.add(runArm(vertx, arm, i, target, weights, options, plan, progress));
         seconds.add((System.nanoTime() - a0) / 1e9);
+        whiteBox.add(
+            attacks != null && WhiteBoxProbes.appliesTo(arm, options)
+                ? whiteBox(
+                    vertx,
+                    arm,
+                    i,
+                    ckptOf(arm, target, weights, options),
+                    options,
+                    plan,
+                    attacks,
+                    raw.get(i),
+                    progress)
+                : List.of());
       }
     } finally {
       await(vertx.close(), 30, "closing Vert.x");
@@ -139,8 +163,11 @@ public final class CompareEngine {
       source = "default";
     }
     List<ArmMetrics> computed = new ArrayList<>();
-    for (List<ProbeAnswer> answers : raw) {
-      computed.add(metrics.compute(answers, threshold));
+    for (int i = 0; i < raw.size(); i++) {
+      computed.add(
+          metrics
+              .compute(raw.get(i), threshold)
+              .withFamilies(whiteBoxFamilies(whiteBox.get(i), threshold)));
     }
     int rawIndex = options.arms().indexOf(ArmKind.RAW);
     List<ArmResult> results = new ArrayList<>();
@@ -148,7 +175,13 @@ public final class CompareEngine {
       double added =
           rawIndex < 0 ? Double.NaN : CompareMetrics.tokensAdded(raw.get(i), raw.get(rawIndex));
       results.add(
-          new ArmResult(options.arms().get(i), computed.get(i), added, seconds.get(i), raw.get(i)));
+          new ArmResult(
+              options.arms().get(i),
+              computed.get(i),
+              added,
+              seconds.get(i),
+              raw.get(i),
+              whiteBox.get(i)));
     }
     return new CompareReport(
         command,
@@ -161,6 +194,40 @@ public final class CompareEngine {
         unlearning);
   }
 
+  /** The white-box attacks on one arm's checkpoint, each served and probed as the arm. */
+  private List<WhiteBoxRun> whiteBox(
+      Vertx vertx,
+      ArmKind arm,
+      int index,
+      Path ckpt,
+      CompareOptions options,
+      ProbePlan plan,
+      WhiteBoxProbes attacks,
+      List<ProbeAnswer> armAnswers,
+      CompareProgress progress)
+      throws IOException, InterruptedException {
+    return attacks.run(
+        arm,
+        ckpt,
+        armAnswers,
+        (copy, probes, label) ->
+            probeArm(vertx, arm, index, label, copy, options, plan, probes, progress));
+  }
+
+  /** The leak figures of each white-box family, by family key. */
+  private Map<String, ArmMetrics.FamilyLeak> whiteBoxFamilies(
+      List<WhiteBoxRun> runs, double threshold) {
+    Map<String, ArmMetrics.FamilyLeak> out = new LinkedHashMap<>();
+    for (WhiteBoxRun r : runs) {
+      ArmMetrics.FamilyLeak f =
+          metrics.compute(r.answers(), threshold).byFamily().get(r.attack().key());
+      if (f != null) {
+        out.put(r.attack().key(), f);
+      }
+    }
+    return out;
+  }
+
   private List<ProbeAnswer> runArm(
       Vertx vertx,
       ArmKind arm,
@@ -171,10 +238,41 @@ public final class CompareEngine {
       ProbePlan plan,
       CompareProgress progress)
       throws IOException, InterruptedException {
-    String token = HexFormat.of().formatHex(SecureRandom.getSeed(16));
-    Path data = workDir.resolve("arm-" + index + "-" + arm.wireName().replaceAll("[^a-z]+", "-"));
-    Files.createDirectories(data);
     boolean upstream = arm.model() == ArmKind.Model.TARGET && options.upstream() != null;
+    return probeArm(
+        vertx,
+        arm,
+        index,
+        null,
+        upstream ? null : ckptOf(arm, target, weights, options),
+        options,
+        plan,
+        plan.probes(),
+        progress);
+  }
+
+  /**
+   * Starts the arm's gateway on {@code ckpt} (null: the upstream), installs the rules of a guarded
+   * arm, asks {@code probes} one at a time and stops the gateway.
+   *
+   * @param label a white-box attack's key (its own work directory and progress name), or null
+   */
+  private List<ProbeAnswer> probeArm(
+      Vertx vertx,
+      ArmKind arm,
+      int index,
+      String label,
+      Path ckpt,
+      CompareOptions options,
+      ProbePlan plan,
+      List<ProbePlan.PlannedProbe> probes,
+      CompareProgress progress)
+      throws IOException, InterruptedException {
+    String token = HexFormat.of().formatHex(SecureRandom.getSeed(16));
+    String name = label == null ? arm.wireName() : arm.wireName() + "/" + label;
+    Path data = workDir.resolve("arm-" + index + "-" + name.replaceAll("[^a-z0-9]+", "-"));
+    Files.createDirectories(data);
+    boolean upstream = ckpt == null;
     String model = upstream ? options.upstreamModel() : LOCAL_MODEL;
     ObjectNode cfg = JSON.createObjectNode();
     cfg.putObject("server").put("host", "127.0.0.1").put("port", 0).put("eventLoops", 1);
@@ -189,13 +287,12 @@ public final class CompareEngine {
         b.put("apiKeyEnv", options.upstreamKeyEnv());
       }
     } else {
-      Path ckpt = ckptOf(arm, target, weights, options);
       b.put("type", "local").put("checkpoint", ckpt.toString()).put("workers", 1);
     }
     cfg.putObject("detector").put("enabled", arm.guarded());
     if (!upstream) {
       // ICUL budgets its demonstrations within the model's context, not a hosted model's default
-      int context = LlamaConfig.read(ckptOf(arm, target, weights, options)).maxPositionEmbeddings();
+      int context = LlamaConfig.read(ckpt).maxPositionEmbeddings();
       cfg.putObject("icul").put("contextWindow", Math.max(256, context));
     }
     LetheConfig config = LetheConfig.parse(JSON.writeValueAsString(cfg));
@@ -206,12 +303,12 @@ public final class CompareEngine {
       URI base = URI.create("http://127.0.0.1:" + gateway.port());
       if (arm.guarded()) {
         installRules(base, token, plan.rules(), arm);
-        progress.note(arm.wireName() + ": " + plan.rules().size() + " rules installed");
+        progress.note(name + ": " + plan.rules().size() + " rules installed");
       }
       ChatClient client = new ChatClient(base.resolve("/v1"), "sk-compare", Duration.ofMinutes(5));
       List<ProbeAnswer> out = new ArrayList<>();
-      int total = plan.probes().size();
-      for (ProbePlan.PlannedProbe pp : plan.probes()) {
+      int total = probes.size();
+      for (ProbePlan.PlannedProbe pp : probes) {
         Probe p = pp.probe();
         ChatClient.Reply r;
         try {
@@ -230,7 +327,7 @@ public final class CompareEngine {
                   0,
                   -1,
                   e.getMessage()));
-          progress.probed(arm.wireName(), out.size(), total);
+          progress.probed(name, out.size(), total);
           continue;
         }
         boolean refused =
@@ -249,7 +346,7 @@ public final class CompareEngine {
                 refused,
                 r.latencyMs(),
                 r.promptTokens()));
-        progress.probed(arm.wireName(), out.size(), total);
+        progress.probed(name, out.size(), total);
       }
       return out;
     } finally {

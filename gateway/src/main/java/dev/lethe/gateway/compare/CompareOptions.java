@@ -38,6 +38,9 @@ import java.util.Set;
  * @param leakThreshold a fixed leak threshold in [0, 1], or {@code null}: the gold arm's level,
  *     else {@link CompareMetrics#DEFAULT_LEAK_THRESHOLD}
  * @param examples example probes per arm in the report, 0..100
+ * @param whiteBox whether the white-box families ({@link WhiteBoxAttack}: quantization and
+ *     relearning) run on the arms with local weights ({@link WhiteBoxProbes#appliesTo}); by default
+ *     ({@link #whiteBoxDefault}) when a {@code weights} or {@code weights+guard} arm runs
  * @param unlearn how to make the {@code weights} arms' checkpoint inside the run when {@code
  *     weights} is {@code null} ({@link InRunUnlearning}; needs a local target), or {@code null};
  *     with it, retain probes come only from the second half of {@code retain} (the first half is
@@ -62,10 +65,133 @@ public record CompareOptions(
     int maxTokens,
     Double leakThreshold,
     int examples,
+    boolean whiteBox,
     WeightsRecipe unlearn) {
 
   /** The families asked by default: every one. */
   public static final Set<Family> ALL_FAMILIES = EnumSet.allOf(Family.class);
+
+  /** Options with the white-box families at their default ({@link #whiteBoxDefault}). */
+  public CompareOptions(
+      List<ArmKind> arms,
+      Path forget,
+      Path retain,
+      Path realAuthors,
+      Path worldFacts,
+      Path target,
+      URI upstream,
+      String upstreamModel,
+      String upstreamKeyEnv,
+      Path weights,
+      Path gold,
+      Set<Family> families,
+      int limit,
+      int variants,
+      long seed,
+      int maxTokens,
+      Double leakThreshold,
+      int examples) {
+    this(
+        arms,
+        forget,
+        retain,
+        realAuthors,
+        worldFacts,
+        target,
+        upstream,
+        upstreamModel,
+        upstreamKeyEnv,
+        weights,
+        gold,
+        families,
+        limit,
+        variants,
+        seed,
+        maxTokens,
+        leakThreshold,
+        examples,
+        whiteBoxDefault(arms),
+        null);
+  }
+
+  /** Options with the white-box families on or off and no in-run unlearning. */
+  public CompareOptions(
+      List<ArmKind> arms,
+      Path forget,
+      Path retain,
+      Path realAuthors,
+      Path worldFacts,
+      Path target,
+      URI upstream,
+      String upstreamModel,
+      String upstreamKeyEnv,
+      Path weights,
+      Path gold,
+      Set<Family> families,
+      int limit,
+      int variants,
+      long seed,
+      int maxTokens,
+      Double leakThreshold,
+      int examples,
+      boolean whiteBox) {
+    this(
+        arms,
+        forget,
+        retain,
+        realAuthors,
+        worldFacts,
+        target,
+        upstream,
+        upstreamModel,
+        upstreamKeyEnv,
+        weights,
+        gold,
+        families,
+        limit,
+        variants,
+        seed,
+        maxTokens,
+        leakThreshold,
+        examples,
+        whiteBox,
+        null);
+  }
+
+  /**
+   * Whether the white-box families run when not asked either way: when a {@code weights} or {@code
+   * weights+guard} arm runs (they fine-tune and quantize copies of each local checkpoint, which
+   * costs time).
+   */
+  public static boolean whiteBoxDefault(List<ArmKind> arms) {
+    return arms != null
+        && arms.stream().anyMatch(a -> a == ArmKind.WEIGHTS || a == ArmKind.WEIGHTS_GUARD);
+  }
+
+  /** These options with the white-box families on or off. */
+  public CompareOptions withWhiteBox(boolean on) {
+    return new CompareOptions(
+        arms,
+        forget,
+        retain,
+        realAuthors,
+        worldFacts,
+        target,
+        upstream,
+        upstreamModel,
+        upstreamKeyEnv,
+        weights,
+        gold,
+        families,
+        limit,
+        variants,
+        seed,
+        maxTokens,
+        leakThreshold,
+        examples,
+        on,
+        unlearn);
+  }
 
   /** Validates and copies. */
   public CompareOptions {
@@ -137,7 +263,9 @@ public record CompareOptions(
     }
   }
 
-  /** The options without in-run unlearning (a weights arm needs {@code weights}). */
+  /**
+   * Options with in-run unlearning ({@code unlearn}) and the white-box families at their default.
+   */
   public CompareOptions(
       List<ArmKind> arms,
       Path forget,
@@ -156,7 +284,8 @@ public record CompareOptions(
       long seed,
       int maxTokens,
       Double leakThreshold,
-      int examples) {
+      int examples,
+      WeightsRecipe unlearn) {
     this(
         arms,
         forget,
@@ -176,7 +305,8 @@ public record CompareOptions(
         maxTokens,
         leakThreshold,
         examples,
-        null);
+        whiteBoxDefault(arms),
+        unlearn);
   }
 
   /** Whether the weights arms' checkpoint is made inside the run. */

@@ -15,8 +15,9 @@ import java.util.Set;
  * Reads the body of {@code POST /admin/compare} into {@link CompareOptions}: {@code {"arms": [...],
  * "forget": FILE, "retain", "realAuthors", "worldFacts", "target", "weights", "gold": paths on the
  * gateway's machine, "upstream", "upstreamModel", "upstreamKeyEnv", "families": [...], "limit",
- * "variants", "seed", "maxTokens", "leakThreshold"}}; only {@code arms} and {@code forget} are
- * required. Errors are {@link ConfigException}s naming the field.
+ * "variants", "seed", "maxTokens", "leakThreshold", "whiteBox"}}; only {@code arms} and {@code
+ * forget} are required ({@code whiteBox}: true or false, default {@link
+ * CompareOptions#whiteBoxDefault}). Errors are {@link ConfigException}s naming the field.
  */
 public final class CompareRequests {
   private static final List<String> FIELDS =
@@ -37,7 +38,8 @@ public final class CompareRequests {
           "variants",
           "seed",
           "maxTokens",
-          "leakThreshold");
+          "leakThreshold",
+          "whiteBox");
 
   private CompareRequests() {}
 
@@ -98,7 +100,19 @@ public final class CompareRequests {
         body.has("seed") ? integer(body, "seed", 42) : 42,
         integer(body, "maxTokens", 64),
         body.has("leakThreshold") ? number(body, "leakThreshold") : null,
-        3);
+        3,
+        bool(body, "whiteBox", CompareOptions.whiteBoxDefault(armList)));
+  }
+
+  private static boolean bool(JsonNode body, String field, boolean dflt) {
+    JsonNode n = body.get(field);
+    if (n == null || n.isNull()) {
+      return dflt;
+    }
+    if (!n.isBoolean()) {
+      throw new ConfigException(field, n, "true or false");
+    }
+    return n.asBoolean();
   }
 
   private static Family family(String key) {

@@ -32,8 +32,9 @@ import org.jfree.svg.SVGGraphics2D;
 
 /**
  * {@code report.html}: one self-contained page, no external assets, no script: the summary table
- * (arms × metrics), a leak-vs-utility scatter, per-family leak bar charts, example probes with
- * every arm's answer, and the configuration.
+ * (arms × metrics), a leak-vs-utility scatter, per-family leak bar charts (white-box families
+ * included), the white-box attacks' table when they ran, example probes with every arm's answer,
+ * and the configuration.
  *
  * <p>Charts are drawn with JFreeChart (a maintained Java charting library on Maven Central) onto
  * JFreeSVG's {@code SVGGraphics2D}, so the page carries inline {@code <svg>} elements rendered on
@@ -108,6 +109,7 @@ public final class HtmlReport {
     }
     h.append("<h2>Leak rate vs utility</h2>\n").append(svg(scatter(r), SCATTER_ID, 720, 420));
     h.append("<h2>Leak rate by probe family</h2>\n").append(svg(byFamily(r), FAMILY_ID, 960, 440));
+    whiteBox(h, tree);
     examples(h, tree.path("examples"), r);
     h.append("<h2>Configuration</h2>\n<pre>")
         .append(esc(pretty(tree.path("config"))))
@@ -214,6 +216,61 @@ public final class HtmlReport {
     SVGGraphics2D g = new SVGGraphics2D(w, h);
     chart.draw(g, new Rectangle(0, 0, w, h));
     return g.getSVGElement(id) + "\n";
+  }
+
+  /** The white-box attacks' table, when any ran. */
+  private static void whiteBox(StringBuilder h, JsonNode tree) {
+    StringBuilder rows = new StringBuilder();
+    for (JsonNode arm : tree.path("arms")) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = arm.path("white_box").fields();
+          it.hasNext(); ) {
+        Map.Entry<String, JsonNode> e = it.next();
+        JsonNode w = e.getValue();
+        String what =
+            w.has("bits")
+                ? w.path("bits").asInt() + "-bit round to nearest"
+                : String.format(
+                    Locale.ROOT,
+                    "%d steps on %d forget questions, %d others held out",
+                    w.path("steps").asInt(),
+                    w.path("relearn_questions").asInt(),
+                    w.path("held_out_questions").asInt());
+        rows.append("<tr class=\"wb\"><td class=\"t\">")
+            .append(esc(arm.path("name").asText()))
+            .append("</td><td class=\"t\">")
+            .append(esc(e.getKey()))
+            .append("</td><td class=\"t\">")
+            .append(esc(what))
+            .append("</td><td>")
+            .append(w.path("n").asInt())
+            .append("</td><td>")
+            .append(fmt(num(w.path("leak_rate_before"))))
+            .append("</td><td>")
+            .append(fmt(num(w.path("leak_rate"))))
+            .append("</td><td>")
+            .append(fmt(num(w.path("forget_rouge_before"))))
+            .append("</td><td>")
+            .append(fmt(num(w.path("forget_rouge"))))
+            .append("</td></tr>\n");
+      }
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    h.append("<h2>White-box attacks on the weights</h2>\n")
+        .append(
+            "<p>The arm's checkpoint attacked, then served as the arm and asked the bare forget")
+        .append(" questions (relearning: only those it was not fine-tuned on). Not part of the")
+        .append(" summary's leak rate.</p>\n<table id=\"white-box\"><tr><th class=\"t\">arm</th>")
+        .append("<th class=\"t\">family</th><th class=\"t\">attack</th><th>probes</th>")
+        .append("<th>leak rate before</th><th>leak rate after</th><th>forget ROUGE-L before</th>")
+        .append("<th>forget ROUGE-L after</th></tr>\n")
+        .append(rows)
+        .append("</table>\n");
+  }
+
+  private static double num(JsonNode n) {
+    return n.isNumber() ? n.asDouble() : Double.NaN;
   }
 
   private static void examples(StringBuilder h, JsonNode examples, CompareReport r) {

@@ -54,6 +54,9 @@ public final class ReportJson {
                 ObjectNode f = fam.putObject(k);
                 num(f, "leak_rate", v.leakRate());
                 f.put("n", v.n());
+                if (WhiteBoxAttack.isKey(k)) {
+                  f.put("white_box", true);
+                }
               });
       num(o, "forget_rouge", m.forgetRouge());
       ObjectNode split = o.putObject("utility_by_split");
@@ -64,6 +67,9 @@ public final class ReportJson {
       o.put("utility_probes", m.retainN());
       o.put("errors", m.errors());
       num(o, "seconds", a.seconds());
+      if (!a.whiteBox().isEmpty()) {
+        o.set("white_box", whiteBox(a, r.leakThreshold()));
+      }
     }
     CompareOptions op = r.options();
     root.put("seed", op.seed());
@@ -108,6 +114,26 @@ public final class ReportJson {
     c.put("variants", op.variants());
     c.put("max_tokens", op.maxTokens());
     c.put("rules", r.rules());
+    ObjectNode wb = c.putObject("white_box");
+    wb.put("enabled", op.whiteBox());
+    ArrayNode wbArms = wb.putArray("arms");
+    if (op.whiteBox()) {
+      op.arms().stream()
+          .filter(a -> WhiteBoxProbes.appliesTo(a, op))
+          .forEach(a -> wbArms.add(a.wireName()));
+    }
+    ArrayNode wbFamilies = wb.putArray("families");
+    for (WhiteBoxAttack a : WhiteBoxAttack.values()) {
+      wbFamilies.add(a.key());
+    }
+    wb.put(
+        "quantization",
+        "round to nearest, symmetric, per output channel; embeddings and norms kept");
+    ObjectNode rl = wb.putObject("relearn");
+    rl.put("steps", WhiteBoxAttack.RELEARN_STEPS);
+    rl.put("batch_size", WhiteBoxAttack.RELEARN_BATCH_SIZE);
+    rl.put("lr", WhiteBoxAttack.RELEARN_LEARNING_RATE);
+    rl.put("fraction", WhiteBoxAttack.RELEARN_FRACTION);
     root.set("examples", examples(r));
     if (r.unlearning() != null) {
       root.set("unlearning", unlearning(r.unlearning()));
@@ -138,6 +164,45 @@ public final class ReportJson {
     return u;
   }
 
+  /**
+   * An arm's white-box attacks: per family key, what was done to the weights, how many probes, the
+   * leak rate and forget ROUGE-L of the attacked copy and of the arm itself on the same questions.
+   */
+  static ObjectNode whiteBox(ArmResult a, double threshold) {
+    CompareMetrics metrics = new CompareMetrics();
+    ObjectNode out = JSON.createObjectNode();
+    for (WhiteBoxRun run : a.whiteBox()) {
+      ObjectNode o = out.putObject(run.attack().key());
+      switch (run.detail()) {
+        case WhiteBoxRun.Quantized q -> {
+          o.put("bits", q.bits());
+          o.put("weights_quantized", q.weights());
+        }
+        case WhiteBoxRun.Relearned rl -> {
+          o.put("steps", rl.steps());
+          o.put("batch_size", rl.batchSize());
+          o.put("lr", rl.learningRate());
+          o.put("relearn_questions", rl.relearnQuestions());
+          o.put("held_out_questions", rl.heldOutQuestions());
+          num(o, "relearn_set_overlap", rl.relearnSetOverlap());
+          num(o, "final_loss", rl.finalLoss());
+        }
+      }
+      ArmMetrics after = metrics.compute(run.answers(), threshold);
+      o.put("n", after.forgetN());
+      num(o, "leak_rate", after.leakRate());
+      num(o, "forget_rouge", after.forgetRouge());
+      ArmMetrics before = metrics.compute(run.before(), threshold);
+      o.put("n_before", before.forgetN());
+      num(o, "leak_rate_before", before.leakRate());
+      num(o, "forget_rouge_before", before.forgetRouge());
+      num(o, "forget_rouge_gain", after.forgetRouge() - before.forgetRouge());
+      o.put("errors", after.errors());
+      num(o, "seconds", run.seconds());
+    }
+    return out;
+  }
+
   /** Writes {@code report.json} into {@code dir} atomically and returns its path. */
   public static Path write(CompareReport r, Path dir) throws IOException {
     Files.createDirectories(dir);
@@ -151,8 +216,9 @@ public final class ReportJson {
   /**
    * Writes {@code answers.jsonl} into {@code dir}: one line per arm and probe ({@code arm}, {@code
    * probe}, {@code split}, {@code family}, {@code variant}, {@code prompt}, {@code answer}, {@code
-   * rouge_l_recall}, {@code refused}, {@code latency_ms}, {@code prompt_tokens}, {@code error}), so
-   * every number in the report can be traced to the answers behind it.
+   * rouge_l_recall}, {@code refused}, {@code latency_ms}, {@code prompt_tokens}, {@code error}),
+   * the arm's white-box answers after its own (family {@code quant8}, {@code quant4}, {@code
+   * relearn}), so every number in the report can be traced to the answers behind it.
    */
   public static Path writeAnswers(CompareReport r, Path dir) throws IOException {
     Files.createDirectories(dir);
@@ -162,7 +228,9 @@ public final class ReportJson {
     ObjectMapper line = new ObjectMapper();
     StringBuilder sb = new StringBuilder();
     for (ArmResult a : r.arms()) {
-      for (ProbeAnswer x : a.answers()) {
+      List<ProbeAnswer> all = new java.util.ArrayList<>(a.answers());
+      a.whiteBox().forEach(w -> all.addAll(w.answers()));
+      for (ProbeAnswer x : all) {
         ObjectNode o = line.createObjectNode();
         o.put("arm", a.arm().wireName());
         o.put("probe", x.probeId());

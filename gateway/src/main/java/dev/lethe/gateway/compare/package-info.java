@@ -9,11 +9,15 @@
  * dev.lethe.gateway.compare.CompareEngine} runs each arm through a real in-process gateway over
  * HTTP; {@link dev.lethe.gateway.compare.CompareMetrics} is the one place the numbers are computed;
  * {@link dev.lethe.gateway.compare.ReportJson} and {@link dev.lethe.gateway.compare.HtmlReport}
- * write the report.
+ * write the report. {@link dev.lethe.gateway.compare.WhiteBoxProbes} adds the white-box families on
+ * arms with local weights: quantized and relearned copies of the arm's checkpoint, made with the
+ * unlearner's own attack code and served as the arm.
  *
  * <p>Traps: the engine blocks (requests, model loads) and must run on a worker thread; arms run one
  * after another so that latencies are not skewed by each other; a leak is measured by ROUGE-L
  * recall, so a refusal that repeats the question's words scores a little, and an answer that
- * paraphrases the truth in other words may pass unnoticed.
+ * paraphrases the truth in other words may pass unnoticed; the white-box families are not part of
+ * an arm's headline leak rate (not every arm has them) and write a full checkpoint copy per attack
+ * into the work directory.
  */
 package dev.lethe.gateway.compare;

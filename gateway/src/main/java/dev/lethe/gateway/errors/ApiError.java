@@ -123,6 +123,27 @@ public record ApiError(
             + "; send less text per request.");
   }
 
+  /**
+   * 400 {@code rewrite_unsupported}: a forget rule rewrites the request (redaction, in-context
+   * unlearning) and the rewrite cannot be expressed in the request's wire format; nothing was sent.
+   *
+   * @param param the request field concerned, or null
+   * @param format the wire format or route, e.g. {@code the Messages format}
+   * @param detail what could not be mapped
+   */
+  public static ApiError rewriteUnsupported(String param, String format, String detail) {
+    return of(
+        400,
+        ErrorKind.INVALID_REQUEST,
+        "rewrite_unsupported",
+        param,
+        "The request is in a forget rule's scope and its rewrite cannot be expressed in "
+            + format
+            + " ("
+            + detail
+            + "); it was refused and nothing was sent.");
+  }
+
   /** 503 {@code screening_unavailable}: the request could not be screened and was refused. */
   public static ApiError screeningUnavailable() {
     return of(

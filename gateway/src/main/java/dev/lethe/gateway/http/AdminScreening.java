@@ -9,6 +9,7 @@ import dev.lethe.config.rules.RuleSet;
 import dev.lethe.filters.detect.Calibrator;
 import dev.lethe.filters.detect.Classification;
 import dev.lethe.filters.detect.HybridDetector;
+import dev.lethe.filters.detect.ScopeClassifier;
 import dev.lethe.filters.input.InputStage;
 import dev.lethe.filters.input.ScanTooLarge;
 import dev.lethe.gateway.Screening;
@@ -116,7 +117,8 @@ public final class AdminScreening {
    * The classify answer: the verdict ({@code inScope}, {@code ruleId}, {@code score}, {@code
    * version}, {@code semantic}), the input decision enforcement would take, and what fired: the
    * text and segment the best score came from and the transformations (normalisation, decoding)
-   * that exposed it.
+   * that exposed it, and how many spans were judged and how many of them the cascade's cheap stage
+   * decided out of scope without the sentence model.
    */
   static ObjectNode explain(InputStage.Judgement j, RuleSet snapshot) {
     Classification c = j.classification();
@@ -133,6 +135,15 @@ public final class AdminScreening {
     out.put("semantic", c == null || c.semantic());
     out.put("decision", j.decision().wireName());
     out.put("complete", c == null || c.complete());
+    if (c != null) {
+      // how the spans were decided: a verdict with no source and score 0 may come from the
+      // cascade's cheap stage, which never consults the sentence model
+      ObjectNode spans = out.putObject("spans");
+      spans.put("judged", c.detections().size());
+      spans.put(
+          "decidedCheaply",
+          c.detections().stream().filter(ScopeClassifier::decidedCheaply).count());
+    }
     if (j.fallback() != null) {
       out.putObject("fallback").put("reason", j.fallback()).put("outcome", j.outcome());
     }

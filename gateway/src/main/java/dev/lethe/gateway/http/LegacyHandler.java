@@ -122,18 +122,7 @@ public final class LegacyHandler implements Handler<RoutingContext> {
                     } catch (ChatView.RewriteUnsupported e) {
                       state.decision(Decision.REFUSE);
                       Errors.send(
-                          ctx,
-                          ApiError.of(
-                              400,
-                              ErrorKind.INVALID_REQUEST,
-                              "rewrite_unsupported",
-                              field,
-                              "The input is in a forget rule's scope and its rewrite cannot be"
-                                  + " expressed on "
-                                  + surface.route()
-                                  + " ("
-                                  + e.getMessage()
-                                  + "); it was refused."));
+                          ctx, ApiError.rewriteUnsupported(field, surface.route(), e.getMessage()));
                       return;
                     } catch (Exception e) {
                       Errors.send(ctx, ApiError.internal());

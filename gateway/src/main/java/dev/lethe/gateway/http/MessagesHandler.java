@@ -16,7 +16,6 @@ import dev.lethe.gateway.backend.BackendRouter;
 import dev.lethe.gateway.backend.CallHandle;
 import dev.lethe.gateway.backend.Surface;
 import dev.lethe.gateway.errors.ApiError;
-import dev.lethe.gateway.errors.ErrorKind;
 import dev.lethe.gateway.guard.ChatView;
 import dev.lethe.gateway.guard.Guard;
 import dev.lethe.gateway.guard.OutputGuard;
@@ -112,15 +111,8 @@ public final class MessagesHandler implements Handler<RoutingContext> {
                       state.decision(Decision.REFUSE);
                       Errors.send(
                           ctx,
-                          ApiError.of(
-                              400,
-                              ErrorKind.INVALID_REQUEST,
-                              "rewrite_unsupported",
-                              "messages",
-                              "The request is in a forget rule's scope and its rewrite cannot be"
-                                  + " expressed in the Messages format ("
-                                  + e.getMessage()
-                                  + "); it was refused."));
+                          ApiError.rewriteUnsupported(
+                              "messages", "the Messages format", e.getMessage()));
                       return;
                     } catch (Exception e) {
                       Errors.send(ctx, ApiError.internal());

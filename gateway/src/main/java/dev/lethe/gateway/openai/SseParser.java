@@ -1,7 +1,7 @@
 package dev.lethe.gateway.openai;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -13,7 +13,11 @@ import java.util.function.Consumer;
  */
 public final class SseParser {
   private final Consumer<String> onData;
-  private final ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+
+  /** The current line's bytes so far: {@code line[0..size)}. */
+  private byte[] line = new byte[256];
+
+  private int size;
   private final StringBuilder data = new StringBuilder();
   private boolean hasData;
   private boolean lastWasCr;
@@ -36,25 +40,43 @@ public final class SseParser {
    * @throws IllegalStateException when an event exceeds the size limit
    */
   public void feed(byte[] bytes, int off, int len) {
-    for (int i = off; i < off + len; i++) {
+    int end = off + len;
+    int i = off;
+    while (i < end) {
       byte b = bytes[i];
       if (b == '\n') {
+        i++;
         if (lastWasCr) {
           lastWasCr = false;
           continue;
         }
         endLine();
       } else if (b == '\r') {
+        i++;
         lastWasCr = true;
         endLine();
       } else {
         lastWasCr = false;
-        line.write(b);
-        if (line.size() + data.length() > maxEventBytes) {
-          throw new IllegalStateException("SSE event larger than " + maxEventBytes + " bytes");
+        // copy the rest of the line at once: this runs for every byte a stream carries
+        int j = i + 1;
+        while (j < end && bytes[j] != '\n' && bytes[j] != '\r') {
+          j++;
         }
+        append(bytes, i, j - i);
+        i = j;
       }
     }
+  }
+
+  private void append(byte[] bytes, int off, int len) {
+    if ((long) size + len + data.length() > maxEventBytes) {
+      throw new IllegalStateException("SSE event larger than " + maxEventBytes + " bytes");
+    }
+    if (size + len > line.length) {
+      line = Arrays.copyOf(line, Math.max(size + len, 2 * line.length));
+    }
+    System.arraycopy(bytes, off, line, size, len);
+    size += len;
   }
 
   /** Feeds all of {@code bytes}. */
@@ -67,18 +89,21 @@ public final class SseParser {
    * line is discarded, never dispatched half-received.
    */
   public void end() {
-    line.reset();
+    size = 0;
     data.setLength(0);
     hasData = false;
   }
 
   private void endLine() {
-    if (line.size() == 0) {
+    if (size == 0) {
       dispatch();
       return;
     }
-    String l = line.toString(StandardCharsets.UTF_8);
-    line.reset();
+    String l = new String(line, 0, size, StandardCharsets.UTF_8);
+    size = 0;
+    if (line.length > 64 << 10) {
+      line = new byte[256]; // one long line does not pin its buffer for the rest of the stream
+    }
     if (l.startsWith(":")) {
       return;
     }

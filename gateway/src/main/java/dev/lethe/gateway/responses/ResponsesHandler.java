@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.filters.Decision;
 import dev.lethe.filters.Exchange;
 import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendRouter;
@@ -188,17 +189,9 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
     try {
       send = ex.rewritten() ? rr.rewritten(ex.request()) : rr.effective();
     } catch (ChatView.RewriteUnsupported e) {
+      state.decision(Decision.REFUSE);
       Errors.send(
-          ctx,
-          ApiError.of(
-              400,
-              ErrorKind.INVALID_REQUEST,
-              "rewrite_unsupported",
-              null,
-              "A forget rule asks to rewrite this request, but the rewrite cannot be expressed"
-                  + " in the Responses format ("
-                  + e.getMessage()
-                  + "); the request was not sent."));
+          ctx, ApiError.rewriteUnsupported("input", "the Responses format", e.getMessage()));
       return;
     }
     Buffer out;
@@ -214,7 +207,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
       Errors.send(ctx, e.error());
       return;
     } catch (Exception e) {
-      Errors.send(ctx, ApiError.of(500, ErrorKind.INTERNAL, null, null, "internal error"));
+      Errors.send(ctx, ApiError.internal());
       return;
     }
     Surface surface = translate ? Surface.CHAT_COMPLETIONS : Surface.RESPONSES;
@@ -308,7 +301,7 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
           .putHeader("Content-Type", "application/json")
           .end(Buffer.buffer(JSON.writeValueAsBytes(body)));
     } catch (Exception e) {
-      Errors.send(ctx, ApiError.of(500, ErrorKind.INTERNAL, null, null, "internal error"));
+      Errors.send(ctx, ApiError.internal());
     }
   }
 

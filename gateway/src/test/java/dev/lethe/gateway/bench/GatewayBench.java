@@ -37,7 +37,8 @@ import org.HdrHistogram.Histogram;
  * <p>Rows: chat completions (OpenAI-compatible double) and Anthropic Messages (Messages double),
  * each directly and through the gateway.
  *
- * <p>Usage: {@code ./bench gateway [rate=500] [seconds=10] [concurrency=32]}.
+ * <p>Usage: {@code ./bench gateway [rate=500] [seconds=10] [concurrency=32] [warmupSeconds=3]}:
+ * each path and surface is first driven for {@code warmupSeconds} at the same rate (JIT, pools).
  */
 public final class GatewayBench {
   private static final String BODY =
@@ -72,11 +73,13 @@ public final class GatewayBench {
     int rate = args.length > 0 ? Integer.parseInt(args[0]) : 500;
     int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int concurrency = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+    double warmup = args.length > 3 ? Double.parseDouble(args[3]) : 3;
     Vertx upstreamVx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     Vertx gatewayVx = Vertx.vertx();
     Vertx driverVx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     FakeOpenAi upstream = FakeOpenAi.start(upstreamVx);
     upstream.byteSlice = 1 << 20;
+    upstream.recording = false;
     FakeAnthropic claude = FakeAnthropic.start(upstreamVx);
     claude.byteSlice = 1 << 20;
     Path data = Files.createTempDirectory("lethe-bench");
@@ -110,8 +113,8 @@ public final class GatewayBench {
     for (Api api : new Api[] {CHAT, RESPONSES, MESSAGES}) {
       int upPort = api == MESSAGES ? claudePort : chatPort;
       for (boolean stream : new boolean[] {false, true}) {
-        openLoop(driverVx, client, upPort, api, stream, rate, 3);
-        openLoop(driverVx, client, gwPort, api, stream, rate, 3);
+        openLoop(driverVx, client, upPort, api, stream, rate, warmup);
+        openLoop(driverVx, client, gwPort, api, stream, rate, warmup);
       }
     }
     for (Api api : new Api[] {CHAT, RESPONSES, MESSAGES}) {
@@ -120,9 +123,14 @@ public final class GatewayBench {
         Histogram direct = new Histogram(60_000_000_000L, 3);
         Histogram via = new Histogram(60_000_000_000L, 3);
         long[] errors = new long[2];
+        long[] cpu = new long[2];
         for (int round = 0; round < 2; round++) {
+          long c0 = cpuNanos();
           Result d = openLoop(driverVx, client, upPort, api, stream, rate, seconds / 2.0);
+          long c1 = cpuNanos();
           Result g = openLoop(driverVx, client, gwPort, api, stream, rate, seconds / 2.0);
+          cpu[0] += c1 - c0;
+          cpu[1] += cpuNanos() - c1;
           direct.add(d.histogram);
           via.add(g.histogram);
           errors[0] += d.errors;
@@ -130,6 +138,15 @@ public final class GatewayBench {
         }
         String what = api.name() + (stream ? ", streaming TTFT" : ", non-streaming");
         report(what, direct, via, errors);
+        // driver and upstream run in this process too: the direct phase's CPU is theirs alone
+        System.out.printf(
+            Locale.ROOT,
+            "  process CPU per request: direct %.1f µs, via gateway %.1f µs, added %.1f µs%n",
+            cpu[0] / 1e3 / Math.max(1, direct.getTotalCount()),
+            cpu[1] / 1e3 / Math.max(1, via.getTotalCount()),
+            (cpu[1] / (double) Math.max(1, via.getTotalCount())
+                    - cpu[0] / (double) Math.max(1, direct.getTotalCount()))
+                / 1e3);
       }
     }
     double tDirect = closedLoop(driverVx, client, chatPort, concurrency, seconds);
@@ -150,6 +167,13 @@ public final class GatewayBench {
     driverVx.close();
     gatewayVx.close();
     upstreamVx.close();
+  }
+
+  /** CPU time of this whole process so far (all threads, GC and JIT included). */
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private static void report(String what, Histogram direct, Histogram via, long[] errors) {

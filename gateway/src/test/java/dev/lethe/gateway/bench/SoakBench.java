@@ -57,6 +57,7 @@ public final class SoakBench {
     Vertx driverVx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     FakeOpenAi upstream = FakeOpenAi.start(upVx);
     upstream.byteSlice = 1 << 20;
+    upstream.recording = false; // the double's request log would grow the heap measured below
     Path data = Files.createTempDirectory("lethe-soak");
     LetheConfig cfg =
         LetheConfig.parse(

@@ -147,6 +147,104 @@ class CompareEndToEndTest {
   }
 
   @Test
+  void weightArmsAreAttackedThroughTheirWeightsAndServedAsTheArm() throws Exception {
+    Path weights = TinyCheckpoints.random(tmp.resolve("tiny-weights"), 12, 512);
+    CompareOptions options =
+        new CompareOptions(
+            List.of(ArmKind.WEIGHTS, ArmKind.WEIGHTS_GUARD, ArmKind.GUARD_REFUSE),
+            forget,
+            retain,
+            null,
+            null,
+            model,
+            null,
+            null,
+            null,
+            weights,
+            null,
+            EnumSet.of(Family.ORIGINAL),
+            2,
+            1,
+            7L,
+            8,
+            null,
+            2);
+    assertThat(options.whiteBox()).as("on by default with a weights arm").isTrue();
+    Path work = tmp.resolve("work-white-box");
+    CompareReport report =
+        new CompareEngine(work, Map.of(), new PrintStream(new ByteArrayOutputStream()))
+            .run("lethe compare white-box test", options, CompareProgress.NONE);
+
+    WhiteBoxPlan plan = WhiteBoxPlan.of(options, ProbePlan.of(options));
+    // 4 forget questions: 1 relearned on (10%, at least one), 3 held out; 2 asked, so the
+    // relearned copy is asked those of the 2 that it was not trained on
+    assertThat(plan.relearnSet()).hasSize(1);
+    assertThat(plan.bare()).hasSize(2);
+    int heldOut = plan.heldOut().size();
+    assertThat(heldOut).isBetween(1, 2);
+
+    ArmResult w = report.arms().get(0);
+    ArmResult wg = report.arms().get(1);
+    ArmResult g = report.arms().get(2);
+    assertThat(w.whiteBox().stream().map(r -> r.attack().key()).toList())
+        .containsExactly("quant8", "quant4", "relearn");
+    assertThat(wg.whiteBox()).hasSize(3);
+    assertThat(g.whiteBox()).isEmpty();
+    for (WhiteBoxRun r : w.whiteBox()) {
+      int n = r.attack() == WhiteBoxAttack.RELEARN ? heldOut : 2;
+      assertThat(r.answers()).hasSize(n).allMatch(a -> a.family().equals(r.attack().key()));
+      assertThat(r.answers()).allMatch(a -> a.error() == null && a.split() == Split.FORGET);
+      assertThat(r.before()).hasSize(n).allMatch(a -> a.family().equals("original"));
+      assertThat(w.metrics().byFamily().get(r.attack().key()).n()).isEqualTo(n);
+    }
+    assertThat(w.whiteBox().get(0).detail())
+        .isInstanceOfSatisfying(
+            WhiteBoxRun.Quantized.class, q -> assertThat(q.weights()).isPositive());
+    assertThat(w.whiteBox().get(2).detail())
+        .isInstanceOfSatisfying(
+            WhiteBoxRun.Relearned.class,
+            rl -> {
+              assertThat(rl.relearnQuestions()).isEqualTo(1);
+              assertThat(rl.heldOutQuestions()).isEqualTo(3);
+              assertThat(rl.finalLoss()).isFinite().isPositive();
+            });
+    // the guarded arm's attacked copies sit behind the same refusing rules
+    for (WhiteBoxRun r : wg.whiteBox()) {
+      assertThat(r.answers()).allSatisfy(a -> assertThat(a.answer()).isEqualTo(ProbePlan.REFUSAL));
+    }
+    // the headline leak rate counts the arm's own probes only
+    assertThat(w.metrics().forgetN()).isEqualTo(2);
+    // weights and weights+guard share the attacked copies: three made, not six
+    try (var dirs = Files.list(work)) {
+      assertThat(dirs.filter(d -> d.getFileName().toString().startsWith("white-box-"))).hasSize(3);
+    }
+
+    Path dir = tmp.resolve("out-white-box");
+    JsonNode json = JSON.readTree(ReportJson.write(report, dir).toFile());
+    JsonNode arm = json.path("arms").get(0);
+    for (String f : List.of("quant8", "quant4", "relearn")) {
+      assertThat(arm.path("by_family").path(f).path("white_box").asBoolean()).as(f).isTrue();
+      assertThat(arm.path("white_box").has(f)).as(f).isTrue();
+    }
+    assertThat(arm.path("white_box").path("quant4").path("bits").asInt()).isEqualTo(4);
+    assertThat(arm.path("white_box").path("relearn").path("n").asInt()).isEqualTo(heldOut);
+    assertThat(json.path("arms").get(2).has("white_box")).isFalse();
+    assertThat(json.path("config").path("white_box").path("arms").toString())
+        .isEqualTo("[\"weights\",\"weights+guard\"]");
+    String html = Files.readString(HtmlReport.write(report, dir));
+    HtmlReportTest.assertWellFormedPage(html, 3);
+    assertThat(html).contains("<table id=\"white-box\">");
+
+    // switched off: no white-box family anywhere
+    CompareReport off =
+        new CompareEngine(
+                tmp.resolve("work-off"), Map.of(), new PrintStream(new ByteArrayOutputStream()))
+            .run("lethe compare off", options.withWhiteBox(false), CompareProgress.NONE);
+    assertThat(off.arms()).allSatisfy(a -> assertThat(a.whiteBox()).isEmpty());
+    assertThat(off.arms().get(0).metrics().byFamily().keySet()).containsExactly("original");
+  }
+
+  @Test
   void weightsArmsUnlearnTheTargetInTheRunAndReportTheCost() throws Exception {
     // four retain questions: the first two are the retain term, the last two the only probed ones
     Path retain4 = tmp.resolve("retain4.json");
@@ -187,6 +285,7 @@ class CompareEndToEndTest {
             8,
             null,
             2,
+            false,
             recipe);
     assertThat(options.unlearnsInRun()).isTrue();
     ByteArrayOutputStream log = new ByteArrayOutputStream();

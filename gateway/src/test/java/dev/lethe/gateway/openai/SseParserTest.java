@@ -48,6 +48,31 @@ class SseParserTest {
   }
 
   @Test
+  void linesLongerThanTheFirstBufferArriveWholeInAnyPieces() {
+    String big = "x".repeat(100_000) + "é";
+    byte[] bytes = ("data: " + big + "\r\ndata: tail\n\n").getBytes(StandardCharsets.UTF_8);
+    for (int piece : new int[] {1, 3, 255, 256, 257, 4096, bytes.length}) {
+      List<String> got = new ArrayList<>();
+      SseParser p = new SseParser(got::add, 1 << 20);
+      for (int off = 0; off < bytes.length; off += piece) {
+        p.feed(bytes, off, Math.min(piece, bytes.length - off));
+      }
+      assertThat(got).as("pieces of %d", piece).containsExactly(big + "\ntail");
+    }
+  }
+
+  @Test
+  void theLimitCountsTheEventsEarlierLinesToo() {
+    List<String> got = new ArrayList<>();
+    SseParser p = new SseParser(got::add, 20);
+    p.feed("data: 0123456789\n".getBytes(StandardCharsets.UTF_8)); // 10 bytes of data so far
+    // the second line's 11 bytes take the event to 21 bytes: over the limit
+    assertThatThrownBy(() -> p.feed("data: 01234\n".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(got).isEmpty();
+  }
+
+  @Test
   void oversizeEventsFail() {
     SseParser p = new SseParser(s -> {}, 10);
     assertThatThrownBy(() -> p.feed("data: 0123456789abcdef".getBytes(StandardCharsets.UTF_8)))

@@ -79,6 +79,10 @@ public final class FakeAnthropic implements AutoCloseable {
   /** The pieces the answer is streamed in; their concatenation is the whole answer. */
   public volatile List<String> deltas;
 
+  /** TCP connections accepted so far (a gateway that keeps its pooled connections opens few). */
+  public final java.util.concurrent.atomic.AtomicInteger connections =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /** The byte-slice size of streamed bodies. */
   public volatile int byteSlice = 7;
 
@@ -90,7 +94,11 @@ public final class FakeAnthropic implements AutoCloseable {
 
   private FakeAnthropic(Vertx vertx) {
     this.vertx = vertx;
-    this.server = vertx.createHttpServer().requestHandler(this::handle);
+    this.server =
+        vertx
+            .createHttpServer()
+            .requestHandler(this::handle)
+            .connectionHandler(c -> connections.incrementAndGet());
   }
 
   /** Starts a fake API on 127.0.0.1 on a free port. */

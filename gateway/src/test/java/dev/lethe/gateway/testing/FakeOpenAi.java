@@ -71,6 +71,12 @@ public final class FakeOpenAi implements AutoCloseable {
   /** Authorization headers received, in arrival order ("" when absent). */
   public final ConcurrentLinkedQueue<String> authorizations = new ConcurrentLinkedQueue<>();
 
+  /**
+   * Whether request bodies and authorization headers are recorded (default); long benchmarks turn
+   * it off, since the records grow with every request and would show as heap growth of the process.
+   */
+  public volatile boolean recording = true;
+
   /** Counted down when a {@code gpt-firehose} stream finds its peer's write queue full. */
   public final CountDownLatch backPressured = new CountDownLatch(1);
 
@@ -90,12 +96,20 @@ public final class FakeOpenAi implements AutoCloseable {
    */
   public volatile List<String> deltas;
 
+  /** TCP connections accepted so far (a gateway that keeps its pooled connections opens few). */
+  public final java.util.concurrent.atomic.AtomicInteger connections =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   /** The byte-slice size of streamed bodies. */
   public volatile int byteSlice = 7;
 
   private FakeOpenAi(Vertx vertx) {
     this.vertx = vertx;
-    this.server = vertx.createHttpServer().requestHandler(this::handle);
+    this.server =
+        vertx
+            .createHttpServer()
+            .requestHandler(this::handle)
+            .connectionHandler(c -> connections.incrementAndGet());
   }
 
   /** Starts a fake API on 127.0.0.1 on a free port. */
@@ -129,7 +143,9 @@ public final class FakeOpenAi implements AutoCloseable {
       req.body()
           .onSuccess(
               body -> {
-                receivedResponses.add(body.getBytes());
+                if (recording) {
+                  receivedResponses.add(body.getBytes());
+                }
                 JsonNode json;
                 try {
                   json = JSON.readTree(body.getBytes());
@@ -148,9 +164,11 @@ public final class FakeOpenAi implements AutoCloseable {
     req.body()
         .onSuccess(
             body -> {
-              received.add(body.getBytes());
-              String auth = req.getHeader("Authorization");
-              authorizations.add(auth == null ? "" : auth);
+              if (recording) {
+                received.add(body.getBytes());
+                String auth = req.getHeader("Authorization");
+                authorizations.add(auth == null ? "" : auth);
+              }
               JsonNode json;
               try {
                 json = JSON.readTree(body.getBytes());

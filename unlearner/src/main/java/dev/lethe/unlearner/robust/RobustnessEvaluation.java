@@ -96,14 +96,10 @@ public final class RobustnessEvaluation {
 
   private Robustness.Relearning relearn(
       LlamaModel model, TextTokenizer tokenizer, List<QaItem> plain) {
-    List<QaItem> shuffled = new ArrayList<>(plain);
-    Collections.shuffle(shuffled, new Random(spec.seed()));
-    int k =
-        Math.max(
-            1, Math.min(plain.size() - 1, (int) Math.round(spec.relearnFraction() * plain.size())));
-    List<QaItem> relearnItems = shuffled.subList(0, k);
-    List<QaItem> heldOut = shuffled.subList(k, shuffled.size());
-    List<QaPair> relearnPairs = new ArrayList<>(k);
+    List<List<QaItem>> split = relearnSplit(plain, spec.relearnFraction(), spec.seed());
+    List<QaItem> relearnItems = split.get(0);
+    List<QaItem> heldOut = split.get(1);
+    List<QaPair> relearnPairs = new ArrayList<>(relearnItems.size());
     for (QaItem i : relearnItems) {
       relearnPairs.add(new QaPair(i.question(), i.answer()));
     }
@@ -138,6 +134,31 @@ public final class RobustnessEvaluation {
         retainAfter,
         deltaRetain,
         r);
+  }
+
+  /**
+   * The relearning attack's split of {@code items}: a seeded shuffle, then the first {@code
+   * round(fraction × n)} items (at least 1, at most n − 1) to relearn on and the rest held out. The
+   * one split function of the attack, shared by {@code lethe unlearn --robustness} and {@code lethe
+   * compare}.
+   *
+   * @param items at least 2 items
+   * @param fraction the share relearned on, in (0, 1)
+   * @param seed seeds the shuffle
+   * @return two lists: the relearning part, then the held-out part
+   * @throws IllegalArgumentException when there are fewer than 2 items
+   */
+  public static <T> List<List<T>> relearnSplit(List<T> items, double fraction, long seed) {
+    requireNonNull(items, "items");
+    if (items.size() < 2) {
+      throw new IllegalArgumentException(
+          "items: " + items.size() + " (expected: at least 2 to relearn on some and probe others)");
+    }
+    List<T> shuffled = new ArrayList<>(items);
+    Collections.shuffle(shuffled, new Random(seed));
+    int k = Math.max(1, Math.min(items.size() - 1, (int) Math.round(fraction * items.size())));
+    return List.of(
+        List.copyOf(shuffled.subList(0, k)), List.copyOf(shuffled.subList(k, shuffled.size())));
   }
 
   /** Held-out forget ROUGE-L of {@code model} before and after the attack on a copy of it. */
@@ -183,7 +204,7 @@ public final class RobustnessEvaluation {
    * Mean over {@code heldOut} answers of the best ROUGE-L recall any {@code relearn} answer gets
    * against it: what the relearning set says about the held-out answers without any model.
    */
-  static double overlap(List<QaItem> relearn, List<QaItem> heldOut) {
+  public static double overlap(List<QaItem> relearn, List<QaItem> heldOut) {
     RougeL rouge = RougeL.withStemmer();
     double sum = 0;
     for (QaItem h : heldOut) {
