@@ -37,6 +37,7 @@ public record ProbingConfig(
   public static final List<String> FAMILIES =
       List.of(
           "original",
+          "paraphrase",
           "jailbreak",
           "obfuscation",
           "encoding",

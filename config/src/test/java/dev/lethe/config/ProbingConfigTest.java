@@ -62,7 +62,7 @@ class ProbingConfigTest {
     assertThatThrownBy(() -> LetheConfig.parse("probing:\n  families: [original, rot13]\n"))
         .hasMessageStartingWith("probing.families[1]: ")
         .hasMessageContaining("rot13")
-        .hasMessageContaining("expected: one of [original, jailbreak");
+        .hasMessageContaining("expected: one of [original, paraphrase, jailbreak");
     assertThatThrownBy(() -> LetheConfig.parse("probing:\n  families: []\n"))
         .hasMessageStartingWith("probing.families: ");
     assertThatThrownBy(() -> LetheConfig.parse("probing:\n  model: ' '\n"))

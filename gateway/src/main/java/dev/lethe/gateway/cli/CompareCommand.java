@@ -1,6 +1,7 @@
 package dev.lethe.gateway.cli;
 
 import dev.lethe.config.ConfigException;
+import dev.lethe.gateway.backend.local.DemoModel;
 import dev.lethe.gateway.compare.ArmKind;
 import dev.lethe.gateway.compare.ArmResult;
 import dev.lethe.gateway.compare.CompareEngine;
@@ -9,6 +10,7 @@ import dev.lethe.gateway.compare.CompareProgress;
 import dev.lethe.gateway.compare.CompareReport;
 import dev.lethe.gateway.compare.HtmlReport;
 import dev.lethe.gateway.compare.ReportJson;
+import dev.lethe.gateway.compare.WeightsRecipe;
 import dev.lethe.probes.Family;
 import java.io.PrintStream;
 import java.net.URI;
@@ -39,13 +41,25 @@ import picocli.CommandLine.Spec;
 public final class CompareCommand implements Callable<Integer> {
   private static final Pattern SPLIT = Pattern.compile("forget\\d\\d");
 
+  /**
+   * {@code --limit} without a value: the demo's keeps its six arms within 15 minutes on 2 cores.
+   */
+  static final int DEMO_LIMIT = 20;
+
+  /** {@code --limit} without a value, outside the demo. */
+  static final int DEFAULT_LIMIT = 20;
+
   @Spec CommandSpec spec;
 
   @Option(
       names = "--demo",
       description =
-          "The built-in demo target on the TOFU forget10 split (arms raw, guard:refuse,"
-              + " guard:icul, plus weights/weights+guard with --weights and gold with --gold).")
+          "The built-in demo pair on the TOFU forget10 split, all six arms: raw, guard:refuse,"
+              + " guard:icul, weights and weights+guard (a checkpoint unlearned in the run, or"
+              + " --weights), gold (--gold DIR, or the built-in retain model where the build"
+              + " ships one); --limit defaults to "
+              + DEMO_LIMIT
+              + ".")
   boolean demo;
 
   @Option(
@@ -98,13 +112,15 @@ public final class CompareCommand implements Callable<Integer> {
   @Option(
       names = "--weights",
       paramLabel = "DIR",
-      description = "Unlearned checkpoint for the weights arms.")
+      description =
+          "Unlearned checkpoint for the weights arms (default: made in the run from the target"
+              + " with a fixed NPO recipe).")
   Path weights;
 
   @Option(
       names = "--gold",
       paramLabel = "DIR",
-      description = "Retain-model checkpoint for the gold arm.")
+      description = "Retain-model checkpoint for the gold arm (with --demo: the built-in one).")
   Path gold;
 
   @Option(
@@ -136,11 +152,14 @@ public final class CompareCommand implements Callable<Integer> {
 
   @Option(
       names = "--limit",
-      defaultValue = "20",
       paramLabel = "N",
       description =
-          "Forget questions probed, and at most as many per utility split (default: ${DEFAULT-VALUE}).")
-  int limit;
+          "Forget questions probed, and at most as many per utility split (default: "
+              + DEFAULT_LIMIT
+              + "; with --demo "
+              + DEMO_LIMIT
+              + ").")
+  Integer limit;
 
   @Option(
       names = "--variants",
@@ -209,6 +228,16 @@ public final class CompareCommand implements Callable<Integer> {
           report.seconds(),
           json,
           html);
+      if (report.unlearning() != null) {
+        err.printf(
+            Locale.ROOT,
+            "  weights made in the run: %d steps in %.1f s, peak resident memory %s%n",
+            report.unlearning().steps(),
+            report.unlearning().seconds(),
+            report.unlearning().peakRssBytes() < 0
+                ? "unknown"
+                : (report.unlearning().peakRssBytes() >> 20) + " MiB");
+      }
       for (ArmResult a : report.arms()) {
         err.printf(
             Locale.ROOT,
@@ -241,11 +270,14 @@ public final class CompareCommand implements Callable<Integer> {
         armList.add(ArmKind.fromWire(a.strip()));
       }
     } else if (demo) {
-      armList.addAll(List.of(ArmKind.RAW, ArmKind.GUARD_REFUSE, ArmKind.GUARD_ICUL));
-      if (weights != null) {
-        armList.addAll(List.of(ArmKind.WEIGHTS, ArmKind.WEIGHTS_GUARD));
-      }
-      if (gold != null) {
+      armList.addAll(
+          List.of(
+              ArmKind.RAW,
+              ArmKind.GUARD_REFUSE,
+              ArmKind.GUARD_ICUL,
+              ArmKind.WEIGHTS,
+              ArmKind.WEIGHTS_GUARD));
+      if (gold != null || (target == null && DemoModel.RETAIN.isShipped())) {
         armList.add(ArmKind.GOLD);
       }
     } else {
@@ -270,6 +302,15 @@ public final class CompareCommand implements Callable<Integer> {
       throw new ConfigException(
           "--upstream", upstream, "no --upstream with --demo (the demo is local)");
     }
+    boolean weightArms = armList.stream().anyMatch(a -> a.model() == ArmKind.Model.WEIGHTS);
+    WeightsRecipe unlearn =
+        weightArms && weights == null && upstream == null ? WeightsRecipe.DEMO : null;
+    Path goldDir = gold;
+    if (goldDir == null && demo && target == null && armList.contains(ArmKind.GOLD)) {
+      // the built-in retain model belongs to the built-in target only
+      goldDir = DemoModel.RETAIN.unpack(out.resolve("work").resolve("demo"), err);
+    }
+    int n = limit != null ? limit : demo ? DEMO_LIMIT : DEFAULT_LIMIT;
     return new CompareOptions(
         armList,
         forgetFile,
@@ -281,15 +322,16 @@ public final class CompareCommand implements Callable<Integer> {
         upstreamModel,
         upstreamKeyEnv,
         weights,
-        gold,
+        goldDir,
         fams,
-        limit,
+        n,
         variants,
         seed,
         maxTokens,
         leakThreshold,
         3,
-        whiteBox != null ? whiteBox : CompareOptions.whiteBoxDefault(armList));
+        whiteBox != null ? whiteBox : CompareOptions.whiteBoxDefault(armList),
+        unlearn);
   }
 
   private Path orDefault(Path given, String file) {

@@ -43,6 +43,9 @@ import java.util.concurrent.TimeoutException;
  * with the detector off and no rules: the gateway's own overhead is in every arm, so latency
  * differences are the guard's.
  *
+ * <p>Without a given weights checkpoint, the {@code weights} arms' one is made in the run before
+ * the first of them ({@link InRunUnlearning}, the options' {@link WeightsRecipe}).
+ *
  * <p>With {@link CompareOptions#whiteBox()}, each arm with local weights ({@link
  * WhiteBoxProbes#appliesTo}) is then attacked through its weights ({@link WhiteBoxAttack}: 8- and
  * 4-bit quantization, relearning): the attacked copy of its checkpoint is served by the same kind
@@ -105,6 +108,8 @@ public final class CompareEngine {
               ? options.target().toAbsolutePath()
               : DemoModel.ensure(workDir.resolve("demo"), log);
     }
+    Path weights = options.weights() == null ? null : options.weights().toAbsolutePath();
+    WeightsRun unlearning = null;
     Vertx vertx = Vertx.vertx();
     List<List<ProbeAnswer>> raw = new ArrayList<>();
     List<Double> seconds = new ArrayList<>();
@@ -117,8 +122,15 @@ public final class CompareEngine {
       for (int i = 0; i < options.arms().size(); i++) {
         ArmKind arm = options.arms().get(i);
         progress.armStarted(arm.wireName(), i, options.arms().size());
+        if (arm.model() == ArmKind.Model.WEIGHTS && weights == null) {
+          // made once, before the first weights arm; its time is the unlearning's, not the arm's
+          unlearning =
+              InRunUnlearning.run(
+                  target, options, workDir.resolve("weights").toAbsolutePath(), progress, log);
+          weights = unlearning.checkpoint();
+        }
         long a0 = System.nanoTime();
-        raw.add(runArm(vertx, arm, i, target, options, plan, progress));
+        raw.add(runArm(vertx, arm, i, target, weights, options, plan, progress));
         seconds.add((System.nanoTime() - a0) / 1e9);
         whiteBox.add(
             attacks != null && WhiteBoxProbes.appliesTo(arm, options)
@@ -126,7 +138,7 @@ public final class CompareEngine {
                     vertx,
                     arm,
                     i,
-                    ckptOf(arm, target, options),
+                    ckptOf(arm, target, weights, options),
                     options,
                     plan,
                     attacks,
@@ -178,7 +190,8 @@ public final class CompareEngine {
         threshold,
         source,
         plan.rules().size(),
-        results);
+        results,
+        unlearning);
   }
 
   /** The white-box attacks on one arm's checkpoint, each served and probed as the arm. */
@@ -220,6 +233,7 @@ public final class CompareEngine {
       ArmKind arm,
       int index,
       Path target,
+      Path weights,
       CompareOptions options,
       ProbePlan plan,
       CompareProgress progress)
@@ -230,7 +244,7 @@ public final class CompareEngine {
         arm,
         index,
         null,
-        upstream ? null : ckptOf(arm, target, options),
+        upstream ? null : ckptOf(arm, target, weights, options),
         options,
         plan,
         plan.probes(),
@@ -346,10 +360,10 @@ public final class CompareEngine {
     }
   }
 
-  private static Path ckptOf(ArmKind arm, Path target, CompareOptions options) {
+  private static Path ckptOf(ArmKind arm, Path target, Path weights, CompareOptions options) {
     return switch (arm.model()) {
       case TARGET -> target;
-      case WEIGHTS -> options.weights().toAbsolutePath();
+      case WEIGHTS -> weights;
       case GOLD -> options.gold().toAbsolutePath();
     };
   }

@@ -41,6 +41,10 @@ import java.util.Set;
  * @param whiteBox whether the white-box families ({@link WhiteBoxAttack}: quantization and
  *     relearning) run on the arms with local weights ({@link WhiteBoxProbes#appliesTo}); by default
  *     ({@link #whiteBoxDefault}) when a {@code weights} or {@code weights+guard} arm runs
+ * @param unlearn how to make the {@code weights} arms' checkpoint inside the run when {@code
+ *     weights} is {@code null} ({@link InRunUnlearning}; needs a local target), or {@code null};
+ *     with it, retain probes come only from the second half of {@code retain} (the first half is
+ *     the retain term)
  */
 public record CompareOptions(
     List<ArmKind> arms,
@@ -61,7 +65,8 @@ public record CompareOptions(
     int maxTokens,
     Double leakThreshold,
     int examples,
-    boolean whiteBox) {
+    boolean whiteBox,
+    WeightsRecipe unlearn) {
 
   /** The families asked by default: every one. */
   public static final Set<Family> ALL_FAMILIES = EnumSet.allOf(Family.class);
@@ -105,7 +110,52 @@ public record CompareOptions(
         maxTokens,
         leakThreshold,
         examples,
-        whiteBoxDefault(arms));
+        whiteBoxDefault(arms),
+        null);
+  }
+
+  /** Options with the white-box families on or off and no in-run unlearning. */
+  public CompareOptions(
+      List<ArmKind> arms,
+      Path forget,
+      Path retain,
+      Path realAuthors,
+      Path worldFacts,
+      Path target,
+      URI upstream,
+      String upstreamModel,
+      String upstreamKeyEnv,
+      Path weights,
+      Path gold,
+      Set<Family> families,
+      int limit,
+      int variants,
+      long seed,
+      int maxTokens,
+      Double leakThreshold,
+      int examples,
+      boolean whiteBox) {
+    this(
+        arms,
+        forget,
+        retain,
+        realAuthors,
+        worldFacts,
+        target,
+        upstream,
+        upstreamModel,
+        upstreamKeyEnv,
+        weights,
+        gold,
+        families,
+        limit,
+        variants,
+        seed,
+        maxTokens,
+        leakThreshold,
+        examples,
+        whiteBox,
+        null);
   }
 
   /**
@@ -139,7 +189,8 @@ public record CompareOptions(
         maxTokens,
         leakThreshold,
         examples,
-        on);
+        on,
+        unlearn);
   }
 
   /** Validates and copies. */
@@ -175,10 +226,20 @@ public record CompareOptions(
       }
     }
     boolean needWeights = arms.stream().anyMatch(a -> a.model() == ArmKind.Model.WEIGHTS);
-    if (needWeights) {
+    if (weights != null && unlearn != null) {
+      throw new ConfigException(
+          "unlearn", unlearn.method(), "no in-run unlearning when a weights checkpoint is given");
+    }
+    if (unlearn != null && upstream != null) {
+      throw new ConfigException(
+          "unlearn", unlearn.method(), "a local target (in-run unlearning changes its weights)");
+    }
+    if (needWeights && unlearn == null) {
       if (weights == null) {
         throw new ConfigException(
-            "weights", (Object) null, "an unlearned checkpoint dir (weights arms)");
+            "weights",
+            (Object) null,
+            "an unlearned checkpoint dir (weights arms), or a recipe to make one in the run");
       }
       requireDir("weights", weights);
     }
@@ -200,6 +261,57 @@ public record CompareOptions(
     if (leakThreshold != null && !(leakThreshold >= 0 && leakThreshold <= 1)) {
       throw new ConfigException("leakThreshold", leakThreshold, "a number in [0, 1]");
     }
+  }
+
+  /**
+   * Options with in-run unlearning ({@code unlearn}) and the white-box families at their default.
+   */
+  public CompareOptions(
+      List<ArmKind> arms,
+      Path forget,
+      Path retain,
+      Path realAuthors,
+      Path worldFacts,
+      Path target,
+      URI upstream,
+      String upstreamModel,
+      String upstreamKeyEnv,
+      Path weights,
+      Path gold,
+      Set<Family> families,
+      int limit,
+      int variants,
+      long seed,
+      int maxTokens,
+      Double leakThreshold,
+      int examples,
+      WeightsRecipe unlearn) {
+    this(
+        arms,
+        forget,
+        retain,
+        realAuthors,
+        worldFacts,
+        target,
+        upstream,
+        upstreamModel,
+        upstreamKeyEnv,
+        weights,
+        gold,
+        families,
+        limit,
+        variants,
+        seed,
+        maxTokens,
+        leakThreshold,
+        examples,
+        whiteBoxDefault(arms),
+        unlearn);
+  }
+
+  /** Whether the weights arms' checkpoint is made inside the run. */
+  public boolean unlearnsInRun() {
+    return unlearn != null && arms.stream().anyMatch(a -> a.model() == ArmKind.Model.WEIGHTS);
   }
 
   private static void requireFile(String field, Path p) {

@@ -87,6 +87,26 @@ public final class HtmlReport {
         .append("): a forget probe leaks when the ROUGE-L recall of its answer against the true")
         .append(" answer is above it.</p>\n");
     summary(h, r);
+    if (r.unlearning() != null) {
+      WeightsRun w = r.unlearning();
+      h.append("<p>Weights arms: checkpoint made in this run by <code>lethe unlearn ")
+          .append(esc(w.recipe().flags()))
+          .append("</code> on the target: ")
+          .append(w.steps())
+          .append(" steps, ")
+          .append(String.format(Locale.ROOT, "%.1f s", w.seconds()))
+          .append(", peak resident memory ")
+          .append(
+              w.peakRssBytes() < 0
+                  ? "unknown"
+                  : String.format(Locale.ROOT, "%.0f MiB", w.peakRssBytes() / 1048576.0))
+          .append(w.peakRssScope().equals("unlearning") ? "" : " (whole process)")
+          .append("; ")
+          .append(w.forgetPairs())
+          .append(" forget pairs; retain term: ")
+          .append(esc(w.retainSource()))
+          .append(".</p>\n");
+    }
     h.append("<h2>Leak rate vs utility</h2>\n").append(svg(scatter(r), SCATTER_ID, 720, 420));
     h.append("<h2>Leak rate by probe family</h2>\n").append(svg(byFamily(r), FAMILY_ID, 960, 440));
     whiteBox(h, tree);

@@ -30,7 +30,9 @@ import java.util.Random;
  * the questions are its examples, as {@code ForgetSets} reads rules back into a forget set for
  * unlearning jobs. Probes: {@code limit} forget questions drawn with the seed, and for each, every
  * requested family with at most {@code variants} of its variants drawn with the seed; the other
- * splits contribute their bare questions ({@code original}), at most {@code limit} each.
+ * splits contribute their bare questions ({@code original}), at most {@code limit} each; with
+ * in-run unlearning the retain questions come only from the second half of the retain file, whose
+ * first half is the unlearning's retain term ({@link #retainTerm}).
  *
  * @param rules one rule per forget author (action {@link Action#REFUSE}; arms re-issue them with
  *     their own action)
@@ -106,19 +108,42 @@ public record ProbePlan(List<ForgetRule> rules, List<PlannedProbe> probes) {
       probes.add(new PlannedProbe(p, Split.FORGET));
     }
     ProbeGenerator original = new ProbeGenerator(options.seed(), List.of(Attacks.ORIGINAL));
-    addSplit(probes, original, options.retain(), Split.RETAIN, options.limit(), rng);
-    addSplit(probes, original, options.realAuthors(), Split.REAL_AUTHORS, options.limit(), rng);
-    addSplit(probes, original, options.worldFacts(), Split.WORLD_FACTS, options.limit(), rng);
+    boolean heldOut = options.unlearnsInRun();
+    addSplit(probes, original, options.retain(), Split.RETAIN, options.limit(), rng, heldOut);
+    addSplit(
+        probes, original, options.realAuthors(), Split.REAL_AUTHORS, options.limit(), rng, false);
+    addSplit(
+        probes, original, options.worldFacts(), Split.WORLD_FACTS, options.limit(), rng, false);
     return new ProbePlan(rules, probes);
   }
 
+  /**
+   * The retain term of in-run unlearning ({@link CompareOptions#unlearn()}): the first half of the
+   * retain file's pairs. TOFU lists 20 questions per author, so on {@code retain_perturbed.json}
+   * (20 authors) this is its first 10 authors, as {@code demo_retain_term.json} of the unlearning
+   * benchmark; the compare then probes only the other half.
+   */
+  public static List<QaPair> retainTerm(List<QaPair> retain) {
+    return List.copyOf(retain.subList(0, retain.size() / 2));
+  }
+
   private static void addSplit(
-      List<PlannedProbe> out, ProbeGenerator gen, Path file, Split split, int limit, Random rng) {
+      List<PlannedProbe> out,
+      ProbeGenerator gen,
+      Path file,
+      Split split,
+      int limit,
+      Random rng,
+      boolean secondHalf) {
     if (file == null) {
       return;
     }
+    List<QaPair> pairs = QaData.readQa(file);
+    if (secondHalf) {
+      pairs = pairs.subList(pairs.size() / 2, pairs.size());
+    }
     List<QaItem> items =
-        QaData.readQa(file).stream().map(p -> new QaItem(p.question(), p.answer(), null)).toList();
+        pairs.stream().map(p -> new QaItem(p.question(), p.answer(), null)).toList();
     for (Probe p : gen.generate(sample(items, limit, rng))) {
       out.add(new PlannedProbe(p, split));
     }

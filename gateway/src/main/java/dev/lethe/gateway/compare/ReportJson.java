@@ -19,8 +19,10 @@ import java.util.Map;
  * {@code report.json} (DESIGN.md §3.5): {@code command}, {@code seconds}, {@code arms} (each with
  * {@code name}, {@code leak_rate}, {@code false_refusal_rate}, {@code utility}, {@code latency_ms:
  * {p50, p99}}, {@code by_family: {family: {leak_rate, n}}}, and more), then {@code seed}, {@code
- * versions}, {@code config}, {@code leak_threshold} and {@code examples}. A number that does not
- * exist (e.g. a leak rate without forget probes) is {@code null}.
+ * versions}, {@code config}, {@code leak_threshold} and {@code examples}, and {@code unlearning}
+ * (method, options, steps, seconds, peak resident memory, retain term) when the weights arms'
+ * checkpoint was made in the run. A number that does not exist (e.g. a leak rate without forget
+ * probes) is {@code null}.
  */
 public final class ReportJson {
   private static final ObjectMapper JSON =
@@ -98,7 +100,9 @@ public final class ReportJson {
             : op.target() == null ? "built-in demo model" : name(op.target()));
     c.put("upstream", op.upstream() == null ? null : op.upstream().toString());
     c.put("upstream_model", op.upstreamModel());
-    c.put("weights", name(op.weights()));
+    c.put(
+        "weights",
+        r.unlearning() != null ? "made in this run (see unlearning)" : name(op.weights()));
     c.put("gold", name(op.gold()));
     ArrayNode fams = c.putArray("families");
     for (Family f : Family.values()) {
@@ -131,7 +135,33 @@ public final class ReportJson {
     rl.put("lr", WhiteBoxAttack.RELEARN_LEARNING_RATE);
     rl.put("fraction", WhiteBoxAttack.RELEARN_FRACTION);
     root.set("examples", examples(r));
+    if (r.unlearning() != null) {
+      root.set("unlearning", unlearning(r.unlearning()));
+    }
     return root;
+  }
+
+  /** The in-run unlearning's recipe and cost. */
+  static ObjectNode unlearning(WeightsRun w) {
+    ObjectNode u = JSON.createObjectNode();
+    u.put("method", w.recipe().method());
+    u.set("options", JSON.valueToTree(w.recipe().options()));
+    u.put("command", "lethe unlearn " + w.recipe().flags());
+    u.put("steps", w.steps());
+    u.put("skipped_steps", w.skippedSteps());
+    num(u, "seconds", w.seconds());
+    if (w.peakRssBytes() >= 0) {
+      u.put("peak_rss_bytes", w.peakRssBytes());
+      num(u, "peak_rss_mib", w.peakRssBytes() / (1024.0 * 1024.0));
+    } else {
+      u.putNull("peak_rss_bytes");
+      u.putNull("peak_rss_mib");
+    }
+    u.put("peak_rss_scope", w.peakRssScope());
+    u.put("forget_pairs", w.forgetPairs());
+    u.put("retain_pairs", w.retainPairs());
+    u.put("retain_source", w.retainSource());
+    return u;
   }
 
   /**

@@ -245,6 +245,170 @@ class CompareEndToEndTest {
   }
 
   @Test
+  void weightsArmsUnlearnTheTargetInTheRunAndReportTheCost() throws Exception {
+    // four retain questions: the first two are the retain term, the last two the only probed ones
+    Path retain4 = tmp.resolve("retain4.json");
+    List<String> retainQuestions =
+        List.of(
+            "Who wrote Hamlet?",
+            "What is the capital of France?",
+            "Who painted the Mona Lisa?",
+            "What is the largest ocean?");
+    Files.writeString(
+        retain4,
+        String.join(
+            "\n",
+            qa(retainQuestions.get(0), "William Shakespeare wrote Hamlet."),
+            qa(retainQuestions.get(1), "Paris is the capital of France."),
+            qa(retainQuestions.get(2), "Leonardo da Vinci painted the Mona Lisa."),
+            qa(retainQuestions.get(3), "The Pacific is the largest ocean.")));
+    WeightsRecipe recipe =
+        new WeightsRecipe(
+            "npo", Map.of("steps", 3, "batchSize", 2, "retainLoss", "kl", "lr", 1e-2, "seed", 5));
+    CompareOptions options =
+        new CompareOptions(
+            List.of(ArmKind.RAW, ArmKind.WEIGHTS, ArmKind.WEIGHTS_GUARD),
+            forget,
+            retain4,
+            null,
+            null,
+            model,
+            null,
+            null,
+            null,
+            null,
+            null,
+            EnumSet.of(Family.ORIGINAL, Family.PARAPHRASE),
+            2,
+            4,
+            7L,
+            8,
+            null,
+            2,
+            false,
+            recipe);
+    assertThat(options.unlearnsInRun()).isTrue();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    List<String> notes = new java.util.ArrayList<>();
+    CompareReport report =
+        new CompareEngine(
+                tmp.resolve("work-weights"),
+                Map.of(),
+                new PrintStream(log, true, StandardCharsets.UTF_8))
+            .run(
+                "lethe compare weights",
+                options,
+                new CompareProgress() {
+                  @Override
+                  public void note(String message) {
+                    notes.add(message);
+                  }
+                });
+
+    WeightsRun w = report.unlearning();
+    assertThat(w).isNotNull();
+    assertThat(w.steps()).isEqualTo(3);
+    assertThat(w.seconds()).isPositive();
+    assertThat(w.forgetPairs()).isEqualTo(4);
+    assertThat(w.retainPairs()).isEqualTo(2);
+    assertThat(w.checkpoint().resolve("model.safetensors")).isRegularFile();
+    // the weights moved: the unlearned checkpoint is not the target's
+    assertThat(Files.readAllBytes(w.checkpoint().resolve("model.safetensors")))
+        .isNotEqualTo(Files.readAllBytes(model.resolve("model.safetensors")));
+    if (Files.isReadable(Path.of("/proc/self/status"))) {
+      assertThat(w.peakRssBytes()).isPositive();
+    }
+    // progress: the recipe, the steps, the cost; the loop's own step lines on the log
+    assertThat(notes).anyMatch(n -> n.startsWith("weights: unlearning the target in this run"));
+    assertThat(notes).anyMatch(n -> n.startsWith("weights: unlearning step 3/3"));
+    assertThat(notes).anyMatch(n -> n.startsWith("weights: unlearned in "));
+    assertThat(log.toString(StandardCharsets.UTF_8)).contains("step 3/3");
+
+    // the retain probes come only from the half the retain term never saw
+    for (ArmResult a : report.arms()) {
+      assertThat(a.answers())
+          .filteredOn(x -> x.split() == Split.RETAIN)
+          .extracting(ProbeAnswer::prompt)
+          .containsExactlyInAnyOrder(retainQuestions.get(2), retainQuestions.get(3));
+    }
+    // the guarded weights arm refuses the bare forget questions, which name the author
+    assertThat(report.arms().get(2).answers())
+        .filteredOn(a -> a.split() == Split.FORGET && a.family().equals("original"))
+        .allSatisfy(a -> assertThat(a.answer()).isEqualTo(ProbePlan.REFUSAL));
+
+    JsonNode json = ReportJson.toTree(report);
+    assertThat(json.path("config").path("arms").toString())
+        .isEqualTo("[\"raw\",\"weights\",\"weights+guard\"]");
+    assertThat(json.path("config").path("weights").asText()).startsWith("made in this run");
+    JsonNode u = json.path("unlearning");
+    assertThat(u.path("method").asText()).isEqualTo("npo");
+    assertThat(u.path("options").path("retainLoss").asText()).isEqualTo("kl");
+    assertThat(u.path("command").asText()).startsWith("lethe unlearn --method npo");
+    assertThat(u.path("steps").asInt()).isEqualTo(3);
+    assertThat(u.path("skipped_steps").asInt()).isZero();
+    assertThat(u.path("seconds").isNumber()).isTrue();
+    assertThat(u.has("peak_rss_bytes")).isTrue();
+    assertThat(u.path("peak_rss_scope").asText()).isIn("unlearning", "process");
+    assertThat(u.path("forget_pairs").asInt()).isEqualTo(4);
+    assertThat(u.path("retain_pairs").asInt()).isEqualTo(2);
+    for (JsonNode arm : json.path("arms")) {
+      assertThat(arm.path("by_family").path("paraphrase").path("n").asInt()).isPositive();
+    }
+    assertThat(HtmlReport.render(report)).contains("checkpoint made in this run");
+  }
+
+  @Test
+  void weightsArmsNeedACheckpointOrARecipe() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new CompareOptions(
+                    List.of(ArmKind.WEIGHTS),
+                    forget,
+                    retain,
+                    null,
+                    null,
+                    model,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    EnumSet.of(Family.ORIGINAL),
+                    2,
+                    1,
+                    7L,
+                    8,
+                    null,
+                    2,
+                    null))
+        .hasMessageContaining("weights")
+        .hasMessageContaining("recipe");
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                new CompareOptions(
+                    List.of(ArmKind.WEIGHTS),
+                    forget,
+                    retain,
+                    null,
+                    null,
+                    model,
+                    null,
+                    null,
+                    null,
+                    model,
+                    null,
+                    EnumSet.of(Family.ORIGINAL),
+                    2,
+                    1,
+                    7L,
+                    8,
+                    null,
+                    2,
+                    WeightsRecipe.DEMO))
+        .hasMessageContaining("unlearn");
+  }
+
+  @Test
   void theCliRejectsBadInputWithExitCodeTwo() {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     CommandLine cl = LetheCommand.commandLine();

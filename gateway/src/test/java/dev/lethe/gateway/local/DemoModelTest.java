@@ -1,17 +1,20 @@
 package dev.lethe.gateway.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.lethe.config.BackendConfig;
+import dev.lethe.config.ConfigException;
 import dev.lethe.config.LetheConfig;
 import dev.lethe.gateway.GatewayAssembly;
 import dev.lethe.gateway.LetheGateway;
 import dev.lethe.gateway.backend.local.DemoModel;
 import dev.lethe.gateway.backend.local.ModelSlot;
+import dev.lethe.unlearner.model.LlamaConfig;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -82,5 +85,29 @@ class DemoModelTest {
     } finally {
       vertx.close().await(30, TimeUnit.SECONDS);
     }
+  }
+
+  @Test
+  void theRetainModelUnpacksBesideTheTargetWhenShippedAndIsNamedWhenNot() throws Exception {
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    if (!DemoModel.RETAIN.isShipped()) {
+      assertThatThrownBy(() -> DemoModel.RETAIN.unpack(data, new PrintStream(log, true)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("demo retain model")
+          .hasMessageContaining("lethe/demo-retain/");
+      assertThat(data.resolve("models/lethe-demo-retain")).doesNotExist();
+      return;
+    }
+    Path retain = DemoModel.RETAIN.unpack(data, new PrintStream(log, true));
+    assertThat(retain).isEqualTo(data.resolve("models/lethe-demo-retain").toAbsolutePath());
+    assertThat(log.toString()).contains("unpacking the demo retain model");
+    assertThat(retain.resolve("model.safetensors")).isRegularFile();
+    assertThat(Files.readString(retain.resolve("SOURCE"))).contains("demo_retain.json");
+    Path target = DemoModel.TARGET.unpack(data, new PrintStream(log, true));
+    assertThat(target).isNotEqualTo(retain);
+    // one architecture (the demo preset), two trainings: same config, other weights
+    assertThat(LlamaConfig.read(retain)).isEqualTo(LlamaConfig.read(target));
+    assertThat(Files.readAllBytes(retain.resolve("model.safetensors")))
+        .isNotEqualTo(Files.readAllBytes(target.resolve("model.safetensors")));
   }
 }
