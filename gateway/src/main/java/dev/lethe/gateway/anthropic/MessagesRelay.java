@@ -211,7 +211,7 @@ public final class MessagesRelay implements Backend.StreamEvents {
         calls.finish();
         endText();
         later(event);
-        finish();
+        complete();
       }
       case "error" -> {
         ApiError e = upstreamError.apply(event);
@@ -523,6 +523,25 @@ public final class MessagesRelay implements Backend.StreamEvents {
     }
     finished = true;
     handle.cancel();
+    out.end(null);
+  }
+
+  /**
+   * Ends the client's stream after the upstream's {@code message_stop}. The upstream said all it
+   * had to say: its response is left to end by itself, so its connection goes back to the pool —
+   * resetting it here, before the end of the body had been read, closed the connection whenever
+   * {@code message_stop} and the end arrived in separate reads. Anything after this is ignored; an
+   * upstream that never ends is stopped by the backend's idle and total timeouts.
+   */
+  private void complete() {
+    if (finished) {
+      return;
+    }
+    if (cut) {
+      finish();
+      return;
+    }
+    finished = true;
     out.end(null);
   }
 }
