@@ -114,50 +114,6 @@ public record CompareOptions(
         null);
   }
 
-  /** Options with the white-box families on or off and no in-run unlearning. */
-  public CompareOptions(
-      List<ArmKind> arms,
-      Path forget,
-      Path retain,
-      Path realAuthors,
-      Path worldFacts,
-      Path target,
-      URI upstream,
-      String upstreamModel,
-      String upstreamKeyEnv,
-      Path weights,
-      Path gold,
-      Set<Family> families,
-      int limit,
-      int variants,
-      long seed,
-      int maxTokens,
-      Double leakThreshold,
-      int examples,
-      boolean whiteBox) {
-    this(
-        arms,
-        forget,
-        retain,
-        realAuthors,
-        worldFacts,
-        target,
-        upstream,
-        upstreamModel,
-        upstreamKeyEnv,
-        weights,
-        gold,
-        families,
-        limit,
-        variants,
-        seed,
-        maxTokens,
-        leakThreshold,
-        examples,
-        whiteBox,
-        null);
-  }
-
   /**
    * Whether the white-box families run when not asked either way: when a {@code weights} or {@code
    * weights+guard} arm runs (they fine-tune and quantize copies of each local checkpoint, which
@@ -261,52 +217,6 @@ public record CompareOptions(
     if (leakThreshold != null && !(leakThreshold >= 0 && leakThreshold <= 1)) {
       throw new ConfigException("leakThreshold", leakThreshold, "a number in [0, 1]");
     }
-  }
-
-  /**
-   * Options with in-run unlearning ({@code unlearn}) and the white-box families at their default.
-   */
-  public CompareOptions(
-      List<ArmKind> arms,
-      Path forget,
-      Path retain,
-      Path realAuthors,
-      Path worldFacts,
-      Path target,
-      URI upstream,
-      String upstreamModel,
-      String upstreamKeyEnv,
-      Path weights,
-      Path gold,
-      Set<Family> families,
-      int limit,
-      int variants,
-      long seed,
-      int maxTokens,
-      Double leakThreshold,
-      int examples,
-      WeightsRecipe unlearn) {
-    this(
-        arms,
-        forget,
-        retain,
-        realAuthors,
-        worldFacts,
-        target,
-        upstream,
-        upstreamModel,
-        upstreamKeyEnv,
-        weights,
-        gold,
-        families,
-        limit,
-        variants,
-        seed,
-        maxTokens,
-        leakThreshold,
-        examples,
-        whiteBoxDefault(arms),
-        unlearn);
   }
 
   /** Whether the weights arms' checkpoint is made inside the run. */

@@ -101,7 +101,8 @@ public final class CompareRequests {
         integer(body, "maxTokens", 64),
         body.has("leakThreshold") ? number(body, "leakThreshold") : null,
         3,
-        bool(body, "whiteBox", CompareOptions.whiteBoxDefault(armList)));
+        bool(body, "whiteBox", CompareOptions.whiteBoxDefault(armList)),
+        null);
   }
 
   private static boolean bool(JsonNode body, String field, boolean dflt) {

@@ -380,6 +380,7 @@ class CompareEndToEndTest {
                     8,
                     null,
                     2,
+                    true,
                     null))
         .hasMessageContaining("weights")
         .hasMessageContaining("recipe");
@@ -404,6 +405,7 @@ class CompareEndToEndTest {
                     8,
                     null,
                     2,
+                    true,
                     WeightsRecipe.DEMO))
         .hasMessageContaining("unlearn");
   }
