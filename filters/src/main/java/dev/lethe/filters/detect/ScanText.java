@@ -2,7 +2,9 @@ package dev.lethe.filters.detect;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.lethe.filters.text.Encoding;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A text of a request as the classifier judges it: where it came from, the text after the
@@ -24,6 +26,22 @@ public record ScanText(
     requireNonNull(text, "text");
     transforms = List.copyOf(requireNonNull(transforms, "transforms"));
     segments = List.copyOf(requireNonNull(segments, "segments"));
+  }
+
+  /**
+   * Whether {@code text} was decoded from an encoded payload ({@link Encoding}: base64, hex, ROT13,
+   * reversed…) rather than only normalised (Unicode folding, look-alikes, leetspeak, spaced
+   * letters) or taken as sent.
+   */
+  public boolean decoded() {
+    for (String t : transforms) {
+      for (Encoding e : Encoding.values()) {
+        if (e.name().toLowerCase(Locale.ROOT).equals(t)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** A text judged whole, as sent. */

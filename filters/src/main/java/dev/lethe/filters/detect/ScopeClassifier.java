@@ -381,14 +381,20 @@ public final class ScopeClassifier {
 
     /**
      * Whether the cascade's cheap stage decides {@code s} out of scope: it names no rule's subject
-     * (the lexical signal always goes to the model), it is neither from a transformed text nor
+     * (the lexical signal always goes to the model), it is neither from a decoded payload nor
      * joined payload pieces, and its cheap score is below the threshold. Remembered per segment for
      * this request.
+     *
+     * <p>A normalised form (Unicode folding, look-alikes, leetspeak, spaced letters) is as readable
+     * as plain text, so the cheap stage judges it like plain text: a disguised subject name, once
+     * folded, is found by the lexical check and goes to the model. Such forms are common in
+     * everyday traffic ({@code ARM64}, {@code covid19}, curly quotes) and sending each to the model
+     * would cost a transformer pass per ordinary prompt.
      */
     boolean cheaplyOut(DetectorIndex index, ScanText t, Segment s) {
-      if (cascade == null || !t.transforms().isEmpty() || s.kind() == Segment.Kind.PIECES) {
-        // Text exposed by a transformation (decoded, reversed, normalised) and payload pieces
-        // joined back are attack signals: they always go to the model.
+      if (cascade == null || t.decoded() || s.kind() == Segment.Kind.PIECES) {
+        // Text decoded from a payload (base64, hex, ROT13, reversed…) and payload pieces joined
+        // back are attack signals: they always go to the model.
         return false;
       }
       Boolean known = cheapOut.get(s);
