@@ -101,6 +101,12 @@ public final class MiniLmEmbedder implements Embedder {
   public static MiniLmEmbedder load(Config config) {
     requireNonNull(config, "config");
     System.setProperty("ai.djl.offline", "true");
+    // DJL's ONNX Runtime engine is a "hybrid": when another engine is on the classpath (PyTorch is,
+    // for the unlearner and the local model), it creates every input array in that engine and
+    // converts it before inference, which loads libtorch into every process that only embeds
+    // (~90 MiB resident in `lethe serve`). Creating ids and reading the output need nothing ONNX
+    // Runtime's own arrays cannot do, so the embedder keeps to ONNX Runtime alone.
+    System.setProperty("ai.djl.onnx.disable_alternative", "true");
     HuggingFaceTokenizer tokenizer = null;
     Model model = null;
     try (InputStream tok = open(TOKENIZER_RESOURCE);
