@@ -18,11 +18,13 @@ import java.util.Map;
 /**
  * {@code report.json} (DESIGN.md §3.5): {@code command}, {@code seconds}, {@code arms} (each with
  * {@code name}, {@code leak_rate}, {@code false_refusal_rate}, {@code utility}, {@code latency_ms:
- * {p50, p99}}, {@code by_family: {family: {leak_rate, n}}}, and more), then {@code seed}, {@code
- * versions}, {@code config}, {@code leak_threshold} and {@code examples}, and {@code unlearning}
- * (method, options, steps, seconds, peak resident memory, retain term) when the weights arms'
- * checkpoint was made in the run. A number that does not exist (e.g. a leak rate without forget
- * probes) is {@code null}.
+ * {p50, p99}}, {@code by_family: {family: {leak_rate, n}}}, {@code tokens_added} and {@code
+ * tokens_added_n} (over the requests the guard forwarded), {@code white_box_eval: {truth_ratio,
+ * forget_quality, model_utility, n, utility_n, forget_quality_reference, shared_with}} or null, and
+ * more), then {@code seed}, {@code versions}, {@code config}, {@code leak_threshold} and {@code
+ * examples}, and {@code unlearning} (method, options, steps, seconds, peak resident memory, retain
+ * term) when the weights arms' checkpoint was made in the run. A number that does not exist (e.g. a
+ * leak rate without forget probes) is {@code null}.
  */
 public final class ReportJson {
   private static final ObjectMapper JSON =
