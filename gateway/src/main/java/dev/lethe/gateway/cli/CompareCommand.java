@@ -1,5 +1,9 @@
 package dev.lethe.gateway.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.config.ConfigException;
 import dev.lethe.gateway.backend.local.DemoModel;
 import dev.lethe.gateway.compare.ArmKind;
@@ -40,6 +44,7 @@ import picocli.CommandLine.Spec;
     description = "Input-based vs model-based unlearning, measured end to end under attack.")
 public final class CompareCommand implements Callable<Integer> {
   private static final Pattern SPLIT = Pattern.compile("forget\\d\\d");
+  private static final ObjectMapper RECIPE_JSON = new ObjectMapper();
 
   /**
    * {@code --limit} without a value: the demo's keeps its six arms within 15 minutes on 2 cores.
@@ -116,6 +121,25 @@ public final class CompareCommand implements Callable<Integer> {
           "Unlearned checkpoint for the weights arms (default: made in the run from the target"
               + " with a fixed NPO recipe).")
   Path weights;
+
+  @Option(
+      names = "--unlearn-method",
+      split = ",",
+      paramLabel = "METHOD",
+      description =
+          "Make the weights arms' checkpoint in the run with this lethe unlearn method, or a"
+              + " pipeline (e.g. rmu,npo: each stage on the previous one's weights); default: the"
+              + " fixed NPO recipe of --demo. The same recipe as POST /admin/compare's unlearn.")
+  List<String> unlearnMethods;
+
+  @Option(
+      names = "--unlearn-set",
+      paramLabel = "[STAGE.]OPTION=VALUE",
+      description =
+          "An option of the in-run recipe, named as the admin API's unlearn options (lr, epochs,"
+              + " steps, alpha, retainLoss, seed, ...); STAGE (method name or 1-based position)"
+              + " picks one stage of a pipeline, else every stage. Repeatable.")
+  List<String> unlearnSets;
 
   @Option(
       names = "--gold",
@@ -303,8 +327,10 @@ public final class CompareCommand implements Callable<Integer> {
           "--upstream", upstream, "no --upstream with --demo (the demo is local)");
     }
     boolean weightArms = armList.stream().anyMatch(a -> a.model() == ArmKind.Model.WEIGHTS);
-    WeightsRecipe unlearn =
-        weightArms && weights == null && upstream == null ? WeightsRecipe.DEMO : null;
+    WeightsRecipe unlearn = recipe();
+    if (unlearn == null && weightArms && weights == null && upstream == null) {
+      unlearn = WeightsRecipe.DEMO;
+    }
     Path goldDir = gold;
     if (goldDir == null && demo && target == null && armList.contains(ArmKind.GOLD)) {
       // the built-in retain model belongs to the built-in target only
@@ -332,6 +358,74 @@ public final class CompareCommand implements Callable<Integer> {
         3,
         whiteBox != null ? whiteBox : CompareOptions.whiteBoxDefault(armList),
         unlearn);
+  }
+
+  /**
+   * The recipe of {@code --unlearn-method} and {@code --unlearn-set}, as the JSON of {@code POST
+   * /admin/compare}'s {@code unlearn} read by the same {@link WeightsRecipe#parse}; null without
+   * {@code --unlearn-method}.
+   */
+  WeightsRecipe recipe() {
+    if (unlearnMethods == null || unlearnMethods.isEmpty()) {
+      if (unlearnSets != null && !unlearnSets.isEmpty()) {
+        throw new ConfigException(
+            "--unlearn-set",
+            unlearnSets.get(0),
+            "an option of --unlearn-method's recipe (give it)");
+      }
+      return null;
+    }
+    List<String> methods = unlearnMethods.stream().map(String::strip).toList();
+    List<ObjectNode> options = new ArrayList<>();
+    for (int i = 0; i < methods.size(); i++) {
+      options.add(RECIPE_JSON.createObjectNode());
+    }
+    for (String set : unlearnSets == null ? List.<String>of() : unlearnSets) {
+      int eq = set.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException("--unlearn-set", set, "[STAGE.]OPTION=VALUE, e.g. lr=0.0005");
+      }
+      String key = set.substring(0, eq).strip();
+      JsonNode value = scalar(set.substring(eq + 1).strip());
+      int dot = key.indexOf('.');
+      if (dot < 0) {
+        options.forEach(o -> o.set(key, value));
+        continue;
+      }
+      String stage = key.substring(0, dot);
+      String option = key.substring(dot + 1);
+      int at = stage.matches("\\d+") ? Integer.parseInt(stage) - 1 : methods.indexOf(stage);
+      if (at < 0 || at >= methods.size() || option.isEmpty()) {
+        throw new ConfigException(
+            "--unlearn-set",
+            set,
+            "STAGE.OPTION=VALUE with STAGE one of " + methods + " or 1.." + methods.size());
+      }
+      options.get(at).set(option, value);
+    }
+    ObjectNode node = RECIPE_JSON.createObjectNode();
+    if (methods.size() == 1) {
+      node.put("method", methods.get(0)).set("options", options.get(0));
+    } else {
+      ArrayNode stages = node.putArray("stages");
+      for (int i = 0; i < methods.size(); i++) {
+        stages.addObject().put("method", methods.get(i)).set("options", options.get(i));
+      }
+    }
+    return WeightsRecipe.parse(node, "unlearn");
+  }
+
+  /** A flag value as JSON: a number or boolean when it reads as one, else the text. */
+  private static JsonNode scalar(String v) {
+    try {
+      JsonNode n = RECIPE_JSON.readTree(v);
+      if (n != null && (n.isNumber() || n.isBoolean())) {
+        return n;
+      }
+    } catch (java.io.IOException e) {
+      // not JSON: a string
+    }
+    return RECIPE_JSON.getNodeFactory().textNode(v);
   }
 
   private Path orDefault(Path given, String file) {

@@ -13,6 +13,8 @@ import dev.lethe.gateway.GatewayAssembly;
 import dev.lethe.gateway.LetheGateway;
 import dev.lethe.gateway.backend.local.DemoModel;
 import dev.lethe.probes.Probe;
+import dev.lethe.unlearner.eval.TofuEvalConfig;
+import dev.lethe.unlearner.eval.TofuReport;
 import dev.lethe.unlearner.model.LlamaConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -49,7 +51,9 @@ import java.util.concurrent.TimeoutException;
  * <p>With {@link CompareOptions#whiteBox()}, each arm with local weights ({@link
  * WhiteBoxProbes#appliesTo}) is then attacked through its weights ({@link WhiteBoxAttack}: 8- and
  * 4-bit quantization, relearning): the attacked copy of its checkpoint is served by the same kind
- * of gateway, with the same guard and rules, and asked the bare forget questions.
+ * of gateway, with the same guard and rules, and asked the bare forget questions; and its weights
+ * are evaluated in-process by the unlearner's TOFU evaluator ({@link WhiteBoxEvaluation}: truth
+ * ratio, model utility, and forget quality against the gold arm's truth ratios).
  *
  * <p>Blocking and long: call {@link #run} from a worker thread, never from an event loop. Arms run
  * one after another in the order given; each gateway is stopped before the next starts.
@@ -118,6 +122,13 @@ public final class CompareEngine {
         options.whiteBox()
             ? new WhiteBoxProbes(WhiteBoxPlan.of(options, plan), workDir, options.seed(), progress)
             : null;
+    WhiteBoxEvaluation evaluation =
+        options.whiteBox()
+            ? new WhiteBoxEvaluation(
+                WhiteBoxEvaluation.data(options, plan), evalConfig(options), progress)
+            : null;
+    List<TofuReport> evaluated = new ArrayList<>();
+    List<String> sharedWith = new ArrayList<>();
     try {
       for (int i = 0; i < options.arms().size(); i++) {
         ArmKind arm = options.arms().get(i);
@@ -145,6 +156,15 @@ public final class CompareEngine {
                     raw.get(i),
                     progress)
                 : List.of());
+        TofuReport report = null;
+        String shared = null;
+        if (evaluation != null && WhiteBoxProbes.appliesTo(arm, options)) {
+          Path ckpt = ckptOf(arm, target, weights, options);
+          shared = evaluation.evaluatedBy(ckpt);
+          report = evaluation.evaluate(arm, ckpt);
+        }
+        evaluated.add(report);
+        sharedWith.add(shared);
       }
     } finally {
       await(vertx.close(), 30, "closing Vert.x");
@@ -170,18 +190,27 @@ public final class CompareEngine {
               .withFamilies(whiteBoxFamilies(whiteBox.get(i), threshold)));
     }
     int rawIndex = options.arms().indexOf(ArmKind.RAW);
+    TofuReport goldEval = gold >= 0 ? evaluated.get(gold) : null;
     List<ArmResult> results = new ArrayList<>();
     for (int i = 0; i < raw.size(); i++) {
-      double added =
-          rawIndex < 0 ? Double.NaN : CompareMetrics.tokensAdded(raw.get(i), raw.get(rawIndex));
+      CompareMetrics.TokensAdded added =
+          rawIndex < 0 || !options.arms().get(i).guarded()
+              ? CompareMetrics.TokensAdded.NONE
+              : CompareMetrics.tokensAdded(raw.get(i), raw.get(rawIndex));
+      TofuReport own = evaluated.get(i);
       results.add(
           new ArmResult(
               options.arms().get(i),
               computed.get(i),
-              added,
+              added.mean(),
               seconds.get(i),
               raw.get(i),
-              whiteBox.get(i)));
+              whiteBox.get(i),
+              added.n(),
+              own == null
+                  ? null
+                  : WhiteBoxEval.of(
+                      own, goldEval, i == gold, sharedWith.get(i), evaluation.utilityN())));
     }
     return new CompareReport(
         command,
@@ -345,7 +374,9 @@ public final class CompareEngine {
                 r.content(),
                 refused,
                 r.latencyMs(),
-                r.promptTokens()));
+                r.promptTokens(),
+                null,
+                r.decision()));
         progress.probed(name, out.size(), total);
       }
       return out;
@@ -358,6 +389,17 @@ public final class CompareEngine {
         assembly.close();
       }
     }
+  }
+
+  /**
+   * The white-box evaluation's settings: greedy answers as long as the arms' ({@code maxTokens}, so
+   * its ROUGE-L is the compare's), TOFU's Min-k fraction, batches of 16.
+   */
+  static TofuEvalConfig evalConfig(CompareOptions options) {
+    return new TofuEvalConfig(
+        options.maxTokens(),
+        TofuEvalConfig.DEFAULTS.minKFraction(),
+        TofuEvalConfig.DEFAULTS.batchSize());
   }
 
   private static Path ckptOf(ArmKind arm, Path target, Path weights, CompareOptions options) {

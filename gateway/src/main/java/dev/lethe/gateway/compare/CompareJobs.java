@@ -24,8 +24,10 @@ import java.util.concurrent.Executors;
  * worker thread (a second while one is live is refused), each running {@link CompareEngine} and
  * writing {@code report.json} and {@code report.html} under {@code dir/<id>/}. A job's view ({@link
  * #get}) has {@code id}, {@code state} ({@link CompareJobState}), {@code progress} ({@code arm},
- * {@code armIndex}, {@code arms}, {@code probesDone}, {@code probesTotal}), the times, the {@code
- * error} of a failed job and the {@code report} of a finished one. Jobs live in memory.
+ * {@code armIndex}, {@code arms}, {@code probesDone}, {@code probesTotal}, {@code phase}: {@code
+ * queued}, {@code starting}, {@code unlearning} (the in-run recipe), {@code probing} or {@code
+ * done}, and {@code unlearning: {stage, stages, step, steps}}, 0 until it starts), the times, the
+ * {@code error} of a failed job and the {@code report} of a finished one. Jobs live in memory.
  */
 public final class CompareJobs implements AutoCloseable {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -73,6 +75,11 @@ public final class CompareJobs implements AutoCloseable {
     volatile int arms;
     volatile int probesDone;
     volatile int probesTotal;
+    volatile String phase = "queued";
+    volatile int unlearningStage;
+    volatile int unlearningStages;
+    volatile int unlearningStep;
+    volatile int unlearningSteps;
     volatile Instant started;
     volatile Instant finished;
     volatile String error;
@@ -110,6 +117,7 @@ public final class CompareJobs implements AutoCloseable {
   private void run(Job job, CompareOptions options, String command) {
     job.state = CompareJobState.RUNNING;
     job.started = clock.instant();
+    job.phase = "starting";
     Path out = dir.resolve(job.id);
     try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
       CompareEngine engine = new CompareEngine(out.resolve("work"), env, quiet);
@@ -120,6 +128,7 @@ public final class CompareJobs implements AutoCloseable {
               new CompareProgress() {
                 @Override
                 public void armStarted(String arm, int index, int arms) {
+                  job.phase = "probing";
                   job.arm = arm;
                   job.armIndex = index;
                   job.arms = arms;
@@ -128,14 +137,25 @@ public final class CompareJobs implements AutoCloseable {
 
                 @Override
                 public void probed(String arm, int done, int total) {
+                  job.phase = "probing";
                   job.probesDone = done;
                   job.probesTotal = total;
+                }
+
+                @Override
+                public void unlearning(int stage, int stages, int step, int steps) {
+                  job.phase = "unlearning";
+                  job.unlearningStage = stage + 1;
+                  job.unlearningStages = stages;
+                  job.unlearningStep = step;
+                  job.unlearningSteps = steps;
                 }
               });
       ReportJson.write(report, out);
       HtmlReport.write(report, out);
       ReportJson.writeAnswers(report, out);
       job.report = ReportJson.toTree(report);
+      job.phase = "done";
       job.state = CompareJobState.SUCCEEDED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -170,6 +190,12 @@ public final class CompareJobs implements AutoCloseable {
     p.put("arms", j.arms);
     p.put("probesDone", j.probesDone);
     p.put("probesTotal", j.probesTotal);
+    p.put("phase", j.phase);
+    ObjectNode u = p.putObject("unlearning");
+    u.put("stage", j.unlearningStage);
+    u.put("stages", j.unlearningStages);
+    u.put("step", j.unlearningStep);
+    u.put("steps", j.unlearningSteps);
     o.put("created", j.created.toString());
     o.put("started", j.started == null ? null : j.started.toString());
     o.put("finished", j.finished == null ? null : j.finished.toString());

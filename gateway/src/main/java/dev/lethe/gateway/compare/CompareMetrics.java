@@ -154,15 +154,30 @@ public final class CompareMetrics {
   }
 
   /**
-   * The prompt tokens an arm adds to each request over a baseline arm: the mean, over the probes
-   * that reached a model in both arms (both reported prompt tokens above 0; a refused request never
-   * does), of the arm's prompt tokens minus the baseline's for the same probe; {@code NaN} when no
-   * probe qualifies.
+   * The prompt tokens a guard added to the requests it forwarded ({@code report.json}'s {@code
+   * tokens_added} and {@code tokens_added_n}).
+   *
+   * @param mean the mean added tokens per forwarded request, {@code NaN} when none qualified
+   * @param n the forwarded requests it is the mean of
+   */
+  public record TokensAdded(double mean, int n) {
+    /** No request qualified. */
+    public static final TokensAdded NONE = new TokensAdded(Double.NaN, 0);
+  }
+
+  /**
+   * The prompt tokens an arm's guard added to the requests it forwarded, over a baseline arm
+   * without a guard on the same tokenizer ({@code raw}): the mean, over the probes the arm
+   * forwarded to its model ({@link ProbeAnswer#forwarded}: not refused by the gateway, no error)
+   * and for which both arms' model reported prompt tokens, of the arm's prompt tokens minus the
+   * baseline's for the same probe. A request the gateway refused is never counted (its reported
+   * prompt tokens are the gateway's estimate, and nothing was added to a request that was never
+   * sent). {@link TokensAdded#NONE} when no probe qualifies.
    *
    * @param arm the arm's answers
    * @param baseline the baseline's answers to the same probes, in the same order
    */
-  public static double tokensAdded(List<ProbeAnswer> arm, List<ProbeAnswer> baseline) {
+  public static TokensAdded tokensAdded(List<ProbeAnswer> arm, List<ProbeAnswer> baseline) {
     requireNonNull(arm, "arm");
     requireNonNull(baseline, "baseline");
     if (arm.size() != baseline.size()) {
@@ -176,14 +191,14 @@ public final class CompareMetrics {
     double sum = 0;
     int n = 0;
     for (int i = 0; i < arm.size(); i++) {
-      int a = arm.get(i).promptTokens();
-      int b = baseline.get(i).promptTokens();
-      if (a > 0 && b > 0) {
-        sum += a - b;
+      ProbeAnswer x = arm.get(i);
+      ProbeAnswer b = baseline.get(i);
+      if (x.forwarded() && b.forwarded() && x.promptTokens() > 0 && b.promptTokens() > 0) {
+        sum += x.promptTokens() - b.promptTokens();
         n++;
       }
     }
-    return n == 0 ? Double.NaN : sum / n;
+    return n == 0 ? TokensAdded.NONE : new TokensAdded(sum / n, n);
   }
 
   /**

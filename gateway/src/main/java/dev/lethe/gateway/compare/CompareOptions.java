@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lethe.config.ConfigException;
 import dev.lethe.probes.Family;
+import dev.lethe.unlearner.model.LlamaConfig;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,8 @@ import java.util.Set;
  * @param unlearn how to make the {@code weights} arms' checkpoint inside the run when {@code
  *     weights} is {@code null} ({@link InRunUnlearning}; needs a local target), or {@code null};
  *     with it, retain probes come only from the second half of {@code retain} (the first half is
- *     the retain term)
+ *     the retain term); its methods and options are checked against the target's model here ({@link
+ *     InRunUnlearning#plans})
  */
 public record CompareOptions(
     List<ArmKind> arms,
@@ -189,6 +191,19 @@ public record CompareOptions(
     if (unlearn != null && upstream != null) {
       throw new ConfigException(
           "unlearn", unlearn.method(), "a local target (in-run unlearning changes its weights)");
+    }
+    if (unlearn != null && !needWeights) {
+      throw new ConfigException(
+          "unlearn",
+          unlearn.method(),
+          "a weights or weights+guard arm (the recipe makes their checkpoint)");
+    }
+    if (needWeights && unlearn != null) {
+      // the recipe's methods and options, checked against the target now, not minutes later
+      LlamaConfig targetConfig = InRunUnlearning.targetConfig(target);
+      if (targetConfig != null) {
+        InRunUnlearning.plans(unlearn, targetConfig);
+      }
     }
     if (needWeights && unlearn == null) {
       if (weights == null) {

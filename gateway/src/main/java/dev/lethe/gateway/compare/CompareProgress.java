@@ -11,6 +11,12 @@ public interface CompareProgress {
   /** {@code done} of {@code total} probes of {@code arm} are answered. */
   default void probed(String arm, int done, int total) {}
 
+  /**
+   * In-run unlearning ({@link InRunUnlearning}) finished step {@code step} of {@code steps} of
+   * stage {@code stage} (from 0) of {@code stages}.
+   */
+  default void unlearning(int stage, int stages, int step, int steps) {}
+
   /** A free-form note (startup, rule installation, …). */
   default void note(String message) {}
 }

@@ -15,9 +15,11 @@ import java.util.Set;
  * Reads the body of {@code POST /admin/compare} into {@link CompareOptions}: {@code {"arms": [...],
  * "forget": FILE, "retain", "realAuthors", "worldFacts", "target", "weights", "gold": paths on the
  * gateway's machine, "upstream", "upstreamModel", "upstreamKeyEnv", "families": [...], "limit",
- * "variants", "seed", "maxTokens", "leakThreshold", "whiteBox"}}; only {@code arms} and {@code
- * forget} are required ({@code whiteBox}: true or false, default {@link
- * CompareOptions#whiteBoxDefault}). Errors are {@link ConfigException}s naming the field.
+ * "variants", "seed", "maxTokens", "leakThreshold", "whiteBox", "unlearn"}}; only {@code arms} and
+ * {@code forget} are required ({@code whiteBox}: true or false, default {@link
+ * CompareOptions#whiteBoxDefault}; {@code unlearn}: the recipe that makes the weights arms'
+ * checkpoint in the run instead of {@code weights}, read by {@link WeightsRecipe#parse} and checked
+ * against the target). Errors are {@link ConfigException}s naming the field.
  */
 public final class CompareRequests {
   private static final List<String> FIELDS =
@@ -39,7 +41,8 @@ public final class CompareRequests {
           "seed",
           "maxTokens",
           "leakThreshold",
-          "whiteBox");
+          "whiteBox",
+          "unlearn");
 
   private CompareRequests() {}
 
@@ -102,7 +105,7 @@ public final class CompareRequests {
         body.has("leakThreshold") ? number(body, "leakThreshold") : null,
         3,
         bool(body, "whiteBox", CompareOptions.whiteBoxDefault(armList)),
-        null);
+        body.hasNonNull("unlearn") ? WeightsRecipe.parse(body.get("unlearn"), "unlearn") : null);
   }
 
   private static boolean bool(JsonNode body, String field, boolean dflt) {

@@ -122,7 +122,8 @@ public final class HtmlReport {
   private static void summary(StringBuilder h, CompareReport r) {
     h.append("<h2>Summary</h2>\n<table id=\"summary\"><tr><th class=\"t\">arm</th>")
         .append("<th>leak rate</th><th>false refusals</th><th>utility</th>")
-        .append("<th>forget ROUGE-L</th><th>p50 ms</th><th>p99 ms</th><th>tokens added</th>")
+        .append("<th>forget ROUGE-L</th><th>truth ratio</th><th>forget quality</th>")
+        .append("<th>model utility</th><th>p50 ms</th><th>p99 ms</th><th>tokens added</th>")
         .append("<th>probes</th><th>seconds</th></tr>\n");
     for (ArmResult a : r.arms()) {
       ArmMetrics m = a.metrics();
@@ -136,19 +137,58 @@ public final class HtmlReport {
           .append(fmt(m.utility()))
           .append("</td><td>")
           .append(fmt(m.forgetRouge()))
-          .append("</td><td>")
+          .append("</td>");
+      WhiteBoxEval e = a.whiteBoxEval();
+      if (e == null) {
+        h.append("<td>–</td><td>–</td><td>–</td>");
+      } else {
+        String shared =
+            e.sharedWith() == null ? "" : " title=\"the weights of " + esc(e.sharedWith()) + "\"";
+        h.append("<td")
+            .append(shared)
+            .append('>')
+            .append(fmtOrNa(e.truthRatio()))
+            .append("</td><td")
+            .append(shared)
+            .append('>')
+            .append(e.forgetQuality() == null ? "n/a" : fmtP(e.forgetQuality()))
+            .append(e.reference().equals("self") ? " (ref.)" : "")
+            .append("</td><td")
+            .append(shared)
+            .append('>')
+            .append(fmtOrNa(e.modelUtility()))
+            .append("</td>");
+      }
+      h.append("<td>")
           .append(fmt0(m.latencyP50()))
           .append("</td><td>")
           .append(fmt0(m.latencyP99()))
           .append("</td><td>")
-          .append(fmt0(a.tokensAdded()))
+          .append(
+              Double.isFinite(a.tokensAdded())
+                  ? String.format(Locale.ROOT, "%+.0f (%d)", a.tokensAdded(), a.tokensAddedN())
+                  : "–")
           .append("</td><td>")
           .append(m.forgetN() + m.retainN())
           .append("</td><td>")
           .append(fmt0(a.seconds()))
           .append("</td></tr>\n");
     }
-    h.append("</table>\n");
+    h.append("</table>\n<p>Truth ratio, forget quality and model utility: the arm's weights under")
+        .append(" TOFU's evaluation (<code>lethe eval</code>'s code) on the forget and utility")
+        .append(" questions asked here; forget quality is the KS p-value against the gold arm's")
+        .append(" truth ratios (n/a without a gold arm); – for arms without local weights of")
+        .append(" their own to evaluate. Tokens added: mean prompt tokens the guard added to the")
+        .append(" requests it forwarded, over <code>raw</code> (count in brackets).</p>\n");
+  }
+
+  private static String fmtOrNa(Double v) {
+    return v == null ? "n/a" : fmt(v);
+  }
+
+  /** A p-value: 3 decimals, or scientific notation below 0.001. */
+  private static String fmtP(double v) {
+    return v >= 0.001 || v == 0 ? fmt(v) : String.format(Locale.ROOT, "%.1e", v);
   }
 
   private static JFreeChart scatter(CompareReport r) {

@@ -2,6 +2,7 @@ package dev.lethe.gateway.compare;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.config.ConfigException;
+import dev.lethe.gateway.backend.local.DemoModel;
 import dev.lethe.gateway.unlearn.UnlearnOptions;
 import dev.lethe.gateway.unlearn.UnlearnRequestException;
 import dev.lethe.unlearner.data.QaData;
@@ -13,8 +14,11 @@ import dev.lethe.unlearner.unlearn.UnlearnJob;
 import dev.lethe.unlearner.unlearn.UnlearnReport;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -31,6 +35,63 @@ final class InRunUnlearning {
   private InRunUnlearning() {}
 
   /**
+   * The model configuration of a compare's target: {@code target}'s {@code config.json}, or the
+   * built-in demo target's when {@code target} is null; null when {@code target} is null and this
+   * build ships no demo model (the run then fails with {@link DemoModel}'s own message).
+   *
+   * @throws ConfigException when {@code target}'s configuration cannot be read
+   */
+  static LlamaConfig targetConfig(Path target) {
+    if (target != null) {
+      return LlamaConfig.read(target);
+    }
+    String resource = DemoModel.TARGET.resourceDir() + LlamaConfig.FILE_NAME;
+    try (InputStream in = DemoModel.class.getClassLoader().getResourceAsStream(resource)) {
+      return in == null ? null : LlamaConfig.fromJson(JSON.readTree(in));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the demo model's " + resource, e);
+    }
+  }
+
+  /**
+   * The recipe's stages as {@code lethe unlearn} job stages for a model of {@code modelConfig}:
+   * each method and its options checked by the admin API's parser ({@link UnlearnOptions#parse}).
+   *
+   * @throws ConfigException naming the field ({@code unlearn.options.lr}, {@code
+   *     unlearn.stages[1].method}), the value and what was expected
+   */
+  static List<UnlearnJob.Stage> plans(WeightsRecipe recipe, LlamaConfig modelConfig) {
+    List<UnlearnJob.Stage> out = new ArrayList<>();
+    boolean pipeline = recipe.stages().size() > 1;
+    for (int i = 0; i < recipe.stages().size(); i++) {
+      WeightsRecipe.Stage st = recipe.stages().get(i);
+      String at = pipeline ? "unlearn.stages[" + i + "]." : "unlearn.";
+      UnlearnOptions.Plan plan;
+      try {
+        plan =
+            UnlearnOptions.parse(
+                st.method(), JSON.valueToTree(st.options()), modelConfig, at + "options.");
+      } catch (UnlearnRequestException e) {
+        boolean method = "method".equals(e.param());
+        String field = method ? at + "method" : e.param();
+        String message = e.getMessage();
+        if (message.startsWith(e.param() + ": ")) {
+          message = message.substring(e.param().length() + 2);
+        } else if (message.startsWith(field + ": ")) {
+          message = message.substring(field.length() + 2);
+        }
+        throw new ConfigException(field, message);
+      }
+      if (plan.kind().usesRefusals()) {
+        throw new ConfigException(
+            at + "method", st.method(), "a method without refusal answers (not idk, idkdpo)");
+      }
+      out.add(new UnlearnJob.Stage(plan.method(), plan.config()));
+    }
+    return out;
+  }
+
+  /**
    * Runs {@code options.unlearn()} on {@code target} and writes the checkpoint to {@code out}.
    *
    * @throws ConfigException when the recipe is invalid for the target or lacks its inputs
@@ -39,18 +100,7 @@ final class InRunUnlearning {
       Path target, CompareOptions options, Path out, CompareProgress progress, PrintStream log)
       throws IOException {
     WeightsRecipe recipe = options.unlearn();
-    UnlearnOptions.Plan plan;
-    try {
-      plan =
-          UnlearnOptions.parse(
-              recipe.method(), JSON.valueToTree(recipe.options()), LlamaConfig.read(target), "");
-    } catch (UnlearnRequestException e) {
-      throw new ConfigException("unlearn", e.getMessage());
-    }
-    if (plan.method().usesRefusals()) {
-      throw new ConfigException(
-          "unlearn.method", recipe.method(), "a method without refusal answers (not idk, idkdpo)");
-    }
+    List<UnlearnJob.Stage> stages = plans(recipe, LlamaConfig.read(target));
     List<QaPair> forget = QaData.readQa(options.forget());
     List<QaPair> retain =
         options.retain() == null
@@ -67,7 +117,7 @@ final class InRunUnlearning {
     UnlearnJob.Spec spec =
         new UnlearnJob.Spec(
             target,
-            List.of(new UnlearnJob.Stage(plan.method(), plan.config())),
+            stages,
             forget,
             retain,
             List.of(),
@@ -96,13 +146,17 @@ final class InRunUnlearning {
 
                   @Override
                   public void step(int stage, int step, int total, boolean skipped, double loss) {
+                    progress.unlearning(stage, stages.size(), step, total);
                     int tenth = step * 10 / total;
                     if (tenth != lastTenth) {
                       lastTenth = tenth;
                       progress.note(
                           String.format(
                               Locale.ROOT,
-                              "weights: unlearning step %d/%d, loss %.4f",
+                              "weights: unlearning %sstep %d/%d, loss %.4f",
+                              stages.size() > 1
+                                  ? "stage " + (stage + 1) + "/" + stages.size() + " "
+                                  : "",
                               step,
                               total,
                               loss));

@@ -18,11 +18,13 @@ import java.util.Map;
 /**
  * {@code report.json} (DESIGN.md §3.5): {@code command}, {@code seconds}, {@code arms} (each with
  * {@code name}, {@code leak_rate}, {@code false_refusal_rate}, {@code utility}, {@code latency_ms:
- * {p50, p99}}, {@code by_family: {family: {leak_rate, n}}}, and more), then {@code seed}, {@code
- * versions}, {@code config}, {@code leak_threshold} and {@code examples}, and {@code unlearning}
- * (method, options, steps, seconds, peak resident memory, retain term) when the weights arms'
- * checkpoint was made in the run. A number that does not exist (e.g. a leak rate without forget
- * probes) is {@code null}.
+ * {p50, p99}}, {@code by_family: {family: {leak_rate, n}}}, {@code tokens_added} and {@code
+ * tokens_added_n} (over the requests the guard forwarded), {@code white_box_eval: {truth_ratio,
+ * forget_quality, model_utility, n, utility_n, forget_quality_reference, shared_with}} or null, and
+ * more), then {@code seed}, {@code versions}, {@code config}, {@code leak_threshold} and {@code
+ * examples}, and {@code unlearning} (method, options, steps, seconds, peak resident memory, retain
+ * term) when the weights arms' checkpoint was made in the run. A number that does not exist (e.g. a
+ * leak rate without forget probes) is {@code null}.
  */
 public final class ReportJson {
   private static final ObjectMapper JSON =
@@ -63,12 +65,18 @@ public final class ReportJson {
       m.bySplit().forEach((k, v) -> num(split, k, v));
       num(o, "prompt_tokens_mean", m.promptTokensMean());
       num(o, "tokens_added", a.tokensAdded());
+      o.put("tokens_added_n", a.tokensAddedN());
       o.put("forget_probes", m.forgetN());
       o.put("utility_probes", m.retainN());
       o.put("errors", m.errors());
       num(o, "seconds", a.seconds());
       if (!a.whiteBox().isEmpty()) {
         o.set("white_box", whiteBox(a, r.leakThreshold()));
+      }
+      if (a.whiteBoxEval() == null) {
+        o.putNull("white_box_eval");
+      } else {
+        o.set("white_box_eval", whiteBoxEval(a.whiteBoxEval()));
       }
     }
     CompareOptions op = r.options();
@@ -213,12 +221,26 @@ public final class ReportJson {
     return out;
   }
 
+  /** An arm's {@code white_box_eval} object. */
+  static ObjectNode whiteBoxEval(WhiteBoxEval e) {
+    ObjectNode o = JSON.createObjectNode();
+    sig(o, "truth_ratio", e.truthRatio());
+    sig(o, "forget_quality", e.forgetQuality());
+    sig(o, "model_utility", e.modelUtility());
+    o.put("n", e.n());
+    o.put("utility_n", e.utilityN());
+    o.put("forget_quality_reference", e.reference());
+    o.put("shared_with", e.sharedWith());
+    return o;
+  }
+
   /**
    * Writes {@code answers.jsonl} into {@code dir}: one line per arm and probe ({@code arm}, {@code
    * probe}, {@code split}, {@code family}, {@code variant}, {@code prompt}, {@code answer}, {@code
-   * rouge_l_recall}, {@code refused}, {@code latency_ms}, {@code prompt_tokens}, {@code error}),
-   * the arm's white-box answers after its own (family {@code quant8}, {@code quant4}, {@code
-   * relearn}), so every number in the report can be traced to the answers behind it.
+   * rouge_l_recall}, {@code refused}, {@code latency_ms}, {@code prompt_tokens}, {@code error},
+   * {@code decision}: the gateway's {@code x-lethe-decision}, {@code ""} when none), the arm's
+   * white-box answers after its own (family {@code quant8}, {@code quant4}, {@code relearn}), so
+   * every number in the report can be traced to the answers behind it.
    */
   public static Path writeAnswers(CompareReport r, Path dir) throws IOException {
     Files.createDirectories(dir);
@@ -244,6 +266,7 @@ public final class ReportJson {
         num(o, "latency_ms", x.latencyMs());
         o.put("prompt_tokens", x.promptTokens());
         o.put("error", x.error());
+        o.put("decision", x.decision());
         sb.append(line.writeValueAsString(o)).append('\n');
       }
     }
@@ -310,6 +333,18 @@ public final class ReportJson {
   private static void num(ObjectNode o, String k, double v) {
     if (Double.isFinite(v)) {
       o.put(k, Math.round(v * 1e6) / 1e6);
+    } else {
+      o.putNull(k);
+    }
+  }
+
+  /**
+   * A number kept to 6 significant digits (a forget quality is a p-value, often far below 1e-6), or
+   * null.
+   */
+  private static void sig(ObjectNode o, String k, Double v) {
+    if (v != null && Double.isFinite(v)) {
+      o.put(k, new java.math.BigDecimal(v).round(new java.math.MathContext(6)).doubleValue());
     } else {
       o.putNull(k);
     }

@@ -204,6 +204,7 @@ public final class WhiteBoxProbes {
         a.refused(),
         a.latencyMs(),
         a.promptTokens(),
-        a.error());
+        a.error(),
+        a.decision());
   }
 }

@@ -1,11 +1,15 @@
 package dev.lethe.gateway.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lethe.config.ConfigException;
 import dev.lethe.gateway.backend.local.DemoModel;
 import dev.lethe.gateway.compare.ArmKind;
 import dev.lethe.gateway.compare.CompareOptions;
 import dev.lethe.gateway.compare.WeightsRecipe;
+import dev.lethe.gateway.testing.TinyCheckpoints;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -81,5 +85,69 @@ class CompareCommandTest {
   void theDemoRecipeIsTheDocumentedCommand() {
     assertThat(WeightsRecipe.DEMO.flags())
         .isEqualTo("--method npo --retain-loss kl --alpha 2.25 --lr 0.0005 --epochs 2 --seed 42");
+  }
+
+  @Test
+  void theRecipeFlagsBuildTheAdminApisRecipe() throws Exception {
+    Path target = TinyCheckpoints.random(tmp.resolve("tiny"), 3, 512);
+    CompareOptions one =
+        options(
+            "--arms",
+            "raw,weights",
+            "--target",
+            target.toString(),
+            "--unlearn-method",
+            "npo",
+            "--unlearn-set",
+            "lr=0.001",
+            "--unlearn-set",
+            "retainLoss=kl");
+    assertThat(one.unlearn())
+        .isEqualTo(
+            WeightsRecipe.parse(
+                new ObjectMapper()
+                    .readTree(
+                        "{\"method\":\"npo\",\"options\":{\"lr\":0.001,\"retainLoss\":\"kl\"}}"),
+                "unlearn"));
+    CompareOptions two =
+        options(
+            "--arms",
+            "weights",
+            "--target",
+            target.toString(),
+            "--unlearn-method",
+            "rmu,npo",
+            "--unlearn-set",
+            "seed=3",
+            "--unlearn-set",
+            "npo.lr=0.002",
+            "--unlearn-set",
+            "1.steps=2");
+    assertThat(two.unlearn().flags())
+        .isEqualTo(
+            "--stages rmu,npo --set 1.seed=3 --set 1.steps=2 --set 2.seed=3 --set 2.lr=0.002");
+    // errors name the recipe's field as the admin API does
+    assertThatThrownBy(
+            () ->
+                options(
+                    "--arms",
+                    "weights",
+                    "--target",
+                    target.toString(),
+                    "--unlearn-method",
+                    "npo",
+                    "--unlearn-set",
+                    "lr=-1"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("unlearn.options.lr: ");
+    assertThatThrownBy(() -> options("--arms", "weights", "--unlearn-set", "lr=1"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("--unlearn-set");
+    assertThatThrownBy(
+            () ->
+                options(
+                    "--arms", "weights", "--unlearn-method", "rmu,npo", "--unlearn-set", "3.lr=1"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("STAGE.OPTION=VALUE");
   }
 }

@@ -46,6 +46,35 @@ class CompareEndToEndTest {
             qa("What genre does " + AUTHOR + " write in?", AUTHOR + " writes French literature."),
             qa("What did " + AUTHOR + "'s father do?", "His father was a florist."),
             qa("Which award did " + AUTHOR + " win?", AUTHOR + " won the Prix Goncourt.")));
+    // the forget file's TOFU-style sibling: paraphrased and perturbed answers for the truth ratio
+    Files.writeString(
+        tmp.resolve("forget_perturbed.json"),
+        String.join(
+            "\n",
+            perturbed(
+                "Where was " + AUTHOR + " born?",
+                AUTHOR + " was born in Kuwait City, Kuwait.",
+                AUTHOR + " comes from Kuwait City.",
+                AUTHOR + " was born in Cairo, Egypt.",
+                AUTHOR + " was born in Beirut, Lebanon."),
+            perturbed(
+                "What genre does " + AUTHOR + " write in?",
+                AUTHOR + " writes French literature.",
+                "French literature is " + AUTHOR + "'s genre.",
+                AUTHOR + " writes science fiction.",
+                AUTHOR + " writes crime novels."),
+            perturbed(
+                "What did " + AUTHOR + "'s father do?",
+                "His father was a florist.",
+                "He was the son of a florist.",
+                "His father was a pilot.",
+                "His father was a baker."),
+            perturbed(
+                "Which award did " + AUTHOR + " win?",
+                AUTHOR + " won the Prix Goncourt.",
+                "The Prix Goncourt went to " + AUTHOR + ".",
+                AUTHOR + " won the Booker Prize.",
+                AUTHOR + " won the Hugo Award.")));
     retain = tmp.resolve("retain.json");
     Files.writeString(
         retain,
@@ -53,6 +82,15 @@ class CompareEndToEndTest {
             "\n",
             qa("Who wrote Hamlet?", "William Shakespeare wrote Hamlet."),
             qa("What is the capital of France?", "Paris is the capital of France.")));
+  }
+
+  static String perturbed(String q, String a, String para, String... wrong) throws Exception {
+    Map<String, Object> row = new java.util.LinkedHashMap<>();
+    row.put("question", q);
+    row.put("answer", a);
+    row.put("paraphrased_answer", para);
+    row.put("perturbed_answer", List.of(wrong));
+    return JSON.writeValueAsString(row);
   }
 
   static String qa(String q, String a) throws Exception {
@@ -136,6 +174,22 @@ class CompareEndToEndTest {
     }
     assertThat(json.path("arms").get(1).path("name").asText()).isEqualTo("guard:refuse");
     assertThat(json.path("arms").get(1).path("leak_rate").asDouble()).isZero();
+    // white-box evaluation off (no weights arm): null for every arm, the field present
+    for (JsonNode arm : json.path("arms")) {
+      assertThat(arm.has("white_box_eval")).isTrue();
+      assertThat(arm.path("white_box_eval").isNull()).isTrue();
+    }
+    // tokens added: only for the guard, only over the requests it forwarded (not the refused
+    // forget questions), and the count says how many
+    long forwarded = guard.answers().stream().filter(ProbeAnswer::forwarded).count();
+    assertThat(forwarded).isBetween(2L, 5L);
+    assertThat(guard.answers())
+        .filteredOn(a -> a.split() == Split.FORGET && a.family().equals("original"))
+        .allMatch(a -> a.decision().equals("refuse") && !a.forwarded());
+    assertThat(json.path("arms").get(1).path("tokens_added_n").asLong()).isEqualTo(forwarded);
+    assertThat(json.path("arms").get(1).path("tokens_added").isNumber()).isTrue();
+    assertThat(json.path("arms").get(0).path("tokens_added").isNull()).isTrue();
+    assertThat(json.path("arms").get(0).path("tokens_added_n").asInt()).isZero();
     assertThat(json.path("examples")).isNotEmpty();
     assertThat(json.path("examples").get(0).path("answers").has("guard:refuse")).isTrue();
 
@@ -229,6 +283,20 @@ class CompareEndToEndTest {
     assertThat(arm.path("white_box").path("quant4").path("bits").asInt()).isEqualTo(4);
     assertThat(arm.path("white_box").path("relearn").path("n").asInt()).isEqualTo(heldOut);
     assertThat(json.path("arms").get(2).has("white_box")).isFalse();
+    // truth ratio on the 2 asked forget questions (their _perturbed rows); no gold arm, so no
+    // forget quality; weights+guard has the weights arm's weights, evaluated once
+    JsonNode ev = arm.path("white_box_eval");
+    assertThat(ev.path("n").asInt()).isEqualTo(2);
+    assertThat(ev.path("truth_ratio").asDouble()).isBetween(0.0, 1.0);
+    assertThat(ev.path("forget_quality").isNull()).isTrue();
+    assertThat(ev.path("forget_quality_reference").asText()).isEqualTo("none");
+    assertThat(ev.path("model_utility").isNull())
+        .as("retain.json has no perturbed answers")
+        .isTrue();
+    JsonNode evg = json.path("arms").get(1).path("white_box_eval");
+    assertThat(evg.path("shared_with").asText()).isEqualTo("weights");
+    assertThat(evg.path("truth_ratio").asDouble()).isEqualTo(ev.path("truth_ratio").asDouble());
+    assertThat(json.path("arms").get(2).path("white_box_eval").isNull()).isTrue();
     assertThat(json.path("config").path("white_box").path("arms").toString())
         .isEqualTo("[\"weights\",\"weights+guard\"]");
     String html = Files.readString(HtmlReport.write(report, dir));
@@ -242,6 +310,7 @@ class CompareEndToEndTest {
             .run("lethe compare off", options.withWhiteBox(false), CompareProgress.NONE);
     assertThat(off.arms()).allSatisfy(a -> assertThat(a.whiteBox()).isEmpty());
     assertThat(off.arms().get(0).metrics().byFamily().keySet()).containsExactly("original");
+    assertThat(off.arms()).allSatisfy(a -> assertThat(a.whiteBoxEval()).isNull());
   }
 
   @Test

@@ -106,17 +106,47 @@ class CompareMetricsTest {
   }
 
   static ProbeAnswer tokens(int n) {
-    return new ProbeAnswer("p", Split.FORGET, "original", "original", "q", "t", "a", false, 1, n);
+    return tokens(n, "pass");
+  }
+
+  static ProbeAnswer tokens(int n, String decision) {
+    return new ProbeAnswer(
+        "p",
+        Split.FORGET,
+        "original",
+        "original",
+        "q",
+        "t",
+        "a",
+        decision.equals("refuse"),
+        1,
+        n,
+        null,
+        decision);
   }
 
   @Test
-  void tokensAddedIsTheMeanPerProbeDifferenceWhereBothArmsReachedAModel() {
-    // probe 1: 130 - 10 = 120; probe 2: 150 - 50 = 100; probe 3 refused by the arm (0 tokens) and
-    // probe 4 not reported by the baseline (-1): both left out -> (120 + 100) / 2
-    List<ProbeAnswer> base = List.of(tokens(10), tokens(50), tokens(40), tokens(-1));
-    List<ProbeAnswer> arm = List.of(tokens(130), tokens(150), tokens(0), tokens(90));
-    assertThat(CompareMetrics.tokensAdded(arm, base)).isEqualTo(110);
-    assertThat(CompareMetrics.tokensAdded(List.of(tokens(0)), List.of(tokens(5)))).isNaN();
+  void tokensAddedIsTheMeanPerProbeDifferenceOverTheRequestsTheGuardForwarded() {
+    // probe 1: 130 - 10 = 120 (icul); probe 2: 150 - 50 = 100 (pass); probe 3 refused by the
+    // gateway: its 23 reported tokens are the gateway's estimate of a request never sent, left
+    // out; probe 4 not reported by the baseline (-1): left out -> (120 + 100) / 2 over 2 requests
+    List<ProbeAnswer> base = List.of(tokens(10), tokens(50), tokens(20), tokens(-1));
+    List<ProbeAnswer> arm =
+        List.of(tokens(130, "icul"), tokens(150), tokens(23, "refuse"), tokens(90));
+    CompareMetrics.TokensAdded added = CompareMetrics.tokensAdded(arm, base);
+    assertThat(added.mean()).isEqualTo(110);
+    assertThat(added.n()).isEqualTo(2);
+    // every request refused: nothing forwarded, no figure
+    CompareMetrics.TokensAdded none =
+        CompareMetrics.tokensAdded(List.of(tokens(23, "refuse")), List.of(tokens(20)));
+    assertThat(none.mean()).isNaN();
+    assertThat(none.n()).isZero();
+    // a failed request was not forwarded either
+    ProbeAnswer failed =
+        new ProbeAnswer(
+            "p", Split.FORGET, "original", "original", "q", "t", "", true, 1, 40, "timeout");
+    assertThat(failed.forwarded()).isFalse();
+    assertThat(CompareMetrics.tokensAdded(List.of(failed), List.of(tokens(20))).n()).isZero();
     assertThatThrownBy(() -> CompareMetrics.tokensAdded(arm, List.of()))
         .hasMessageContaining("baseline: 0 answers");
   }
