@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 
@@ -43,8 +42,9 @@ import java.util.function.IntConsumer;
  * whose {@link Sequence#writable()} is false (a slow client) is parked: its cache leaves the batch
  * until it is writable again, so it never holds the others back; {@link #wake()} tells the
  * scheduler to look again. An exception in a step fails every sequence of the batch (waiting ones
- * are not affected). Native memory: the batch cache and every step's intermediates live in a
- * sub-manager of the model's, each step in an {@link NDScope}.
+ * are not affected). Native memory: the batch cache and every step's intermediates live in the
+ * scheduler's own manager on the model's device, each step in an {@link NDScope}; the cache is
+ * freed whenever the batch empties.
  */
 public final class BatchGenerator implements AutoCloseable {
   private final LlamaModel model;
@@ -62,6 +62,7 @@ public final class BatchGenerator implements AutoCloseable {
   private volatile int running;
   private volatile int parkedCount;
   private volatile long steps;
+  private volatile NDManager scheduler;
 
   /** One sequence to generate, as its caller sees it; every method runs on the scheduler thread. */
   public interface Sequence extends TextListener {
@@ -162,6 +163,12 @@ public final class BatchGenerator implements AutoCloseable {
     return steps;
   }
 
+  /** Native arrays the scheduler's manager holds now (tests: nothing may pile up per step). */
+  int openArrays() {
+    NDManager m = scheduler;
+    return m == null || !m.isOpen() ? 0 : m.getManagedArrays().size();
+  }
+
   /**
    * Queues {@code sequence}; the future completes on the scheduler thread with its result
    * (cancelled ones included) or fails with the error that ended it.
@@ -237,21 +244,15 @@ public final class BatchGenerator implements AutoCloseable {
   }
 
   /**
-   * Stops the scheduler: sequences still waiting or running fail with {@link Rejected}. Returns at
-   * once when called on the scheduler thread, else after the thread ended (at most a few seconds).
+   * Stops the scheduler without waiting for it: sequences still waiting or running fail with {@link
+   * Rejected} (on the scheduler thread, which then frees the batch cache and ends). Safe to call
+   * from a completion callback, and before the model is closed once nothing runs.
    */
   @Override
   public void close() {
     synchronized (this) {
       closed = true;
       notifyAll();
-    }
-    if (Thread.currentThread() != thread) {
-      try {
-        thread.join(TimeUnit.SECONDS.toMillis(10));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
     }
   }
 
@@ -273,7 +274,10 @@ public final class BatchGenerator implements AutoCloseable {
 
   private void loop() {
     int layers = model.config().numHiddenLayers();
-    try (NDManager manager = model.manager().newSubManager()) {
+    // A manager of its own (not a child of the model's): closing the model never races with the
+    // scheduler freeing its cache.
+    try (NDManager manager = model.manager().getEngine().newBaseManager(model.device())) {
+      scheduler = manager;
       BatchKvCache cache = new BatchKvCache(manager, layers);
       while (true) {
         List<Done> done = new ArrayList<>();
