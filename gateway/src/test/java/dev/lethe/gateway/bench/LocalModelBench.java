@@ -8,9 +8,11 @@ import dev.lethe.gateway.GatewayAssembly;
 import dev.lethe.gateway.LetheGateway;
 import dev.lethe.gateway.backend.local.DemoModel;
 import dev.lethe.unlearner.checkpoint.Checkpoint;
+import dev.lethe.unlearner.generate.BatchGenerator;
 import dev.lethe.unlearner.generate.GenerationRequest;
 import dev.lethe.unlearner.generate.GenerationResult;
 import dev.lethe.unlearner.generate.Generator;
+import dev.lethe.unlearner.generate.TextListener;
 import dev.lethe.unlearner.prompt.ChatMessage;
 import dev.lethe.unlearner.prompt.PromptTemplate;
 import io.vertx.core.Vertx;
@@ -26,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,9 +42,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * batching); then the ratios, and the time to hot-swap a checkpoint, idle and under load (with the
  * number of failed requests, expected 0).
  *
- * <p>Usage: {@code ./bench local [requests=32] [max_tokens=64] [clients=8] [checkpoint=demo]}.
+ * <p>Usage: {@code ./bench local [requests=48] [max_tokens=64] [clients=8] [checkpoint=demo]}.
  * Tokens are counted from {@code usage.completion_tokens}; prompts are TOFU questions the demo
- * model was trained on, decoded greedily. Each closed-loop run sends {@code requests} requests.
+ * model was trained on, decoded greedily. Each closed-loop run sends {@code requests} requests; the
+ * four gateway runs are interleaved over two rounds and summed.
  */
 public final class LocalModelBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,7 +61,7 @@ public final class LocalModelBench {
 
   /** Runs the benchmark and prints a report. */
   public static void main(String[] args) throws Exception {
-    int requests = args.length > 0 ? Integer.parseInt(args[0]) : 32;
+    int requests = args.length > 0 ? Integer.parseInt(args[0]) : 48;
     int maxTokens = args.length > 1 ? Integer.parseInt(args[1]) : 64;
     int workers = args.length > 2 ? Integer.parseInt(args[2]) : 8;
     Path data = Files.createTempDirectory("lethe-bench-local");
@@ -83,6 +87,7 @@ public final class LocalModelBench {
           "  load average (1 min) at the start: %.2f%n",
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       inProcess(cp, requests, maxTokens);
+      inProcessBatched(cp, requests, maxTokens, workers);
     }
 
     LetheConfig cfg =
@@ -104,15 +109,27 @@ public final class LocalModelBench {
     HttpClient http = HttpClient.newHttpClient();
     String base = "http://127.0.0.1:" + gw.port();
     try {
-      closedLoop(http, base, SERIAL, Math.max(2, requests / 4), maxTokens, 1); // warm-up
-      closedLoop(http, base, "bench", Math.max(2, requests / 4), maxTokens, workers);
-      Run serial1 = closedLoop(http, base, SERIAL, requests, maxTokens, 1);
+      // Warm-up: every configuration once, short. Then the four runs are interleaved over ROUNDS
+      // rounds and summed per configuration, so that a burst of load from elsewhere on the
+      // machine falls on all of them rather than on one.
+      int warm = Math.max(2, requests / 4);
+      closedLoop(http, base, SERIAL, warm, maxTokens, 1);
+      closedLoop(http, base, SERIAL, warm, maxTokens, workers);
+      closedLoop(http, base, "bench", warm, maxTokens, 1);
+      closedLoop(http, base, "bench", warm, maxTokens, workers);
+      Run serial1 = null;
+      Run serialN = null;
+      Run batch1 = null;
+      Run batchN = null;
+      for (int round = 0; round < ROUNDS; round++) {
+        serial1 = Run.sum(serial1, closedLoop(http, base, SERIAL, requests, maxTokens, 1));
+        serialN = Run.sum(serialN, closedLoop(http, base, SERIAL, requests, maxTokens, workers));
+        batch1 = Run.sum(batch1, closedLoop(http, base, "bench", requests, maxTokens, 1));
+        batchN = Run.sum(batchN, closedLoop(http, base, "bench", requests, maxTokens, workers));
+      }
       report("one at a time (workers: 1), 1 client", serial1);
-      Run serialN = closedLoop(http, base, SERIAL, requests, maxTokens, workers);
       report("one at a time, " + workers + " clients", serialN);
-      Run batch1 = closedLoop(http, base, "bench", requests, maxTokens, 1);
       report("batched (workers: " + workers + "), 1 client", batch1);
-      Run batchN = closedLoop(http, base, "bench", requests, maxTokens, workers);
       report("batched, " + workers + " clients", batchN);
       System.out.printf(
           Locale.ROOT,
@@ -159,6 +176,35 @@ public final class LocalModelBench {
         s);
   }
 
+  /** All requests submitted at once to a scheduler decoding up to {@code batch} together. */
+  private static void inProcessBatched(Checkpoint cp, int requests, int maxTokens, int batch)
+      throws Exception {
+    try (BatchGenerator b =
+        new BatchGenerator(cp.model(), cp.tokenizer(), batch, requests, "bench-batch")) {
+      for (int round = 0; round < 2; round++) { // the first round warms up
+        List<CompletableFuture<GenerationResult>> fs = new ArrayList<>();
+        long t0 = System.nanoTime();
+        for (int i = 0; i < requests; i++) {
+          fs.add(b.submit(request(cp, i, maxTokens), TextListener.NONE, () -> false));
+        }
+        long tokens = 0;
+        for (CompletableFuture<GenerationResult> f : fs) {
+          tokens += f.get().completionTokens();
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        if (round == 1) {
+          System.out.printf(
+              Locale.ROOT,
+              "  %-40s %8.1f tokens/s  (%d tokens in %.2f s)%n",
+              "in process (BatchGenerator, " + batch + " at once)",
+              tokens / s,
+              tokens,
+              s);
+        }
+      }
+    }
+  }
+
   private static GenerationRequest request(Checkpoint cp, int i, int maxTokens) {
     long[] prompt =
         PromptTemplate.encodeChat(
@@ -171,8 +217,20 @@ public final class LocalModelBench {
   /** The served name of the one-at-a-time backend. */
   private static final String SERIAL = "bench-serial";
 
+  /** Interleaved rounds of the four gateway runs. */
+  private static final int ROUNDS = 2;
+
   /** Completion tokens, seconds, first-token latencies (ms), failures. */
-  private record Run(long tokens, double seconds, double[] ttftMs, int failures) {}
+  private record Run(long tokens, double seconds, double[] ttftMs, int failures) {
+    static Run sum(Run a, Run b) {
+      if (a == null) {
+        return b;
+      }
+      double[] t = Arrays.copyOf(a.ttftMs, a.ttftMs.length + b.ttftMs.length);
+      System.arraycopy(b.ttftMs, 0, t, a.ttftMs.length, b.ttftMs.length);
+      return new Run(a.tokens + b.tokens, a.seconds + b.seconds, t, a.failures + b.failures);
+    }
+  }
 
   private static double rate(Run r) {
     return r.tokens() / r.seconds();

@@ -478,15 +478,16 @@ public final class LocalBackend implements Backend {
             }
           }
           if (head != null) {
-            ObjectNode delta = F.objectNode().put("role", "assistant").put("content", "");
-            emit(chunk(index, delta, null));
+            emit(
+                () ->
+                    chunk(index, F.objectNode().put("role", "assistant").put("content", ""), null));
           }
         }
 
         @Override
         public void onText(String text) {
           if (head != null) {
-            emit(chunk(index, F.objectNode().put("content", text), null));
+            emit(() -> chunk(index, F.objectNode().put("content", text), null));
           }
         }
 
@@ -516,7 +517,8 @@ public final class LocalBackend implements Backend {
         return;
       }
       if (head != null) {
-        emit(chunk(index, F.objectNode(), r.finishReason().wire()));
+        String finish = r.finishReason().wire();
+        emit(() -> chunk(index, F.objectNode(), finish));
       } else {
         ObjectNode c = choices.addObject();
         c.put("index", index);
@@ -544,7 +546,7 @@ public final class LocalBackend implements Backend {
           ObjectNode u = base("chat.completion.chunk");
           u.putArray("choices");
           u.set("usage", usage);
-          emit(u);
+          emit(() -> u);
         }
         ctx.runOnContext(
             v -> {
@@ -656,12 +658,14 @@ public final class LocalBackend implements Backend {
       return c;
     }
 
-    /** Posts one event to the event loop without waiting (the scheduler checks writability). */
-    private void emit(ObjectNode chunk) {
+    /**
+     * Posts one event to the event loop without waiting (the scheduler checks writability); the
+     * JSON is built there, off the scheduler thread that every generation of the batch shares.
+     */
+    private void emit(java.util.function.Supplier<ObjectNode> chunk) {
       if (flow.cancelled()) {
         return;
       }
-      String data = json(chunk).toString();
       flow.posted();
       ctx.runOnContext(
           v -> {
@@ -669,7 +673,7 @@ public final class LocalBackend implements Backend {
             if (handle.cancelled()) {
               return;
             }
-            events.onData(data);
+            events.onData(json(chunk.get()).toString());
             if (handle.paused()) {
               flow.pause();
             }
