@@ -93,6 +93,38 @@ class BatchGeneratorTest {
   }
 
   @Test
+  void eachSequenceStopsAtItsOwnStopSequenceInsideTheBatch() throws Exception {
+    List<GenerationRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      // A stop string taken from the middle of what the request generates alone.
+      String text = reference.generate(GenerationRequest.greedy(prompt(i), 30)).text();
+      String stop =
+          text.length() >= 8 ? text.substring(text.length() / 2, text.length() / 2 + 3) : "~~~";
+      requests.add(new GenerationRequest(prompt(i), 30, 0, 1, 0, List.of(stop)));
+    }
+    try (BatchGenerator b = batcher(8, 0)) {
+      List<CompletableFuture<GenerationResult>> futures = new ArrayList<>();
+      List<StringBuilder> streamed = new ArrayList<>();
+      for (GenerationRequest r : requests) {
+        StringBuilder s = new StringBuilder();
+        streamed.add(s);
+        futures.add(b.submit(r, s::append, () -> false));
+      }
+      int stopped = 0;
+      for (int i = 0; i < requests.size(); i++) {
+        GenerationResult batched = get(futures.get(i));
+        GenerationResult alone = reference.generate(requests.get(i));
+        assertThat(batched.completionIds()).isEqualTo(alone.completionIds());
+        assertThat(batched.text()).isEqualTo(alone.text()).doesNotContain(requests.get(i).stop());
+        assertThat(batched.finishReason()).isEqualTo(alone.finishReason());
+        assertThat(streamed.get(i).toString()).isEqualTo(alone.text());
+        stopped += batched.finishReason() == FinishReason.STOP ? 1 : 0;
+      }
+      assertThat(stopped).isGreaterThan(0);
+    }
+  }
+
+  @Test
   void aSequenceJoinsMidBatchAndAnotherLeavesEarly() throws Exception {
     GenerationRequest longOne = GenerationRequest.greedy(prompt(3), 60);
     GenerationRequest shortOne = GenerationRequest.greedy(prompt(1), 3);
