@@ -87,6 +87,7 @@ public final class LocalModelBench {
           "  load average (1 min) at the start: %.2f%n",
           java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       inProcess(cp, requests, maxTokens);
+      inProcessBatched(cp, requests, maxTokens, 1);
       inProcessBatched(cp, requests, maxTokens, workers);
     }
 
@@ -196,7 +197,7 @@ public final class LocalModelBench {
           System.out.printf(
               Locale.ROOT,
               "  %-40s %8.1f tokens/s  (%d tokens in %.2f s)%n",
-              "in process (BatchGenerator, " + batch + " at once)",
+              "in process (BatchGenerator, " + batch + (batch == 1 ? " at a time)" : " at once)"),
               tokens / s,
               tokens,
               s);
