@@ -26,8 +26,10 @@ import java.util.Locale;
  * @param maxConnections connection-pool size per event loop
  * @param checkpoint for {@code local}: the checkpoint directory, or {@code null} for the built-in
  *     demo model
- * @param workers for {@code local}: generation threads ({@code 1..64}, default 1)
- * @param queueSize for {@code local}: requests that may wait for a worker before new ones are
+ * @param workers for {@code local}: generations decoded together, sharing each forward pass
+ *     (continuous batching: the batch size, {@code 1..64}, default 8; 1 generates one request at a
+ *     time)
+ * @param queueSize for {@code local}: requests that may wait to join the batch before new ones are
  *     answered 429 ({@code 0..10000}, default 16)
  * @param maxResponseBytes for {@code openai}: the largest response body (non-streaming answer,
  *     error body, model list) read from the upstream; a larger one is cut off and answered 502
@@ -75,8 +77,8 @@ public record BackendConfig(
   /** The {@code anthropic-version} header sent when the configuration names none. */
   public static final String DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
 
-  /** Default generation threads of a local backend. */
-  public static final int DEFAULT_WORKERS = 1;
+  /** Default batch size (generations decoded together) of a local backend. */
+  public static final int DEFAULT_WORKERS = 8;
 
   /** Default queue length of a local backend. */
   public static final int DEFAULT_QUEUE_SIZE = 16;

@@ -62,61 +62,29 @@ public final class Generator {
     requireNonNull(request, "request");
     requireNonNull(listener, "listener");
     requireNonNull(cancelled, "cancelled");
-    int context = model.config().maxPositionEmbeddings();
-    long[] prompt = request.promptIds();
-    if (prompt.length >= context) {
-      throw new ConfigException(
-          "prompt", prompt.length + " tokens", "fewer than the model's context of " + context);
-    }
-    int budget = Math.min(request.maxTokens(), context - prompt.length);
-    int vocab = model.config().vocabSize();
-    for (long id : prompt) {
-      if (id < 0 || id >= vocab) {
-        throw new ConfigException("prompt", "token id " + id, "0.." + (vocab - 1));
-      }
-    }
-    SplittableRandom random = new SplittableRandom(request.seed());
-    TextStreamer stream = new TextStreamer(tokenizer::decode, request.stop(), listener);
-    long[] all = Arrays.copyOf(prompt, prompt.length + budget);
-    int length = prompt.length;
-    FinishReason reason = FinishReason.LENGTH;
+    Decoding d = new Decoding(request, model.config(), tokenizer, listener);
     try (NDManager manager = model.manager().newSubManager()) {
       KvCache cache = useCache ? new KvCache(manager, model.config().numHiddenLayers()) : null;
       int fed = 0;
-      for (int step = 0; step < budget; step++) {
+      while (!d.finished()) {
         if (cancelled.getAsBoolean()) {
-          reason = FinishReason.CANCELLED;
+          d.cancel();
           break;
         }
         float[] logits;
         try (NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
-          long[] feed =
-              useCache ? Arrays.copyOfRange(all, fed, length) : Arrays.copyOf(all, length);
+          long[] all = d.tokens();
+          long[] feed = useCache ? Arrays.copyOfRange(all, fed, all.length) : all;
           NDArray ids = manager.create(feed, new Shape(1, feed.length));
           NDArray out = model.forward(ids, cache, -1, true).logits();
           logits = out.get(new NDIndex("0, -1, :")).toFloatArray();
-          fed = length;
+          fed = all.length;
         }
-        int next = request.temperature() == 0 ? argmax(logits) : sample(logits, request, random);
-        all[length++] = next;
-        if (model.config().eosTokenIds().contains(next)) {
-          reason = FinishReason.STOP;
-          break;
-        }
-        if (stream.onToken(Arrays.copyOfRange(all, prompt.length, length))) {
-          reason = FinishReason.STOP;
-          break;
-        }
+        d.accept(logits);
       }
     }
-    long[] completion = Arrays.copyOfRange(all, prompt.length, length);
-    long[] visible =
-        reason == FinishReason.STOP && stream.stoppedText() == null && completion.length > 0
-            ? Arrays.copyOf(completion, completion.length - 1)
-            : completion;
-    String text = stream.finish(visible, reason != FinishReason.CANCELLED);
-    return new GenerationResult(text, completion, prompt.length, completion.length, reason);
+    return d.result();
   }
 
   /** Index of the largest logit, the lowest index on ties. */

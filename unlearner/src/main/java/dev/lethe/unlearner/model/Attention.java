@@ -83,6 +83,39 @@ public final class Attention {
     return linear(merged, o);
   }
 
+  /**
+   * One decode step of a batch: {@code x} is {@code [batch, 1, hidden]}, one new token per
+   * sequence; {@code tables} are the per-sequence rotary rows ({@link RotaryEmbedding#tables});
+   * {@code mask} ({@code [batch, 1, 1, keys]}) hides each row's left padding in {@code cache}.
+   */
+  NDArray decode(NDArray x, NDArray[] tables, BatchKvCache cache, int layer, NDArray mask) {
+    long b = x.getShape().get(0);
+    NDArray qh = linear(x, q).reshape(b, 1, heads, headDim).transpose(0, 2, 1, 3);
+    NDArray kh = linear(x, k).reshape(b, 1, kvHeads, headDim).transpose(0, 2, 1, 3);
+    NDArray vh = linear(x, v).reshape(b, 1, kvHeads, headDim).transpose(0, 2, 1, 3);
+    qh = rope.rotate(qh, tables[0], tables[1]);
+    kh = rope.rotate(kh, tables[0], tables[1]);
+    NDArray[] full = cache.append(layer, kh, vh);
+    kh = full[0];
+    vh = full[1];
+    long s = kh.getShape().get(2);
+    if (kvHeads != heads) {
+      int rep = heads / kvHeads;
+      kh =
+          kh.expandDims(2)
+              .broadcast(new Shape(b, kvHeads, rep, s, headDim))
+              .reshape(b, heads, s, headDim);
+      vh =
+          vh.expandDims(2)
+              .broadcast(new Shape(b, kvHeads, rep, s, headDim))
+              .reshape(b, heads, s, headDim);
+    }
+    NDArray scores = Scalars.mul(qh.matMul(kh.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(headDim));
+    NDArray attn = scores.add(mask).softmax(-1).matMul(vh);
+    NDArray merged = attn.transpose(0, 2, 1, 3).reshape(b, 1, (long) heads * headDim);
+    return linear(merged, o);
+  }
+
   /** {@code [t, s]}: 0 where key {@code j <= offset + i}, negative infinity elsewhere. */
   static NDArray causalMask(NDArray like, int t, int s, int offset) {
     float[] mask = new float[t * s];

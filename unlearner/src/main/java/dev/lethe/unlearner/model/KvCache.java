@@ -27,6 +27,37 @@ public final class KvCache {
     this.values = new NDArray[layers];
   }
 
+  /**
+   * A cache holding {@code keys}/{@code values} ({@code [1, kvHeads, length, headDim]} per layer),
+   * which it attaches to {@code manager}; {@link BatchKvCache} hands a parked row back this way.
+   */
+  KvCache(NDManager manager, NDArray[] keys, NDArray[] values, int length) {
+    this.manager = requireNonNull(manager, "manager");
+    this.keys = keys.clone();
+    this.values = values.clone();
+    for (int i = 0; i < keys.length; i++) {
+      NDScope.unregister(this.keys[i], this.values[i]);
+      this.keys[i].attach(manager);
+      this.values[i].attach(manager);
+    }
+    this.length = length;
+  }
+
+  /** Number of layers. */
+  int layers() {
+    return keys.length;
+  }
+
+  /** The cached keys of {@code layer}, or null before the first token. */
+  NDArray keys(int layer) {
+    return keys[layer];
+  }
+
+  /** The cached values of {@code layer}, or null before the first token. */
+  NDArray values(int layer) {
+    return values[layer];
+  }
+
   /** Number of cached positions (the position of the next token). */
   public int length() {
     return length;

@@ -286,6 +286,41 @@ public final class LlamaModel implements AutoCloseable {
     return new Output(out, hidden);
   }
 
+  /**
+   * One decode step of a batch of sequences of different lengths (continuous batching): feeds one
+   * token per row of {@code cache} at that row's own position and returns the next-token logits
+   * {@code [rows, vocab]}. Each row attends only to its own positions (see {@link BatchKvCache}),
+   * so its logits are those of {@link #forward} on that sequence alone, up to float rounding (the
+   * batched matrix products may sum in another order). Projections, MLPs and the LM head run once
+   * for the whole batch: that is what concurrent requests share.
+   *
+   * @param ids the next token of each row, {@code [rows, 1]}, in {@code cache}'s row order
+   * @param cache the batch's cache, extended by one position per row
+   */
+  public NDArray decode(NDArray ids, BatchKvCache cache) {
+    requireNonNull(ids, "ids");
+    requireNonNull(cache, "cache");
+    long rows = cache.size();
+    if (rows == 0 || !ids.getShape().equals(new Shape(rows, 1))) {
+      throw new IllegalArgumentException(
+          "ids: shape " + ids.getShape() + " (expected: [" + rows + ", 1], rows >= 1)");
+    }
+    NDManager m = ids.getManager();
+    int longest = 0;
+    for (int i = 0; i < rows; i++) {
+      longest = Math.max(longest, cache.length(i));
+    }
+    NDArray[] tables = rope.tables(cache.positions(m), longest);
+    NDArray mask = cache.nextMask(m);
+    NDArray x = params.get(EMBED).get(m, new NDIndex("{}", ids.toType(DataType.INT64, false)));
+    for (int i = 0; i < layers.size(); i++) {
+      Layer layer = layers.get(i);
+      x = x.add(layer.attention().decode(layer.inputNorm().apply(x), tables, cache, i, mask));
+      x = x.add(layer.mlp().apply(layer.postNorm().apply(x)));
+    }
+    return SwiGluMlp.linear(finalNorm.apply(x), head).reshape(rows, config.vocabSize());
+  }
+
   /** Logits {@code [batch, seq, vocab]} of a stateless pass. */
   public NDArray logits(NDArray ids) {
     return forward(ids, null, -1, true).logits();

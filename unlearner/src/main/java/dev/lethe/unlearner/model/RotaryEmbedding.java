@@ -62,8 +62,32 @@ public final class RotaryEmbedding {
     }
     NDManager m = x.getManager();
     NDIndex rows = new NDIndex(start + ":" + (start + seq));
-    NDArray c = cos.get(m, rows);
-    NDArray s = sin.get(m, rows);
+    return rotate(x, cos.get(m, rows), sin.get(m, rows));
+  }
+
+  /**
+   * The cos and sin rows of one position per sequence: {@code positions} ({@code [batch]}, int64)
+   * gives {@code [batch, 1, 1, headDim]} tables for {@link #rotate} of a one-token decode step.
+   */
+  NDArray[] tables(NDArray positions, int maxPosition) {
+    if (maxPosition >= maxPositions) {
+      throw new IllegalArgumentException(
+          "positions: "
+              + (maxPosition + 1)
+              + " (expected: <= max_position_embeddings "
+              + maxPositions
+              + ")");
+    }
+    NDManager m = positions.getManager();
+    long b = positions.getShape().get(0);
+    NDIndex rows = new NDIndex("{}", positions);
+    return new NDArray[] {
+      cos.get(m, rows).reshape(b, 1, 1, headDim), sin.get(m, rows).reshape(b, 1, 1, headDim)
+    };
+  }
+
+  /** {@code x * c + rotate_half(x) * s} with tables broadcastable to {@code x}. */
+  NDArray rotate(NDArray x, NDArray c, NDArray s) {
     int half = headDim / 2;
     NDArray x1 = x.get(new NDIndex("..., :" + half));
     NDArray x2 = x.get(new NDIndex("..., " + half + ":"));

@@ -9,9 +9,12 @@
  * <p>The layers are small functional blocks over NDArrays rather than DJL {@code Block} subclasses:
  * the decoder needs a KV cache, hidden-state taps and HF parameter names, which DJL's block API
  * does not carry. Traps: every forward intermediate lives in the input ids' manager and in any open
- * {@code NDScope} — open one per step; batches are right-padded (the causal mask then keeps padding
- * out of every real position); multiply or divide by a constant with {@link
- * dev.lethe.unlearner.model.Scalars} wherever the result may be differentiated (DJL's number
- * overloads free the operand before the backward pass reads it).
+ * {@code NDScope} — open one per step; batches of {@code forward} are right-padded (the causal mask
+ * then keeps padding out of every real position), while the decode batches of {@link
+ * dev.lethe.unlearner.model.LlamaModel#decode} keep their {@link
+ * dev.lethe.unlearner.model.BatchKvCache} left-padded (each row's newest token in the last column,
+ * padding masked); multiply or divide by a constant with {@link dev.lethe.unlearner.model.Scalars}
+ * wherever the result may be differentiated (DJL's number overloads free the operand before the
+ * backward pass reads it).
  */
 package dev.lethe.unlearner.model;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.checkpoint.Checkpoint;
+import dev.lethe.unlearner.generate.BatchGenerator;
 import dev.lethe.unlearner.generate.Generator;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -20,6 +21,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>The registry holds one reference from load until {@link #retire()}; each generation holds one
  * from {@link #acquire()} to {@link #release()}. The native memory is closed when the count falls
  * to zero, on whichever thread drops the last reference.
+ *
+ * <p>Serving goes through one {@link BatchGenerator} per loaded checkpoint ({@link #batcher}),
+ * created on first use and closed with the native memory; the one-at-a-time {@link #generator()}
+ * remains for callers that generate alone (evaluation, tests).
  */
 public final class LoadedModel {
   private final String id;
@@ -27,6 +32,7 @@ public final class LoadedModel {
   private final Generator generator;
   private final Instant loadedAt;
   private final AtomicInteger refs = new AtomicInteger(1);
+  private BatchGenerator batcher;
 
   private LoadedModel(String id, Checkpoint checkpoint, Instant loadedAt) {
     this.id = id;
@@ -99,6 +105,19 @@ public final class LoadedModel {
     return generator;
   }
 
+  /**
+   * The continuous-batching scheduler of this checkpoint, created with these bounds on first use
+   * (later calls return the same one); valid only while a reference is held.
+   */
+  public synchronized BatchGenerator batcher(int maxBatch, int queueSize, String threadName) {
+    if (batcher == null) {
+      batcher =
+          new BatchGenerator(
+              checkpoint.model(), checkpoint.tokenizer(), maxBatch, queueSize, threadName);
+    }
+    return batcher;
+  }
+
   /** Takes a reference; {@code false} when the model was already freed. */
   public boolean acquire() {
     while (true) {
@@ -115,6 +134,11 @@ public final class LoadedModel {
   /** Drops a reference taken by {@link #acquire()}; the last one frees the native memory. */
   public void release() {
     if (refs.decrementAndGet() == 0) {
+      synchronized (this) {
+        if (batcher != null) {
+          batcher.close();
+        }
+      }
       checkpoint.close();
     }
   }

@@ -15,6 +15,7 @@ import dev.lethe.gateway.backend.CallHandle;
 import dev.lethe.gateway.errors.ApiError;
 import dev.lethe.gateway.errors.ErrorKind;
 import dev.lethe.gateway.errors.WireFormat;
+import dev.lethe.unlearner.generate.BatchGenerator;
 import dev.lethe.unlearner.generate.FinishReason;
 import dev.lethe.unlearner.generate.GenerationRequest;
 import dev.lethe.unlearner.generate.GenerationResult;
@@ -30,13 +31,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,16 +47,20 @@ import org.slf4j.LoggerFactory;
  * finish chunk per choice, then a usage chunk when asked for). {@code usage} counts the prompt's
  * token ids (BOS included) and every generated token (EOS included), summed over choices.
  *
- * <p>Threads: generation runs on a dedicated pool of {@code workers} threads in front of a queue of
- * {@code queueSize} requests; when both are full the call fails at once with {@link
- * BackendException#busy} (429 with {@code Retry-After}). Events go back to the call's Vert.x
- * context with {@code runOnContext}, in order. A paused {@link CallHandle} (slow client) makes the
- * worker wait before its next token; a cancelled one (client gone) stops generation before the next
- * token, and a request still queued never starts.
+ * <p>Threads: generation runs on the checkpoint's {@link BatchGenerator} (continuous batching: up
+ * to {@code workers} generations share every forward pass, joining and leaving between tokens), in
+ * front of a queue of {@code queueSize} requests; when both are full the call fails at once with
+ * {@link BackendException#busy} (429 with {@code Retry-After}). Prompts are encoded on the
+ * scheduler thread, never on an event loop. Events go back to the call's Vert.x context with {@code
+ * runOnContext}, in order, without blocking the scheduler. A paused {@link CallHandle} (slow
+ * client) or too many undelivered events park the generation out of the batch until the client
+ * catches up (the others go on); a cancelled one (client gone, total timeout) leaves the batch
+ * before its next token, and a request still queued never starts. The {@code n} choices of one
+ * request run one after another, each next one ahead of the queue.
  *
- * <p>Hot swap: each generation {@linkplain ModelSlot#acquire() acquires} the checkpoint current
- * when it starts and releases it when done, so a swap lets in-flight requests finish on the old
- * weights.
+ * <p>Hot swap: a request {@linkplain ModelSlot#acquire() acquires} the checkpoint current when it
+ * is accepted and releases it when done, so a swap lets accepted requests finish on the old weights
+ * (and the old checkpoint's scheduler), while new ones go to the new one.
  */
 public final class LocalBackend implements Backend {
   private static final Logger LOG = LoggerFactory.getLogger(LocalBackend.class);
@@ -71,19 +73,22 @@ public final class LocalBackend implements Backend {
   private final Vertx vertx;
   private final BackendConfig config;
   private final ModelSlot slot;
-  private final ThreadPoolExecutor pool;
   private final Clock clock;
   private final AtomicInteger active = new AtomicInteger();
+  private final AtomicInteger queued = new AtomicInteger();
   private final AtomicInteger waiting = new AtomicInteger();
+  private final Set<Job> jobs = ConcurrentHashMap.newKeySet();
   private final Counter tokens;
   private final Counter cancelled;
   private final MeterRegistry registry;
+  private volatile boolean closed;
 
   /**
    * Creates a backend serving {@code slot}.
    *
    * @param vertx the Vert.x instance (for the total-timeout timers)
-   * @param config the backend's configuration ({@code type: local}): workers, queue, total timeout
+   * @param config the backend's configuration ({@code type: local}): batch size ({@code workers}),
+   *     queue, total timeout
    * @param slot the model it serves (see {@link ModelRegistry#register})
    * @param registry where its meters go
    * @param clock the clock for {@code created}
@@ -95,26 +100,6 @@ public final class LocalBackend implements Backend {
     this.slot = requireNonNull(slot, "slot");
     this.registry = requireNonNull(registry, "registry");
     this.clock = requireNonNull(clock, "clock");
-    BlockingQueue<Runnable> queue =
-        config.queueSize() == 0
-            ? new SynchronousQueue<>()
-            : new ArrayBlockingQueue<>(config.queueSize());
-    AtomicInteger threads = new AtomicInteger();
-    this.pool =
-        new ThreadPoolExecutor(
-            config.workers(),
-            config.workers(),
-            0,
-            TimeUnit.MILLISECONDS,
-            queue,
-            r -> {
-              Thread t =
-                  new Thread(r, "lethe-local-" + config.name() + "-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            },
-            new ThreadPoolExecutor.AbortPolicy());
-    pool.prestartAllCoreThreads();
     String model = slot.model();
     this.tokens =
         Counter.builder("lethe_local_generated_tokens")
@@ -126,12 +111,12 @@ public final class LocalBackend implements Backend {
             .description("Local generations stopped early because the client went away")
             .tag("model", model)
             .register(registry);
-    Gauge.builder("lethe_local_queue_depth", pool, p -> p.getQueue().size())
-        .description("Requests waiting for a local generation worker")
+    Gauge.builder("lethe_local_queue_depth", queued, AtomicInteger::get)
+        .description("Requests waiting to join a local model's batch")
         .tag("model", model)
         .register(registry);
     Gauge.builder("lethe_local_active_generations", active, AtomicInteger::get)
-        .description("Local generations running")
+        .description("Local generations running (decoded together in one batch)")
         .tag("model", model)
         .register(registry);
     Gauge.builder("lethe_local_waiting_for_client", waiting, AtomicInteger::get)
@@ -165,9 +150,9 @@ public final class LocalBackend implements Backend {
     return active.get();
   }
 
-  /** Requests waiting for a worker. */
+  /** Requests waiting to join the batch. */
   public int queued() {
-    return pool.getQueue().size();
+    return queued.get();
   }
 
   /** Generations paused by back-pressure from their client. */
@@ -229,10 +214,30 @@ public final class LocalBackend implements Backend {
     if (job.handle.cancelled()) {
       return Future.failedFuture(BackendException.cancelled());
     }
+    if (closed) {
+      return Future.failedFuture(BackendException.unreachable("the local model is shut down"));
+    }
+    LoadedModel model = slot.acquire();
+    if (model == null) {
+      String why =
+          slot.state() == ModelSlot.State.FAILED
+              ? "the local model " + slot.model() + " failed to load: " + slot.failure()
+              : "the local model " + slot.model() + " is not loaded";
+      return Future.failedFuture(BackendException.unreachable(why));
+    }
+    job.model = model;
+    job.batcher =
+        model.batcher(config.workers(), config.queueSize(), "lethe-local-" + config.name());
+    job.flow.waker = job.batcher::wake;
+    queued.incrementAndGet();
+    jobs.add(job);
     try {
-      pool.execute(job);
-    } catch (RejectedExecutionException e) {
-      if (pool.isShutdown()) {
+      job.batcher.submit(job.sequence(0)).whenComplete((r, e) -> job.choiceDone(0, r, e));
+    } catch (BatchGenerator.Rejected e) {
+      queued.decrementAndGet();
+      jobs.remove(job);
+      model.release();
+      if (e.closed()) {
         return Future.failedFuture(BackendException.unreachable("the local model is shut down"));
       }
       return Future.failedFuture(
@@ -275,16 +280,17 @@ public final class LocalBackend implements Backend {
   }
 
   /**
-   * Stops taking requests, cancels queued ones and retires the model (freed after the generations
-   * still running release it). Does not block.
+   * Stops taking requests, cancels queued and running ones and retires the model (freed after the
+   * generations still running release it). Does not block.
    */
   @Override
   public void close() {
-    for (Runnable r : pool.shutdownNow()) {
-      if (r instanceof Job j) {
-        j.cancel();
+    closed = true;
+    for (Job j : jobs) {
+      if (!j.started) {
         j.ctx.runOnContext(v -> j.failHead(BackendException.unreachable("the backend closed")));
       }
+      j.cancel();
     }
     slot.close();
     registry
@@ -294,33 +300,49 @@ public final class LocalBackend implements Backend {
         .forEach(registry::remove);
   }
 
-  /** Back-pressure between one worker and its call's event loop. */
+  /**
+   * Back-pressure between one generation and its call's event loop: the scheduler asks {@link
+   * #writable} before each token and parks the generation while the client is slow; resuming and
+   * delivering wake it.
+   */
   static final class Flow {
     private boolean paused;
     private int undelivered;
+    private boolean counted;
     private volatile boolean cancelled;
+    volatile Runnable waker = () -> {};
 
-    synchronized void pause() {
-      paused = true;
+    void pause() {
+      synchronized (this) {
+        paused = true;
+      }
     }
 
-    synchronized void resume() {
-      paused = false;
-      notifyAll();
+    void resume() {
+      synchronized (this) {
+        paused = false;
+      }
+      waker.run();
     }
 
     synchronized void posted() {
       undelivered++;
     }
 
-    synchronized void delivered() {
-      undelivered--;
-      notifyAll();
+    void delivered() {
+      boolean wake;
+      synchronized (this) {
+        undelivered--;
+        wake = undelivered == MAX_UNDELIVERED - 1;
+      }
+      if (wake) {
+        waker.run();
+      }
     }
 
-    synchronized void cancel() {
+    void cancel() {
       cancelled = true;
-      notifyAll();
+      waker.run();
     }
 
     boolean cancelled() {
@@ -328,26 +350,40 @@ public final class LocalBackend implements Backend {
     }
 
     /**
-     * Waits (on the worker) while the client is slow, counted in {@code waiting}; returns at once
-     * when cancelled.
+     * Whether the next token may be produced now; while not, the generation counts in {@code
+     * waiting}. Cancelled counts as writable (the scheduler then ends the generation).
      */
-    synchronized void awaitWritable(AtomicInteger waiting) throws InterruptedException {
-      if (cancelled || !(paused || undelivered >= MAX_UNDELIVERED)) {
-        return;
+    synchronized boolean writable(AtomicInteger waiting) {
+      boolean ok = cancelled || !(paused || undelivered >= MAX_UNDELIVERED);
+      if (ok == counted) {
+        counted = !ok;
+        waiting.addAndGet(ok ? -1 : 1);
       }
-      waiting.incrementAndGet();
-      try {
-        while (!cancelled && (paused || undelivered >= MAX_UNDELIVERED)) {
-          wait();
-        }
-      } finally {
+      return ok;
+    }
+
+    /** Stops counting in {@code waiting} (the generation ended). */
+    synchronized void done(AtomicInteger waiting) {
+      if (counted) {
+        counted = false;
         waiting.decrementAndGet();
       }
     }
   }
 
-  /** One request on the worker pool. */
-  private final class Job implements Runnable {
+  /** The prompt could not be encoded for the model: answered 400 with this error. */
+  private static final class PromptRejected extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    private final transient ApiError error;
+
+    PromptRejected(ApiError error) {
+      super(error.message(), null, false, false);
+      this.error = error;
+    }
+  }
+
+  /** One request: its choices run one after another on the checkpoint's batch scheduler. */
+  private final class Job {
     final LocalChatRequest req;
     final CallHandle handle;
     final Context ctx;
@@ -357,8 +393,15 @@ public final class LocalBackend implements Backend {
     final Flow flow = new Flow();
     final String id = "chatcmpl-" + UUID.randomUUID().toString().replace("-", "");
     final long created = clock.instant().getEpochSecond();
+    final ArrayNode choices = F.arrayNode();
     volatile boolean timedOut;
+    volatile boolean started;
     long timer = -1;
+    LoadedModel model;
+    BatchGenerator batcher;
+    // Written and read on the scheduler thread only.
+    long[] prompt;
+    int completionTokens;
 
     Job(
         LocalChatRequest req,
@@ -387,130 +430,145 @@ public final class LocalBackend implements Backend {
       }
     }
 
-    @Override
-    public void run() {
-      active.incrementAndGet();
-      try {
-        if (flow.cancelled()) {
-          ctx.runOnContext(v -> failHead(outcomeOfCancel()));
-          return;
-        }
-        LoadedModel model = slot.acquire();
-        if (model == null) {
-          String why =
-              slot.state() == ModelSlot.State.FAILED
-                  ? "the local model " + slot.model() + " failed to load: " + slot.failure()
-                  : "the local model " + slot.model() + " is not loaded";
-          ctx.runOnContext(v -> failHead(BackendException.unreachable(why)));
-          return;
-        }
-        try {
-          generate(model);
-        } finally {
-          model.release();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        ctx.runOnContext(v -> failHead(BackendException.cancelled()));
-      } catch (RuntimeException e) {
-        LOG.warn("local generation failed", e);
-        BackendException be =
-            BackendException.unreachable("local generation failed (" + e.getMessage() + ")");
-        ctx.runOnContext(
-            v -> {
-              if (head != null && head.future().isComplete()) {
-                events.onError(be);
-              } else {
-                failHead(be);
-              }
-            });
-      } finally {
-        active.decrementAndGet();
-        ctx.runOnContext(v -> vertx.cancelTimer(timer));
-      }
+    private String fingerprint() {
+      return "lethe-" + model.id();
     }
 
-    private BackendException outcomeOfCancel() {
-      return timedOut
-          ? BackendException.timeout("the local model did not finish within the total timeout")
-          : BackendException.cancelled();
+    /** Choice {@code index} as the scheduler sees it. */
+    BatchGenerator.Sequence sequence(int index) {
+      return new BatchGenerator.Sequence() {
+        @Override
+        public GenerationRequest request() {
+          var cp = model.checkpoint();
+          int context = cp.model().config().maxPositionEmbeddings();
+          if (prompt == null) {
+            try {
+              long[] p =
+                  PromptTemplate.encodeChat(cp.tokenizer(), cp.model().config(), req.messages());
+              if (p.length >= context) {
+                throw new ConfigException(
+                    "messages",
+                    p.length + " prompt tokens",
+                    "fewer than the context of " + context);
+              }
+              prompt = p;
+            } catch (ConfigException e) {
+              throw new PromptRejected(
+                  ApiError.of(
+                      400,
+                      ErrorKind.INVALID_REQUEST,
+                      "context_length_exceeded",
+                      "messages",
+                      "The prompt does not fit the model: " + e.getMessage()));
+            }
+          }
+          int maxTokens = req.maxTokens() < 0 ? context : req.maxTokens();
+          return new GenerationRequest(
+              prompt, maxTokens, req.temperature(), req.topP(), req.seed() + index, req.stop());
+        }
+
+        @Override
+        public void onStart(GenerationRequest request) {
+          if (index == 0) {
+            started = true;
+            queued.decrementAndGet();
+            active.incrementAndGet();
+            if (head != null) {
+              ctx.runOnContext(v -> head.tryComplete());
+            }
+          }
+          if (head != null) {
+            emit(
+                () ->
+                    chunk(index, F.objectNode().put("role", "assistant").put("content", ""), null));
+          }
+        }
+
+        @Override
+        public void onText(String text) {
+          if (head != null) {
+            emit(() -> chunk(index, F.objectNode().put("content", text), null));
+          }
+        }
+
+        @Override
+        public boolean cancelled() {
+          return flow.cancelled();
+        }
+
+        @Override
+        public boolean writable() {
+          return flow.writable(waiting);
+        }
+      };
     }
 
-    private void generate(LoadedModel model) throws InterruptedException {
-      var cp = model.checkpoint();
-      int context = cp.model().config().maxPositionEmbeddings();
-      long[] prompt;
-      try {
-        prompt = PromptTemplate.encodeChat(cp.tokenizer(), cp.model().config(), req.messages());
-        if (prompt.length >= context) {
-          throw new ConfigException(
-              "messages", prompt.length + " prompt tokens", "fewer than the context of " + context);
-        }
-      } catch (ConfigException e) {
-        ApiError err =
-            ApiError.of(
-                400,
-                ErrorKind.INVALID_REQUEST,
-                "context_length_exceeded",
-                "messages",
-                "The prompt does not fit the model: " + e.getMessage());
-        ctx.runOnContext(
-            v -> {
-              if (head != null) {
-                head.tryFail(statusError(err));
-              } else {
-                result.tryComplete(errorResponse(err));
-              }
-            });
+    /** Choice {@code index} ended (on the scheduler thread): answer, or run the next choice. */
+    void choiceDone(int index, GenerationResult r, Throwable error) {
+      if (error != null) {
+        failed(
+            error instanceof CompletionException c && c.getCause() != null ? c.getCause() : error);
         return;
       }
-      int maxTokens = req.maxTokens() < 0 ? context : req.maxTokens();
-      String fingerprint = "lethe-" + model.id();
+      tokens.increment(r.completionTokens());
+      completionTokens += r.completionTokens();
+      if (r.finishReason() == FinishReason.CANCELLED || flow.cancelled()) {
+        cancelledEnd();
+        return;
+      }
       if (head != null) {
-        ctx.runOnContext(v -> head.tryComplete());
+        String finish = r.finishReason().wire();
+        emit(() -> chunk(index, F.objectNode(), finish));
+      } else {
+        ObjectNode c = choices.addObject();
+        c.put("index", index);
+        c.putObject("message").put("role", "assistant").put("content", r.text()).putNull("refusal");
+        c.putNull("logprobs");
+        c.put("finish_reason", r.finishReason().wire());
       }
-      int completionTokens = 0;
-      ArrayNode choices = F.arrayNode();
-      for (int i = 0; i < req.n() && !flow.cancelled(); i++) {
-        final int index = i;
-        GenerationRequest g =
-            new GenerationRequest(
-                prompt, maxTokens, req.temperature(), req.topP(), req.seed() + i, req.stop());
-        if (head != null) {
-          ObjectNode delta = F.objectNode().put("role", "assistant").put("content", "");
-          emit(chunk(fingerprint, index, delta, null));
+      if (index + 1 < req.n()) {
+        try {
+          batcher
+              .submitNext(sequence(index + 1))
+              .whenComplete((next, e) -> choiceDone(index + 1, next, e));
+        } catch (BatchGenerator.Rejected e) {
+          failed(e);
         }
-        GenerationResult r =
-            model
-                .generator()
-                .generate(
-                    g,
-                    text -> {
-                      if (head != null) {
-                        emitUnchecked(
-                            chunk(fingerprint, index, F.objectNode().put("content", text), null));
-                      }
-                    },
-                    flow::cancelled);
-        tokens.increment(r.completionTokens());
-        completionTokens += r.completionTokens();
-        if (r.finishReason() == FinishReason.CANCELLED) {
-          break;
-        }
-        if (head != null) {
-          emit(chunk(fingerprint, index, F.objectNode(), r.finishReason().wire()));
-        } else {
-          ObjectNode c = choices.addObject();
-          c.put("index", index);
-          c.putObject("message")
-              .put("role", "assistant")
-              .put("content", r.text())
-              .putNull("refusal");
-          c.putNull("logprobs");
-          c.put("finish_reason", r.finishReason().wire());
-        }
+        return;
       }
-      if (flow.cancelled()) {
+      ObjectNode usage =
+          F.objectNode()
+              .put("prompt_tokens", prompt.length)
+              .put("completion_tokens", completionTokens)
+              .put("total_tokens", prompt.length + completionTokens);
+      if (head != null) {
+        if (req.includeUsage()) {
+          ObjectNode u = base("chat.completion.chunk");
+          u.putArray("choices");
+          u.set("usage", usage);
+          emit(() -> u);
+        }
+        ctx.runOnContext(
+            v -> {
+              if (!handle.cancelled()) {
+                events.onEnd();
+              }
+            });
+      } else {
+        ObjectNode c = base("chat.completion");
+        c.set("choices", choices);
+        c.set("usage", usage);
+        BackendResponse resp = new BackendResponse(200, "application/json", json(c));
+        ctx.runOnContext(v -> result.tryComplete(resp));
+      }
+      end();
+    }
+
+    private void cancelledEnd() {
+      if (!started) {
+        BackendException e = outcomeOfCancel();
+        ctx.runOnContext(v -> failHead(e));
+      } else {
         cancelled.increment();
         if (timedOut) {
           BackendException t = outcomeOfCancel();
@@ -525,48 +583,69 @@ public final class LocalBackend implements Backend {
         } else {
           ctx.runOnContext(v -> failHead(BackendException.cancelled()));
         }
-        return;
       }
-      ObjectNode usage =
-          F.objectNode()
-              .put("prompt_tokens", prompt.length)
-              .put("completion_tokens", completionTokens)
-              .put("total_tokens", prompt.length + completionTokens);
-      if (head != null) {
-        if (req.includeUsage()) {
-          ObjectNode u = base(fingerprint, "chat.completion.chunk");
-          u.putArray("choices");
-          u.set("usage", usage);
-          emit(u);
-        }
-        flow.awaitWritable(waiting);
-        ctx.runOnContext(
-            v -> {
-              if (!handle.cancelled()) {
-                events.onEnd();
-              }
-            });
-      } else {
-        ObjectNode c = base(fingerprint, "chat.completion");
-        c.set("choices", choices);
-        c.set("usage", usage);
-        BackendResponse resp = new BackendResponse(200, "application/json", json(c));
-        ctx.runOnContext(v -> result.tryComplete(resp));
-      }
+      end();
     }
 
-    private ObjectNode base(String fingerprint, String object) {
+    private void failed(Throwable error) {
+      if (error instanceof PromptRejected p) {
+        ctx.runOnContext(
+            v -> {
+              if (head != null) {
+                head.tryFail(statusError(p.error));
+              } else {
+                result.tryComplete(errorResponse(p.error));
+              }
+            });
+      } else if (error instanceof BatchGenerator.Rejected) {
+        ctx.runOnContext(v -> failHead(BackendException.unreachable("the backend closed")));
+      } else {
+        LOG.warn("local generation failed", error);
+        BackendException be =
+            BackendException.unreachable("local generation failed (" + error.getMessage() + ")");
+        ctx.runOnContext(
+            v -> {
+              if (head != null && head.future().isComplete()) {
+                events.onError(be);
+              } else {
+                failHead(be);
+              }
+            });
+      }
+      end();
+    }
+
+    /** Releases what the request held: counts, the model reference, the timer. */
+    private void end() {
+      if (started) {
+        active.decrementAndGet();
+      } else {
+        queued.decrementAndGet();
+      }
+      flow.done(waiting);
+      jobs.remove(this);
+      model.release();
+      ctx.runOnContext(v -> vertx.cancelTimer(timer));
+    }
+
+    private BackendException outcomeOfCancel() {
+      return timedOut
+          ? BackendException.timeout("the local model did not finish within the total timeout")
+          : BackendException.cancelled();
+    }
+
+    private ObjectNode base(String object) {
       ObjectNode o = F.objectNode();
       o.put("id", id);
       o.put("object", object);
       o.put("created", created);
       o.put("model", req.model());
-      o.put("system_fingerprint", fingerprint);
+      o.put("system_fingerprint", fingerprint());
       return o;
     }
 
-    private ObjectNode chunk(String fingerprint, int index, ObjectNode delta, String finish) {
-      ObjectNode c = base(fingerprint, "chat.completion.chunk");
+    private ObjectNode chunk(int index, ObjectNode delta, String finish) {
+      ObjectNode c = base("chat.completion.chunk");
       ObjectNode ch = c.putArray("choices").addObject();
       ch.put("index", index);
       ch.set("delta", delta);
@@ -579,22 +658,14 @@ public final class LocalBackend implements Backend {
       return c;
     }
 
-    private void emitUnchecked(ObjectNode chunk) {
-      try {
-        emit(chunk);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        flow.cancel();
-      }
-    }
-
-    /** Posts one event to the event loop, first waiting while the client is slow. */
-    private void emit(ObjectNode chunk) throws InterruptedException {
-      flow.awaitWritable(waiting);
+    /**
+     * Posts one event to the event loop without waiting (the scheduler checks writability); the
+     * JSON is built there, off the scheduler thread that every generation of the batch shares.
+     */
+    private void emit(java.util.function.Supplier<ObjectNode> chunk) {
       if (flow.cancelled()) {
         return;
       }
-      String data = json(chunk).toString();
       flow.posted();
       ctx.runOnContext(
           v -> {
@@ -602,7 +673,7 @@ public final class LocalBackend implements Backend {
             if (handle.cancelled()) {
               return;
             }
-            events.onData(data);
+            events.onData(json(chunk.get()).toString());
             if (handle.paused()) {
               flow.pause();
             }
