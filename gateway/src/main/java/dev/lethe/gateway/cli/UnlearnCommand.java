@@ -16,6 +16,7 @@ import dev.lethe.unlearner.eval.TofuData;
 import dev.lethe.unlearner.loss.UnlearnMethod;
 import dev.lethe.unlearner.model.LlamaConfig;
 import dev.lethe.unlearner.robust.RobustnessSpec;
+import dev.lethe.unlearner.search.DefaultTarget;
 import dev.lethe.unlearner.search.Goal;
 import dev.lethe.unlearner.search.SearchBudget;
 import dev.lethe.unlearner.search.TargetSearch;
@@ -27,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,8 +40,11 @@ import picocli.CommandLine.Option;
  * {@code steps}, {@code hyperparameters}, {@code before}, {@code after}). Evaluation uses the
  * {@code _perturbed} siblings of the forget/retain files when they exist (TOFU {@code
  * forget01.json} → {@code forget01_perturbed.json}), or {@code --eval-forget}/{@code
- * --eval-retain}. Exit codes: 0 success, 2 bad usage or invalid input (one-line reason on stderr),
- * 1 other failure.
+ * --eval-retain}. A method with a {@link DefaultTarget} ({@code npo}) and no schedule ({@code
+ * --steps}/{@code --epochs}), no {@code --target} and evaluation on runs to its default goal, its
+ * settings filled in where no flag set them, and {@code report.json}'s {@code search.defaults} says
+ * so. Exit codes: 0 success, 2 bad usage or invalid input (one-line reason on stderr), 1 other
+ * failure.
  */
 @Command(
     name = "unlearn",
@@ -100,7 +105,10 @@ public final class UnlearnCommand implements Callable<Integer> {
               + " of the evaluation questions and reporting on the other half.")
   String target;
 
-  @Option(names = "--budget-trials", paramLabel = "N", description = "Search trials (6).")
+  @Option(
+      names = "--budget-trials",
+      paramLabel = "N",
+      description = "Search trials (6; the npo default goal: 3).")
   Integer budgetTrials;
 
   @Option(names = "--budget-seconds", paramLabel = "S", description = "Search time (1800).")
@@ -109,7 +117,9 @@ public final class UnlearnCommand implements Callable<Integer> {
   @Option(
       names = "--check-every",
       paramLabel = "N",
-      description = "Validation check every N steps of a trial (5).")
+      description =
+          "Validation check every N steps of a trial (5; the npo default goal: about 10 checks"
+              + " per trial).")
   Integer checkEvery;
 
   @Option(
@@ -232,6 +242,12 @@ public final class UnlearnCommand implements Callable<Integer> {
 
   private final PrintStream err;
 
+  /** The default goal {@link #spec()} applied, or null. */
+  private DefaultTarget defaultTarget;
+
+  /** The default's options that flags set instead. */
+  private final List<String> overridden = new ArrayList<>();
+
   /** A command reporting to {@code System.err}. */
   public UnlearnCommand() {
     this(System.err);
@@ -255,6 +271,40 @@ public final class UnlearnCommand implements Callable<Integer> {
                 checkEvery != null ? checkEvery : 5);
         new TargetSearch(new SimpleMeterRegistry(), err)
             .run(spec, goal, budget, seed != null ? seed : 42);
+        return 0;
+      }
+      if (defaultTarget != null) {
+        if (spec.evalData().forget().size() < 2 || spec.evalData().retain().size() < 2) {
+          throw new ConfigException(
+              "--method " + method,
+              "the default goal stops on a validation half of the evaluation questions and needs"
+                  + " at least 2 forget and 2 retain ones (this run has "
+                  + spec.evalData().forget().size()
+                  + " and "
+                  + spec.evalData().retain().size()
+                  + "; give --eval-forget/--eval-retain, or --steps/--epochs for a fixed"
+                  + " schedule)");
+        }
+        int planned = spec.stages().get(0).config().totalSteps(spec.forget().size());
+        SearchBudget budget =
+            defaultTarget.budget(budgetTrials, budgetSeconds, checkEvery, planned);
+        err.println(
+            "lethe unlearn: "
+                + method
+                + " default: unlearning to "
+                + defaultTarget.goal().text()
+                + " on a validation half of the evaluation questions (at most "
+                + budget.maxTrials()
+                + " trials of "
+                + planned
+                + " steps; --steps/--epochs for a fixed schedule, --target for another goal)");
+        new TargetSearch(new SimpleMeterRegistry(), err)
+            .run(
+                spec,
+                defaultTarget.goal(),
+                budget,
+                seed != null ? seed : 42,
+                defaultTarget.provenance(overridden, budget));
         return 0;
       }
       new UnlearnJob(new SimpleMeterRegistry(), err).run(spec);
@@ -297,6 +347,7 @@ public final class UnlearnCommand implements Callable<Integer> {
       perStage.add(common.deepCopy());
     }
     applySets(kinds, perStage);
+    applyDefaultTarget(kinds, perStage);
     List<UnlearnJob.Stage> plan = new ArrayList<>();
     for (int i = 0; i < kinds.size(); i++) {
       String prefix = kinds.size() == 1 ? "" : "stage " + (i + 1) + " (" + names.get(i) + "): ";
@@ -351,6 +402,36 @@ public final class UnlearnCommand implements Callable<Integer> {
         out,
         policy,
         robustnessSpec());
+  }
+
+  /**
+   * Fills in the default goal's settings for a single method that has one, unless a schedule, a
+   * goal or {@code --no-eval} was given: the flags (and {@code --set}) win over each setting.
+   */
+  private void applyDefaultTarget(List<UnlearnMethod> kinds, List<ObjectNode> perStage) {
+    defaultTarget = null;
+    overridden.clear();
+    if (kinds.size() != 1 || stages != null || target != null) {
+      return;
+    }
+    DefaultTarget d = DefaultTarget.of(kinds.get(0)).orElse(null);
+    ObjectNode o = perStage.get(0);
+    if (d == null || o.has("steps") || o.has("epochs")) {
+      return;
+    }
+    if (noEval) {
+      err.println(
+          "lethe unlearn: --no-eval: no default goal to stop on, running the fixed schedule");
+      return;
+    }
+    for (Map.Entry<String, Object> e : d.options().entrySet()) {
+      if (o.has(e.getKey())) {
+        overridden.add(e.getKey());
+      } else {
+        o.set(e.getKey(), JSON.valueToTree(e.getValue()));
+      }
+    }
+    defaultTarget = d;
   }
 
   /** The robustness probes asked for, or null. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lethe.unlearner.checkpoint.Checkpoint;
 import dev.lethe.unlearner.model.LlamaConfig;
 import dev.lethe.unlearner.model.LlamaModel;
+import dev.lethe.unlearner.search.DefaultTarget;
 import dev.lethe.unlearner.tokenizer.BpeTrainer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -26,6 +27,8 @@ class UnlearnEvalCommandTest {
   private static Path model;
   private static Path forget;
   private static Path retain;
+  private static Path retainMany;
+  private static Path evalRetain;
 
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
@@ -64,6 +67,16 @@ class UnlearnEvalCommandTest {
             + " \"In Paris.\", \"perturbed_answer\": [\"Rome.\", \"Oslo.\"]}\n");
     retain = dir.resolve("retain.json");
     Files.writeString(retain, "{\"question\": \"What is it?\", \"answer\": \"A book.\"}\n");
+    retainMany = dir.resolve("retain-many.json");
+    Files.writeString(
+        retainMany,
+        "{\"question\": \"What is it?\", \"answer\": \"A book.\"}\n"
+            + "{\"question\": \"Who read it?\", \"answer\": \"The author.\"}\n");
+    evalRetain = dir.resolve("eval-retain.json");
+    Files.writeString(
+        evalRetain,
+        "{\"question\": \"Where is it?\", \"answer\": \"In Paris.\"}\n"
+            + "{\"question\": \"What was it?\", \"answer\": \"A book.\"}\n");
   }
 
   private int unlearn(String... args) {
@@ -371,5 +384,136 @@ class UnlearnEvalCommandTest {
             dir.resolve("never").toString());
     assertThat(code).isEqualTo(2);
     assertThat(stderr()).contains("--method/--stages: give exactly one of them");
+  }
+
+  private JsonNode report(Path out) throws Exception {
+    return new ObjectMapper().readTree(out.resolve("report.json").toFile());
+  }
+
+  private String[] npo(Path out, String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "--model",
+                model.toString(),
+                "--method",
+                "npo",
+                "--forget",
+                forget.toString(),
+                "--retain",
+                retainMany.toString(),
+                "--eval-retain",
+                evalRetain.toString(),
+                "--out",
+                out.toString(),
+                "--max-new-tokens",
+                "2"));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void plainNpoRunsToItsDefaultGoalStopsThereAndSaysSoInTheReport() throws Exception {
+    Path out = dir.resolve("npo-default");
+    assertThat(unlearn(npo(out))).as(stderr()).isEqualTo(0);
+    JsonNode r = report(out);
+    DefaultTarget d = DefaultTarget.NPO;
+    assertThat(r.at("/search/defaults/applied").asText()).isEqualTo("npo default goal");
+    assertThat(r.at("/search/defaults/goal").asText()).isEqualTo(d.goal().text());
+    assertThat(r.at("/search/goal").asText()).isEqualTo(d.goal().text());
+    assertThat(r.at("/search/defaults/overridden_by_flags")).isEmpty();
+    assertThat(r.at("/search/defaults/settings/check_every").asInt()).isEqualTo(1);
+    assertThat(r.at("/hyperparameters/lr").asDouble()).isEqualTo(d.learningRate());
+    assertThat(r.at("/hyperparameters/alpha").asDouble()).isEqualTo(d.alpha());
+    assertThat(r.at("/hyperparameters/retain_loss").asText()).isEqualTo("kl");
+    // two forget pairs, one batch per epoch: the step budget is the default's epochs
+    assertThat(r.at("/trials/0/planned_steps").asInt()).isEqualTo(d.maxEpochs());
+    // the random model answers neither set before or after one small step, so the ratio bounds
+    // hold at the first check, and the run stops there instead of running its budget
+    assertThat(r.at("/search/met").asBoolean()).isTrue();
+    assertThat(r.get("steps").asInt()).isEqualTo(1);
+    assertThat(r.at("/trials")).hasSize(1);
+    assertThat(r.at("/search/validation_questions").asInt()).isEqualTo(1);
+    assertThat(stderr()).contains("npo default: unlearning to " + d.goal().text());
+  }
+
+  @Test
+  void explicitFlagsOverrideTheDefaultGoalOrTurnItOff() throws Exception {
+    Path lr = dir.resolve("npo-lr");
+    assertThat(unlearn(npo(lr, "--lr", "1e-3", "--alpha", "0.5"))).as(stderr()).isEqualTo(0);
+    JsonNode r = report(lr);
+    assertThat(r.at("/hyperparameters/lr").asDouble()).isEqualTo(1e-3);
+    assertThat(r.at("/hyperparameters/alpha").asDouble()).isEqualTo(0.5);
+    assertThat(r.at("/hyperparameters/retain_loss").asText())
+        .isEqualTo("kl"); // still the default's
+    assertThat(r.at("/search/defaults/overridden_by_flags"))
+        .extracting(JsonNode::asText)
+        .containsExactly("lr", "alpha");
+
+    Path steps = dir.resolve("npo-steps"); // a schedule: the plain fixed-schedule defaults
+    assertThat(unlearn(npo(steps, "--steps", "2"))).as(stderr()).isEqualTo(0);
+    r = report(steps);
+    assertThat(r.has("search")).isFalse();
+    assertThat(r.get("steps").asInt()).isEqualTo(2);
+    assertThat(r.at("/hyperparameters/lr").asDouble()).isEqualTo(1e-4);
+    assertThat(r.at("/hyperparameters/retain_loss").asText()).isEqualTo("nll");
+
+    Path epochs = dir.resolve("npo-set-epochs"); // --set npo.epochs is a schedule too
+    assertThat(unlearn(npo(epochs, "--set", "npo.epochs=1"))).as(stderr()).isEqualTo(0);
+    assertThat(report(epochs).has("search")).isFalse();
+
+    Path target = dir.resolve("npo-target"); // another goal: the search without the default
+    assertThat(unlearn(npo(target, "--target", "forget_rouge<=1", "--steps", "2")))
+        .as(stderr())
+        .isEqualTo(0);
+    r = report(target);
+    assertThat(r.at("/search/goal").asText()).isEqualTo("forget_rouge<=1");
+    assertThat(r.at("/search/defaults").isMissingNode()).isTrue();
+    assertThat(r.at("/hyperparameters/retain_loss").asText()).isEqualTo("nll");
+  }
+
+  @Test
+  void theDefaultGoalRefusesTooFewEvaluationQuestionsAndNoEvalRunsTheSchedule() throws Exception {
+    int code =
+        unlearn(
+            "--model",
+            model.toString(),
+            "--method",
+            "npo",
+            "--forget",
+            forget.toString(),
+            "--retain",
+            retain.toString(),
+            "--retain-policy",
+            "keep",
+            "--out",
+            dir.resolve("never").toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(stderr())
+        .contains("the default goal stops on a validation half")
+        .contains("this run has 2 and 1");
+    assertThat(dir.resolve("never")).doesNotExist();
+    err.reset();
+    Path out = dir.resolve("npo-no-eval");
+    code =
+        unlearn(
+            "--model",
+            model.toString(),
+            "--method",
+            "npo",
+            "--forget",
+            forget.toString(),
+            "--retain",
+            retain.toString(),
+            "--retain-policy",
+            "keep",
+            "--no-eval",
+            "--out",
+            out.toString());
+    assertThat(code).as(stderr()).isEqualTo(0);
+    assertThat(stderr()).contains("--no-eval: no default goal to stop on");
+    JsonNode r = report(out);
+    assertThat(r.has("search")).isFalse();
+    assertThat(r.get("steps").asInt()).isEqualTo(5); // the plain 5 epochs of one batch
   }
 }

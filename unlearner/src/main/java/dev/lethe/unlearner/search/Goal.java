@@ -17,13 +17,16 @@ import java.util.Locale;
  * @param maxAbsPrivleak |privleak| ≤ this, in % (needs the retain model's report and a holdout
  *     set): neither over-forgetting (forget answers less likely than never-seen ones, a "was
  *     unlearned" signature) nor under-forgetting beyond this
+ * @param maxForgetRougeRatio forget ROUGE-L ≤ this × the start model's: the forget bound that means
+ *     the same on any model, however well it knew the answers (the default goal's)
  */
 public record Goal(
     Double maxForgetRouge,
     Double minRetainRougeRatio,
     Double minForgetQuality,
     Double minUtilityRatio,
-    Double maxAbsPrivleak) {
+    Double maxAbsPrivleak,
+    Double maxForgetRougeRatio) {
 
   /** Validates: at least one bound, each in range. */
   public Goal {
@@ -31,7 +34,8 @@ public record Goal(
         && minRetainRougeRatio == null
         && minForgetQuality == null
         && minUtilityRatio == null
-        && maxAbsPrivleak == null) {
+        && maxAbsPrivleak == null
+        && maxForgetRougeRatio == null) {
       throw new ConfigException("target", "no bound (expected at least one)");
     }
     range("forget_rouge", maxForgetRouge, 0, 1);
@@ -39,6 +43,7 @@ public record Goal(
     range("forget_quality", minForgetQuality, 0, 1);
     range("utility_ratio", minUtilityRatio, 0, 10);
     range("privleak", maxAbsPrivleak, 0, 100);
+    range("forget_rouge_ratio", maxForgetRougeRatio, 0, 10);
   }
 
   /** The goal without a privleak bound (the first four bounds). */
@@ -47,7 +52,7 @@ public record Goal(
       Double minRetainRougeRatio,
       Double minForgetQuality,
       Double minUtilityRatio) {
-    this(maxForgetRouge, minRetainRougeRatio, minForgetQuality, minUtilityRatio, null);
+    this(maxForgetRouge, minRetainRougeRatio, minForgetQuality, minUtilityRatio, null, null);
   }
 
   private static void range(String name, Double v, double lo, double hi) {
@@ -59,7 +64,8 @@ public record Goal(
   /**
    * Parses {@code
    * forget_rouge<=0.3,retain_rouge_ratio>=0.9,forget_quality>=0.05,utility_ratio>=0.95,privleak<=20}
-   * (any subset, comma-separated; {@code privleak<=X} bounds its absolute value, in %).
+   * and {@code forget_rouge_ratio<=0.4} (any subset, comma-separated; {@code privleak<=X} bounds
+   * its absolute value, in %; the ratios are to the start model's value on the same questions).
    */
   public static Goal parse(String text) {
     if (text == null || text.isBlank()) {
@@ -70,6 +76,7 @@ public record Goal(
     Double fq = null;
     Double ur = null;
     Double pl = null;
+    Double frr = null;
     for (String part : text.split(",")) {
       String p = part.strip().toLowerCase(Locale.ROOT);
       String op = p.contains("<=") ? "<=" : p.contains(">=") ? ">=" : null;
@@ -89,15 +96,37 @@ public record Goal(
         case "forget_quality>=" -> fq = v;
         case "utility_ratio>=" -> ur = v;
         case "privleak<=" -> pl = v;
+        case "forget_rouge_ratio<=" -> frr = v;
         default ->
             throw new ConfigException(
                 "--target",
                 part,
-                "one of forget_rouge<=X, retain_rouge_ratio>=X, forget_quality>=X,"
-                    + " utility_ratio>=X, privleak<=X");
+                "one of forget_rouge<=X, forget_rouge_ratio<=X, retain_rouge_ratio>=X,"
+                    + " forget_quality>=X, utility_ratio>=X, privleak<=X");
       }
     }
-    return new Goal(fr, rr, fq, ur, pl);
+    return new Goal(fr, rr, fq, ur, pl, frr);
+  }
+
+  /**
+   * The goal in {@link #parse} syntax, e.g. {@code
+   * forget_rouge_ratio<=0.4,retain_rouge_ratio>=0.95}.
+   */
+  public String text() {
+    List<String> parts = new ArrayList<>();
+    bound(parts, "forget_rouge<=", maxForgetRouge);
+    bound(parts, "forget_rouge_ratio<=", maxForgetRougeRatio);
+    bound(parts, "retain_rouge_ratio>=", minRetainRougeRatio);
+    bound(parts, "forget_quality>=", minForgetQuality);
+    bound(parts, "utility_ratio>=", minUtilityRatio);
+    bound(parts, "privleak<=", maxAbsPrivleak);
+    return String.join(",", parts);
+  }
+
+  private static void bound(List<String> parts, String name, Double v) {
+    if (v != null) {
+      parts.add(name + (v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString(v.longValue()) : v));
+    }
   }
 
   /** The bounds {@code report} misses against {@code start} (empty: the goal is met). */
@@ -105,6 +134,12 @@ public record Goal(
     List<String> out = new ArrayList<>();
     if (maxForgetRouge != null && !(le(report.forgetRouge(), maxForgetRouge))) {
       out.add("forget_rouge " + report.forgetRouge() + " > " + maxForgetRouge);
+    }
+    if (maxForgetRougeRatio != null
+        && !(report.forgetRouge() != null
+            && start.forgetRouge() != null
+            && report.forgetRouge() <= maxForgetRougeRatio * start.forgetRouge())) {
+      out.add("forget_rouge " + report.forgetRouge() + " > " + maxForgetRougeRatio + " x start");
     }
     if (minRetainRougeRatio != null
         && !(ratioAtLeast(report.retainRouge(), start.retainRouge(), minRetainRougeRatio))) {

@@ -45,10 +45,12 @@ import java.util.Random;
  * then the same with the retain weight α / 4 — each from the start checkpoint with the spec's
  * earlier stages unchanged; within a trial the validation split is evaluated every {@link
  * SearchBudget#checkEvery()} steps of the last stage and at its end, and the trial stops at the
- * first check that meets the goal (the search then ends: the least intervention that meets it). If
- * no trial meets it within the budget, the check with the fewest missed bounds that keeps the
- * utility bounds, then the lowest validation forget ROUGE-L, is chosen. Every trial and check is
- * recorded in the report's {@code trials}.
+ * first check that meets the goal (the search then ends: the least intervention that meets it), or
+ * at the first check that breaks a utility bound (further steps only move further away). Each trial
+ * keeps the weights of its best check, not only its last. If no trial meets the goal within the
+ * budget, the check with the fewest missed bounds that keeps the utility bounds, then the lowest
+ * validation forget ROUGE-L, is chosen. Every trial and check is recorded in the report's {@code
+ * trials}.
  */
 public final class TargetSearch {
   private static final double[][] GRID = {{1, 1}, {2, 1}, {4, 1}, {1, 0.25}, {2, 0.25}, {4, 0.25}};
@@ -93,6 +95,19 @@ public final class TargetSearch {
    * @throws ConfigException when the spec has no evaluation data or a split is empty
    */
   public UnlearnReport run(UnlearnJob.Spec spec, Goal goal, SearchBudget budget, long seed)
+      throws IOException {
+    return run(spec, goal, budget, seed, null);
+  }
+
+  /**
+   * As {@link #run(UnlearnJob.Spec, Goal, SearchBudget, long)}, recording {@code defaults} (what a
+   * default goal applied, e.g. {@link DefaultTarget#provenance}) as {@code search.defaults} in
+   * {@code report.json}.
+   *
+   * @param defaults the provenance of a default goal, or null when the goal was asked for
+   */
+  public UnlearnReport run(
+      UnlearnJob.Spec spec, Goal goal, SearchBudget budget, long seed, Map<String, Object> defaults)
       throws IOException {
     requireNonNull(spec, "spec");
     requireNonNull(goal, "goal");
@@ -178,7 +193,8 @@ public final class TargetSearch {
       try (Checkpoint ckpt = Checkpoint.load(spec.model())) {
         List<UnlearnReport.StageReport> stageReports = new ArrayList<>();
         boolean[] met = {false};
-        Check[] lastCheck = {null};
+        Check[] trialBest = {null};
+        Map<String, Tensor>[] trialWeights = newWeightsHolder();
         for (int i = 0; i < stages.size(); i++) {
           UnlearnJob.Stage stage = stages.get(i);
           boolean checking = i == last;
@@ -197,7 +213,10 @@ public final class TargetSearch {
                   List<String> misses = goal.misses(r, startValidation);
                   Check check = new Check(step, r, misses, goal.keepsUtility(r, startValidation));
                   checks.add(check.toMap());
-                  lastCheck[0] = check;
+                  if (check.betterThan(trialBest[0])) {
+                    trialBest[0] = check;
+                    trialWeights[0] = ckpt.model().toTensors();
+                  }
                   progress.printf(
                       Locale.ROOT,
                       "target: trial %d step %d/%d validation forget_rouge %s retain_rouge %s%s%n",
@@ -206,9 +225,11 @@ public final class TargetSearch {
                       total,
                       r.forgetRouge(),
                       r.retainRouge(),
-                      misses.isEmpty() ? " - goal met" : " - misses " + misses);
-                  stop = misses.isEmpty();
-                  met[0] = stop;
+                      misses.isEmpty()
+                          ? " - goal met"
+                          : " - misses " + misses + (check.keepsUtility ? "" : " - stop"));
+                  met[0] = misses.isEmpty();
+                  stop = met[0] || !check.keepsUtility;
                 }
 
                 @Override
@@ -234,14 +255,15 @@ public final class TargetSearch {
         trial.put("steps", stageReports.get(last).result().steps());
         trial.put("seconds", (System.nanoTime() - t0) / 1e9);
         trial.put("met", met[0]);
+        Check check = trialBest[0];
+        trial.put("best_step", check != null ? check.step : null);
         trials.add(trial);
-        Check check = lastCheck[0];
         if (met[0] || best == null || (check != null && check.betterThan(best.check))) {
           best =
               new Best(
                   t + 1,
                   check,
-                  ckpt.model().toTensors(),
+                  trialWeights[0] != null ? trialWeights[0] : ckpt.model().toTensors(),
                   stageReports,
                   ckpt.directory().resolve(TextTokenizer.FILE_NAME));
         }
@@ -282,13 +304,22 @@ public final class TargetSearch {
               evalSeconds);
       Map<String, Object> json = new LinkedHashMap<>(report.toMap());
       Map<String, Object> search = new LinkedHashMap<>();
-      search.put("goal", goal.toString());
+      search.put("goal", goal.text());
       search.put("chosen_trial", best.trial);
+      search.put("chosen_step", best.check != null ? best.check.step : null);
       search.put("met", best.check != null && best.check.misses.isEmpty());
       search.put("validation_questions", splits.validation().forget().size());
       search.put("test_questions", splits.test().forget().size());
       search.put("split_seed", seed);
       search.put("seconds", (System.nanoTime() - start) / 1e9);
+      Map<String, Object> startMap = new LinkedHashMap<>();
+      startMap.put("forget_rouge", startValidation.forgetRouge());
+      startMap.put("retain_rouge", startValidation.retainRouge());
+      startMap.put("model_utility", startValidation.modelUtility());
+      search.put("validation_start", startMap);
+      if (defaults != null) {
+        search.put("defaults", defaults);
+      }
       json.put("search", search);
       UnlearnJob.writeAtomically(saved.resolve(UnlearnJob.REPORT_FILE), json);
       progress.printf(
@@ -302,6 +333,11 @@ public final class TargetSearch {
           saved);
       return report;
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Tensor>[] newWeightsHolder() {
+    return (Map<String, Tensor>[]) new Map<?, ?>[1];
   }
 
   private static ReferenceStats subset(ReferenceStats reference, TofuData data) {

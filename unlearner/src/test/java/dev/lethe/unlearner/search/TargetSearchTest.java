@@ -130,6 +130,70 @@ class TargetSearchTest {
   }
 
   @Test
+  void aBrokenUtilityBoundStopsTheTrialAtThatCheck() throws Exception {
+    Path out = dir.resolve("broken");
+    UnlearnReport r =
+        new TargetSearch(new SimpleMeterRegistry(), QUIET)
+            .run(
+                spec(out),
+                Goal.parse("forget_rouge<=0,utility_ratio>=1"), // no utility sets: broken at once
+                new SearchBudget(1, 600, 1),
+                5);
+    assertThat(r.steps()).isEqualTo(1); // 2 planned, stopped at the first check
+    JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertThat(json.at("/trials/0/checks")).hasSize(1);
+    assertThat(json.at("/trials/0/best_step").asInt()).isEqualTo(1);
+    assertThat(json.at("/search/chosen_step").asInt()).isEqualTo(1);
+    assertThat(json.at("/search/validation_start/forget_rouge").isNumber()).isTrue();
+    assertThat(json.at("/search/defaults").isMissingNode()).isTrue(); // the goal was asked for
+  }
+
+  @Test
+  void theForgetRatioBoundIsToTheStartModelsValue() {
+    Goal g = Goal.parse("forget_rouge_ratio<=0.4");
+    assertThat(g.maxForgetRougeRatio()).isEqualTo(0.4);
+    assertThat(g.text()).isEqualTo("forget_rouge_ratio<=0.4");
+    TofuReport start = withForgetRouge(0.9);
+    assertThat(g.misses(withForgetRouge(0.36), start)).isEmpty(); // 0.4 x 0.9
+    assertThat(g.misses(withForgetRouge(0.37), start))
+        .singleElement()
+        .asString()
+        .isEqualTo("forget_rouge 0.37 > 0.4 x start");
+    assertThat(g.misses(withForgetRouge(null), start)).hasSize(1); // fail closed
+    assertThat(Goal.parse("retain_rouge_ratio>=0.95, forget_rouge_ratio<=0.5").text())
+        .isEqualTo("forget_rouge_ratio<=0.5,retain_rouge_ratio>=0.95");
+    assertThatThrownBy(() -> Goal.parse("forget_rouge_ratio<=11"))
+        .hasMessage("target.forget_rouge_ratio: 11.0 (expected: 0.0..10.0)");
+  }
+
+  static TofuReport withForgetRouge(Double forgetRouge) {
+    return new TofuReport(
+        null,
+        null,
+        forgetRouge,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        List.of());
+  }
+
+  @Test
   void goalsParseAndValidate() {
     Goal g = Goal.parse("forget_rouge<=0.3, retain_rouge_ratio>=0.9");
     assertThat(g.maxForgetRouge()).isEqualTo(0.3);

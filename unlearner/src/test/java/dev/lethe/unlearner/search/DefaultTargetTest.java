@@ -1,0 +1,80 @@
+package dev.lethe.unlearner.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lethe.config.ConfigException;
+import dev.lethe.unlearner.loss.MethodParams.RetainKind;
+import dev.lethe.unlearner.loss.UnlearnMethod;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** NPO's default goal: its settings, the check interval, the budget and what the report says. */
+class DefaultTargetTest {
+  @Test
+  void onlyNpoHasADefaultGoal() {
+    assertThat(DefaultTarget.of(UnlearnMethod.NPO)).contains(DefaultTarget.NPO);
+    for (UnlearnMethod m : UnlearnMethod.values()) {
+      if (m != UnlearnMethod.NPO) {
+        assertThat(DefaultTarget.of(m)).as(m.name()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void npoRunsAKlRetainTermToARatioGoal() {
+    DefaultTarget d = DefaultTarget.NPO;
+    assertThat(d.retain()).isEqualTo(RetainKind.KL);
+    assertThat(d.goal().maxForgetRougeRatio()).isNotNull();
+    assertThat(d.goal().minRetainRougeRatio()).isNotNull();
+    assertThat(d.goal().maxForgetRouge()).isNull(); // a ratio: the same on any model
+    assertThat(d.options())
+        .containsOnlyKeys("lr", "retainLoss", "alpha", "epochs")
+        .containsEntry("retainLoss", "kl")
+        .containsEntry("lr", d.learningRate())
+        .containsEntry("epochs", d.maxEpochs());
+  }
+
+  @Test
+  void aboutTenChecksPerTrialWhateverItsLength() {
+    DefaultTarget d = DefaultTarget.NPO;
+    assertThat(d.checkEvery(50)).isEqualTo(5); // forget01: 10 epochs of 5 batches
+    assertThat(d.checkEvery(500)).isEqualTo(50); // forget10
+    assertThat(d.checkEvery(101)).isEqualTo(11);
+    assertThat(d.checkEvery(3)).isEqualTo(1);
+  }
+
+  @Test
+  void flagsReplaceEachPartOfTheBudget() {
+    DefaultTarget d = DefaultTarget.NPO;
+    assertThat(d.budget(null, null, null, 50))
+        .isEqualTo(new SearchBudget(d.maxTrials(), d.maxSeconds(), 5));
+    assertThat(d.budget(1, 60.0, 2, 50)).isEqualTo(new SearchBudget(1, 60, 2));
+  }
+
+  @Test
+  void provenanceSaysWhatRanAndWhatFlagsChanged() {
+    DefaultTarget d = DefaultTarget.NPO;
+    Map<String, Object> p = d.provenance(List.of("lr"), new SearchBudget(3, 1800, 5));
+    assertThat(p)
+        .containsEntry("applied", "npo default goal")
+        .containsEntry("goal", d.goal().text())
+        .containsEntry("overridden_by_flags", List.of("lr"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> settings = (Map<String, Object>) p.get("settings");
+    assertThat(settings).containsEntry("check_every", 5).containsEntry("budget_trials", 3);
+  }
+
+  @Test
+  void invalidSettingsNameTheField() {
+    Goal g = Goal.parse("forget_rouge_ratio<=0.5");
+    assertThatThrownBy(
+            () -> new DefaultTarget(UnlearnMethod.NPO, g, 2, RetainKind.KL, 1, 10, 10, 3, 60))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("default.lr: 2.0 (expected: 0 < lr < 1)");
+    assertThatThrownBy(
+            () -> new DefaultTarget(UnlearnMethod.NPO, g, 1e-4, RetainKind.KL, 1, 0, 10, 3, 60))
+        .hasMessage("default.epochs: 0 (expected: >= 1)");
+  }
+}
