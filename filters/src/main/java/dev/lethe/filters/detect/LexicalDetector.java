@@ -83,7 +83,7 @@ public final class LexicalDetector {
       }
       out.addAll(hit.name().find(tokens, hit.anchors()));
       for (String st : hit.name().tokens()) {
-        for (int i = 0; i < tokens.size(); i++) {
+        for (int i : partialCandidates(hit, st, tokens.size())) {
           if (SubjectMatcher.partialMatch(tokens.get(i).term(), st)
               && !contradicted(tokens, i, rule)) {
             out.add(new Span(tokens.get(i).start(), tokens.get(i).end()));
@@ -92,6 +92,22 @@ public final class LexicalDetector {
       }
     }
     return out;
+  }
+
+  /**
+   * The tokens that may partially match subject token {@code st} of {@code hit}: its anchors. A
+   * token that {@link SubjectMatcher#partialMatch partially matches} {@code st} equals it, or is
+   * within one edit of it when it has seven characters or more, and so is within that key's edit
+   * allowance: the compiled index has anchored it already. (Only a subject whose allowance for
+   * {@code st} is 0 while {@code st} is that long would break this; then every token is a
+   * candidate.) Looking at every token of the text for every hit made a long text cost its length
+   * times its hits.
+   */
+  static int[] partialCandidates(SubjectIndex.Hit hit, String st, int tokenCount) {
+    if (st.length() >= 7 && hit.name().allowanceFor(st) < 1) {
+      return java.util.stream.IntStream.range(0, tokenCount).toArray();
+    }
+    return hit.anchors();
   }
 
   /** Gathers lexical evidence; {@code exclude} is the hash of a text to leave out (0: none). */
@@ -108,7 +124,7 @@ public final class LexicalDetector {
       spans.addAll(hit.name().find(tokens, hit.anchors()));
       double partial = partialOf.getOrDefault(hit.ruleId(), 0.0);
       for (String st : hit.name().tokens()) {
-        for (int i = 0; i < tokens.size(); i++) {
+        for (int i : partialCandidates(hit, st, tokens.size())) {
           if (SubjectMatcher.partialMatch(tokens.get(i).term(), st)
               && !contradicted(tokens, i, rule)) {
             partial = Math.max(partial, index.distinctiveness(st));

@@ -211,6 +211,9 @@ final class SubjectIndex {
     private final int[] keyEntry;
     private final int[] keyAllowance;
     private final int[] keyNeed;
+    private final long[] keyMask;
+    private final int longestKey;
+    private final int maxAllowance;
     private final Map<String, int[]> exact;
     private final Map<Integer, int[]> grams;
     private final int[] unfiltered;
@@ -238,11 +241,13 @@ final class SubjectIndex {
       keyEntry = new int[nk];
       keyAllowance = new int[nk];
       keyNeed = new int[nk];
+      keyMask = new long[nk];
       Map<String, List<Integer>> ex = new HashMap<>();
       Map<Integer, List<Integer>> gr = new HashMap<>();
       List<Integer> always = new ArrayList<>();
       for (int k = 0; k < nk; k++) {
         keyEntry[k] = ke.get(k);
+        keyMask[k] = charMask(keys[k]);
         ex.computeIfAbsent(keys[k], x -> new ArrayList<>(1)).add(k);
         int allow = entries.get(keyEntry[k]).name().allowanceFor(keys[k]);
         if (keys[k].length() < MIN_FUZZY - allow) {
@@ -267,6 +272,14 @@ final class SubjectIndex {
       grams = new HashMap<>(gr.size() * 2);
       gr.forEach((k, v) -> grams.put(k, toArray(v)));
       unfiltered = toArray(always);
+      int longest = 0;
+      int most = 0;
+      for (int k = 0; k < nk; k++) {
+        longest = Math.max(longest, keys[k].length());
+        most = Math.max(most, keyAllowance[k]);
+      }
+      longestKey = longest;
+      maxAllowance = most;
     }
 
     /** Adds every anchored entry (index → token positions) of this layer to {@code anchors}. */
@@ -346,11 +359,20 @@ final class SubjectIndex {
           }
         }
       }
+      if (t.length() > longestKey + maxAllowance) {
+        return same == null ? new int[0] : same; // longer than any key within its allowance
+      }
       int[] out = same == null ? new int[4] : Arrays.copyOf(same, same.length + 4);
       int no = same == null ? 0 : same.length;
+      long mask = charMask(t);
+      int[] tCounts = new int[128];
+      int[] scratch = new int[128];
+      for (int i = 0; i < t.length(); i++) {
+        tCounts[t.charAt(i) & 127]++;
+      }
       for (int x = 0; x < nt; x++) {
         int k = touched[x];
-        if (counts[k] >= keyNeed[k] && verify(t, k)) {
+        if (counts[k] >= keyNeed[k] && verify(t, mask, tCounts, scratch, k)) {
           if (no == out.length) {
             out = Arrays.copyOf(out, no * 2);
           }
@@ -359,7 +381,7 @@ final class SubjectIndex {
         counts[k] = 0;
       }
       for (int k : unfiltered) {
-        if (verify(t, k)) {
+        if (verify(t, mask, tCounts, scratch, k)) {
           if (no == out.length) {
             out = Arrays.copyOf(out, no * 2 + 1);
           }
@@ -369,13 +391,71 @@ final class SubjectIndex {
       return Arrays.copyOf(out, no);
     }
 
-    private boolean verify(String t, int k) {
+    /**
+     * Whether {@code t} (whose {@link #charMask} is {@code mask}) is within key {@code k}'s
+     * allowance, exact matches aside. Two cheap filters come before the bounded distance: the
+     * lengths, the characters of the key that {@code t} lacks ({@link #lacking}), and the
+     * characters both share ({@link #shared}).
+     */
+    private boolean verify(String t, long mask, int[] tCounts, int[] scratch, int k) {
       String key = keys[k];
       int allow = keyAllowance[k];
+      if (Math.abs(t.length() - key.length()) > allow
+          || lacking(keyMask[k], mask) > allow
+          || shared(key, tCounts, scratch) < Math.max(key.length(), t.length()) - allow) {
+        return false;
+      }
       return !t.equals(key) // exact matches are already in
-          && Math.abs(t.length() - key.length()) <= allow
           && NameSimilarity.osa(t, key, allow) <= allow;
     }
+  }
+
+  /**
+   * The characters of {@code s} as a set of 64 bits: bit {@code c mod 64} for each character c
+   * (characters that share a bit are not told apart, which only weakens {@link #lacking}).
+   */
+  static long charMask(String s) {
+    long m = 0;
+    for (int i = 0; i < s.length(); i++) {
+      m |= 1L << s.charAt(i); // Java shifts a long by the low six bits of the count
+    }
+    return m;
+  }
+
+  /**
+   * A lower bound on the edits (optimal string alignment: substitutions, insertions, deletions,
+   * adjacent transpositions) that turn a text token into a key: the bits of the key's {@link
+   * #charMask} that the token's lacks. Each such bit stands for at least one distinct character of
+   * the key that the token does not contain; every such character needs its own substitution or
+   * deletion (one edit removes at most one character of the key, and an insertion or a
+   * transposition removes none). So a token with more lacking bits than the key's allowance cannot
+   * match it, and skipping the distance then loses nothing.
+   */
+  static int lacking(long keyMask, long tokenMask) {
+    return Long.bitCount(keyMask & ~tokenMask);
+  }
+
+  /**
+   * An upper bound on the characters {@code key} and a token share, counted with multiplicity (the
+   * size of the multiset intersection), from the token's counts per character class {@code c mod
+   * 128} (classes only merge characters, so the bound never falls below the true count). An
+   * insertion, deletion or substitution changes each side's multiset by at most one character and a
+   * transposition by none, so a token within {@code k} edits of the key shares at least {@code
+   * max(|key|, |token|) - k} characters with it. {@code scratch} (128 zeros) is left as found.
+   */
+  static int shared(String key, int[] tokenCounts, int[] scratch) {
+    int n = key.length();
+    int shared = 0;
+    for (int i = 0; i < n; i++) {
+      int c = key.charAt(i) & 127;
+      if (scratch[c]++ < tokenCounts[c]) {
+        shared++;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      scratch[key.charAt(i) & 127] = 0;
+    }
+    return shared;
   }
 
   /** The distinct bigrams of {@code s} padded with a start and an end mark, as int codes. */

@@ -70,17 +70,40 @@ public final class ConversationScanner {
             turns.add(text);
             turnOrigins.add(origin);
           }
+          java.util.Set<Segment> first = null;
           for (TextExpander.Form f : expander.expand(text)) {
-            out.add(
-                new ScanText(
-                    origin,
-                    f.text(),
-                    f.transforms(),
-                    Segmenter.segment(f.text(), config.chunkChars(), config.spanChars())));
+            List<Segment> segments =
+                Segmenter.segment(f.text(), config.chunkChars(), config.spanChars());
+            if (first == null) {
+              first = new java.util.HashSet<>(segments);
+            } else {
+              segments = changed(segments, first);
+              if (segments.isEmpty()) {
+                continue;
+              }
+            }
+            out.add(new ScanText(origin, f.text(), f.transforms(), segments));
           }
         });
     if (turns.size() >= 3) {
       out.add(context(turns, turnOrigins));
+    }
+    return out;
+  }
+
+  /**
+   * The segments of a further form of a text that its first form does not hold already (same kind,
+   * place and text): a form that changes a few words (heavy leetspeak reads {@code 2020} as {@code
+   * zozo}) would otherwise judge again, as a transformed text the cascade's cheap stage never
+   * decides, every window and sentence it left as it was. A segment that the transformation did
+   * change is kept.
+   */
+  private static List<Segment> changed(List<Segment> segments, java.util.Set<Segment> first) {
+    List<Segment> out = new ArrayList<>(segments.size());
+    for (Segment s : segments) {
+      if (!first.contains(s)) {
+        out.add(s);
+      }
     }
     return out;
   }

@@ -18,6 +18,135 @@ class SubjectIndexTest {
   }
 
   @Test
+  void lackingCharactersAreHandCounted() {
+    // kalomi vs history: k, a, l, m are missing (i and o are there)
+    assertThat(
+            SubjectIndex.lacking(SubjectIndex.charMask("kalomi"), SubjectIndex.charMask("history")))
+        .isEqualTo(4);
+    assertThat(SubjectIndex.lacking(SubjectIndex.charMask("basil"), SubjectIndex.charMask("bsail")))
+        .isZero();
+  }
+
+  private static int[] counts(String s) {
+    int[] c = new int[128];
+    for (int i = 0; i < s.length(); i++) {
+      c[s.charAt(i) & 127]++;
+    }
+    return c;
+  }
+
+  @Test
+  void sharedCharactersCountMultiplicityAndLeaveTheScratchClean() {
+    int[] scratch = new int[128];
+    // kalomi ∩ history = {i, o}; anna ∩ nana = {a, a, n, n}; anna ∩ an = {a, n}
+    assertThat(SubjectIndex.shared("kalomi", counts("history"), scratch)).isEqualTo(2);
+    assertThat(SubjectIndex.shared("anna", counts("nana"), scratch)).isEqualTo(4);
+    assertThat(SubjectIndex.shared("anna", counts("an"), scratch)).isEqualTo(2);
+    assertThat(scratch).containsOnly(0);
+  }
+
+  /**
+   * The filters before the distance never drop a token within the allowance: for random pairs of
+   * strings over a small alphabet (so that near pairs are common), whenever the optimal string
+   * alignment distance is at most k, the lacking characters are at most k and the shared ones at
+   * least max length − k.
+   */
+  @Test
+  void filtersNeverRejectATokenWithinTheAllowance() {
+    java.util.Random r = new java.util.Random(7);
+    int[] scratch = new int[128];
+    int within = 0;
+    for (int n = 0; n < 200_000; n++) {
+      String key = random(r, 3 + r.nextInt(10));
+      String token = r.nextBoolean() ? random(r, 3 + r.nextInt(10)) : edit(r, key);
+      int k = 1 + r.nextInt(4);
+      if (NameSimilarity.osa(token, key, k) <= k) {
+        within++;
+        assertThat(SubjectIndex.lacking(SubjectIndex.charMask(key), SubjectIndex.charMask(token)))
+            .as("%s vs %s, k=%d", token, key, k)
+            .isLessThanOrEqualTo(k);
+        assertThat(SubjectIndex.shared(key, counts(token), scratch))
+            .as("%s vs %s, k=%d", token, key, k)
+            .isGreaterThanOrEqualTo(Math.max(key.length(), token.length()) - k);
+      }
+    }
+    assertThat(within).isGreaterThan(10_000); // the property was exercised
+  }
+
+  private static String random(java.util.Random r, int n) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      sb.append("aeiklmnorst7\u00e9".charAt(r.nextInt(13)));
+    }
+    return sb.toString();
+  }
+
+  /** {@code s} with one to four random edits (substitution, insertion, deletion, swap). */
+  private static String edit(java.util.Random r, String s) {
+    StringBuilder sb = new StringBuilder(s);
+    for (int e = 1 + r.nextInt(4); e > 0; e--) {
+      int at = r.nextInt(sb.length() + 1);
+      switch (r.nextInt(4)) {
+        case 0 -> sb.insert(at, random(r, 1));
+        case 1 -> {
+          if (at < sb.length() && sb.length() > 1) {
+            sb.deleteCharAt(at);
+          }
+        }
+        case 2 -> {
+          if (at < sb.length()) {
+            sb.setCharAt(at, random(r, 1).charAt(0));
+          }
+        }
+        default -> {
+          if (at + 1 < sb.length()) {
+            char c = sb.charAt(at);
+            sb.setCharAt(at, sb.charAt(at + 1));
+            sb.setCharAt(at + 1, c);
+          }
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void aTokenLongerThanEveryKeyWithItsAllowanceIsNotMatchedFuzzily() {
+    // the longest key is "projectnightingale" (18 chars, allowance 6): a token of 25 chars can
+    // match no key, while one edit of it still anchors
+    assertThat(index().rules(TextAnalysis.nameTokens("projectnightingalexxxxxxx"))).isEmpty();
+    assertThat(index().rules(TextAnalysis.nameTokens("projectnightingalx")))
+        .containsExactly("nightingale");
+  }
+
+  /**
+   * The lexical stage looks for partial subject matches only at a hit's anchors: every token that
+   * partially matches a subject token (equal, or one edit from a token of seven letters or more) is
+   * one of them, wherever it stands in a long text.
+   */
+  @Test
+  void everyPartialMatchIsAnAnchorOfItsHit() {
+    String text =
+        "Montenegro was mentioned first. "
+            + "Filler words about gardens and rivers. ".repeat(40)
+            + "Then Montenegor, and later Carmen, Nightingal, Projcet and Hsiao again.";
+    var tokens = TextAnalysis.nameTokens(text);
+    int checked = 0;
+    for (SubjectIndex.Hit hit : index().lookup(tokens)) {
+      for (String st : hit.name().tokens()) {
+        int[] candidates = LexicalDetector.partialCandidates(hit, st, tokens.size());
+        for (int i = 0; i < tokens.size(); i++) {
+          if (SubjectMatcher.partialMatch(tokens.get(i).term(), st)) {
+            assertThat(candidates).as("%s for %s", tokens.get(i).term(), st).contains(i);
+            checked++;
+          }
+        }
+      }
+    }
+    assertThat(checked).isGreaterThanOrEqualTo(5);
+  }
+
+  @Test
   void paddedBigramsAreDistinct() {
     // ^a ab ba ab a$ → four distinct
     assertThat(SubjectIndex.distinctGrams("aba")).hasSize(4);

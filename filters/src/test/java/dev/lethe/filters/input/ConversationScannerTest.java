@@ -32,6 +32,33 @@ class ConversationScannerTest {
   }
 
   @Test
+  void aFurtherFormCarriesOnlyTheSegmentsItChanged() throws Exception {
+    // heavy leetspeak reads "report1865" as letters: only the sentence (and the pairs) holding it,
+    // and the whole text, differ from the canonical form; the other sentences are judged once
+    String text =
+        "The garden was quiet that morning. The report1865 came in late. Where was the author born?";
+    String heavy = DisguiseExpander.heavyLeet(text);
+    String word = heavy.substring(text.indexOf("report1865"), text.indexOf("report1865") + 10);
+    ObjectNode req = (ObjectNode) JSON.readTree("{\"messages\": []}");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) req.get("messages"))
+        .addObject()
+        .put("role", "user")
+        .put("content", text);
+    List<dev.lethe.filters.detect.ScanText> scanned =
+        new ConversationScanner(ScanConfig.defaults()).scan(req);
+    assertThat(scanned).hasSize(2);
+    assertThat(scanned.get(1).transforms()).contains("leet-heavy");
+    assertThat(scanned.get(0).segments()).hasSize(6); // whole, 3 sentences, 2 pairs
+    assertThat(scanned.get(1).segments())
+        .extracting(dev.lethe.filters.detect.Segment::text)
+        .containsExactlyInAnyOrder(
+            heavy,
+            "The " + word + " came in late.",
+            "The garden was quiet that morning. The " + word + " came in late.",
+            "The " + word + " came in late. Where was the author born?");
+  }
+
+  @Test
   void scansAllRolesPartsToolArgumentsAndHistory() throws Exception {
     List<String> texts = new ConversationScanner(ScanConfig.defaults()).texts(request());
     assertThat(texts)
