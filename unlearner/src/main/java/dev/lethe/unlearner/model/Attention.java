@@ -52,35 +52,18 @@ public final class Attention {
   NDArray apply(NDArray x, int start, KvCache cache, int layer, NDArray mask) {
     long b = x.getShape().get(0);
     long t = x.getShape().get(1);
-    NDArray qh = linear(x, q).reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);
-    NDArray kh = linear(x, k).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
-    NDArray vh = linear(x, v).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
-    qh = rope.apply(qh, start);
-    kh = rope.apply(kh, start);
+    NDArray qh = rope.apply(split(linear(x, q), b, t, heads), start);
+    NDArray kh = rope.apply(split(linear(x, k), b, t, kvHeads), start);
+    NDArray vh = split(linear(x, v), b, t, kvHeads);
     if (cache != null) {
       NDArray[] full = cache.append(layer, kh, vh);
       kh = full[0];
       vh = full[1];
     }
     long s = kh.getShape().get(2);
-    if (kvHeads != heads) {
-      int rep = heads / kvHeads;
-      kh =
-          kh.expandDims(2)
-              .broadcast(new Shape(b, kvHeads, rep, s, headDim))
-              .reshape(b, heads, s, headDim);
-      vh =
-          vh.expandDims(2)
-              .broadcast(new Shape(b, kvHeads, rep, s, headDim))
-              .reshape(b, heads, s, headDim);
-    }
-    NDArray scores = Scalars.mul(qh.matMul(kh.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(headDim));
-    if (t > 1) {
-      scores = scores.add(mask != null ? mask : causalMask(x, (int) t, (int) s, (int) (s - t)));
-    }
-    NDArray attn = scores.softmax(-1).matMul(vh);
-    NDArray merged = attn.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
-    return linear(merged, o);
+    NDArray causal =
+        t > 1 ? (mask != null ? mask : causalMask(x, (int) t, (int) s, (int) (s - t))) : null;
+    return attend(qh, kh, vh, causal, b, t);
   }
 
   /**
@@ -90,14 +73,25 @@ public final class Attention {
    */
   NDArray decode(NDArray x, NDArray[] tables, BatchKvCache cache, int layer, NDArray mask) {
     long b = x.getShape().get(0);
-    NDArray qh = linear(x, q).reshape(b, 1, heads, headDim).transpose(0, 2, 1, 3);
-    NDArray kh = linear(x, k).reshape(b, 1, kvHeads, headDim).transpose(0, 2, 1, 3);
-    NDArray vh = linear(x, v).reshape(b, 1, kvHeads, headDim).transpose(0, 2, 1, 3);
-    qh = rope.rotate(qh, tables[0], tables[1]);
-    kh = rope.rotate(kh, tables[0], tables[1]);
+    NDArray qh = rope.rotate(split(linear(x, q), b, 1, heads), tables[0], tables[1]);
+    NDArray kh = rope.rotate(split(linear(x, k), b, 1, kvHeads), tables[0], tables[1]);
+    NDArray vh = split(linear(x, v), b, 1, kvHeads);
     NDArray[] full = cache.append(layer, kh, vh);
-    kh = full[0];
-    vh = full[1];
+    return attend(qh, full[0], full[1], mask, b, 1);
+  }
+
+  /** {@code [b, t, n * headDim]} to {@code [b, n, t, headDim]}. */
+  private NDArray split(NDArray projected, long b, long t, int n) {
+    return projected.reshape(b, t, n, headDim).transpose(0, 2, 1, 3);
+  }
+
+  /**
+   * Scaled dot-product attention of {@code qh} ({@code [b, heads, t, headDim]}) over all keys and
+   * values ({@code [b, kvHeads, s, headDim]}, each key/value head shared by {@code heads / kvHeads}
+   * query heads), plus {@code mask} when not null, then the output projection: {@code [b, t,
+   * hidden]}.
+   */
+  private NDArray attend(NDArray qh, NDArray kh, NDArray vh, NDArray mask, long b, long t) {
     long s = kh.getShape().get(2);
     if (kvHeads != heads) {
       int rep = heads / kvHeads;
@@ -111,8 +105,11 @@ public final class Attention {
               .reshape(b, heads, s, headDim);
     }
     NDArray scores = Scalars.mul(qh.matMul(kh.transpose(0, 1, 3, 2)), 1.0 / Math.sqrt(headDim));
-    NDArray attn = scores.add(mask).softmax(-1).matMul(vh);
-    NDArray merged = attn.transpose(0, 2, 1, 3).reshape(b, 1, (long) heads * headDim);
+    if (mask != null) {
+      scores = scores.add(mask);
+    }
+    NDArray attn = scores.softmax(-1).matMul(vh);
+    NDArray merged = attn.transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
     return linear(merged, o);
   }
 
