@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lethe.filters.text.Encoding;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A text of a request as the classifier judges it: where it came from, the text after the
@@ -34,14 +33,7 @@ public record ScanText(
    * letters) or taken as sent.
    */
   public boolean decoded() {
-    for (String t : transforms) {
-      for (Encoding e : Encoding.values()) {
-        if (e.name().toLowerCase(Locale.ROOT).equals(t)) {
-          return true;
-        }
-      }
-    }
-    return false;
+    return transforms.stream().anyMatch(Encoding::isKey);
   }
 
   /** A text judged whole, as sent. */

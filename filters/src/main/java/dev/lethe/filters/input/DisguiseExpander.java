@@ -52,7 +52,7 @@ public final class DisguiseExpander implements TextExpander {
     for (Decoded d : Decoders.decode(text, limits)) {
       List<String> chain = new ArrayList<>(d.chain().size());
       for (Encoding e : d.chain()) {
-        chain.add(e.name().toLowerCase(Locale.ROOT));
+        chain.add(e.key());
       }
       out.add(canonical(d.text(), chain));
     }

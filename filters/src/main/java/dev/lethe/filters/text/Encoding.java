@@ -1,5 +1,10 @@
 package dev.lethe.filters.text;
 
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
 /** A transformation {@link Decoders} can undo. */
 public enum Encoding {
   /**
@@ -17,5 +22,21 @@ public enum Encoding {
   /** ROT13: each Latin letter moved 13 places; recognised by becoming more English-like. */
   ROT13,
   /** The text written backwards; recognised by becoming more English-like. */
-  REVERSED
+  REVERSED;
+
+  /**
+   * The name of this decoding in a judged text's list of transformations and in {@code
+   * /admin/classify}'s {@code source.transforms}, e.g. {@code base64}, {@code html_entities}.
+   */
+  public String key() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether {@code transform} is the {@link #key()} of a decoding (not a normalisation). */
+  public static boolean isKey(String transform) {
+    return KEYS.contains(transform);
+  }
+
+  private static final Set<String> KEYS =
+      Arrays.stream(values()).map(Encoding::key).collect(Collectors.toUnmodifiableSet());
 }
