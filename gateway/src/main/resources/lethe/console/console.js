@@ -600,18 +600,45 @@ async function refreshCompare() {
     } else if (j.error) {
       report.append(j.error);
     }
-    const progress = p.arms && p.armIndex >= 0
-      ? 'arm ' + (p.armIndex + 1) + '/' + p.arms + (p.arm ? ' (' + p.arm + ')' : '') +
-        ', probes ' + p.probesDone + '/' + p.probesTotal
-      : '';
     return el('tr', { 'data-compare': j.id },
       el('td', {}, el('code', { text: j.id })),
+      el('td', { text: compareAsked(j.request) }),
       el('td', {}, badge(j.state)),
-      el('td', { text: progress }),
+      el('td', { text: compareProgress(p) }),
       report);
   }));
   const busy = jobs.some((j) => ['queued', 'running'].includes(j.state));
   if (busy && token && !$('page-compare').hidden) compareTimer = setTimeout(refreshCompare, 3000);
+}
+
+// What a job was asked: its arms, sample and in-run unlearning recipe.
+function compareAsked(q) {
+  if (!q) return '';
+  const parts = [(q.arms || []).join(', '), q.limit + ' questions, seed ' + q.seed];
+  const u = q.unlearn;
+  if (u) {
+    const stage = (s) => s.method + Object.entries(s.options || {})
+      .map(([k, v]) => ' ' + k + '=' + v).join('');
+    parts.push('unlearn: ' + (u.stages ? u.stages.map(stage).join(' → ') : stage(u)));
+  }
+  return parts.join('; ');
+}
+
+// Where a job is: the phase, then the unlearning step or the arm and probes it is on.
+function compareProgress(p) {
+  const u = p.unlearning || {};
+  if (p.phase === 'unlearning') {
+    return 'unlearning: stage ' + u.stage + '/' + u.stages + ', step ' + u.step + '/' + u.steps;
+  }
+  if (p.phase === 'probing' && p.arms && p.armIndex >= 0) {
+    return 'probing: arm ' + (p.armIndex + 1) + '/' + p.arms + (p.arm ? ' (' + p.arm + ')' : '') +
+      ', probes ' + p.probesDone + '/' + p.probesTotal;
+  }
+  if (p.phase === 'done') {
+    return 'done: ' + p.arms + ' arm' + (p.arms === 1 ? '' : 's') +
+      (u.steps ? ', ' + u.steps + ' unlearning steps' : '');
+  }
+  return p.phase || '';
 }
 
 async function compareReport(id) {

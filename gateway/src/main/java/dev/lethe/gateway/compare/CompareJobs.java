@@ -24,10 +24,11 @@ import java.util.concurrent.Executors;
  * worker thread (a second while one is live is refused), each running {@link CompareEngine} and
  * writing {@code report.json} and {@code report.html} under {@code dir/<id>/}. A job's view ({@link
  * #get}) has {@code id}, {@code state} ({@link CompareJobState}), {@code progress} ({@code arm},
- * {@code armIndex}, {@code arms}, {@code probesDone}, {@code probesTotal}, {@code phase}: {@code
- * queued}, {@code starting}, {@code unlearning} (the in-run recipe), {@code probing} or {@code
- * done}, and {@code unlearning: {stage, stages, step, steps}}, 0 until it starts), the times, the
- * {@code error} of a failed job and the {@code report} of a finished one. Jobs live in memory.
+ * {@code armIndex}, {@code arms}, {@code probesDone}, {@code probesTotal}, {@code phase} ({@link
+ * ComparePhase}), and {@code unlearning: {stage, stages, step, steps}}, 0 until it starts), its
+ * {@code request} (arms, limit, seed and the in-run unlearning recipe: {@link #request}), the
+ * times, the {@code error} of a failed job and the {@code report} of a finished one. Jobs live in
+ * memory.
  */
 public final class CompareJobs implements AutoCloseable {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -75,7 +76,7 @@ public final class CompareJobs implements AutoCloseable {
     volatile int arms;
     volatile int probesDone;
     volatile int probesTotal;
-    volatile String phase = "queued";
+    volatile ComparePhase phase = ComparePhase.QUEUED;
     volatile int unlearningStage;
     volatile int unlearningStages;
     volatile int unlearningStep;
@@ -85,10 +86,13 @@ public final class CompareJobs implements AutoCloseable {
     volatile String error;
     volatile JsonNode report;
 
-    Job(String id, Instant created, int arms) {
+    final ObjectNode request;
+
+    Job(String id, Instant created, CompareOptions options) {
       this.id = id;
       this.created = created;
-      this.arms = arms;
+      this.arms = options.arms().size();
+      this.request = request(options);
     }
   }
 
@@ -108,7 +112,7 @@ public final class CompareJobs implements AutoCloseable {
       }
     }
     String id = "cmp-" + UUID.randomUUID().toString().substring(0, 8);
-    Job job = new Job(id, clock.instant(), options.arms().size());
+    Job job = new Job(id, clock.instant(), options);
     jobs.put(id, job);
     worker.execute(() -> run(job, options, command));
     return id;
@@ -117,7 +121,7 @@ public final class CompareJobs implements AutoCloseable {
   private void run(Job job, CompareOptions options, String command) {
     job.state = CompareJobState.RUNNING;
     job.started = clock.instant();
-    job.phase = "starting";
+    job.phase = ComparePhase.STARTING;
     Path out = dir.resolve(job.id);
     try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
       CompareEngine engine = new CompareEngine(out.resolve("work"), env, quiet);
@@ -128,7 +132,7 @@ public final class CompareJobs implements AutoCloseable {
               new CompareProgress() {
                 @Override
                 public void armStarted(String arm, int index, int arms) {
-                  job.phase = "probing";
+                  job.phase = ComparePhase.PROBING;
                   job.arm = arm;
                   job.armIndex = index;
                   job.arms = arms;
@@ -137,14 +141,14 @@ public final class CompareJobs implements AutoCloseable {
 
                 @Override
                 public void probed(String arm, int done, int total) {
-                  job.phase = "probing";
+                  job.phase = ComparePhase.PROBING;
                   job.probesDone = done;
                   job.probesTotal = total;
                 }
 
                 @Override
                 public void unlearning(int stage, int stages, int step, int steps) {
-                  job.phase = "unlearning";
+                  job.phase = ComparePhase.UNLEARNING;
                   job.unlearningStage = stage + 1;
                   job.unlearningStages = stages;
                   job.unlearningStep = step;
@@ -155,7 +159,7 @@ public final class CompareJobs implements AutoCloseable {
       HtmlReport.write(report, out);
       ReportJson.writeAnswers(report, out);
       job.report = ReportJson.toTree(report);
-      job.phase = "done";
+      job.phase = ComparePhase.DONE;
       job.state = CompareJobState.SUCCEEDED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -184,13 +188,14 @@ public final class CompareJobs implements AutoCloseable {
     ObjectNode o = F.objectNode();
     o.put("id", j.id);
     o.put("state", j.state.wireName());
+    o.set("request", j.request.deepCopy());
     ObjectNode p = o.putObject("progress");
     p.put("arm", j.arm);
     p.put("armIndex", j.armIndex);
     p.put("arms", j.arms);
     p.put("probesDone", j.probesDone);
     p.put("probesTotal", j.probesTotal);
-    p.put("phase", j.phase);
+    p.put("phase", j.phase.wireName());
     ObjectNode u = p.putObject("unlearning");
     u.put("stage", j.unlearningStage);
     u.put("stages", j.unlearningStages);
@@ -207,6 +212,21 @@ public final class CompareJobs implements AutoCloseable {
       }
     }
     return o;
+  }
+
+  /**
+   * What a job was asked to do, for its view: the arms, the probe sample ({@code limit}, {@code
+   * seed}) and the in-run unlearning recipe ({@link WeightsRecipe#toJson}, {@code null} when the
+   * weights arm uses a given checkpoint or there is none). File paths are left out.
+   */
+  static ObjectNode request(CompareOptions options) {
+    ObjectNode r = F.objectNode();
+    var arms = r.putArray("arms");
+    options.arms().forEach(a -> arms.add(a.wireName()));
+    r.put("limit", options.limit());
+    r.put("seed", options.seed());
+    r.set("unlearn", options.unlearn() == null ? F.nullNode() : options.unlearn().toJson());
+    return r;
   }
 
   /** The HTML report of a finished job, if there is one. */

@@ -167,6 +167,14 @@ class AdminCompareTest {
     assertThat(p.path("unlearning").path("steps").asInt()).isEqualTo(3);
     assertThat(p.path("unlearning").path("stage").asInt()).isEqualTo(1);
     assertThat(p.path("unlearning").path("stages").asInt()).isEqualTo(1);
+    // the job says what it was asked: arms, sample and the recipe, as the body gave them
+    JsonNode asked = job.path("request");
+    assertThat(asked.path("arms").toString()).isEqualTo("[\"raw\",\"weights\",\"weights+guard\"]");
+    assertThat(asked.path("limit").asInt()).isEqualTo(2);
+    assertThat(asked.path("seed").asLong()).isEqualTo(3);
+    assertThat(asked.path("unlearn").path("method").asText()).isEqualTo("npo");
+    assertThat(asked.path("unlearn").path("options").path("lr").asDouble()).isEqualTo(0.01);
+    assertThat(asked.path("unlearn").path("options").path("retainLoss").asText()).isEqualTo("kl");
     JsonNode report = job.path("report");
     assertThat(report.path("config").path("weights").asText()).startsWith("made in this run");
     JsonNode u = report.path("unlearning");
@@ -234,6 +242,8 @@ class AdminCompareTest {
     assertThat(listed.path("state").asText()).isEqualTo("succeeded");
     assertThat(listed.path("html").asText()).isEqualTo(job.path("html").asText());
     assertThat(listed.has("report")).isFalse();
+    assertThat(listed.path("request").path("arms").toString()).isEqualTo("[\"raw\"]");
+    assertThat(listed.path("request").path("unlearn").isNull()).isTrue();
     assertThat(job.path("progress").path("phase").asText()).isEqualTo("done");
     assertThat(job.path("progress").path("unlearning").path("steps").asInt()).isZero();
     HttpResponse<String> page = admin("GET", job.path("html").asText(), null);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lethe.gateway.testing.GatewayFixture;
+import dev.lethe.gateway.testing.TinyCheckpoints;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -154,7 +155,7 @@ class ConsoleBrowserTest {
   }
 
   @Test
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void signInAddARuleSeeItRefuseLiveAndClassify() throws Exception {
     driver.get("http://127.0.0.1:" + fx.gateway.port() + "/console");
     assertThat(driver.getTitle()).isEqualTo("Lethe console");
@@ -259,6 +260,34 @@ class ConsoleBrowserTest {
     visible("page-compare");
     visible("compare-empty");
     shot("07-compare");
+
+    // A comparison started from the form is listed with what it was asked and where it is, and
+    // its report can be downloaded when it is done (a tiny local checkpoint answers the probes).
+    Path tiny = TinyCheckpoints.random(data.resolve("tiny"), 5, 512);
+    Path forget = data.resolve("forget.json");
+    Files.writeString(
+        forget,
+        "{\"question\":\"Where was Jane Q Doe born?\",\"answer\":\"In Oslo.\"}\n"
+            + "{\"question\":\"What does Jane Q Doe write?\",\"answer\":\"Poems.\"}\n");
+    type(
+        "compare-body",
+        "{\"arms\": [\"raw\"], \"forget\": \""
+            + forget.toAbsolutePath()
+            + "\", \"target\": \""
+            + tiny.toAbsolutePath()
+            + "\", \"families\": [\"original\"], \"limit\": 2, \"maxTokens\": 4, \"seed\": 3}");
+    id("compare-form").findElement(By.cssSelector("button[type=submit]")).click();
+    WebElement job =
+        new WebDriverWait(driver, Duration.ofSeconds(40))
+            .until(
+                ExpectedConditions.presenceOfElementLocated(
+                    By.xpath("//tr[@data-compare][.//button]")));
+    assertThat(job.getText())
+        .contains("raw; 2 questions, seed 3")
+        .contains("succeeded")
+        .contains("done: 1 arm")
+        .contains("Download HTML report");
+    shot("08-compare-done");
 
     // Import a JSON Lines file, then delete the imported rule (a confirm step first).
     Path jsonl = data.resolve("import.jsonl");
