@@ -42,6 +42,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FakeOpenAi implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ID = "chatcmpl-fake";
 
   /** The models listed by {@code GET /v1/models}. */
   public static final List<String> MODELS =
@@ -401,33 +402,15 @@ public final class FakeOpenAi implements AutoCloseable {
   }
 
   private static String chunk(String model, int index, ObjectNode delta, String finish) {
-    ObjectNode root = header(model, "chat.completion.chunk");
-    ObjectNode c = root.putArray("choices").addObject().put("index", index);
-    c.set("delta", delta);
-    if (finish == null) {
-      c.putNull("finish_reason");
-    } else {
-      c.put("finish_reason", finish);
-    }
-    return root.toString();
+    return OpenAiWire.chatChunk(ID, model, index, delta, finish);
   }
 
   private static ObjectNode header(String model, String object) {
-    return JSON.createObjectNode()
-        .put("id", "chatcmpl-fake")
-        .put("object", object)
-        .put("created", 1_700_000_000L)
-        .put("model", model);
+    return OpenAiWire.header(ID, model, object);
   }
 
   private static void error(HttpServerResponse resp, int status, String message) {
-    ObjectNode root = JSON.createObjectNode();
-    root.putObject("error")
-        .put("message", message)
-        .put("type", status == 429 ? "rate_limit_error" : "invalid_request_error")
-        .putNull("param")
-        .put("code", status == 429 ? "rate_limit_exceeded" : "bad_request");
-    resp.setStatusCode(status).putHeader("Content-Type", "application/json").end(root.toString());
+    OpenAiWire.error(resp, status, message);
   }
 
   // ------------------------------------------------------------------ Responses API

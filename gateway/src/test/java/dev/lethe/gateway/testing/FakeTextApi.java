@@ -163,11 +163,7 @@ public final class FakeTextApi implements AutoCloseable {
   }
 
   private static ObjectNode header(String model) {
-    return JSON.createObjectNode()
-        .put("id", "cmpl-fake")
-        .put("object", "text_completion")
-        .put("created", 1_700_000_000L)
-        .put("model", model);
+    return OpenAiWire.header("cmpl-fake", model, "text_completion");
   }
 
   @Override

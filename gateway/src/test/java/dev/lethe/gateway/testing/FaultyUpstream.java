@@ -271,20 +271,13 @@ public final class FaultyUpstream implements AutoCloseable {
   }
 
   private static String chunk(String model, String content, String finish) {
-    ObjectNode root = header(model, "chat.completion.chunk");
-    ObjectNode c = root.putArray("choices").addObject().put("index", 0);
-    ObjectNode delta = c.putObject("delta");
+    ObjectNode delta = JSON.createObjectNode();
     if (content != null && content.isEmpty()) {
       delta.put("role", "assistant").put("content", "");
     } else if (content != null) {
       delta.put("content", content);
     }
-    if (finish == null) {
-      c.putNull("finish_reason");
-    } else {
-      c.put("finish_reason", finish);
-    }
-    return root.toString();
+    return OpenAiWire.chatChunk("chatcmpl-faulty", model, 0, delta, finish);
   }
 
   private static ObjectNode completion(String model, String text) {
@@ -300,21 +293,11 @@ public final class FaultyUpstream implements AutoCloseable {
   }
 
   private static ObjectNode header(String model, String object) {
-    return JSON.createObjectNode()
-        .put("id", "chatcmpl-faulty")
-        .put("object", object)
-        .put("created", 1_700_000_000L)
-        .put("model", model);
+    return OpenAiWire.header("chatcmpl-faulty", model, object);
   }
 
   private static void error(HttpServerResponse resp, int status, String message) {
-    ObjectNode root = JSON.createObjectNode();
-    root.putObject("error")
-        .put("message", message)
-        .put("type", status == 429 ? "rate_limit_error" : "invalid_request_error")
-        .putNull("param")
-        .put("code", status == 429 ? "rate_limit_exceeded" : "bad_request");
-    resp.setStatusCode(status).putHeader("Content-Type", "application/json").end(root.toString());
+    OpenAiWire.error(resp, status, message);
   }
 
   @Override
