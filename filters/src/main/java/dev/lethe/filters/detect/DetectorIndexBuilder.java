@@ -38,11 +38,12 @@ import org.apache.lucene.util.BytesRef;
 /**
  * Builds the {@link DetectorIndex} of each rule-set snapshot incrementally: it keeps one Lucene
  * {@link IndexWriter}, and for snapshot N+1 it deletes the documents of removed or changed rules,
- * adds those of new or changed rules (embedding only their texts; the embedder's cache serves
- * everything seen before), and opens a near-real-time reader. Unchanged rules keep their {@link
- * RuleData}, and the rules' subjects are compiled for lookup once per snapshot, the few changed
- * rules beside the previous snapshot's compiled ones ({@link SubjectIndex#next}). Adding one rule
- * to 10,000 therefore costs the new rule's embeddings plus a small segment flush, not a rebuild.
+ * adds those of new or changed rules (embedding only their texts, each rule's texts as one group,
+ * {@link Embedder#embedGroups}; the embedder's cache serves every group seen before), and opens a
+ * near-real-time reader. Unchanged rules keep their {@link RuleData}, and the rules' subjects are
+ * compiled for lookup once per snapshot, the few changed rules beside the previous snapshot's
+ * compiled ones ({@link SubjectIndex#next}). Adding one rule to 10,000 therefore costs the new
+ * rule's embeddings plus a small segment flush, not a rebuild.
  *
  * <p>{@link #build} is serialised; indices it returned stay valid (point-in-time readers) while the
  * builder moves on, so the gateway can prepare snapshot N+1 while requests still use N. Each
@@ -159,26 +160,30 @@ public final class DetectorIndexBuilder implements AutoCloseable {
         removed.add(id);
       }
     }
-    // Embed first: a failure leaves the builder untouched.
-    List<String> texts = new ArrayList<>();
+    // Embed first: a failure leaves the builder untouched. Each rule's texts are one group (one
+    // batch for the model), so a rule's vectors depend on that rule alone, never on what else is
+    // imported with it.
+    List<List<String>> groups = new ArrayList<>(added.size());
     for (ForgetRule r : added) {
-      texts.addAll(r.examples());
-      texts.addAll(r.counterExamples());
+      List<String> g = new ArrayList<>(r.examples().size() + r.counterExamples().size());
+      g.addAll(r.examples());
+      g.addAll(r.counterExamples());
+      groups.add(g);
     }
-    List<float[]> vectors = texts.isEmpty() ? List.of() : embedder.embedAll(texts);
+    List<List<float[]>> grouped = groups.isEmpty() ? List.of() : embedder.embedGroups(groups);
     try {
       for (String id : removed) {
         writer.deleteDocuments(new Term(DetectorIndex.F_RULE, id));
         applied.remove(id);
       }
-      int at = 0;
       List<Document> docs = new ArrayList<>();
-      for (ForgetRule r : added) {
+      for (int k = 0; k < added.size(); k++) {
+        ForgetRule r = added.get(k);
         int ne = r.examples().size();
         int nc = r.counterExamples().size();
-        List<float[]> ev = vectors.subList(at, at + ne);
-        List<float[]> cv = vectors.subList(at + ne, at + ne + nc);
-        at += ne + nc;
+        List<float[]> vectors = grouped.get(k);
+        List<float[]> ev = vectors.subList(0, ne);
+        List<float[]> cv = vectors.subList(ne, ne + nc);
         for (int i = 0; i < ne; i++) {
           docs.add(textDoc(r.id(), DetectorIndex.KIND_POS, r.examples().get(i), ev.get(i)));
         }
