@@ -82,14 +82,30 @@ class DetectorIndexBuilderTest {
     }
   }
 
+  private static DetectorIndexBuilder batching(Embedder e) {
+    return new DetectorIndexBuilder(
+        e, List.of("hello there"), new org.apache.lucene.store.ByteBuffersDirectory(), true);
+  }
+
+  @Test
+  void byDefaultEveryTextIsEmbeddedAlone() {
+    Recording r = new Recording();
+    var basil = TestModels.basil(Action.REFUSE, OnError.CLOSED);
+    try (DetectorIndexBuilder b = new DetectorIndexBuilder(r, List.of("hello there"))) {
+      b.build(new RuleSet(1, List.of(basil)));
+    }
+    assertThat(r.groups).isEmpty();
+    assertThat(r.singles).hasSize(1 + basil.examples().size() + basil.counterExamples().size());
+  }
+
   @Test
   void eachRuleIsOneGroupSoItsVectorsDoNotDependOnTheImport() {
     var basil = TestModels.basil(Action.REFUSE, OnError.CLOSED);
     var nightingale = TestModels.nightingale(OnError.CLOSED);
     Recording alone = new Recording();
     Recording bulk = new Recording();
-    try (DetectorIndexBuilder a = new DetectorIndexBuilder(alone, List.of("hello there"));
-        DetectorIndexBuilder b = new DetectorIndexBuilder(bulk, List.of("hello there"))) {
+    try (DetectorIndexBuilder a = batching(alone);
+        DetectorIndexBuilder b = batching(bulk)) {
       DetectorIndex ia = a.build(new RuleSet(1, List.of(basil)));
       DetectorIndex ib = b.build(new RuleSet(1, List.of(nightingale, basil)));
       List<String> basilTexts = new ArrayList<>(basil.examples());
