@@ -19,11 +19,12 @@ import java.util.Set;
  * memory than the bound.
  *
  * <p>Safe because a text's vector never depends on anything else (see {@link MiniLmEmbedder}).
- * Failures are not cached.
+ * Groups ({@link #embedGroups}) are cached apart, under the whole group. Failures are not cached.
  */
 public final class CachingEmbedder implements Embedder {
   private final Embedder delegate;
   private final Cache<String, float[]> cache;
+  private final Cache<List<String>, List<float[]>> groupCache;
 
   /**
    * Wraps {@code delegate}.
@@ -31,12 +32,22 @@ public final class CachingEmbedder implements Embedder {
    * @param maximumSize texts kept, {@code >= 1}
    */
   public CachingEmbedder(Embedder delegate, long maximumSize) {
-    this(delegate, Caffeine.newBuilder().maximumSize(positive("maximumSize", maximumSize)).build());
+    this(
+        delegate,
+        Caffeine.newBuilder().maximumSize(positive("maximumSize", maximumSize)).build(),
+        Caffeine.newBuilder()
+            .maximumWeight(maximumSize)
+            .<List<String>, List<float[]>>weigher((g, v) -> Math.max(1, g.size()))
+            .build());
   }
 
-  private CachingEmbedder(Embedder delegate, Cache<String, float[]> cache) {
+  private CachingEmbedder(
+      Embedder delegate,
+      Cache<String, float[]> cache,
+      Cache<List<String>, List<float[]>> groupCache) {
     this.delegate = requireNonNull(delegate, "delegate");
     this.cache = cache;
+    this.groupCache = groupCache;
   }
 
   /**
@@ -51,6 +62,10 @@ public final class CachingEmbedder implements Embedder {
         Caffeine.newBuilder()
             .maximumWeight(positive("maxBytes", maxBytes))
             .<String, float[]>weigher(CachingEmbedder::entryBytes)
+            .build(),
+        Caffeine.newBuilder()
+            .maximumWeight(maxBytes)
+            .<List<String>, List<float[]>>weigher(CachingEmbedder::groupBytes)
             .build());
   }
 
@@ -60,6 +75,15 @@ public final class CachingEmbedder implements Embedder {
    */
   static int entryBytes(String text, float[] vector) {
     return (int) Math.min(Integer.MAX_VALUE, 128L + 2L * text.length() + 4L * vector.length);
+  }
+
+  /** The estimated heap of one group's entry: its texts' and vectors' {@link #entryBytes}. */
+  static int groupBytes(List<String> group, List<float[]> vectors) {
+    long sum = 64;
+    for (int i = 0; i < group.size(); i++) {
+      sum += entryBytes(group.get(i), vectors.get(i));
+    }
+    return (int) Math.min(Integer.MAX_VALUE, sum);
   }
 
   private static long positive(String name, long value) {
@@ -102,18 +126,57 @@ public final class CachingEmbedder implements Embedder {
     return out;
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Groups are cached apart from single texts, under the whole group, since a delegate may embed
+   * a group as one batch whose vectors differ slightly from each text's own; a client text can
+   * never be served a group's vector. The group cache has the same bound as the text cache (texts,
+   * or estimated bytes).
+   */
+  @Override
+  public List<List<float[]>> embedGroups(List<List<String>> groups) {
+    requireNonNull(groups, "groups");
+    List<List<float[]>> out = new ArrayList<>(groups.size());
+    List<Integer> missingAt = new ArrayList<>();
+    List<List<String>> missing = new ArrayList<>();
+    for (int g = 0; g < groups.size(); g++) {
+      List<String> group = List.copyOf(requireNonNull(groups.get(g), "group"));
+      List<float[]> hit = groupCache.getIfPresent(group);
+      out.add(hit);
+      if (hit == null) {
+        missingAt.add(g);
+        missing.add(group);
+      }
+    }
+    if (!missing.isEmpty()) {
+      List<List<float[]>> computed = delegate.embedGroups(missing);
+      for (int m = 0; m < missing.size(); m++) {
+        List<float[]> vs = List.copyOf(computed.get(m));
+        groupCache.put(missing.get(m), vs);
+        out.set(missingAt.get(m), vs);
+      }
+    }
+    return out;
+  }
+
   /** The cached vector of {@code text}, or null (no computation). */
   public float[] cached(String text) {
     return cache.getIfPresent(text);
   }
 
   /**
-   * The estimated heap the entries hold, in bytes, for a cache made by {@link #ofBytes} (after
-   * pending evictions), else -1.
+   * The estimated heap the entries hold (texts and groups), in bytes, for a cache made by {@link
+   * #ofBytes} (after pending evictions), else -1.
    */
   public long weightedBytes() {
     cache.cleanUp();
-    return cache.policy().eviction().map(e -> e.weightedSize().orElse(-1L)).orElse(-1L);
+    long texts = cache.policy().eviction().map(e -> e.weightedSize().orElse(-1L)).orElse(-1L);
+    if (texts < 0) {
+      return -1;
+    }
+    groupCache.cleanUp();
+    return texts + groupCache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
   }
 
   /** Number of cached texts (approximate). */

@@ -150,9 +150,11 @@ public final class MiniLmEmbedder implements Embedder {
   /**
    * {@inheritDoc}
    *
-   * <p>Texts are run one at a time: the quantized model computes activation scales over the whole
-   * batch, so padding would make a text's vector depend on its batch neighbours (cosine ~0.97 to
-   * itself). One at a time, a text always gets the same vector, which the caches rely on.
+   * <p>Texts are run one at a time: the quantized model quantizes each layer's input with one
+   * activation scale computed over the whole batch (ONNX {@code DynamicQuantizeLinear}), so in a
+   * batch a text's vector depends on its neighbours (cosine to itself alone 0.985–0.999, mean
+   * 0.993, with or without padding). One at a time, a text always gets the same vector, which the
+   * caches and the reproducibility of a request's decision rely on.
    */
   @Override
   public List<float[]> embedAll(List<String> texts) {
@@ -174,6 +176,59 @@ public final class MiniLmEmbedder implements Embedder {
     // at once on the pooled predictors, so a new rule's examples take about 1/cores of the time.
     // The order of the result is the order of the input.
     return texts.parallelStream().map(text -> embedBatch(List.of(text)).get(0)).toList();
+  }
+
+  /** The most texts of one group run in one batch; larger groups run in chunks of this size. */
+  static final int MAX_GROUP_BATCH = 16;
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Each group runs as one batch, padded to its longest text (a group of more than {@value
+   * #MAX_GROUP_BATCH} texts in chunks of that size, in order), and the groups run in parallel on
+   * the pooled predictors. A group of three costs 0.63–0.75 of the CPU time of its texts one at a
+   * time (one call, larger matrix products), but its texts share the quantizer's activation scale:
+   * a vector depends on its group (cosine 0.985–0.999 to the text embedded alone), never on other
+   * groups, so a rule's vectors are the same whether it is imported alone or among 100,000 others.
+   */
+  @Override
+  public List<List<float[]>> embedGroups(List<List<String>> groups) {
+    requireNonNull(groups, "groups");
+    if (closed) {
+      throw new EmbeddingException("embedder is closed");
+    }
+    record Chunk(int group, int from, List<String> texts) {}
+    List<Chunk> chunks = new ArrayList<>();
+    float[][][] out = new float[groups.size()][][];
+    for (int g = 0; g < groups.size(); g++) {
+      List<String> group = requireNonNull(groups.get(g), "group");
+      for (String text : group) {
+        requireNonNull(text, "text");
+      }
+      out[g] = new float[group.size()][];
+      for (int from = 0; from < group.size(); from += MAX_GROUP_BATCH) {
+        chunks.add(
+            new Chunk(
+                g, from, group.subList(from, Math.min(group.size(), from + MAX_GROUP_BATCH))));
+      }
+    }
+    java.util.function.Consumer<Chunk> run =
+        c -> {
+          List<float[]> v = embedBatch(c.texts());
+          for (int i = 0; i < v.size(); i++) {
+            out[c.group()][c.from() + i] = v.get(i);
+          }
+        };
+    if (chunks.size() < 2 || all.size() == 1) {
+      chunks.forEach(run);
+    } else {
+      chunks.parallelStream().forEach(run);
+    }
+    List<List<float[]>> result = new ArrayList<>(out.length);
+    for (float[][] g : out) {
+      result.add(List.of(g));
+    }
+    return result;
   }
 
   private List<float[]> embedBatch(List<String> texts) {

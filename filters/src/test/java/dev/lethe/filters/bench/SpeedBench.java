@@ -475,6 +475,118 @@ class SpeedBench {
     }
   }
 
+  /**
+   * Rules × 3 examples with the real model ({@code -Dlethe.bench.rules=N}, default 10,000): index
+   * build wall time, process CPU time, the embedding's share, heap retained and peak RSS, with each
+   * rule's texts embedded as one batch. {@code -Dlethe.bench.grouped=false} embeds every text alone
+   * (the builder's default), for the ratio in the same run conditions.
+   */
+  @Test
+  void buildReal() {
+    int n = Integer.getInteger("lethe.bench.rules", 10_000);
+    boolean grouped = Boolean.parseBoolean(System.getProperty("lethe.bench.grouped", "true"));
+    List<ForgetRule> rules = SyntheticRules.rules(n, 3, 3);
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    try (MiniLmEmbedder model = MiniLmEmbedder.load()) {
+      TimedEmbedder timed = new TimedEmbedder(model, grouped);
+      long before = usedHeapAfterGc();
+      long cpu0 = os.getProcessCpuTime();
+      long t0 = System.nanoTime();
+      DetectorIndex index;
+      try (DetectorIndexBuilder builder =
+          new DetectorIndexBuilder(
+              timed, List.of(), new org.apache.lucene.store.ByteBuffersDirectory(), grouped)) {
+        index = builder.build(new RuleSet(1, rules));
+        double wall = secs(t0);
+        double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
+        long after = usedHeapAfterGc();
+        System.out.printf(
+            "%,d rules × 3 examples, real model (%s): build %.1f s wall, %.1f s CPU; embedding"
+                + " %.1f s wall, %.1f s CPU; the rest (Lucene documents, HNSW graph, subjects)"
+                + " %.1f s wall, %.1f s CPU; heap retained %.0f MiB; peak RSS %s; load average"
+                + " %.1f%n",
+            n,
+            grouped ? "each rule's texts one batch" : "every text alone",
+            wall,
+            cpu,
+            timed.nanos / 1e9,
+            timed.cpuNanos / 1e9,
+            wall - timed.nanos / 1e9,
+            cpu - timed.cpuNanos / 1e9,
+            (after - before) / 1048576.0,
+            peakRss(),
+            os.getSystemLoadAverage());
+        index.close();
+      }
+    }
+  }
+
+  /** Times the embedding calls; optionally embeds groups text by text (the interface default). */
+  private static final class TimedEmbedder implements dev.lethe.filters.detect.Embedder {
+    private final dev.lethe.filters.detect.Embedder delegate;
+    private final boolean grouped;
+    private final com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    long nanos;
+    long cpuNanos;
+
+    TimedEmbedder(dev.lethe.filters.detect.Embedder delegate, boolean grouped) {
+      this.delegate = delegate;
+      this.grouped = grouped;
+    }
+
+    @Override
+    public int dimension() {
+      return delegate.dimension();
+    }
+
+    @Override
+    public List<float[]> embedAll(List<String> texts) {
+      long t = System.nanoTime();
+      long c = os.getProcessCpuTime();
+      try {
+        return delegate.embedAll(texts);
+      } finally {
+        nanos += System.nanoTime() - t;
+        cpuNanos += os.getProcessCpuTime() - c;
+      }
+    }
+
+    @Override
+    public List<List<float[]>> embedGroups(List<List<String>> groups) {
+      if (!grouped) {
+        return dev.lethe.filters.detect.Embedder.super.embedGroups(groups);
+      }
+      long t = System.nanoTime();
+      long c = os.getProcessCpuTime();
+      try {
+        return delegate.embedGroups(groups);
+      } finally {
+        nanos += System.nanoTime() - t;
+        cpuNanos += os.getProcessCpuTime() - c;
+      }
+    }
+  }
+
+  /** The process's peak resident set (VmHWM), or "n/a" off Linux. */
+  private static String peakRss() {
+    try {
+      for (String line :
+          java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          long kb = Long.parseLong(line.replaceAll("[^0-9]", ""));
+          return String.format("%.0f MiB", kb / 1024.0);
+        }
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      // not Linux
+    }
+    return "n/a";
+  }
+
   private static long usedHeapAfterGc() {
     Runtime rt = Runtime.getRuntime();
     for (int i = 0; i < 3; i++) {
