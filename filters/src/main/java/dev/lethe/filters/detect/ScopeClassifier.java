@@ -205,8 +205,6 @@ public final class ScopeClassifier {
     State st = new State(m);
     boolean complete = true;
     List<String> fresh = new ArrayList<>();
-    Map<ScanText, List<SubjectMatcher.Span>> mentions = new IdentityHashMap<>();
-    st.mentions = mentions;
     int looked = 0;
     for (ScanText t : texts) {
       for (Segment s : t.segments()) {
@@ -241,11 +239,18 @@ public final class ScopeClassifier {
       for (ScanText t : texts) {
         if (t.text().length() > MAX_LOOKED_AT) {
           // a huge text has no sentence spans: the sentences that name a subject stand in for them
-          List<SubjectMatcher.Span> named = mentionsOf(index, t, mentions);
+          List<SubjectMatcher.Span> named = mentionsOf(index, t, st);
           if (named != UNLOOKED) {
             for (Segment s : aroundMentions(t.text(), named)) {
               boolean asks = asks(s.text());
               gated.add(new Gated(t, s, 2 + (asks ? 1 : 0), topical(index, s), gated.size()));
+            }
+            // sentences around the rules' topic words that ask something, as for shorter texts
+            for (Segment s :
+                aroundMentions(t.text(), st.topicalSpans.get(t), ScopeClassifier::asks)) {
+              if (!names(named, s)) {
+                gated.add(new Gated(t, s, 1, topical(index, s), gated.size()));
+              }
             }
           }
           continue;
@@ -253,7 +258,7 @@ public final class ScopeClassifier {
         if (t.segments().stream().noneMatch(Segment::gated)) {
           continue;
         }
-        List<SubjectMatcher.Span> named = mentionsOf(index, t, mentions);
+        List<SubjectMatcher.Span> named = mentionsOf(index, t, st);
         for (Segment s : t.segments()) {
           if (!s.gated()) {
             continue;
@@ -308,35 +313,52 @@ public final class ScopeClassifier {
    * wherever padding puts the window boundaries. For a text longer than {@link #MAX_LOOKED_AT} the
    * subject lookup is bounded ({@link #HUGE_FUZZY}); past that bound every window of the text is
    * judged, so the time budget and the rules' fail modes bound it as before; and only topic terms
-   * with a letter count ({@link #wordy}).
+   * with a letter count, found once per text from the lookup's tokens ({@link #wordy}).
    */
-  private boolean worthJudging(
-      DetectorIndex index,
-      ScanText t,
-      Segment s,
-      Map<ScanText, List<SubjectMatcher.Span>> mentions) {
+  private boolean worthJudging(DetectorIndex index, ScanText t, Segment s, State st) {
     if (s.kind() != Segment.Kind.WINDOW) {
       return true;
     }
-    List<SubjectMatcher.Span> named = mentionsOf(index, t, mentions);
+    List<SubjectMatcher.Span> named = mentionsOf(index, t, st);
     if (named == UNLOOKED || names(named, s)) {
       return true;
     }
-    return t.text().length() > MAX_LOOKED_AT ? wordy(index, s) : topical(index, s) > 0;
+    return t.text().length() > MAX_LOOKED_AT
+        ? startsWithin(st.topicalSpans.get(t), s)
+        : topical(index, s) > 0;
   }
 
   /**
-   * Whether a window of a huge text uses a topic term of the rules that holds a letter: numbers
-   * alone (a rule's dates give it terms like {@code 08}) do not make a window of a huge text worth
-   * the model, or every run of URL escapes ({@code %08}) of a hostile payload would be.
+   * Where a huge text uses a topic term of the rules that holds a letter, from the name tokens of
+   * its subject lookup (one pass, rather than analysing each window again): numbers alone (a rule's
+   * dates give it terms like {@code 08}) do not make a window of a huge text worth the model, or
+   * every run of URL escapes ({@code %08}) of a hostile payload would be.
    */
-  private static boolean wordy(DetectorIndex index, Segment s) {
-    for (String term : TextAnalysis.terms(s.text())) {
-      if (index.vocabulary().contains(term) && hasLetter(term)) {
-        return true;
+  private static List<SubjectMatcher.Span> wordy(
+      DetectorIndex index, List<TextAnalysis.Token> tokens) {
+    List<SubjectMatcher.Span> out = new ArrayList<>();
+    for (TextAnalysis.Token tok : tokens) {
+      String term = TextAnalysis.termOf(tok.term());
+      if (term != null && hasLetter(term) && index.vocabulary().contains(term)) {
+        out.add(new SubjectMatcher.Span(tok.start(), tok.end()));
       }
     }
-    return false;
+    return out;
+  }
+
+  /** Whether a span of {@code spans} (sorted by start) starts inside {@code s}. */
+  private static boolean startsWithin(List<SubjectMatcher.Span> spans, Segment s) {
+    int lo = 0;
+    int hi = spans.size();
+    while (lo < hi) { // the first span starting at or after s.start()
+      int mid = (lo + hi) >>> 1;
+      if (spans.get(mid).start() < s.start()) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo < spans.size() && spans.get(lo).start() < s.end();
   }
 
   private static boolean hasLetter(String term) {
@@ -375,9 +397,8 @@ public final class ScopeClassifier {
    * Where a rule's subject is named in {@code t}: one lexical lookup per text, remembered; {@link
    * #UNLOOKED} when the bounded lookup of a huge text gave up.
    */
-  private List<SubjectMatcher.Span> mentionsOf(
-      DetectorIndex index, ScanText t, Map<ScanText, List<SubjectMatcher.Span>> mentions) {
-    return mentions.computeIfAbsent(
+  private List<SubjectMatcher.Span> mentionsOf(DetectorIndex index, ScanText t, State st) {
+    return st.mentions.computeIfAbsent(
         t,
         x -> {
           List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(x.text());
@@ -385,7 +406,11 @@ public final class ScopeClassifier {
             return lexical.subjectMentions(index, tokens);
           }
           List<SubjectMatcher.Span> found = lexical.subjectMentions(index, tokens, HUGE_FUZZY);
-          return found == null ? UNLOOKED : found;
+          if (found == null) {
+            return UNLOOKED;
+          }
+          st.topicalSpans.put(x, wordy(index, tokens));
+          return found;
         });
   }
 
@@ -398,12 +423,26 @@ public final class ScopeClassifier {
    * most {@value #MAX_AROUND} are made per text (the budget's span cap then picks the ones judged).
    */
   static List<Segment> aroundMentions(String text, List<SubjectMatcher.Span> named) {
+    return aroundMentions(text, named, x -> true);
+  }
+
+  /**
+   * As {@link #aroundMentions(String, List)}, keeping only sentences whose text passes {@code
+   * keep}; spans that start inside the sentence made for an earlier span (sorted by start) are
+   * skipped, so the cost stays linear in the text whatever the number of spans.
+   */
+  static List<Segment> aroundMentions(
+      String text, List<SubjectMatcher.Span> named, java.util.function.Predicate<String> keep) {
     List<Segment> out = new ArrayList<>();
     java.util.Set<Long> seen = new java.util.HashSet<>();
     int n = text.length();
+    int covered = -1;
     for (SubjectMatcher.Span m : named) {
       if (out.size() >= MAX_AROUND) {
         break;
+      }
+      if (m.start() < covered) {
+        continue; // inside the sentence made for an earlier span
       }
       int start = m.start();
       int floor = Math.max(0, m.start() - AROUND);
@@ -427,8 +466,12 @@ public final class ScopeClassifier {
       while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
         end--;
       }
+      covered = Math.max(covered, end);
       if (end > start && seen.add(((long) start << 32) | end)) {
-        out.add(new Segment(Segment.Kind.SENTENCES, start, end, text.substring(start, end)));
+        String sentence = text.substring(start, end);
+        if (keep.test(sentence)) {
+          out.add(new Segment(Segment.Kind.SENTENCES, start, end, sentence));
+        }
       }
     }
     return out;
@@ -501,7 +544,8 @@ public final class ScopeClassifier {
     final List<Detection> detections = new ArrayList<>();
     final Map<Segment, Boolean> cheapOut = new IdentityHashMap<>();
     final Map<Segment, Boolean> worth = new IdentityHashMap<>();
-    Map<ScanText, List<SubjectMatcher.Span>> mentions;
+    final Map<ScanText, List<SubjectMatcher.Span>> mentions = new IdentityHashMap<>();
+    final Map<ScanText, List<SubjectMatcher.Span>> topicalSpans = new IdentityHashMap<>();
     String bestRule;
     double best;
     boolean semantic = true;
@@ -527,7 +571,7 @@ public final class ScopeClassifier {
     boolean worthJudging(DetectorIndex index, ScanText t, Segment s) {
       Boolean known = worth.get(s);
       if (known == null) {
-        known = ScopeClassifier.this.worthJudging(index, t, s, mentions);
+        known = ScopeClassifier.this.worthJudging(index, t, s, this);
         worth.put(s, known);
       }
       return known;
@@ -541,7 +585,7 @@ public final class ScopeClassifier {
       }
       Boolean known = cheapOut.get(s);
       if (known == null) {
-        List<SubjectMatcher.Span> named = mentionsOf(index, t, mentions);
+        List<SubjectMatcher.Span> named = mentionsOf(index, t, this);
         known =
             named != UNLOOKED && !names(named, s) && cascade.decidesOut(index.rules(), s.text());
         cheapOut.put(s, known);

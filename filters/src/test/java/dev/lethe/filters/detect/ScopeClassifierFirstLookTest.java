@@ -231,4 +231,26 @@ class ScopeClassifierFirstLookTest {
     assertThat(hugeText.detections()).isEmpty();
     assertThat(hugeText.complete()).isTrue();
   }
+
+  /**
+   * A question that names no subject but uses the rules' topic words, hidden in a huge noisy text:
+   * its sentence asks and is topical, so it is judged on its own as a gated span.
+   */
+  @Test
+  void anAskingTopicalSentenceOfAHugeTextIsAGatedSpan() {
+    String text = "x".repeat(300) + "\nWhich genre is that writer known for?\nNo question here.";
+    int genre = text.indexOf("genre");
+    int question = text.indexOf("here");
+    List<Segment> s =
+        ScopeClassifier.aroundMentions(
+            text,
+            List.of(
+                new SubjectMatcher.Span(genre, genre + 5),
+                new SubjectMatcher.Span(genre + 6, genre + 8), // same sentence: skipped
+                new SubjectMatcher.Span(question, question + 4)),
+            ScopeClassifier::asks);
+    assertThat(s)
+        .extracting(Segment::text)
+        .containsExactly("Which genre is that writer known for?");
+  }
 }
