@@ -154,6 +154,14 @@ public final class DetectorIndex implements AutoCloseable {
     return subjects.lookup(tokens);
   }
 
+  /**
+   * As {@link #subjectHits(List)}, or null when more than {@code maxFuzzy} distinct tokens needed a
+   * fuzzy match computed ({@link SubjectIndex#lookup(List, int)}).
+   */
+  List<SubjectIndex.Hit> subjectHits(List<Token> tokens, int maxFuzzy) {
+    return subjects.lookup(tokens, maxFuzzy);
+  }
+
   /** The rules whose subjects are anchored in {@code tokens} ({@link #subjectHits}). */
   Set<String> subjectCandidates(List<Token> tokens) {
     return subjects.rules(tokens);

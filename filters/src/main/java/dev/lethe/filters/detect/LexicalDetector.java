@@ -75,8 +75,20 @@ public final class LexicalDetector {
    * full detector.
    */
   List<Span> subjectMentions(DetectorIndex index, List<Token> tokens) {
+    return subjectMentions(index, tokens, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #subjectMentions(DetectorIndex, List)}, or null when the lookup needed more than
+   * {@code maxFuzzy} fuzzy matches computed ({@link SubjectIndex#lookup(List, int)}).
+   */
+  List<Span> subjectMentions(DetectorIndex index, List<Token> tokens, int maxFuzzy) {
+    List<SubjectIndex.Hit> hits = index.subjectHits(tokens, maxFuzzy);
+    if (hits == null) {
+      return null;
+    }
     List<Span> out = new ArrayList<>();
-    for (SubjectIndex.Hit hit : index.subjectHits(tokens)) {
+    for (SubjectIndex.Hit hit : hits) {
       RuleData rule = index.rule(hit.ruleId());
       if (rule == null) {
         continue;

@@ -205,13 +205,11 @@ public final class ScopeClassifier {
     State st = new State(m);
     boolean complete = true;
     List<String> fresh = new ArrayList<>();
-    Map<ScanText, List<SubjectMatcher.Span>> mentions = new IdentityHashMap<>();
-    st.mentions = mentions;
     int looked = 0;
     for (ScanText t : texts) {
       for (Segment s : t.segments()) {
         if (!s.gated()
-            && worthJudging(index, t, s, mentions)
+            && st.worthJudging(index, t, s)
             && fresh.size() < PREFETCH
             && looked < PREFETCH_LOOKS
             && cache.getIfPresent(new Key(index.id(), index.version(), s.text())) == null) {
@@ -227,7 +225,7 @@ public final class ScopeClassifier {
     outer:
     for (ScanText t : texts) {
       for (Segment s : t.segments()) {
-        if (!s.gated() && worthJudging(index, t, s, mentions)) {
+        if (!s.gated() && st.worthJudging(index, t, s)) {
           if (st.detections.size() >= ALWAYS_JUDGED && past(deadline)) {
             complete = false;
             break outer;
@@ -239,15 +237,33 @@ public final class ScopeClassifier {
     if (complete && !(st.bestRule != null && st.best >= m.threshold())) {
       List<Gated> gated = new ArrayList<>();
       for (ScanText t : texts) {
+        if (t.text().length() > MAX_LOOKED_AT) {
+          // a huge text has no sentence spans: the sentences that name a subject stand in for them
+          List<SubjectMatcher.Span> named = mentionsOf(index, t, st);
+          if (named != UNLOOKED) {
+            for (Segment s : aroundMentions(t.text(), named)) {
+              boolean asks = asks(s.text());
+              gated.add(new Gated(t, s, 2 + (asks ? 1 : 0), topical(index, s), gated.size()));
+            }
+            // sentences around the rules' topic words that ask something, as for shorter texts
+            for (Segment s :
+                aroundMentions(t.text(), st.topicalSpans.get(t), ScopeClassifier::asks)) {
+              if (!names(named, s)) {
+                gated.add(new Gated(t, s, 1, topical(index, s), gated.size()));
+              }
+            }
+          }
+          continue;
+        }
         if (t.segments().stream().noneMatch(Segment::gated)) {
           continue;
         }
-        List<SubjectMatcher.Span> named = mentionsOf(index, t, mentions);
+        List<SubjectMatcher.Span> named = mentionsOf(index, t, st);
         for (Segment s : t.segments()) {
           if (!s.gated()) {
             continue;
           }
-          boolean names = names(named, s);
+          boolean names = named == UNLOOKED || names(named, s);
           boolean asks = asks(s.text());
           if (names || asks) {
             int topical = topical(index, s);
@@ -289,37 +305,195 @@ public final class ScopeClassifier {
    * The cheap first look at a segment that is always judged: whole texts and joined quoted pieces
    * are; a {@link Segment.Kind#WINDOW window} of a long text is only when it names a rule's subject
    * (fully or by a distinctive token) or uses at least one of the rules' topic terms. A window with
-   * neither — unrelated filler, code, logs, a document about something else — cannot carry an
-   * in-scope question the sentence model would see; its sentences that ask something are still
-   * judged as gated spans. This keeps the sentence model off most of a long prompt that is not
-   * about any rule, while every window a question sits in (it names the subject or uses its topic)
-   * is judged as before, wherever padding puts the window boundaries. Texts longer than {@link
-   * #MAX_LOOKED_AT} have every window judged.
+   * neither — unrelated filler, code, logs, a document about something else, an encoded payload —
+   * cannot carry an in-scope question the sentence model would see; its sentences that ask
+   * something are still judged as gated spans (texts up to {@link #MAX_LOOKED_AT} characters). This
+   * keeps the sentence model off most of a long prompt that is not about any rule, while every
+   * window a question sits in (it names the subject or uses its topic) is judged as before,
+   * wherever padding puts the window boundaries. For a text longer than {@link #MAX_LOOKED_AT} the
+   * subject lookup is bounded ({@link #HUGE_FUZZY}); past that bound every window of the text is
+   * judged, so the time budget and the rules' fail modes bound it as before; and only topic terms
+   * with a letter count, found once per text from the lookup's tokens ({@link #wordy}).
    */
-  private boolean worthJudging(
-      DetectorIndex index,
-      ScanText t,
-      Segment s,
-      Map<ScanText, List<SubjectMatcher.Span>> mentions) {
-    if (s.kind() != Segment.Kind.WINDOW || t.text().length() > MAX_LOOKED_AT) {
+  private boolean worthJudging(DetectorIndex index, ScanText t, Segment s, State st) {
+    if (s.kind() != Segment.Kind.WINDOW) {
       return true;
     }
-    return names(mentionsOf(index, t, mentions), s) || topical(index, s) > 0;
+    List<SubjectMatcher.Span> named = mentionsOf(index, t, st);
+    if (named == UNLOOKED || names(named, s)) {
+      return true;
+    }
+    return t.text().length() > MAX_LOOKED_AT
+        ? startsWithin(st.topicalSpans.get(t), s)
+        : topical(index, s) > 0;
   }
 
   /**
-   * Longer texts skip the first look at their windows: each is judged, so the time budget and the
-   * rules' fail modes bound what a huge (perhaps hostile) text costs, rather than an unbounded
-   * lexical pass over all of it.
+   * Where a huge text uses a topic term of the rules that holds a letter, from the name tokens of
+   * its subject lookup (one pass, rather than analysing each window again): numbers alone (a rule's
+   * dates give it terms like {@code 08}) do not make a window of a huge text worth the model, or
+   * every run of URL escapes ({@code %08}) of a hostile payload would be.
+   */
+  private static List<SubjectMatcher.Span> wordy(
+      DetectorIndex index, List<TextAnalysis.Token> tokens) {
+    List<SubjectMatcher.Span> out = new ArrayList<>();
+    for (TextAnalysis.Token tok : tokens) {
+      String term = TextAnalysis.termOf(tok.term());
+      if (term != null && hasLetter(term) && index.vocabulary().contains(term)) {
+        out.add(new SubjectMatcher.Span(tok.start(), tok.end()));
+      }
+    }
+    return out;
+  }
+
+  /** Whether a span of {@code spans} (sorted by start) starts inside {@code s}. */
+  private static boolean startsWithin(List<SubjectMatcher.Span> spans, Segment s) {
+    int lo = 0;
+    int hi = spans.size();
+    while (lo < hi) { // the first span starting at or after s.start()
+      int mid = (lo + hi) >>> 1;
+      if (spans.get(mid).start() < s.start()) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo < spans.size() && spans.get(lo).start() < s.end();
+  }
+
+  private static boolean hasLetter(String term) {
+    for (int i = 0; i < term.length(); i++) {
+      if (Character.isLetter(term.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Texts longer than this have no sentence spans ({@code Segmenter}) and a bounded subject lookup
+   * ({@link #HUGE_FUZZY}).
    */
   static final int MAX_LOOKED_AT = 32_768;
 
-  /** Where a rule's subject is named in {@code t}: one lexical lookup per text, remembered. */
-  private List<SubjectMatcher.Span> mentionsOf(
-      DetectorIndex index, ScanText t, Map<ScanText, List<SubjectMatcher.Span>> mentions) {
-    return mentions.computeIfAbsent(
-        t, x -> lexical.subjectMentions(index, TextAnalysis.nameTokens(x.text())));
+  /**
+   * The most distinct tokens of a text longer than {@link #MAX_LOOKED_AT} whose fuzzy subject match
+   * is computed (neither remembered from earlier texts nor ruled out by the subject index's cheap
+   * bounds) before its first look gives up ({@link #UNLOOKED}). Hex, numbers, base64 and other
+   * payload tokens are ruled out by the bounds and cost no fuzzy match; a huge text of many new
+   * name-like words is what reaches this bound.
+   */
+  static final int HUGE_FUZZY = 16_384;
+
+  /**
+   * The mentions of a text whose bounded lookup gave up: where the subjects are named is unknown,
+   * so every window is judged and none is decided by the cascade's cheap stage. Compared by
+   * identity.
+   */
+  private static final List<SubjectMatcher.Span> UNLOOKED =
+      java.util.Collections.unmodifiableList(new ArrayList<>());
+
+  /**
+   * Where a rule's subject is named in {@code t}: one lexical lookup per text, remembered; {@link
+   * #UNLOOKED} when the bounded lookup of a huge text gave up.
+   */
+  private List<SubjectMatcher.Span> mentionsOf(DetectorIndex index, ScanText t, State st) {
+    return st.mentions.computeIfAbsent(
+        t,
+        x -> {
+          List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(x.text());
+          if (x.text().length() <= MAX_LOOKED_AT) {
+            return lexical.subjectMentions(index, tokens);
+          }
+          List<SubjectMatcher.Span> found = lexical.subjectMentions(index, tokens, HUGE_FUZZY);
+          if (found == null) {
+            return UNLOOKED;
+          }
+          st.topicalSpans.put(x, wordy(index, tokens));
+          return found;
+        });
   }
+
+  /**
+   * The sentences of a huge text that name a subject, as gated {@link Segment.Kind#SENTENCES}
+   * segments: a question hidden in a megabyte of encoded noise would be diluted in its window, so
+   * its own sentence is judged as a sentence span of a shorter text is. Each reaches back and
+   * forward from a mention to the nearest sentence end ({@code . ? !} before white space, or a line
+   * break), at most {@value #AROUND} characters either way; the same sentence is made once, and at
+   * most {@value #MAX_AROUND} are made per text (the budget's span cap then picks the ones judged).
+   */
+  static List<Segment> aroundMentions(String text, List<SubjectMatcher.Span> named) {
+    return aroundMentions(text, named, x -> true);
+  }
+
+  /**
+   * As {@link #aroundMentions(String, List)}, keeping only sentences whose text passes {@code
+   * keep}; spans that start inside the sentence made for an earlier span (sorted by start) are
+   * skipped, so the cost stays linear in the text whatever the number of spans.
+   */
+  static List<Segment> aroundMentions(
+      String text, List<SubjectMatcher.Span> named, java.util.function.Predicate<String> keep) {
+    List<Segment> out = new ArrayList<>();
+    java.util.Set<Long> seen = new java.util.HashSet<>();
+    int n = text.length();
+    int covered = -1;
+    for (SubjectMatcher.Span m : named) {
+      if (out.size() >= MAX_AROUND) {
+        break;
+      }
+      if (m.start() < covered) {
+        continue; // inside the sentence made for an earlier span
+      }
+      int start = m.start();
+      int floor = Math.max(0, m.start() - AROUND);
+      while (start > floor && !endsSentence(text, start - 1)) {
+        start--;
+      }
+      int end = m.end();
+      int ceiling = Math.min(n, m.end() + AROUND);
+      while (end < ceiling && !endsSentence(text, end)) {
+        end++;
+      }
+      if (end < n
+          && endsSentence(text, end)
+          && text.charAt(end) != '\n'
+          && text.charAt(end) != '\r') {
+        end++; // keep the sentence's own . ? !
+      }
+      while (start < end && Character.isWhitespace(text.charAt(start))) {
+        start++;
+      }
+      while (end > start && Character.isWhitespace(text.charAt(end - 1))) {
+        end--;
+      }
+      covered = Math.max(covered, end);
+      if (end > start && seen.add(((long) start << 32) | end)) {
+        String sentence = text.substring(start, end);
+        if (keep.test(sentence)) {
+          out.add(new Segment(Segment.Kind.SENTENCES, start, end, sentence));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Whether the char at {@code i} ends a sentence: a line break, or . ? ! before white space. */
+  private static boolean endsSentence(String text, int i) {
+    char c = text.charAt(i);
+    if (c == '\n' || c == '\r') {
+      return true;
+    }
+    if (c == '.' || c == '?' || c == '!' || c == '\u3002' || c == '\uFF1F' || c == '\uFF01') {
+      return i + 1 >= text.length() || Character.isWhitespace(text.charAt(i + 1));
+    }
+    return false;
+  }
+
+  /** How far a sentence around a mention of a huge text reaches either way. */
+  static final int AROUND = 200;
+
+  /** The most sentences around mentions made for one huge text. */
+  static final int MAX_AROUND = 256;
 
   private static boolean names(List<SubjectMatcher.Span> named, Segment s) {
     for (SubjectMatcher.Span sp : named) {
@@ -369,7 +543,9 @@ public final class ScopeClassifier {
     final DecisionModel m;
     final List<Detection> detections = new ArrayList<>();
     final Map<Segment, Boolean> cheapOut = new IdentityHashMap<>();
-    Map<ScanText, List<SubjectMatcher.Span>> mentions;
+    final Map<Segment, Boolean> worth = new IdentityHashMap<>();
+    final Map<ScanText, List<SubjectMatcher.Span>> mentions = new IdentityHashMap<>();
+    final Map<ScanText, List<SubjectMatcher.Span>> topicalSpans = new IdentityHashMap<>();
     String bestRule;
     double best;
     boolean semantic = true;
@@ -391,6 +567,16 @@ public final class ScopeClassifier {
      * everyday traffic ({@code ARM64}, {@code covid19}, curly quotes) and sending each to the model
      * would cost a transformer pass per ordinary prompt.
      */
+    /** {@link ScopeClassifier#worthJudging}, remembered per segment for this request. */
+    boolean worthJudging(DetectorIndex index, ScanText t, Segment s) {
+      Boolean known = worth.get(s);
+      if (known == null) {
+        known = ScopeClassifier.this.worthJudging(index, t, s, this);
+        worth.put(s, known);
+      }
+      return known;
+    }
+
     boolean cheaplyOut(DetectorIndex index, ScanText t, Segment s) {
       if (cascade == null || t.decoded() || s.kind() == Segment.Kind.PIECES) {
         // Text decoded from a payload (base64, hex, ROT13, reversed…) and payload pieces joined
@@ -399,9 +585,9 @@ public final class ScopeClassifier {
       }
       Boolean known = cheapOut.get(s);
       if (known == null) {
+        List<SubjectMatcher.Span> named = mentionsOf(index, t, this);
         known =
-            !names(mentionsOf(index, t, mentions), s)
-                && cascade.decidesOut(index.rules(), s.text());
+            named != UNLOOKED && !names(named, s) && cascade.decidesOut(index.rules(), s.text());
         cheapOut.put(s, known);
       }
       return known;

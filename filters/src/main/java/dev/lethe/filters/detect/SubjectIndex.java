@@ -28,6 +28,8 @@ import java.util.Set;
  * then verifies whole names around the anchors. Immutable and thread-safe.
  */
 final class SubjectIndex {
+  private static final int[] NONE = new int[0];
+
   /** Text tokens shorter than this are only matched exactly. */
   static final int MIN_FUZZY = 4;
 
@@ -177,12 +179,24 @@ final class SubjectIndex {
 
   /** Every subject anchored in {@code tokens}, in order of first appearance. */
   List<Hit> lookup(List<Token> tokens) {
+    return lookup(tokens, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #lookup(List)}, or null when more than {@code maxFuzzy} distinct tokens of {@code
+   * tokens} needed a fuzzy match computed (neither remembered nor ruled out by the cheap bounds): a
+   * huge text of new words would otherwise cost its length in fuzzy matches, so the caller can fall
+   * back to a path bounded otherwise.
+   */
+  List<Hit> lookup(List<Token> tokens, int maxFuzzy) {
     if (tokens.isEmpty()) {
       return List.of();
     }
     Map<Entry, List<Integer>> anchors = new LinkedHashMap<>();
-    base.lookup(tokens, anchors);
-    delta.lookup(tokens, anchors);
+    int[] left = {maxFuzzy};
+    if (!base.lookup(tokens, anchors, left) || !delta.lookup(tokens, anchors, left)) {
+      return null;
+    }
     List<Hit> out = new ArrayList<>(anchors.size());
     for (Map.Entry<Entry, List<Integer>> a : anchors.entrySet()) {
       Entry e = a.getKey();
@@ -214,6 +228,17 @@ final class SubjectIndex {
     private final long[] keyMask;
     private final int longestKey;
     private final int maxAllowance;
+
+    /** Characters of the keys matched fuzzily (allowance above 0). */
+    private final java.util.BitSet keyChars = new java.util.BitSet();
+
+    /**
+     * Per token length L: the most characters that occur in no fuzzily matched key (see {@link
+     * #keyChars}) a token of length L may hold and still be within some key's allowance ({@link
+     * #foreign}); -1 when no key is within reach of that length.
+     */
+    private final int[] slack;
+
     private final Map<String, int[]> exact;
     private final Map<Integer, int[]> grams;
     private final int[] unfiltered;
@@ -280,16 +305,61 @@ final class SubjectIndex {
       }
       longestKey = longest;
       maxAllowance = most;
+      slack = new int[longest + most + 2];
+      Arrays.fill(slack, -1);
+      for (int k = 0; k < nk; k++) {
+        int allow = keyAllowance[k];
+        if (allow == 0) {
+          continue;
+        }
+        keys[k].chars().forEach(keyChars::set);
+        int len = keys[k].length();
+        for (int l = Math.max(0, len - allow); l <= len + allow && l < slack.length; l++) {
+          slack[l] = Math.max(slack[l], slackFor(len, allow, l));
+        }
+      }
     }
 
-    /** Adds every anchored entry (index → token positions) of this layer to {@code anchors}. */
-    void lookup(List<Token> tokens, Map<Entry, List<Integer>> anchors) {
+    /**
+     * Whether no key of this layer can be within its allowance of {@code t} (exact matches aside),
+     * from two bounds that cost one pass over {@code t}: its length (longer than every key with its
+     * allowance), and its <em>foreign</em> characters, those that occur in no fuzzily matched key.
+     * A token within {@code d} edits of key {@code k} shares at least {@code max(|k|, |t|) - d}
+     * characters with it (see {@link #shared}); foreign characters are never shared, so {@code |t|
+     * - foreign >= max(|k|, |t|) - d}, that is {@code foreign <= d - max(0, |k| - |t|)}. When that
+     * fails for every key whose length is within its allowance of {@code |t|} ({@link #slack}),
+     * fuzzy matching would find nothing. Hex pairs, numbers and base64 runs, the bulk of hostile
+     * payloads, are ruled out here, before the layer's cache or its bigram postings.
+     */
+    boolean cannotMatchFuzzily(String t) {
+      int n = t.length();
+      if (n < MIN_FUZZY || n >= slack.length || slack[n] < 0) {
+        return true;
+      }
+      int foreign = 0;
+      for (int i = 0; i < n; i++) {
+        if (!keyChars.get(t.charAt(i)) && ++foreign > slack[n]) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Adds every anchored entry (index → token positions) of this layer to {@code anchors}; false
+     * (and stops) once more than {@code fuzzyLeft[0]} fuzzy matches had to be computed.
+     */
+    boolean lookup(List<Token> tokens, Map<Entry, List<Integer>> anchors, int[] fuzzyLeft) {
       if (entries.isEmpty() || tokens.isEmpty()) {
-        return;
+        return true;
       }
       Map<String, int[]> memo = new HashMap<>();
-      int[][] scratch = new int[2][]; // bigram counts and touched keys, made on the first miss
+      // bigram counts and touched keys (made on the first miss), and the fuzzy matches left
+      int[][] scratch = {null, null, fuzzyLeft};
       for (int i = 0; i < tokens.size(); i++) {
+        if (fuzzyLeft[0] < 0) {
+          return false;
+        }
         String t = tokens.get(i).term();
         int[] matched = matches(t, memo, scratch);
         for (int k : matched) {
@@ -313,10 +383,19 @@ final class SubjectIndex {
           }
         }
       }
+      return fuzzyLeft[0] >= 0;
     }
 
-    /** The keys {@code t} matches: from this lookup's memo, the layer's cache, or computed. */
+    /**
+     * The keys {@code t} matches: its exact keys when the cheap bounds rule fuzzy matches out
+     * ({@link #cannotMatchFuzzily}), else from this lookup's memo, the layer's cache, or computed
+     * (counted down in {@code scratch[2][0]}).
+     */
     private int[] matches(String t, Map<String, int[]> memo, int[][] scratch) {
+      if (cannotMatchFuzzily(t)) {
+        int[] same = t.length() >= 2 ? exact.get(t) : null;
+        return same == null ? NONE : same;
+      }
       int[] m = memo.get(t);
       if (m != null) {
         return m;
@@ -324,6 +403,7 @@ final class SubjectIndex {
       boolean cacheable = t.length() <= MAX_CACHED_TOKEN;
       m = cacheable ? matches.getIfPresent(t) : null;
       if (m == null) {
+        scratch[2][0]--;
         if (scratch[0] == null) {
           scratch[0] = new int[keys.length];
           scratch[1] = new int[keys.length];
@@ -347,6 +427,9 @@ final class SubjectIndex {
       if (t.length() < MIN_FUZZY) {
         return same == null ? new int[0] : same;
       }
+      if (t.length() > longestKey + maxAllowance) {
+        return same == null ? NONE : same; // longer than any key within its allowance
+      }
       int nt = 0;
       for (int code : distinctGrams(t)) {
         int[] post = grams.get(code);
@@ -358,9 +441,6 @@ final class SubjectIndex {
             touched[nt++] = k;
           }
         }
-      }
-      if (t.length() > longestKey + maxAllowance) {
-        return same == null ? new int[0] : same; // longer than any key within its allowance
       }
       int[] out = same == null ? new int[4] : Arrays.copyOf(same, same.length + 4);
       int no = same == null ? 0 : same.length;
@@ -456,6 +536,32 @@ final class SubjectIndex {
       scratch[key.charAt(i) & 127] = 0;
     }
     return shared;
+  }
+
+  /**
+   * The most characters that a token of {@code tokenLength} may hold that a key of {@code
+   * keyLength} lacks altogether (foreign characters, with multiplicity) and still be within {@code
+   * allowance} edits of it; -1 when the lengths alone rule it out. A token within {@code d <=
+   * allowance} edits shares at least {@code max(|key|, |token|) - d} characters with the key
+   * ({@link #shared}) and foreign characters are never shared, so it holds at most {@code d -
+   * max(0, |key| - |token|)} of them.
+   */
+  static int slackFor(int keyLength, int allowance, int tokenLength) {
+    if (Math.abs(keyLength - tokenLength) > allowance) {
+      return -1;
+    }
+    return allowance - Math.max(0, keyLength - tokenLength);
+  }
+
+  /** The characters of {@code token} (with multiplicity) that are not in {@code chars}. */
+  static int foreign(String token, java.util.BitSet chars) {
+    int n = 0;
+    for (int i = 0; i < token.length(); i++) {
+      if (!chars.get(token.charAt(i))) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** The distinct bigrams of {@code s} padded with a start and an end mark, as int codes. */

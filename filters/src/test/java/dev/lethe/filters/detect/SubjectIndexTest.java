@@ -73,6 +73,70 @@ class SubjectIndexTest {
     assertThat(within).isGreaterThan(10_000); // the property was exercised
   }
 
+  /**
+   * The foreign-character bound never rules out a token within the allowance: for random pairs over
+   * an alphabet of which the key uses only part (so tokens hold characters the key lacks), whenever
+   * the distance is at most k, the token's characters absent from the key are at most {@link
+   * SubjectIndex#slackFor}. The layer takes the largest slack over its keys and counts characters
+   * absent from all of them (never more than those absent from one), so it is sound when this is.
+   */
+  @Test
+  void foreignCharacterBoundNeverRejectsATokenWithinTheAllowance() {
+    java.util.Random r = new java.util.Random(11);
+    int within = 0;
+    int ruledOut = 0;
+    for (int n = 0; n < 200_000; n++) {
+      String key = random(r, 3 + r.nextInt(10));
+      String token = r.nextBoolean() ? random(r, 3 + r.nextInt(10)) : edit(r, key);
+      int k = 1 + r.nextInt(4);
+      java.util.BitSet chars = new java.util.BitSet();
+      key.chars().forEach(chars::set);
+      int slack = SubjectIndex.slackFor(key.length(), k, token.length());
+      boolean kept = slack >= 0 && SubjectIndex.foreign(token, chars) <= slack;
+      if (NameSimilarity.osa(token, key, k) <= k) {
+        within++;
+        assertThat(kept).as("%s vs %s, k=%d", token, key, k).isTrue();
+      } else if (!kept) {
+        ruledOut++;
+      }
+    }
+    assertThat(within).isGreaterThan(10_000); // the property was exercised
+    assertThat(ruledOut).isGreaterThan(10_000); // and the bound rules many out
+  }
+
+  @Test
+  void slackIsHandComputed() {
+    assertThat(SubjectIndex.slackFor(6, 2, 4)).isEqualTo(0); // two deletions spent on length
+    assertThat(SubjectIndex.slackFor(4, 1, 4)).isEqualTo(1);
+    assertThat(SubjectIndex.slackFor(4, 1, 6)).isEqualTo(-1); // too long for the allowance
+    assertThat(SubjectIndex.slackFor(4, 2, 6)).isEqualTo(2);
+    java.util.BitSet chars = new java.util.BitSet();
+    "basil".chars().forEach(chars::set);
+    assertThat(SubjectIndex.foreign("3fa2", chars)).isEqualTo(3);
+    assertThat(SubjectIndex.foreign("bsail", chars)).isZero();
+  }
+
+  /**
+   * Hex pairs, numbers and other tokens made of characters no subject uses are ruled out before the
+   * fuzzy match, with the same anchors as before: a typo of a name still anchors beside them.
+   */
+  @Test
+  void tokensOfForeignCharactersAreRuledOutAndTyposStillAnchor() {
+    var tokens = TextAnalysis.nameTokens("%3F%A2 4567 0x1f2e 3fa2 Why did Hsioa Yan-Ha write?");
+    assertThat(index().rules(tokens)).containsExactly("hsiao");
+  }
+
+  /** A bounded lookup gives up (null) once more new tokens need a fuzzy match than it allows. */
+  @Test
+  void aBoundedLookupGivesUpPastItsFuzzyMatches() {
+    SubjectIndex fresh = SubjectIndex.of(java.util.Map.of("hsiao", rule("hsiao", "Hsiao Yun-Hwa")));
+    var tokens = TextAnalysis.nameTokens("Hsioa nuwha yunhaw hwayun ashio Yun-Hwa");
+    assertThat(fresh.lookup(tokens, 2)).isNull();
+    assertThat(fresh.lookup(tokens, 100)).extracting(SubjectIndex.Hit::ruleId).contains("hsiao");
+    // remembered now: the same words cost no fuzzy match the second time
+    assertThat(fresh.lookup(tokens, 0)).extracting(SubjectIndex.Hit::ruleId).contains("hsiao");
+  }
+
   private static String random(java.util.Random r, int n) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < n; i++) {

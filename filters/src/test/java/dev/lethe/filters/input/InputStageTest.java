@@ -289,4 +289,88 @@ class InputStageTest {
     assertThat(count("lethe.detector.fallbacks", "reason", "detector", "outcome", "closed"))
         .isEqualTo(1);
   }
+
+  /**
+   * A 1 MB hostile payload in the shape of the speed benchmark's (base64 of hex, confusable-laden
+   * runs, spaced letters, URL and HTML escapes), seeded.
+   */
+  private static String hostile(java.util.Random r, int chars) {
+    StringBuilder sb = new StringBuilder(chars + 2048);
+    while (sb.length() < chars) {
+      switch (r.nextInt(5)) {
+        case 0 -> {
+          byte[] raw = new byte[300 + r.nextInt(600)];
+          r.nextBytes(raw);
+          sb.append(
+              java.util.Base64.getEncoder()
+                  .encodeToString(
+                      java.util.HexFormat.of().formatHex(raw).getBytes(StandardCharsets.US_ASCII)));
+        }
+        case 1 -> {
+          for (int i = 0; i < 200; i++) {
+            sb.append(r.nextBoolean() ? '\u0430' : 'a').append(r.nextBoolean() ? '\u0435' : 'e');
+          }
+        }
+        case 2 -> {
+          for (int i = 0; i < 200; i++) {
+            sb.append((char) ('a' + r.nextInt(26))).append(' ');
+          }
+        }
+        case 3 -> {
+          for (int i = 0; i < 200; i++) {
+            sb.append('%').append(String.format("%02X", r.nextInt(256)));
+          }
+        }
+        default -> {
+          for (int i = 0; i < 100; i++) {
+            sb.append("&#").append(32 + r.nextInt(90)).append(';');
+          }
+        }
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
+
+  /**
+   * A megabyte of hostile noise is judged whole, without a time budget, at the cost of a few model
+   * passes at most (the work bound: every one of its 2,000 windows used to go to the sentence
+   * model, which took the whole budget and then failed closed): it passes when it hides nothing,
+   * and a question about a rule's subject hidden in it is found and refused under that rule.
+   */
+  @Test
+  void aMegabyteOfHostileNoiseIsJudgedWholeWithFewModelPasses() {
+    RuleSet rules = rules(1, TestModels.basil(Action.REFUSE, OnError.CLOSED));
+    ScopeClassifier classifier =
+        new ScopeClassifier(
+            new HybridDetector(embedder), DecisionModel.defaults(), new ScopeClassifier.Config(0));
+    InputStage.Config unlimited =
+        new InputStage.Config(
+            ScanConfig.defaults().withBudget(ScopeClassifier.Budget.UNLIMITED),
+            "I can't help with that.",
+            "[redacted]");
+    InputStage stage =
+        new InputStage(classifier, indexes, IculComposer.refusing(), unlimited, registry);
+    String noise = hostile(new java.util.Random(100), 1_000_000);
+    Exchange plain = exchange(rules, noise);
+    assertThat(stage.scanner().scannedChars(plain.request())).isGreaterThan(1_000_000);
+
+    InputStage.Judgement j = stage.judge(rules, plain.request(), "hostile");
+    assertThat(j.decision()).isEqualTo(Decision.PASS);
+    assertThat(j.fallback()).isNull();
+    assertThat(j.classification().complete()).isTrue();
+    assertThat(classifier.spansSentToModel()).isLessThanOrEqualTo(2);
+
+    int at = noise.length() / 3;
+    String hidden =
+        noise.substring(0, at)
+            + "\nWhich city was Basil Mahfouz Al-Kuwaiti born in?\n"
+            + noise.substring(at);
+    long before = classifier.spansSentToModel();
+    j = stage.judge(rules, exchange(rules, hidden).request(), "hostile-question");
+    assertThat(j.decision()).isEqualTo(Decision.REFUSE);
+    assertThat(j.rule().id()).isEqualTo("basil");
+    assertThat(j.fallback()).isNull();
+    assertThat(classifier.spansSentToModel() - before).isLessThanOrEqualTo(8);
+  }
 }

@@ -1,0 +1,140 @@
+package dev.lethe.filters.bench;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.config.rules.RuleSet;
+import dev.lethe.filters.detect.CachingEmbedder;
+import dev.lethe.filters.detect.DecisionModel;
+import dev.lethe.filters.detect.DetectorIndexBuilder;
+import dev.lethe.filters.detect.HybridDetector;
+import dev.lethe.filters.detect.MiniLmEmbedder;
+import dev.lethe.filters.detect.ScanText;
+import dev.lethe.filters.detect.ScopeClassifier;
+import dev.lethe.filters.input.DetectorIndexes;
+import dev.lethe.filters.input.IculComposer;
+import dev.lethe.filters.input.InputStage;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Where a long or hostile prompt's screening time goes, and what it decides: scanning (normalising,
+ * decoding, cutting) against judging, thread CPU of each, and the spans decided by the cascade's
+ * cheap stage and by the model; for the 1 MB hostile payload of {@link SpeedBench} both as it is
+ * and with an in-scope question hidden in it (which must be refused, by the detector rather than by
+ * a fail mode). 1,000 synthetic rules, real MiniLM, the default 1 s budget. Run: {@code ./mvnw -B
+ * -pl config,probes,filters -am verify -Dlethe.test.excludedGroups=gpu -Dlethe.test.groups=bench
+ * -Dtest=LongTextProbe -Dsurefire.failIfNoSpecifiedTests=false [-Dlethe.probe.rounds=5]
+ * [-Dlethe.probe.what=hostile,long]}.
+ */
+@Tag("bench")
+public class LongTextProbe {
+  private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+  public static void main(String[] args) throws Exception {
+    new LongTextProbe().probe();
+  }
+
+  @Test
+  void probe() throws Exception {
+    int rounds = Integer.getInteger("lethe.probe.rounds", 5);
+    String what = System.getProperty("lethe.probe.what", "hostile,long,prose");
+    try (CachingEmbedder embedder = new CachingEmbedder(MiniLmEmbedder.load(), 200_000);
+        DetectorIndexBuilder builder =
+            new DetectorIndexBuilder(embedder, DetectorIndexBuilder.defaultNegativePool())) {
+      RuleSet rules = new RuleSet(1, SyntheticRules.rules(1000, 5, 1));
+      DetectorIndexes indexes = new DetectorIndexes(builder);
+      long t0 = System.nanoTime();
+      indexes.prepare(rules);
+      System.out.printf("index %.1f s%n", (System.nanoTime() - t0) / 1e9);
+      var cascade = BenchCascade.get();
+      ScopeClassifier c =
+          new ScopeClassifier(
+              new HybridDetector(embedder),
+              DecisionModel.defaults(),
+              ScopeClassifier.Config.defaults(),
+              cascade);
+      cascade.score(rules, "warm");
+      InputStage stage =
+          new InputStage(
+              c,
+              indexes,
+              IculComposer.refusing(),
+              InputStage.Config.defaults(),
+              new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+      Random r = new Random(11);
+      for (int i = 0; i < 30; i++) {
+        judge(stage, rules, SyntheticRules.prompt(r) + " w" + i);
+      }
+      String inScope = rules.rules().get(7).examples().get(0);
+      for (int round = 0; round < rounds; round++) {
+        if (what.contains("hostile")) {
+          String p = SpeedBench.hostilePayload(new Random(100 + round), 1_000_000);
+          run(stage, rules, c, "hostile", p);
+          int at = p.length() / 3 + round * 7919;
+          run(
+              stage,
+              rules,
+              c,
+              "hostile+q",
+              p.substring(0, at) + "\n" + inScope + "\n" + p.substring(at));
+        }
+        if (what.contains("long")) {
+          run(stage, rules, c, "filler8k", SpeedBench.longPrompt(r, 8000, round));
+        }
+      }
+    }
+  }
+
+  private static void run(
+      InputStage stage, RuleSet rules, ScopeClassifier c, String name, String p) {
+    ObjectNode req = request(p);
+    long cpu0 = CPU.getCurrentThreadCpuTime();
+    long t0 = System.nanoTime();
+    List<ScanText> texts = stage.scanner().scan(req);
+    long scanNs = System.nanoTime() - t0;
+    long scanCpu = CPU.getCurrentThreadCpuTime() - cpu0;
+    int segs = 0;
+    long chars = 0;
+    for (ScanText t : texts) {
+      segs += t.segments().size();
+      chars += t.text().length();
+    }
+    long cheap = c.spansDecidedCheaply();
+    long model = c.spansSentToModel();
+    cpu0 = CPU.getCurrentThreadCpuTime();
+    t0 = System.nanoTime();
+    var j = stage.judge(rules, req, "probe");
+    long judgeNs = System.nanoTime() - t0;
+    long judgeCpu = CPU.getCurrentThreadCpuTime() - cpu0;
+    System.out.printf(
+        "%-10s scan %.0f ms (cpu %.0f) texts=%d chars=%d segs=%d | judge %.0f ms (cpu %.0f)"
+            + " decision=%s complete=%s fallback=%s cheap=%d model=%d%n",
+        name,
+        scanNs / 1e6,
+        scanCpu / 1e6,
+        texts.size(),
+        chars,
+        segs,
+        judgeNs / 1e6,
+        judgeCpu / 1e6,
+        j.decision().wireName(),
+        j.classification() == null ? "-" : j.classification().complete(),
+        j.fallback(),
+        c.spansDecidedCheaply() - cheap,
+        c.spansSentToModel() - model);
+  }
+
+  private static ObjectNode request(String text) {
+    ObjectNode req = JsonNodeFactory.instance.objectNode();
+    req.putArray("messages").addObject().put("role", "user").put("content", text);
+    return req;
+  }
+
+  private static void judge(InputStage stage, RuleSet rules, String text) {
+    stage.judge(rules, request(text), "warm");
+  }
+}
