@@ -168,7 +168,8 @@ public record DefaultTarget(
         trials != null ? trials : maxTrials,
         seconds != null ? seconds : maxSeconds,
         checkEvery != null ? checkEvery : checkEvery(plannedSteps),
-        SearchBudget.DEFAULT_DENSE_REACH);
+        SearchBudget.DEFAULT_DENSE_REACH,
+        true);
   }
 
   /**
@@ -187,6 +188,7 @@ public record DefaultTarget(
     settings.put("budget_seconds", budget.maxSeconds());
     settings.put("check_every", budget.checkEvery());
     settings.put("dense_reach", budget.denseReach());
+    settings.put("stop_at_break", budget.stopAtBreak());
     m.put("settings", settings);
     m.put("overridden_by_flags", List.copyOf(overridden));
     m.put("selected_on", "docs/unlearning-benchmark.md, NPO defaults");

@@ -16,8 +16,11 @@ import dev.lethe.config.ConfigException;
  *     ROUGE-L ≤ 3 × the bound), or its retain ratio has used half the room to its bound, the
  *     validation set is checked after every step, so a stop lands inside a short window in which
  *     every bound holds; 0 turns dense checks off, else ≥ 1
+ * @param stopAtBreak a trial that breaks a utility bound ends the search (its best check, the last
+ *     that kept the bounds, is then the candidate) instead of a gentler trial following it
  */
-public record SearchBudget(int maxTrials, double maxSeconds, int checkEvery, double denseReach) {
+public record SearchBudget(
+    int maxTrials, double maxSeconds, int checkEvery, double denseReach, boolean stopAtBreak) {
   /** The reach at which checks become dense unless told otherwise. */
   public static final double DEFAULT_DENSE_REACH = 3;
 
@@ -37,8 +40,13 @@ public record SearchBudget(int maxTrials, double maxSeconds, int checkEvery, dou
     }
   }
 
-  /** A budget with dense checks at {@link #DEFAULT_DENSE_REACH}. */
+  /** A budget with dense checks at {@link #DEFAULT_DENSE_REACH}, trying on after a break. */
   public SearchBudget(int maxTrials, double maxSeconds, int checkEvery) {
-    this(maxTrials, maxSeconds, checkEvery, DEFAULT_DENSE_REACH);
+    this(maxTrials, maxSeconds, checkEvery, DEFAULT_DENSE_REACH, false);
+  }
+
+  /** A budget that tries on after a break. */
+  public SearchBudget(int maxTrials, double maxSeconds, int checkEvery, double denseReach) {
+    this(maxTrials, maxSeconds, checkEvery, denseReach, false);
   }
 }

@@ -53,9 +53,11 @@ import java.util.Random;
  * meets it), or at the first check that breaks a utility bound (further steps only move further
  * away). Each trial keeps the weights of its best check, not only its last. If no trial meets the
  * goal within the budget, the check with the fewest missed bounds that keeps the utility bounds,
- * then the lowest validation forget ROUGE-L, is chosen. The budget is in trials of planned steps;
- * its wall-time cap is a safety net, and {@code search.stopped} says whether the goal, the trials
- * or the cap ended the search. Every trial and check is recorded in the report's {@code trials}.
+ * then the lowest validation forget ROUGE-L, is chosen. With {@link SearchBudget#stopAtBreak()} a
+ * trial that breaks a utility bound ends the search instead. The budget is in trials of planned
+ * steps; its wall-time cap is a safety net, and {@code search.stopped} says whether the goal, the
+ * trials or the cap ended the search. Every trial and check is recorded in the report's {@code
+ * trials}.
  */
 public final class TargetSearch {
   /**
@@ -336,6 +338,11 @@ public final class TargetSearch {
           stopped = "goal met";
           break;
         }
+        if (outcome == TrialMonitor.Outcome.BROKE_UTILITY && budget.stopAtBreak()) {
+          progress.println("target: a utility bound broke; the search ends at its best check");
+          stopped = "utility bound broken";
+          break;
+        }
       }
     }
     if (best == null) {
@@ -386,6 +393,7 @@ public final class TargetSearch {
       search.put("time_cap_seconds", budget.maxSeconds());
       search.put("check_every", budget.checkEvery());
       search.put("dense_reach", budget.denseReach());
+      search.put("stop_at_break", budget.stopAtBreak());
       Map<String, Object> startMap = new LinkedHashMap<>();
       startMap.put("forget_rouge", startValidation.forgetRouge());
       startMap.put("retain_rouge", startValidation.retainRouge());

@@ -139,6 +139,24 @@ class TargetSearchTest {
   }
 
   @Test
+  void withStopAtBreakABrokenBoundEndsTheSearchAtItsBestCheck() throws Exception {
+    Path out = dir.resolve("stop-at-break");
+    UnlearnReport r =
+        new TargetSearch(new SimpleMeterRegistry(), QUIET)
+            .run(
+                spec(out),
+                Goal.parse("forget_rouge<=1,utility_ratio>=1"), // no utility sets: broken at once
+                new SearchBudget(3, 600, 2, 3, true),
+                5);
+    assertThat(r.trials()).hasSize(1); // no gentler trial after the break
+    JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertThat(json.at("/search/stopped").asText()).isEqualTo("utility bound broken");
+    assertThat(json.at("/search/stop_at_break").asBoolean()).isTrue();
+    assertThat(json.at("/search/met").asBoolean()).isFalse();
+    assertThat(json.at("/search/chosen_step").asInt()).isEqualTo(2);
+  }
+
+  @Test
   void aBrokenUtilityBoundStopsTheTrialAtThatCheck() throws Exception {
     Path out = dir.resolve("broken");
     UnlearnReport r =
