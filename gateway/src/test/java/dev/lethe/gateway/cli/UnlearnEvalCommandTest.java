@@ -433,7 +433,7 @@ class UnlearnEvalCommandTest {
     assertThat(r.at("/search/met").asBoolean()).isTrue();
     assertThat(r.at("/search/stopped").asText()).isEqualTo("goal met");
     assertThat(r.at("/search/steps").asInt()).isEqualTo(1);
-    assertThat(r.at("/search/defaults/settings/dense_reach").asDouble()).isEqualTo(3);
+    assertThat(r.at("/search/defaults/settings/dense_reach").asDouble()).isEqualTo(4);
     assertThat(r.at("/search/defaults/settings/budget_seconds").asDouble())
         .isEqualTo(d.maxSeconds()); // a safety net; the budget is the trials' steps
     assertThat(r.at("/trials/0/outcome").asText()).isEqualTo("met");

@@ -49,18 +49,20 @@ public record DefaultTarget(
 
   /**
    * NPO's default: a KL retain term to the start model (an NLL term on retain authors the model
-   * never saw teaches instead of preserving), α 2, lr 5e-4, 10 epochs per trial, 3 trials
-   * (bracketing the learning rate, {@link TargetSearch}), checks about every tenth of a trial and
-   * after every step once within reach, to forget ROUGE-L ≤ 0.2 × the start's with retain ROUGE-L ≥
-   * 0.95 × the start's. The 7,200 s wall-time cap is a safety net only.
+   * never saw teaches instead of preserving), α 8, lr 1e-3, 10 epochs per trial, checks about every
+   * tenth of a trial and after every step once within reach ({@link
+   * SearchBudget#DEFAULT_DENSE_REACH}), to forget ROUGE-L ≤ 0.2 × the start's with retain ROUGE-L ≥
+   * 0.95 × the start's; a trial that breaks the retain bound ends the search at its last check that
+   * kept it. At most 3 trials (more only while a trial is too gentle: {@link LrBracket}). The 7,200
+   * s wall-time cap is a safety net only.
    */
   public static final DefaultTarget NPO =
       new DefaultTarget(
           UnlearnMethod.NPO,
           Goal.parse("forget_rouge_ratio<=0.2,retain_rouge_ratio>=0.95"),
-          5e-4,
+          1e-3,
           RetainKind.KL,
-          2,
+          8,
           10,
           10,
           3,

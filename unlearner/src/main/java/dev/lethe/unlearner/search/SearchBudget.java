@@ -13,7 +13,7 @@ import dev.lethe.config.ConfigException;
  * @param maxSeconds wall time after which no new trial starts, &gt; 0 (a safety net)
  * @param checkEvery validation checks every this many steps of a trial (and at its end), ≥ 1
  * @param denseReach once a check is within this factor of the goal's forget bound (e.g. 3: forget
- *     ROUGE-L ≤ 3 × the bound), or its retain ratio has used half the room to its bound, the
+ *     ROUGE-L ≤ 4 × the bound), or its retain ratio has used half the room to its bound, the
  *     validation set is checked after every step, so a stop lands inside a short window in which
  *     every bound holds; 0 turns dense checks off, else ≥ 1
  * @param stopAtBreak a trial that breaks a utility bound ends the search (its best check, the last
@@ -22,7 +22,7 @@ import dev.lethe.config.ConfigException;
 public record SearchBudget(
     int maxTrials, double maxSeconds, int checkEvery, double denseReach, boolean stopAtBreak) {
   /** The reach at which checks become dense unless told otherwise. */
-  public static final double DEFAULT_DENSE_REACH = 3;
+  public static final double DEFAULT_DENSE_REACH = 4;
 
   /** Validates. */
   public SearchBudget {

@@ -49,9 +49,9 @@ class DefaultTargetTest {
   void flagsReplaceEachPartOfTheBudget() {
     DefaultTarget d = DefaultTarget.NPO;
     assertThat(d.budget(null, null, null, 50))
-        .isEqualTo(new SearchBudget(d.maxTrials(), d.maxSeconds(), 5, 3, true));
-    assertThat(d.budget(1, 60.0, 2, 50)).isEqualTo(new SearchBudget(1, 60, 2, 3, true));
-    assertThat(d.budget(null, null, null, 50).denseReach()).isEqualTo(3); // dense near the goal
+        .isEqualTo(new SearchBudget(d.maxTrials(), d.maxSeconds(), 5, 4, true));
+    assertThat(d.budget(1, 60.0, 2, 50)).isEqualTo(new SearchBudget(1, 60, 2, 4, true));
+    assertThat(d.budget(null, null, null, 50).denseReach()).isEqualTo(4); // dense near the goal
     assertThat(d.budget(null, null, null, 50).stopAtBreak()).isTrue(); // a break ends the search
     assertThat(d.maxSeconds()).isGreaterThanOrEqualTo(3600); // a safety net, not the budget
   }
