@@ -32,7 +32,7 @@ import java.util.Set;
  * @param alpha the retain weight α
  * @param maxEpochs the step budget of a trial, in passes over the forget set
  * @param checksPerTrial validation checks per trial (the check interval follows the trial length)
- * @param maxTrials trials at most ({@link TargetSearch}'s order: lr × 1, 2, 4, ...)
+ * @param maxTrials trials at most ({@link TargetSearch}'s order, the learning rate bracketed)
  * @param maxSeconds wall time after which no new trial starts: a safety net, the budget is in
  *     trials of planned steps
  */
