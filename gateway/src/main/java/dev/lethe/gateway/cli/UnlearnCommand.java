@@ -27,8 +27,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -274,7 +275,8 @@ public final class UnlearnCommand implements Callable<Integer> {
         return 0;
       }
       if (defaultTarget != null) {
-        if (spec.evalData().forget().size() < 2 || spec.evalData().retain().size() < 2) {
+        if (!DefaultTarget.Applied.enoughQuestions(
+            spec.evalData().forget().size(), spec.evalData().retain().size())) {
           throw new ConfigException(
               "--method " + method,
               "the default goal stops on a validation half of the evaluation questions and needs"
@@ -414,9 +416,11 @@ public final class UnlearnCommand implements Callable<Integer> {
     if (kinds.size() != 1 || stages != null || target != null) {
       return;
     }
-    DefaultTarget d = DefaultTarget.of(kinds.get(0)).orElse(null);
     ObjectNode o = perStage.get(0);
-    if (d == null || o.has("steps") || o.has("epochs")) {
+    Set<String> given = new HashSet<>();
+    o.fieldNames().forEachRemaining(given::add);
+    DefaultTarget.Applied applied = DefaultTarget.apply(kinds.get(0), given).orElse(null);
+    if (applied == null) {
       return;
     }
     if (noEval) {
@@ -424,14 +428,9 @@ public final class UnlearnCommand implements Callable<Integer> {
           "lethe unlearn: --no-eval: no default goal to stop on, running the fixed schedule");
       return;
     }
-    for (Map.Entry<String, Object> e : d.options().entrySet()) {
-      if (o.has(e.getKey())) {
-        overridden.add(e.getKey());
-      } else {
-        o.set(e.getKey(), JSON.valueToTree(e.getValue()));
-      }
-    }
-    defaultTarget = d;
+    applied.fill().forEach((k, v) -> o.set(k, JSON.valueToTree(v)));
+    overridden.addAll(applied.overridden());
+    defaultTarget = applied.target();
   }
 
   /** The robustness probes asked for, or null. */

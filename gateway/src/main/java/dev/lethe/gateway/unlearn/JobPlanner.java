@@ -19,13 +19,17 @@ import dev.lethe.unlearner.eval.TofuData;
 import dev.lethe.unlearner.eval.TofuEvalConfig;
 import dev.lethe.unlearner.model.LlamaConfig;
 import dev.lethe.unlearner.robust.RobustnessSpec;
+import dev.lethe.unlearner.search.DefaultTarget;
+import dev.lethe.unlearner.search.SearchBudget;
 import dev.lethe.unlearner.unlearn.RetainPolicy;
 import dev.lethe.unlearner.unlearn.UnlearnJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -44,8 +48,26 @@ final class JobPlanner {
    * @param slot the model's slot, to swap into when the gates pass
    * @param spec what the worker runs
    * @param document the job's JSON document, state {@code queued}
+   * @param defaultGoal the method's default goal, when the job runs to it instead of a schedule
+   *     (NPO without {@code steps}/{@code epochs}), else null
    */
-  record Planned(ModelSlot slot, UnlearnJob.Spec spec, ObjectNode document) {}
+  record Planned(
+      ModelSlot slot, UnlearnJob.Spec spec, ObjectNode document, DefaultGoal defaultGoal) {}
+
+  /**
+   * A default goal applied to a job ({@link DefaultTarget#apply}, the same as {@code lethe
+   * unlearn}'s).
+   *
+   * @param applied the default and what the request's options overrode
+   * @param budget the search's budget
+   * @param seed the validation/test split's seed (the loop's)
+   */
+  record DefaultGoal(DefaultTarget.Applied applied, SearchBudget budget, long seed) {
+    /** What the job document and {@code report.json} record under {@code search.defaults}. */
+    java.util.Map<String, Object> provenance() {
+      return applied.target().provenance(applied.overridden(), budget);
+    }
+  }
 
   private final UnlearnSettings settings;
   private final ModelRegistry models;
@@ -199,6 +221,44 @@ final class JobPlanner {
             inputs.evalBase().realAuthors(),
             inputs.evalBase().worldFacts(),
             inputs.evalBase().holdout());
+    DefaultGoal defaultGoal = null;
+    ObjectNode searchNote = null;
+    if (!pipeline) {
+      JsonNode given = stages.get(0).get("options");
+      Set<String> names = new HashSet<>();
+      if (given != null && given.isObject()) {
+        given.fieldNames().forEachRemaining(names::add);
+      }
+      DefaultTarget.Applied applied = DefaultTarget.apply(plans.get(0).kind(), names).orElse(null);
+      if (applied != null
+          && DefaultTarget.Applied.enoughQuestions(forgetEval.size(), data.retain().size())) {
+        ObjectNode filled =
+            given != null && given.isObject()
+                ? ((ObjectNode) given).deepCopy()
+                : JSON.createObjectNode();
+        applied.fill().forEach((k, v) -> filled.set(k, JSON.valueToTree(v)));
+        UnlearnOptions.Plan plan =
+            UnlearnOptions.parse(stages.get(0).path("method").asText(), filled, modelConfig);
+        plans.set(0, plan);
+        jobStages.set(0, new UnlearnJob.Stage(plan.method(), plan.config()));
+        int planned = plan.config().totalSteps(forget.size());
+        defaultGoal =
+            new DefaultGoal(
+                applied, applied.target().budget(null, null, null, planned), plan.config().seed());
+      } else if (applied != null) {
+        searchNote = JSON.createObjectNode();
+        ObjectNode d = searchNote.putObject("defaults");
+        d.put("applied", false);
+        d.put(
+            "reason",
+            "the default goal needs at least 2 forget and 2 retain evaluation questions (this job"
+                + " has "
+                + forgetEval.size()
+                + " and "
+                + data.retain().size()
+                + "); the fixed schedule ran");
+      }
+    }
     String id = "job-" + UUID.randomUUID().toString().substring(0, 8);
     Path out = store.checkpoint(id);
     UnlearnJob.Spec spec =
@@ -258,9 +318,16 @@ final class JobPlanner {
     n.putNull("after");
     n.putNull("robustness");
     n.putNull("gates");
+    if (defaultGoal != null) {
+      n.putObject("search").set("defaults", JSON.valueToTree(defaultGoal.provenance()));
+    } else if (searchNote != null) {
+      n.set("search", searchNote);
+    } else {
+      n.putNull("search");
+    }
     n.put("swapped", false);
     n.putNull("swap");
-    return new Planned(slot, spec, n);
+    return new Planned(slot, spec, n, defaultGoal);
   }
 
   /** The robustness probes the configuration asks for (or its gates need), or null. */

@@ -111,6 +111,11 @@ final class JobRecord {
     p.set("loss", JSON.valueToTree(report.finalLoss()));
   }
 
+  /** The default goal's search: goal, met, chosen trial and step, why it stopped, time. */
+  synchronized void search(java.util.Map<String, Object> search) {
+    node.set("search", JSON.valueToTree(search));
+  }
+
   synchronized void gates(UnlearnGates.Decision d) {
     ObjectNode g = node.putObject("gates");
     g.put("passed", d.passed());

@@ -11,6 +11,7 @@ import dev.lethe.config.UnlearnSettings;
 import dev.lethe.config.rules.RuleSet;
 import dev.lethe.gateway.backend.local.ModelRegistry;
 import dev.lethe.gateway.backend.local.ModelSlot;
+import dev.lethe.unlearner.search.TargetSearch;
 import dev.lethe.unlearner.unlearn.UnlearnJob;
 import dev.lethe.unlearner.unlearn.UnlearnReport;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -182,7 +183,7 @@ public final class UnlearnJobs implements AutoCloseable {
       store.saveQuietly(job);
       jobs.put(job.id(), job);
     }
-    worker.execute(() -> run(job, planned.spec(), planned.slot()));
+    worker.execute(() -> run(job, planned));
     return job.id();
   }
 
@@ -221,7 +222,10 @@ public final class UnlearnJobs implements AutoCloseable {
     }
   }
 
-  private void run(JobRecord job, UnlearnJob.Spec spec, ModelSlot slot) {
+  private void run(JobRecord job, JobPlanner.Planned planned) {
+    UnlearnJob.Spec spec = planned.spec();
+    ModelSlot slot = planned.slot();
+    JobPlanner.DefaultGoal defaultGoal = planned.defaultGoal();
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     try {
       job.start(clock.instant().toString(), meters);
@@ -233,8 +237,24 @@ public final class UnlearnJobs implements AutoCloseable {
               new LineSink(line -> LOG.debug("unlearn {}: {}", job.id(), line)),
               true,
               StandardCharsets.UTF_8);
-      UnlearnReport report =
-          new UnlearnJob(meters, progress).run(spec, new JobProgress(job, store));
+      UnlearnReport report;
+      if (defaultGoal != null) {
+        // NPO with no schedule: unlearn to the default goal on a validation half of the job's
+        // evaluation questions, as lethe unlearn does; before/after are the other half's
+        TargetSearch.Result result =
+            new TargetSearch(meters, progress)
+                .search(
+                    spec,
+                    defaultGoal.applied().target().goal(),
+                    defaultGoal.budget(),
+                    defaultGoal.seed(),
+                    defaultGoal.provenance(),
+                    new JobProgress(job, store));
+        report = result.report();
+        job.search(result.search());
+      } else {
+        report = new UnlearnJob(meters, progress).run(spec, new JobProgress(job, store));
+      }
       job.report(report);
       Map<String, Object> before = report.before() == null ? Map.of() : report.before().toMap();
       Map<String, Object> after = report.after() == null ? Map.of() : report.after().toMap();

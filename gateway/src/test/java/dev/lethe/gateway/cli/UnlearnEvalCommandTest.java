@@ -431,6 +431,12 @@ class UnlearnEvalCommandTest {
     // the random model answers neither set before or after one small step, so the ratio bounds
     // hold at the first check, and the run stops there instead of running its budget
     assertThat(r.at("/search/met").asBoolean()).isTrue();
+    assertThat(r.at("/search/stopped").asText()).isEqualTo("goal met");
+    assertThat(r.at("/search/steps").asInt()).isEqualTo(1);
+    assertThat(r.at("/search/defaults/settings/dense_reach").asDouble()).isEqualTo(4);
+    assertThat(r.at("/search/defaults/settings/budget_seconds").asDouble())
+        .isEqualTo(d.maxSeconds()); // a safety net; the budget is the trials' steps
+    assertThat(r.at("/trials/0/outcome").asText()).isEqualTo("met");
     assertThat(r.get("steps").asInt()).isEqualTo(1);
     assertThat(r.at("/trials")).hasSize(1);
     assertThat(r.at("/search/validation_questions").asInt()).isEqualTo(1);

@@ -11,6 +11,7 @@ import dev.lethe.config.rules.OnError;
 import dev.lethe.gateway.GatewayAssembly;
 import dev.lethe.gateway.LetheGateway;
 import dev.lethe.gateway.testing.TinyCheckpoints;
+import dev.lethe.unlearner.search.DefaultTarget;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -288,6 +289,42 @@ class AdminUnlearnTest {
     String to = j.at("/checkpoint/to").asText();
     assertThat(j.at("/checkpoint/from").asText()).isEqualTo(before);
     assertThat(checkpointServing()).isEqualTo(to).isNotEqualTo(before);
+  }
+
+  @Test
+  void npoWithoutAScheduleRunsToTheSameDefaultGoalAsTheCommandLine() throws Exception {
+    start(
+        tmp.resolve("default-goal"),
+        "    maxForgetRouge: 1.0\n    minUtilityRatio: 0.0\n    minRetainRougeRatio: 0.0\n",
+        true);
+    // no steps or epochs: the default goal, with the request's lr replacing the default's
+    String job =
+        post(req("tiny", "[\"basil\"]", "npo", "{\"batchSize\": 2, \"lr\": 0.001}"), 202)
+            .path("job")
+            .asText();
+    JsonNode queued = JSON.readTree(call("GET", "/admin/unlearn/" + job, null).body());
+    DefaultTarget d = DefaultTarget.NPO;
+    assertThat(queued.at("/search/defaults/applied").asText()).isEqualTo("npo default goal");
+    assertThat(queued.at("/search/defaults/goal").asText()).isEqualTo(d.goal().text());
+    assertThat(queued.at("/search/defaults/overridden_by_flags/0").asText()).isEqualTo("lr");
+    assertThat(queued.at("/search/defaults/settings/retainLoss").asText()).isEqualTo("kl");
+    // 4 forget pairs in batches of 2, 10 epochs: a trial plans 20 steps
+    assertThat(queued.at("/progress/steps").asInt()).isEqualTo(2 * d.maxEpochs());
+    JsonNode j = finish(job);
+    assertThat(j.path("state").asText()).as(j.toString()).isEqualTo("succeeded");
+    assertThat(j.at("/search/goal").asText()).isEqualTo(d.goal().text());
+    assertThat(j.at("/search/stopped").asText()).isIn("goal met", "trials spent");
+    assertThat(j.at("/search/met").isBoolean()).isTrue();
+    assertThat(j.at("/search/validation_questions").asInt()).isEqualTo(1); // 2 evaluated, halved
+    assertThat(j.at("/search/defaults/applied").asText()).isEqualTo("npo default goal");
+    assertThat(j.at("/after/forget_rouge").isNumber()).isTrue(); // the test half's
+    assertThat(j.path("swapped").asBoolean()).isTrue();
+
+    // a schedule turns the default off: the fixed loop, no search
+    String fixed = post(req("tiny", "[\"basil\"]", "npo", OPTIONS), 202).path("job").asText();
+    JsonNode f = finish(fixed);
+    assertThat(f.path("search").isNull()).as(f.toString()).isTrue();
+    assertThat(f.at("/progress/steps").asInt()).isEqualTo(2);
   }
 
   @Test

@@ -5,11 +5,13 @@ import static java.util.Objects.requireNonNull;
 import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.loss.MethodParams.RetainKind;
 import dev.lethe.unlearner.loss.UnlearnMethod;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A method's plain default as a goal rather than a schedule: its settings (learning rate, retain
@@ -30,8 +32,9 @@ import java.util.Optional;
  * @param alpha the retain weight α
  * @param maxEpochs the step budget of a trial, in passes over the forget set
  * @param checksPerTrial validation checks per trial (the check interval follows the trial length)
- * @param maxTrials trials at most ({@link TargetSearch}'s order: lr × 1, 2, 4, ...)
- * @param maxSeconds wall time after which no new trial starts
+ * @param maxTrials trials at most ({@link TargetSearch}'s order, the learning rate bracketed)
+ * @param maxSeconds wall time after which no new trial starts: a safety net, the budget is in
+ *     trials of planned steps
  */
 public record DefaultTarget(
     UnlearnMethod method,
@@ -46,20 +49,24 @@ public record DefaultTarget(
 
   /**
    * NPO's default: a KL retain term to the start model (an NLL term on retain authors the model
-   * never saw teaches instead of preserving), α 2, lr 5e-4, at most 10 epochs per trial and 3
-   * trials, to forget ROUGE-L ≤ 0.2 × the start's with retain ROUGE-L ≥ 0.95 × the start's.
+   * never saw teaches instead of preserving), α 8, lr 1e-3, 10 epochs per trial, checks about every
+   * tenth of a trial and after every step once within reach ({@link
+   * SearchBudget#DEFAULT_DENSE_REACH}), to forget ROUGE-L ≤ 0.2 × the start's with retain ROUGE-L ≥
+   * 0.95 × the start's; a trial that breaks the retain bound ends the search at its last check that
+   * kept it. At most 3 trials (more only while a trial is too gentle: {@link LrBracket}). The 7,200
+   * s wall-time cap is a safety net only.
    */
   public static final DefaultTarget NPO =
       new DefaultTarget(
           UnlearnMethod.NPO,
           Goal.parse("forget_rouge_ratio<=0.2,retain_rouge_ratio>=0.95"),
-          5e-4,
+          1e-3,
           RetainKind.KL,
-          2,
+          8,
           10,
           10,
           3,
-          1800);
+          7200);
 
   /** Validates. */
   public DefaultTarget {
@@ -84,6 +91,55 @@ public record DefaultTarget(
   /** The default goal of {@code method}, if it has one (NPO only for now). */
   public static Optional<DefaultTarget> of(UnlearnMethod method) {
     return method == UnlearnMethod.NPO ? Optional.of(NPO) : Optional.empty();
+  }
+
+  /**
+   * What a single-method run whose options name {@code given} gets from its method's default: the
+   * settings to fill in (those no option set) and those the options overrode. Empty when the method
+   * has no default or a schedule ({@code steps} or {@code epochs}) was given. {@code lethe unlearn}
+   * and {@code POST /admin/unlearn} both call this, so they apply the same default.
+   *
+   * @param method the run's method
+   * @param given the option names set by flags or by the request (admin API names: {@code lr},
+   *     {@code retainLoss}, ...)
+   */
+  public static Optional<Applied> apply(UnlearnMethod method, Set<String> given) {
+    requireNonNull(given, "given");
+    DefaultTarget d = of(method).orElse(null);
+    if (d == null || given.contains("steps") || given.contains("epochs")) {
+      return Optional.empty();
+    }
+    Map<String, Object> fill = new LinkedHashMap<>();
+    List<String> overridden = new ArrayList<>();
+    for (Map.Entry<String, Object> e : d.options().entrySet()) {
+      if (given.contains(e.getKey())) {
+        overridden.add(e.getKey());
+      } else {
+        fill.put(e.getKey(), e.getValue());
+      }
+    }
+    return Optional.of(new Applied(d, fill, overridden));
+  }
+
+  /**
+   * A default applied to one run.
+   *
+   * @param target the default
+   * @param fill the settings to fill in, as options ({@link #options()} names)
+   * @param overridden the default's settings that the run's own options replaced
+   */
+  public record Applied(DefaultTarget target, Map<String, Object> fill, List<String> overridden) {
+    /** Copies. */
+    public Applied {
+      requireNonNull(target, "target");
+      fill = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fill));
+      overridden = List.copyOf(overridden);
+    }
+
+    /** Whether evaluation sets of these sizes can carry the default goal (2 of each at least). */
+    public static boolean enoughQuestions(int forget, int retain) {
+      return forget >= 2 && retain >= 2;
+    }
   }
 
   /**
@@ -113,7 +169,9 @@ public record DefaultTarget(
     return new SearchBudget(
         trials != null ? trials : maxTrials,
         seconds != null ? seconds : maxSeconds,
-        checkEvery != null ? checkEvery : checkEvery(plannedSteps));
+        checkEvery != null ? checkEvery : checkEvery(plannedSteps),
+        SearchBudget.DEFAULT_DENSE_REACH,
+        true);
   }
 
   /**
@@ -131,6 +189,8 @@ public record DefaultTarget(
     settings.put("budget_trials", budget.maxTrials());
     settings.put("budget_seconds", budget.maxSeconds());
     settings.put("check_every", budget.checkEvery());
+    settings.put("dense_reach", budget.denseReach());
+    settings.put("stop_at_break", budget.stopAtBreak());
     m.put("settings", settings);
     m.put("overridden_by_flags", List.copyOf(overridden));
     m.put("selected_on", "docs/unlearning-benchmark.md, NPO defaults");

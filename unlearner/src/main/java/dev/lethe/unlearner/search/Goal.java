@@ -168,6 +168,40 @@ public record Goal(
             || ratioAtLeast(report.modelUtility(), start.modelUtility(), minUtilityRatio));
   }
 
+  /**
+   * Whether {@code report} is close enough to this goal's edge that a check after every step is
+   * worth its cost: a forget ROUGE-L bound (absolute, or as a ratio to the start's) within {@code
+   * reach} × the bound, or a utility ratio ({@code retain_rouge_ratio}, {@code utility_ratio}) that
+   * has used half its room (below (1 + bound) / 2 of the start's). On a small model both the forget
+   * and the retain score can fall steeply within a few steps, so the window where every bound holds
+   * may be shorter than the coarse check interval. {@code reach} 0 means never.
+   */
+  public boolean withinReach(TofuReport report, TofuReport start, double reach) {
+    if (reach <= 0) {
+      return false;
+    }
+    Double f = report.forgetRouge();
+    if (f != null) {
+      if (maxForgetRouge != null && f <= reach * maxForgetRouge) {
+        return true;
+      }
+      if (maxForgetRougeRatio != null
+          && start.forgetRouge() != null
+          && f <= reach * maxForgetRougeRatio * start.forgetRouge()) {
+        return true;
+      }
+    }
+    if (minRetainRougeRatio != null
+        && minRetainRougeRatio < 1
+        && !ratioAtLeast(
+            report.retainRouge(), start.retainRouge(), (1 + minRetainRougeRatio) / 2)) {
+      return true;
+    }
+    return minUtilityRatio != null
+        && minUtilityRatio < 1
+        && !ratioAtLeast(report.modelUtility(), start.modelUtility(), (1 + minUtilityRatio) / 2);
+  }
+
   private static boolean le(Double v, double bound) {
     return v != null && v <= bound;
   }

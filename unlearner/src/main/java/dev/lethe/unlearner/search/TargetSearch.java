@@ -41,19 +41,30 @@ import java.util.Random;
  * <p>Protocol: every evaluation set (forget, retain, real authors, world facts) is split in two by
  * a seeded shuffle, half for validation, half for test; so is the holdout set (membership
  * inference), so that a privleak bound can be checked on validation without touching the test
- * side's holdout questions. Trials run in a fixed order, gentlest first — learning rate × 1, 2, 4,
- * then the same with the retain weight α / 4 — each from the start checkpoint with the spec's
- * earlier stages unchanged; within a trial the validation split is evaluated every {@link
- * SearchBudget#checkEvery()} steps of the last stage and at its end, and the trial stops at the
- * first check that meets the goal (the search then ends: the least intervention that meets it), or
- * at the first check that breaks a utility bound (further steps only move further away). Each trial
- * keeps the weights of its best check, not only its last. If no trial meets the goal within the
- * budget, the check with the fewest missed bounds that keeps the utility bounds, then the lowest
- * validation forget ROUGE-L, is chosen. Every trial and check is recorded in the report's {@code
+ * side's holdout questions. Each trial starts from the start checkpoint with the spec's earlier
+ * stages unchanged; three trials at the last stage's retain weight α, then three at α / 4. Within
+ * each group the learning rate is bracketed ({@link LrBracket}): the first trial runs the given
+ * rate, a trial that ran out of steps keeping utility is followed by a doubled rate, one that broke
+ * a utility bound by a halved rate with proportionally more steps (never a higher one), then the
+ * geometric mean of the two. Within a trial the validation split is checked every {@link
+ * SearchBudget#checkEvery()} steps of the last stage, after every step once a check comes {@link
+ * Goal#withinReach within reach} of the goal, and at the end ({@link TrialMonitor}); the trial
+ * stops at the first check that meets the goal (the search then ends: the least intervention that
+ * meets it), or at the first check that breaks a utility bound (further steps only move further
+ * away). Each trial keeps the weights of its best check, not only its last. If no trial meets the
+ * goal within the budget, the check with the fewest missed bounds that keeps the utility bounds,
+ * then the lowest validation forget ROUGE-L, is chosen. With {@link SearchBudget#stopAtBreak()} a
+ * trial that breaks a utility bound ends the search instead. The budget is in trials of planned
+ * steps; its wall-time cap is a safety net, and {@code search.stopped} says whether the goal, the
+ * trials or the cap ended the search. Every trial and check is recorded in the report's {@code
  * trials}.
  */
 public final class TargetSearch {
-  private static final double[][] GRID = {{1, 1}, {2, 1}, {4, 1}, {1, 0.25}, {2, 0.25}, {4, 0.25}};
+  /**
+   * Each trial's factor on the last stage's retain weight α: three trials at α, then three at α /
+   * 4; within each group the learning rate is bracketed ({@link LrBracket}).
+   */
+  private static final double[] ALPHA_FACTORS = {1, 1, 1, 0.25, 0.25, 0.25};
 
   private final MeterRegistry registry;
   private final PrintStream progress;
@@ -109,7 +120,39 @@ public final class TargetSearch {
   public UnlearnReport run(
       UnlearnJob.Spec spec, Goal goal, SearchBudget budget, long seed, Map<String, Object> defaults)
       throws IOException {
+    return search(spec, goal, budget, seed, defaults, UnlearnJob.Listener.none()).report();
+  }
+
+  /**
+   * What a search returns.
+   *
+   * @param report the chosen model's report ({@code before}/{@code after} on the test split)
+   * @param search what {@code report.json} holds under {@code search}: the goal, whether it was
+   *     met, the chosen trial and step, why the search stopped, the split and the time
+   */
+  public record Result(UnlearnReport report, Map<String, Object> search) {
+    /** Copies the search map. */
+    public Result {
+      requireNonNull(report, "report");
+      search = Collections.unmodifiableMap(new LinkedHashMap<>(search));
+    }
+  }
+
+  /**
+   * As {@link #run(UnlearnJob.Spec, Goal, SearchBudget, long, Map)}, telling {@code listener} the
+   * phases and each step of the checked trials (the step count restarts with each trial), and
+   * returning the {@code search} block with the report.
+   */
+  public Result search(
+      UnlearnJob.Spec spec,
+      Goal goal,
+      SearchBudget budget,
+      long seed,
+      Map<String, Object> defaults,
+      UnlearnJob.Listener listener)
+      throws IOException {
     requireNonNull(spec, "spec");
+    requireNonNull(listener, "listener");
     requireNonNull(goal, "goal");
     requireNonNull(budget, "budget");
     if (spec.evalData() == null || spec.evalData().forget().size() < 2) {
@@ -134,6 +177,7 @@ public final class TargetSearch {
     TofuReport startValidation;
     TofuReport before;
     long evalStart = System.nanoTime();
+    listener.phase(UnlearnJob.Phase.EVALUATE_BEFORE, -1);
     try (Checkpoint ckpt = Checkpoint.load(spec.model())) {
       startValidation =
           evaluation.evaluate(ckpt.model(), ckpt.tokenizer(), splits.validation(), validationRef);
@@ -143,25 +187,34 @@ public final class TargetSearch {
 
     List<Map<String, Object>> trials = new ArrayList<>();
     Best best = null;
+    String stopped = "trials spent";
+    int totalSteps = 0;
     int last = spec.stages().size() - 1;
-    for (int t = 0; t < Math.min(budget.maxTrials(), GRID.length); t++) {
+    LrBracket bracket = null;
+    for (int t = 0; t < Math.min(budget.maxTrials(), ALPHA_FACTORS.length); t++) {
       if ((System.nanoTime() - start) / 1e9 >= budget.maxSeconds()) {
-        progress.println("target: time budget spent before trial " + (t + 1));
+        progress.println("target: time cap reached before trial " + (t + 1));
+        stopped = "time cap";
         break;
       }
-      double lrFactor = GRID[t][0];
-      double alphaFactor = GRID[t][1];
+      double alphaFactor = ALPHA_FACTORS[t];
       List<UnlearnJob.Stage> stages = new ArrayList<>(spec.stages());
       UnlearnJob.Stage base = stages.get(last);
+      UnlearnConfig c = base.config();
+      if (t == 0 || alphaFactor != ALPHA_FACTORS[t - 1]) {
+        bracket = new LrBracket(c.learningRate());
+      }
+      double lr = Math.min(0.5, bracket.next());
       MethodParams p = base.method().params();
       MethodParams tuned = p.with("alpha", Double.toString(p.alpha() * alphaFactor));
-      UnlearnConfig c = base.config();
+      int baseSteps = c.totalSteps(spec.forget().size());
+      int plannedSteps = (int) Math.round(baseSteps * bracket.stepFactor(lr));
       UnlearnConfig tunedConfig =
           new UnlearnConfig(
-              c.steps(),
+              plannedSteps,
               c.epochs(),
               c.batchSize(),
-              Math.min(0.5, c.learningRate() * lrFactor),
+              lr,
               c.warmupFraction(),
               c.minLrRatio(),
               c.weightDecay(),
@@ -176,45 +229,52 @@ public final class TargetSearch {
               tunedConfig));
       progress.printf(
           Locale.ROOT,
-          "target: trial %d, %s lr %.2e alpha %.3g%n",
+          "target: trial %d, %s lr %.2e alpha %.3g, %d steps%n",
           t + 1,
           base.method().name(),
           tunedConfig.learningRate(),
-          tuned.alpha());
+          tuned.alpha(),
+          plannedSteps);
       Map<String, Object> trial = new LinkedHashMap<>();
       trial.put("trial", t + 1);
       trial.put("method", base.method().name());
       trial.put("lr", tunedConfig.learningRate());
       trial.put("alpha", tuned.alpha());
-      trial.put("planned_steps", tunedConfig.totalSteps(spec.forget().size()));
+      trial.put("planned_steps", plannedSteps);
       List<Map<String, Object>> checks = new ArrayList<>();
       trial.put("checks", checks);
       long t0 = System.nanoTime();
+      TrialMonitor monitor = new TrialMonitor(goal, startValidation, budget);
       try (Checkpoint ckpt = Checkpoint.load(spec.model())) {
         List<UnlearnReport.StageReport> stageReports = new ArrayList<>();
-        boolean[] met = {false};
-        Check[] trialBest = {null};
         Map<String, Tensor>[] trialWeights = newWeightsHolder();
         for (int i = 0; i < stages.size(); i++) {
           UnlearnJob.Stage stage = stages.get(i);
           boolean checking = i == last;
-          Unlearner.StepListener listener =
+          int stageIndex = i;
+          listener.phase(UnlearnJob.Phase.UNLEARN, i);
+          Unlearner.StepListener stepListener =
               new Unlearner.StepListener() {
                 boolean stop;
 
                 @Override
+                public void afterStep(int step, int total, boolean skipped, double loss) {
+                  listener.step(stageIndex, step, total, skipped, loss);
+                  afterStep(step, total, skipped);
+                }
+
+                @Override
                 public void afterStep(int step, int total, boolean skipped) {
-                  if (!checking || (step % budget.checkEvery() != 0 && step != total)) {
+                  if (!checking || !monitor.due(step, total)) {
                     return;
                   }
                   TofuReport r =
                       evaluation.evaluate(
                           ckpt.model(), ckpt.tokenizer(), splits.validation(), validationRef);
-                  List<String> misses = goal.misses(r, startValidation);
-                  Check check = new Check(step, r, misses, goal.keepsUtility(r, startValidation));
+                  TrialMonitor.Verdict v = monitor.observe(step, r);
+                  TrialMonitor.Check check = monitor.last();
                   checks.add(check.toMap());
-                  if (check.betterThan(trialBest[0])) {
-                    trialBest[0] = check;
+                  if (v.newBest()) {
                     trialWeights[0] = ckpt.model().toTensors();
                   }
                   progress.printf(
@@ -225,11 +285,12 @@ public final class TargetSearch {
                       total,
                       r.forgetRouge(),
                       r.retainRouge(),
-                      misses.isEmpty()
+                      check.misses().isEmpty()
                           ? " - goal met"
-                          : " - misses " + misses + (check.keepsUtility ? "" : " - stop"));
-                  met[0] = misses.isEmpty();
-                  stop = met[0] || !check.keepsUtility;
+                          : " - misses "
+                              + check.misses()
+                              + (check.keepsUtility() ? "" : " - stop"));
+                  stop = v.stop();
                 }
 
                 @Override
@@ -238,7 +299,7 @@ public final class TargetSearch {
                 }
               };
           Unlearner.Result result =
-              new Unlearner(stage.config(), registry, progress, listener)
+              new Unlearner(stage.config(), registry, progress, stepListener)
                   .run(
                       stage.method(),
                       ckpt.model(),
@@ -252,13 +313,19 @@ public final class TargetSearch {
                   result,
                   UnlearnJob.hyperparameters(stage, spec, retain, result)));
         }
-        trial.put("steps", stageReports.get(last).result().steps());
+        int steps = stageReports.get(last).result().steps();
+        totalSteps += steps;
+        TrialMonitor.Outcome outcome = monitor.outcome();
+        bracket.record(lr, outcome);
+        boolean met = outcome == TrialMonitor.Outcome.MET;
+        trial.put("steps", steps);
         trial.put("seconds", (System.nanoTime() - t0) / 1e9);
-        trial.put("met", met[0]);
-        Check check = trialBest[0];
-        trial.put("best_step", check != null ? check.step : null);
+        trial.put("met", met);
+        trial.put("outcome", outcome.name().toLowerCase(Locale.ROOT));
+        TrialMonitor.Check check = monitor.best();
+        trial.put("best_step", check != null ? check.step() : null);
         trials.add(trial);
-        if (met[0] || best == null || (check != null && check.betterThan(best.check))) {
+        if (met || best == null || (check != null && check.betterThan(best.check))) {
           best =
               new Best(
                   t + 1,
@@ -267,7 +334,13 @@ public final class TargetSearch {
                   stageReports,
                   ckpt.directory().resolve(TextTokenizer.FILE_NAME));
         }
-        if (met[0]) {
+        if (met) {
+          stopped = "goal met";
+          break;
+        }
+        if (outcome == TrialMonitor.Outcome.BROKE_UTILITY && budget.stopAtBreak()) {
+          progress.println("target: a utility bound broke; the search ends at its best check");
+          stopped = "utility bound broken";
           break;
         }
       }
@@ -283,14 +356,17 @@ public final class TargetSearch {
             LlamaModel.fromTensors(ckpt.model().config(), best.weights, ckpt.model().device())) {
       long t1 = System.nanoTime();
       progress.println("target: evaluating the chosen trial " + best.trial + " on the test split");
+      listener.phase(UnlearnJob.Phase.EVALUATE_AFTER, -1);
       TofuReport after = evaluation.evaluate(chosen, ckpt.tokenizer(), splits.test(), testRef);
       evalSeconds += (System.nanoTime() - t1) / 1e9;
       Robustness robustness = null;
       if (spec.robustness() != null && spec.robustness().any()) {
+        listener.phase(UnlearnJob.Phase.ROBUSTNESS, -1);
         robustness =
             new RobustnessEvaluation(spec.robustness(), spec.evalConfig(), progress)
                 .run(chosen, ckpt.tokenizer(), splits.test().forget());
       }
+      listener.phase(UnlearnJob.Phase.SAVE, -1);
       Path saved = Checkpoint.save(chosen, best.tokenizer, spec.out());
       UnlearnReport report =
           new UnlearnReport(
@@ -306,12 +382,18 @@ public final class TargetSearch {
       Map<String, Object> search = new LinkedHashMap<>();
       search.put("goal", goal.text());
       search.put("chosen_trial", best.trial);
-      search.put("chosen_step", best.check != null ? best.check.step : null);
-      search.put("met", best.check != null && best.check.misses.isEmpty());
+      search.put("chosen_step", best.check != null ? best.check.step() : null);
+      search.put("met", best.check != null && best.check.misses().isEmpty());
       search.put("validation_questions", splits.validation().forget().size());
       search.put("test_questions", splits.test().forget().size());
       search.put("split_seed", seed);
       search.put("seconds", (System.nanoTime() - start) / 1e9);
+      search.put("steps", totalSteps);
+      search.put("stopped", stopped);
+      search.put("time_cap_seconds", budget.maxSeconds());
+      search.put("check_every", budget.checkEvery());
+      search.put("dense_reach", budget.denseReach());
+      search.put("stop_at_break", budget.stopAtBreak());
       Map<String, Object> startMap = new LinkedHashMap<>();
       startMap.put("forget_rouge", startValidation.forgetRouge());
       startMap.put("retain_rouge", startValidation.retainRouge());
@@ -326,12 +408,12 @@ public final class TargetSearch {
           Locale.ROOT,
           "target: chose trial %d (%s); test forget_rouge %s retain_rouge %s; %s in %s%n",
           best.trial,
-          best.check != null && best.check.misses.isEmpty() ? "goal met" : "goal not met",
+          best.check != null && best.check.misses().isEmpty() ? "goal met" : "goal not met",
           after.forgetRouge(),
           after.retainRouge(),
           UnlearnJob.REPORT_FILE,
           saved);
-      return report;
+      return new Result(report, search);
     }
   }
 
@@ -353,40 +435,10 @@ public final class TargetSearch {
     return questions.isEmpty() ? null : reference.subset(questions);
   }
 
-  /** One validation check of a trial. */
-  private record Check(int step, TofuReport report, List<String> misses, boolean keepsUtility) {
-    boolean betterThan(Check other) {
-      if (other == null) {
-        return true;
-      }
-      if (keepsUtility != other.keepsUtility) {
-        return keepsUtility;
-      }
-      if (misses.size() != other.misses.size()) {
-        return misses.size() < other.misses.size();
-      }
-      double a = report.forgetRouge() == null ? 1 : report.forgetRouge();
-      double b = other.report.forgetRouge() == null ? 1 : other.report.forgetRouge();
-      return a < b;
-    }
-
-    Map<String, Object> toMap() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("step", step);
-      m.put("forget_rouge", report.forgetRouge());
-      m.put("retain_rouge", report.retainRouge());
-      m.put("forget_quality", report.forgetQuality());
-      m.put("model_utility", report.modelUtility());
-      m.put("met", misses.isEmpty());
-      m.put("misses", misses);
-      return m;
-    }
-  }
-
   /** The best trial so far, with its weights. */
   private record Best(
       int trial,
-      Check check,
+      TrialMonitor.Check check,
       Map<String, Tensor> weights,
       List<UnlearnReport.StageReport> stages,
       Path tokenizer) {}

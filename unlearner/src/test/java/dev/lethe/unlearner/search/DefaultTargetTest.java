@@ -49,8 +49,11 @@ class DefaultTargetTest {
   void flagsReplaceEachPartOfTheBudget() {
     DefaultTarget d = DefaultTarget.NPO;
     assertThat(d.budget(null, null, null, 50))
-        .isEqualTo(new SearchBudget(d.maxTrials(), d.maxSeconds(), 5));
-    assertThat(d.budget(1, 60.0, 2, 50)).isEqualTo(new SearchBudget(1, 60, 2));
+        .isEqualTo(new SearchBudget(d.maxTrials(), d.maxSeconds(), 5, 4, true));
+    assertThat(d.budget(1, 60.0, 2, 50)).isEqualTo(new SearchBudget(1, 60, 2, 4, true));
+    assertThat(d.budget(null, null, null, 50).denseReach()).isEqualTo(4); // dense near the goal
+    assertThat(d.budget(null, null, null, 50).stopAtBreak()).isTrue(); // a break ends the search
+    assertThat(d.maxSeconds()).isGreaterThanOrEqualTo(3600); // a safety net, not the budget
   }
 
   @Test
@@ -63,7 +66,10 @@ class DefaultTargetTest {
         .containsEntry("overridden_by_flags", List.of("lr"));
     @SuppressWarnings("unchecked")
     Map<String, Object> settings = (Map<String, Object>) p.get("settings");
-    assertThat(settings).containsEntry("check_every", 5).containsEntry("budget_trials", 3);
+    assertThat(settings)
+        .containsEntry("check_every", 5)
+        .containsEntry("budget_trials", 3)
+        .containsEntry("dense_reach", SearchBudget.DEFAULT_DENSE_REACH);
   }
 
   @Test

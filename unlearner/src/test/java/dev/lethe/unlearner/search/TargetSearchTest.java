@@ -100,6 +100,8 @@ class TargetSearchTest {
     assertThat(r.steps()).isEqualTo(1); // stopped at the first check
     JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
     assertThat(json.at("/search/met").asBoolean()).isTrue();
+    assertThat(json.at("/search/stopped").asText()).isEqualTo("goal met");
+    assertThat(json.at("/trials/0/outcome").asText()).isEqualTo("met");
     assertThat(json.at("/search/chosen_trial").asInt()).isEqualTo(1);
     assertThat(json.at("/search/test_questions").asInt()).isEqualTo(2);
     assertThat(json.at("/trials/0/checks/0/met").asBoolean()).isTrue();
@@ -121,12 +123,37 @@ class TargetSearchTest {
                 5);
     assertThat(r.trials()).hasSize(2);
     assertThat(r.trials()).extracting(t -> t.get("met")).containsExactly(false, false);
-    assertThat(r.trials().get(1).get("lr")).isEqualTo(2e-3);
+    // the first trial broke the (uncheckable) utility bound: the next is gentler, never steeper,
+    // with twice the steps
+    assertThat(r.trials()).extracting(t -> t.get("outcome")).containsOnly("broke_utility");
+    assertThat(r.trials().get(1).get("lr")).isEqualTo(5e-4);
+    assertThat(r.trials().get(1).get("planned_steps")).isEqualTo(4);
     assertThat(r.trials().stream().filter(t -> Boolean.TRUE.equals(t.get("chosen")))).hasSize(1);
     JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
     assertThat(json.at("/search/met").asBoolean()).isFalse();
+    assertThat(json.at("/search/stopped").asText()).isEqualTo("trials spent");
+    assertThat(json.at("/search/steps").asInt())
+        .isEqualTo(4); // each broken at its first check, step 2
     assertThat(json.at("/trials/1/checks/0/misses/0").asText()).isNotBlank();
     assertThat(json.at("/trials/1/checks/0/met").asBoolean()).isFalse();
+  }
+
+  @Test
+  void withStopAtBreakABrokenBoundEndsTheSearchAtItsBestCheck() throws Exception {
+    Path out = dir.resolve("stop-at-break");
+    UnlearnReport r =
+        new TargetSearch(new SimpleMeterRegistry(), QUIET)
+            .run(
+                spec(out),
+                Goal.parse("forget_rouge<=1,utility_ratio>=1"), // no utility sets: broken at once
+                new SearchBudget(3, 600, 2, 3, true),
+                5);
+    assertThat(r.trials()).hasSize(1); // no gentler trial after the break
+    JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertThat(json.at("/search/stopped").asText()).isEqualTo("utility bound broken");
+    assertThat(json.at("/search/stop_at_break").asBoolean()).isTrue();
+    assertThat(json.at("/search/met").asBoolean()).isFalse();
+    assertThat(json.at("/search/chosen_step").asInt()).isEqualTo(2);
   }
 
   @Test

@@ -1,0 +1,146 @@
+package dev.lethe.unlearner.search;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.lethe.unlearner.eval.TofuReport;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One trial's validation checks, without the model: when the next check is due (every {@link
+ * SearchBudget#checkEvery()} steps, after every step once the last check was {@linkplain
+ * Goal#withinReach within reach} of the goal, and at the trial's end), what each check decides
+ * (stop at the first that meets the goal, or at the first that breaks a utility bound) and which
+ * check is the trial's best so far. {@link TargetSearch} feeds it the validation reports of a real
+ * run; tests feed it hand-made score sequences.
+ */
+final class TrialMonitor {
+  /** How a trial ended. */
+  enum Outcome {
+    /** A check met every bound: the search ends. */
+    MET,
+    /** A check broke a utility bound: a later trial must not use a higher learning rate. */
+    BROKE_UTILITY,
+    /** The trial ran all its steps, keeping utility, without meeting the goal: too gentle. */
+    TOO_SLOW
+  }
+
+  /**
+   * What one check decided.
+   *
+   * @param newBest this check is the trial's best so far (keep its weights)
+   * @param stop the trial ends here
+   */
+  record Verdict(boolean newBest, boolean stop) {}
+
+  private final Goal goal;
+  private final TofuReport start;
+  private final SearchBudget budget;
+  private final List<Check> checks = new ArrayList<>();
+  private boolean near;
+  private Check best;
+  private Outcome outcome = Outcome.TOO_SLOW;
+
+  TrialMonitor(Goal goal, TofuReport start, SearchBudget budget) {
+    this.goal = requireNonNull(goal, "goal");
+    this.start = requireNonNull(start, "start");
+    this.budget = requireNonNull(budget, "budget");
+  }
+
+  /** Whether the validation set is to be checked after {@code step} of {@code total}. */
+  boolean due(int step, int total) {
+    return step == total || near || step % budget.checkEvery() == 0;
+  }
+
+  /** Records the check after {@code step}, on validation report {@code r}. */
+  Verdict observe(int step, TofuReport r) {
+    List<String> misses = goal.misses(r, start);
+    boolean keeps = goal.keepsUtility(r, start);
+    Check check = new Check(step, r, misses, keeps, near);
+    checks.add(check);
+    boolean newBest = check.betterThan(best);
+    if (newBest) {
+      best = check;
+    }
+    near = goal.withinReach(r, start, budget.denseReach());
+    if (misses.isEmpty()) {
+      outcome = Outcome.MET;
+      return new Verdict(newBest, true);
+    }
+    if (!keeps) {
+      outcome = Outcome.BROKE_UTILITY;
+      return new Verdict(newBest, true);
+    }
+    return new Verdict(newBest, false);
+  }
+
+  /** The checks so far, in order. */
+  List<Check> checks() {
+    return List.copyOf(checks);
+  }
+
+  /** The latest check, or null before the first. */
+  Check last() {
+    return checks.isEmpty() ? null : checks.get(checks.size() - 1);
+  }
+
+  /** The best check so far, or null before the first. */
+  Check best() {
+    return best;
+  }
+
+  /** How the trial ended (until a check says otherwise: {@link Outcome#TOO_SLOW}). */
+  Outcome outcome() {
+    return outcome;
+  }
+
+  /**
+   * One validation check.
+   *
+   * @param step the step after which it ran
+   * @param report the validation figures
+   * @param misses the bounds it missed (empty: met)
+   * @param keepsUtility whether it kept the utility bounds
+   * @param dense whether it ran because the previous check was within reach (off the coarse grid)
+   */
+  record Check(
+      int step, TofuReport report, List<String> misses, boolean keepsUtility, boolean dense) {
+    Check {
+      misses = List.copyOf(misses);
+    }
+
+    /**
+     * Better: keeps the utility bounds, then misses fewer bounds, then lower forget ROUGE-L (a
+     * check that meets every bound thus beats every check that does not).
+     */
+    boolean betterThan(Check other) {
+      if (other == null) {
+        return true;
+      }
+      if (keepsUtility != other.keepsUtility) {
+        return keepsUtility;
+      }
+      if (misses.size() != other.misses.size()) {
+        return misses.size() < other.misses.size();
+      }
+      double a = report.forgetRouge() == null ? 1 : report.forgetRouge();
+      double b = other.report.forgetRouge() == null ? 1 : other.report.forgetRouge();
+      return a < b;
+    }
+
+    Map<String, Object> toMap() {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("step", step);
+      m.put("forget_rouge", report.forgetRouge());
+      m.put("retain_rouge", report.retainRouge());
+      m.put("forget_quality", report.forgetQuality());
+      m.put("model_utility", report.modelUtility());
+      m.put("met", misses.isEmpty());
+      m.put("misses", misses);
+      m.put("dense", dense);
+      return m;
+    }
+  }
+}
