@@ -22,6 +22,16 @@ public interface Stage {
     return Verdict.proceed();
   }
 
+  /**
+   * Whether {@link #onRequest} would decide {@code exchange} at once, without blocking work (no
+   * model, no I/O, no lock another thread may hold) and in time bounded by the request's size, so
+   * that a caller may run it on an event loop instead of a worker thread. Answering {@code true}
+   * never changes what {@link #onRequest} decides; {@code false} (the default) is always safe.
+   */
+  default boolean decidesWithoutBlocking(Exchange exchange) {
+    return false;
+  }
+
   /** Returns the filter for this exchange's response; by default the identity. */
   default ResponseFilter onResponse(Exchange exchange) {
     return ResponseFilter.identity();
