@@ -4,8 +4,10 @@ package dev.lethe.filters;
  * One step of the request/response chain (DESIGN.md §2). Both hooks have defaults, so a stage
  * implements only what it acts on.
  *
- * <p>Request hooks run in configuration order on a worker thread and may block. Response filters
- * run in reverse order on the event loop and must not block.
+ * <p>Request hooks run in configuration order on a worker thread and may block; when every stage
+ * says it {@linkplain #decidesWithoutBlocking decides an exchange without blocking}, the gateway
+ * may run them on an event loop instead. Response filters run in reverse order on the event loop
+ * and must not block.
  */
 public interface Stage {
 
