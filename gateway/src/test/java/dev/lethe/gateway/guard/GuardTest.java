@@ -144,7 +144,6 @@ class GuardTest {
     Result r = judge(new Probe(false, Verdict.proceed(), null), 100);
     assertThat(r.answer()).isEqualTo("Forward pass");
     assertThat(r.stageOnEventLoop()).isFalse();
-    assertThat(r.completeAtOnce()).isFalse();
   }
 
   @Test
