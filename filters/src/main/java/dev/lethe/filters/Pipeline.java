@@ -29,6 +29,19 @@ public final class Pipeline {
   }
 
   /**
+   * Whether every stage would decide {@code exchange} without blocking work ({@link
+   * Stage#decidesWithoutBlocking}), so the request hooks may run on the caller's event loop.
+   */
+  public boolean decidesWithoutBlocking(Exchange exchange) {
+    for (Stage stage : stages) {
+      if (!stage.decidesWithoutBlocking(exchange)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Runs the request hooks. Rewrites are applied to the exchange and the chain goes on; the first
    * {@link Verdict.Respond} stops it.
    *

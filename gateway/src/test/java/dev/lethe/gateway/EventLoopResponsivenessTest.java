@@ -32,13 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.LoggerFactory;
 
 /**
- * Judging never runs on an event loop (issue 19, finding 5): with a sentence embedder that takes
- * {@link #EMBED_MILLIS} per call and Vert.x's blocked-thread checker set to warn (with the blocked
- * stack) after {@link #MAX_LOOP_MILLIS} on an event loop, concurrent {@code POST /admin/classify}
- * requests (a text and a conversation) and chat requests (whole and streamed) are judged while
- * {@code GET /health} keeps answering; the embedder is never called on an event-loop thread, and no
- * event loop is ever reported blocked in judging code. A control first calls the slow embedder on
- * an event loop and sees both signals, so their absence afterwards means something.
+ * Judging that may block never runs on an event loop (issue 19, finding 5; only a request with no
+ * rules to judge is decided there, {@code Stage#decidesWithoutBlocking}): with a sentence embedder
+ * that takes {@link #EMBED_MILLIS} per call and Vert.x's blocked-thread checker set to warn (with
+ * the blocked stack) after {@link #MAX_LOOP_MILLIS} on an event loop, concurrent {@code POST
+ * /admin/classify} requests (a text and a conversation) and chat requests (whole and streamed) are
+ * judged while {@code GET /health} keeps answering; the embedder is never called on an event-loop
+ * thread, and no event loop is ever reported blocked in judging code. A control first calls the
+ * slow embedder on an event loop and sees both signals, so their absence afterwards means
+ * something.
  */
 class EventLoopResponsivenessTest {
   private static final String TOKEN = "loop-admin-token-0123456789";

@@ -48,6 +48,12 @@ public final class IculEchoGuard implements Stage {
     return "icul-echo-guard";
   }
 
+  /** Its request hook does nothing (the default {@link Stage#onRequest} proceeds). */
+  @Override
+  public boolean decidesWithoutBlocking(Exchange exchange) {
+    return true;
+  }
+
   @Override
   public ResponseFilter onResponse(Exchange exchange) {
     Optional<Composition> c = exchange.get(IculAction.COMPOSITION);

@@ -32,8 +32,11 @@ class IculEchoGuardTest {
 
   @Test
   void requestsWithoutACompositionAreUntouched() throws Exception {
-    assertThat(new IculEchoGuard(new SimpleMeterRegistry()).onResponse(exchange()))
-        .isSameAs(ResponseFilter.identity());
+    IculEchoGuard guard = new IculEchoGuard(new SimpleMeterRegistry());
+    assertThat(guard.onResponse(exchange())).isSameAs(ResponseFilter.identity());
+    // Its request hook only proceeds, so the gateway may run it on an event loop.
+    assertThat(guard.decidesWithoutBlocking(exchange())).isTrue();
+    assertThat(guard.onRequest(exchange())).isSameAs(dev.lethe.filters.Verdict.proceed());
   }
 
   @Test

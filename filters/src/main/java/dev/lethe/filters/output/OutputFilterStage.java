@@ -56,6 +56,14 @@ public final class OutputFilterStage implements Stage {
     return Verdict.proceed();
   }
 
+  /**
+   * Without blocking once the snapshot's patterns are compiled (the request hook only finds them).
+   */
+  @Override
+  public boolean decidesWithoutBlocking(Exchange exchange) {
+    return compiled.peek(exchange.rules()) != null;
+  }
+
   @Override
   public ResponseFilter onResponse(Exchange exchange) {
     requireNonNull(exchange, "exchange");

@@ -311,6 +311,23 @@ class OutputFilterTest {
   }
 
   @Test
+  void stageDecidesWithoutBlockingOnlyOnceItsSnapshotIsCompiled() {
+    OutputFilterStage stage = new OutputFilterStage(OutputFilterConfig.defaults(), registry);
+    RuleSet v1 =
+        new RuleSet(1, List.of(Chunks.rule("r1", List.of("Basil"), List.of(), OnError.CLOSED)));
+    RuleSet v2 = new RuleSet(2, v1.rules());
+    ObjectNode request = Chunks.JSON.createObjectNode().put("model", "m");
+    Exchange first = new Exchange("req-1", v1, new byte[0], request);
+    // Not compiled yet: the request hook would compile (under the cache's lock) on this thread.
+    assertThat(stage.decidesWithoutBlocking(first)).isFalse();
+    stage.onRequest(first);
+    assertThat(stage.decidesWithoutBlocking(first)).isTrue();
+    // Another snapshot (even with the same rules) is compiled on its own.
+    assertThat(stage.decidesWithoutBlocking(new Exchange("req-2", v2, new byte[0], request)))
+        .isFalse();
+  }
+
+  @Test
   void stageJudgesByTheRequestsSnapshotAndCompilesOncePerSnapshot() {
     OutputFilterStage stage = new OutputFilterStage(OutputFilterConfig.defaults(), registry);
     RuleSet v1 =

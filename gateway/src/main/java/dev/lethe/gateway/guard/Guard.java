@@ -164,9 +164,19 @@ public final class Guard {
   }
 
   /**
-   * Runs the request stages over {@code exchange} on a worker thread (no hop when the pipeline is
-   * empty) and completes on the caller's event loop. The decision is recorded in {@code state}
-   * ({@code refuse} when screening failed); a stage failure is logged and counted.
+   * The largest request body judged on the event loop when every stage {@linkplain
+   * Pipeline#decidesWithoutBlocking decides without blocking}: 64 KiB, so that even the walk over a
+   * request's texts stays in the microseconds; a larger one is judged on a worker thread.
+   */
+  public static final int INLINE_MAX_BODY_BYTES = 64 * 1024;
+
+  /**
+   * Runs the request stages over {@code exchange} and completes on the caller's event loop. The
+   * stages run on a worker thread unless the pipeline is empty, or the body is at most {@link
+   * #INLINE_MAX_BODY_BYTES} and every stage decides it without blocking work (no rules, patterns
+   * already compiled): then they run right here, with no hop between threads, and the future is
+   * already complete. The decision is recorded in {@code state} ({@code refuse} when screening
+   * failed); a stage failure is logged and counted.
    */
   public Future<Judged> judge(RoutingContext ctx, RequestState state, Exchange exchange) {
     state.markJudged();
@@ -175,31 +185,45 @@ public final class Guard {
       state.decision(exchange.decision());
       return Future.succeededFuture(new Judged.Forward(exchange));
     }
+    if (exchange.originalBody().length <= INLINE_MAX_BODY_BYTES
+        && pipeline.decidesWithoutBlocking(exchange)) {
+      Verdict verdict;
+      try {
+        verdict = pipeline.onRequest(exchange);
+      } catch (RuntimeException e) {
+        return Future.succeededFuture(judged(state, exchange, null, e));
+      }
+      return Future.succeededFuture(judged(state, exchange, verdict, null));
+    }
     Promise<Judged> out = Promise.promise();
     ctx.vertx()
         .executeBlocking(() -> pipeline.onRequest(exchange), false)
-        .onComplete(
-            ar -> {
-              state.decision(exchange.decision());
-              ScanTooLarge big = ar.failed() ? scanTooLarge(ar.cause()) : null;
-              if (big != null) {
-                metrics.requestRejected("scan_too_large");
-                state.decision(Decision.REFUSE);
-                out.complete(new Judged.TooLarge(exchange, big.chars(), big.limit()));
-              } else if (ar.failed()) {
-                String stage = ar.cause() instanceof StageException se ? se.stage() : "pipeline";
-                LOG.warn(
-                    "request {} refused: stage {} failed", exchange.requestId(), stage, ar.cause());
-                metrics.pipelineFailure(stage);
-                state.decision(Decision.REFUSE);
-                out.complete(new Judged.Unavailable(exchange, stage));
-              } else if (ar.result() instanceof Verdict.Respond r) {
-                out.complete(new Judged.Refuse(exchange, r.text()));
-              } else {
-                out.complete(new Judged.Forward(exchange));
-              }
-            });
+        .onComplete(ar -> out.complete(judged(state, exchange, ar.result(), ar.cause())));
     return out.future();
+  }
+
+  /**
+   * The outcome of the request stages: their {@code verdict}, or the {@code failure} they threw.
+   */
+  private Judged judged(RequestState state, Exchange exchange, Verdict verdict, Throwable failure) {
+    state.decision(exchange.decision());
+    ScanTooLarge big = failure != null ? scanTooLarge(failure) : null;
+    if (big != null) {
+      metrics.requestRejected("scan_too_large");
+      state.decision(Decision.REFUSE);
+      return new Judged.TooLarge(exchange, big.chars(), big.limit());
+    }
+    if (failure != null) {
+      String stage = failure instanceof StageException se ? se.stage() : "pipeline";
+      LOG.warn("request {} refused: stage {} failed", exchange.requestId(), stage, failure);
+      metrics.pipelineFailure(stage);
+      state.decision(Decision.REFUSE);
+      return new Judged.Unavailable(exchange, stage);
+    }
+    if (verdict instanceof Verdict.Respond r) {
+      return new Judged.Refuse(exchange, r.text());
+    }
+    return new Judged.Forward(exchange);
   }
 
   /**

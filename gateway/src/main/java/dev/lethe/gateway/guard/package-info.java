@@ -11,11 +11,12 @@
  *       and results), with a pointer from each judged text back into the surface's request, so a
  *       rewrite (redaction, in-context-unlearning messages put in front) maps back without loss or
  *       is refused with {@link dev.lethe.gateway.guard.ChatView.RewriteUnsupported}.
- *   <li>{@link dev.lethe.gateway.guard.Guard} — runs the request stages on a worker thread, records
- *       the decision in {@link dev.lethe.gateway.guard.RequestState} and the metrics, and calls
- *       backends with the upstream metrics every surface reports. Its outcome ({@link
- *       dev.lethe.gateway.guard.Guard.Judged}) is forward, refuse (with the refusal text) or
- *       unavailable (fail closed: 503 {@code screening_unavailable}).
+ *   <li>{@link dev.lethe.gateway.guard.Guard} — runs the request stages on a worker thread (on the
+ *       event loop when every stage decides without blocking work), records the decision in {@link
+ *       dev.lethe.gateway.guard.RequestState} and the metrics, and calls backends with the upstream
+ *       metrics every surface reports. Its outcome ({@link dev.lethe.gateway.guard.Guard.Judged})
+ *       is forward, refuse (with the refusal text) or unavailable (fail closed: 503 {@code
+ *       screening_unavailable}).
  *   <li>{@link dev.lethe.gateway.guard.OutputGuard} and {@link dev.lethe.gateway.guard.TextStream}
  *       — the output half: each output text (answer text, refusal, tool-call arguments, reasoning)
  *       is judged by the same response filters as a chat completion's field, streamed or whole.

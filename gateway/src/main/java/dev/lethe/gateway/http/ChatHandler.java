@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/chat/completions}: validates the request, runs the pipeline's request stages on a
- * worker thread, then either answers directly (a refusal) or calls the backend, passing the answer
- * through the pipeline's response filter — whole, or event by event for streams.
+ * worker thread (or on the event loop when none blocks, {@link Guard#judge}), then either answers
+ * directly (a refusal) or calls the backend, passing the answer through the pipeline's response
+ * filter — whole, or event by event for streams.
  */
 public final class ChatHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(ChatHandler.class);

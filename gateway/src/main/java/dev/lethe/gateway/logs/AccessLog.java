@@ -49,12 +49,26 @@ public final class AccessLog {
     return LOG.isInfoEnabled();
   }
 
+  /**
+   * {@code nanos} in milliseconds with three decimals, rounded half up: what {@code
+   * String.format(Locale.ROOT, "%.3f", nanos / 1e6)} writes, without a {@link java.util.Formatter}
+   * per request line (the most costly part of a line).
+   */
+  static String millis(long nanos) {
+    if (nanos < 0 || nanos > Long.MAX_VALUE - 500) {
+      return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+    }
+    long micros = (nanos + 500) / 1000;
+    long frac = micros % 1000;
+    return (micros / 1000) + (frac < 10 ? ".00" : frac < 100 ? ".0" : ".") + frac;
+  }
+
   /** Logs one request. */
   public static void log(Entry e) {
     if (!LOG.isInfoEnabled()) {
       return;
     }
-    String ms = String.format(Locale.ROOT, "%.3f", e.nanos() / 1e6);
+    String ms = millis(e.nanos());
     LOG.atInfo()
         .addKeyValue("method", e.method())
         .addKeyValue("route", e.route())

@@ -59,6 +59,7 @@ public final class GatewayMetrics {
   private final PrometheusMeterRegistry registry;
   private final AtomicInteger openStreams = new AtomicInteger();
   private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<List<String>, Counter> tokenCounters = new ConcurrentHashMap<>();
 
   /** Creates the meters on a new Prometheus registry. */
   public GatewayMetrics() {
@@ -186,19 +187,37 @@ public final class GatewayMetrics {
   }
 
   private Counter promptTokens(String backend, String model) {
-    return Counter.builder("lethe.prompt.tokens")
-        .description("Prompt (input) tokens reported by backends in their answers' usage")
-        .tag("backend", backend)
-        .tag("model", model)
-        .register(registry);
+    return tokenCounter(
+        "lethe.prompt.tokens",
+        "Prompt (input) tokens reported by backends in their answers' usage",
+        backend,
+        model);
   }
 
   private Counter completionTokens(String backend, String model) {
-    return Counter.builder("lethe.completion.tokens")
-        .description("Completion (output) tokens reported by backends in their answers' usage")
-        .tag("backend", backend)
-        .tag("model", model)
-        .register(registry);
+    return tokenCounter(
+        "lethe.completion.tokens",
+        "Completion (output) tokens reported by backends in their answers' usage",
+        backend,
+        model);
+  }
+
+  /** A token counter, looked up once per backend and model and then served from a map. */
+  private Counter tokenCounter(String name, String description, String backend, String model) {
+    List<String> key = List.of(name, backend, model);
+    Counter c = tokenCounters.get(key);
+    if (c == null) {
+      c =
+          tokenCounters.computeIfAbsent(
+              key,
+              k ->
+                  Counter.builder(name)
+                      .description(description)
+                      .tag("backend", backend)
+                      .tag("model", model)
+                      .register(registry));
+    }
+    return c;
   }
 
   /** Counts a failed backend call ({@code reason}: a fixed word, never client input). */

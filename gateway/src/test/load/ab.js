@@ -1,0 +1,189 @@
+'use strict'
+// A/B of Lethe builds under the same closed loop: one upstream double and one `lethe serve` per
+// build (each started by the launcher with its default JVM options, LETHE_JAR pointing at the
+// build), driven in turn by autocannon in short alternating slices (order rotated each round), so
+// that load from other work on the machine hits every build alike. Reports per build the
+// throughput and the process CPU per request (from /proc/PID/stat over its slices), which holds
+// under load better than latency does.
+//
+// Usage: node ab.js --lethe PATH_TO_lethe_SCRIPT --jars A.jar,B.jar [--rules 0] [--prompts repeated|new]
+//   [--warm 20] [--slices 6] [--slice 5] [--concurrency 32] [--stream false]
+// Each JAR needs its lib/ folder beside it (copy gateway/target/lethe.jar and gateway/target/lib).
+// LETHE_JAVA_OPTS (e.g. -XX:StartFlightRecording=...) reaches every build.
+const http = require('node:http')
+const net = require('node:net')
+const fs = require('node:fs')
+const os = require('node:os')
+const path = require('node:path')
+const { spawn } = require('node:child_process')
+
+const TOKEN = 'bench-admin-token-0123456789abcdef'
+const MODEL = 'gpt-test'
+const TICK = 100
+const o = { rules: '0', prompts: 'repeated', warm: '20', slices: '6', slice: '5', concurrency: '32', stream: 'false' }
+const argv = process.argv.slice(2)
+for (let i = 0; i < argv.length; i += 2) {
+  const m = /^--([a-z]+)$/.exec(argv[i])
+  if (!m || i + 1 >= argv.length) throw new Error(`bad argument ${argv[i]} (see the usage at the top of ab.js)`)
+  o[m[1]] = argv[i + 1]
+}
+if (!o.lethe || !o.jars) throw new Error('--lethe and --jars are required')
+const autocannon = require(path.join(process.env.LETHE_BENCH_NODE_MODULES || path.join(__dirname, 'node_modules'), 'autocannon'))
+const children = []
+const say = (s) => process.stderr.write(`gateway-ab: ${s}\n`)
+
+function freePort () {
+  return new Promise((resolve) => {
+    const s = net.createServer()
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)) })
+  })
+}
+
+function start (name, cmd, args, env, logFile, ready) {
+  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  children.push(child)
+  const log = fs.createWriteStream(logFile)
+  let seen = ''
+  return new Promise((resolve, reject) => {
+    const on = (d) => {
+      log.write(d)
+      if (seen === null) return
+      seen += d
+      const m = ready.exec(seen)
+      if (m) { seen = null; resolve({ pid: child.pid, match: m }) }
+    }
+    child.stdout.on('data', on)
+    child.stderr.on('data', on)
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready (log: ${logFile})`)))
+  })
+}
+
+function cpuMs (pid) {
+  const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const f = s.slice(s.lastIndexOf(')') + 2).split(' ')
+  return ((Number(f[11]) + Number(f[12])) * 1000) / TICK
+}
+
+// The same seeded prompts and rules as run.js (gateway-external).
+function rng (seed) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+const SYLLABLES = ['ka', 'lo', 'mir', 've', 'dan', 'sul', 'ori', 'ben', 'tas', 'gre', 'nu', 'pel', 'rak', 'iso', 'fen', 'har']
+const WORDS = ['garden', 'river', 'winter', 'lamp', 'copper', 'violin', 'harbour', 'meadow', 'pencil', 'orbit', 'kettle', 'lantern']
+function ruleName (r) {
+  const word = (n) => { let w = ''; for (let i = 0; i < n; i++) w += SYLLABLES[Math.floor(r() * SYLLABLES.length)]; return w[0].toUpperCase() + w.slice(1) }
+  return `${word(2)} ${word(3)}`
+}
+function rulesNdjson (count) {
+  const r = rng(7)
+  const lines = []
+  const names = []
+  for (let i = 0; i < count; i++) {
+    const name = ruleName(r)
+    names.push(name)
+    lines.push(JSON.stringify({ id: `bench-${i}`, subjects: [name], examples: [`Where was ${name} born?`, `What books did ${name} write?`], action: 'refuse' }))
+  }
+  return { text: lines.join('\n') + '\n', names }
+}
+const chatBody = (prompt, stream) => JSON.stringify({ model: MODEL, stream, messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: prompt }] })
+const REPEATED = 'Say hello in one sentence.'
+function newPrompts (seed) {
+  const r = rng(seed)
+  let n = 0
+  const w = () => WORDS[Math.floor(r() * WORDS.length)]
+  return () => `Summarise note ${++n}: the ${w()}${Math.floor(r() * 1000)} by the ${w()} near ${w()}${Math.floor(r() * 1000)}.`
+}
+
+function post (port, p, body, headers) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: p, method: 'POST', headers }, (res) => {
+      let d = ''
+      res.on('data', (c) => { d += c })
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: d }))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+async function main () {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lethe-ab-'))
+  const upPort = await freePort()
+  const up = await start('upstream', process.execPath, [path.join(__dirname, 'upstream.js'), String(upPort)], {}, path.join(work, 'upstream.log'), /listening (\d+)/)
+  const upBase = `http://127.0.0.1:${upPort}/v1`
+  const jars = o.jars.split(',')
+  const rules = Number(o.rules) > 0 ? rulesNdjson(Number(o.rules)) : null
+  const builds = []
+  for (let i = 0; i < jars.length; i++) {
+    const jar = path.resolve(jars[i])
+    const g = await start(`lethe-${i}`, o.lethe, ['serve', '--upstream', upBase, '--model', MODEL, '--host', '127.0.0.1', '--port', '0', '--data', path.join(work, `lethe-${i}`)],
+      { LETHE_NO_BUILD: '1', LETHE_JAR: jar, LETHE_ADMIN_TOKEN: TOKEN }, path.join(work, `lethe-${i}.log`), /Lethe listening on http:\/\/127\.0\.0\.1:(\d+)/)
+    g.port = Number(g.match[1])
+    g.jar = jars[i]
+    if (rules) {
+      const imp = await post(g.port, '/admin/rules:import?mode=replace', rules.text, { 'content-type': 'application/x-ndjson', authorization: `Bearer ${TOKEN}` })
+      if (imp.status !== 200) throw new Error(`rule import answered ${imp.status}: ${imp.body.slice(0, 300)}`)
+      const probe = chatBody(`Where was ${rules.names[rules.names.length - 1]} born?`, false)
+      for (let k = 0; ; k++) {
+        const r = await post(g.port, '/v1/chat/completions', probe, { 'content-type': 'application/json' })
+        if (r.headers['x-lethe-decision'] === 'refuse') break
+        if (k > 600) throw new Error('the imported rules did not take effect')
+        await new Promise((resolve) => setTimeout(resolve, 500))
+      }
+    }
+    say(`${g.jar} on port ${g.port} (pid ${g.pid})`)
+    builds.push(g)
+  }
+  const stream = o.stream === 'true'
+  let seed = 100
+  const prompts = () => (o.prompts === 'new' ? newPrompts(++seed) : () => REPEATED)
+  const drive = (port, seconds) => {
+    const prompt = prompts()
+    return autocannon({
+      url: `http://127.0.0.1:${port}/v1/chat/completions`,
+      method: 'POST',
+      connections: Number(o.concurrency),
+      duration: seconds,
+      headers: { 'content-type': 'application/json' },
+      body: chatBody(REPEATED, stream),
+      requests: [{ setupRequest: (req) => ({ ...req, body: chatBody(prompt(), stream) }) }]
+    })
+  }
+  say(`warming up ${o.warm} s per build`)
+  for (const g of builds) await drive(g.port, Number(o.warm))
+  const loadStart = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+  const acc = builds.map(() => ({ n: 0, seconds: 0, cpu: 0, errors: 0 }))
+  for (let s = 0; s < Number(o.slices); s++) {
+    for (let k = 0; k < builds.length; k++) {
+      const i = (k + s) % builds.length
+      const c0 = cpuMs(builds[i].pid)
+      const r = await drive(builds[i].port, Number(o.slice))
+      acc[i].cpu += cpuMs(builds[i].pid) - c0
+      acc[i].n += r['2xx']
+      acc[i].seconds += r.duration
+      acc[i].errors += r.non2xx + r.errors + r.timeouts
+    }
+  }
+  const loadEnd = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+  const out = [`A/B, ${os.cpus().length} cores, load average ${loadStart} at the start and ${loadEnd} at the end; ${o.rules} rules, ${o.prompts} prompts, ${stream ? 'streaming' : 'non-streaming'}, ${o.concurrency} in flight; ${o.slices} slices of ${o.slice} s per build after ${o.warm} s of warm-up`, '',
+    '| build | throughput (req/s) | gateway CPU per request (ms) | errors |', '|---|---|---|---|']
+  builds.forEach((g, i) => out.push(`| ${g.jar} | ${(acc[i].n / acc[i].seconds).toFixed(0)} | ${(acc[i].cpu / Math.max(1, acc[i].n)).toFixed(3)} | ${acc[i].errors} |`))
+  process.stdout.write(out.join('\n') + '\n')
+  say(`logs in ${work}`)
+}
+
+const stopAll = () => { for (const c of children) if (c.exitCode === null) c.kill('SIGTERM') }
+process.on('SIGINT', () => { stopAll(); process.exit(130) })
+process.on('SIGTERM', () => { stopAll(); process.exit(143) })
+main().then(() => { stopAll(); setTimeout(() => process.exit(0), 500) }, (e) => {
+  process.stderr.write(`gateway-ab: ${e.message}\n`)
+  stopAll()
+  setTimeout(() => process.exit(1), 500)
+})
