@@ -19,7 +19,12 @@
 // from /proc/PID/stat over each target's slices; resident memory from /proc/PID/status.
 //
 // Usage: node run.js --lethe PATH_TO_lethe_SCRIPT [--rates 200,500] [--stream-rates 200]
-//   [--slice 3] [--rounds 3] [--closed 12] [--concurrency 32] [--rules 1000] [--out FILE]
+//   [--slice 3] [--rounds 3] [--closed 12] [--concurrency 32] [--rules 1000] [--warmup 15] [--out FILE]
+//
+// --warmup S: seconds of closed loop per target before anything is measured, after a short
+// fixed-rate warm-up of each mode. A JVM compiles its hot paths after thousands of requests; with
+// a few seconds of warm-up the JIT compiler took about 40% of the gateway's CPU in the first
+// measured slices (the figures then measured compilation, not the gateway). 0 skips it.
 const http = require('node:http')
 const net = require('node:net')
 const fs = require('node:fs')
@@ -39,10 +44,10 @@ const TICK = (() => {
 })()
 
 function parseArgs (argv) {
-  const o = { rates: '200,500', streamRates: '200', slice: 3, rounds: 3, closed: 12, concurrency: 32, rules: 1000, out: '' }
+  const o = { rates: '200,500', streamRates: '200', slice: 3, rounds: 3, closed: 12, concurrency: 32, rules: 1000, warmup: 15, out: '' }
   for (let i = 0; i < argv.length; i++) {
     const m = /^--([a-z-]+)$/.exec(argv[i])
-    if (!m || i + 1 >= argv.length) throw new Error('usage: node run.js --lethe PATH [--rates 200,500] [--stream-rates 200] [--slice 3] [--rounds 3] [--closed 12] [--concurrency 32] [--rules 1000] [--out FILE]; bad argument ' + argv[i])
+    if (!m || i + 1 >= argv.length) throw new Error('usage: node run.js --lethe PATH [--rates 200,500] [--stream-rates 200] [--slice 3] [--rounds 3] [--closed 12] [--concurrency 32] [--rules 1000] [--warmup 15] [--out FILE]; bad argument ' + argv[i])
     const key = m[1].replace(/-([a-z])/g, (_, c) => c.toUpperCase())
     o[key] = argv[++i]
   }
@@ -51,6 +56,8 @@ function parseArgs (argv) {
     o[k] = Number(o[k])
     if (!(o[k] > 0)) throw new Error(`--${k}: ${o[k]} (expected a positive number)`)
   }
+  o.warmup = Number(o.warmup)
+  if (!(o.warmup >= 0)) throw new Error(`--warmup: ${o.warmup} (expected seconds, >= 0)`)
   o.rates = o.rates.split(',').map(Number)
   o.streamRates = o.streamRates.split(',').map(Number)
   return o
@@ -374,6 +381,22 @@ async function main () {
   for (const t of targets) {
     for (const stream of [false, true]) await fixedRate(t, { rate: 200, seconds: 3, stream, prompt: t.prompts() })
   }
+  if (o.warmup > 0) {
+    say(`warming up: ${o.warmup} s of closed loop per target`)
+    for (const t of targets) {
+      const prompt = t.prompts()
+      await autocannon({
+        url: `http://127.0.0.1:${t.port}/v1/chat/completions`,
+        method: 'POST',
+        connections: o.concurrency,
+        duration: o.warmup,
+        timeout: REQUEST_TIMEOUT_MS / 1000,
+        headers: { 'content-type': 'application/json', ...t.headers },
+        body: chatBody(REPEATED, false),
+        requests: [{ setupRequest: (req) => ({ ...req, body: chatBody(prompt(), false) }) }]
+      })
+    }
+  }
 
   const scenarios = [
     ...o.rates.map((rate) => ({ stream: false, rate })),
@@ -438,7 +461,7 @@ async function main () {
   const out = []
   out.push(`External gateway benchmark, ${started.toISOString().replace(/\.\d+Z$/, 'Z')}: ${os.cpus().length} cores, load average ${loadStart} at the start and ${loadEnd} at the end; node ${process.version}; ` +
     `Lethe heap and collector: ${process.env.LETHE_JAVA_MEM_OPTS === undefined ? 'the launcher\'s defaults' : `LETHE_JAVA_MEM_OPTS="${process.env.LETHE_JAVA_MEM_OPTS}"`}; ` +
-    `${o.rounds} slices of ${o.slice} s per target and row, targets alternating.`)
+    `${o.warmup} s of closed-loop warm-up per target, then ${o.rounds} slices of ${o.slice} s per target and row, targets alternating.`)
   out.push('')
   const gwTargets = targets.filter((t) => t.key !== 'direct')
   out.push(`| added latency p50 / p99 (ms) | direct p50 / p99 (ms) | ${gwTargets.map((t) => t.label).join(' | ')} |`)

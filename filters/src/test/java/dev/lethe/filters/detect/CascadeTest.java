@@ -183,6 +183,30 @@ class CascadeTest {
   }
 
   @Test
+  void aSnapshotRemembersTheScoresOfTheTextsItScored() {
+    Cascade cascade = new Cascade(table, Cascade.Config.defaults());
+    RuleSet rules = index.rules();
+    double first = cascade.score(rules, UNRELATED);
+    Cascade.Examples ex = cascade.snapshots().get(rules) instanceof Cascade.Examples e ? e : null;
+    assertThat(ex).isNotNull();
+    assertThat(ex.recent().getIfPresent(UNRELATED)).isEqualTo(first);
+    // the remembered score is the one the scan gives
+    assertThat(ex.best(table.embed(UNRELATED))).isEqualTo(first);
+    assertThat(cascade.score(rules, UNRELATED)).isEqualTo(first);
+    // another snapshot remembers its own
+    RuleSet empty = new RuleSet(7, List.of());
+    assertThat(cascade.score(empty, UNRELATED)).isEqualTo(-1.0);
+    assertThat(ex.recent().estimatedSize()).isEqualTo(1);
+    // bounded in bytes: a text of 3 MiB fits once, a second one evicts it
+    String big = "x".repeat(3 << 19);
+    cascade.score(rules, big);
+    cascade.score(rules, big + "y");
+    ex.recent().cleanUp();
+    assertThat(ex.recent().policy().eviction().orElseThrow().weightedSize().orElseThrow())
+        .isLessThanOrEqualTo(Cascade.RECENT_BYTES);
+  }
+
+  @Test
   void theThresholdIsValidated() {
     assertThatThrownBy(() -> new Cascade.Config(1.5))
         .isInstanceOf(IllegalArgumentException.class)

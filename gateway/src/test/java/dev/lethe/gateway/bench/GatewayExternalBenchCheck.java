@@ -50,6 +50,8 @@ class GatewayExternalBenchCheck {
                     "4",
                     "--rules",
                     "5",
+                    "--warmup",
+                    "1",
                     "--out",
                     out.toString()))
             .directory(root.toFile())
