@@ -10,16 +10,11 @@
 //   [--warm 20] [--slices 6] [--slice 5] [--concurrency 32] [--stream false]
 // Each JAR needs its lib/ folder beside it (copy gateway/target/lethe.jar and gateway/target/lib).
 // LETHE_JAVA_OPTS (e.g. -XX:StartFlightRecording=...) reaches every build.
-const http = require('node:http')
-const net = require('node:net')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
-const { spawn } = require('node:child_process')
 
-const TOKEN = 'bench-admin-token-0123456789abcdef'
-const MODEL = 'gpt-test'
-const TICK = 100
+const { TOKEN, MODEL, freePort, start, stopAll, cpuMs, rulesNdjson, chatBody, REPEATED, newPrompts, post } = require('./common.js')
 const o = { rules: '0', prompts: 'repeated', warm: '20', slices: '6', slice: '5', concurrency: '32', stream: 'false' }
 const argv = process.argv.slice(2)
 for (let i = 0; i < argv.length; i += 2) {
@@ -29,89 +24,7 @@ for (let i = 0; i < argv.length; i += 2) {
 }
 if (!o.lethe || !o.jars) throw new Error('--lethe and --jars are required')
 const autocannon = require(path.join(process.env.LETHE_BENCH_NODE_MODULES || path.join(__dirname, 'node_modules'), 'autocannon'))
-const children = []
 const say = (s) => process.stderr.write(`gateway-ab: ${s}\n`)
-
-function freePort () {
-  return new Promise((resolve) => {
-    const s = net.createServer()
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)) })
-  })
-}
-
-function start (name, cmd, args, env, logFile, ready) {
-  const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  children.push(child)
-  const log = fs.createWriteStream(logFile)
-  let seen = ''
-  return new Promise((resolve, reject) => {
-    const on = (d) => {
-      log.write(d)
-      if (seen === null) return
-      seen += d
-      const m = ready.exec(seen)
-      if (m) { seen = null; resolve({ pid: child.pid, match: m }) }
-    }
-    child.stdout.on('data', on)
-    child.stderr.on('data', on)
-    child.on('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready (log: ${logFile})`)))
-  })
-}
-
-function cpuMs (pid) {
-  const s = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const f = s.slice(s.lastIndexOf(')') + 2).split(' ')
-  return ((Number(f[11]) + Number(f[12])) * 1000) / TICK
-}
-
-// The same seeded prompts and rules as run.js (gateway-external).
-function rng (seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-const SYLLABLES = ['ka', 'lo', 'mir', 've', 'dan', 'sul', 'ori', 'ben', 'tas', 'gre', 'nu', 'pel', 'rak', 'iso', 'fen', 'har']
-const WORDS = ['garden', 'river', 'winter', 'lamp', 'copper', 'violin', 'harbour', 'meadow', 'pencil', 'orbit', 'kettle', 'lantern']
-function ruleName (r) {
-  const word = (n) => { let w = ''; for (let i = 0; i < n; i++) w += SYLLABLES[Math.floor(r() * SYLLABLES.length)]; return w[0].toUpperCase() + w.slice(1) }
-  return `${word(2)} ${word(3)}`
-}
-function rulesNdjson (count) {
-  const r = rng(7)
-  const lines = []
-  const names = []
-  for (let i = 0; i < count; i++) {
-    const name = ruleName(r)
-    names.push(name)
-    lines.push(JSON.stringify({ id: `bench-${i}`, subjects: [name], examples: [`Where was ${name} born?`, `What books did ${name} write?`], action: 'refuse' }))
-  }
-  return { text: lines.join('\n') + '\n', names }
-}
-const chatBody = (prompt, stream) => JSON.stringify({ model: MODEL, stream, messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: prompt }] })
-const REPEATED = 'Say hello in one sentence.'
-function newPrompts (seed) {
-  const r = rng(seed)
-  let n = 0
-  const w = () => WORDS[Math.floor(r() * WORDS.length)]
-  return () => `Summarise note ${++n}: the ${w()}${Math.floor(r() * 1000)} by the ${w()} near ${w()}${Math.floor(r() * 1000)}.`
-}
-
-function post (port, p, body, headers) {
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, path: p, method: 'POST', headers }, (res) => {
-      let d = ''
-      res.on('data', (c) => { d += c })
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: d }))
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
-}
 
 async function main () {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lethe-ab-'))
@@ -179,7 +92,6 @@ async function main () {
   say(`logs in ${work}`)
 }
 
-const stopAll = () => { for (const c of children) if (c.exitCode === null) c.kill('SIGTERM') }
 process.on('SIGINT', () => { stopAll(); process.exit(130) })
 process.on('SIGTERM', () => { stopAll(); process.exit(143) })
 main().then(() => { stopAll(); setTimeout(() => process.exit(0), 500) }, (e) => {
