@@ -30,7 +30,7 @@ const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 
-const { TOKEN, MODEL, start, stopAll, cpuMs, rssMiB, loadAvg, rulesNdjson, chatBody, REPEATED, newPrompts, post } = require('./common.js')
+const { TOKEN, MODEL, freePort, start, stopAll, cpuMs, rssMiB, loadAvg, rulesNdjson, chatBody, REPEATED, newPrompts, post } = require('./common.js')
 const REQUEST_TIMEOUT_MS = 15000
 
 function parseArgs (argv) {
