@@ -9,6 +9,7 @@ import dev.lethe.filters.detect.DetectorIndexBuilder;
 import dev.lethe.filters.detect.HybridDetector;
 import dev.lethe.filters.detect.MiniLmEmbedder;
 import dev.lethe.filters.detect.ScopeClassifier;
+import dev.lethe.filters.testing.HostilePayload;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -355,43 +356,9 @@ class SpeedBench {
     return sb.toString();
   }
 
-  /** A hostile payload: nested base64 of hex, confusable-laden words, spaced letters, escapes. */
+  /** {@link HostilePayload#of}. */
   static String hostilePayload(Random r, int chars) {
-    StringBuilder sb = new StringBuilder(chars + 1024);
-    while (sb.length() < chars) {
-      switch (r.nextInt(5)) {
-        case 0 -> {
-          byte[] raw = new byte[300 + r.nextInt(600)];
-          r.nextBytes(raw);
-          String hex = java.util.HexFormat.of().formatHex(raw);
-          sb.append(
-              java.util.Base64.getEncoder()
-                  .encodeToString(hex.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
-        }
-        case 1 -> {
-          for (int i = 0; i < 200; i++) {
-            sb.append(r.nextBoolean() ? '\u0430' : 'a').append(r.nextBoolean() ? '\u0435' : 'e');
-          }
-        }
-        case 2 -> {
-          for (int i = 0; i < 200; i++) {
-            sb.append((char) ('a' + r.nextInt(26))).append(' ');
-          }
-        }
-        case 3 -> {
-          for (int i = 0; i < 200; i++) {
-            sb.append('%').append(String.format("%02X", r.nextInt(256)));
-          }
-        }
-        default -> {
-          for (int i = 0; i < 100; i++) {
-            sb.append("&#").append(32 + r.nextInt(90)).append(';');
-          }
-        }
-      }
-      sb.append('\n');
-    }
-    return sb.toString();
+    return HostilePayload.of(r, chars);
   }
 
   /**

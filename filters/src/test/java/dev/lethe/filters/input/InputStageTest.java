@@ -16,6 +16,7 @@ import dev.lethe.filters.detect.DetectorIndexBuilder;
 import dev.lethe.filters.detect.HybridDetector;
 import dev.lethe.filters.detect.ScopeClassifier;
 import dev.lethe.filters.detect.TestModels;
+import dev.lethe.filters.testing.HostilePayload;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -291,48 +292,6 @@ class InputStageTest {
   }
 
   /**
-   * A 1 MB hostile payload in the shape of the speed benchmark's (base64 of hex, confusable-laden
-   * runs, spaced letters, URL and HTML escapes), seeded.
-   */
-  private static String hostile(java.util.Random r, int chars) {
-    StringBuilder sb = new StringBuilder(chars + 2048);
-    while (sb.length() < chars) {
-      switch (r.nextInt(5)) {
-        case 0 -> {
-          byte[] raw = new byte[300 + r.nextInt(600)];
-          r.nextBytes(raw);
-          sb.append(
-              java.util.Base64.getEncoder()
-                  .encodeToString(
-                      java.util.HexFormat.of().formatHex(raw).getBytes(StandardCharsets.US_ASCII)));
-        }
-        case 1 -> {
-          for (int i = 0; i < 200; i++) {
-            sb.append(r.nextBoolean() ? '\u0430' : 'a').append(r.nextBoolean() ? '\u0435' : 'e');
-          }
-        }
-        case 2 -> {
-          for (int i = 0; i < 200; i++) {
-            sb.append((char) ('a' + r.nextInt(26))).append(' ');
-          }
-        }
-        case 3 -> {
-          for (int i = 0; i < 200; i++) {
-            sb.append('%').append(String.format("%02X", r.nextInt(256)));
-          }
-        }
-        default -> {
-          for (int i = 0; i < 100; i++) {
-            sb.append("&#").append(32 + r.nextInt(90)).append(';');
-          }
-        }
-      }
-      sb.append('\n');
-    }
-    return sb.toString();
-  }
-
-  /**
    * A megabyte of hostile noise is judged whole, without a time budget, at the cost of a few model
    * passes at most (the work bound: every one of its 2,000 windows used to go to the sentence
    * model, which took the whole budget and then failed closed): it passes when it hides nothing,
@@ -351,7 +310,7 @@ class InputStageTest {
             "[redacted]");
     InputStage stage =
         new InputStage(classifier, indexes, IculComposer.refusing(), unlimited, registry);
-    String noise = hostile(new java.util.Random(100), 1_000_000);
+    String noise = HostilePayload.of(new java.util.Random(100), 1_000_000);
     Exchange plain = exchange(rules, noise);
     assertThat(stage.scanner().scannedChars(plain.request())).isGreaterThan(1_000_000);
 
