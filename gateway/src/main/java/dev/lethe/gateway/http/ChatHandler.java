@@ -85,15 +85,12 @@ public final class ChatHandler implements Handler<RoutingContext> {
     guard
         .judge(ctx, state, exchange)
         .onSuccess(
-            judged -> {
-              switch (judged) {
-                case Guard.Judged.TooLarge t -> Errors.send(ctx, t.error());
-                case Guard.Judged.Unavailable u ->
-                    Errors.send(ctx, ApiError.screeningUnavailable());
-                case Guard.Judged.Refuse r -> respondDirectly(ctx, exchange, r.text());
-                case Guard.Judged.Forward f -> proceed(ctx, state, exchange, backend, body);
-              }
-            });
+            judged ->
+                Screened.answer(
+                    ctx,
+                    judged,
+                    text -> respondDirectly(ctx, exchange, text),
+                    () -> proceed(ctx, state, exchange, backend, body)));
   }
 
   private void respondDirectly(RoutingContext ctx, Exchange ex, String text) {

@@ -105,34 +105,32 @@ public final class LegacyHandler implements Handler<RoutingContext> {
     guard
         .judge(ctx, state, exchange)
         .onSuccess(
-            judged -> {
-              switch (judged) {
-                case Guard.Judged.TooLarge t -> Errors.send(ctx, t.error());
-                case Guard.Judged.Unavailable u ->
-                    Errors.send(ctx, ApiError.screeningUnavailable());
-                case Guard.Judged.Refuse r -> refuse(ctx, request, id, r.text(), stream);
-                case Guard.Judged.Forward f -> {
-                  Buffer out = body;
-                  if (exchange.rewritten()) {
-                    try {
-                      ObjectNode rewritten =
-                          LegacyRequests.applyRewrite(
-                              request, field, view.rewrite(exchange.request()), !embeddings());
-                      out = Buffer.buffer(JSON.writeValueAsBytes(rewritten));
-                    } catch (ChatView.RewriteUnsupported e) {
-                      state.decision(Decision.REFUSE);
-                      Errors.send(
-                          ctx, ApiError.rewriteUnsupported(field, surface.route(), e.getMessage()));
-                      return;
-                    } catch (Exception e) {
-                      Errors.send(ctx, ApiError.internal());
-                      return;
-                    }
-                  }
-                  proceed(ctx, state, exchange, request, backend, out, stream);
-                }
-              }
-            });
+            judged ->
+                Screened.answer(
+                    ctx,
+                    judged,
+                    text -> refuse(ctx, request, id, text, stream),
+                    () -> {
+                      Buffer out = body;
+                      if (exchange.rewritten()) {
+                        try {
+                          ObjectNode rewritten =
+                              LegacyRequests.applyRewrite(
+                                  request, field, view.rewrite(exchange.request()), !embeddings());
+                          out = Buffer.buffer(JSON.writeValueAsBytes(rewritten));
+                        } catch (ChatView.RewriteUnsupported e) {
+                          state.decision(Decision.REFUSE);
+                          Errors.send(
+                              ctx,
+                              ApiError.rewriteUnsupported(field, surface.route(), e.getMessage()));
+                          return;
+                        } catch (Exception e) {
+                          Errors.send(ctx, ApiError.internal());
+                          return;
+                        }
+                      }
+                      proceed(ctx, state, exchange, request, backend, out, stream);
+                    }));
   }
 
   private int choices(ObjectNode request) {

@@ -94,39 +94,37 @@ public final class MessagesHandler implements Handler<RoutingContext> {
     guard
         .judge(ctx, state, exchange)
         .onSuccess(
-            judged -> {
-              switch (judged) {
-                case Guard.Judged.TooLarge t -> Errors.send(ctx, t.error());
-                case Guard.Judged.Unavailable u ->
-                    Errors.send(ctx, ApiError.screeningUnavailable());
-                case Guard.Judged.Refuse r -> refuse(ctx, request, id, r.text(), stream);
-                case Guard.Judged.Forward f -> {
-                  Buffer out = body;
-                  if (exchange.rewritten()) {
-                    try {
-                      ObjectNode rewritten =
-                          MessagesRequest.applyRewrite(request, view.rewrite(exchange.request()));
-                      out = Buffer.buffer(JSON.writeValueAsBytes(rewritten));
-                    } catch (ChatView.RewriteUnsupported e) {
-                      state.decision(Decision.REFUSE);
-                      Errors.send(
-                          ctx,
-                          ApiError.rewriteUnsupported(
-                              "messages", "the Messages format", e.getMessage()));
-                      return;
-                    } catch (Exception e) {
-                      Errors.send(ctx, ApiError.internal());
-                      return;
-                    }
-                  }
-                  if (countTokens) {
-                    countTokens(ctx, state, exchange, backend, view, out);
-                  } else {
-                    proceed(ctx, state, exchange, backend, out, stream);
-                  }
-                }
-              }
-            });
+            judged ->
+                Screened.answer(
+                    ctx,
+                    judged,
+                    text -> refuse(ctx, request, id, text, stream),
+                    () -> {
+                      Buffer out = body;
+                      if (exchange.rewritten()) {
+                        try {
+                          ObjectNode rewritten =
+                              MessagesRequest.applyRewrite(
+                                  request, view.rewrite(exchange.request()));
+                          out = Buffer.buffer(JSON.writeValueAsBytes(rewritten));
+                        } catch (ChatView.RewriteUnsupported e) {
+                          state.decision(Decision.REFUSE);
+                          Errors.send(
+                              ctx,
+                              ApiError.rewriteUnsupported(
+                                  "messages", "the Messages format", e.getMessage()));
+                          return;
+                        } catch (Exception e) {
+                          Errors.send(ctx, ApiError.internal());
+                          return;
+                        }
+                      }
+                      if (countTokens) {
+                        countTokens(ctx, state, exchange, backend, view, out);
+                      } else {
+                        proceed(ctx, state, exchange, backend, out, stream);
+                      }
+                    }));
   }
 
   private void refuse(

@@ -23,6 +23,7 @@ import dev.lethe.gateway.guard.SseOut;
 import dev.lethe.gateway.http.Egress;
 import dev.lethe.gateway.http.Errors;
 import dev.lethe.gateway.http.RoutesSupport;
+import dev.lethe.gateway.http.Screened;
 import dev.lethe.gateway.http.UpstreamCalls;
 import dev.lethe.gateway.openai.StrictJson;
 import io.vertx.core.Handler;
@@ -141,16 +142,14 @@ public final class ResponsesHandler implements Handler<RoutingContext> {
     guard
         .judge(ctx, state, exchange)
         .onSuccess(
-            judged -> {
-              switch (judged) {
-                case Guard.Judged.TooLarge t -> Errors.send(ctx, t.error());
-                case Guard.Judged.Unavailable u ->
-                    Errors.send(ctx, ApiError.screeningUnavailable());
-                case Guard.Judged.Refuse r -> refuse(ctx, rr, id, r.text(), authorization);
-                case Guard.Judged.Forward f ->
-                    proceed(ctx, state, rr, exchange, backend, translate, body, authorization);
-              }
-            });
+            judged ->
+                Screened.answer(
+                    ctx,
+                    judged,
+                    text -> refuse(ctx, rr, id, text, authorization),
+                    () ->
+                        proceed(
+                            ctx, state, rr, exchange, backend, translate, body, authorization)));
   }
 
   private void refuse(
