@@ -95,20 +95,7 @@ class UnlearnEvalCommandTest {
 
   @Test
   void unknownMethodExitsWith2NamingTheMethod() {
-    int code =
-        unlearn(
-            "--model",
-            model.toString(),
-            "--method",
-            "forgetful",
-            "--forget",
-            forget.toString(),
-            "--retain",
-            retain.toString(),
-            "--retain-policy",
-            "keep",
-            "--out",
-            dir.resolve("x").toString());
+    int code = unlearn(kept("forgetful", forget.toString(), dir.resolve("x").toString()));
     assertThat(code).isEqualTo(2);
     assertThat(stderr().strip())
         .startsWith("lethe unlearn: method: \"forgetful\"")
@@ -119,41 +106,14 @@ class UnlearnEvalCommandTest {
   @Test
   void missingForgetFileExitsWith2() {
     int code =
-        unlearn(
-            "--model",
-            model.toString(),
-            "--method",
-            "npo",
-            "--forget",
-            dir.resolve("nope.json").toString(),
-            "--retain",
-            retain.toString(),
-            "--retain-policy",
-            "keep",
-            "--out",
-            dir.resolve("x").toString());
+        unlearn(kept("npo", dir.resolve("nope.json").toString(), dir.resolve("x").toString()));
     assertThat(code).isEqualTo(2);
     assertThat(stderr()).contains("--forget").contains("nope.json");
   }
 
   @Test
   void badOptionValuesExitWith2() {
-    int code =
-        unlearn(
-            "--model",
-            model.toString(),
-            "--method",
-            "npo",
-            "--forget",
-            forget.toString(),
-            "--retain",
-            retain.toString(),
-            "--retain-policy",
-            "keep",
-            "--out",
-            dir.resolve("x").toString(),
-            "--beta",
-            "-1");
+    int code = unlearn(kept("npo", forget.toString(), dir.resolve("x").toString(), "--beta", "-1"));
     assertThat(code).isEqualTo(2);
     assertThat(stderr()).contains("beta: -1.0 (expected: > 0)");
     assertThat(unlearn("--model", model.toString())).isEqualTo(2); // missing required options
@@ -215,26 +175,18 @@ class UnlearnEvalCommandTest {
     Path out = dir.resolve("unlearned");
     code =
         unlearn(
-            "--model",
-            model.toString(),
-            "--method",
-            "graddiff",
-            "--forget",
-            forget.toString(),
-            "--retain",
-            retain.toString(),
-            "--retain-policy",
-            "keep",
-            "--out",
-            out.toString(),
-            "--steps",
-            "2",
-            "--lr",
-            "1e-3",
-            "--reference",
-            evalJson.toString(),
-            "--max-new-tokens",
-            "2");
+            kept(
+                "graddiff",
+                forget.toString(),
+                out.toString(),
+                "--steps",
+                "2",
+                "--lr",
+                "1e-3",
+                "--reference",
+                evalJson.toString(),
+                "--max-new-tokens",
+                "2"));
     assertThat(code).as(stderr()).isEqualTo(0);
     JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
     assertThat(report.get("method").asText()).isEqualTo("graddiff");
@@ -287,24 +239,16 @@ class UnlearnEvalCommandTest {
     err.reset();
     code =
         unlearn(
-            "--model",
-            model.toString(),
-            "--method",
-            "npo",
-            "--forget",
-            forget.toString(),
-            "--retain",
-            retain.toString(),
-            "--retain-policy",
-            "keep",
-            "--out",
-            dir.resolve("never").toString(),
-            "--steps",
-            "1",
-            "--reference",
-            evalJson.toString(),
-            "--max-new-tokens",
-            "2");
+            kept(
+                "npo",
+                forget.toString(),
+                dir.resolve("never").toString(),
+                "--steps",
+                "1",
+                "--reference",
+                evalJson.toString(),
+                "--max-new-tokens",
+                "2"));
     assertThat(code).isEqualTo(2);
     assertThat(stderr()).contains("covers 1 forget questions, this run evaluates 2");
     assertThat(dir.resolve("never")).doesNotExist();
@@ -388,6 +332,27 @@ class UnlearnEvalCommandTest {
 
   private JsonNode report(Path out) throws Exception {
     return new ObjectMapper().readTree(out.resolve("report.json").toFile());
+  }
+
+  /** The arguments every run of a method over the small files shares, then {@code more}. */
+  private String[] kept(String method, String forgetFile, String out, String... more) {
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "--model",
+                model.toString(),
+                "--method",
+                method,
+                "--forget",
+                forgetFile,
+                "--retain",
+                retain.toString(),
+                "--retain-policy",
+                "keep",
+                "--out",
+                out));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
   }
 
   private String[] npo(Path out, String... more) {
@@ -480,20 +445,7 @@ class UnlearnEvalCommandTest {
 
   @Test
   void theDefaultGoalRefusesTooFewEvaluationQuestionsAndNoEvalRunsTheSchedule() throws Exception {
-    int code =
-        unlearn(
-            "--model",
-            model.toString(),
-            "--method",
-            "npo",
-            "--forget",
-            forget.toString(),
-            "--retain",
-            retain.toString(),
-            "--retain-policy",
-            "keep",
-            "--out",
-            dir.resolve("never").toString());
+    int code = unlearn(kept("npo", forget.toString(), dir.resolve("never").toString()));
     assertThat(code).isEqualTo(2);
     assertThat(stderr())
         .contains("the default goal stops on a validation half")
@@ -501,21 +453,7 @@ class UnlearnEvalCommandTest {
     assertThat(dir.resolve("never")).doesNotExist();
     err.reset();
     Path out = dir.resolve("npo-no-eval");
-    code =
-        unlearn(
-            "--model",
-            model.toString(),
-            "--method",
-            "npo",
-            "--forget",
-            forget.toString(),
-            "--retain",
-            retain.toString(),
-            "--retain-policy",
-            "keep",
-            "--no-eval",
-            "--out",
-            out.toString());
+    code = unlearn(kept("npo", forget.toString(), out.toString(), "--no-eval"));
     assertThat(code).as(stderr()).isEqualTo(0);
     assertThat(stderr()).contains("--no-eval: no default goal to stop on");
     JsonNode r = report(out);
