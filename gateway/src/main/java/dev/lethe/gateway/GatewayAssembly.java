@@ -259,7 +259,7 @@ public final class GatewayAssembly implements AutoCloseable {
               ? Screening.create(config.detector(), config.icul(), book, metrics.registry())
               : Screening.create(
                   config.detector(), config.icul(), book, metrics.registry(), embedder);
-      stages.add(screening.pipelineStage());
+      stages.add(screening.stage());
       stages.add(new IculEchoGuard(metrics.registry()));
     }
     // The output filter is the last stage, so its response filter is the first to see what the

@@ -5,10 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.lethe.config.DetectorConfig;
 import dev.lethe.config.IculSettings;
 import dev.lethe.config.rules.RuleBook;
-import dev.lethe.filters.Exchange;
-import dev.lethe.filters.ResponseFilter;
-import dev.lethe.filters.Stage;
-import dev.lethe.filters.Verdict;
 import dev.lethe.filters.detect.CachingEmbedder;
 import dev.lethe.filters.detect.Cascade;
 import dev.lethe.filters.detect.DecisionModel;
@@ -210,45 +206,6 @@ public final class Screening implements AutoCloseable {
   /** The input stage (first in the pipeline). */
   public InputStage stage() {
     return stage;
-  }
-
-  /**
-   * The input stage as the pipeline runs it: the same judgement, also saying that with no rules in
-   * the request's snapshot it decides without blocking work ({@link #withoutRulesQuick}).
-   */
-  public Stage pipelineStage() {
-    return withoutRulesQuick(stage);
-  }
-
-  /**
-   * {@code input}, declaring that it {@linkplain Stage#decidesWithoutBlocking decides without
-   * blocking} when the exchange's rule snapshot is empty: the input stage then only checks the scan
-   * limit (a walk over the request's texts, bounded by its size) and passes, never touching the
-   * sentence model or a detector index, so the gateway may judge on the event loop.
-   */
-  static Stage withoutRulesQuick(Stage input) {
-    requireNonNull(input, "input");
-    return new Stage() {
-      @Override
-      public String name() {
-        return input.name();
-      }
-
-      @Override
-      public Verdict onRequest(Exchange exchange) throws Exception {
-        return input.onRequest(exchange);
-      }
-
-      @Override
-      public boolean decidesWithoutBlocking(Exchange exchange) {
-        return exchange.rules().size() == 0 || input.decidesWithoutBlocking(exchange);
-      }
-
-      @Override
-      public ResponseFilter onResponse(Exchange exchange) {
-        return input.onResponse(exchange);
-      }
-    };
   }
 
   /** The classifier (the admin classify and calibrate routes use it). */

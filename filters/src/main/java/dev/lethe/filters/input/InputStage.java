@@ -243,6 +243,15 @@ public final class InputStage implements Stage {
     return new Judgement(c, null, null, null);
   }
 
+  /**
+   * With no rules in the exchange's snapshot the judgement only checks the scan limit (a walk over
+   * the request's texts, bounded by its size) and passes: no sentence model, no detector index.
+   */
+  @Override
+  public boolean decidesWithoutBlocking(Exchange exchange) {
+    return exchange.rules().size() == 0;
+  }
+
   @Override
   public Verdict onRequest(Exchange exchange) {
     Judgement j = judge(exchange.rules(), exchange.request(), exchange.requestId());

@@ -87,6 +87,17 @@ class InputStageTest {
   }
 
   @Test
+  void decidesWithoutBlockingOnlyWithNoRules() throws Exception {
+    InputStage stage = stage(IculComposer.refusing());
+    Exchange none = exchange(RuleSet.empty(), "Where was Basil Mahfouz Al-Kuwaiti born?");
+    assertThat(stage.decidesWithoutBlocking(none)).isTrue();
+    // and then it only passes: no rule can apply
+    assertThat(stage.onRequest(none)).isEqualTo(Verdict.proceed());
+    RuleSet rules = rules(1, TestModels.basil(Action.REFUSE, OnError.CLOSED));
+    assertThat(stage.decidesWithoutBlocking(exchange(rules, "How do I center a div?"))).isFalse();
+  }
+
+  @Test
   void passesOutOfScopeRequestsUnchanged() throws Exception {
     RuleSet rules = rules(1, TestModels.basil(Action.REFUSE, OnError.CLOSED));
     Verdict v = stage(IculComposer.refusing()).onRequest(exchange(rules, "How do I center a div?"));
