@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.filters.Decision;
 import dev.lethe.filters.Exchange;
 import dev.lethe.gateway.backend.Backend;
 import dev.lethe.gateway.backend.BackendRouter;
@@ -111,23 +110,22 @@ public final class LegacyHandler implements Handler<RoutingContext> {
                     judged,
                     text -> refuse(ctx, request, id, text, stream),
                     () -> {
-                      Buffer out = body;
-                      if (exchange.rewritten()) {
-                        try {
-                          ObjectNode rewritten =
-                              LegacyRequests.applyRewrite(
-                                  request, field, view.rewrite(exchange.request()), !embeddings());
-                          out = Buffer.buffer(JSON.writeValueAsBytes(rewritten));
-                        } catch (ChatView.RewriteUnsupported e) {
-                          state.decision(Decision.REFUSE);
-                          Errors.send(
+                      Buffer out =
+                          Screened.body(
                               ctx,
-                              ApiError.rewriteUnsupported(field, surface.route(), e.getMessage()));
-                          return;
-                        } catch (Exception e) {
-                          Errors.send(ctx, ApiError.internal());
-                          return;
-                        }
+                              state,
+                              exchange,
+                              body,
+                              () ->
+                                  LegacyRequests.applyRewrite(
+                                      request,
+                                      field,
+                                      view.rewrite(exchange.request()),
+                                      !embeddings()),
+                              field,
+                              surface.route());
+                      if (out == null) {
+                        return;
                       }
                       proceed(ctx, state, exchange, request, backend, out, stream);
                     }));

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lethe.filters.Decision;
 import dev.lethe.filters.Exchange;
 import dev.lethe.gateway.anthropic.MessagesOutput;
 import dev.lethe.gateway.anthropic.MessagesRelay;
@@ -100,24 +99,19 @@ public final class MessagesHandler implements Handler<RoutingContext> {
                     judged,
                     text -> refuse(ctx, request, id, text, stream),
                     () -> {
-                      Buffer out = body;
-                      if (exchange.rewritten()) {
-                        try {
-                          ObjectNode rewritten =
-                              MessagesRequest.applyRewrite(
-                                  request, view.rewrite(exchange.request()));
-                          out = Buffer.buffer(JSON.writeValueAsBytes(rewritten));
-                        } catch (ChatView.RewriteUnsupported e) {
-                          state.decision(Decision.REFUSE);
-                          Errors.send(
+                      Buffer out =
+                          Screened.body(
                               ctx,
-                              ApiError.rewriteUnsupported(
-                                  "messages", "the Messages format", e.getMessage()));
-                          return;
-                        } catch (Exception e) {
-                          Errors.send(ctx, ApiError.internal());
-                          return;
-                        }
+                              state,
+                              exchange,
+                              body,
+                              () ->
+                                  MessagesRequest.applyRewrite(
+                                      request, view.rewrite(exchange.request())),
+                              "messages",
+                              "the Messages format");
+                      if (out == null) {
+                        return;
                       }
                       if (countTokens) {
                         countTokens(ctx, state, exchange, backend, view, out);
