@@ -35,6 +35,8 @@ import java.util.Set;
  * @param maxTrials trials at most ({@link TargetSearch}'s order, the learning rate bracketed)
  * @param maxSeconds wall time after which no new trial starts: a safety net, the budget is in
  *     trials of planned steps
+ * @param coolReach the learning rate is halved once a check is within this factor of the forget
+ *     bound, and again nearer ({@link SearchBudget#coolReach()}); 0: never
  */
 public record DefaultTarget(
     UnlearnMethod method,
@@ -45,7 +47,8 @@ public record DefaultTarget(
     int maxEpochs,
     int checksPerTrial,
     int maxTrials,
-    double maxSeconds) {
+    double maxSeconds,
+    double coolReach) {
 
   /**
    * NPO's default: a KL retain term to the start model (an NLL term on retain authors the model
@@ -66,7 +69,8 @@ public record DefaultTarget(
           10,
           10,
           3,
-          7200);
+          7200,
+          0);
 
   /** Validates. */
   public DefaultTarget {
@@ -166,12 +170,19 @@ public record DefaultTarget(
 
   /** The budget, each part replaced by its override when not null. */
   public SearchBudget budget(Integer trials, Double seconds, Integer checkEvery, int plannedSteps) {
+    return budget(trials, seconds, checkEvery, null, plannedSteps);
+  }
+
+  /** The budget, each part (cooling too) replaced by its override when not null. */
+  public SearchBudget budget(
+      Integer trials, Double seconds, Integer checkEvery, Double cool, int plannedSteps) {
     return new SearchBudget(
         trials != null ? trials : maxTrials,
         seconds != null ? seconds : maxSeconds,
         checkEvery != null ? checkEvery : checkEvery(plannedSteps),
         SearchBudget.DEFAULT_DENSE_REACH,
-        true);
+        true,
+        cool != null ? cool : coolReach);
   }
 
   /**
@@ -191,6 +202,7 @@ public record DefaultTarget(
     settings.put("check_every", budget.checkEvery());
     settings.put("dense_reach", budget.denseReach());
     settings.put("stop_at_break", budget.stopAtBreak());
+    settings.put("cool_reach", budget.coolReach());
     m.put("settings", settings);
     m.put("overridden_by_flags", List.copyOf(overridden));
     m.put("selected_on", "docs/unlearning-benchmark.md, NPO defaults");

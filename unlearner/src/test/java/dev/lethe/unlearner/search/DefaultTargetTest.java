@@ -76,11 +76,11 @@ class DefaultTargetTest {
   void invalidSettingsNameTheField() {
     Goal g = Goal.parse("forget_rouge_ratio<=0.5");
     assertThatThrownBy(
-            () -> new DefaultTarget(UnlearnMethod.NPO, g, 2, RetainKind.KL, 1, 10, 10, 3, 60))
+            () -> new DefaultTarget(UnlearnMethod.NPO, g, 2, RetainKind.KL, 1, 10, 10, 3, 60, 0))
         .isInstanceOf(ConfigException.class)
         .hasMessage("default.lr: 2.0 (expected: 0 < lr < 1)");
     assertThatThrownBy(
-            () -> new DefaultTarget(UnlearnMethod.NPO, g, 1e-4, RetainKind.KL, 1, 0, 10, 3, 60))
+            () -> new DefaultTarget(UnlearnMethod.NPO, g, 1e-4, RetainKind.KL, 1, 0, 10, 3, 60, 0))
         .hasMessage("default.epochs: 0 (expected: >= 1)");
   }
 }
