@@ -118,7 +118,8 @@ public final class UnlearnCommand implements Callable<Integer> {
               + " (also forget_quality>=X with --reference, utility_ratio>=X, privleak<=X with"
               + " --reference and --holdout): searches the last"
               + " stage's lr and retain weight, stopping early, selecting on a validation half"
-              + " of the evaluation questions and reporting on the other half.")
+              + " of the evaluation questions and reporting on the other half; a check that breaks a"
+              + " utility bound ends the search, as with the default goal.")
   String target;
 
   @Option(
@@ -285,7 +286,8 @@ public final class UnlearnCommand implements Callable<Integer> {
                     budgetTrials != null ? budgetTrials : 6,
                     budgetSeconds != null ? budgetSeconds : 1800,
                     checkEvery != null ? checkEvery : 5)
-                .withCoolReach(coolReach != null ? coolReach : 0);
+                .withCoolReach(coolReach != null ? coolReach : 0)
+                .withStopAtBreak(true);
         new TargetSearch(new SimpleMeterRegistry(), err, traceTest)
             .run(spec, goal, budget, seed != null ? seed : 42);
         return 0;

@@ -57,7 +57,10 @@ public record DefaultTarget(
    * SearchBudget#DEFAULT_DENSE_REACH}), to forget ROUGE-L ≤ 0.2 × the start's with retain ROUGE-L ≥
    * 0.95 × the start's; a trial that breaks the retain bound ends the search at its last check that
    * kept it. At most 3 trials (more only while a trial is too gentle: {@link LrBracket}). The 7,200
-   * s wall-time cap is a safety net only.
+   * s wall-time cap is a safety net only. The learning rate is halved once a check's forget ROUGE-L
+   * is within 3 × the bound (0.6 × the start's), again within 1.5 × (0.3 ×) and once the retain
+   * ratio is below 0.975 ({@link SearchBudget#coolReach()}), so the last steps before the goal are
+   * smaller than the ones that got there.
    */
   public static final DefaultTarget NPO =
       new DefaultTarget(
@@ -70,7 +73,7 @@ public record DefaultTarget(
           10,
           3,
           7200,
-          0);
+          3);
 
   /** Validates. */
   public DefaultTarget {
