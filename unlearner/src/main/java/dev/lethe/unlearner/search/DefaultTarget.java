@@ -57,10 +57,10 @@ public record DefaultTarget(
    * SearchBudget#DEFAULT_DENSE_REACH}), to forget ROUGE-L ≤ 0.2 × the start's with retain ROUGE-L ≥
    * 0.95 × the start's; a trial that breaks the retain bound ends the search at its last check that
    * kept it. At most 3 trials (more only while a trial is too gentle: {@link LrBracket}). The 7,200
-   * s wall-time cap is a safety net only. The learning rate is halved once a check's forget ROUGE-L
-   * is within 3 × the bound (0.6 × the start's), again within 1.5 × (0.3 ×) and once the retain
-   * ratio is below 0.975 ({@link SearchBudget#coolReach()}), so the last steps before the goal are
-   * smaller than the ones that got there.
+   * s wall-time cap is a safety net only. No learning-rate cooling near the goal ({@link
+   * SearchBudget#coolReach()} 0): cooling at reach 3 was tried on other authors and stalled two
+   * runs of three short of the goal at a quarter and an eighth of the rate (the benchmark notes,
+   * "NPO defaults", round 5); {@code --cool-reach} turns it on.
    */
   public static final DefaultTarget NPO =
       new DefaultTarget(
@@ -73,7 +73,7 @@ public record DefaultTarget(
           10,
           3,
           7200,
-          3);
+          0);
 
   /** Validates. */
   public DefaultTarget {

@@ -49,10 +49,10 @@ class DefaultTargetTest {
   void flagsReplaceEachPartOfTheBudget() {
     DefaultTarget d = DefaultTarget.NPO;
     assertThat(d.budget(null, null, null, 50))
-        .isEqualTo(new SearchBudget(d.maxTrials(), d.maxSeconds(), 5, 4, true, 3));
-    assertThat(d.budget(1, 60.0, 2, 50)).isEqualTo(new SearchBudget(1, 60, 2, 4, true, 3));
-    assertThat(d.budget(null, null, null, 0.0, 50).coolReach()).isZero(); // --cool-reach 0: off
-    assertThat(d.budget(null, null, null, 50).coolReach()).isEqualTo(3); // cooled near the goal
+        .isEqualTo(new SearchBudget(d.maxTrials(), d.maxSeconds(), 5, 4, true, 0));
+    assertThat(d.budget(1, 60.0, 2, 50)).isEqualTo(new SearchBudget(1, 60, 2, 4, true, 0));
+    assertThat(d.budget(null, null, null, 3.0, 50).coolReach()).isEqualTo(3); // --cool-reach 3
+    assertThat(d.budget(null, null, null, 50).coolReach()).isZero(); // no cooling by default
     assertThat(d.budget(null, null, null, 50).denseReach()).isEqualTo(4); // dense near the goal
     assertThat(d.budget(null, null, null, 50).stopAtBreak()).isTrue(); // a break ends the search
     assertThat(d.maxSeconds()).isGreaterThanOrEqualTo(3600); // a safety net, not the budget
