@@ -89,6 +89,21 @@ public final class UnlearnCommand implements Callable<Integer> {
   String retainPolicy;
 
   @Option(
+      names = "--cool-reach",
+      paramLabel = "F",
+      description =
+          "Search: halve the learning rate once a check is within F x the forget bound, again"
+              + " within F/2 and once retain has used half its room (0: off).")
+  Double coolReach;
+
+  @Option(
+      names = "--trace-test",
+      description =
+          "Search: also evaluate the test half at every check (recorded, so the test half is no"
+              + " longer held out; for choosing defaults on other questions).")
+  boolean traceTest;
+
+  @Option(
       names = "--robustness",
       description =
           "Run the robustness probes after unlearning: 8- and 4-bit quantization, relearning"
@@ -103,7 +118,8 @@ public final class UnlearnCommand implements Callable<Integer> {
               + " (also forget_quality>=X with --reference, utility_ratio>=X, privleak<=X with"
               + " --reference and --holdout): searches the last"
               + " stage's lr and retain weight, stopping early, selecting on a validation half"
-              + " of the evaluation questions and reporting on the other half.")
+              + " of the evaluation questions and reporting on the other half; a check that breaks a"
+              + " utility bound ends the search, as with the default goal.")
   String target;
 
   @Option(
@@ -267,10 +283,12 @@ public final class UnlearnCommand implements Callable<Integer> {
         Goal goal = Goal.parse(target);
         SearchBudget budget =
             new SearchBudget(
-                budgetTrials != null ? budgetTrials : 6,
-                budgetSeconds != null ? budgetSeconds : 1800,
-                checkEvery != null ? checkEvery : 5);
-        new TargetSearch(new SimpleMeterRegistry(), err)
+                    budgetTrials != null ? budgetTrials : 6,
+                    budgetSeconds != null ? budgetSeconds : 1800,
+                    checkEvery != null ? checkEvery : 5)
+                .withCoolReach(coolReach != null ? coolReach : 0)
+                .withStopAtBreak(true);
+        new TargetSearch(new SimpleMeterRegistry(), err, traceTest)
             .run(spec, goal, budget, seed != null ? seed : 42);
         return 0;
       }
@@ -289,7 +307,7 @@ public final class UnlearnCommand implements Callable<Integer> {
         }
         int planned = spec.stages().get(0).config().totalSteps(spec.forget().size());
         SearchBudget budget =
-            defaultTarget.budget(budgetTrials, budgetSeconds, checkEvery, planned);
+            defaultTarget.budget(budgetTrials, budgetSeconds, checkEvery, coolReach, planned);
         err.println(
             "lethe unlearn: "
                 + method
@@ -300,7 +318,7 @@ public final class UnlearnCommand implements Callable<Integer> {
                 + " trials of "
                 + planned
                 + " steps; --steps/--epochs for a fixed schedule, --target for another goal)");
-        new TargetSearch(new SimpleMeterRegistry(), err)
+        new TargetSearch(new SimpleMeterRegistry(), err, traceTest)
             .run(
                 spec,
                 defaultTarget.goal(),

@@ -28,6 +28,10 @@ import java.util.Locale;
  * being compared and the first half of the retain file as the retain term ({@link
  * ProbePlan#retainTerm}); the compare's retain probes come from the other half, so the retain term
  * never trains on a question the report measures. Seconds and peak resident memory are recorded.
+ *
+ * <p>A recipe is a schedule: NPO without {@code steps}/{@code epochs} runs the plain defaults, not
+ * {@link dev.lethe.unlearner.search.DefaultTarget}'s goal, because that goal stops on a validation
+ * half of the forget questions and a compare's forget questions are the probes it measures.
  */
 final class InRunUnlearning {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -420,6 +420,15 @@ class UnlearnEvalCommandTest {
     assertThat(r.at("/search/defaults/overridden_by_flags"))
         .extracting(JsonNode::asText)
         .containsExactly("lr", "alpha");
+    assertThat(r.at("/search/cool_reach").asDouble())
+        .isEqualTo(DefaultTarget.NPO.coolReach()); // the default's, no flag set it
+
+    Path cool = dir.resolve("npo-cool"); // the cooling reach is a flag too, still to the goal
+    assertThat(unlearn(npo(cool, "--cool-reach", "5"))).as(stderr()).isEqualTo(0);
+    r = report(cool);
+    assertThat(r.at("/search/cool_reach").asDouble()).isEqualTo(5);
+    assertThat(r.at("/search/defaults/settings/cool_reach").asDouble()).isEqualTo(5);
+    assertThat(r.at("/search/goal").asText()).isEqualTo(DefaultTarget.NPO.goal().text());
 
     Path steps = dir.resolve("npo-steps"); // a schedule: the plain fixed-schedule defaults
     assertThat(unlearn(npo(steps, "--steps", "2"))).as(stderr()).isEqualTo(0);
@@ -440,6 +449,9 @@ class UnlearnEvalCommandTest {
     r = report(target);
     assertThat(r.at("/search/goal").asText()).isEqualTo("forget_rouge<=1");
     assertThat(r.at("/search/defaults").isMissingNode()).isTrue();
+    // a break ends any search, not only the default's
+    assertThat(r.at("/search/stop_at_break").asBoolean()).isTrue();
+    assertThat(r.at("/search/test_traced").asBoolean()).isFalse();
     assertThat(r.at("/hyperparameters/retain_loss").asText()).isEqualTo("nll");
   }
 

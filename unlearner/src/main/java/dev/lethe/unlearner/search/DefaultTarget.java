@@ -35,6 +35,8 @@ import java.util.Set;
  * @param maxTrials trials at most ({@link TargetSearch}'s order, the learning rate bracketed)
  * @param maxSeconds wall time after which no new trial starts: a safety net, the budget is in
  *     trials of planned steps
+ * @param coolReach the learning rate is halved once a check is within this factor of the forget
+ *     bound, and again nearer ({@link SearchBudget#coolReach()}); 0: never
  */
 public record DefaultTarget(
     UnlearnMethod method,
@@ -45,7 +47,8 @@ public record DefaultTarget(
     int maxEpochs,
     int checksPerTrial,
     int maxTrials,
-    double maxSeconds) {
+    double maxSeconds,
+    double coolReach) {
 
   /**
    * NPO's default: a KL retain term to the start model (an NLL term on retain authors the model
@@ -54,7 +57,10 @@ public record DefaultTarget(
    * SearchBudget#DEFAULT_DENSE_REACH}), to forget ROUGE-L ≤ 0.2 × the start's with retain ROUGE-L ≥
    * 0.95 × the start's; a trial that breaks the retain bound ends the search at its last check that
    * kept it. At most 3 trials (more only while a trial is too gentle: {@link LrBracket}). The 7,200
-   * s wall-time cap is a safety net only.
+   * s wall-time cap is a safety net only. No learning-rate cooling near the goal ({@link
+   * SearchBudget#coolReach()} 0): cooling at reach 3 was tried on other authors and stalled two
+   * runs of three short of the goal at a quarter and an eighth of the rate (the benchmark notes,
+   * "NPO defaults", round 5); {@code --cool-reach} turns it on.
    */
   public static final DefaultTarget NPO =
       new DefaultTarget(
@@ -66,7 +72,8 @@ public record DefaultTarget(
           10,
           10,
           3,
-          7200);
+          7200,
+          0);
 
   /** Validates. */
   public DefaultTarget {
@@ -166,12 +173,19 @@ public record DefaultTarget(
 
   /** The budget, each part replaced by its override when not null. */
   public SearchBudget budget(Integer trials, Double seconds, Integer checkEvery, int plannedSteps) {
+    return budget(trials, seconds, checkEvery, null, plannedSteps);
+  }
+
+  /** The budget, each part (cooling too) replaced by its override when not null. */
+  public SearchBudget budget(
+      Integer trials, Double seconds, Integer checkEvery, Double cool, int plannedSteps) {
     return new SearchBudget(
         trials != null ? trials : maxTrials,
         seconds != null ? seconds : maxSeconds,
         checkEvery != null ? checkEvery : checkEvery(plannedSteps),
         SearchBudget.DEFAULT_DENSE_REACH,
-        true);
+        true,
+        cool != null ? cool : coolReach);
   }
 
   /**
@@ -191,6 +205,7 @@ public record DefaultTarget(
     settings.put("check_every", budget.checkEvery());
     settings.put("dense_reach", budget.denseReach());
     settings.put("stop_at_break", budget.stopAtBreak());
+    settings.put("cool_reach", budget.coolReach());
     m.put("settings", settings);
     m.put("overridden_by_flags", List.copyOf(overridden));
     m.put("selected_on", "docs/unlearning-benchmark.md, NPO defaults");

@@ -180,17 +180,31 @@ public record Goal(
     if (reach <= 0) {
       return false;
     }
+    return forgetWithin(report, start, reach) || utilityHalfUsed(report, start);
+  }
+
+  /**
+   * Whether {@code report}'s forget ROUGE-L is within {@code reach} × this goal's forget bound
+   * (absolute, or as a ratio to the start's); false without a forget bound.
+   */
+  public boolean forgetWithin(TofuReport report, TofuReport start, double reach) {
     Double f = report.forgetRouge();
-    if (f != null) {
-      if (maxForgetRouge != null && f <= reach * maxForgetRouge) {
-        return true;
-      }
-      if (maxForgetRougeRatio != null
-          && start.forgetRouge() != null
-          && f <= reach * maxForgetRougeRatio * start.forgetRouge()) {
-        return true;
-      }
+    if (f == null || reach <= 0) {
+      return false;
     }
+    if (maxForgetRouge != null && f <= reach * maxForgetRouge) {
+      return true;
+    }
+    return maxForgetRougeRatio != null
+        && start.forgetRouge() != null
+        && f <= reach * maxForgetRougeRatio * start.forgetRouge();
+  }
+
+  /**
+   * Whether a utility ratio ({@code retain_rouge_ratio}, {@code utility_ratio}) of {@code report}
+   * has used half its room: below (1 + bound) / 2 of the start's.
+   */
+  public boolean utilityHalfUsed(TofuReport report, TofuReport start) {
     if (minRetainRougeRatio != null
         && minRetainRougeRatio < 1
         && !ratioAtLeast(

@@ -18,9 +18,19 @@ import dev.lethe.config.ConfigException;
  *     every bound holds; 0 turns dense checks off, else ≥ 1
  * @param stopAtBreak a trial that breaks a utility bound ends the search (its best check, the last
  *     that kept the bounds, is then the candidate) instead of a gentler trial following it
+ * @param coolReach once a check's forget score is within this factor of the goal's forget bound,
+ *     the trial's learning rate is halved, and halved again within half that factor and once the
+ *     retain ratio has used half its room (at most to 1/8), so the steps near the goal are small
+ *     enough that one step cannot jump from "not forgotten" to "utility broken"; 0 turns it off,
+ *     else ≥ 1
  */
 public record SearchBudget(
-    int maxTrials, double maxSeconds, int checkEvery, double denseReach, boolean stopAtBreak) {
+    int maxTrials,
+    double maxSeconds,
+    int checkEvery,
+    double denseReach,
+    boolean stopAtBreak,
+    double coolReach) {
   /** The reach at which checks become dense unless told otherwise. */
   public static final double DEFAULT_DENSE_REACH = 4;
 
@@ -38,6 +48,25 @@ public record SearchBudget(
     if (!(denseReach == 0 || (denseReach >= 1 && denseReach <= 100))) {
       throw new ConfigException("dense_reach", denseReach, "0 (off) or 1..100");
     }
+    if (!(coolReach == 0 || (coolReach >= 1 && coolReach <= 100))) {
+      throw new ConfigException("cool_reach", coolReach, "0 (off) or 1..100");
+    }
+  }
+
+  /** A budget without learning-rate cooling near the goal. */
+  public SearchBudget(
+      int maxTrials, double maxSeconds, int checkEvery, double denseReach, boolean stopAtBreak) {
+    this(maxTrials, maxSeconds, checkEvery, denseReach, stopAtBreak, 0);
+  }
+
+  /** This budget with {@code coolReach} replaced. */
+  public SearchBudget withCoolReach(double reach) {
+    return new SearchBudget(maxTrials, maxSeconds, checkEvery, denseReach, stopAtBreak, reach);
+  }
+
+  /** This budget with {@code stopAtBreak} replaced. */
+  public SearchBudget withStopAtBreak(boolean stop) {
+    return new SearchBudget(maxTrials, maxSeconds, checkEvery, denseReach, stop, coolReach);
   }
 
   /** A budget with dense checks at {@link #DEFAULT_DENSE_REACH}, trying on after a break. */

@@ -68,11 +68,24 @@ public final class TargetSearch {
 
   private final MeterRegistry registry;
   private final PrintStream progress;
+  private final boolean traceTest;
 
   /** A search recording loop metrics in {@code registry} and progress on {@code progress}. */
   public TargetSearch(MeterRegistry registry, PrintStream progress) {
+    this(registry, progress, false);
+  }
+
+  /**
+   * As {@link #TargetSearch(MeterRegistry, PrintStream)}; with {@code traceTest} every check also
+   * evaluates the test half and records it under the check's {@code test}, and {@code
+   * search.test_traced} is true. That is for choosing a product default on questions that are not
+   * the ones it is reported on (the whole trajectory on both halves in one run): the test half of a
+   * traced run has been looked at during the run and is no longer held out.
+   */
+  public TargetSearch(MeterRegistry registry, PrintStream progress, boolean traceTest) {
     this.registry = requireNonNull(registry, "registry");
     this.progress = requireNonNull(progress, "progress");
+    this.traceTest = traceTest;
   }
 
   /** The validation and test halves of the evaluation sets. */
@@ -273,7 +286,16 @@ public final class TargetSearch {
                           ckpt.model(), ckpt.tokenizer(), splits.validation(), validationRef);
                   TrialMonitor.Verdict v = monitor.observe(step, r);
                   TrialMonitor.Check check = monitor.last();
-                  checks.add(check.toMap());
+                  Map<String, Object> checkMap = check.toMap();
+                  checkMap.put("lr_scale_next", monitor.lrScale());
+                  if (traceTest) {
+                    checkMap.put(
+                        "test",
+                        TrialMonitor.Check.figures(
+                            evaluation.evaluate(
+                                ckpt.model(), ckpt.tokenizer(), splits.test(), testRef)));
+                  }
+                  checks.add(checkMap);
                   if (v.newBest()) {
                     trialWeights[0] = ckpt.model().toTensors();
                   }
@@ -296,6 +318,11 @@ public final class TargetSearch {
                 @Override
                 public boolean stopNow() {
                   return stop;
+                }
+
+                @Override
+                public double lrScale() {
+                  return checking ? monitor.lrScale() : 1;
                 }
               };
           Unlearner.Result result =
@@ -394,6 +421,8 @@ public final class TargetSearch {
       search.put("check_every", budget.checkEvery());
       search.put("dense_reach", budget.denseReach());
       search.put("stop_at_break", budget.stopAtBreak());
+      search.put("cool_reach", budget.coolReach());
+      search.put("test_traced", traceTest);
       Map<String, Object> startMap = new LinkedHashMap<>();
       startMap.put("forget_rouge", startValidation.forgetRouge());
       startMap.put("retain_rouge", startValidation.retainRouge());

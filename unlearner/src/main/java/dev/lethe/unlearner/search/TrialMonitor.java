@@ -40,6 +40,9 @@ final class TrialMonitor {
   private final SearchBudget budget;
   private final List<Check> checks = new ArrayList<>();
   private boolean near;
+  private boolean cooledForget;
+  private boolean cooledForgetHalf;
+  private boolean cooledUtility;
   private Check best;
   private Outcome outcome = Outcome.TOO_SLOW;
 
@@ -65,6 +68,11 @@ final class TrialMonitor {
       best = check;
     }
     near = goal.withinReach(r, start, budget.denseReach());
+    if (budget.coolReach() > 0) {
+      cooledForget |= goal.forgetWithin(r, start, budget.coolReach());
+      cooledForgetHalf |= goal.forgetWithin(r, start, budget.coolReach() / 2);
+      cooledUtility |= goal.utilityHalfUsed(r, start);
+    }
     if (misses.isEmpty()) {
       outcome = Outcome.MET;
       return new Verdict(newBest, true);
@@ -74,6 +82,20 @@ final class TrialMonitor {
       return new Verdict(newBest, true);
     }
     return new Verdict(newBest, false);
+  }
+
+  /** Smallest factor {@link #lrScale()} goes down to. */
+  static final double MIN_LR_SCALE = 0.125;
+
+  /**
+   * The factor on the learning rate for the next steps: 1 until a check comes within {@link
+   * SearchBudget#coolReach()} of the forget bound, then halved for that, again for a check within
+   * half that reach, and again once a check has used half the room of a utility bound; at least
+   * {@link #MIN_LR_SCALE}. It never rises again within a trial. Always 1 with cooling off.
+   */
+  double lrScale() {
+    int halvings = (cooledForget ? 1 : 0) + (cooledForgetHalf ? 1 : 0) + (cooledUtility ? 1 : 0);
+    return Math.max(MIN_LR_SCALE, Math.pow(0.5, halvings));
   }
 
   /** The checks so far, in order. */
@@ -130,13 +152,22 @@ final class TrialMonitor {
       return a < b;
     }
 
+    /** The figures a check records of {@code r}: ROUGE-L, answer probabilities, FQ, utility. */
+    static Map<String, Object> figures(TofuReport r) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("forget_rouge", r.forgetRouge());
+      m.put("retain_rouge", r.retainRouge());
+      m.put("forget_probability", r.forgetProbability());
+      m.put("retain_probability", r.retainProbability());
+      m.put("forget_quality", r.forgetQuality());
+      m.put("model_utility", r.modelUtility());
+      return m;
+    }
+
     Map<String, Object> toMap() {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("step", step);
-      m.put("forget_rouge", report.forgetRouge());
-      m.put("retain_rouge", report.retainRouge());
-      m.put("forget_quality", report.forgetQuality());
-      m.put("model_utility", report.modelUtility());
+      m.putAll(figures(report));
       m.put("met", misses.isEmpty());
       m.put("misses", misses);
       m.put("dense", dense);

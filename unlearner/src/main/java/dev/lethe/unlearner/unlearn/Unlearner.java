@@ -108,6 +108,14 @@ public final class Unlearner {
     default boolean stopNow() {
       return false;
     }
+
+    /**
+     * Asked before each step: the factor on the schedule's learning rate for that step, in (0, 1]
+     * (e.g. smaller steps once a run is near its goal). 1 by default.
+     */
+    default double lrScale() {
+      return 1;
+    }
   }
 
   /**
@@ -313,7 +321,7 @@ public final class Unlearner {
         }
         List<EncodedQa> aItems =
             method.usesRefusals() ? refusalItems(tokenizer, model, fItems, refusals, random) : null;
-        double lr = schedule.at(step);
+        double lr = schedule.at(step) * listener.lrScale();
         long t0 = System.nanoTime();
         double norm;
         try (NDManager sm = model.manager().newSubManager();

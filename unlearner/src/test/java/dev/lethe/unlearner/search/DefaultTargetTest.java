@@ -49,8 +49,10 @@ class DefaultTargetTest {
   void flagsReplaceEachPartOfTheBudget() {
     DefaultTarget d = DefaultTarget.NPO;
     assertThat(d.budget(null, null, null, 50))
-        .isEqualTo(new SearchBudget(d.maxTrials(), d.maxSeconds(), 5, 4, true));
-    assertThat(d.budget(1, 60.0, 2, 50)).isEqualTo(new SearchBudget(1, 60, 2, 4, true));
+        .isEqualTo(new SearchBudget(d.maxTrials(), d.maxSeconds(), 5, 4, true, 0));
+    assertThat(d.budget(1, 60.0, 2, 50)).isEqualTo(new SearchBudget(1, 60, 2, 4, true, 0));
+    assertThat(d.budget(null, null, null, 3.0, 50).coolReach()).isEqualTo(3); // --cool-reach 3
+    assertThat(d.budget(null, null, null, 50).coolReach()).isZero(); // no cooling by default
     assertThat(d.budget(null, null, null, 50).denseReach()).isEqualTo(4); // dense near the goal
     assertThat(d.budget(null, null, null, 50).stopAtBreak()).isTrue(); // a break ends the search
     assertThat(d.maxSeconds()).isGreaterThanOrEqualTo(3600); // a safety net, not the budget
@@ -76,11 +78,11 @@ class DefaultTargetTest {
   void invalidSettingsNameTheField() {
     Goal g = Goal.parse("forget_rouge_ratio<=0.5");
     assertThatThrownBy(
-            () -> new DefaultTarget(UnlearnMethod.NPO, g, 2, RetainKind.KL, 1, 10, 10, 3, 60))
+            () -> new DefaultTarget(UnlearnMethod.NPO, g, 2, RetainKind.KL, 1, 10, 10, 3, 60, 0))
         .isInstanceOf(ConfigException.class)
         .hasMessage("default.lr: 2.0 (expected: 0 < lr < 1)");
     assertThatThrownBy(
-            () -> new DefaultTarget(UnlearnMethod.NPO, g, 1e-4, RetainKind.KL, 1, 0, 10, 3, 60))
+            () -> new DefaultTarget(UnlearnMethod.NPO, g, 1e-4, RetainKind.KL, 1, 0, 10, 3, 60, 0))
         .hasMessage("default.epochs: 0 (expected: >= 1)");
   }
 }

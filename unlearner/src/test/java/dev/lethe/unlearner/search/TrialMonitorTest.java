@@ -104,6 +104,33 @@ class TrialMonitorTest {
   }
 
   @Test
+  void theLearningRateCoolsNearTheGoalAndNeverRisesAgain() {
+    // cool reach 3 on a 0.2 x bound: halved at forget <= 0.6, again at <= 0.3, again once
+    // retain < (1 + 0.95) / 2 = 0.975
+    TrialMonitor m = new TrialMonitor(GOAL, START, new SearchBudget(1, 60, 1, 0, true, 3));
+    assertThat(m.lrScale()).isEqualTo(1.0);
+    m.observe(1, report(0.61, 1.0));
+    assertThat(m.lrScale()).isEqualTo(1.0);
+    m.observe(2, report(0.6, 1.0));
+    assertThat(m.lrScale()).isEqualTo(0.5);
+    m.observe(3, report(0.7, 1.0)); // forget rose again: the rate stays cooled
+    assertThat(m.lrScale()).isEqualTo(0.5);
+    m.observe(4, report(0.3, 0.98));
+    assertThat(m.lrScale()).isEqualTo(0.25);
+    m.observe(5, report(0.3, 0.97));
+    assertThat(m.lrScale()).isEqualTo(0.125);
+    m.observe(6, report(0.25, 0.96));
+    assertThat(m.lrScale()).isEqualTo(TrialMonitor.MIN_LR_SCALE);
+  }
+
+  @Test
+  void withoutCoolingTheLearningRateIsNeverScaled() {
+    TrialMonitor m = new TrialMonitor(GOAL, START, new SearchBudget(1, 60, 1, 0, true));
+    m.observe(1, report(0.21, 0.951));
+    assertThat(m.lrScale()).isEqualTo(1.0);
+  }
+
+  @Test
   void withinReachFollowsTheBoundsAndIsOffAtZero() {
     assertThat(GOAL.withinReach(report(0.6, 1.0), START, 3)).isTrue();
     assertThat(GOAL.withinReach(report(0.61, 1.0), START, 3)).isFalse();

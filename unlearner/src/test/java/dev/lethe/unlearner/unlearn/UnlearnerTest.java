@@ -119,6 +119,57 @@ class UnlearnerTest {
     }
   }
 
+  /** Sum of |a - b| over every weight. */
+  private static double distance(Map<String, Tensor> a, Map<String, Tensor> b) {
+    double d = 0;
+    for (Map.Entry<String, Tensor> e : a.entrySet()) {
+      float[] x = e.getValue().values();
+      float[] y = b.get(e.getKey()).values();
+      for (int i = 0; i < x.length; i++) {
+        d += Math.abs(x[i] - y[i]);
+      }
+    }
+    return d;
+  }
+
+  /** How far one GA step moves the weights when the listener scales the learning rate. */
+  private static double oneStep(double scale) throws Exception {
+    try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+      Map<String, Tensor> before = c.model().toTensors();
+      new Unlearner(
+              config(1, 1e-3, 1.0, null),
+              new SimpleMeterRegistry(),
+              QUIET,
+              new Unlearner.StepListener() {
+                @Override
+                public void afterStep(int step, int total, boolean skipped) {}
+
+                @Override
+                public double lrScale() {
+                  return scale;
+                }
+              })
+          .run(
+              UnlearningMethods.create(MethodParams.defaults(UnlearnMethod.GA)),
+              c.model(),
+              c.tokenizer(),
+              UnlearnFixture.forget(),
+              UnlearnFixture.retain(),
+              List.of());
+      return distance(before, c.model().toTensors());
+    }
+  }
+
+  @Test
+  void theListenersLearningRateScaleSizesTheStep() throws Exception {
+    // AdamW's first step moves each weight by about lr (m / sqrt(v) = sign of the gradient), so
+    // half the rate moves the weights half as far
+    double full = oneStep(1);
+    double half = oneStep(0.5);
+    assertThat(full).isPositive();
+    assertThat(half / full).isCloseTo(0.5, org.assertj.core.data.Offset.offset(0.01));
+  }
+
   @Test
   void wmdpRmuChangesOnlyTheThreeDownProjections() throws Exception {
     try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
