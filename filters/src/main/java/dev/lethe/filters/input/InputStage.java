@@ -284,7 +284,8 @@ public final class InputStage implements Stage {
    * the request's texts, bounded by its size) and passes: no sentence model, no detector index.
    * With rules, when the memo holds this conversation's judgement under the exchange's snapshot and
    * the installed model, and that judgement passes the request or refuses it: the key is a hash
-   * over the request's messages, the action a constant verdict. (A remembered redaction or
+   * over the request's messages (asked only for bodies of at most {@value
+   * #MEMO_INLINE_MAX_BODY_BYTES} bytes), the action a constant verdict. (A remembered redaction or
    * in-context unlearning still runs on a worker: it rewrites the request or composes.)
    */
   @Override
@@ -292,9 +293,19 @@ public final class InputStage implements Stage {
     if (exchange.rules().size() == 0) {
       return true;
     }
+    if (exchange.originalBody().length > MEMO_INLINE_MAX_BODY_BYTES) {
+      return false; // hashing a larger conversation is left to the worker, with the judgement
+    }
     Judgement hit = memoLookup(exchange).hit();
     return hit != null && (hit.rule() == null || hit.decision() == Decision.REFUSE);
   }
+
+  /**
+   * The largest request body whose memo key is computed where {@link #decidesWithoutBlocking} is
+   * asked (an event loop): 8 KiB, a few microseconds of hashing; a larger request is looked up on
+   * the worker that judges it.
+   */
+  static final int MEMO_INLINE_MAX_BODY_BYTES = 8 * 1024;
 
   /** What the memo holds for the exchange's current request (looked up once per request). */
   private record MemoLookup(

@@ -209,7 +209,8 @@ final class JudgementMemo {
    */
   private static final class Hasher {
     private final MessageDigest sha;
-    private final byte[] buf = new byte[4096];
+    private final byte[] buf = new byte[8192];
+    private final char[] chars = new char[4096];
     private int at;
 
     Hasher() {
@@ -277,12 +278,23 @@ final class JudgementMemo {
     }
 
     private void text(String s) {
-      integer(s.length());
-      for (int i = 0; i < s.length(); i++) {
+      int n = s.length();
+      integer(n);
+      int i = 0;
+      while (i < n) {
         room(2);
-        char c = s.charAt(i);
-        buf[at++] = (byte) (c >>> 8);
-        buf[at++] = (byte) c;
+        int chunk = Math.min(Math.min(n - i, (buf.length - at) / 2), chars.length);
+        s.getChars(i, i + chunk, chars, 0);
+        byte[] b = buf;
+        int p = at;
+        for (int k = 0; k < chunk; k++) {
+          char c = chars[k];
+          b[p] = (byte) (c >>> 8);
+          b[p + 1] = (byte) c;
+          p += 2;
+        }
+        at = p;
+        i += chunk;
       }
     }
 

@@ -263,6 +263,21 @@ class InputStageMemoTest {
   }
 
   @Test
+  void aLargeConversationIsLookedUpOnTheWorkerNotWhereBlockingIsAsked() throws Exception {
+    InputStage stage = stage(classifier(), JudgementMemo.DEFAULT_BYTES);
+    RuleSet rules = rules(1, TestModels.basil(Action.REFUSE, OnError.CLOSED));
+    String note = "Notes on gardening in spring. ".repeat(300); // ~9,000 bytes of body
+    assertThat(exchange(rules, note).originalBody().length)
+        .isGreaterThan(InputStage.MEMO_INLINE_MAX_BODY_BYTES);
+    assertThat(stage.onRequest(exchange(rules, note))).isEqualTo(Verdict.proceed());
+    Exchange again = exchange(rules, note);
+    assertThat(stage.decidesWithoutBlocking(again)).isFalse();
+    assertThat(stage.onRequest(again)).isEqualTo(Verdict.proceed());
+    assertThat(memo("hit")).isEqualTo(1);
+    assertThat(judged()).isEqualTo(1);
+  }
+
+  @Test
   void aDisabledMemoKeepsNothingAndCountsNothing() throws Exception {
     InputStage stage = stage(classifier(), 0);
     RuleSet rules = rules(1, TestModels.basil(Action.REFUSE, OnError.CLOSED));
