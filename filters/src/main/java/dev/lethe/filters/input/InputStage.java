@@ -337,6 +337,9 @@ public final class InputStage implements Stage {
    * be}).
    */
   private Judgement judgement(Exchange exchange) {
+    if (exchange.rules().size() == 0 || !memo.enabled()) {
+      return judge(exchange.rules(), exchange.request(), exchange.requestId());
+    }
     MemoLookup l = memoLookup(exchange);
     if (l.key() == null) {
       return judge(exchange.rules(), exchange.request(), exchange.requestId());

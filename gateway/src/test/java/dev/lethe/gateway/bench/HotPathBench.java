@@ -65,9 +65,10 @@ public final class HotPathBench {
           "index of %d rules built in %.1f s%n",
           ruleCount,
           (System.nanoTime() - t0) / 1e9);
-      InputStage memoised = stage(indexes, cascade, embedder, 16L << 20);
-      InputStage full = stage(indexes, cascade, embedder, 0);
-      InputStage none = stage(indexes, cascade, embedder, 16L << 20);
+      SimpleMeterRegistry counted = new SimpleMeterRegistry();
+      InputStage memoised = stage(indexes, cascade, embedder, 16L << 20, counted);
+      InputStage full = stage(indexes, cascade, embedder, 0, new SimpleMeterRegistry());
+      InputStage none = stage(indexes, cascade, embedder, 16L << 20, new SimpleMeterRegistry());
 
       ObjectNode repeated = request("Say hello in one sentence.", 1);
       // the memo holds the repeated prompt's judgement; the detection cache its segments
@@ -93,9 +94,15 @@ public final class HotPathBench {
       for (int kib : new int[] {1, 8, 60}) {
         ObjectNode big = request("Say hello in one sentence. ", kib * 1024 / 27);
         memoised.onRequest(exchange(rules, big));
+        double hits = memo(counted, "hit");
+        double misses = memo(counted, "miss");
         row(
             "memo hit (key + lookup + onRequest), " + kib + " KiB of message text",
             () -> memoised.onRequest(exchange(rules, big)));
+        if (memo(counted, "miss") != misses || memo(counted, "hit") == hits) {
+          System.out.println(
+              "(that row was not answered from the memo: its judgement is not kept)");
+        }
       }
       Vertx vertx = Vertx.vertx();
       try {
@@ -109,8 +116,16 @@ public final class HotPathBench {
     }
   }
 
+  private static double memo(SimpleMeterRegistry registry, String result) {
+    return registry.find("lethe.input.memo").tag("result", result).functionCounter().count();
+  }
+
   private static InputStage stage(
-      DetectorIndexes indexes, Cascade cascade, dev.lethe.filters.detect.Embedder e, long memo) {
+      DetectorIndexes indexes,
+      Cascade cascade,
+      dev.lethe.filters.detect.Embedder e,
+      long memo,
+      SimpleMeterRegistry registry) {
     return new InputStage(
         new ScopeClassifier(
             new HybridDetector(e),
@@ -120,7 +135,7 @@ public final class HotPathBench {
         indexes,
         (ex, r, c) -> Optional.empty(),
         InputStage.Config.defaults(),
-        new SimpleMeterRegistry(),
+        registry,
         memo);
   }
 
