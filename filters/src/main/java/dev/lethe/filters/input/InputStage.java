@@ -284,7 +284,7 @@ public final class InputStage implements Stage {
    * the request's texts, bounded by its size) and passes: no sentence model, no detector index.
    * With rules, when the memo holds this conversation's judgement under the exchange's snapshot and
    * the installed model, and that judgement passes the request or refuses it: the key is a hash
-   * over the request's messages (asked only for bodies of at most {@value
+   * over the request's messages (computed there only for bodies of at most {@value
    * #MEMO_INLINE_MAX_BODY_BYTES} bytes), the action a constant verdict. (A remembered redaction or
    * in-context unlearning still runs on a worker: it rewrites the request or composes.)
    */
@@ -302,10 +302,10 @@ public final class InputStage implements Stage {
 
   /**
    * The largest request body whose memo key is computed where {@link #decidesWithoutBlocking} is
-   * asked (an event loop): 8 KiB, a few microseconds of hashing; a larger request is looked up on
+   * asked (an event loop): 4 KiB, at most some 10 µs of hashing; a larger request is looked up on
    * the worker that judges it.
    */
-  static final int MEMO_INLINE_MAX_BODY_BYTES = 8 * 1024;
+  static final int MEMO_INLINE_MAX_BODY_BYTES = 4 * 1024;
 
   /** What the memo holds for the exchange's current request (looked up once per request). */
   private record MemoLookup(

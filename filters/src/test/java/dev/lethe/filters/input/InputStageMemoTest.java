@@ -266,7 +266,7 @@ class InputStageMemoTest {
   void aLargeConversationIsLookedUpOnTheWorkerNotWhereBlockingIsAsked() throws Exception {
     InputStage stage = stage(classifier(), JudgementMemo.DEFAULT_BYTES);
     RuleSet rules = rules(1, TestModels.basil(Action.REFUSE, OnError.CLOSED));
-    String note = "Notes on gardening in spring. ".repeat(300); // ~9,000 bytes of body
+    String note = "Notes on gardening in spring. ".repeat(160); // ~4,900 bytes of body
     assertThat(exchange(rules, note).originalBody().length)
         .isGreaterThan(InputStage.MEMO_INLINE_MAX_BODY_BYTES);
     assertThat(stage.onRequest(exchange(rules, note))).isEqualTo(Verdict.proceed());
