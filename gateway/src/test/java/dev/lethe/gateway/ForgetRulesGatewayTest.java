@@ -210,6 +210,58 @@ class ForgetRulesGatewayTest {
     }
   }
 
+  /**
+   * A repeated prompt is decided from the input stage's memo the second time (on the event loop):
+   * when nothing changes the upstream still receives the client's exact bytes (odd spacing, field
+   * order, escapes and number forms kept); a remembered redaction still sends the rewritten body.
+   */
+  @Test
+  void repeatedPromptsFromTheMemoReachTheUpstreamAsTheFullPathSendsThem() throws Exception {
+    assertThat(admin("POST", "/admin/rules", rule("basil-memo", "redact")).statusCode())
+        .isEqualTo(201);
+    try {
+      double hitsBefore = memoHits();
+      String plain =
+          "{ \"messages\" : [ {\"content\":\"Caf\\u00e9 au lait \\ud83d\\ude42: what is the"
+              + " capital of France?\", \"role\":\"user\"} ],\n \"model\":\"gpt-test\","
+              + " \"temperature\": 1.0e0 }";
+      for (int i = 0; i < 3; i++) {
+        fx.upstream.received.clear();
+        HttpResponse<String> r = admin("POST", "/v1/chat/completions", plain);
+        assertThat(r.headers().firstValue("x-lethe-decision")).contains("pass");
+        assertThat(fx.upstream.received).hasSize(1);
+        assertThat(fx.upstream.received.peek()).isEqualTo(plain.getBytes(StandardCharsets.UTF_8));
+      }
+      String named =
+          "{\"model\":\"gpt-test\",  \"messages\":[{\"role\":\"user\",\"content\":\"Tell me"
+              + " about Basil Mahfouz Al-Kuwaiti's first novel.\"}]}";
+      String firstSent = null;
+      for (int i = 0; i < 2; i++) {
+        fx.upstream.received.clear();
+        HttpResponse<String> r = admin("POST", "/v1/chat/completions", named);
+        assertThat(r.headers().firstValue("x-lethe-decision")).contains("redact");
+        String seen = new String(fx.upstream.received.peek(), StandardCharsets.UTF_8);
+        assertThat(seen).doesNotContain("Basil").contains("[redacted]");
+        if (firstSent == null) {
+          firstSent = seen;
+        } else {
+          assertThat(seen).isEqualTo(firstSent);
+        }
+      }
+      assertThat(memoHits() - hitsBefore).isGreaterThanOrEqualTo(3);
+    } finally {
+      admin("DELETE", "/admin/rules/basil-memo", null);
+    }
+  }
+
+  private static double memoHits() throws Exception {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?m)^lethe_input_memo_total\\{result=\"hit\"\\} (\\S+)$")
+            .matcher(admin("GET", "/metrics", null).body());
+    assertThat(m.find()).as("lethe_input_memo_total{result=\"hit\"} is exported").isTrue();
+    return Double.parseDouble(m.group(1));
+  }
+
   @Test
   void iculAddsAGuardrailAndFlippedDemonstrationsUpstream() throws Exception {
     assertThat(admin("POST", "/admin/rules", rule("basil-icul2", "icul")).statusCode())

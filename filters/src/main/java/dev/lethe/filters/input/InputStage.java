@@ -77,6 +77,11 @@ public final class InputStage implements Stage {
   private final ConversationScanner scanner;
   private final MeterRegistry registry;
   private final Timer latency;
+  private final JudgementMemo memo;
+
+  /** The memo lookup made for an exchange, so that deciding where to run and running share it. */
+  private static final AttributeKey<MemoLookup> MEMO_LOOKUP =
+      AttributeKey.of("lethe.input.memoLookup", MemoLookup.class);
 
   /**
    * Stage settings.
@@ -122,6 +127,22 @@ public final class InputStage implements Stage {
       IculComposer icul,
       Config config,
       MeterRegistry registry) {
+    this(classifier, indexes, icul, config, registry, JudgementMemo.DEFAULT_BYTES);
+  }
+
+  /**
+   * As {@link #InputStage(ScopeClassifier, DetectorIndexProvider, IculComposer, Config,
+   * MeterRegistry)}, remembering whole-request judgements in at most {@code memoBytes} of estimated
+   * heap (0: none).
+   */
+  public InputStage(
+      ScopeClassifier classifier,
+      DetectorIndexProvider indexes,
+      IculComposer icul,
+      Config config,
+      MeterRegistry registry,
+      long memoBytes) {
+    this.memo = new JudgementMemo(memoBytes);
     this.classifier = requireNonNull(classifier, "classifier");
     this.indexes = requireNonNull(indexes, "indexes");
     this.icul = requireNonNull(icul, "icul");
@@ -136,6 +157,21 @@ public final class InputStage implements Stage {
     spans("cheap", ScopeClassifier::spansDecidedCheaply);
     spans("model", ScopeClassifier::spansSentToModel);
     spans("cache", ScopeClassifier::spansFromCache);
+    memoCounter("hit", JudgementMemo::hits);
+    memoCounter("miss", JudgementMemo::misses);
+  }
+
+  /**
+   * {@code lethe_input_memo_total{result}}: requests with rules and texts to judge whose judgement
+   * came from the memo of whole-request judgements ({@code hit}) or was made in full ({@code
+   * miss}).
+   */
+  private void memoCounter(String result, java.util.function.ToLongFunction<JudgementMemo> count) {
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "lethe.input.memo", memo, m -> count.applyAsLong(m))
+        .description("Whole-request input judgements answered from the memo or made in full")
+        .tag("result", result)
+        .register(registry);
   }
 
   /**
@@ -246,15 +282,83 @@ public final class InputStage implements Stage {
   /**
    * With no rules in the exchange's snapshot the judgement only checks the scan limit (a walk over
    * the request's texts, bounded by its size) and passes: no sentence model, no detector index.
+   * With rules, when the memo holds this conversation's judgement under the exchange's snapshot and
+   * the installed model, and that judgement passes the request or refuses it: the key is a hash
+   * over the request's messages (computed there only for bodies of at most {@value
+   * #MEMO_INLINE_MAX_BODY_BYTES} bytes), the action a constant verdict. (A remembered redaction or
+   * in-context unlearning still runs on a worker: it rewrites the request or composes.)
    */
   @Override
   public boolean decidesWithoutBlocking(Exchange exchange) {
-    return exchange.rules().size() == 0;
+    if (exchange.rules().size() == 0) {
+      return true;
+    }
+    if (exchange.originalBody().length > MEMO_INLINE_MAX_BODY_BYTES) {
+      return false; // hashing a larger conversation is left to the worker, with the judgement
+    }
+    Judgement hit = memoLookup(exchange).hit();
+    return hit != null && (hit.rule() == null || hit.decision() == Decision.REFUSE);
+  }
+
+  /**
+   * The largest request body whose memo key is computed where {@link #decidesWithoutBlocking} is
+   * asked (an event loop): 4 KiB, at most some 10 µs of hashing; a larger request is looked up on
+   * the worker that judges it.
+   */
+  static final int MEMO_INLINE_MAX_BODY_BYTES = 4 * 1024;
+
+  /** What the memo holds for the exchange's current request (looked up once per request). */
+  private record MemoLookup(
+      ObjectNode request,
+      RuleSet rules,
+      dev.lethe.filters.detect.DecisionModel model,
+      JudgementMemo.Key key,
+      Judgement hit) {}
+
+  private MemoLookup memoLookup(Exchange exchange) {
+    ObjectNode request = exchange.request();
+    RuleSet rules = exchange.rules();
+    dev.lethe.filters.detect.DecisionModel model = classifier.model();
+    MemoLookup l = exchange.get(MEMO_LOOKUP).orElse(null);
+    if (l != null && l.request() == request && l.rules() == rules && l.model() == model) {
+      return l;
+    }
+    JudgementMemo.Key key = memo.enabled() && rules.size() > 0 ? JudgementMemo.key(request) : null;
+    l =
+        new MemoLookup(
+            request, rules, model, key, key == null ? null : memo.get(key, rules, model));
+    exchange.set(MEMO_LOOKUP, l);
+    return l;
+  }
+
+  /**
+   * The exchange's judgement: from the memo when it holds one for this conversation, snapshot and
+   * model, else judged in full (and remembered when {@linkplain JudgementMemo#memoisable it may
+   * be}).
+   */
+  private Judgement judgement(Exchange exchange) {
+    if (exchange.rules().size() == 0 || !memo.enabled()) {
+      return judge(exchange.rules(), exchange.request(), exchange.requestId());
+    }
+    MemoLookup l = memoLookup(exchange);
+    if (l.key() == null) {
+      return judge(exchange.rules(), exchange.request(), exchange.requestId());
+    }
+    memo.count(l.hit() != null);
+    if (l.hit() != null) {
+      return l.hit();
+    }
+    Judgement j = judge(l.rules(), l.request(), exchange.requestId());
+    if (classifier.model() == l.model()) {
+      // judged under that model (it was installed before and after the judgement)
+      memo.put(l.key(), l.rules(), l.model(), j);
+    }
+    return j;
   }
 
   @Override
   public Verdict onRequest(Exchange exchange) {
-    Judgement j = judge(exchange.rules(), exchange.request(), exchange.requestId());
+    Judgement j = judgement(exchange);
     if (j.classification() != null) {
       exchange.set(CLASSIFICATION, j.classification());
     }

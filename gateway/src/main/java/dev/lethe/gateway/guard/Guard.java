@@ -173,10 +173,11 @@ public final class Guard {
   /**
    * Runs the request stages over {@code exchange} and completes on the caller's event loop. The
    * stages run on a worker thread unless the pipeline is empty, or the body is at most {@link
-   * #INLINE_MAX_BODY_BYTES} and every stage decides it without blocking work (no rules, patterns
-   * already compiled): then they run right here, with no hop between threads, and the future is
-   * already complete. The decision is recorded in {@code state} ({@code refuse} when screening
-   * failed); a stage failure is logged and counted.
+   * #INLINE_MAX_BODY_BYTES} and every stage decides it without blocking work (no rules or a
+   * remembered pass or refusal of this conversation, patterns already compiled): then they run
+   * right here, with no hop between threads, and the future is already complete. The decision is
+   * recorded in {@code state} ({@code refuse} when screening failed); a stage failure is logged and
+   * counted.
    */
   public Future<Judged> judge(RoutingContext ctx, RequestState state, Exchange exchange) {
     state.markJudged();

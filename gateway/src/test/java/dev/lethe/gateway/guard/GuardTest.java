@@ -91,20 +91,35 @@ class GuardTest {
    * and answers the outcome's kind and the decision; what the client saw.
    */
   private static Result judge(Probe probe, int bodyBytes) throws Exception {
-    Guard guard = new Guard(new Pipeline(List.of(probe)), new GatewayMetrics());
-    boolean[] completeAtOnce = new boolean[1];
+    String answer =
+        send(
+            new Guard(new Pipeline(List.of(probe)), new GatewayMetrics()),
+            RuleSet.empty(),
+            JSON.createObjectNode().put("model", "m"),
+            new byte[bodyBytes]);
+    return new Result(answer, probe.ranOnEventLoop, lastCompleteAtOnce);
+  }
+
+  private static volatile boolean lastCompleteAtOnce;
+
+  /**
+   * Posts {@code body} to a server whose route judges {@code request} under {@code rules} through
+   * {@code guard} and answers the outcome's kind and the decision; what the client saw.
+   */
+  private static String send(Guard guard, RuleSet rules, ObjectNode request, byte[] body)
+      throws Exception {
     Router router = Router.router(vertx);
     router
         .post("/")
         .handler(BodyHandler.create())
         .handler(
             ctx -> {
-              RequestState state = RequestState.attach(ctx, RuleSet.empty());
-              ObjectNode request = JSON.createObjectNode().put("model", "m");
+              RequestState state = RequestState.attach(ctx, rules);
               Exchange ex =
-                  new Exchange("req-1", state.rules(), ctx.body().buffer().getBytes(), request);
+                  new Exchange(
+                      "req-1", state.rules(), ctx.body().buffer().getBytes(), request.deepCopy());
               Future<Guard.Judged> f = guard.judge(ctx, state, ex);
-              completeAtOnce[0] = f.isComplete();
+              lastCompleteAtOnce = f.isComplete();
               f.onSuccess(
                   j ->
                       ctx.response()
@@ -122,12 +137,97 @@ class GuardTest {
       HttpResponse<String> resp =
           HTTP.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.actualPort() + "/"))
-                  .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[bodyBytes]))
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      return new Result(resp.body(), probe.ranOnEventLoop, completeAtOnce[0]);
+      return resp.body();
     } finally {
       server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A stage in front of another, noting where it last ran. */
+  private static final class Where implements Stage {
+    final Stage inner;
+    volatile Boolean ranOnEventLoop;
+
+    Where(Stage inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public String name() {
+      return inner.name();
+    }
+
+    @Override
+    public boolean decidesWithoutBlocking(Exchange exchange) {
+      return inner.decidesWithoutBlocking(exchange);
+    }
+
+    @Override
+    public Verdict onRequest(Exchange exchange) throws Exception {
+      ranOnEventLoop = io.vertx.core.Context.isOnEventLoopThread();
+      return inner.onRequest(exchange);
+    }
+  }
+
+  /**
+   * With rules, the real input stage: a conversation judged once (on a worker, the sentence model
+   * runs) is decided from the memo on the event loop the next time, passing or refused alike, with
+   * the same outcome; a new snapshot sends it back to a worker.
+   */
+  @Test
+  void aRememberedVerdictWithRulesIsDecidedOnTheEventLoop() throws Exception {
+    var embedder = dev.lethe.gateway.Screening.sharedEmbedder();
+    try (var builder =
+        new dev.lethe.filters.detect.DetectorIndexBuilder(
+            embedder, dev.lethe.filters.detect.DetectorIndexBuilder.defaultNegativePool())) {
+      var input =
+          new dev.lethe.filters.input.InputStage(
+              new dev.lethe.filters.detect.ScopeClassifier(
+                  new dev.lethe.filters.detect.HybridDetector(embedder),
+                  dev.lethe.filters.detect.DecisionModel.defaults(),
+                  dev.lethe.filters.detect.ScopeClassifier.Config.defaults()),
+              new dev.lethe.filters.input.DetectorIndexes(builder),
+              (ex, rule, c) -> java.util.Optional.empty(),
+              dev.lethe.filters.input.InputStage.Config.defaults(),
+              new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+      Where where = new Where(input);
+      Guard guard = new Guard(new Pipeline(List.of(where)), new GatewayMetrics());
+      var basil =
+          new dev.lethe.config.rules.ForgetRule(
+              "basil",
+              "Forget the author Basil Mahfouz Al-Kuwaiti",
+              List.of("Basil Mahfouz Al-Kuwaiti"),
+              List.of(
+                  "Where was Basil Mahfouz Al-Kuwaiti born?",
+                  "What genre does Basil Mahfouz Al-Kuwaiti write in?"),
+              List.of(),
+              List.of(),
+              dev.lethe.config.rules.Action.REFUSE,
+              "No.",
+              dev.lethe.config.rules.OnError.CLOSED);
+      long version = 0;
+      for (String[] c :
+          new String[][] {
+            {"How do I center a div?", "Forward pass"},
+            {"Where was Basil Mahfouz Al-Kuwaiti born?", "Refuse refuse"}
+          }) {
+        RuleSet v1 = new RuleSet(++version, List.of(basil));
+        ObjectNode request = JSON.createObjectNode().put("model", "m");
+        request.putArray("messages").addObject().put("role", "user").put("content", c[0]);
+        byte[] body = request.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(send(guard, v1, request, body)).as(c[0]).isEqualTo(c[1]);
+        assertThat(where.ranOnEventLoop).as(c[0]).isFalse();
+        assertThat(lastCompleteAtOnce).isFalse();
+        assertThat(send(guard, v1, request, body)).as(c[0]).isEqualTo(c[1]);
+        assertThat(where.ranOnEventLoop).as(c[0]).isTrue();
+        assertThat(lastCompleteAtOnce).isTrue();
+        RuleSet v2 = new RuleSet(++version, List.of(basil));
+        assertThat(send(guard, v2, request, body)).as(c[0]).isEqualTo(c[1]);
+        assertThat(where.ranOnEventLoop).as(c[0]).isFalse();
+      }
     }
   }
 
