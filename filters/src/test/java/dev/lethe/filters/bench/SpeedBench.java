@@ -313,8 +313,20 @@ class SpeedBench {
           var jp = judge(stages[v], rules, p);
           proseWall[v][i] = System.nanoTime() - t;
           proseCpu[v][i] = processCpu() - cpu;
-          if (!"pass".equals(j.decision().wireName()) || !"pass".equals(jp.decision().wireName())) {
-            decisions[v] += "!";
+          for (var x : List.of(j, jp)) {
+            if (!"pass".equals(x.decision().wireName())) {
+              decisions[v] += "!";
+              var cl = x.classification();
+              System.out.printf(
+                  "not passed (%s): %s, rule %s, score %.3f, %s%n",
+                  names[v],
+                  x.decision().wireName(),
+                  cl == null ? "-" : cl.ruleId(),
+                  cl == null ? 0.0 : cl.score(),
+                  cl == null || cl.source() == null
+                      ? "-"
+                      : cl.source().kind().wireName() + " \"" + cl.source().text() + "\"");
+            }
           }
         }
       }
