@@ -36,6 +36,7 @@ public final class ScopeClassifier {
   private final LexicalDetector lexical = new LexicalDetector();
   private final LongSupplier ticker;
   private final Cascade cascade;
+  private final boolean spansAhead;
   private final java.util.concurrent.atomic.LongAdder spansCheap =
       new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder spansModel =
@@ -49,8 +50,12 @@ public final class ScopeClassifier {
    * @param cacheBytes estimated heap the cached detections may hold in all, {@code >= 0} (0
    *     disables the cache); bounded in bytes, not entries, because each key is a segment of client
    *     text (up to a window) and long distinct prompts would otherwise grow the heap with them
+   * @param spansAhead whether gated sentence spans are embedded ahead, in parallel on the
+   *     embedder's predictors (a long text's together with its windows, others in chunks of {@value
+   *     #AHEAD_CHUNK}); false embeds each as it is judged, one after another. Decisions are the
+   *     same either way; only the wall time of a long prompt differs.
    */
-  public record Config(long cacheBytes) {
+  public record Config(long cacheBytes, boolean spansAhead) {
     /** Validates the fields. */
     public Config {
       if (cacheBytes < 0) {
@@ -58,7 +63,12 @@ public final class ScopeClassifier {
       }
     }
 
-    /** 64 MiB of cached detections. */
+    /** {@code cacheBytes} of cached detections, spans embedded ahead. */
+    public Config(long cacheBytes) {
+      this(cacheBytes, true);
+    }
+
+    /** 64 MiB of cached detections, spans embedded ahead. */
     public static Config defaults() {
       return new Config(64L << 20);
     }
@@ -130,6 +140,7 @@ public final class ScopeClassifier {
     this.detector = requireNonNull(detector, "detector");
     this.model = new AtomicReference<>(requireNonNull(model, "model"));
     requireNonNull(config, "config");
+    this.spansAhead = config.spansAhead();
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(config.cacheBytes())
@@ -221,6 +232,14 @@ public final class ScopeClassifier {
         }
       }
     }
+    // A long text's gated spans are embedded in the same parallel batch as its windows: most long
+    // prompts are out of scope, so every planned span is judged anyway, and one batch keeps every
+    // predictor busy where a window judged alone, then its spans one by one, used one core.
+    List<Gated> early = null;
+    if (spansAhead && windowed(texts)) {
+      early = gatedSpans(index, texts, st);
+      aheadOf(index, early, 0, Math.min(early.size(), budget.maxSpans()), PREFETCH, st, fresh);
+    }
     detector.prefetch(fresh);
     outer:
     for (ScanText t : texts) {
@@ -235,54 +254,18 @@ public final class ScopeClassifier {
       }
     }
     if (complete && !(st.bestRule != null && st.best >= m.threshold())) {
-      List<Gated> gated = new ArrayList<>();
-      for (ScanText t : texts) {
-        if (t.text().length() > MAX_LOOKED_AT) {
-          // a huge text has no sentence spans: the sentences that name a subject stand in for them
-          List<SubjectMatcher.Span> named = mentionsOf(index, t, st);
-          if (named != UNLOOKED) {
-            for (Segment s : aroundMentions(t.text(), named)) {
-              boolean asks = asks(s.text());
-              gated.add(new Gated(t, s, 2 + (asks ? 1 : 0), topical(index, s), gated.size()));
-            }
-            // sentences around the rules' topic words that ask something, as for shorter texts
-            for (Segment s :
-                aroundMentions(t.text(), st.topicalSpans.get(t), ScopeClassifier::asks)) {
-              if (!names(named, s)) {
-                gated.add(new Gated(t, s, 1, topical(index, s), gated.size()));
-              }
-            }
-          }
-          continue;
-        }
-        if (t.segments().stream().noneMatch(Segment::gated)) {
-          continue;
-        }
-        List<SubjectMatcher.Span> named = mentionsOf(index, t, st);
-        for (Segment s : t.segments()) {
-          if (!s.gated()) {
-            continue;
-          }
-          boolean names = named == UNLOOKED || names(named, s);
-          boolean asks = asks(s.text());
-          if (names || asks) {
-            int topical = topical(index, s);
-            gated.add(new Gated(t, s, (names ? 2 : 0) + (asks ? 1 : 0), topical, gated.size()));
-          }
-        }
-      }
-      // Those that name a subject and ask first; then by how many of the rules' topic terms they
-      // use (fabricated many-shot questions about other things come last); then later first.
-      gated.sort(
-          java.util.Comparator.comparingInt(Gated::rank)
-              .thenComparingInt(Gated::topical)
-              .thenComparingInt(Gated::order)
-              .reversed());
+      List<Gated> gated = early != null ? early : gatedSpans(index, texts, st);
       int n = Math.min(gated.size(), budget.maxSpans());
       for (int i = 0; i < n; i++) {
         if (st.detections.size() >= ALWAYS_JUDGED && past(deadline)) {
           complete = false;
           break;
+        }
+        if (spansAhead && i % AHEAD_CHUNK == 0) {
+          // the next few spans embedded at once, in parallel; an early exit wastes at most these
+          List<String> next = new ArrayList<>();
+          aheadOf(index, gated, i, n, AHEAD_CHUNK, st, next);
+          detector.prefetch(next);
         }
         st.judge(index, gated.get(i).text(), gated.get(i).segment());
         if (st.bestRule != null && st.best >= m.threshold()) {
@@ -299,6 +282,103 @@ public final class ScopeClassifier {
         st.detections,
         st.source,
         complete);
+  }
+
+  /**
+   * Whether the request holds a long text cut into windows (and no text over {@link #MAX_LOOKED_AT}
+   * characters, whose spans around mentions are embedded as they are judged).
+   */
+  private static boolean windowed(List<ScanText> texts) {
+    boolean windows = false;
+    for (ScanText t : texts) {
+      if (t.text().length() > MAX_LOOKED_AT) {
+        return false;
+      }
+      for (Segment s : t.segments()) {
+        if (s.kind() == Segment.Kind.WINDOW) {
+          windows = true;
+          break;
+        }
+      }
+    }
+    return windows;
+  }
+
+  /**
+   * Adds to {@code out} the texts of {@code gated[from, to)} that the sentence model will be asked
+   * for — neither embedded ahead already, nor cached, nor decided by the cascade's cheap stage — at
+   * most {@code max} of them.
+   */
+  private void aheadOf(
+      DetectorIndex index,
+      List<Gated> gated,
+      int from,
+      int to,
+      int max,
+      State st,
+      List<String> out) {
+    int added = 0;
+    for (int i = from; i < to && added < max; i++) {
+      Gated g = gated.get(i);
+      if (!st.ahead.containsKey(g.segment())
+          && cache.getIfPresent(new Key(index.id(), index.version(), g.segment().text())) == null
+          && !st.cheaplyOut(index, g.text(), g.segment())) {
+        st.ahead.put(g.segment(), Boolean.TRUE);
+        out.add(g.segment().text());
+        added++;
+      }
+    }
+  }
+
+  /**
+   * The gated spans of {@code texts} that a cheap first look selects, in the order they are judged
+   * (see {@link #classify(DetectorIndex, List, Budget)}).
+   */
+  private List<Gated> gatedSpans(DetectorIndex index, List<ScanText> texts, State st) {
+    List<Gated> gated = new ArrayList<>();
+    for (ScanText t : texts) {
+      if (t.text().length() > MAX_LOOKED_AT) {
+        // a huge text has no sentence spans: the sentences that name a subject stand in for them
+        List<SubjectMatcher.Span> named = mentionsOf(index, t, st);
+        if (named != UNLOOKED) {
+          for (Segment s : aroundMentions(t.text(), named)) {
+            boolean asks = asks(s.text());
+            gated.add(new Gated(t, s, 2 + (asks ? 1 : 0), topical(index, s), gated.size()));
+          }
+          // sentences around the rules' topic words that ask something, as for shorter texts
+          for (Segment s :
+              aroundMentions(t.text(), st.topicalSpans.get(t), ScopeClassifier::asks)) {
+            if (!names(named, s)) {
+              gated.add(new Gated(t, s, 1, topical(index, s), gated.size()));
+            }
+          }
+        }
+        continue;
+      }
+      if (t.segments().stream().noneMatch(Segment::gated)) {
+        continue;
+      }
+      List<SubjectMatcher.Span> named = mentionsOf(index, t, st);
+      for (Segment s : t.segments()) {
+        if (!s.gated()) {
+          continue;
+        }
+        boolean names = named == UNLOOKED || names(named, s);
+        boolean asks = asks(s.text());
+        if (names || asks) {
+          int topical = topical(index, s);
+          gated.add(new Gated(t, s, (names ? 2 : 0) + (asks ? 1 : 0), topical, gated.size()));
+        }
+      }
+    }
+    // Those that name a subject and ask first; then by how many of the rules' topic terms they
+    // use (fabricated many-shot questions about other things come last); then later first.
+    gated.sort(
+        java.util.Comparator.comparingInt(Gated::rank)
+            .thenComparingInt(Gated::topical)
+            .thenComparingInt(Gated::order)
+            .reversed());
+    return gated;
   }
 
   /**
@@ -530,6 +610,12 @@ public final class ScopeClassifier {
   private static final int PREFETCH = 16;
 
   /**
+   * Gated spans are embedded ahead in chunks of this many, so that the early exit of a request put
+   * in scope by one of them wastes little.
+   */
+  static final int AHEAD_CHUNK = 8;
+
+  /**
    * At most this many segments are looked at by the cascade's cheap stage while choosing what to
    * embed ahead: a huge text of thousands of windows the cheap stage dismisses would otherwise be
    * scored whole before the time budget is first checked.
@@ -544,6 +630,10 @@ public final class ScopeClassifier {
     final List<Detection> detections = new ArrayList<>();
     final Map<Segment, Boolean> cheapOut = new IdentityHashMap<>();
     final Map<Segment, Boolean> worth = new IdentityHashMap<>();
+
+    /** The gated spans embedded ahead for this request. */
+    final Map<Segment, Boolean> ahead = new IdentityHashMap<>();
+
     final Map<ScanText, List<SubjectMatcher.Span>> mentions = new IdentityHashMap<>();
     final Map<ScanText, List<SubjectMatcher.Span>> topicalSpans = new IdentityHashMap<>();
     String bestRule;

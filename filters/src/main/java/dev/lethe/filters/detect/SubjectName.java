@@ -195,6 +195,14 @@ final class SubjectName {
 
   /** As {@link #find}, with the token window, distance and similarity of each occurrence. */
   List<Match> matches(List<Token> text, int[] anchors) {
+    return matches(text, anchors, true);
+  }
+
+  /**
+   * As {@link #matches(List, int[])}; {@code filtered} false aligns every window of a fitting
+   * length, without the shared-characters bound (for tests: the matches must be the same).
+   */
+  List<Match> matches(List<Token> text, int[] anchors, boolean filtered) {
     if (joined.isEmpty() || text.isEmpty()) {
       return List.of();
     }
@@ -214,6 +222,11 @@ final class SubjectName {
     int[] bestEnd = new int[n];
     int[] bestDist = new int[n];
     StringBuilder window = new StringBuilder();
+    // The window's characters per class, kept as tokens are appended: a window that shares too
+    // few characters with the name to be within its allowance ({@link SubjectIndex#shared}) skips
+    // the alignment. Exact: such a window's distance exceeds the allowance, so it never matched.
+    int[] windowCounts = new int[128];
+    int[] scratch = new int[128];
     for (int i = 0; i < n; i++) {
       bestEnd[i] = -1;
       bestDist[i] = Integer.MAX_VALUE;
@@ -225,22 +238,31 @@ final class SubjectName {
       // window took in, not a typo of a name word ("An-Kuwaiti" inside a name still is one).
       boolean functionFirst = function(text.get(i));
       for (int j = i; j < n && j < i + span; j++) {
-        window.append(text.get(j).term());
-        boolean function = functionFirst || function(text.get(j));
+        String term = text.get(j).term();
+        window.append(term);
+        for (int k = 0; k < term.length(); k++) {
+          windowCounts[term.charAt(k) & 127]++;
+        }
         if (window.length() > l + totalAllowance) {
           break;
         }
-        if (window.length() < l - totalAllowance) {
+        if (window.length() < l - totalAllowance
+            || filtered
+                && Math.max(l, window.length()) - SubjectIndex.shared(joined, windowCounts, scratch)
+                    > totalAllowance) {
           continue;
         }
         int d = distance(window);
-        if (d > 0 && (function || j - i + 1 < words.size())) {
+        if (d > 0 && (functionFirst || function(text.get(j)) || j - i + 1 < words.size())) {
           continue;
         }
         if (d >= 0 && d < bestDist[i]) {
           bestDist[i] = d;
           bestEnd[i] = j;
         }
+      }
+      for (int k = 0; k < window.length(); k++) {
+        windowCounts[window.charAt(k) & 127] = 0;
       }
     }
     List<Match> out = new ArrayList<>();

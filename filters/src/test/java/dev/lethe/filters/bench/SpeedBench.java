@@ -238,6 +238,120 @@ class SpeedBench {
   }
 
   /**
+   * New 8,000-character prompts (filler and prose, as in {@link #requests1000}) judged by two
+   * classifiers in one process, alternating which goes first in each round, so that both see the
+   * same load on a shared machine: spans embedded one after another ({@code spansAhead} off, the
+   * state before) against spans embedded ahead in parallel (the default). Each prompt is new to the
+   * classifier judging it (the two never judge the same text). Same rules, cascade and budget as
+   * {@link #requests1000}. Run: {@code ./mvnw -B -pl config,probes,filters -am verify
+   * -Djacoco.skip=true -Dlethe.test.excludedGroups=gpu -Dlethe.test.groups=bench
+   * -Dtest=SpeedBench#longPromptsAB -Dsurefire.failIfNoSpecifiedTests=false
+   * -Dlethe.bench.budgetMs=0 [-Dlethe.bench.rounds=40]}.
+   */
+  @Test
+  void longPromptsAB() throws java.io.IOException {
+    int rounds = Integer.getInteger("lethe.bench.rounds", 40);
+    try (CachingEmbedder embedder = new CachingEmbedder(MiniLmEmbedder.load(), 200_000);
+        DetectorIndexBuilder builder =
+            new DetectorIndexBuilder(embedder, DetectorIndexBuilder.defaultNegativePool())) {
+      RuleSet rules = new RuleSet(1, SyntheticRules.rules(1000, 5, 1));
+      dev.lethe.filters.input.DetectorIndexes indexes =
+          new dev.lethe.filters.input.DetectorIndexes(builder);
+      indexes.prepare(rules);
+      dev.lethe.filters.detect.Cascade cascade = BenchCascade.get();
+      if (cascade != null) {
+        cascade.score(rules, "warm");
+      }
+      HybridDetector detector = new HybridDetector(embedder);
+      String[] names = {"one by one", "ahead"};
+      dev.lethe.filters.input.InputStage[] stages = new dev.lethe.filters.input.InputStage[2];
+      for (int v = 0; v < 2; v++) {
+        ScopeClassifier c =
+            new ScopeClassifier(
+                detector,
+                DecisionModel.defaults(),
+                new ScopeClassifier.Config(64L << 20, v == 1),
+                cascade);
+        stages[v] =
+            new dev.lethe.filters.input.InputStage(
+                c,
+                indexes,
+                dev.lethe.filters.input.IculComposer.refusing(),
+                stageConfig(),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+      }
+      Random r = new Random(11);
+      for (int i = 0; i < 30; i++) {
+        for (var stage : stages) {
+          judge(stage, rules, SyntheticRules.prompt(r) + " w" + i); // warm-up
+        }
+      }
+      for (int i = 0; i < 4; i++) {
+        for (var stage : stages) {
+          judge(stage, rules, longPrompt(r, 8000, 5000 + i));
+        }
+      }
+      List<String> prose = proseSentences(r);
+      long[][] fillerWall = new long[2][rounds];
+      long[][] fillerCpu = new long[2][rounds];
+      long[][] proseWall = new long[2][rounds];
+      long[][] proseCpu = new long[2][rounds];
+      String[] decisions = new String[2];
+      java.util.Arrays.fill(decisions, "");
+      for (int i = 0; i < rounds; i++) {
+        for (int k = 0; k < 2; k++) {
+          int v = (i + k) % 2; // alternate which variant goes first
+          String filler = longPrompt(r, 8000, i * 2 + v);
+          long cpu = processCpu();
+          long t = System.nanoTime();
+          var j = judge(stages[v], rules, filler);
+          fillerWall[v][i] = System.nanoTime() - t;
+          fillerCpu[v][i] = processCpu() - cpu;
+          String p = prosePrompt(r, prose, 8000);
+          cpu = processCpu();
+          t = System.nanoTime();
+          var jp = judge(stages[v], rules, p);
+          proseWall[v][i] = System.nanoTime() - t;
+          proseCpu[v][i] = processCpu() - cpu;
+          for (var x : List.of(j, jp)) {
+            if (!"pass".equals(x.decision().wireName())) {
+              decisions[v] += "!";
+              var cl = x.classification();
+              System.out.printf(
+                  "not passed (%s): %s, rule %s, score %.3f, %s%n",
+                  names[v],
+                  x.decision().wireName(),
+                  cl == null ? "-" : cl.ruleId(),
+                  cl == null ? 0.0 : cl.score(),
+                  cl == null || cl.source() == null
+                      ? "-"
+                      : cl.source().kind().wireName() + " \"" + cl.source().text() + "\"");
+            }
+          }
+        }
+      }
+      for (int v = 0; v < 2; v++) {
+        System.out.printf(
+            "8,000-char prompts, spans %s: filler p50=%.1f ms p99=%.1f ms (process CPU p50=%.1f"
+                + " ms); prose p50=%.1f ms p99=%.1f ms (process CPU p50=%.1f ms); %d rounds%s%n",
+            names[v],
+            pct(fillerWall[v], 50),
+            pct(fillerWall[v], 99),
+            pct(fillerCpu[v], 50),
+            pct(proseWall[v], 50),
+            pct(proseWall[v], 99),
+            pct(proseCpu[v], 50),
+            rounds,
+            decisions[v].isEmpty() ? "" : ", not passed: " + decisions[v].length());
+      }
+      System.out.printf(
+          "load average %.1f on %d cores%n",
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+          Runtime.getRuntime().availableProcessors());
+    }
+  }
+
+  /**
    * The input stage's defaults; {@code -Dlethe.bench.budgetMs=N} sets the screening time budget (0:
    * none) for the short and 8,000-character prompts, so that CPU figures on a loaded machine are
    * not cut short by the budget.
