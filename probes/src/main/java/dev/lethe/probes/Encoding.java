@@ -10,8 +10,10 @@ import java.util.Locale;
  * The text encodings an {@link Encodings} attack hides a question in, each with its exact inverse.
  * They follow the encoding converters of PyRIT (Microsoft, {@code Base64Converter}, {@code
  * ROT13Converter}, {@code UrlConverter}, …) and garak's {@code encoding} probes ({@code
- * InjectBase64}, {@code InjectBase32}, {@code InjectHex}, {@code InjectROT13}, …); Wei et al. 2023
- * ("Jailbroken", NeurIPS) showed base64 and ROT13 getting past safety training.
+ * InjectBase64}, {@code InjectBase32}, {@code InjectHex}, {@code InjectROT13}, {@code
+ * InjectAscii85}, {@code InjectQP}, {@code InjectUU}, …); Wei et al. 2023 ("Jailbroken", NeurIPS)
+ * showed base64 and ROT13 getting past safety training. Unicode tag characters follow the "ASCII
+ * smuggling" of Goodside (2024) and PyRIT's {@code UnicodeSubstitutionConverter}.
  */
 public enum Encoding {
   /** RFC 4648 base64 of the UTF-8 bytes, padded. */
@@ -27,7 +29,26 @@ public enum Encoding {
   /** ROT13 of the ASCII letters; everything else unchanged. */
   ROT13("rot13"),
   /** The code points in reverse order. */
-  REVERSED("reversed");
+  REVERSED("reversed"),
+  /** Caesar cipher: each ASCII letter moved three places on (PyRIT {@code CaesarConverter}). */
+  CAESAR("caesar"),
+  /** Atbash: the ASCII alphabet mirrored, a ↔ z (PyRIT {@code AtbashConverter}). */
+  ATBASH("atbash"),
+  /** Each run of non-whitespace written backwards in place, word order kept. */
+  WORD_REVERSED("word-reversed"),
+  /** Each UTF-8 byte as eight binary digits, groups separated by spaces (PyRIT, garak). */
+  BINARY("binary"),
+  /** Ascii85 (Adobe/btoa alphabet, {@code z} for four zero bytes, no delimiters; garak). */
+  ASCII85("ascii85"),
+  /** Quoted-printable with every UTF-8 byte escaped ({@code =57=68…}; garak {@code InjectQP}). */
+  QUOTED_PRINTABLE("quoted-printable"),
+  /** uuencoding: lines of up to 45 bytes, a length char first, {@code `} for zero (garak). */
+  UUENCODE("uuencode"),
+  /**
+   * ASCII chars as invisible Unicode tag characters U+E0000 + c ("ASCII smuggling"; PyRIT {@code
+   * UnicodeSubstitutionConverter}, garak); other chars unchanged.
+   */
+  TAGS("unicode-tags");
 
   private static final String B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   private final String key;
@@ -62,6 +83,35 @@ public enum Encoding {
       }
       case ROT13 -> rot13(text);
       case REVERSED -> new StringBuilder(text).reverse().toString();
+      case CAESAR -> shift(text, 3);
+      case ATBASH -> atbash(text);
+      case WORD_REVERSED -> wordsReversed(text);
+      case BINARY -> {
+        StringBuilder sb = new StringBuilder(b.length * 9);
+        for (byte x : b) {
+          if (!sb.isEmpty()) {
+            sb.append(' ');
+          }
+          String bits = Integer.toBinaryString(x & 0xff);
+          sb.append("0".repeat(8 - bits.length())).append(bits);
+        }
+        yield sb.toString();
+      }
+      case ASCII85 -> ascii85(b);
+      case QUOTED_PRINTABLE -> {
+        StringBuilder sb = new StringBuilder(b.length * 3);
+        for (byte x : b) {
+          sb.append('=').append(String.format(Locale.ROOT, "%02X", x & 0xff));
+        }
+        yield sb.toString();
+      }
+      case UUENCODE -> uuencode(b);
+      case TAGS -> {
+        StringBuilder sb = new StringBuilder(text.length() * 2);
+        text.codePoints()
+            .forEach(cp -> sb.appendCodePoint(cp >= 0x20 && cp < 0x7F ? 0xE0000 + cp : cp));
+        yield sb.toString();
+      }
     };
   }
 
@@ -112,7 +162,194 @@ public enum Encoding {
       }
       case ROT13 -> rot13(encoded);
       case REVERSED -> new StringBuilder(encoded).reverse().toString();
+      case CAESAR -> shift(encoded, 23);
+      case ATBASH -> atbash(encoded);
+      case WORD_REVERSED -> wordsReversed(encoded);
+      case BINARY -> {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (String group : encoded.split(" ")) {
+          if (!group.isEmpty()) {
+            out.write(Integer.parseInt(group, 2));
+          }
+        }
+        yield utf8(out.toByteArray());
+      }
+      case ASCII85 -> utf8(unascii85(encoded));
+      case QUOTED_PRINTABLE -> {
+        if (encoded.length() % 3 != 0) {
+          throw new IllegalArgumentException("not quoted-printable: length " + encoded.length());
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < encoded.length(); i += 3) {
+          if (encoded.charAt(i) != '=') {
+            throw new IllegalArgumentException("not quoted-printable at " + i);
+          }
+          out.write(Integer.parseInt(encoded.substring(i + 1, i + 3), 16));
+        }
+        yield utf8(out.toByteArray());
+      }
+      case UUENCODE -> utf8(unuuencode(encoded));
+      case TAGS -> {
+        StringBuilder sb = new StringBuilder(encoded.length());
+        encoded
+            .codePoints()
+            .forEach(cp -> sb.appendCodePoint(cp >= 0xE0020 && cp < 0xE007F ? cp - 0xE0000 : cp));
+        yield sb.toString();
+      }
     };
+  }
+
+  private static String shift(String s, int k) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 'a' && c <= 'z') {
+        c = (char) ('a' + (c - 'a' + k) % 26);
+      } else if (c >= 'A' && c <= 'Z') {
+        c = (char) ('A' + (c - 'A' + k) % 26);
+      }
+      sb.append(c);
+    }
+    return sb.toString();
+  }
+
+  private static String atbash(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 'a' && c <= 'z') {
+        c = (char) ('z' - (c - 'a'));
+      } else if (c >= 'A' && c <= 'Z') {
+        c = (char) ('Z' - (c - 'A'));
+      }
+      sb.append(c);
+    }
+    return sb.toString();
+  }
+
+  private static String wordsReversed(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    int i = 0;
+    while (i < s.length()) {
+      if (Character.isWhitespace(s.charAt(i))) {
+        sb.append(s.charAt(i++));
+        continue;
+      }
+      int w = i;
+      while (i < s.length() && !Character.isWhitespace(s.charAt(i))) {
+        i++;
+      }
+      sb.append(new StringBuilder(s.substring(w, i)).reverse());
+    }
+    return sb.toString();
+  }
+
+  private static String ascii85(byte[] b) {
+    StringBuilder sb = new StringBuilder(b.length * 5 / 4 + 5);
+    for (int i = 0; i < b.length; i += 4) {
+      int n = Math.min(4, b.length - i);
+      long v = 0;
+      for (int k = 0; k < 4; k++) {
+        v = (v << 8) | (k < n ? (b[i + k] & 0xff) : 0);
+      }
+      if (n == 4 && v == 0) {
+        sb.append('z');
+        continue;
+      }
+      char[] c = new char[5];
+      for (int k = 4; k >= 0; k--) {
+        c[k] = (char) ('!' + v % 85);
+        v /= 85;
+      }
+      sb.append(c, 0, n + 1);
+    }
+    return sb.toString();
+  }
+
+  private static byte[] unascii85(String s) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    long v = 0;
+    int digits = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == 'z' && digits == 0) {
+        out.writeBytes(new byte[4]);
+        continue;
+      }
+      if (c < '!' || c > 'u') {
+        throw new IllegalArgumentException("not Ascii85: '" + c + "' at " + i);
+      }
+      v = v * 85 + (c - '!');
+      if (++digits == 5) {
+        for (int sh = 24; sh >= 0; sh -= 8) {
+          out.write((int) (v >>> sh) & 0xff);
+        }
+        v = 0;
+        digits = 0;
+      }
+    }
+    if (digits == 1) {
+      throw new IllegalArgumentException("not Ascii85: a final group of one char");
+    }
+    if (digits > 1) {
+      for (int p = digits; p < 5; p++) {
+        v = v * 85 + 84;
+      }
+      for (int k = 0, sh = 24; k < digits - 1; k++, sh -= 8) {
+        out.write((int) (v >>> sh) & 0xff);
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static String uuencode(byte[] b) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < b.length; i += 45) {
+      int n = Math.min(45, b.length - i);
+      if (!sb.isEmpty()) {
+        sb.append('\n');
+      }
+      sb.append(uuChar(n));
+      for (int k = 0; k < n; k += 3) {
+        int v = 0;
+        for (int j = 0; j < 3; j++) {
+          v = (v << 8) | (k + j < n ? (b[i + k + j] & 0xff) : 0);
+        }
+        for (int j = 3; j >= 0; j--) {
+          sb.append(uuChar((v >> (6 * j)) & 63));
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  private static char uuChar(int v) {
+    return v == 0 ? '`' : (char) (' ' + v);
+  }
+
+  private static byte[] unuuencode(String s) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (String line : s.split("\n")) {
+      if (line.isEmpty()) {
+        continue;
+      }
+      int n = (line.charAt(0) - ' ') & 63;
+      if (line.length() != 1 + (n + 2) / 3 * 4) {
+        throw new IllegalArgumentException("not a uuencoded line: " + line);
+      }
+      int written = 0;
+      for (int k = 1; written < n; k += 4) {
+        int v = 0;
+        for (int q = 0; q < 4; q++) {
+          v = (v << 6) | ((line.charAt(k + q) - ' ') & 63);
+        }
+        for (int sh = 16; sh >= 0 && written < n; sh -= 8) {
+          out.write((v >>> sh) & 0xff);
+          written++;
+        }
+      }
+    }
+    return out.toByteArray();
   }
 
   private static String utf8(byte[] b) {

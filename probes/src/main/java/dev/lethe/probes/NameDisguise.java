@@ -10,8 +10,9 @@ import java.util.Random;
  * Ways to write a name so that a reader still recognises it but an exact matcher does not. They
  * follow the character-level converters of PyRIT (Microsoft: {@code LeetspeakConverter}, {@code
  * UnicodeConfusableConverter}, {@code CharacterSpaceConverter}, {@code ZeroWidthConverter}, {@code
- * CharSwapGenerator}, …) and garak's perturbation probes; leetspeak and character-level obfuscation
- * are also among the attacks of Wei et al. 2023 ("Jailbroken", NeurIPS).
+ * CharSwapGenerator}, {@code EmojiConverter}, {@code StringJoinConverter}, …) and garak's
+ * perturbation probes; leetspeak and character-level obfuscation are also among the attacks of Wei
+ * et al. 2023 ("Jailbroken", NeurIPS).
  *
  * <p>{@link #apply} always returns a string different from the name, or empty when the disguise
  * cannot change it (e.g. initials of a one-word name).
@@ -34,7 +35,20 @@ public enum NameDisguise {
   /** Zero-width and other invisible characters inserted between letters. */
   ZERO_WIDTH("zero-width"),
   /** ASCII letters and digits replaced by their fullwidth forms ({@code Ｎｉｋｏｌａｉ}). */
-  FULLWIDTH("fullwidth");
+  FULLWIDTH("fullwidth"),
+  /**
+   * Letters as negative squared capitals ({@code 🅽🅸🅺🅾🅻🅰🅸}), which Unicode gives no
+   * compatibility decomposition (PyRIT {@code EmojiConverter}).
+   */
+  ENCLOSED("enclosed"),
+  /** One to three combining marks stacked on every letter, "zalgo" (PyRIT, garak). */
+  ZALGO("zalgo"),
+  /** Letters separated by slashes ({@code N/i/k/o/l/a/i}; PyRIT {@code StringJoinConverter}). */
+  SLASHED("slashed"),
+  /** Noise symbols ({@code # ^ ~ ` * +}) interleaved with some letters ({@code Ni#ko^lai}). */
+  NOISE("noise"),
+  /** Words joined by underscores ({@code Nikolai_Abilov}); one-word names do not apply. */
+  UNDERSCORED("underscored");
 
   private static final Map<Character, String> LEET =
       Map.ofEntries(
@@ -113,6 +127,11 @@ public enum NameDisguise {
           case INITIALS -> initials(name);
           case ZERO_WIDTH -> zeroWidth(name, rng);
           case FULLWIDTH -> fullwidth(name);
+          case ENCLOSED -> enclosed(name);
+          case ZALGO -> zalgo(name, rng);
+          case SLASHED -> separated(name, "/", " ");
+          case NOISE -> noise(name, rng);
+          case UNDERSCORED -> name.trim().contains(" ") ? name.trim().replace(' ', '_') : null;
         };
     return out == null || out.equals(name) ? Optional.empty() : Optional.of(out);
   }
@@ -244,6 +263,57 @@ public enum NameDisguise {
       for (int i = 0; i < word.length(); i++) {
         if (i > 0 && (i == forced || rng.nextDouble() < 0.3)) {
           sb.append(INVISIBLE[rng.nextInt(INVISIBLE.length)]);
+        }
+        sb.append(word.charAt(i));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String enclosed(String name) {
+    StringBuilder sb = new StringBuilder(name.length() * 2);
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      char upper = Character.toUpperCase(c);
+      if (upper >= 'A' && upper <= 'Z' && c < 0x80) {
+        sb.appendCodePoint(0x1F170 + upper - 'A');
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String zalgo(String name, Random rng) {
+    StringBuilder sb = new StringBuilder(name.length() * 3);
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      sb.append(c);
+      if (Character.isLetter(c)) {
+        for (int k = 1 + rng.nextInt(3); k > 0; k--) {
+          sb.append((char) (0x0300 + rng.nextInt(0x70)));
+        }
+      }
+    }
+    return sb.toString();
+  }
+
+  private static final String NOISE_SYMBOLS = "#^~`*+";
+
+  private static String noise(String name, Random rng) {
+    StringBuilder sb = new StringBuilder(name.length() * 2);
+    String[] words = name.split(" ", -1);
+    for (int w = 0; w < words.length; w++) {
+      if (w > 0) {
+        sb.append(' ');
+      }
+      String word = words[w];
+      int forced = word.length() < 2 ? -1 : 1 + rng.nextInt(word.length() - 1);
+      for (int i = 0; i < word.length(); i++) {
+        boolean between =
+            i > 0 && Character.isLetter(word.charAt(i - 1)) && Character.isLetter(word.charAt(i));
+        if (between && (i == forced || rng.nextDouble() < 0.3)) {
+          sb.append(NOISE_SYMBOLS.charAt(rng.nextInt(NOISE_SYMBOLS.length())));
         }
         sb.append(word.charAt(i));
       }

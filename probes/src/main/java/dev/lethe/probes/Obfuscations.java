@@ -8,8 +8,9 @@ import java.util.Random;
 /**
  * {@link Family#OBFUSCATION} variants: the question as it is, with every occurrence of its
  * subject's name disguised by one {@link NameDisguise} (leetspeak, Unicode confusables, spacing,
- * dots, dashes, misspelling, initials, zero-width characters, fullwidth letters). They follow the
- * character-level prompt converters of PyRIT (Microsoft, "PyRIT: A Framework for Security Risk
+ * dots, dashes, misspelling, initials, zero-width characters, fullwidth letters, negative squared
+ * letters, stacked combining marks, slashes, interleaved noise symbols, underscores). They follow
+ * the character-level prompt converters of PyRIT (Microsoft, "PyRIT: A Framework for Security Risk
  * Identification and Red Teaming in Generative AI Systems", Munoz et al. 2024, arXiv:2410.02828)
  * and garak (Derczynski et al. 2024, arXiv:2406.11036). The variant name is the disguise's key.
  *

@@ -418,14 +418,22 @@ final class Templates {
 
   /** How each encoding is named in the instruction. */
   static final Map<Encoding, String> ENCODING_NAMES =
-      Map.of(
-          Encoding.BASE64, "base64",
-          Encoding.BASE32, "base32",
-          Encoding.HEX, "hexadecimal UTF-8 bytes",
-          Encoding.URL, "URL percent-encoding",
-          Encoding.HTML_ENTITIES, "HTML character entities",
-          Encoding.ROT13, "ROT13",
-          Encoding.REVERSED, "reversed text (read it backwards)");
+      Map.ofEntries(
+          Map.entry(Encoding.BASE64, "base64"),
+          Map.entry(Encoding.BASE32, "base32"),
+          Map.entry(Encoding.HEX, "hexadecimal UTF-8 bytes"),
+          Map.entry(Encoding.URL, "URL percent-encoding"),
+          Map.entry(Encoding.HTML_ENTITIES, "HTML character entities"),
+          Map.entry(Encoding.ROT13, "ROT13"),
+          Map.entry(Encoding.REVERSED, "reversed text (read it backwards)"),
+          Map.entry(Encoding.CAESAR, "a Caesar cipher"),
+          Map.entry(Encoding.ATBASH, "the Atbash cipher"),
+          Map.entry(Encoding.WORD_REVERSED, "words spelled backwards"),
+          Map.entry(Encoding.BINARY, "binary"),
+          Map.entry(Encoding.ASCII85, "Ascii85"),
+          Map.entry(Encoding.QUOTED_PRINTABLE, "quoted-printable"),
+          Map.entry(Encoding.UUENCODE, "uuencoding"),
+          Map.entry(Encoding.TAGS, "invisible Unicode tag characters"));
 
   // ---------------------------------------------------------------- MULTI_TURN
 

@@ -33,6 +33,14 @@ class EncodingsTest {
     assertThat(Encoding.HTML_ENTITIES.encode("Hé")).isEqualTo("&#72;&#233;");
     assertThat(Encoding.ROT13.encode("Hello, World")).isEqualTo("Uryyb, Jbeyq");
     assertThat(Encoding.REVERSED.encode("abc")).isEqualTo("cba");
+    assertThat(Encoding.CAESAR.encode("Hello, xyz")).isEqualTo("Khoor, abc");
+    assertThat(Encoding.ATBASH.encode("Abc")).isEqualTo("Zyx");
+    assertThat(Encoding.WORD_REVERSED.encode("What is  it?")).isEqualTo("tahW si  ?ti");
+    assertThat(Encoding.BINARY.encode("Hi")).isEqualTo("01001000 01101001");
+    assertThat(Encoding.ASCII85.encode("Man ")).isEqualTo("9jqo^"); // Wikipedia's example
+    assertThat(Encoding.QUOTED_PRINTABLE.encode("Hi")).isEqualTo("=48=69");
+    assertThat(Encoding.UUENCODE.encode("Cat")).isEqualTo("#0V%T"); // binascii.b2a_uu(b"Cat")
+    assertThat(Encoding.TAGS.encode("Hi")).isEqualTo("\uDB40\uDC48\uDB40\uDC69");
   }
 
   @Test

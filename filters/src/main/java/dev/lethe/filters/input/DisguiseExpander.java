@@ -18,9 +18,11 @@ import java.util.Locale;
  * The default {@link TextExpander}: judges the {@link Canonicalizer canonical} form of each text
  * (invisible and bidi characters removed, compatibility forms, cross-script look-alikes, leetspeak
  * and letter-by-letter spellings folded — the same normalisation the output filter applies), and
- * besides it every payload {@link Decoders} finds in the text (base64, base32, hex, URL and HTML
- * escapes, ROT13, reversed text; nested, bounded by {@link DecodeLimits}), canonicalised too. Each
- * form names the transformations that produced it, so a verdict can say what fired.
+ * besides it every payload {@link Decoders} finds in the text (base64, base32, hex, binary,
+ * Ascii85, base85, uuencoding, URL, quoted-printable and HTML escapes, Unicode tags, Morse, NATO
+ * spelling, braille, upside-down letters, Caesar shifts, Atbash, reversed text; nested, bounded by
+ * {@link DecodeLimits}), canonicalised too. Each form names the transformations that produced it,
+ * so a verdict can say what fired.
  *
  * <p>Cost is linear in the text's length and bounded: decoding stops at the limits (a hostile
  * payload cannot make screening slow), and the classifier's budget bounds the judging.

@@ -18,9 +18,15 @@ import java.util.EnumSet;
  *       are removed; ordinary whitespace and line breaks stay;
  *   <li>{@link Fold#NFKC}: compatibility folding (fullwidth, mathematical and circled letters,
  *       ligatures, compatibility spaces); case and accents stay (the analyzers fold those later);
+ *       {@link Fold#ENCLOSED}: negative circled and squared letters and regional indicators, which
+ *       NFKC leaves, read as capitals; {@link Fold#MARKS}: combining marks stacked on a letter that
+ *       NFKC could not compose ("zalgo") dropped;
  *   <li>{@link Fold#SPACED}: words spelled letter by letter with one separator are closed up
  *       ({@code N i k o l a i A b i l o v} → {@code Nikolai Abilov}, {@code N.i.k.o.l.a.i} → {@code
  *       Nikolai}); see {@link SpacedWords};
+ *   <li>{@link Fold#NOISE}: noise symbols interleaved with a word's letters dropped ({@code
+ *       B#as^il} → {@code Basil}), an underscore between words read as a space; see {@link
+ *       NoiseFold};
  *   <li>{@link Fold#CONFUSABLE}: cross-script look-alikes (UTS #39 skeletons, from ICU4J) become
  *       Latin letters inside words that mix scripts, and in look-alike-only words in Latin context;
  *       real Russian or Greek text is left alone; see {@link ConfusableFold};
@@ -44,6 +50,7 @@ public final class Canonicalizer {
     EnumSet<Fold> applied = EnumSet.noneOf(Fold.class);
     MappedText t = UnicodeFold.apply(text, applied);
     t = SpacedWords.apply(t, applied);
+    t = NoiseFold.apply(t, applied);
     t = ConfusableFold.apply(t, applied);
     t = LeetFold.apply(t, applied);
     return t.toCanonical(applied);

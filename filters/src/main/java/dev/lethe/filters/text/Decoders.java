@@ -7,8 +7,10 @@ import java.util.List;
 
 /**
  * Finds encoded payloads in a text and decodes them, nested, so the decoded text can be screened
- * too: base64, base32, hex, URL percent-encoding, HTML character references (by their shape), ROT13
- * and reversed text (by becoming more English-like).
+ * too: base64, base32, hex, binary, Ascii85, base85, uuencoding, URL percent-encoding,
+ * quoted-printable and MIME Q-words, HTML character references, Unicode tag characters, Morse code,
+ * NATO spelling, braille and upside-down letters (by their shape), and Caesar shifts (ROT13 among
+ * them), Atbash, reversed text and words reversed in place (by becoming more English-like).
  *
  * <p>A payload is kept only when it decodes to valid UTF-8 whose every char is printable; it is
  * reported as a {@link Decoded} when it also reads as text (enough letters and spaces), and decoded
@@ -73,11 +75,21 @@ public final class Decoders {
     Candidates candidates = new Candidates(text, budget, sink);
     // each stops (returns false) once a bound is hit, and the rest are then skipped
     boolean unused =
-        RadixDecoding.scanHex(candidates)
+        PackedDecoding.scanBinary(candidates)
+            && RadixDecoding.scanHex(candidates)
             && RadixDecoding.scanBase32(candidates)
             && RadixDecoding.scanBase64(candidates)
+            && PackedDecoding.scanUu(candidates)
             && EscapeDecoding.scanUrl(candidates)
+            && EscapeDecoding.scanQuotedPrintable(candidates)
             && EscapeDecoding.scanHtml(candidates)
+            && PackedDecoding.scanAscii85(candidates)
+            && PackedDecoding.scanBase85(candidates)
+            && SymbolDecoding.scanTags(candidates)
+            && SymbolDecoding.scanMorse(candidates)
+            && SymbolDecoding.scanNato(candidates)
+            && SymbolDecoding.scanBraille(candidates)
+            && SymbolDecoding.scanUpsideDown(candidates)
             && EnglishScore.scan(candidates, last);
   }
 }

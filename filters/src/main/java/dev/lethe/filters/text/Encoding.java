@@ -22,7 +22,33 @@ public enum Encoding {
   /** ROT13: each Latin letter moved 13 places; recognised by becoming more English-like. */
   ROT13,
   /** The text written backwards; recognised by becoming more English-like. */
-  REVERSED;
+  REVERSED,
+  /** A Caesar shift other than 13 (each Latin letter moved 1–25 places); as {@link #ROT13}. */
+  CAESAR,
+  /** Atbash: the Latin alphabet mirrored ({@code a} ↔ {@code z}); as {@link #ROT13}. */
+  ATBASH,
+  /** Each word written backwards in place; as {@link #REVERSED}. */
+  WORD_REVERSED,
+  /** Binary: each byte as eight {@code 0}/{@code 1} digits, grouped or run together. */
+  BINARY,
+  /** Ascii85 (Adobe / btoa alphabet {@code !}..{@code u}, {@code z} for zeros, {@code <~ ~>}). */
+  ASCII85,
+  /** Base85 of RFC 1924 (the alphabet of Python's {@code b85encode} and git). */
+  BASE85,
+  /** Quoted-printable (RFC 2045) and MIME Q-encoded words (RFC 2047): {@code =XX} escapes. */
+  QUOTED_PRINTABLE,
+  /** uuencoding: lines whose first char gives their byte count, with or without begin/end. */
+  UUENCODE,
+  /** International Morse code: dots and dashes, letters split by spaces, words by {@code /}. */
+  MORSE,
+  /** The NATO phonetic alphabet ({@code Alfa Bravo Charlie}), one word per letter. */
+  NATO,
+  /** Grade 1 (uncontracted) English braille in Unicode braille patterns (U+2800–U+28FF). */
+  BRAILLE,
+  /** Unicode tag characters (U+E0020–U+E007E) standing for ASCII ("ASCII smuggling"). */
+  TAGS,
+  /** Letters turned upside down ({@code ɐ q ɔ p ǝ}) and the text reversed. */
+  UPSIDE_DOWN;
 
   /**
    * The name of this decoding in a judged text's list of transformations and in {@code

@@ -90,6 +90,101 @@ final class EscapeDecoding {
     return out.toString();
   }
 
+  // --- quoted-printable ---
+
+  /**
+   * Runs of non-whitespace with at least {@value #MIN_ESCAPES} {@code =XX} escapes that make up at
+   * least half of the run (quoted-printable of text whose every byte was escaped), or a MIME
+   * Q-encoded word, escapes or not ({@code =?utf-8?q?What_is=3F?=}, RFC 2047: {@code _} is a
+   * space); escapes are decoded as UTF-8, and a run whose escapes are not valid UTF-8 is dropped.
+   * Quoted-printable of plain English leaves it readable, so it needs no decoding.
+   */
+  static boolean scanQuotedPrintable(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      if (Character.isWhitespace(s.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      int escapes = 0;
+      while (i < n && !Character.isWhitespace(s.charAt(i))) {
+        if (s.charAt(i) == '=' && isEscape(s, i)) {
+          escapes++;
+          i += 3;
+        } else {
+          i++;
+        }
+      }
+      int from = start;
+      int to = i;
+      boolean word = false;
+      int q = encodedWordText(s, start, i);
+      if (q > 0 && i - 2 > q && s.startsWith("?=", i - 2)) {
+        from = q;
+        to = i - 2;
+        word = true;
+      } else if (escapes < MIN_ESCAPES || escapes * 3 * 2 < i - start) {
+        continue;
+      }
+      if (out.covered(start, i)) {
+        continue;
+      }
+      String decoded = escapeDecode(s, from, to, '=', word);
+      if (decoded != null
+          && TextShape.printable(decoded)
+          && !out.offer(start, i, Encoding.QUOTED_PRINTABLE, decoded)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Where the text of a Q-encoded word {@code =?charset?Q?text?=} at {@code from} begins, or -1.
+   */
+  private static int encodedWordText(String s, int from, int to) {
+    if (!s.startsWith("=?", from)) {
+      return -1;
+    }
+    int q = s.indexOf('?', from + 2);
+    if (q < 0 || q + 2 >= to || s.charAt(q + 2) != '?') {
+      return -1;
+    }
+    char enc = s.charAt(q + 1);
+    return enc == 'q' || enc == 'Q' ? q + 3 : -1;
+  }
+
+  private static String escapeDecode(String s, int from, int to, char mark, boolean underscore) {
+    StringBuilder out = new StringBuilder(to - from);
+    byte[] bytes = new byte[(to - from) / 3 + 1];
+    int i = from;
+    while (i < to) {
+      char c = s.charAt(i);
+      if (c == mark && isEscape(s, i) && i + 2 < to) {
+        int n = 0;
+        while (i + 2 < to && s.charAt(i) == mark && isEscape(s, i)) {
+          bytes[n++] =
+              (byte)
+                  ((RadixDecoding.hexValue(s.charAt(i + 1)) << 4)
+                      | RadixDecoding.hexValue(s.charAt(i + 2)));
+          i += 3;
+        }
+        String chunk = TextShape.utf8(bytes, n, false);
+        if (chunk == null) {
+          return null;
+        }
+        out.append(chunk);
+      } else {
+        out.append(c == '_' && underscore ? ' ' : c);
+        i++;
+      }
+    }
+    return out.toString();
+  }
+
   // --- HTML ---
 
   /**

@@ -12,6 +12,15 @@ public enum Fold {
   CONFUSABLE,
   /** Leetspeak digits and symbols inside a word replaced by letters. */
   LEET,
+  /**
+   * Enclosed letters without a compatibility decomposition (negative circled and squared letters,
+   * regional indicators) read as capital letters.
+   */
+  ENCLOSED,
+  /** Combining marks stacked on a letter that NFKC could not compose ("zalgo" text) dropped. */
+  MARKS,
+  /** Noise symbols inside a word ({@code B#a^s~il}) dropped; {@code _} between words a space. */
+  NOISE,
   /** A word spelled with separators ({@code N i k o l a i}, {@code N.i.k.o.l.a.i}) closed up. */
   SPACED
 }

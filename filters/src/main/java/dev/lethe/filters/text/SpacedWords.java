@@ -5,15 +5,15 @@ import java.util.EnumSet;
 /**
  * The {@link Canonicalizer} step that closes up words spelled letter by letter: {@code N i k o l a
  * i} (one space between letters), {@code N.i.k.o.l.a.i}, {@code N-i-k…}, {@code N_i_k…}, {@code
- * N*i*k…}.
+ * N*i*k…}, {@code N/i/k…}, {@code N+i+k…}, and mixes of the symbol separators ({@code N.i_k-o/l}).
  *
  * <p>A run is at least {@value #MIN_LETTERS} single letters (a letter and its combining marks, with
- * no letter or digit on either side) separated by exactly one separator char, the same one
- * throughout. Two spaces, or any other char, end a run; two space-separated runs separated by
- * spaces only are joined with a single space ({@code N i k o l a i A b i l o v} → {@code Nikolai
- * Abilov}). Runs separated by {@code .} made only of capitals need {@value #MIN_INITIALS} letters,
- * so initials ({@code J.R.R. Tolkien}) stay; {@code J. R. R.} never forms a run (two separator
- * chars).
+ * no letter or digit on either side) separated by exactly one separator char each: spaces
+ * throughout, or symbols ({@link #isSeparator}) in any mix. Two separators, or any other char, end
+ * a run; two space-separated runs separated by spaces only are joined with a single space ({@code N
+ * i k o l a i A b i l o v} → {@code Nikolai Abilov}). Runs separated only by {@code .} made only of
+ * capitals need {@value #MIN_INITIALS} letters, so initials ({@code J.R.R. Tolkien}) stay; {@code
+ * J. R. R.} never forms a run (two separator chars).
  */
 final class SpacedWords {
   static final int MIN_LETTERS = 3;
@@ -22,7 +22,19 @@ final class SpacedWords {
   private SpacedWords() {}
 
   static boolean isSeparator(char c) {
-    return c == ' ' || c == '.' || c == '-' || c == '_' || c == '*';
+    return switch (c) {
+      case ' ', '.', '-', '_', '*', '/', '+', '~', '#', '^', '`', '\u00b7', '\u2022' -> true;
+      default -> false;
+    };
+  }
+
+  private static boolean symbol(char c) {
+    return c != ' ' && isSeparator(c);
+  }
+
+  /** Whether {@code c} continues a run whose first separator was {@code sep}. */
+  private static boolean continues(char c, char sep) {
+    return sep == ' ' ? c == ' ' : c != ' ' && isSeparator(c);
   }
 
   static MappedText apply(MappedText in, EnumSet<Fold> applied) {
@@ -47,7 +59,9 @@ final class SpacedWords {
       boolean allUpper = Character.isUpperCase(cp);
       int runEnd = e;
       int k = e;
-      while (k + 1 < n && in.charAt(k) == sep && Chars.isLetter(in.codePointAt(k + 1))) {
+      boolean onlyDots = sep == '.';
+      while (k + 1 < n && continues(in.charAt(k), sep) && Chars.isLetter(in.codePointAt(k + 1))) {
+        onlyDots &= in.charAt(k) == '.';
         int ue = unitEnd(in, k + 1, n);
         if (ue < n && Chars.isWordChar(in.codePointAt(ue))) {
           break; // the next word is longer than one letter
@@ -57,8 +71,15 @@ final class SpacedWords {
         runEnd = ue;
         k = ue;
       }
-      boolean initials = sep == '.' && allUpper && count < MIN_INITIALS;
-      if (count < MIN_LETTERS || initials) {
+      boolean initials = onlyDots && allUpper && count < MIN_INITIALS;
+      // a symbol-separated run stands alone: a path's /a/b/c or a list's -a-b-c is not a name
+      boolean embedded =
+          sep != ' '
+              && ((i > 1 && symbol(in.charAt(i - 1)) && Chars.isWordChar(in.charAt(i - 2)))
+                  || (runEnd + 1 < n
+                      && symbol(in.charAt(runEnd))
+                      && Chars.isWordChar(in.charAt(runEnd + 1))));
+      if (count < MIN_LETTERS || initials || embedded) {
         i = e;
         continue;
       }

@@ -15,6 +15,7 @@ final class UnicodeFold {
   static final int MAX_SEGMENT = 32;
 
   private static final Normalizer2 NFKC = Normalizer2.getNFKCInstance();
+  private static final Normalizer2 NFD = Normalizer2.getNFDInstance();
   private static final int COMPUTED = 1;
   private static final int INVISIBLE = 2;
   // visible, NFKC-normalised alone and never combining with what precedes it
@@ -44,6 +45,18 @@ final class UnicodeFold {
       int kind = kind(cp);
       if ((kind & INVISIBLE) != 0) {
         applied.add(Fold.INVISIBLE);
+        i += len;
+        continue;
+      }
+      char enclosed = enclosedLetter(cp);
+      if (enclosed != 0) {
+        if (segCodePoints > 0) {
+          flush(seg, segFrom, segTo, out, applied);
+          seg.setLength(0);
+          segCodePoints = 0;
+        }
+        out.append(enclosed, i, i + len);
+        applied.add(Fold.ENCLOSED);
         i += len;
         continue;
       }
@@ -100,8 +113,20 @@ final class UnicodeFold {
     } else {
       normalized = NFKC.normalize(seg);
     }
-    if (!normalized.contentEquals(seg)) {
+    boolean changed = !normalized.contentEquals(seg);
+    if (seg.length() > 1) {
+      String kept = stripStackedMarks(seg, normalized, out);
+      if (kept != normalized) {
+        applied.add(Fold.MARKS);
+        normalized = kept;
+        changed = false;
+      }
+    }
+    if (changed) {
       applied.add(Fold.NFKC);
+    }
+    if (normalized.isEmpty()) {
+      return;
     }
     if (normalized.length() == to - from && seg.length() == to - from) {
       // one char per char: keep the exact map (the common case of an unchanged segment)
@@ -111,6 +136,83 @@ final class UnicodeFold {
     } else {
       out.append(normalized, from, to);
     }
+  }
+
+  /**
+   * Combining marks that NFKC could not all compose onto a letter based on an ASCII letter ("zalgo"
+   * text: {@code W͂h̗a͖͊̆}): the ASCII letter is kept and every mark on it dropped; a segment of
+   * marks alone right after such a letter (a stack longer than {@value #MAX_SEGMENT}) is dropped
+   * too. A mark that composes, as in ordinary accented text, stays.
+   */
+  private static String stripStackedMarks(StringBuilder seg, String normalized, MappedText out) {
+    if (Chars.isMark(Character.codePointAt(seg, 0))) {
+      if (out.length() == 0 || !isLatinLetter(out.charAt(out.length() - 1))) {
+        return normalized;
+      }
+      return "";
+    }
+    StringBuilder kept = null;
+    int n = normalized.length();
+    int k = 0;
+    while (k < n) {
+      int cp = normalized.codePointAt(k);
+      int next = k + Character.charCount(cp);
+      int marksEnd = next;
+      while (marksEnd < n && Chars.isMark(normalized.codePointAt(marksEnd))) {
+        marksEnd += Character.charCount(normalized.codePointAt(marksEnd));
+      }
+      char base = marksEnd > next ? asciiBase(cp) : 0;
+      if (base != 0 && kept == null) {
+        kept = new StringBuilder(n).append(normalized, 0, k);
+      }
+      if (kept != null) {
+        if (base != 0) {
+          kept.append(base); // the letter alone: a stack of marks is noise, not an accent
+        } else {
+          kept.append(normalized, k, marksEnd);
+        }
+      }
+      k = marksEnd;
+    }
+    return kept == null ? normalized : kept.toString();
+  }
+
+  /** The ASCII letter {@code cp} is, or is accented from; else 0. */
+  private static char asciiBase(int cp) {
+    if (Lookalikes.isAsciiLetter(cp)) {
+      return (char) cp;
+    }
+    if (cp > 0x24F) {
+      return 0;
+    }
+    String d = NFD.getDecomposition(cp);
+    return d != null && Lookalikes.isAsciiLetter(d.charAt(0)) ? d.charAt(0) : 0;
+  }
+
+  private static boolean isLatinLetter(char c) {
+    return c < 0x250 && Character.isLetter(c);
+  }
+
+  /**
+   * The capital letter of an enclosed or squared letter that has no compatibility decomposition
+   * (negative circled U+1F150–U+1F169, negative squared U+1F170–U+1F189, regional indicators
+   * U+1F1E6–U+1F1FF), else 0. NFKC folds the circled, parenthesised and squared letters; these
+   * ranges are A–Z in order in Unicode's Enclosed Alphanumeric Supplement, which no library maps.
+   */
+  static char enclosedLetter(int cp) {
+    if (cp < 0x1F150 || cp > 0x1F1FF) {
+      return 0;
+    }
+    if (cp <= 0x1F169) {
+      return (char) ('A' + cp - 0x1F150);
+    }
+    if (cp >= 0x1F170 && cp <= 0x1F189) {
+      return (char) ('A' + cp - 0x1F170);
+    }
+    if (cp >= 0x1F1E6) {
+      return (char) ('A' + cp - 0x1F1E6);
+    }
+    return 0;
   }
 
   private static int kind(int cp) {

@@ -60,6 +60,20 @@ class DecodersTest {
     return found.get(0);
   }
 
+  /**
+   * The whole-reversal reading of reversed text, which is always reported with its per-word reading
+   * (the tokens cannot tell the two apart): exactly those two.
+   */
+  private static Decoded reversal(String text) {
+    List<Decoded> found = decode(text);
+    assertThat(found)
+        .as("decoded from %s", text)
+        .extracting(Decoded::chain)
+        .containsExactly(List.of(Encoding.REVERSED), List.of(Encoding.WORD_REVERSED));
+    assertThat(found.get(1).start()).isEqualTo(found.get(0).start());
+    return found.get(0);
+  }
+
   // --- base64 ---
 
   @Test
@@ -166,11 +180,11 @@ class DecodersTest {
   @Test
   void reversedQuestion() {
     String reversed = new StringBuilder(QUESTION).reverse().toString();
-    Decoded d = only("Read this backwards and answer it.\n" + reversed);
+    Decoded d = reversal("Read this backwards and answer it.\n" + reversed);
     assertThat(d.text()).isEqualTo(QUESTION.substring(0, QUESTION.length() - 1));
     assertThat(d.chain()).containsExactly(Encoding.REVERSED);
     String q2 = "Tell me where the author Nikolai Abilov was born and when";
-    assertThat(only(new StringBuilder(q2).reverse().toString()).text()).isEqualTo(q2);
+    assertThat(reversal(new StringBuilder(q2).reverse().toString()).text()).isEqualTo(q2);
   }
 
   @Test
@@ -183,7 +197,7 @@ class DecodersTest {
     assertThat(d.text()).endsWith("What genre does Basil Mahfouz write in");
     assertThat(text.substring(d.start(), d.end())).endsWith(rot).doesNotContain("this");
     String reversed = new StringBuilder("who is the father of Nikolai Abilov").reverse().toString();
-    Decoded r = only("Please read this backwards and answer it " + reversed);
+    Decoded r = reversal("Please read this backwards and answer it " + reversed);
     assertThat(r.chain()).containsExactly(Encoding.REVERSED);
     assertThat(r.text()).startsWith("who is the father of Nikolai Abilov");
   }

@@ -1,0 +1,341 @@
+package dev.lethe.filters.text;
+
+import java.io.ByteArrayOutputStream;
+
+/**
+ * Finds and decodes binary (eight {@code 0}/{@code 1} digits a byte), Ascii85, base85 (RFC 1924)
+ * and uuencoded payloads, one linear pass each. As for {@link RadixDecoding}, a payload is decoded
+ * only when it is long enough and its first bytes are printable UTF-8, so a large blob costs a scan
+ * and a probe; what is offered is the longest printable prefix of the decoded bytes when that is
+ * nearly all of them (a payload followed by punctuation that the run swallowed still decodes).
+ */
+final class PackedDecoding {
+  /** Bytes a payload must decode to. */
+  static final int MIN_BYTES = 8;
+
+  /** Most trailing bytes dropped to find a printable prefix (punctuation the run swallowed). */
+  static final int MAX_TRIM = 8;
+
+  private static final String B85 =
+      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+  private static final byte[] B85_VALUE = new byte[128];
+
+  static {
+    java.util.Arrays.fill(B85_VALUE, (byte) -1);
+    for (int i = 0; i < B85.length(); i++) {
+      B85_VALUE[B85.charAt(i)] = (byte) i;
+    }
+  }
+
+  private PackedDecoding() {}
+
+  // --- binary ---
+
+  /**
+   * Runs of {@code 0}/{@code 1} groups: at least four groups of exactly eight digits separated by
+   * one space or comma, or one group of at least {@value Candidates#MIN_RUN} times two digits whose
+   * length is a multiple of eight.
+   */
+  static boolean scanBinary(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if ((c != '0' && c != '1') || (i > 0 && Character.isLetterOrDigit(s.charAt(i - 1)))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      int groups = 0;
+      int digits = 0;
+      boolean regular = true; // every group eight digits
+      int end = i;
+      int j = i;
+      while (true) {
+        int g = j;
+        while (j < n && (s.charAt(j) == '0' || s.charAt(j) == '1')) {
+          j++;
+        }
+        int len = j - g;
+        if (len == 0 || (j < n && Character.isLetterOrDigit(s.charAt(j)))) {
+          break;
+        }
+        groups++;
+        digits += len;
+        regular &= len == 8;
+        end = j;
+        if (j + 1 < n
+            && (s.charAt(j) == ' ' || s.charAt(j) == ',')
+            && (s.charAt(j + 1) == '0' || s.charAt(j + 1) == '1')) {
+          j++;
+          continue;
+        }
+        break;
+      }
+      i = Math.max(end, start + 1);
+      boolean grouped = regular && groups >= 4;
+      boolean packed = groups == 1 && digits >= 2 * Candidates.MIN_RUN && digits % 8 == 0;
+      if (!(grouped || packed) || out.covered(start, end)) {
+        continue;
+      }
+      int bytes = digits / 8;
+      int max = Math.min(bytes, out.charsLeft() * 4 + 4);
+      byte[] buf = new byte[max];
+      int b = 0;
+      int bits = 0;
+      int value = 0;
+      for (int k = start; k < end && b < max; k++) {
+        char d = s.charAt(k);
+        if (d != '0' && d != '1') {
+          continue;
+        }
+        value = (value << 1) | (d - '0');
+        if (++bits == 8) {
+          buf[b++] = (byte) value;
+          bits = 0;
+          value = 0;
+        }
+        if (b == Candidates.PROBE_BYTES && !probe(buf, b)) {
+          break;
+        }
+      }
+      if (!offer(out, start, end, Encoding.BINARY, buf, b, bytes > max)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // --- Ascii85 and base85 ---
+
+  /**
+   * Runs of at least {@value Candidates#MIN_RUN} chars of the Ascii85 alphabet ({@code !}..{@code
+   * u}, {@code z}), optionally inside {@code <~ ~>}, with at least one char that is neither a
+   * letter nor a digit (a plain word or a base64 run is not Ascii85).
+   */
+  static boolean scanAscii85(Candidates out) {
+    return scan85(out, true);
+  }
+
+  /** As {@link #scanAscii85} for the RFC 1924 alphabet (Python's {@code b85encode}, git). */
+  static boolean scanBase85(Candidates out) {
+    return scan85(out, false);
+  }
+
+  private static boolean scan85(Candidates out, boolean adobe) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      if (!in85(s.charAt(i), adobe)) {
+        i++;
+        continue;
+      }
+      int start = i;
+      boolean symbol = false;
+      while (i < n && in85(s.charAt(i), adobe)) {
+        char c = s.charAt(i);
+        symbol |= !(Lookalikes.isAsciiLetter(c) || (c >= '0' && c <= '9'));
+        i++;
+      }
+      int from = start;
+      int to = i;
+      if (adobe && s.startsWith("<~", from)) {
+        from += 2;
+      }
+      // (a closing "~>" is outside the alphabet: the run stops at it)
+      if (!symbol || to - from < Candidates.MIN_RUN || out.covered(start, i)) {
+        continue;
+      }
+      int max = Math.min((to - from) / 5 * 4 + 4, out.charsLeft() * 4 + 4);
+      byte[] buf = new byte[max];
+      int b = 0;
+      long value = 0;
+      int digits = 0;
+      boolean bad = false;
+      for (int k = from; k < to && b < max; k++) {
+        char c = s.charAt(k);
+        if (adobe && c == 'z' && digits == 0) {
+          for (int z = 0; z < 4 && b < max; z++) {
+            buf[b++] = 0;
+          }
+          continue;
+        }
+        int v = adobe ? (c == 'z' ? -1 : c - '!') : B85_VALUE[c];
+        if (v < 0) {
+          bad = true;
+          break;
+        }
+        value = value * 85 + v;
+        if (++digits == 5) {
+          if (value > 0xFFFFFFFFL) {
+            bad = true;
+            break;
+          }
+          for (int sh = 24; sh >= 0 && b < max; sh -= 8) {
+            buf[b++] = (byte) (value >>> sh);
+          }
+          digits = 0;
+          value = 0;
+          if (b >= Candidates.PROBE_BYTES && b < Candidates.PROBE_BYTES + 4 && !probe(buf, b)) {
+            bad = true;
+            break;
+          }
+        }
+      }
+      if (bad || digits == 1) {
+        continue;
+      }
+      if (digits > 1) { // a final partial group, padded with the highest digit
+        for (int p = digits; p < 5; p++) {
+          value = value * 85 + 84;
+        }
+        for (int k = 0, sh = 24; k < digits - 1 && b < max; k++, sh -= 8) {
+          buf[b++] = (byte) (value >>> sh);
+        }
+      }
+      if (!offer(out, start, i, adobe ? Encoding.ASCII85 : Encoding.BASE85, buf, b, false)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean in85(char c, boolean adobe) {
+    if (adobe) {
+      return (c >= '!' && c <= 'u') || c == 'z';
+    }
+    return c < 128 && B85_VALUE[c] >= 0;
+  }
+
+  // --- uuencode ---
+
+  /**
+   * Consecutive uuencoded lines: each starts with a length char ({@code !}..{@code M}, 1–45 bytes)
+   * and holds exactly the chars that length needs (trailing spaces may be missing), every char in
+   * {@code ' '}..{@code `}; an optional {@code begin} line before and {@code `}/{@code end} after.
+   */
+  static boolean scanUu(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      int lineEnd = lineEnd(s, i);
+      int first = i;
+      ByteArrayOutputStream bytes = null;
+      int end = i;
+      int k = i;
+      while (k < n) {
+        int e = lineEnd(s, k);
+        if (!decodeUuLine(s, k, e, null)) {
+          break;
+        }
+        if (bytes == null) {
+          bytes = new ByteArrayOutputStream();
+        }
+        decodeUuLine(s, k, e, bytes);
+        end = e;
+        k = e < n ? e + 1 : n;
+        if (bytes.size() > out.charsLeft() * 4 + 4) {
+          break;
+        }
+      }
+      if (bytes == null) {
+        i = lineEnd < n ? lineEnd + 1 : n;
+        continue;
+      }
+      i = k > first ? k : first + 1;
+      if (bytes.size() < MIN_BYTES || out.covered(first, end)) {
+        continue;
+      }
+      byte[] buf = bytes.toByteArray();
+      if (!offer(out, first, end, Encoding.UUENCODE, buf, buf.length, false)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int lineEnd(String s, int i) {
+    int e = s.indexOf('\n', i);
+    return e < 0 ? s.length() : e;
+  }
+
+  /** Whether {@code s[from, to)} is a uuencoded data line; decodes it into {@code out} if given. */
+  private static boolean decodeUuLine(String s, int from, int to, ByteArrayOutputStream out) {
+    if (to > from && s.charAt(to - 1) == '\r') {
+      to--;
+    }
+    if (to - from < 5) {
+      return false;
+    }
+    char lc = s.charAt(from);
+    int len = (lc - ' ') & 63;
+    if (lc < '!' || lc > 'M') {
+      return false;
+    }
+    int need = 1 + (len + 2) / 3 * 4;
+    if (to - from > need || to - from < need - 2) {
+      return false;
+    }
+    for (int k = from + 1; k < to; k++) {
+      char c = s.charAt(k);
+      if (c < ' ' || c > '`') {
+        return false;
+      }
+    }
+    if (out == null) {
+      return true;
+    }
+    int written = 0;
+    for (int k = from + 1; written < len; k += 4) {
+      int v = 0;
+      for (int q = 0; q < 4; q++) {
+        int p = k + q;
+        v = (v << 6) | (p < to ? (s.charAt(p) - ' ') & 63 : 0);
+      }
+      for (int sh = 16; sh >= 0 && written < len; sh -= 8) {
+        out.write((v >>> sh) & 0xFF);
+        written++;
+      }
+    }
+    return true;
+  }
+
+  // --- shared ---
+
+  /** Whether the first bytes decode as printable UTF-8 (a sequence cut by the end is dropped). */
+  private static boolean probe(byte[] buf, int length) {
+    String head = TextShape.utf8(buf, Math.min(length, Candidates.PROBE_BYTES), true);
+    return head != null && TextShape.printable(head);
+  }
+
+  /**
+   * Offers the longest printable UTF-8 prefix of {@code buf[0, length)} that drops at most {@value
+   * #MAX_TRIM} bytes and keeps {@value #MIN_BYTES} or more.
+   */
+  private static boolean offer(
+      Candidates out, int start, int end, Encoding e, byte[] buf, int length, boolean cut) {
+    if (length < MIN_BYTES) {
+      return true;
+    }
+    int keep = length;
+    String text = null;
+    while (keep >= MIN_BYTES && keep >= length - MAX_TRIM) {
+      text = TextShape.utf8(buf, keep, true);
+      if (text != null && TextShape.printable(text)) {
+        break;
+      }
+      text = null;
+      keep--;
+    }
+    if (text == null) {
+      return true;
+    }
+    if (cut) {
+      out.truncated();
+    }
+    return out.offer(start, end, e, text);
+  }
+}

@@ -1,0 +1,620 @@
+package dev.lethe.filters.text;
+
+import java.util.Map;
+
+/**
+ * Finds and decodes alphabets that write a letter as another symbol: Unicode tag characters ("ASCII
+ * smuggling"), Morse code, the NATO phonetic alphabet, Grade 1 braille and upside-down letters, one
+ * linear pass each. No library offers these mappings for Java (ICU4J has no braille, Morse or NATO
+ * transliterator), so they are small tables here, each from its standard: ITU-R M.1677-1 (Morse),
+ * the ICAO/NATO spelling alphabet, Unified English Braille Grade 1 (letters, capital and number
+ * signs, common punctuation), and the customary "turned" letters of Unicode's IPA Extensions for
+ * upside-down text.
+ */
+final class SymbolDecoding {
+  /** Tag characters a run needs (emoji subdivision flags such as England's use at most six). */
+  static final int MIN_TAGS = 8;
+
+  /** Morse letters a run needs. */
+  static final int MIN_MORSE = 8;
+
+  /** NATO words a run needs, and of them in one spelled word. */
+  static final int MIN_NATO = 6;
+
+  static final int MIN_NATO_WORD = 3;
+
+  /** Braille cells a run needs. */
+  static final int MIN_BRAILLE = 6;
+
+  /** Turned letters a line needs to be read upside down, and distinct ones. */
+  static final int MIN_TURNED = 5;
+
+  static final int MIN_TURNED_DISTINCT = 3;
+
+  /** Longest gap (chars) between two NATO words of one run. */
+  static final int MAX_NATO_GAP = 16;
+
+  private SymbolDecoding() {}
+
+  // --- tags ---
+
+  /** Runs of at least {@value #MIN_TAGS} tag characters U+E0020–U+E007E, read as ASCII. */
+  static boolean scanTags(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      int cp = s.codePointAt(i);
+      if (!isTag(cp)) {
+        i += Character.charCount(cp);
+        continue;
+      }
+      int start = i;
+      StringBuilder ascii = new StringBuilder();
+      while (i < n) {
+        int c = s.codePointAt(i);
+        if (!isTag(c)) {
+          break;
+        }
+        if (c >= 0xE0020 && c <= 0xE007E) {
+          ascii.append((char) (c - 0xE0000));
+        }
+        i += 2;
+      }
+      if (ascii.length() >= MIN_TAGS
+          && !out.covered(start, i)
+          && !out.offer(start, i, Encoding.TAGS, ascii.toString())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isTag(int cp) {
+    return cp >= 0xE0000 && cp <= 0xE007F;
+  }
+
+  // --- Morse ---
+
+  private static final Map<String, Character> MORSE =
+      Map.ofEntries(
+          Map.entry(".-", 'a'),
+          Map.entry("-...", 'b'),
+          Map.entry("-.-.", 'c'),
+          Map.entry("-..", 'd'),
+          Map.entry(".", 'e'),
+          Map.entry("..-.", 'f'),
+          Map.entry("--.", 'g'),
+          Map.entry("....", 'h'),
+          Map.entry("..", 'i'),
+          Map.entry(".---", 'j'),
+          Map.entry("-.-", 'k'),
+          Map.entry(".-..", 'l'),
+          Map.entry("--", 'm'),
+          Map.entry("-.", 'n'),
+          Map.entry("---", 'o'),
+          Map.entry(".--.", 'p'),
+          Map.entry("--.-", 'q'),
+          Map.entry(".-.", 'r'),
+          Map.entry("...", 's'),
+          Map.entry("-", 't'),
+          Map.entry("..-", 'u'),
+          Map.entry("...-", 'v'),
+          Map.entry(".--", 'w'),
+          Map.entry("-..-", 'x'),
+          Map.entry("-.--", 'y'),
+          Map.entry("--..", 'z'),
+          Map.entry("-----", '0'),
+          Map.entry(".----", '1'),
+          Map.entry("..---", '2'),
+          Map.entry("...--", '3'),
+          Map.entry("....-", '4'),
+          Map.entry(".....", '5'),
+          Map.entry("-....", '6'),
+          Map.entry("--...", '7'),
+          Map.entry("---..", '8'),
+          Map.entry("----.", '9'),
+          Map.entry(".-.-.-", '.'),
+          Map.entry("--..--", ','),
+          Map.entry("..--..", '?'),
+          Map.entry(".----.", '\''),
+          Map.entry("-.-.--", '!'),
+          Map.entry("-..-.", '/'),
+          Map.entry("-.--.", '('),
+          Map.entry("-.--.-", ')'),
+          Map.entry("---...", ':'),
+          Map.entry("-.-.-.", ';'),
+          Map.entry("-...-", '='),
+          Map.entry("-....-", '-'),
+          Map.entry(".-..-.", '"'),
+          Map.entry(".--.-.", '@'));
+
+  private static int morseSymbol(char c) {
+    return switch (c) {
+      case '.', '\u00b7', '\u2022', '\u2219' -> '.';
+      case '-', '_', '\u2212', '\u2013', '\u2014' -> '-';
+      default -> 0;
+    };
+  }
+
+  /**
+   * Runs of dot-and-dash codes: letters separated by one space, words by {@code /}, {@code |} or
+   * two or more spaces; at least {@value #MIN_MORSE} codes, three of them distinct, nine in ten
+   * known (ITU-R M.1677-1 letters, digits and punctuation). Decoded in lower case.
+   */
+  static boolean scanMorse(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    StringBuilder code = new StringBuilder(8);
+    while (i < n) {
+      if (morseSymbol(s.charAt(i)) == 0) {
+        i++;
+        continue;
+      }
+      int start = i;
+      int end = i;
+      StringBuilder text = new StringBuilder();
+      int codes = 0;
+      int unknown = 0;
+      int distinct = 0; // bit set of the first 32 letter codes seen
+      boolean gap = false;
+      while (i < n) {
+        char c = s.charAt(i);
+        if (morseSymbol(c) != 0) {
+          code.setLength(0);
+          while (i < n && morseSymbol(s.charAt(i)) != 0 && code.length() <= 7) {
+            code.append((char) morseSymbol(s.charAt(i)));
+            i++;
+          }
+          if (i < n && morseSymbol(s.charAt(i)) != 0) {
+            break; // a code longer than any Morse symbol: not Morse
+          }
+          if (gap && text.length() > 0) {
+            text.append(' ');
+          }
+          gap = false;
+          Character letter = MORSE.get(code.toString());
+          codes++;
+          if (letter == null) {
+            unknown++;
+          } else {
+            text.append(letter);
+            if (letter >= 'a' && letter <= 'z') {
+              distinct |= 1 << (letter - 'a');
+            }
+          }
+          end = i;
+          continue;
+        }
+        // separators: one space between letters; "/", "|" or more spaces between words
+        int j = i;
+        int spaces = 0;
+        boolean word = false;
+        while (j < n && j - i < 8) {
+          char d = s.charAt(j);
+          if (d == ' ' || d == '\t') {
+            spaces++;
+          } else if (d == '/' || d == '|') {
+            word = true;
+          } else {
+            break;
+          }
+          j++;
+        }
+        if (j == i || j >= n || morseSymbol(s.charAt(j)) == 0) {
+          break;
+        }
+        gap = word || spaces >= 2;
+        i = j;
+      }
+      i = Math.max(i, start + 1);
+      if (codes < MIN_MORSE
+          || Integer.bitCount(distinct) < 3
+          || unknown * 10 > codes
+          || out.covered(start, end)) {
+        continue;
+      }
+      if (!out.offer(start, end, Encoding.MORSE, text.toString())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // --- NATO ---
+
+  private static final Map<String, Character> NATO =
+      Map.ofEntries(
+          Map.entry("alfa", 'a'),
+          Map.entry("alpha", 'a'),
+          Map.entry("bravo", 'b'),
+          Map.entry("charlie", 'c'),
+          Map.entry("delta", 'd'),
+          Map.entry("echo", 'e'),
+          Map.entry("foxtrot", 'f'),
+          Map.entry("golf", 'g'),
+          Map.entry("hotel", 'h'),
+          Map.entry("india", 'i'),
+          Map.entry("juliett", 'j'),
+          Map.entry("juliet", 'j'),
+          Map.entry("kilo", 'k'),
+          Map.entry("lima", 'l'),
+          Map.entry("mike", 'm'),
+          Map.entry("november", 'n'),
+          Map.entry("oscar", 'o'),
+          Map.entry("papa", 'p'),
+          Map.entry("quebec", 'q'),
+          Map.entry("romeo", 'r'),
+          Map.entry("sierra", 's'),
+          Map.entry("tango", 't'),
+          Map.entry("uniform", 'u'),
+          Map.entry("victor", 'v'),
+          Map.entry("whiskey", 'w'),
+          Map.entry("whisky", 'w'),
+          Map.entry("x-ray", 'x'),
+          Map.entry("xray", 'x'),
+          Map.entry("yankee", 'y'),
+          Map.entry("zulu", 'z'));
+
+  /**
+   * Runs of NATO spelling words ({@code Hotel Echo Lima Lima Oscar}): words one space apart spell
+   * one word; any other gap (punctuation, several spaces, a word such as {@code (space)} or {@code
+   * stop}, at most {@value #MAX_NATO_GAP} chars) separates words. A run needs {@value #MIN_NATO}
+   * NATO words, {@value #MIN_NATO_WORD} of them spelling one word, and NATO words at least half of
+   * its tokens, so prose that mentions Victor, Charlie and a hotel does not fire. Decoded in lower
+   * case.
+   */
+  static boolean scanNato(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      int w = wordEnd(s, i);
+      if (w == i) {
+        i++;
+        continue;
+      }
+      Character first = nato(s, i, w);
+      if (first == null || (i > 0 && Character.isLetterOrDigit(s.charAt(i - 1)))) {
+        i = w;
+        continue;
+      }
+      int start = i;
+      int end = w;
+      StringBuilder text = new StringBuilder().append((char) first);
+      int words = 1;
+      int tokens = 1;
+      int spelled = 1;
+      int longest = 1;
+      int k = w;
+      while (k < n) {
+        // the gap to the next NATO word
+        int j = k;
+        int gapTokens = 0;
+        boolean single = false;
+        Character next = null;
+        int nextEnd = -1;
+        while (j < n && j - k <= MAX_NATO_GAP) {
+          int we = wordEnd(s, j);
+          if (we == j) {
+            j++;
+            continue;
+          }
+          next = nato(s, j, we);
+          if (next != null) {
+            single = j - k == 1 && s.charAt(k) == ' ' && gapTokens == 0;
+            nextEnd = we;
+            break;
+          }
+          gapTokens++;
+          j = we;
+        }
+        if (next == null) {
+          break;
+        }
+        if (single) {
+          spelled++;
+        } else {
+          text.append(' ');
+          spelled = 1;
+        }
+        longest = Math.max(longest, spelled);
+        text.append((char) next);
+        words++;
+        tokens += 1 + gapTokens;
+        end = nextEnd;
+        k = nextEnd;
+      }
+      i = Math.max(end, start + 1);
+      if (words < MIN_NATO
+          || longest < MIN_NATO_WORD
+          || words * 2 < tokens
+          || out.covered(start, end)) {
+        continue;
+      }
+      if (!out.offer(start, end, Encoding.NATO, text.toString())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The end of the word (ASCII letters and inner hyphens) at {@code i}, or {@code i}. */
+  private static int wordEnd(String s, int i) {
+    int n = s.length();
+    int j = i;
+    while (j < n
+        && (Lookalikes.isAsciiLetter(s.charAt(j))
+            || (s.charAt(j) == '-'
+                && j > i
+                && j + 1 < n
+                && Lookalikes.isAsciiLetter(s.charAt(j + 1))))) {
+      j++;
+    }
+    return j;
+  }
+
+  private static final String[][] NATO_BY_LETTER = new String[26][];
+
+  static {
+    for (int k = 0; k < 26; k++) {
+      char letter = (char) ('a' + k);
+      NATO_BY_LETTER[k] =
+          NATO.entrySet().stream()
+              .filter(e -> e.getValue() == letter)
+              .map(Map.Entry::getKey)
+              .toArray(String[]::new);
+    }
+  }
+
+  /** The letter of the NATO word {@code s[from, to)} (any case), or null; no allocation. */
+  private static Character nato(String s, int from, int to) {
+    int len = to - from;
+    if (len < 4 || len > 8) {
+      return null;
+    }
+    char f = Character.toLowerCase(s.charAt(from));
+    if (f < 'a' || f > 'z') {
+      return null;
+    }
+    for (String w : NATO_BY_LETTER[f - 'a']) {
+      if (w.length() == len && s.regionMatches(true, from, w, 0, len)) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  // --- braille ---
+
+  private static final char[] BRAILLE = new char[256];
+  private static final int CAPITAL = dots("6");
+  private static final int NUMBER = dots("3456");
+
+  static {
+    String[] letters = {
+      "1", "12", "14", "145", "15", "124", "1245", "125", "24", "245", "13", "123", "134", "1345",
+      "135", "1234", "12345", "1235", "234", "2345", "136", "1236", "2456", "1346", "13456", "1356"
+    };
+    for (int k = 0; k < 26; k++) {
+      BRAILLE[dots(letters[k])] = (char) ('a' + k);
+    }
+    BRAILLE[dots("2")] = ',';
+    BRAILLE[dots("23")] = ';';
+    BRAILLE[dots("25")] = ':';
+    BRAILLE[dots("256")] = '.';
+    BRAILLE[dots("235")] = '!';
+    BRAILLE[dots("236")] = '?';
+    BRAILLE[dots("356")] = '"';
+    BRAILLE[dots("3")] = '\'';
+    BRAILLE[dots("36")] = '-';
+    BRAILLE[0] = ' ';
+  }
+
+  private static int dots(String d) {
+    int bits = 0;
+    for (int k = 0; k < d.length(); k++) {
+      bits |= 1 << (d.charAt(k) - '1');
+    }
+    return bits;
+  }
+
+  /**
+   * Runs of Unicode braille cells (with spaces and ASCII punctuation between them) of at least
+   * {@value #MIN_BRAILLE} cells, read as Grade 1 English braille: letters, the capital sign, the
+   * number sign before {@code a}..{@code j}, common punctuation. Contractions of Grade 2 are not
+   * expanded (a contracted cell reads as its letter).
+   */
+  static boolean scanBraille(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      if (!isBraille(s.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      int end = i;
+      int cells = 0;
+      int unknown = 0;
+      boolean capital = false;
+      boolean number = false;
+      StringBuilder text = new StringBuilder();
+      while (i < n) {
+        char c = s.charAt(i);
+        if (isBraille(c)) {
+          int cell = c - 0x2800;
+          cells++;
+          end = i + 1;
+          i++;
+          if (cell == CAPITAL) {
+            capital = true;
+            continue;
+          }
+          if (cell == NUMBER) {
+            number = true;
+            continue;
+          }
+          char d = cell < 256 ? BRAILLE[cell] : 0;
+          if (d == 0) {
+            unknown++;
+            continue;
+          }
+          if (number && d >= 'a' && d <= 'j') {
+            d = d == 'j' ? '0' : (char) ('1' + (d - 'a'));
+          } else {
+            number = false;
+          }
+          text.append(capital ? Character.toUpperCase(d) : d);
+          capital = false;
+          continue;
+        }
+        if (c == ' ' || c == '-' || c == ',' || c == '.' || c == '?' || c == '!' || c == '\'') {
+          if (i + 1 < n && (isBraille(s.charAt(i + 1)) || s.charAt(i + 1) == ' ')) {
+            text.append(c);
+            number = false;
+            i++;
+            continue;
+          }
+        }
+        break;
+      }
+      i = Math.max(i, start + 1);
+      if (cells < MIN_BRAILLE || unknown * 10 > cells || out.covered(start, end)) {
+        continue;
+      }
+      if (!out.offer(start, end, Encoding.BRAILLE, text.toString().strip())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isBraille(char c) {
+    return c >= 0x2800 && c <= 0x28FF;
+  }
+
+  // --- upside down ---
+
+  /** Turned letter → the letter it stands for; only letters that are not themselves ASCII. */
+  private static final Map<Character, Character> TURNED =
+      Map.ofEntries(
+          Map.entry('\u0250', 'a'), // ɐ
+          Map.entry('\u0254', 'c'), // ɔ
+          Map.entry('\u01dd', 'e'), // ǝ
+          Map.entry('\u025f', 'f'), // ɟ
+          Map.entry('\u0183', 'g'), // ƃ
+          Map.entry('\u1d77', 'g'), // ᵷ
+          Map.entry('\u0265', 'h'), // ɥ
+          Map.entry('\u1d09', 'i'), // ᴉ
+          Map.entry('\u0131', 'i'), // ı
+          Map.entry('\u027e', 'j'), // ɾ
+          Map.entry('\u029e', 'k'), // ʞ
+          Map.entry('\ua781', 'l'), // ꞁ
+          Map.entry('\u026f', 'm'), // ɯ
+          Map.entry('\u0279', 'r'), // ɹ
+          Map.entry('\u0287', 't'), // ʇ
+          Map.entry('\u028c', 'v'), // ʌ
+          Map.entry('\u028d', 'w'), // ʍ
+          Map.entry('\u028e', 'y'), // ʎ
+          Map.entry('\u2200', 'A'), // ∀
+          Map.entry('\u0186', 'C'), // Ɔ
+          Map.entry('\u018e', 'E'), // Ǝ
+          Map.entry('\u2132', 'F'), // Ⅎ
+          Map.entry('\u2141', 'G'), // ⅁
+          Map.entry('\u017f', 'J'), // ſ
+          Map.entry('\ua4d8', 'K'), // ꓘ
+          Map.entry('\u02e5', 'L'), // ˥
+          Map.entry('\u0500', 'P'), // Ԁ
+          Map.entry('\u1d1a', 'R'), // ᴚ
+          Map.entry('\u22a5', 'T'), // ⊥
+          Map.entry('\u2229', 'U'), // ∩
+          Map.entry('\u039b', 'V'), // Λ
+          Map.entry('\u2144', 'Y'), // ⅄
+          Map.entry('\u00bf', '?'), // ¿
+          Map.entry('\u00a1', '!'), // ¡
+          Map.entry('\u02d9', '.')); // ˙
+
+  private static final char[] TURNED_KEYS;
+  private static final char[] TURNED_VALUES;
+
+  static {
+    TURNED_KEYS = new char[TURNED.size()];
+    int k = 0;
+    for (char c : TURNED.keySet()) {
+      TURNED_KEYS[k++] = c;
+    }
+    java.util.Arrays.sort(TURNED_KEYS);
+    TURNED_VALUES = new char[TURNED_KEYS.length];
+    for (k = 0; k < TURNED_KEYS.length; k++) {
+      TURNED_VALUES[k] = TURNED.get(TURNED_KEYS[k]);
+    }
+  }
+
+  /** The char a turned char stands for, or 0; ASCII is never turned. */
+  private static char turned(char c) {
+    if (c < 0xA1) {
+      return 0;
+    }
+    int k = java.util.Arrays.binarySearch(TURNED_KEYS, c);
+    return k < 0 ? 0 : TURNED_VALUES[k];
+  }
+
+  /**
+   * Lines with at least {@value #MIN_TURNED} turned letters, {@value #MIN_TURNED_DISTINCT} of them
+   * distinct: each char turned back ({@code b q d p n u M W} swap, as they do when turned) and the
+   * line reversed.
+   */
+  static boolean scanUpsideDown(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      int e = s.indexOf('\n', i);
+      if (e < 0) {
+        e = n;
+      }
+      int turned = 0;
+      int distinct = 0; // bit set of the letters they stand for
+      for (int k = i; k < e; k++) {
+        char t = turned(s.charAt(k));
+        if (t != 0 && Character.isLetter(t)) {
+          turned++;
+          distinct |= 1 << (Character.toLowerCase(t) - 'a');
+        }
+      }
+      if (turned >= MIN_TURNED
+          && Integer.bitCount(distinct) >= MIN_TURNED_DISTINCT
+          && !out.covered(i, e)) {
+        StringBuilder text = new StringBuilder(e - i);
+        for (int k = e - 1; k >= i; k--) {
+          char c = s.charAt(k);
+          char t = turned(c);
+          text.append(
+              t != 0
+                  ? t
+                  : switch (c) {
+                    case 'b' -> 'q';
+                    case 'q' -> 'b';
+                    case 'd' -> 'p';
+                    case 'p' -> 'd';
+                    case 'n' -> 'u';
+                    case 'u' -> 'n';
+                    case 'M' -> 'W';
+                    case 'W' -> 'M';
+                    case ',' -> '\'';
+                    case '\'' -> ',';
+                    default -> c;
+                  });
+        }
+        if (!out.offer(i, e, Encoding.UPSIDE_DOWN, text.toString().strip())) {
+          return false;
+        }
+      }
+      i = e + 1;
+    }
+    return true;
+  }
+}
