@@ -46,7 +46,7 @@ final class EscapeDecoding {
       if (escapes < MIN_ESCAPES || out.covered(start, i)) {
         continue;
       }
-      String decoded = percentDecode(s, start, i, !space20);
+      String decoded = escapeDecode(s, start, i, '%', space20 ? NO_SPACE : '+');
       if (decoded != null
           && TextShape.printable(decoded)
           && !out.offer(start, i, Encoding.URL, decoded)) {
@@ -60,34 +60,6 @@ final class EscapeDecoding {
     return i + 2 < s.length()
         && RadixDecoding.hexValue(s.charAt(i + 1)) >= 0
         && RadixDecoding.hexValue(s.charAt(i + 2)) >= 0;
-  }
-
-  private static String percentDecode(String s, int from, int to, boolean plusIsSpace) {
-    StringBuilder out = new StringBuilder(to - from);
-    byte[] bytes = new byte[(to - from) / 3 + 1];
-    int i = from;
-    while (i < to) {
-      char c = s.charAt(i);
-      if (c == '%' && isEscape(s, i) && i + 2 < to) {
-        int n = 0;
-        while (i + 2 < to && s.charAt(i) == '%' && isEscape(s, i)) {
-          bytes[n++] =
-              (byte)
-                  ((RadixDecoding.hexValue(s.charAt(i + 1)) << 4)
-                      | RadixDecoding.hexValue(s.charAt(i + 2)));
-          i += 3;
-        }
-        String chunk = TextShape.utf8(bytes, n, false);
-        if (chunk == null) {
-          return null;
-        }
-        out.append(chunk);
-      } else {
-        out.append(c == '+' && plusIsSpace ? ' ' : c);
-        i++;
-      }
-    }
-    return out.toString();
   }
 
   // --- quoted-printable ---
@@ -132,7 +104,7 @@ final class EscapeDecoding {
       if (out.covered(start, i)) {
         continue;
       }
-      String decoded = escapeDecode(s, from, to, '=', word);
+      String decoded = escapeDecode(s, from, to, '=', word ? '_' : NO_SPACE);
       if (decoded != null
           && TextShape.printable(decoded)
           && !out.offer(start, i, Encoding.QUOTED_PRINTABLE, decoded)) {
@@ -157,7 +129,16 @@ final class EscapeDecoding {
     return enc == 'q' || enc == 'Q' ? q + 3 : -1;
   }
 
-  private static String escapeDecode(String s, int from, int to, char mark, boolean underscore) {
+  /** No character stands for a space in {@link #escapeDecode}. */
+  private static final char NO_SPACE = 0;
+
+  /**
+   * {@code s[from, to)} with each run of {@code mark}-hex-hex escapes decoded as UTF-8 (percent
+   * escapes with {@code %}, quoted-printable with {@code =}) and {@code space} read as a space
+   * ({@code +} in forms, {@code _} in MIME Q-words; {@link #NO_SPACE} for none); null when a run is
+   * not UTF-8.
+   */
+  private static String escapeDecode(String s, int from, int to, char mark, char space) {
     StringBuilder out = new StringBuilder(to - from);
     byte[] bytes = new byte[(to - from) / 3 + 1];
     int i = from;
@@ -178,7 +159,7 @@ final class EscapeDecoding {
         }
         out.append(chunk);
       } else {
-        out.append(c == '_' && underscore ? ' ' : c);
+        out.append(c == space && space != NO_SPACE ? ' ' : c);
         i++;
       }
     }
