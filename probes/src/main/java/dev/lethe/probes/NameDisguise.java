@@ -48,7 +48,12 @@ public enum NameDisguise {
   /** Noise symbols ({@code # ^ ~ ` * +}) interleaved with some letters ({@code Ni#ko^lai}). */
   NOISE("noise"),
   /** Words joined by underscores ({@code Nikolai_Abilov}); one-word names do not apply. */
-  UNDERSCORED("underscored");
+  UNDERSCORED("underscored"),
+  /**
+   * The name in lower case ({@code nikolai abilov}), as people type it and as decodings that lose
+   * case (Morse, NATO spelling, braille) return it.
+   */
+  LOWERCASE("lowercase");
 
   private static final Map<Character, String> LEET =
       Map.ofEntries(
@@ -132,6 +137,7 @@ public enum NameDisguise {
           case SLASHED -> separated(name, "/", " ");
           case NOISE -> noise(name, rng);
           case UNDERSCORED -> name.trim().contains(" ") ? name.trim().replace(' ', '_') : null;
+          case LOWERCASE -> name.toLowerCase(java.util.Locale.ROOT);
         };
     return out == null || out.equals(name) ? Optional.empty() : Optional.of(out);
   }
