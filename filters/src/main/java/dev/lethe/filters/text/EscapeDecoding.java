@@ -24,18 +24,40 @@ final class EscapeDecoding {
    */
   static boolean scanUrl(Candidates out) {
     String s = out.text;
-    int n = s.length();
-    int i = 0;
-    while (i < n) {
-      if (Character.isWhitespace(s.charAt(i))) {
-        i++;
+    for (Run r = Run.next(s, 0, '%'); r != null; r = Run.next(s, r.end(), '%')) {
+      if (r.escapes() < MIN_ESCAPES || out.covered(r.start(), r.end())) {
         continue;
+      }
+      String decoded = escapeDecode(s, r.start(), r.end(), '%', r.space20() ? NO_SPACE : '+');
+      if (decoded != null
+          && TextShape.printable(decoded)
+          && !out.offer(r.start(), r.end(), Encoding.URL, decoded)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A run of non-whitespace {@code [start, end)} with its count of {@code mark}-hex-hex escapes and
+   * whether one of them is {@code 20} (a space).
+   */
+  private record Run(int start, int end, int escapes, boolean space20) {
+    /** The first run at or after {@code from}, or null at the end of {@code s}. */
+    static Run next(String s, int from, char mark) {
+      int n = s.length();
+      int i = from;
+      while (i < n && Character.isWhitespace(s.charAt(i))) {
+        i++;
+      }
+      if (i >= n) {
+        return null;
       }
       int start = i;
       int escapes = 0;
       boolean space20 = false;
       while (i < n && !Character.isWhitespace(s.charAt(i))) {
-        if (s.charAt(i) == '%' && isEscape(s, i)) {
+        if (s.charAt(i) == mark && isEscape(s, i)) {
           escapes++;
           space20 |= s.charAt(i + 1) == '2' && s.charAt(i + 2) == '0';
           i += 3;
@@ -43,17 +65,8 @@ final class EscapeDecoding {
           i++;
         }
       }
-      if (escapes < MIN_ESCAPES || out.covered(start, i)) {
-        continue;
-      }
-      String decoded = escapeDecode(s, start, i, '%', space20 ? NO_SPACE : '+');
-      if (decoded != null
-          && TextShape.printable(decoded)
-          && !out.offer(start, i, Encoding.URL, decoded)) {
-        return false;
-      }
+      return new Run(start, i, escapes, space20);
     }
-    return true;
   }
 
   private static boolean isEscape(String s, int i) {
@@ -73,41 +86,25 @@ final class EscapeDecoding {
    */
   static boolean scanQuotedPrintable(Candidates out) {
     String s = out.text;
-    int n = s.length();
-    int i = 0;
-    while (i < n) {
-      if (Character.isWhitespace(s.charAt(i))) {
-        i++;
-        continue;
-      }
-      int start = i;
-      int escapes = 0;
-      while (i < n && !Character.isWhitespace(s.charAt(i))) {
-        if (s.charAt(i) == '=' && isEscape(s, i)) {
-          escapes++;
-          i += 3;
-        } else {
-          i++;
-        }
-      }
-      int from = start;
-      int to = i;
+    for (Run r = Run.next(s, 0, '='); r != null; r = Run.next(s, r.end(), '=')) {
+      int from = r.start();
+      int to = r.end();
       boolean word = false;
-      int q = encodedWordText(s, start, i);
-      if (q > 0 && i - 2 > q && s.startsWith("?=", i - 2)) {
+      int q = encodedWordText(s, r.start(), r.end());
+      if (q > 0 && r.end() - 2 > q && s.startsWith("?=", r.end() - 2)) {
         from = q;
-        to = i - 2;
+        to = r.end() - 2;
         word = true;
-      } else if (escapes < MIN_ESCAPES || escapes * 3 * 2 < i - start) {
+      } else if (r.escapes() < MIN_ESCAPES || r.escapes() * 3 * 2 < r.end() - r.start()) {
         continue;
       }
-      if (out.covered(start, i)) {
+      if (out.covered(r.start(), r.end())) {
         continue;
       }
       String decoded = escapeDecode(s, from, to, '=', word ? '_' : NO_SPACE);
       if (decoded != null
           && TextShape.printable(decoded)
-          && !out.offer(start, i, Encoding.QUOTED_PRINTABLE, decoded)) {
+          && !out.offer(r.start(), r.end(), Encoding.QUOTED_PRINTABLE, decoded)) {
         return false;
       }
     }
