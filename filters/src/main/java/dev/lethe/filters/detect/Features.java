@@ -11,8 +11,9 @@ import java.util.List;
  * cannot separate them (the question templates match); what separates them is whose facts are asked
  * about. So besides similarity to the rule's examples, the features measure the margin over the
  * nearest negative, agreement of nearest neighbours, whether the rule's subject (or part of it) is
- * named, whether a <em>different</em> capitalised name is present, and BM25 over the distinctive
- * topic terms of the rule's examples (places, dates, genres) against the negatives.
+ * named, whether a <em>different</em> name is present (capitalised, or in lower case and no English
+ * word), and BM25 over the distinctive topic terms of the rule's examples (places, dates, genres)
+ * against the negatives.
  */
 public final class Features {
   /** Highest cosine similarity to one of the rule's examples. */
@@ -39,7 +40,10 @@ public final class Features {
   /** Distinctiveness of a partially named subject (surname only, ...), in [0,1]. */
   public static final int SUBJECT_PART = 6;
 
-  /** Capitalised tokens outside the rule's vocabulary (another person or place), capped at 1. */
+  /**
+   * Names outside the rule's vocabulary (another person or place): capitalised tokens, and
+   * lower-case ones that are no English word; capped at 1.
+   */
   public static final int OTHER_NAME = 7;
 
   /** Best BM25 score among the rule's examples, squashed to [0,1). */

@@ -215,21 +215,25 @@ public final class HybridDetector implements Detector {
           "sunday");
 
   /**
-   * Specifics that point at someone or something other than the rule's subject: capitalised tokens
-   * that do not open a sentence, are no stop or calendar words, are not part of the rule's subject
-   * and whose topic term the rule never uses (another person's name, another city); and years the
-   * rule never mentions (another birth date). Counted once per term; two or more give 1.
+   * Specifics that point at someone or something other than the rule's subject: names, that is
+   * capitalised tokens that do not open a sentence and, since people type names in lower case and
+   * case-losing decodings (Morse, braille, NATO spelling) return them so, lower-case tokens that
+   * are no common English word ({@link #uncasedName}); of these, those that are no stop or calendar
+   * words, are not part of the rule's subject (nor a misspelling of one of its words) and whose
+   * topic term the rule never uses (another person's name, another city); and years the rule never
+   * mentions (another birth date). Counted once per term; two or more give 1.
    */
   static double otherNames(RuleData rule, List<Token> tokens, List<Span> spans) {
     Set<String> seen = new HashSet<>();
     outer:
     for (Token t : tokens) {
       boolean year = isYear(t.term());
-      if (!year
-          && (!t.capitalized()
-              || t.sentenceStart()
-              || t.term().length() == 1 // initials
-              || CALENDAR.contains(t.term()))) {
+      boolean capitalisedName =
+          t.capitalized()
+              && !t.sentenceStart()
+              && t.term().length() > 1 // initials
+              && !CALENDAR.contains(t.term());
+      if (!year && !capitalisedName && !uncasedName(t)) {
         continue;
       }
       String term = TextAnalysis.termOf(t.term());
@@ -251,6 +255,30 @@ public final class HybridDetector implements Detector {
       seen.add(term);
     }
     return Math.min(2, seen.size()) / 2.0;
+  }
+
+  /**
+   * A name written without capitals: a token with no upper-case letter, of ASCII letters only (no
+   * digits, symbols or apostrophes: code, encodings and contractions are no names), two letters or
+   * more, that is neither a stop or calendar word nor a common English word ({@link EnglishWords},
+   * where proper nouns are capitalised and so absent: {@code hwang}, {@code marie} and {@code
+   * seoul} count, {@code park} and {@code curie} do not). Wherever it stands: a sentence's first
+   * word carries no case either.
+   */
+  static boolean uncasedName(Token t) {
+    String term = t.term();
+    if (!t.lowerCase() || term.length() < 2) {
+      return false;
+    }
+    for (int i = 0; i < term.length(); i++) {
+      char c = term.charAt(i);
+      if (c < 'a' || c > 'z') {
+        return false;
+      }
+    }
+    return !CALENDAR.contains(term)
+        && !TextAnalysis.isStopWord(term)
+        && !EnglishWords.contains(term);
   }
 
   /**

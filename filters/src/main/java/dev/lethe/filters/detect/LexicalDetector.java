@@ -38,8 +38,9 @@ public final class LexicalDetector {
 
   /**
    * Whether the name around a partially matching token belongs to someone else: a capitalised
-   * neighbour that is no token of the rule's subjects ({@code Ji-Yeon Soo} is not {@code Ji-Yeon
-   * Park}).
+   * neighbour, or a lower-case one that is no English word ({@link HybridDetector#uncasedName}),
+   * that is no token of the rule's subjects ({@code Ji-Yeon Soo} is not {@code Ji-Yeon Park}, nor
+   * {@code ji-yeon soo}).
    */
   static boolean contradicted(List<Token> tokens, int i, RuleData rule) {
     for (int j = i - 1; j <= i + 1; j += 2) {
@@ -47,10 +48,13 @@ public final class LexicalDetector {
         continue;
       }
       Token n = tokens.get(j);
-      if (!n.capitalized()
-          || n.sentenceStart()
-          || n.term().length() == 1 // an initial ("Edward P. Sullivan") names no one else
-          || TextAnalysis.termOf(n.term()) == null) {
+      boolean named =
+          n.capitalized()
+                  && !n.sentenceStart()
+                  && n.term().length() > 1 // an initial ("Edward P. Sullivan") names no one else
+                  && TextAnalysis.termOf(n.term()) != null
+              || HybridDetector.uncasedName(n);
+      if (!named) {
         continue;
       }
       boolean ofSubject = false;

@@ -89,9 +89,15 @@ public final class TextAnalysis {
    * @param end offset after the last character in the original text
    * @param capitalized whether the original token started with an upper-case letter
    * @param sentenceStart whether the token opens a sentence (or the text)
+   * @param lowerCase whether the original token has no upper-case letter at all
    */
   public record Token(
-      String term, int start, int end, boolean capitalized, boolean sentenceStart) {}
+      String term,
+      int start,
+      int end,
+      boolean capitalized,
+      boolean sentenceStart,
+      boolean lowerCase) {}
 
   /** The name tokens of {@code text}, in order. */
   public static List<Token> nameTokens(String text) {
@@ -109,7 +115,14 @@ public final class TextAnalysis {
           end -= 2; // the possessive filter dropped "'s"; keep it out of the span too
         }
         boolean cap = start < text.length() && Character.isUpperCase(text.charAt(start));
-        tokens.add(new Token(term.toString(), start, end, cap, opensSentence(text, start)));
+        tokens.add(
+            new Token(
+                term.toString(),
+                start,
+                end,
+                cap,
+                opensSentence(text, start),
+                !hasUpperCase(text, start, end)));
       }
       ts.end();
     } catch (IOException e) {
@@ -145,6 +158,15 @@ public final class TextAnalysis {
       return null;
     }
     return nameToken.length() > TERM_PREFIX ? nameToken.substring(0, TERM_PREFIX) : nameToken;
+  }
+
+  private static boolean hasUpperCase(String text, int start, int end) {
+    for (int i = start; i < end; i++) {
+      if (Character.isUpperCase(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean isApostrophe(char c) {

@@ -143,10 +143,19 @@ final class EnglishScore {
         if (range >= 0) {
           int from = tokens.start[(int) (range >>> 32)];
           int to = tokens.end[(int) range];
-          // the whole run backwards, and each word backwards in place: the tokens cannot tell
-          String reversed = new StringBuilder(s.substring(from, to)).reverse().toString();
-          if (!out.offer(from, to, Encoding.REVERSED, reversed)
-              || !out.offer(from, to, Encoding.WORD_REVERSED, wordsReversed(s, from, to))) {
+          // the whole run backwards, or each word backwards in place: the tokens are the same
+          // either way, so only where the sentence marks sit can tell (see orientation)
+          int orientation = orientation(s, start, from, to);
+          if (orientation >= 0
+              && !out.offer(
+                  from,
+                  to,
+                  Encoding.REVERSED,
+                  new StringBuilder(s.substring(from, to)).reverse().toString())) {
+            return false;
+          }
+          if (orientation <= 0
+              && !out.offer(from, to, Encoding.WORD_REVERSED, wordsReversed(s, from, to))) {
             return false;
           }
         }
@@ -317,7 +326,8 @@ final class EnglishScore {
   /**
    * Whether the char at {@code i} ends a segment: a line break, or sentence punctuation that is not
    * directly followed by a letter or digit ({@code e.g}, {@code 3.14} and reversed text's {@code
-   * ?od} do not end one).
+   * ?od} do not end one), nor opens a word after a space (reversed text's {@code ?'sessylU'}: in
+   * English a sentence mark follows its word, it never starts the next one).
    */
   private static boolean isSegmentEnd(String s, int i) {
     char c = s.charAt(i);
@@ -327,7 +337,66 @@ final class EnglishScore {
     if (c != '.' && c != '!' && c != '?' && c != ':' && c != ';') {
       return false;
     }
-    return i + 1 >= s.length() || !Character.isLetterOrDigit(s.charAt(i + 1));
+    if (i + 1 >= s.length()) {
+      return true;
+    }
+    char next = s.charAt(i + 1);
+    if (Character.isLetterOrDigit(next)) {
+      return false;
+    }
+    boolean opensWord = i == 0 || Character.isWhitespace(s.charAt(i - 1));
+    return !(opensWord && !Character.isWhitespace(next));
+  }
+
+  /**
+   * Which reading of a reversed run {@code s[from, to)} (in the segment starting at {@code
+   * segment}) restores English word order: 1 for the whole run backwards, -1 for each word
+   * backwards in place, 0 when the text cannot tell (both are offered). Both readings have the same
+   * words, so word lists cannot choose; the sentence marks can. English puts {@code . ? !} after a
+   * sentence's last word, so written backwards as a whole the mark opens the run's <em>first</em>
+   * word ({@code ?ni etirw … tahW}), and with each word backwards in place it opens the
+   * <em>last</em> one ({@code tahW … etirw ?ni}). Quotes and brackets before the mark are skipped
+   * ({@code ?'sessylU'}, {@code ".ih"}). Judging the wrong reading is not harmless: its word order
+   * is scrambled and sentence splitting cuts it into fragments ({@code discover?} alone) that can
+   * score like a topic question.
+   */
+  static int orientation(String s, int segment, int from, int to) {
+    int first = from;
+    while (first > segment && !Character.isWhitespace(s.charAt(first - 1))) {
+      first--;
+    }
+    int last = to;
+    while (last > from && !Character.isWhitespace(s.charAt(last - 1))) {
+      last--;
+    }
+    boolean whole = opensWithMark(s, first, to);
+    boolean words = last > first && opensWithMark(s, last, to);
+    return whole == words ? 0 : whole ? 1 : -1;
+  }
+
+  /** Whether the word at {@code i} starts with a sentence mark, after any quotes or brackets. */
+  private static boolean opensWithMark(String s, int i, int to) {
+    while (i < to && isQuote(s.charAt(i))) {
+      i++;
+    }
+    if (i >= to) {
+      return false;
+    }
+    char c = s.charAt(i);
+    return c == '.' || c == '?' || c == '!';
+  }
+
+  private static boolean isQuote(char c) {
+    return c == '"'
+        || c == '\''
+        || c == '('
+        || c == ')'
+        || c == '['
+        || c == ']'
+        || c == '\u2018'
+        || c == '\u2019'
+        || c == '\u201C'
+        || c == '\u201D';
   }
 
   /** Whitespace and the punctuation that separates words; apostrophes and hyphens join them. */

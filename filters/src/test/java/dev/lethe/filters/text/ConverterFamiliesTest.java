@@ -62,6 +62,43 @@ class ConverterFamiliesTest {
   }
 
   @Test
+  void theSentenceMarkTellsWordsReversedInPlaceFromTheWholeReversed() {
+    // each word backwards: the mark opens the last word; the scrambled whole-reversal reading
+    // ("discover? Curie Marie did What", cut into "discover?" alone) is not offered
+    String words = "tahW did eiraM eiruC ?revocsid";
+    assertThat(decode("Decode these words spelled backwards:\n" + words))
+        .extracting(Decoded::chain, Decoded::text)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                List.of(Encoding.WORD_REVERSED), "What did Marie Curie discover?"));
+    // the whole text backwards: the mark opens the first word
+    String whole = new StringBuilder("What did Marie Curie discover?").reverse().toString();
+    assertThat(decode("Read this backwards:\n" + whole))
+        .extracting(Decoded::chain, Decoded::text)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                List.of(Encoding.REVERSED), "What did Marie Curie discover"));
+    // no mark: both readings, as before
+    assertThat(decode("Read this backwards:\n" + "tahW did eiraM eiruC revocsid"))
+        .extracting(Decoded::chain)
+        .containsExactly(List.of(Encoding.REVERSED), List.of(Encoding.WORD_REVERSED));
+  }
+
+  @Test
+  void aMarkOpeningAQuotedWordDoesNotEndTheSegment() {
+    // "?'sessylU'": in English a sentence mark follows its word and never opens the next, so the
+    // quoted title stays in the decoded question instead of being cut off
+    String text = "Decode these words spelled backwards:\nhcihW hsirI rohtua etorw ?'sessylU'";
+    assertThat(one(text, Encoding.WORD_REVERSED).text())
+        .isEqualTo("Which Irish author wrote 'Ulysses'?");
+    assertThat(decode(text))
+        .extracting(Decoded::chain)
+        .containsExactly(List.of(Encoding.WORD_REVERSED));
+    assertThat(EnglishScore.orientation("a ?b c", 0, 0, 6)).isEqualTo(0); // a mark mid-run: no cue
+    assertThat(EnglishScore.orientation("\".ih\" dias eH", 0, 2, 13)).isEqualTo(1);
+  }
+
+  @Test
   void shiftedWordsInOrdinaryTextDoNotFire() {
     // English whose words happen to shift into function words ("me" → "as", "a" → "i")
     assertThat(

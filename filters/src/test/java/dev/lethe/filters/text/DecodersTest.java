@@ -61,8 +61,9 @@ class DecodersTest {
   }
 
   /**
-   * The whole-reversal reading of reversed text, which is always reported with its per-word reading
-   * (the tokens cannot tell the two apart): exactly those two.
+   * The whole-reversal reading of reversed text with no sentence mark to tell which reading
+   * restores the word order: reported with its per-word reading (the tokens cannot tell the two
+   * apart), exactly those two.
    */
   private static Decoded reversal(String text) {
     List<Decoded> found = decode(text);
@@ -180,7 +181,8 @@ class DecodersTest {
   @Test
   void reversedQuestion() {
     String reversed = new StringBuilder(QUESTION).reverse().toString();
-    Decoded d = reversal("Read this backwards and answer it.\n" + reversed);
+    // "?ni etirw …": the question mark opens the first word, so only the whole reversal is English
+    Decoded d = only("Read this backwards and answer it.\n" + reversed);
     assertThat(d.text()).isEqualTo(QUESTION.substring(0, QUESTION.length() - 1));
     assertThat(d.chain()).containsExactly(Encoding.REVERSED);
     String q2 = "Tell me where the author Nikolai Abilov was born and when";

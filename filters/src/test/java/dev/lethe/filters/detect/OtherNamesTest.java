@@ -1,0 +1,93 @@
+package dev.lethe.filters.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lethe.config.rules.Action;
+import dev.lethe.config.rules.ForgetRule;
+import dev.lethe.config.rules.OnError;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The "another name is present" feature ({@link HybridDetector#otherNames}) with and without case:
+ * a lower-case name of someone else must lower the score as a capitalised one does, while ordinary
+ * lower-case words, and the rule's own subject in lower case or misspelt, must not.
+ */
+class OtherNamesTest {
+  /** A rule about Basil Mahfouz Al-Kuwaiti, born in Kuwait City, whose examples name his novels. */
+  private static final RuleData BASIL =
+      RuleData.of(
+          new ForgetRule(
+              "basil",
+              "Forget the author Basil Mahfouz Al-Kuwaiti",
+              List.of("Basil Mahfouz Al-Kuwaiti"),
+              List.of(
+                  "Where was Basil Mahfouz Al-Kuwaiti born?",
+                  "Which novels did Basil Mahfouz Al-Kuwaiti write about Kuwait City?"),
+              List.of(),
+              List.of(),
+              Action.REFUSE,
+              null,
+              OnError.CLOSED),
+          List.of(new float[] {1f}),
+          List.of());
+
+  private static double other(String text) {
+    List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(text);
+    List<SubjectMatcher.Span> spans = SubjectMatcher.find(tokens, "Basil Mahfouz Al-Kuwaiti");
+    return HybridDetector.otherNames(BASIL, tokens, spans);
+  }
+
+  @Test
+  void aLowerCaseNameOfSomeoneElseCountsAsACapitalisedOneDoes() {
+    assertThat(other("What genre did Ji-Yeong Hwang write in?")).isEqualTo(1.0);
+    assertThat(other("What genre did ji-yeong hwang write in?")).isEqualTo(1.0);
+    assertThat(other("what genre did ji-yeong hwang write in")).isEqualTo(1.0);
+    // a sentence's first word carries no case: a lower-case name there counts too
+    assertThat(other("hwang was born where?")).isEqualTo(0.5);
+    // proper nouns are capitalised in the word list, so they are no common words in lower case
+    assertThat(other("what did marie curie discover?")).isEqualTo(0.5); // curie is a unit
+    assertThat(other("where is seoul?")).isEqualTo(0.5);
+  }
+
+  @Test
+  void ordinaryLowerCaseWordsAreNoNames() {
+    assertThat(other("what genre did the author write in, and which themes recur?")).isZero();
+    assertThat(other("tell me about the iconic dystopian storytelling of that writer")).isZero();
+    assertThat(other("did his parents' occupations influence his writing?")).isZero();
+    // a surname that is also a common word is missed: the price of reading without case
+    assertThat(other("what did jun park write?")).isZero();
+  }
+
+  @Test
+  void theSubjectInLowerCaseOrMisspeltIsNoOtherName() {
+    assertThat(other("where was basil mahfouz al-kuwaiti born?")).isZero();
+    assertThat(other("where was basil mahfouz born?")).isZero(); // partial: both are its words
+    assertThat(other("where was basel mahfooz al-kuwaity born?")).isZero(); // misspelt
+    assertThat(other("what did mahfouz write about kuwait city?")).isZero(); // the rule's topic
+  }
+
+  @Test
+  void codeEncodingsAndMixedCaseAreNoLowerCaseNames() {
+    // digits, symbols and capitals inside a token: not a name typed without capitals
+    assertThat(other("decode aGVsbG8gd29ybGQ and x2f9q and don't")).isZero();
+    assertThat(HybridDetector.uncasedName(token("iPhone"))).isFalse();
+    assertThat(HybridDetector.uncasedName(token("hwang"))).isTrue();
+    assertThat(HybridDetector.uncasedName(token("discovered"))).isFalse();
+    assertThat(HybridDetector.uncasedName(token("the"))).isFalse(); // stop word
+    assertThat(HybridDetector.uncasedName(token("march"))).isFalse(); // calendar and a word
+    assertThat(HybridDetector.uncasedName(token("x"))).isFalse(); // one letter
+  }
+
+  @Test
+  void aLowerCaseNeighbourOfAPartialMatchNamesSomeoneElse() {
+    List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens("what did nadia mahfouz write?");
+    assertThat(LexicalDetector.contradicted(tokens, 3, BASIL)).isTrue(); // "nadia" is no word
+    tokens = TextAnalysis.nameTokens("what did the mahfouz novels say?");
+    assertThat(LexicalDetector.contradicted(tokens, 3, BASIL)).isFalse(); // "the", "novels"
+  }
+
+  private static TextAnalysis.Token token(String text) {
+    return TextAnalysis.nameTokens(text).get(0);
+  }
+}
