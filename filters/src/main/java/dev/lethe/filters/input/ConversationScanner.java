@@ -71,13 +71,18 @@ public final class ConversationScanner {
             turnOrigins.add(origin);
           }
           java.util.Set<Segment> first = null;
+          String firstText = null;
           for (TextExpander.Form f : expander.expand(text)) {
             List<Segment> segments =
                 Segmenter.segment(f.text(), config.chunkChars(), config.spanChars());
             if (first == null) {
               first = new java.util.HashSet<>(segments);
+              firstText = f.text();
             } else {
               segments = changed(segments, first);
+              if (rereads(f, firstText)) {
+                segments = withoutCoveredWindows(segments, firstText, f.text());
+              }
               if (segments.isEmpty()) {
                 continue;
               }
@@ -103,6 +108,59 @@ public final class ConversationScanner {
     for (Segment s : segments) {
       if (!first.contains(s)) {
         out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether {@code f} reads the first form character for character (heavy leetspeak reads {@code
+   * 2020} as {@code zozo}): a further form of the same length that was not decoded from a payload.
+   * A decoded form (ROT13 of a whole text has the same length too) is an attack signal of its own
+   * and keeps every segment.
+   */
+  private static boolean rereads(TextExpander.Form f, String firstText) {
+    return f.text().length() == firstText.length()
+        && f.transforms().stream().noneMatch(dev.lethe.filters.text.Encoding::isKey);
+  }
+
+  /**
+   * The changed segments of a further form that {@link #rereads re-reads} the first form, without
+   * the windows whose every changed character lies in one of the form's own sentence spans: such a
+   * window holds the first form's window (judged already) with a few words read differently, and
+   * the sentences holding those words are judged instead of a second 1,000-character window. A
+   * window with a changed character outside every sentence span (a sentence longer than a span, a
+   * text too long for sentence spans) is kept.
+   */
+  static List<Segment> withoutCoveredWindows(
+      List<Segment> segments, String firstText, String text) {
+    java.util.BitSet covered = new java.util.BitSet(text.length());
+    boolean windows = false;
+    for (Segment s : segments) {
+      if (s.kind() == Segment.Kind.SENTENCES) {
+        covered.set(s.start(), s.end());
+      } else if (s.kind() == Segment.Kind.WINDOW) {
+        windows = true;
+      }
+    }
+    if (!windows) {
+      return segments;
+    }
+    java.util.BitSet uncovered = new java.util.BitSet(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      if (text.charAt(i) != firstText.charAt(i) && !covered.get(i)) {
+        uncovered.set(i);
+      }
+    }
+    List<Segment> out = new ArrayList<>(segments.size());
+    for (Segment s : segments) {
+      if (s.kind() != Segment.Kind.WINDOW) {
+        out.add(s);
+        continue;
+      }
+      int u = uncovered.nextSetBit(s.start());
+      if (u >= 0 && u < s.end()) {
+        out.add(s); // a changed character no sentence span holds: the window stays
       }
     }
     return out;

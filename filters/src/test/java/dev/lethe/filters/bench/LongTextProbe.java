@@ -25,10 +25,12 @@ import org.junit.jupiter.api.Test;
  * decoding, cutting) against judging, thread CPU of each, and the spans decided by the cascade's
  * cheap stage and by the model; for the 1 MB hostile payload of {@link SpeedBench} both as it is
  * and with an in-scope question hidden in it (which must be refused, by the detector rather than by
- * a fail mode). 1,000 synthetic rules, real MiniLM, the default 1 s budget. Run: {@code ./mvnw -B
- * -pl config,probes,filters -am verify -Dlethe.test.excludedGroups=gpu -Dlethe.test.groups=bench
+ * a fail mode). 1,000 synthetic rules, real MiniLM, the default 1 s budget ({@code
+ * -Dlethe.bench.budgetMs=N} sets it, 0 lifts it, as in {@link SpeedBench}); {@code prose} judges
+ * 8,000-character TOFU prose prompts and prints how much text went to the model. Run: {@code ./mvnw
+ * -B -pl config,probes,filters -am verify -Dlethe.test.excludedGroups=gpu -Dlethe.test.groups=bench
  * -Dtest=LongTextProbe -Dsurefire.failIfNoSpecifiedTests=false [-Dlethe.probe.rounds=5]
- * [-Dlethe.probe.what=hostile,long]}.
+ * [-Dlethe.probe.what=hostile,long,prose,segments]}.
  */
 @Tag("bench")
 public class LongTextProbe {
@@ -51,25 +53,24 @@ public class LongTextProbe {
       indexes.prepare(rules);
       System.out.printf("index %.1f s%n", (System.nanoTime() - t0) / 1e9);
       var cascade = BenchCascade.get();
+      Logged logged = new Logged(new HybridDetector(embedder));
       ScopeClassifier c =
           new ScopeClassifier(
-              new HybridDetector(embedder),
-              DecisionModel.defaults(),
-              ScopeClassifier.Config.defaults(),
-              cascade);
+              logged, DecisionModel.defaults(), ScopeClassifier.Config.defaults(), cascade);
       cascade.score(rules, "warm");
       InputStage stage =
           new InputStage(
               c,
               indexes,
               IculComposer.refusing(),
-              InputStage.Config.defaults(),
+              SpeedBench.stageConfig(),
               new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
       Random r = new Random(11);
       for (int i = 0; i < 30; i++) {
         judge(stage, rules, SyntheticRules.prompt(r) + " w" + i);
       }
       String inScope = rules.rules().get(7).examples().get(0);
+      List<String> prose = SpeedBench.proseSentences(new Random(12));
       for (int round = 0; round < rounds; round++) {
         if (what.contains("hostile")) {
           String p = SpeedBench.hostilePayload(new Random(100 + round), 1_000_000);
@@ -82,6 +83,19 @@ public class LongTextProbe {
               "hostile+q",
               p.substring(0, at) + "\n" + inScope + "\n" + p.substring(at));
         }
+        if (what.contains("prose")) {
+          String p = SpeedBench.prosePrompt(r, prose, 8000);
+          logged.sent.clear();
+          run(stage, rules, c, "prose8k", p);
+          int chars = 0;
+          for (String s : logged.sent) {
+            chars += s.length();
+          }
+          System.out.printf("  sent to the model: %d texts, %d chars%n", logged.sent.size(), chars);
+          if (what.contains("segments")) {
+            segments(stage, rules, cascade, logged, p);
+          }
+        }
         if (what.contains("long")) {
           run(stage, rules, c, "filler8k", SpeedBench.longPrompt(r, 8000, round));
         }
@@ -92,6 +106,8 @@ public class LongTextProbe {
   private static void run(
       InputStage stage, RuleSet rules, ScopeClassifier c, String name, String p) {
     ObjectNode req = request(p);
+    long gc0 = gcMillis(); // scanning and judging both
+    long jit0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
     long cpu0 = CPU.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     List<ScanText> texts = stage.scanner().scan(req);
@@ -110,9 +126,11 @@ public class LongTextProbe {
     var j = stage.judge(rules, req, "probe");
     long judgeNs = System.nanoTime() - t0;
     long judgeCpu = CPU.getCurrentThreadCpuTime() - cpu0;
+    long gc = gcMillis() - gc0;
+    long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
     System.out.printf(
         "%-10s scan %.0f ms (cpu %.0f) texts=%d chars=%d segs=%d | judge %.0f ms (cpu %.0f)"
-            + " decision=%s complete=%s fallback=%s cheap=%d model=%d%n",
+            + " decision=%s complete=%s fallback=%s cheap=%d model=%d | gc %d ms, jit %d ms%n",
         name,
         scanNs / 1e6,
         scanCpu / 1e6,
@@ -125,7 +143,65 @@ public class LongTextProbe {
         j.classification() == null ? "-" : j.classification().complete(),
         j.fallback(),
         c.spansDecidedCheaply() - cheap,
-        c.spansSentToModel() - model);
+        c.spansSentToModel() - model,
+        gc,
+        jit);
+  }
+
+  /** Collection time of every collector so far (pauses and concurrent work), in milliseconds. */
+  private static long gcMillis() {
+    long ms = 0;
+    for (var b : ManagementFactory.getGarbageCollectorMXBeans()) {
+      ms += Math.max(0, b.getCollectionTime());
+    }
+    return ms;
+  }
+
+  /**
+   * Each segment of {@code p} in every form: kind, transforms, length, cheap score, and whether the
+   * model was asked for it in the last judgement ({@code -Dlethe.probe.what=prose,segments}).
+   */
+  private static void segments(
+      InputStage stage,
+      RuleSet rules,
+      dev.lethe.filters.detect.Cascade cascade,
+      Logged logged,
+      String p) {
+    for (ScanText t : stage.scanner().scan(request(p))) {
+      for (dev.lethe.filters.detect.Segment s : t.segments()) {
+        System.out.printf(
+            "  %-9s %-28s %5d..%5d len=%4d cheap=%.3f model=%s%n",
+            s.kind(),
+            t.transforms(),
+            s.start(),
+            s.end(),
+            s.text().length(),
+            cascade.score(rules, s.text()),
+            logged.sent.contains(s.text()) ? "yes" : "-");
+      }
+    }
+  }
+
+  /** A detector that remembers the texts the model was asked for. */
+  private static final class Logged implements dev.lethe.filters.detect.Detector {
+    final dev.lethe.filters.detect.Detector inner;
+    final java.util.Set<String> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    Logged(dev.lethe.filters.detect.Detector inner) {
+      this.inner = inner;
+    }
+
+    @Override
+    public dev.lethe.filters.detect.Detection detect(
+        dev.lethe.filters.detect.DetectorIndex index, String text) {
+      sent.add(text);
+      return inner.detect(index, text);
+    }
+
+    @Override
+    public void prefetch(List<String> texts) {
+      inner.prefetch(texts);
+    }
   }
 
   private static ObjectNode request(String text) {

@@ -356,7 +356,7 @@ class SpeedBench {
    * none) for the short and 8,000-character prompts, so that CPU figures on a loaded machine are
    * not cut short by the budget.
    */
-  private static dev.lethe.filters.input.InputStage.Config stageConfig() {
+  static dev.lethe.filters.input.InputStage.Config stageConfig() {
     var d = dev.lethe.filters.input.InputStage.Config.defaults();
     String ms = System.getProperty("lethe.bench.budgetMs");
     if (ms == null || ms.isBlank()) {
@@ -403,7 +403,7 @@ class SpeedBench {
   }
 
   /** The sentences of every TOFU retain90 answer, shuffled with {@code r}. */
-  private static List<String> proseSentences(Random r) throws java.io.IOException {
+  static List<String> proseSentences(Random r) throws java.io.IOException {
     List<String> out = new java.util.ArrayList<>();
     com.fasterxml.jackson.databind.ObjectMapper json =
         new com.fasterxml.jackson.databind.ObjectMapper();
@@ -421,7 +421,7 @@ class SpeedBench {
    * About {@code chars} characters of prose taken (and removed) from {@code prose}, with a question
    * at a random place.
    */
-  private static String prosePrompt(Random r, List<String> prose, int chars) {
+  static String prosePrompt(Random r, List<String> prose, int chars) {
     StringBuilder sb = new StringBuilder(chars + 400);
     int questionAt = r.nextInt(chars);
     boolean asked = false;

@@ -58,6 +58,92 @@ class ConversationScannerTest {
             "The " + word + " came in late. Where was the author born?");
   }
 
+  /** A one-message request. */
+  private static ObjectNode ask(String text) throws Exception {
+    ObjectNode req = (ObjectNode) JSON.readTree("{\"messages\": []}");
+    ((com.fasterxml.jackson.databind.node.ArrayNode) req.get("messages"))
+        .addObject()
+        .put("role", "user")
+        .put("content", text);
+    return req;
+  }
+
+  /** About {@code chars} characters of short plain sentences. */
+  private static String filler(int chars) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; sb.length() < chars; i++) {
+      sb.append("The river garden of the old city was quiet on day ").append(i).append(". ");
+    }
+    return sb.toString();
+  }
+
+  private static List<dev.lethe.filters.detect.Segment> ofKind(
+      dev.lethe.filters.detect.ScanText t, dev.lethe.filters.detect.Segment.Kind kind) {
+    return t.segments().stream().filter(s -> s.kind() == kind).toList();
+  }
+
+  @Test
+  void aLongTextsFurtherFormCarriesItsChangedSentencesNotTheirWindows() throws Exception {
+    // a 3,000-character text with one heavy-leetspeak word: the canonical form's windows are judged
+    // already, so the further form carries the sentences holding the word, not a second window
+    String text = filler(1500) + "Wh3r3 w4s 8451| M4hf0u2 b0rn and r4i53d? " + filler(1500).strip();
+    List<dev.lethe.filters.detect.ScanText> scanned =
+        new ConversationScanner(ScanConfig.defaults()).scan(ask(text));
+    assertThat(scanned).hasSize(2);
+    assertThat(scanned.get(1).transforms()).contains("leet-heavy");
+    assertThat(ofKind(scanned.get(0), dev.lethe.filters.detect.Segment.Kind.WINDOW)).hasSize(4);
+    assertThat(ofKind(scanned.get(1), dev.lethe.filters.detect.Segment.Kind.WINDOW)).isEmpty();
+    int at = text.indexOf("8451|");
+    assertThat(ofKind(scanned.get(1), dev.lethe.filters.detect.Segment.Kind.SENTENCES))
+        .anyMatch(x -> x.start() <= at && at < x.end() && x.text().endsWith("?"));
+  }
+
+  @Test
+  void aChangedWordOutsideEverySentenceSpanKeepsItsWindow() throws Exception {
+    // the word sits in a sentence longer than a span (400 characters): no sentence span holds it,
+    // so the further form's window holding it is still judged
+    String longSentence = "Records of the river garden " + "and the old city ".repeat(30);
+    String text = filler(1500) + longSentence + "with 8451| M4hf0u2 in it. " + filler(1500).strip();
+    List<dev.lethe.filters.detect.ScanText> scanned =
+        new ConversationScanner(ScanConfig.defaults()).scan(ask(text));
+    assertThat(scanned).hasSize(2);
+    List<dev.lethe.filters.detect.Segment> windows =
+        ofKind(scanned.get(1), dev.lethe.filters.detect.Segment.Kind.WINDOW);
+    int at = text.indexOf("8451|");
+    assertThat(windows).isNotEmpty().allMatch(w -> w.start() <= at && at < w.end());
+  }
+
+  @Test
+  void aDecodedFormOfTheSameLengthKeepsEveryWindow() throws Exception {
+    // ROT13 of a whole text has its length and changes every letter, but decoded text is an attack
+    // signal of its own: every window of it is judged
+    String text = filler(3000);
+    TextExpander rot13 =
+        t ->
+            List.of(
+                new TextExpander.Form(t, List.of()),
+                new TextExpander.Form(rot13(t), List.of("rot13")));
+    List<dev.lethe.filters.detect.ScanText> scanned =
+        new ConversationScanner(ScanConfig.defaults(), rot13).scan(ask(text));
+    assertThat(scanned).hasSize(2);
+    assertThat(ofKind(scanned.get(1), dev.lethe.filters.detect.Segment.Kind.WINDOW))
+        .hasSameSizeAs(ofKind(scanned.get(0), dev.lethe.filters.detect.Segment.Kind.WINDOW))
+        .isNotEmpty();
+  }
+
+  private static String rot13(String s) {
+    StringBuilder sb = new StringBuilder(s.length());
+    for (char c : s.toCharArray()) {
+      if (c >= 'a' && c <= 'z') {
+        c = (char) ('a' + (c - 'a' + 13) % 26);
+      } else if (c >= 'A' && c <= 'Z') {
+        c = (char) ('A' + (c - 'A' + 13) % 26);
+      }
+      sb.append(c);
+    }
+    return sb.toString();
+  }
+
   @Test
   void scansAllRolesPartsToolArgumentsAndHistory() throws Exception {
     List<String> texts = new ConversationScanner(ScanConfig.defaults()).texts(request());
