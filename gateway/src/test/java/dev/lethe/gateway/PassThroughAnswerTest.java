@@ -26,9 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A whole chat answer that no output filter reads goes to the client as the upstream's own bytes
- * (only its usage is parsed, and counted), is still refused with 502 when it is not one strict JSON
- * object, and is rewritten once an output filter is active and cuts it. Runs in order: the last
- * test adds the rule that activates the output filter.
+ * (its usage counted), is refused with 502 when it is not one strict JSON object, and is rewritten
+ * once an output filter is active and cuts it. Runs in order: the last test adds the rule that
+ * activates the output filter.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PassThroughAnswerTest {

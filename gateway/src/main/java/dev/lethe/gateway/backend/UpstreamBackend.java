@@ -550,52 +550,49 @@ public final class UpstreamBackend implements Backend {
   }
 
   private void register(Call call) {
+    call.timer =
+        vertx.setTimer(
+            config.totalTimeout().toMillis(),
+            id -> {
+              call.timedOut = true;
+              call.abort();
+            });
     call.touch();
-    call.deadline = call.lastActivity + config.totalTimeout().toNanos();
-    watch(call, Math.min(config.totalTimeout().toMillis(), config.idleTimeout().toMillis()));
+    armIdle(call, config.idleTimeout().toMillis());
     call.handle.onCancel(call::abort);
   }
 
   /**
-   * One timer per call watches both limits: it aborts the call as timed out once {@code
-   * totalTimeout} has passed since it started, and fails it when the upstream sends nothing for
-   * {@code idleTimeout}: before the response head, mid-body or mid-stream. Time the call spends
-   * paused for a slow client does not count as silence. (One timer instead of one per limit: a
-   * timer set and cancelled is a measurable part of a short call's cost.)
+   * Fails the call when the upstream sends nothing for {@code idleTimeout}: before the response
+   * head, mid-body or mid-stream. Time the call spends paused for a slow client does not count.
    */
-  private void watch(Call call, long delayMs) {
-    call.timer =
+  private void armIdle(Call call, long delayMs) {
+    call.idleTimer =
         vertx.setTimer(
             Math.max(1, delayMs),
             id -> {
               if (call.done || call.aborted) {
                 return;
               }
-              long now = System.nanoTime();
-              if (now - call.deadline >= 0) {
-                call.timedOut = true;
-                call.abort();
-                return;
-              }
               long idle = config.idleTimeout().toMillis();
               if (call.handle.paused()) {
                 call.touch();
               }
-              long silent = (now - call.lastActivity) / 1_000_000;
+              long silent = (System.nanoTime() - call.lastActivity) / 1_000_000;
               if (silent >= idle) {
                 call.fail(
                     BackendException.idleTimeout(
                         "upstream sent nothing for " + idle + " ms (backends[].idleTimeout)"));
                 return;
               }
-              long left = (call.deadline - now + 999_999) / 1_000_000;
-              watch(call, Math.min(idle - silent, left));
+              armIdle(call, idle - silent);
             });
   }
 
   private void finish(Call call) {
     call.done = true;
     vertx.cancelTimer(call.timer);
+    vertx.cancelTimer(call.idleTimer);
   }
 
   private static BackendException tooLarge(String what, long max) {
@@ -665,7 +662,7 @@ public final class UpstreamBackend implements Backend {
     final Promise<Void> head = Promise.promise();
     HttpClientRequest request;
     long timer;
-    long deadline;
+    long idleTimer = -1;
     volatile long lastActivity;
     boolean timedOut;
     boolean aborted;

@@ -28,7 +28,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,14 +167,7 @@ public final class ChatHandler implements Handler<RoutingContext> {
         relay::start);
   }
 
-  /** The top-level fields of an answer that {@link Guard#countUsage} reads. */
-  private static final Set<String> USAGE_FIELDS = Set.of("type", "usage", "message", "response");
-
   private void writeCompletion(RoutingContext ctx, ResponseFilter filter, Buffer body) {
-    if (filter == ResponseFilter.identity()) {
-      passCompletion(ctx, body);
-      return;
-    }
     JsonNode node;
     try {
       node = StrictJson.read(body.getBytes());
@@ -209,26 +201,6 @@ public final class ChatHandler implements Handler<RoutingContext> {
       metrics.pipelineFailure("response-filter");
       Errors.send(ctx, ApiError.answerWithheld());
     }
-  }
-
-  /**
-   * An answer no filter looks at (no output stage is active): checked as strictly as a filtered one
-   * and its usage counted, but only its usage is built as a tree, and the upstream's bytes go to
-   * the client as they are.
-   */
-  private void passCompletion(RoutingContext ctx, Buffer body) {
-    ObjectNode head;
-    try {
-      head = StrictJson.readFields(body.getBytes(), USAGE_FIELDS);
-    } catch (StrictJson.Rejected e) {
-      Errors.send(ctx, ApiError.upstreamInvalid("invalid JSON"));
-      return;
-    }
-    guard.countUsage(ctx, head);
-    ctx.response()
-        .putHeader("Content-Type", "application/json")
-        .putHeader(RoutesSupport.OUTPUT, "pass")
-        .end(body);
   }
 
   /** How many choices of a completion end with {@code content_filter}. */

@@ -2,17 +2,13 @@ package dev.lethe.gateway.openai;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.util.Set;
 
 /**
  * The one JSON reading of every client request the gateway judges and forwards, strict enough that
@@ -93,93 +89,6 @@ public final class StrictJson {
       throw new Rejected(reason(e));
     } catch (IOException | RuntimeException e) {
       throw new Rejected("it is not valid JSON");
-    }
-  }
-
-  /** Reads one value as a tree from a parser placed on it, leaving what follows to the caller. */
-  private static final ObjectReader SUBTREE =
-      MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
-  /**
-   * Reads one JSON object strictly — refusing exactly what {@link #read(byte[])} refuses, and a
-   * top-level value that is not an object — but builds only its top-level fields named in {@code
-   * keep}; every other value is checked token by token (duplicate keys, UTF-8, nesting, number
-   * length and finiteness) without building a tree. For a document whose bytes are forwarded as
-   * they are and of which only a few fields are read (an answer's {@code usage}), this avoids the
-   * tree of the whole document.
-   *
-   * @return an object holding the kept fields that the document has, in its order
-   * @throws Rejected when the bytes are not one unambiguous JSON object
-   */
-  public static ObjectNode readFields(byte[] bytes, Set<String> keep) throws Rejected {
-    try (JsonParser p = MAPPER.getFactory().createParser(bytes)) {
-      JsonToken t = p.nextToken();
-      if (t == null) {
-        throw new Rejected("the body holds no JSON value");
-      }
-      if (t != JsonToken.START_OBJECT) {
-        throw new Rejected("it is not a JSON object");
-      }
-      ObjectNode out = MAPPER.getNodeFactory().objectNode();
-      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-        String name = p.currentName();
-        p.nextToken();
-        if (keep.contains(name)) {
-          JsonNode n = SUBTREE.readTree(p);
-          if (!finite(n)) {
-            throw new Rejected("it holds a number too large for a 64-bit floating-point value");
-          }
-          out.set(name, n);
-        } else {
-          check(p);
-        }
-      }
-      if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
-        throw new Rejected("it holds more than one JSON value");
-      }
-      return out;
-    } catch (Rejected r) {
-      throw r;
-    } catch (StreamConstraintsException e) {
-      throw new Rejected(
-          "the JSON nests deeper than "
-              + MAX_DEPTH
-              + " levels or holds a number longer than "
-              + MAX_NUMBER_LENGTH
-              + " digits");
-    } catch (JsonProcessingException e) {
-      throw new Rejected(reason(e));
-    } catch (IOException | RuntimeException e) {
-      throw new Rejected("it is not valid JSON");
-    }
-  }
-
-  /**
-   * Walks the value the parser is on to its end as {@link #read(byte[])} would read it: strings are
-   * decoded (so invalid UTF-8 is found) and floating-point numbers must be finite.
-   */
-  private static void check(JsonParser p) throws IOException, Rejected {
-    int depth = 0;
-    JsonToken t = p.currentToken();
-    while (true) {
-      switch (t) {
-        case START_OBJECT, START_ARRAY -> depth++;
-        case END_OBJECT, END_ARRAY -> depth--;
-        case VALUE_STRING -> p.getTextCharacters();
-        case VALUE_NUMBER_FLOAT -> {
-          if (!Double.isFinite(p.getDoubleValue())) {
-            throw new Rejected("it holds a number too large for a 64-bit floating-point value");
-          }
-        }
-        default -> {}
-      }
-      if (depth == 0) {
-        return;
-      }
-      t = p.nextToken();
-      if (t == null) {
-        throw new Rejected("it is not valid JSON");
-      }
     }
   }
 
