@@ -7,9 +7,12 @@
 // under load better than latency does.
 //
 // Usage: node ab.js --lethe PATH_TO_lethe_SCRIPT --jars A.jar,B.jar [--rules 0] [--prompts repeated|new]
-//   [--warm 20] [--slices 6] [--slice 5] [--concurrency 32] [--stream false]
-// Each JAR needs its lib/ folder beside it (copy gateway/target/lethe.jar and gateway/target/lib).
-// LETHE_JAVA_OPTS (e.g. -XX:StartFlightRecording=...) reaches every build.
+//   [--warm 20] [--slices 6] [--slice 5] [--concurrency 32] [--stream false] [--mem 'OPTS;OPTS']
+// Each JAR needs its lib/ folder beside it (copy gateway/target/lethe.jar and gateway/target/lib);
+// one jar may be listed twice. LETHE_JAVA_OPTS (e.g. -XX:StartFlightRecording=...) reaches every
+// build. --mem gives each build its own heap and collector options (LETHE_JAVA_MEM_OPTS, one per
+// jar, separated by ';'; 'default' keeps the launcher's, 'jvm' the JVM's own), so that collectors
+// can be compared on one build.
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
@@ -32,14 +35,18 @@ async function main () {
   const up = await start('upstream', process.execPath, [path.join(__dirname, 'upstream.js'), String(upPort)], {}, path.join(work, 'upstream.log'), /listening (\d+)/)
   const upBase = `http://127.0.0.1:${upPort}/v1`
   const jars = o.jars.split(',')
+  const mems = o.mem ? o.mem.split(';').map((m) => m.trim()) : jars.map(() => 'default')
+  if (mems.length !== jars.length) throw new Error(`--mem names ${mems.length} option sets for ${jars.length} jars`)
   const rules = Number(o.rules) > 0 ? rulesNdjson(Number(o.rules)) : null
   const builds = []
   for (let i = 0; i < jars.length; i++) {
     const jar = path.resolve(jars[i])
+    const env = { LETHE_NO_BUILD: '1', LETHE_JAR: jar, LETHE_ADMIN_TOKEN: TOKEN }
+    if (mems[i] !== 'default') env.LETHE_JAVA_MEM_OPTS = mems[i] === 'jvm' ? '' : mems[i]
     const g = await start(`lethe-${i}`, o.lethe, ['serve', '--upstream', upBase, '--model', MODEL, '--host', '127.0.0.1', '--port', '0', '--data', path.join(work, `lethe-${i}`)],
-      { LETHE_NO_BUILD: '1', LETHE_JAR: jar, LETHE_ADMIN_TOKEN: TOKEN }, path.join(work, `lethe-${i}.log`), /Lethe listening on http:\/\/127\.0\.0\.1:(\d+)/)
+      env, path.join(work, `lethe-${i}.log`), /Lethe listening on http:\/\/127\.0\.0\.1:(\d+)/)
     g.port = Number(g.match[1])
-    g.jar = jars[i]
+    g.jar = o.mem ? `${jars[i]} (${mems[i]})` : jars[i]
     if (rules) {
       const imp = await post(g.port, '/admin/rules:import?mode=replace', rules.text, { 'content-type': 'application/x-ndjson', authorization: `Bearer ${TOKEN}` })
       if (imp.status !== 200) throw new Error(`rule import answered ${imp.status}: ${imp.body.slice(0, 300)}`)

@@ -97,6 +97,12 @@ public final class FakeOpenAi implements AutoCloseable {
    */
   public volatile List<String> deltas;
 
+  /**
+   * When set, the whole (non-streamed) chat answer is exactly these bytes, whatever the request
+   * asked: to check what reaches the client byte for byte.
+   */
+  public volatile byte[] rawCompletion;
+
   /** TCP connections accepted so far (a gateway that keeps its pooled connections opens few). */
   public final java.util.concurrent.atomic.AtomicInteger connections =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -208,6 +214,11 @@ public final class FakeOpenAi implements AutoCloseable {
         return;
       }
       default -> {}
+    }
+    byte[] raw = rawCompletion;
+    if (raw != null && !stream) {
+      resp.putHeader("Content-Type", "application/json").end(Buffer.buffer(raw));
+      return;
     }
     List<String> pieces = deltas != null ? deltas : pieces(answer, 3);
     String text = String.join("", pieces);
