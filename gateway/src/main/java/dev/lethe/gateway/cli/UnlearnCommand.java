@@ -241,6 +241,14 @@ public final class UnlearnCommand implements Callable<Integer> {
   String params;
 
   @Option(
+      names = "--project-gradients",
+      negatable = true,
+      description =
+          "With a retain term: remove from the forget gradient its component along a conflicting"
+              + " retain gradient before each step (PCGrad; a second backward pass per step).")
+  Boolean projectGradients;
+
+  @Option(
       names = "--idk",
       paramLabel = "FILE",
       description = "Refusal lines for idk/idkdpo (default: idontknow.jsonl beside --forget).")
@@ -516,6 +524,9 @@ public final class UnlearnCommand implements Callable<Integer> {
     }
     if (params != null) {
       o.put("params", params);
+    }
+    if (projectGradients != null) {
+      o.put("projectGradients", projectGradients);
     }
     if (layer != null) {
       o.put("layer", layer);

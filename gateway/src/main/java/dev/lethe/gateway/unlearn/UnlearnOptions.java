@@ -15,9 +15,10 @@ import java.util.Map;
  * The {@code options} object of {@code POST /admin/unlearn}, the same knobs as {@code lethe
  * unlearn}: {@code steps}, {@code epochs}, {@code lr}, {@code batchSize}, {@code warmup}, {@code
  * weightDecay}, {@code clip}, {@code seed}, {@code saliency} (a percentage, SalUn), {@code params}
- * (regex), {@code beta}, {@code alpha}, {@code gamma}, {@code delta}, {@code steeringCoefficient},
- * {@code retainLoss}, {@code layer} and {@code preset} ({@code "wmdp"}, RMU only: the WMDP paper's
- * setting). Every error names {@code options.<field>}.
+ * (regex), {@code projectGradients} (boolean: project the forget gradient off a conflicting retain
+ * gradient, PCGrad), {@code beta}, {@code alpha}, {@code gamma}, {@code delta}, {@code
+ * steeringCoefficient}, {@code retainLoss}, {@code layer} and {@code preset} ({@code "wmdp"}, RMU
+ * only: the WMDP paper's setting). Every error names {@code options.<field>}.
  */
 public final class UnlearnOptions {
   private UnlearnOptions() {}
@@ -69,6 +70,7 @@ public final class UnlearnOptions {
     double clip = d.clipNorm();
     double saliency = 1.0;
     String params = null;
+    boolean project = d.projectGradients();
     long seed = d.seed();
     boolean wmdp = false;
     if (options != null && options.isObject() && options.has("preset")) {
@@ -113,6 +115,12 @@ public final class UnlearnOptions {
               }
               params = v.asText();
             }
+            case "projectGradients" -> {
+              if (!v.isBoolean()) {
+                throw bad(field, field + ": " + v + " (expected: true or false)");
+              }
+              project = v.asBoolean();
+            }
             case "beta", "alpha", "gamma", "delta" ->
                 p = p.with(key, Double.toString(number(field, v)));
             case "steeringCoefficient" ->
@@ -128,8 +136,8 @@ public final class UnlearnOptions {
                     field,
                     field
                         + ": unknown option (expected one of steps, epochs, lr, batchSize, warmup,"
-                        + " weightDecay, clip, seed, saliency, params, beta, alpha, gamma, delta,"
-                        + " steeringCoefficient, retainLoss, layer, preset)");
+                        + " weightDecay, clip, seed, saliency, params, projectGradients, beta, alpha,"
+                        + " gamma, delta, steeringCoefficient, retainLoss, layer, preset)");
           }
         } catch (ConfigException ex) {
           throw bad(field, prefix + ex.getMessage());
@@ -155,7 +163,8 @@ public final class UnlearnOptions {
               clip,
               saliency,
               params,
-              seed);
+              seed,
+              project);
     } catch (ConfigException ex) {
       throw bad(prefix + camel(ex.field()), prefix + ex.getMessage());
     }

@@ -391,6 +391,11 @@ class UnlearnEvalCommandTest {
     assertThat(r.at("/hyperparameters/lr").asDouble()).isEqualTo(d.learningRate());
     assertThat(r.at("/hyperparameters/alpha").asDouble()).isEqualTo(d.alpha());
     assertThat(r.at("/hyperparameters/retain_loss").asText()).isEqualTo("kl");
+    assertThat(r.at("/hyperparameters/project_gradients").asBoolean())
+        .isEqualTo(d.projectGradients());
+    assertThat(r.at("/search/defaults/settings/projectGradients").asBoolean())
+        .isEqualTo(d.projectGradients());
+    assertThat(r.at("/stages/0/projected_steps").isInt()).isTrue();
     // two forget pairs, one batch per epoch: the step budget is the default's epochs
     assertThat(r.at("/trials/0/planned_steps").asInt()).isEqualTo(d.maxEpochs());
     // the random model answers neither set before or after one small step, so the ratio bounds
@@ -422,6 +427,20 @@ class UnlearnEvalCommandTest {
         .containsExactly("lr", "alpha");
     assertThat(r.at("/search/cool_reach").asDouble())
         .isEqualTo(DefaultTarget.NPO.coolReach()); // the default's, no flag set it
+    assertThat(r.at("/hyperparameters/project_gradients").asBoolean())
+        .isEqualTo(DefaultTarget.NPO.projectGradients()); // the default's, no flag set it
+
+    Path plain = dir.resolve("npo-no-projection"); // the projection is overridden by its flag
+    boolean flipped = !DefaultTarget.NPO.projectGradients();
+    assertThat(unlearn(npo(plain, flipped ? "--project-gradients" : "--no-project-gradients")))
+        .as(stderr())
+        .isEqualTo(0);
+    r = report(plain);
+    assertThat(r.at("/hyperparameters/project_gradients").asBoolean()).isEqualTo(flipped);
+    assertThat(r.at("/search/defaults/overridden_by_flags"))
+        .extracting(JsonNode::asText)
+        .containsExactly("projectGradients");
+    assertThat(r.at("/search/goal").asText()).isEqualTo(DefaultTarget.NPO.goal().text());
 
     Path cool = dir.resolve("npo-cool"); // the cooling reach is a flag too, still to the goal
     assertThat(unlearn(npo(cool, "--cool-reach", "5"))).as(stderr()).isEqualTo(0);

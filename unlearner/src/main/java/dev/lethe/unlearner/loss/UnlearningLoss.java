@@ -66,6 +66,16 @@ public final class UnlearningLoss {
     return retain;
   }
 
+  /** The forget weight γ. */
+  public double gamma() {
+    return gamma;
+  }
+
+  /** The retain weight α. */
+  public double alpha() {
+    return alpha;
+  }
+
   /** Whether a frozen reference model is needed by either term. */
   public boolean needsReference() {
     return forget.needsReference() || retain.needsReference();

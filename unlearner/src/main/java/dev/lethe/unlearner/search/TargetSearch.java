@@ -234,7 +234,8 @@ public final class TargetSearch {
               c.clipNorm(),
               c.saliency(),
               c.parameterRegex(),
-              c.seed());
+              c.seed(),
+              c.projectGradients());
       stages.set(
           last,
           new UnlearnJob.Stage(

@@ -23,6 +23,9 @@ import java.util.regex.PatternSyntaxException;
  * @param parameterRegex updates only parameters whose HF name contains a match ({@link
  *     java.util.regex.Matcher#find()}), or null for the method's default set (all)
  * @param seed seeds batch order, retain pairing, refusal choice and RMU's direction
+ * @param projectGradients with a retain term: compute the forget and the retain gradient separately
+ *     and remove from the forget gradient its component along the retain gradient where the two
+ *     conflict ({@link GradientProjection}); costs a second backward pass per step
  */
 public record UnlearnConfig(
     int steps,
@@ -35,7 +38,8 @@ public record UnlearnConfig(
     double clipNorm,
     double saliency,
     String parameterRegex,
-    long seed) {
+    long seed,
+    boolean projectGradients) {
 
   /**
    * Lethe's defaults: 5 epochs, batches of 8, lr 1e-4 (open-unlearning uses 1e-5 on 7B models;
@@ -43,7 +47,35 @@ public record UnlearnConfig(
    * default parameters, seed 42.
    */
   public static final UnlearnConfig DEFAULTS =
-      new UnlearnConfig(0, 5, 8, 1e-4, 0.1, 0.1, 0.0, 1.0, 1.0, null, 42);
+      new UnlearnConfig(0, 5, 8, 1e-4, 0.1, 0.1, 0.0, 1.0, 1.0, null, 42, false);
+
+  /** As the canonical constructor, without gradient projection. */
+  public UnlearnConfig(
+      int steps,
+      int epochs,
+      int batchSize,
+      double learningRate,
+      double warmupFraction,
+      double minLrRatio,
+      double weightDecay,
+      double clipNorm,
+      double saliency,
+      String parameterRegex,
+      long seed) {
+    this(
+        steps,
+        epochs,
+        batchSize,
+        learningRate,
+        warmupFraction,
+        minLrRatio,
+        weightDecay,
+        clipNorm,
+        saliency,
+        parameterRegex,
+        seed,
+        false);
+  }
 
   /** Validates. */
   public UnlearnConfig {
@@ -106,6 +138,24 @@ public record UnlearnConfig(
         clipNorm,
         saliency,
         parameterRegex,
-        seed);
+        seed,
+        projectGradients);
+  }
+
+  /** This configuration with gradient projection on or off. */
+  public UnlearnConfig withProjection(boolean on) {
+    return new UnlearnConfig(
+        steps,
+        epochs,
+        batchSize,
+        learningRate,
+        warmupFraction,
+        minLrRatio,
+        weightDecay,
+        clipNorm,
+        saliency,
+        parameterRegex,
+        seed,
+        on);
   }
 }

@@ -385,6 +385,7 @@ public final class UnlearnJob {
     h.put("clip_norm", c.clipNorm());
     h.put("saliency", c.saliency());
     h.put("params", c.parameterRegex());
+    h.put("project_gradients", c.projectGradients());
     h.put("seed", c.seed());
     h.put("forget_pairs", spec.forget().size());
     h.put("retain_pairs", retain.size());

@@ -161,6 +161,7 @@ public record UnlearnReport(
       s.put("seconds", st.result().seconds());
       s.put("steps", st.result().steps());
       s.put("skipped_steps", st.result().skippedSteps());
+      s.put("projected_steps", st.result().projectedSteps());
       double loss = st.result().lastLoss();
       s.put("final_loss", Double.isFinite(loss) ? loss : null);
       ss.add(Collections.unmodifiableMap(s));

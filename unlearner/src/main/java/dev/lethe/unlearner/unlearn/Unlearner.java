@@ -17,6 +17,7 @@ import dev.lethe.unlearner.loss.SaliencyMask;
 import dev.lethe.unlearner.loss.TokenLosses;
 import dev.lethe.unlearner.loss.UnlearningLoss;
 import dev.lethe.unlearner.model.LlamaModel;
+import dev.lethe.unlearner.model.Scalars;
 import dev.lethe.unlearner.prompt.PromptTemplate;
 import dev.lethe.unlearner.prompt.PromptTemplate.EncodedQa;
 import dev.lethe.unlearner.tokenizer.TextTokenizer;
@@ -75,6 +76,8 @@ public final class Unlearner {
   private final PrintStream progress;
   private final StepListener listener;
   private final double[] gauges = new double[2];
+  private int projectedSteps;
+  private double lastCosine = Double.NaN;
 
   /**
    * Called on the loop's thread after each optimizer step, with the model holding the updated
@@ -152,6 +155,8 @@ public final class Unlearner {
    * @param skippedSteps steps whose loss or gradient was not finite and whose update was therefore
    *     skipped (counted in {@code steps}; the run fails after {@value #MAX_SKIPPED_IN_A_ROW} in a
    *     row or more than 5% of the steps)
+   * @param projectedSteps steps whose forget gradient was projected off a conflicting retain
+   *     gradient ({@link UnlearnConfig#projectGradients()}; 0 without projection)
    */
   public record Result(
       int steps,
@@ -162,7 +167,8 @@ public final class Unlearner {
       List<String> updatedParameters,
       long trainableWeights,
       long maskedWeights,
-      int skippedSteps) {
+      int skippedSteps,
+      int projectedSteps) {
 
     /** Copies the list. */
     public Result {
@@ -264,6 +270,7 @@ public final class Unlearner {
     int skippedInARow = 0;
     int maxSkipped = Math.max(MAX_SKIPPED_IN_A_ROW, total / 20);
     int taken = 0;
+    projectedSteps = 0;
     model.setTrainable(filter);
     try (AdamW optimizer =
         new AdamW(model.manager(), 0.9, 0.999, 1e-8, config.weightDecay(), config.clipNorm())) {
@@ -297,6 +304,7 @@ public final class Unlearner {
               config.minLrRatio(),
               (int) Math.round(config.warmupFraction() * total),
               total);
+      boolean project = config.projectGradients() && objective.needsRetainBatch();
       List<Integer> order = new ArrayList<>();
       int cursor = 0;
       int every = Math.max(1, total / 20);
@@ -328,13 +336,20 @@ public final class Unlearner {
             NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
           Inputs in = inputs(method, model, reference, sm, fItems, aItems, rItems);
-          try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
-            UnlearningLoss.Parts parts =
-                objective.compute(forgetBatch(method, model, in), retainBatch(method, model, in));
-            gc.backward(parts.total());
+          if (project) {
+            UnlearningLoss.Parts parts = projectedBackward(method, model, in, trainable);
             lastLoss = parts.total().getFloat();
             lastForget = parts.forget().getFloat();
-            lastRetain = parts.retain() == null ? null : (double) parts.retain().getFloat();
+            lastRetain = (double) parts.retain().getFloat();
+          } else {
+            try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+              UnlearningLoss.Parts parts =
+                  objective.compute(forgetBatch(method, model, in), retainBatch(method, model, in));
+              gc.backward(parts.total());
+              lastLoss = parts.total().getFloat();
+              lastForget = parts.forget().getFloat();
+              lastRetain = parts.retain() == null ? null : (double) parts.retain().getFloat();
+            }
           }
           for (Map.Entry<String, NDArray> m : masks.entrySet()) {
             NDArray p = trainable.get(m.getKey());
@@ -385,14 +400,21 @@ public final class Unlearner {
         if ((step + 1) % every == 0 || step + 1 == total) {
           progress.printf(
               Locale.ROOT,
-              "step %d/%d loss %.4f forget %.4f%s lr %.2e grad %.3f%n",
+              "step %d/%d loss %.4f forget %.4f%s lr %.2e grad %.3f%s%n",
               step + 1,
               total,
               lastLoss,
               lastForget,
               lastRetain == null ? "" : String.format(Locale.ROOT, " retain %.4f", lastRetain),
               lr,
-              norm);
+              norm,
+              project
+                  ? String.format(
+                      Locale.ROOT,
+                      " cos(forget, retain) %.3f, projected %d",
+                      lastCosine,
+                      projectedSteps)
+                  : "");
         }
         listener.afterStep(step + 1, total, false, lastLoss);
         taken = step + 1;
@@ -418,7 +440,53 @@ public final class Unlearner {
         List.copyOf(trainable.keySet()),
         weights,
         kept,
-        skipped);
+        skipped,
+        projectedSteps);
+  }
+
+  /**
+   * One step's gradient with {@link GradientProjection}: the forget term (× γ) and the retain term
+   * (× α) are differentiated in two passes, the forget gradient is projected off the retain
+   * gradient where they conflict, and the parameters' gradients are left holding the sum.
+   */
+  private UnlearningLoss.Parts projectedBackward(
+      UnlearningMethod method, LlamaModel model, Inputs in, Map<String, NDArray> trainable) {
+    UnlearningLoss objective = method.objective();
+    NDArray forgetLoss;
+    try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+      forgetLoss = objective.forgetTerm().loss(forgetBatch(method, model, in));
+      gc.backward(Scalars.mul(forgetLoss, objective.gamma()));
+    }
+    Map<String, NDArray> forgetGrads = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+      if (e.getValue().hasGradient()) {
+        NDArray g = e.getValue().getGradient();
+        forgetGrads.put(e.getKey(), g.duplicate());
+        g.muli(0f);
+      }
+    }
+    NDArray retainLoss;
+    try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+      retainLoss = objective.retainTerm().loss(retainBatch(method, model, in));
+      gc.backward(Scalars.mul(retainLoss, objective.alpha()));
+    }
+    Map<String, NDArray> retainGrads = new LinkedHashMap<>();
+    for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
+      if (e.getValue().hasGradient()) {
+        retainGrads.put(e.getKey(), e.getValue().getGradient());
+      }
+    }
+    GradientProjection.Outcome outcome = GradientProjection.project(forgetGrads, retainGrads);
+    if (outcome.projected()) {
+      projectedSteps++;
+    }
+    lastCosine = outcome.cosine();
+    for (Map.Entry<String, NDArray> e : forgetGrads.entrySet()) {
+      trainable.get(e.getKey()).getGradient().addi(e.getValue());
+    }
+    NDArray total =
+        Scalars.mul(forgetLoss, objective.gamma()).add(Scalars.mul(retainLoss, objective.alpha()));
+    return new UnlearningLoss.Parts(total, forgetLoss, retainLoss);
   }
 
   private Predicate<String> parameterFilter(UnlearningMethod method, LlamaModel model) {

@@ -8,6 +8,7 @@ import dev.lethe.unlearner.loss.MethodParams.RetainKind;
 import dev.lethe.unlearner.loss.UnlearnMethod;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** NPO's default goal: its settings, the check interval, the budget and what the report says. */
@@ -29,11 +30,33 @@ class DefaultTargetTest {
     assertThat(d.goal().maxForgetRougeRatio()).isNotNull();
     assertThat(d.goal().minRetainRougeRatio()).isNotNull();
     assertThat(d.goal().maxForgetRouge()).isNull(); // a ratio: the same on any model
+    List<String> keys =
+        new java.util.ArrayList<>(
+            List.of("lr", "retainLoss", "alpha", "epochs", "projectGradients"));
+    if (d.parameters() != null) {
+      keys.add("params"); // a parameter subset is a setting like the others
+    }
     assertThat(d.options())
-        .containsOnlyKeys("lr", "retainLoss", "alpha", "epochs")
+        .containsOnlyKeys(keys)
+        .containsEntry("projectGradients", d.projectGradients())
         .containsEntry("retainLoss", "kl")
         .containsEntry("lr", d.learningRate())
         .containsEntry("epochs", d.maxEpochs());
+  }
+
+  @Test
+  void theGradientProjectionIsFilledInUnlessTheRunSetsIt() {
+    DefaultTarget.Applied plain = DefaultTarget.apply(UnlearnMethod.NPO, Set.of()).orElseThrow();
+    assertThat(plain.fill())
+        .containsEntry("projectGradients", DefaultTarget.NPO.projectGradients())
+        .containsEntry("alpha", DefaultTarget.NPO.alpha());
+    assertThat(plain.overridden()).isEmpty();
+    DefaultTarget.Applied set =
+        DefaultTarget.apply(UnlearnMethod.NPO, Set.of("projectGradients")).orElseThrow();
+    assertThat(set.fill()).doesNotContainKey("projectGradients").containsKey("lr");
+    assertThat(set.overridden()).containsExactly("projectGradients");
+    // a schedule turns the default off altogether
+    assertThat(DefaultTarget.apply(UnlearnMethod.NPO, Set.of("epochs"))).isEmpty();
   }
 
   @Test
@@ -78,11 +101,15 @@ class DefaultTargetTest {
   void invalidSettingsNameTheField() {
     Goal g = Goal.parse("forget_rouge_ratio<=0.5");
     assertThatThrownBy(
-            () -> new DefaultTarget(UnlearnMethod.NPO, g, 2, RetainKind.KL, 1, 10, 10, 3, 60, 0))
+            () ->
+                new DefaultTarget(
+                    UnlearnMethod.NPO, g, 2, RetainKind.KL, 1, 10, 10, 3, 60, 0, false, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("default.lr: 2.0 (expected: 0 < lr < 1)");
     assertThatThrownBy(
-            () -> new DefaultTarget(UnlearnMethod.NPO, g, 1e-4, RetainKind.KL, 1, 0, 10, 3, 60, 0))
+            () ->
+                new DefaultTarget(
+                    UnlearnMethod.NPO, g, 1e-4, RetainKind.KL, 1, 0, 10, 3, 60, 0, false, null))
         .hasMessage("default.epochs: 0 (expected: >= 1)");
   }
 }

@@ -9,6 +9,7 @@ import dev.lethe.unlearner.data.QaPair;
 import dev.lethe.unlearner.eval.AnswerScores;
 import dev.lethe.unlearner.eval.ModelScorer;
 import dev.lethe.unlearner.loss.MethodParams;
+import dev.lethe.unlearner.loss.MethodParams.RetainKind;
 import dev.lethe.unlearner.loss.UnlearnMethod;
 import dev.lethe.unlearner.model.Tensor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -207,6 +208,71 @@ class UnlearnerTest {
               "model.layers.1.self_attn.q_proj.weight");
       assertThat(r.updatedParameters()).containsExactlyInAnyOrderElementsOf(expected);
       assertThat(changed(before, c.model().toTensors())).isEqualTo(new TreeSet<>(expected));
+    }
+  }
+
+  private static Unlearner.Result runNpo(
+      Checkpoint c, RetainKind retain, UnlearnConfig config, int layer) {
+    MethodParams p = MethodParams.defaults(UnlearnMethod.NPO).with("retain", retain.name());
+    return new Unlearner(config, new SimpleMeterRegistry(), QUIET)
+        .run(
+            UnlearningMethods.create(p, layer),
+            c.model(),
+            c.tokenizer(),
+            UnlearnFixture.forget(),
+            UnlearnFixture.retain(),
+            UnlearnFixture.refusals());
+  }
+
+  @Test
+  void gradientProjectionChangesTheStepOnlyWhereTheGradientsConflict() throws Exception {
+    Map<String, Tensor> plain;
+    Map<String, Tensor> projected;
+    Unlearner.Result r;
+    // NLL retain: the retain gradient is not zero at the start, and on this model it conflicts
+    try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+      runNpo(c, RetainKind.NLL, config(1, 1e-3, 1.0, null), 1);
+      plain = c.model().toTensors();
+    }
+    try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+      r = runNpo(c, RetainKind.NLL, config(1, 1e-3, 1.0, null).withProjection(true), 1);
+      projected = c.model().toTensors();
+    }
+    assertThat(Double.isFinite(r.lastLoss())).isTrue();
+    assertThat(r.lastRetain()).isNotNull();
+    if (r.projectedSteps() == 1) {
+      assertThat(changed(plain, projected)).isNotEmpty();
+    } else {
+      assertThat(changed(plain, projected)).isEmpty();
+    }
+    // KL retain: at the first step the model is its own reference, so the retain term is zero
+    // (its gradient only rounding noise); the run takes every step with the projection on
+    try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+      Unlearner.Result four =
+          runNpo(c, RetainKind.KL, config(4, 1e-2, 1.0, null).withProjection(true), 1);
+      assertThat(four.steps()).isEqualTo(4);
+      assertThat(four.projectedSteps()).isBetween(0, 4);
+      assertThat(four.lastRetain()).isNotNull().isGreaterThan(0.0);
+      assertThat(Double.isFinite(four.lastLoss())).isTrue();
+    }
+  }
+
+  @Test
+  void withoutARetainTermProjectionIsANoOp() throws Exception {
+    Map<String, Tensor> plain;
+    try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+      run(c, UnlearnMethod.GA, config(2, 1e-3, 1.0, null), new SimpleMeterRegistry());
+      plain = c.model().toTensors();
+    }
+    try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+      Unlearner.Result r =
+          run(
+              c,
+              UnlearnMethod.GA,
+              config(2, 1e-3, 1.0, null).withProjection(true),
+              new SimpleMeterRegistry());
+      assertThat(r.projectedSteps()).isZero();
+      assertThat(changed(plain, c.model().toTensors())).isEmpty();
     }
   }
 
