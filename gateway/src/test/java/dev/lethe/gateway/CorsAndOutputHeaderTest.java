@@ -2,10 +2,8 @@ package dev.lethe.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.config.rules.Action;
-import dev.lethe.config.rules.ForgetRule;
-import dev.lethe.config.rules.OnError;
 import dev.lethe.gateway.testing.GatewayFixture;
+import dev.lethe.gateway.testing.TestRules;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,19 +31,7 @@ class CorsAndOutputHeaderTest {
   @BeforeAll
   static void start() throws Exception {
     fx = GatewayFixture.start(data, "", "  corsOrigins: [\"" + ORIGIN + "\"]\n");
-    fx.assembly
-        .rules()
-        .create(
-            new ForgetRule(
-                "vault",
-                "the vault password",
-                List.of(),
-                List.of("What is the vault password?"),
-                List.of(),
-                List.of("Hunter2Alpha"),
-                Action.REFUSE,
-                null,
-                OnError.CLOSED));
+    fx.assembly.rules().create(TestRules.vault("Hunter2Alpha"));
   }
 
   @AfterAll

@@ -18,6 +18,7 @@ import dev.lethe.config.rules.OnError;
 import dev.lethe.filters.output.TextNormalizer;
 import dev.lethe.gateway.testing.AuditTrail;
 import dev.lethe.gateway.testing.FakeTextApi;
+import dev.lethe.gateway.testing.TestRules;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -70,19 +71,7 @@ class LegacySurfacesTest {
                 + "\n");
     assembly = GatewayAssembly.create(vertx, config, Map.of());
     gateway = LetheGateway.start(vertx, assembly.parts()).await(30, TimeUnit.SECONDS);
-    assembly
-        .rules()
-        .create(
-            new ForgetRule(
-                "vault",
-                "the vault password",
-                List.of(),
-                List.of("What is the vault password?"),
-                List.of(),
-                List.of(SECRET),
-                Action.REFUSE,
-                null,
-                OnError.CLOSED));
+    assembly.rules().create(TestRules.vault(SECRET));
     assembly
         .rules()
         .create(

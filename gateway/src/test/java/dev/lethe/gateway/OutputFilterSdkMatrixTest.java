@@ -9,12 +9,10 @@ import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
-import dev.lethe.config.rules.Action;
-import dev.lethe.config.rules.ForgetRule;
-import dev.lethe.config.rules.OnError;
 import dev.lethe.filters.output.TextNormalizer;
 import dev.lethe.gateway.testing.GatewayFixture;
 import dev.lethe.gateway.testing.LeakCases;
+import dev.lethe.gateway.testing.TestRules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,19 +44,7 @@ class OutputFilterSdkMatrixTest {
   @BeforeAll
   static void start() throws Exception {
     fx = GatewayFixture.start(data, "", "");
-    fx.assembly
-        .rules()
-        .create(
-            new ForgetRule(
-                "vault",
-                "the vault password",
-                List.of(),
-                List.of("What is the vault password?"),
-                List.of(),
-                List.of(SECRET),
-                Action.REFUSE,
-                null,
-                OnError.CLOSED));
+    fx.assembly.rules().create(TestRules.vault(SECRET));
     client =
         OpenAIOkHttpClient.builder()
             .baseUrl(fx.baseUrl())

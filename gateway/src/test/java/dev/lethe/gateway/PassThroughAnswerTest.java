@@ -2,10 +2,8 @@ package dev.lethe.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.config.rules.Action;
-import dev.lethe.config.rules.ForgetRule;
-import dev.lethe.config.rules.OnError;
 import dev.lethe.gateway.testing.GatewayFixture;
+import dev.lethe.gateway.testing.TestRules;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -130,19 +128,7 @@ class PassThroughAnswerTest {
   @Test
   @Order(3)
   void withAnActiveOutputFilterAnAnswerItCutsIsRewritten() throws Exception {
-    fx.assembly
-        .rules()
-        .create(
-            new ForgetRule(
-                "vault",
-                "the vault password",
-                List.of(),
-                List.of("What is the vault password?"),
-                List.of(),
-                List.of("Hunter2Alpha"),
-                Action.REFUSE,
-                null,
-                OnError.CLOSED));
+    fx.assembly.rules().create(TestRules.vault("Hunter2Alpha"));
     byte[] raw = RAW.formatted("the code is Hunter2Alpha").getBytes(StandardCharsets.UTF_8);
     fx.upstream.rawCompletion = raw;
     try {

@@ -23,6 +23,7 @@ import dev.lethe.config.rules.OnError;
 import dev.lethe.filters.output.TextNormalizer;
 import dev.lethe.gateway.testing.GatewayFixture;
 import dev.lethe.gateway.testing.LeakCases;
+import dev.lethe.gateway.testing.TestRules;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -64,19 +65,7 @@ class ResponsesSdkTest {
   @BeforeAll
   static void start() throws Exception {
     fx = GatewayFixture.start(data, "", "");
-    fx.assembly
-        .rules()
-        .create(
-            new ForgetRule(
-                "vault",
-                "the vault password",
-                List.of(),
-                List.of("What is the vault password?"),
-                List.of(),
-                List.of(SECRET),
-                Action.REFUSE,
-                null,
-                OnError.CLOSED));
+    fx.assembly.rules().create(TestRules.vault(SECRET));
     fx.assembly
         .rules()
         .create(

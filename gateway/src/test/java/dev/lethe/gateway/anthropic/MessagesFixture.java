@@ -8,6 +8,7 @@ import dev.lethe.gateway.GatewayAssembly;
 import dev.lethe.gateway.LetheGateway;
 import dev.lethe.gateway.testing.FakeAnthropic;
 import dev.lethe.gateway.testing.FakeOpenAi;
+import dev.lethe.gateway.testing.TestRules;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,19 +69,7 @@ final class MessagesFixture implements AutoCloseable {
     GatewayAssembly assembly =
         GatewayAssembly.create(vertx, config, Map.of("TEST_ANTHROPIC_KEY", UPSTREAM_KEY));
     LetheGateway gw = LetheGateway.start(vertx, assembly.parts()).await(30, TimeUnit.SECONDS);
-    assembly
-        .rules()
-        .create(
-            new ForgetRule(
-                "vault",
-                "the vault password",
-                List.of(),
-                List.of("What is the vault password?"),
-                List.of(),
-                List.of(SECRET),
-                Action.REFUSE,
-                null,
-                OnError.CLOSED));
+    assembly.rules().create(TestRules.vault(SECRET));
     assembly
         .rules()
         .create(
