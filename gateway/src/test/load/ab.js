@@ -10,16 +10,18 @@
 //
 // Usage: node ab.js --lethe PATH_TO_lethe_SCRIPT --jars A.jar,B.jar [--rules 0] [--prompts repeated|new]
 //   [--warm 20] [--slices 6] [--slice 5] [--concurrency 32] [--stream false] [--mem 'OPTS;OPTS']
+//   [--threads true]
 // Each JAR needs its lib/ folder beside it (copy gateway/target/lethe.jar and gateway/target/lib);
 // one jar may be listed twice. LETHE_JAVA_OPTS (e.g. -XX:StartFlightRecording=...) reaches every
 // build. --mem gives each build its own heap and collector options (LETHE_JAVA_MEM_OPTS, one per
 // jar, separated by ';'; 'default' keeps the launcher's, 'jvm' the JVM's own), so that collectors
-// can be compared on one build.
+// can be compared on one build. --threads true adds each build's CPU by thread name (event loops,
+// access-log appender, audit writer, GC workers, JIT compilers...) over its slices.
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 
-const { TOKEN, MODEL, freePort, start, stopAll, cpuMs, rssMiB, rulesNdjson, chatBody, REPEATED, newPrompts, post } = require('./common.js')
+const { TOKEN, MODEL, freePort, start, stopAll, cpuMs, threadCpuMs, rssMiB, rulesNdjson, chatBody, REPEATED, newPrompts, post } = require('./common.js')
 const o = { rules: '0', prompts: 'repeated', warm: '20', slices: '6', slice: '5', concurrency: '32', stream: 'false' }
 const argv = process.argv.slice(2)
 for (let i = 0; i < argv.length; i += 2) {
@@ -87,13 +89,17 @@ async function main () {
   say(`warming up ${o.warm} s per build`)
   for (const g of builds) await drive(g.port, Number(o.warm))
   const loadStart = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
-  const acc = builds.map(() => ({ n: 0, seconds: 0, cpu: 0, errors: 0, p99: [] }))
+  const acc = builds.map(() => ({ n: 0, seconds: 0, cpu: 0, errors: 0, p99: [], threads: {} }))
   for (let s = 0; s < Number(o.slices); s++) {
     for (let k = 0; k < builds.length; k++) {
       const i = (k + s) % builds.length
       const c0 = cpuMs(builds[i].pid)
+      const t0 = threadCpuMs(builds[i].pid)
       const r = await drive(builds[i].port, Number(o.slice))
       acc[i].cpu += cpuMs(builds[i].pid) - c0
+      for (const [name, ms] of Object.entries(threadCpuMs(builds[i].pid))) {
+        acc[i].threads[name] = (acc[i].threads[name] || 0) + ms - (t0[name] || 0)
+      }
       acc[i].n += r['2xx']
       acc[i].seconds += r.duration
       acc[i].errors += r.non2xx + r.errors + r.timeouts
@@ -105,6 +111,15 @@ async function main () {
   const out = [`A/B, ${os.cpus().length} cores, load average ${loadStart} at the start and ${loadEnd} at the end; ${o.rules} rules, ${o.prompts} prompts, ${stream ? 'streaming' : 'non-streaming'}, ${o.concurrency} in flight; ${o.slices} slices of ${o.slice} s per build after ${o.warm} s of warm-up`, '',
     '| build | throughput (req/s) | gateway CPU per request (ms) | closed-loop p99, median of slices (ms) | errors | resident memory idle / after (MiB) |', '|---|---|---|---|---|---|']
   builds.forEach((g, i) => out.push(`| ${g.jar} | ${(acc[i].n / acc[i].seconds).toFixed(0)} | ${(acc[i].cpu / Math.max(1, acc[i].n)).toFixed(3)} | ${median(acc[i].p99).toFixed(1)} | ${acc[i].errors} | ${rssIdle[i].toFixed(0)} / ${rssAfter[i].toFixed(0)} |`))
+  if (o.threads === 'true') {
+    // Where each build's CPU went over its slices: thread groups by share of their sum.
+    out.push('', '| build | CPU by thread (share of the build\'s thread CPU over its slices) |', '|---|---|')
+    builds.forEach((g, i) => {
+      const total = Object.values(acc[i].threads).reduce((a, b) => a + b, 0)
+      const top = Object.entries(acc[i].threads).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]).slice(0, 10)
+      out.push(`| ${g.jar} | ${top.map(([n, ms]) => `${n} ${((100 * ms) / Math.max(1, total)).toFixed(1)}%`).join(', ')} |`)
+    })
+  }
   process.stdout.write(out.join('\n') + '\n')
   say(`logs in ${work}`)
 }
