@@ -4,20 +4,24 @@
 // build), driven in turn by autocannon in short alternating slices (order rotated each round), so
 // that load from other work on the machine hits every build alike. Reports per build the
 // throughput and the process CPU per request (from /proc/PID/stat over its slices), which holds
-// under load better than latency does.
+// under load better than latency does, the median over its slices of autocannon's p99 (a closed
+// loop's latency is mostly queueing: compare it between builds of one run only), and each build's
+// resident memory before the warm-up and after the slices.
 //
 // Usage: node ab.js --lethe PATH_TO_lethe_SCRIPT --jars A.jar,B.jar [--rules 0] [--prompts repeated|new]
 //   [--warm 20] [--slices 6] [--slice 5] [--concurrency 32] [--stream false] [--mem 'OPTS;OPTS']
+//   [--threads true]
 // Each JAR needs its lib/ folder beside it (copy gateway/target/lethe.jar and gateway/target/lib);
 // one jar may be listed twice. LETHE_JAVA_OPTS (e.g. -XX:StartFlightRecording=...) reaches every
 // build. --mem gives each build its own heap and collector options (LETHE_JAVA_MEM_OPTS, one per
 // jar, separated by ';'; 'default' keeps the launcher's, 'jvm' the JVM's own), so that collectors
-// can be compared on one build.
+// can be compared on one build. --threads true adds each build's CPU by thread name (event loops,
+// access-log appender, audit writer, GC workers, JIT compilers...) over its slices.
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 
-const { TOKEN, MODEL, freePort, start, stopAll, cpuMs, rulesNdjson, chatBody, REPEATED, newPrompts, post } = require('./common.js')
+const { TOKEN, MODEL, freePort, start, stopAll, cpuMs, threadCpuMs, rssMiB, rulesNdjson, chatBody, REPEATED, newPrompts, post } = require('./common.js')
 const o = { rules: '0', prompts: 'repeated', warm: '20', slices: '6', slice: '5', concurrency: '32', stream: 'false' }
 const argv = process.argv.slice(2)
 for (let i = 0; i < argv.length; i += 2) {
@@ -28,6 +32,11 @@ for (let i = 0; i < argv.length; i += 2) {
 if (!o.lethe || !o.jars) throw new Error('--lethe and --jars are required')
 const autocannon = require(path.join(process.env.LETHE_BENCH_NODE_MODULES || path.join(__dirname, 'node_modules'), 'autocannon'))
 const say = (s) => process.stderr.write(`gateway-ab: ${s}\n`)
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
 
 async function main () {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'lethe-ab-'))
@@ -76,25 +85,41 @@ async function main () {
       requests: [{ setupRequest: (req) => ({ ...req, body: chatBody(prompt(), stream) }) }]
     })
   }
+  const rssIdle = builds.map((g) => rssMiB(g.pid))
   say(`warming up ${o.warm} s per build`)
   for (const g of builds) await drive(g.port, Number(o.warm))
   const loadStart = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
-  const acc = builds.map(() => ({ n: 0, seconds: 0, cpu: 0, errors: 0 }))
+  const acc = builds.map(() => ({ n: 0, seconds: 0, cpu: 0, errors: 0, p99: [], threads: {} }))
   for (let s = 0; s < Number(o.slices); s++) {
     for (let k = 0; k < builds.length; k++) {
       const i = (k + s) % builds.length
       const c0 = cpuMs(builds[i].pid)
+      const t0 = threadCpuMs(builds[i].pid)
       const r = await drive(builds[i].port, Number(o.slice))
       acc[i].cpu += cpuMs(builds[i].pid) - c0
+      for (const [name, ms] of Object.entries(threadCpuMs(builds[i].pid))) {
+        acc[i].threads[name] = (acc[i].threads[name] || 0) + ms - (t0[name] || 0)
+      }
       acc[i].n += r['2xx']
       acc[i].seconds += r.duration
       acc[i].errors += r.non2xx + r.errors + r.timeouts
+      acc[i].p99.push(r.latency.p99)
     }
   }
   const loadEnd = fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+  const rssAfter = builds.map((g) => rssMiB(g.pid))
   const out = [`A/B, ${os.cpus().length} cores, load average ${loadStart} at the start and ${loadEnd} at the end; ${o.rules} rules, ${o.prompts} prompts, ${stream ? 'streaming' : 'non-streaming'}, ${o.concurrency} in flight; ${o.slices} slices of ${o.slice} s per build after ${o.warm} s of warm-up`, '',
-    '| build | throughput (req/s) | gateway CPU per request (ms) | errors |', '|---|---|---|---|']
-  builds.forEach((g, i) => out.push(`| ${g.jar} | ${(acc[i].n / acc[i].seconds).toFixed(0)} | ${(acc[i].cpu / Math.max(1, acc[i].n)).toFixed(3)} | ${acc[i].errors} |`))
+    '| build | throughput (req/s) | gateway CPU per request (ms) | closed-loop p99, median of slices (ms) | errors | resident memory idle / after (MiB) |', '|---|---|---|---|---|---|']
+  builds.forEach((g, i) => out.push(`| ${g.jar} | ${(acc[i].n / acc[i].seconds).toFixed(0)} | ${(acc[i].cpu / Math.max(1, acc[i].n)).toFixed(3)} | ${median(acc[i].p99).toFixed(1)} | ${acc[i].errors} | ${rssIdle[i].toFixed(0)} / ${rssAfter[i].toFixed(0)} |`))
+  if (o.threads === 'true') {
+    // Where each build's CPU went over its slices: thread groups by share of their sum.
+    out.push('', '| build | CPU by thread (share of the build\'s thread CPU over its slices) |', '|---|---|')
+    builds.forEach((g, i) => {
+      const total = Object.values(acc[i].threads).reduce((a, b) => a + b, 0)
+      const top = Object.entries(acc[i].threads).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]).slice(0, 10)
+      out.push(`| ${g.jar} | ${top.map(([n, ms]) => `${n} ${((100 * ms) / Math.max(1, total)).toFixed(1)}%`).join(', ')} |`)
+    })
+  }
   process.stdout.write(out.join('\n') + '\n')
   say(`logs in ${work}`)
 }

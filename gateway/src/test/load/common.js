@@ -77,6 +77,23 @@ function cpuMs (pid) {
   return ((Number(f[11]) + Number(f[12])) * 1000) / TICK
 }
 
+/**
+ * utime + stime of each thread of a process in milliseconds, summed by thread name (the kernel's
+ * 15 characters, trailing numbers dropped, so that the event loops or GC workers count as one).
+ */
+function threadCpuMs (pid) {
+  const out = {}
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[-#]?\d+$/, '')
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      out[name] = (out[name] || 0) + ((Number(f[11]) + Number(f[12])) * 1000) / TICK
+    } catch (e) {} // the thread ended in between
+  }
+  return out
+}
+
 function rssMiB (pid) {
   const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
   return m ? Number(m[1]) / 1024 : NaN
@@ -171,6 +188,7 @@ module.exports = {
   start,
   stopAll,
   cpuMs,
+  threadCpuMs,
   rssMiB,
   loadAvg,
   rng,
