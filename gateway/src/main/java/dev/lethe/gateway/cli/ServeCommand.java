@@ -234,6 +234,9 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
                     + assembly.replication().replicaId())
             + ", version "
             + assembly.rules().current().version());
+    // GC pauses are exported for the life of this process (the listener is never unbound).
+    @SuppressWarnings("unused")
+    AutoCloseable gcPauses = assembly.parts().metrics().bindGcPauses();
     System.out.println("Admin token " + assembly.adminToken().source());
     System.out.flush();
 

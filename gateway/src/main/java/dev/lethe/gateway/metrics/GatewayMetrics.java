@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
@@ -87,14 +88,13 @@ public final class GatewayMetrics {
     Gauge.builder("lethe.streams.open", openStreams, AtomicInteger::get)
         .description("Streamed responses in progress")
         .register(registry);
-    // The process and the JVM: memory, threads, CPU, uptime, classes, and garbage collection read
-    // from the collectors' beans at scrape time (PolledGcMetrics: no GC notification listener).
+    // The process and the JVM: memory, threads, CPU, uptime, classes. (Garbage-collection pauses
+    // need listeners that live as long as the registry; see bindGcPauses.)
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
-    new PolledGcMetrics().bindTo(registry);
     for (String reason : REJECTION_REASONS) {
       rejected(reason);
     }
@@ -130,6 +130,16 @@ public final class GatewayMetrics {
       }
     }
     stages.forEach(this::pipelineFailures);
+  }
+
+  /**
+   * Exports garbage-collection pauses ({@code jvm_gc_pause_seconds}) until the returned handle is
+   * closed: the JVM's GC notifications hold a listener for as long as it is bound.
+   */
+  public AutoCloseable bindGcPauses() {
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    return gc;
   }
 
   private Counter upstreamFailures(String backend, String reason) {
