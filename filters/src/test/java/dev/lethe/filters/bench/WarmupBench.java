@@ -26,8 +26,9 @@ import java.util.Random;
  * then judges the first {@code payloads} hostile payloads of {@link SpeedBench} (the benchmark's
  * generator and seeds, not the warm-up's) — each as it is and with one rule's question hidden at a
  * third — printing per payload the wall time, the judging thread's CPU, the JIT's compilation time
- * and the collectors' time. One process measures one start; run it several times, alternating
- * {@code on} and {@code off}: {@code ./bench warmup on|off [payloads=6] [boundSeconds=30]}.
+ * and the collectors' time, and at the end how full the JIT's code cache is. One process measures
+ * one start; run it several times, alternating {@code on} and {@code off}: {@code ./bench warmup
+ * on|off [payloads=6] [boundSeconds=30]}.
  */
 public final class WarmupBench {
   private WarmupBench() {}
@@ -121,9 +122,20 @@ public final class WarmupBench {
               j.classification() != null && !j.classification().complete() ? "/budget" : "");
         }
       }
+      StringBuilder code = new StringBuilder();
+      for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+        if (pool.getName().startsWith("CodeHeap")) {
+          code.append(
+              String.format(
+                  "; %s %.1f of %.1f MiB",
+                  pool.getName(),
+                  pool.getUsage().getUsed() / 1048576.0,
+                  pool.getUsage().getMax() / 1048576.0));
+        }
+      }
       System.out.printf(
-          "end: load average %.2f%n",
-          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+          "end: load average %.2f%s%n",
+          ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), code);
     }
   }
 
