@@ -252,41 +252,72 @@ public final class Screening implements AutoCloseable {
   }
 
   /**
+   * How long past its bound readiness waits for a warm-up still judging a request: the bound is
+   * checked between requests, and on a starved machine one 1 MB payload can take far longer than
+   * its screening budget to scan.
+   */
+  static final Duration OVERRUN = Duration.ofSeconds(5);
+
+  /**
    * Warms the screening ({@link ScreeningWarmup}) on a thread of its own, at most {@code bound};
-   * the future completes with its report (never exceptionally: a failed warm-up is logged and only
-   * costs latency, the live stage judges as always). Once per process: a later call, from this or
-   * another gateway of the process, gets the first one's future. Zero: off (completes at once with
-   * null).
+   * the future completes with its report, or with null once {@code bound} plus {@link #OVERRUN} has
+   * passed while a request was still being judged (the warm-up then stops after that request), so a
+   * start never waits longer than that. It never completes exceptionally: a failed warm-up is
+   * logged and only costs latency, the live stage judges as always. Once per process: a later call,
+   * from this or another gateway of the process, gets the first one's future. Zero: off (completes
+   * at once with null).
    */
   public CompletableFuture<ScreeningWarmup.Report> warmUp(Duration bound) {
     requireNonNull(bound, "bound");
     if (bound.isZero()) {
       return CompletableFuture.completedFuture(null);
     }
+    CompletableFuture<ScreeningWarmup.Report> finished = new CompletableFuture<>();
     CompletableFuture<ScreeningWarmup.Report> mine;
+    java.util.concurrent.atomic.AtomicBoolean overran =
+        new java.util.concurrent.atomic.AtomicBoolean();
     synchronized (LOCK) {
       if (processWarmup != null) {
         return processWarmup.thenApply(
             r -> {
-              warmupReport.compareAndSet(null, r);
+              if (r != null) {
+                warmupReport.compareAndSet(null, r);
+              }
               return r;
             });
       }
-      mine = new CompletableFuture<>();
+      mine =
+          atMost(
+              finished,
+              bound.plus(OVERRUN),
+              () -> {
+                overran.set(true);
+                LOG.warn(
+                    "screening warm-up still judging {} past its bound of {}; reporting ready, it"
+                        + " stops after the request in flight",
+                    OVERRUN,
+                    bound);
+              });
       processWarmup = mine;
     }
     ScreeningWarmup warmup =
         new ScreeningWarmup(
-            embedder, cascades, classifier.model(), stage.config(), System::nanoTime);
+            embedder,
+            cascades,
+            classifier.model(),
+            stage.config(),
+            System::nanoTime,
+            rules,
+            indexes);
     warmupThread =
         Thread.ofPlatform()
             .daemon()
             .name("lethe-screening-warmup")
             .start(
                 () -> {
-                  ScreeningWarmup.Report r;
+                  ScreeningWarmup.Report r = null;
                   try {
-                    r = warmup.run(bound, () -> closing);
+                    r = warmup.run(bound, () -> closing || overran.get());
                   } catch (RuntimeException e) {
                     r =
                         new ScreeningWarmup.Report(
@@ -298,12 +329,35 @@ public final class Screening implements AutoCloseable {
                             Duration.ZERO,
                             Duration.ZERO,
                             e.getClass().getSimpleName() + ": " + e.getMessage());
+                  } finally {
+                    // whatever ends the thread, readiness must not wait for it
+                    if (r != null) {
+                      log(r, bound);
+                      warmupReport.set(r);
+                    }
+                    finished.complete(r);
                   }
-                  log(r, bound);
-                  warmupReport.set(r);
-                  mine.complete(r);
                 });
     return mine;
+  }
+
+  /**
+   * A future that completes as {@code running} does, or with null after {@code limit} (running
+   * {@code onOverrun} first) when {@code running} has not completed by then.
+   */
+  static <T> CompletableFuture<T> atMost(
+      CompletableFuture<T> running, Duration limit, Runnable onOverrun) {
+    CompletableFuture<T> out = new CompletableFuture<>();
+    running.whenComplete((r, e) -> out.complete(e == null ? r : null));
+    CompletableFuture.delayedExecutor(limit.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS)
+        .execute(
+            () -> {
+              if (!out.isDone()) {
+                onOverrun.run();
+                out.complete(null);
+              }
+            });
+    return out;
   }
 
   private static void log(ScreeningWarmup.Report r, Duration bound) {

@@ -187,6 +187,30 @@ class StartupWarmupTest {
     }
   }
 
+  @Test
+  void readinessWaitsNoLongerThanTheBoundPlusTheOverrun() throws Exception {
+    // a warm-up stuck in one request: the future readiness waits for ends at the limit
+    CompletableFuture<String> stuck = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicInteger overruns =
+        new java.util.concurrent.atomic.AtomicInteger();
+    long t0 = System.nanoTime();
+    CompletableFuture<String> waited =
+        Screening.atMost(stuck, Duration.ofMillis(200), overruns::incrementAndGet);
+    assertThat(waited.get(30, TimeUnit.SECONDS)).isNull();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(200));
+    assertThat(overruns).hasValue(1);
+    // one that ends in time passes its value on, and the overrun does not fire
+    CompletableFuture<String> quick = new CompletableFuture<>();
+    CompletableFuture<String> passed =
+        Screening.atMost(quick, Duration.ofMillis(200), overruns::incrementAndGet);
+    quick.complete("report");
+    assertThat(passed.get(30, TimeUnit.SECONDS)).isEqualTo("report");
+    Thread.sleep(400);
+    assertThat(overruns).hasValue(1);
+    assertThat(Screening.OVERRUN).isEqualTo(Duration.ofSeconds(5));
+  }
+
   /** The value of one unlabelled series in a scrape, or -1 when it is absent. */
   private static double value(String scrape, String series) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);

@@ -182,8 +182,8 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     GatewayAssembly assembly;
     try {
       assembly = GatewayAssembly.create(vertx, cfg, System.getenv());
-      // start completes once the servers listen and the screening's warm-up has ended (it is
-      // bounded by detector.warmup)
+      // start completes once the servers listen and the screening's warm-up has ended (at most
+      // detector.warmup and 5 s later)
       gateway =
           LetheGateway.start(vertx, assembly.parts())
               .await(60 + cfg.detector().warmup().toSeconds(), TimeUnit.SECONDS);
