@@ -20,6 +20,9 @@ import java.util.Set;
  * @param maxScanChars the most characters of text one request may hold in its scanned texts (all
  *     scanned messages together); a request with more is answered 413 {@code scan_too_large}
  *     without being judged or forwarded, so screening cost stays bounded, 1000..67108864
+ * @param warmup the most time the startup warm-up of the screening may take before the gateway
+ *     reports ready (synthetic texts through the same screening code, so that the JIT compiles the
+ *     rarely used decoding paths before the first hostile payload does), 0s (off)..10m
  */
 public record DetectorConfig(
     boolean enabled,
@@ -30,19 +33,46 @@ public record DetectorConfig(
     String mask,
     Duration screeningBudget,
     int maxSpans,
-    int maxScanChars) {
+    int maxScanChars,
+    Duration warmup) {
 
   private static final Set<String> ROLES =
       Set.of("system", "developer", "user", "assistant", "tool", "function");
 
-  /** Copies the role list. */
+  /** The default of {@link #warmup()}. */
+  public static final Duration DEFAULT_WARMUP = Duration.ofSeconds(20);
+
+  /** The longest {@link #warmup()} accepted. */
+  public static final Duration MAX_WARMUP = Duration.ofMinutes(10);
+
+  /** Copies the role list and checks the warm-up bound. */
   public DetectorConfig {
     roles = List.copyOf(roles);
+    java.util.Objects.requireNonNull(warmup, "warmup");
+    if (warmup.isNegative() || warmup.compareTo(MAX_WARMUP) > 0) {
+      throw new ConfigException("detector.warmup", warmup, "a duration in 0s (off)..10m");
+    }
+  }
+
+  /** This configuration with the startup warm-up bounded by {@code bound} (zero: off). */
+  public DetectorConfig withWarmup(Duration bound) {
+    return new DetectorConfig(
+        enabled,
+        roles,
+        maxMessages,
+        toolArguments,
+        defaultRefusal,
+        mask,
+        screeningBudget,
+        maxSpans,
+        maxScanChars,
+        bound);
   }
 
   /**
    * Enabled; every role, the last 256 messages, tool arguments included; one second and 32 sentence
-   * spans per request; at most 1,048,576 characters of scanned text per request.
+   * spans per request; at most 1,048,576 characters of scanned text per request; a startup warm-up
+   * of at most {@link #DEFAULT_WARMUP}.
    */
   public static DetectorConfig defaults() {
     return new DetectorConfig(
@@ -54,7 +84,8 @@ public record DetectorConfig(
         "[redacted]",
         Duration.ofSeconds(1),
         32,
-        1 << 20);
+        1 << 20,
+        DEFAULT_WARMUP);
   }
 
   static DetectorConfig read(ConfigNode n) {
@@ -83,7 +114,8 @@ public record DetectorConfig(
                 Duration.ofMillis(10),
                 Duration.ofSeconds(60)),
             (int) n.integer("maxSpans", d.maxSpans(), 0, 1000),
-            (int) n.integer("maxScanChars", d.maxScanChars(), 1000, 64L << 20));
+            (int) n.integer("maxScanChars", d.maxScanChars(), 1000, 64L << 20),
+            n.duration("warmup", d.warmup(), Duration.ZERO, MAX_WARMUP));
     if (c.defaultRefusal().isBlank()) {
       throw new ConfigException(n.path("defaultRefusal"), c.defaultRefusal(), "a non-blank text");
     }

@@ -107,6 +107,23 @@ class LetheConfigTest {
   }
 
   @Test
+  void theStartupWarmupHasABoundedDefaultAndIsValidated() {
+    assertThat(LetheConfig.parse("").detector().warmup()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(LetheConfig.parse("detector:\n  warmup: 45s\n").detector().warmup())
+        .isEqualTo(Duration.ofSeconds(45));
+    assertThat(LetheConfig.parse("detector:\n  warmup: 0s\n").detector().warmup()).isZero();
+    assertThatThrownBy(() -> LetheConfig.parse("detector:\n  warmup: 11m\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "detector.warmup: \"11m\" (expected: a duration such as 500ms, 30s or 5m, in PT0S..PT10M)");
+    assertThatThrownBy(() -> LetheConfig.parse("detector:\n  warmup: soon\n"))
+        .hasMessageStartingWith("detector.warmup: \"soon\" (expected: a duration");
+    assertThatThrownBy(() -> DetectorConfig.defaults().withWarmup(Duration.ofSeconds(-1)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("detector.warmup: PT-1S (expected: a duration in 0s (off)..10m)");
+  }
+
+  @Test
   void anAnthropicBackendDefaultsItsUrlAndVersionAndValidatesThem() {
     LetheConfig c =
         LetheConfig.parse(

@@ -296,13 +296,26 @@ public final class GatewayAssembly implements AutoCloseable {
             },
             replication,
             audit,
-            decisions);
+            decisions,
+            warmup(screening, config.detector().warmup()));
     GatewayAssembly assembly =
         new GatewayAssembly(parts, token, book, registry, screening, unlearn);
     assembly.compare = compare;
     assembly.replication = replication;
     assembly.audit = audit;
     return assembly;
+  }
+
+  /**
+   * The screening's startup warm-up, bounded by {@code bound} ({@code detector.warmup}), or null
+   * when the detector is off or the bound is zero.
+   */
+  private static java.util.function.Supplier<java.util.concurrent.CompletionStage<?>> warmup(
+      Screening screening, java.time.Duration bound) {
+    if (screening == null || bound.isZero()) {
+      return null;
+    }
+    return () -> screening.warmUp(bound);
   }
 
   /**

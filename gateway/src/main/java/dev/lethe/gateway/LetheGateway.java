@@ -61,6 +61,7 @@ public final class LetheGateway {
   private final List<HttpServer> servers = new ArrayList<>();
   private final SlowClientGuard slowClients;
   private volatile boolean ready;
+  private volatile boolean warming;
   private long refreshTimer = -1;
   private dev.lethe.gateway.decisions.DecisionFeed decisions;
   private final dev.lethe.gateway.probing.ProbeMark probeMark =
@@ -97,6 +98,9 @@ public final class LetheGateway {
    * @param audit where decisions are recorded, or {@code null} for nowhere
    * @param decisions the live decisions feed ({@code GET /admin/decisions/stream}), or {@code null}
    *     for none; ended when the gateway stops
+   * @param warmup starts the screening's startup warm-up once the servers listen ({@link
+   *     Screening#warmUp}); the gateway reports ready, and {@link #start} completes, when it ends
+   *     (whatever its outcome), or {@code null} for none
    */
   public record Parts(
       LetheConfig config,
@@ -108,7 +112,8 @@ public final class LetheGateway {
       Consumer<Router> adminRoutes,
       Replication replication,
       dev.lethe.gateway.audit.AuditLog audit,
-      dev.lethe.gateway.decisions.DecisionFeed decisions) {
+      dev.lethe.gateway.decisions.DecisionFeed decisions,
+      Supplier<? extends java.util.concurrent.CompletionStage<?>> warmup) {
     /** Checks arguments. */
     public Parts {
       requireNonNull(config, "config");
@@ -121,7 +126,12 @@ public final class LetheGateway {
     }
   }
 
-  /** Starts the gateway; the future completes once every server listens. */
+  /**
+   * Starts the gateway; the future completes once every server listens and the screening's startup
+   * warm-up ({@link Parts#warmup()}) has ended: then {@code GET /ready} reports ready. While the
+   * warm-up runs the servers already answer (requests are judged as always, only perhaps slower),
+   * and {@code GET /ready} answers 503 {@code "warming up the screening"}.
+   */
   public static Future<LetheGateway> start(Vertx vertx, Parts parts) {
     BackendRouter router = new BackendRouter(parts.backends());
     LetheGateway gw = new LetheGateway(vertx, parts.config(), router, parts.metrics());
@@ -130,6 +140,7 @@ public final class LetheGateway {
     return router
         .refresh()
         .compose(v -> gw.listen(http))
+        .compose(v -> gw.warmUp(parts.warmup()))
         .map(
             v -> {
               java.util.Map<String, String> known = new java.util.TreeMap<>();
@@ -139,6 +150,41 @@ public final class LetheGateway {
               gw.scheduleRefresh();
               return gw;
             });
+  }
+
+  /**
+   * Runs the startup warm-up and completes, on an event loop, when it ends. A warm-up that fails
+   * (or fails to start) is logged and does not keep the gateway from serving: the live screening
+   * judges every request the same either way, a warm-up only moves JIT compilation before
+   * readiness.
+   */
+  private Future<Void> warmUp(Supplier<? extends java.util.concurrent.CompletionStage<?>> warmup) {
+    if (warmup == null) {
+      return Future.succeededFuture();
+    }
+    io.vertx.core.Promise<Void> done = io.vertx.core.Promise.promise();
+    warming = true;
+    LOG.info("listening; warming up the screening before reporting ready");
+    java.util.concurrent.CompletionStage<?> running;
+    try {
+      running = warmup.get();
+    } catch (RuntimeException e) {
+      LOG.warn("screening warm-up did not start ({}); serving without it", e.toString());
+      warming = false;
+      return Future.succeededFuture();
+    }
+    running.whenComplete(
+        (r, e) -> {
+          if (e != null) {
+            LOG.warn("screening warm-up failed ({}); serving anyway", e.toString());
+          }
+          vertx.runOnContext(
+              x -> {
+                warming = false;
+                done.complete();
+              });
+        });
+    return done.future();
   }
 
   private Router router(Parts parts) {
@@ -427,7 +473,8 @@ public final class LetheGateway {
 
   /**
    * {@code GET /ready}: {@code {"status":"ready"|"degraded"|"not
-   * ready","reason"?,"backends":[...]}}. 503 while shutting down, while the rule store is not
+   * ready","reason"?,"backends":[...]}}. 503 while starting (reason {@code "warming up the
+   * screening"} during the startup warm-up), while shutting down, while the rule store is not
    * usable (replicas), or while a backend whose model discovery failed knows no model; 200
    * otherwise ({@code degraded} names its reason). {@code backends} lists each backend's model
    * count and discovery state, with the reason of a failed discovery (an upstream that is
@@ -440,6 +487,9 @@ public final class LetheGateway {
     if (!ready) {
       status = 503;
       body.put("status", "not ready");
+      if (warming) {
+        body.put("reason", "warming up the screening");
+      }
     } else {
       Readiness r = replication == null ? Readiness.ready() : replication.readiness();
       switch (r.state()) {

@@ -191,6 +191,11 @@ public final class InputStage implements Stage {
     return "forget-scope";
   }
 
+  /** The settings (the startup warm-up judges with the same, {@link ScreeningWarmup}). */
+  public Config config() {
+    return config;
+  }
+
   /** The scanner (for the admin classify route, which judges {@code messages} the same way). */
   public ConversationScanner scanner() {
     return scanner;

@@ -182,7 +182,11 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
     GatewayAssembly assembly;
     try {
       assembly = GatewayAssembly.create(vertx, cfg, System.getenv());
-      gateway = LetheGateway.start(vertx, assembly.parts()).await(60, TimeUnit.SECONDS);
+      // start completes once the servers listen and the screening's warm-up has ended (at most
+      // detector.warmup and 5 s later)
+      gateway =
+          LetheGateway.start(vertx, assembly.parts())
+              .await(60 + cfg.detector().warmup().toSeconds(), TimeUnit.SECONDS);
       assembly.announce(cfg.server().host(), gateway.port());
       assembly.startProbing(vertx, gateway);
     } catch (ConfigException e) {

@@ -104,6 +104,7 @@ class MetricsFamiliesTest {
             "lethe_requests_rejected",
             "lethe_streams_open",
             "lethe_detector_latency_seconds",
+            "lethe_screening_warmup_seconds",
             "lethe_prompt_tokens",
             "lethe_completion_tokens",
             "lethe_rules_active",
