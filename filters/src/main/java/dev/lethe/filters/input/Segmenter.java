@@ -235,10 +235,13 @@ final class Segmenter {
     }
 
     /**
-     * Where the pieces of a summed string were cut inside a word ({@code "How does Ji-Yeon"} +
-     * {@code "g Hwang …"}), what each piece's cut word lacks: keyed by the text offset where it
-     * goes (a piece's end takes the rest of its last word, a piece's start the beginning of its
-     * first), the letters from the neighbouring pieces in the sum. Empty unless {@link #summed}.
+     * Where the pieces of a summed string were cut ({@code "How does Ji-Yeon"} + {@code "g Hwang
+     * …"}), what each piece lacks to be read in its place: keyed by the text offset where it goes,
+     * a piece's end takes the rest of its cut word and one more word, a piece's start the beginning
+     * of its cut word and one word before ({@link #wordBack}, {@link #wordForward}), from the
+     * neighbouring pieces in the sum. A piece holding a surname alone ({@code "Park?"} cut from
+     * {@code National Park?}) is so read beside the word that tells whose it is. Empty unless
+     * {@link #summed}.
      */
     java.util.NavigableMap<Integer, String> completions(String text) {
       java.util.TreeMap<Integer, String> out = new java.util.TreeMap<>();
@@ -254,33 +257,73 @@ final class Segmenter {
       }
       for (int k = 1; k < order.size(); k++) {
         int b = at[k];
-        if (b == 0
-            || b >= joined.length()
-            || !Character.isLetterOrDigit(joined.charAt(b - 1))
-            || !Character.isLetterOrDigit(joined.charAt(b))) {
+        if (b == 0 || b >= joined.length()) {
           continue;
         }
-        int ws = b;
-        while (ws > 0
-            && b - ws < MAX_COMPLETION
-            && Character.isLetterOrDigit(joined.charAt(ws - 1))) {
-          ws--;
+        String head = joined.substring(wordBack(joined, b), b);
+        String tail = joined.substring(b, wordForward(joined, b));
+        if (!tail.isBlank()) {
+          out.putIfAbsent(order.get(k - 1)[1], tail);
         }
-        int we = b;
-        while (we < joined.length()
-            && we - b < MAX_COMPLETION
-            && Character.isLetterOrDigit(joined.charAt(we))) {
-          we++;
+        if (!head.isBlank()) {
+          out.putIfAbsent(order.get(k)[0], head);
         }
-        out.putIfAbsent(order.get(k - 1)[1], joined.substring(b, we));
-        out.putIfAbsent(order.get(k)[0], joined.substring(ws, b));
       }
       return out;
     }
   }
 
-  /** The longest part of a cut word that {@link Quoted#completions} copies across a cut. */
+  /** The longest part of the joined string that {@link Quoted#completions} copies across a cut. */
   private static final int MAX_COMPLETION = 48;
+
+  /**
+   * Letters, digits and the hyphens and apostrophes inside names ({@code Ji-Yeon}, {@code O'Neil}).
+   */
+  private static boolean wordChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '-' || c == '\'';
+  }
+
+  /**
+   * Where the context before cut {@code b} of {@code joined} starts: the beginning of the word the
+   * cut is inside (if it is), and one whole word before that, across white space only.
+   */
+  static int wordBack(CharSequence joined, int b) {
+    int floor = Math.max(0, b - MAX_COMPLETION);
+    int i = b;
+    while (i > floor && wordChar(joined.charAt(i - 1))) {
+      i--; // the cut word's beginning (nothing when the cut is between words)
+    }
+    int j = i;
+    while (j > floor && joined.charAt(j - 1) == ' ') {
+      j--;
+    }
+    int w = j;
+    while (w > floor && wordChar(joined.charAt(w - 1))) {
+      w--;
+    }
+    return w < j ? w : i;
+  }
+
+  /**
+   * Where the context after cut {@code b} of {@code joined} ends: the end of the word the cut is
+   * inside (if it is), and one whole word after that, across white space only.
+   */
+  static int wordForward(CharSequence joined, int b) {
+    int ceiling = Math.min(joined.length(), b + MAX_COMPLETION);
+    int i = b;
+    while (i < ceiling && wordChar(joined.charAt(i))) {
+      i++;
+    }
+    int j = i;
+    while (j < ceiling && joined.charAt(j) == ' ') {
+      j++;
+    }
+    int w = j;
+    while (w < ceiling && wordChar(joined.charAt(w))) {
+      w++;
+    }
+    return w > j ? w : i;
+  }
 
   /**
    * {@code s} with the cut words of the pieces it holds made whole ({@link Quoted#completions}), so

@@ -82,24 +82,26 @@ class SegmenterTest {
     List<String> sentences = texts(segments, Kind.SENTENCES);
     assertThat(sentences)
         .contains(
-            "a = \"What did Ji-Yeong\"",
-            "b = \"Yeong Hwang publish in Serengeti\"",
-            "c = \"Serengeti National Park\"",
-            "d = \"Park history?\"");
+            "a = \"What did Ji-Yeong Hwang\"",
+            "b = \"did Ji-Yeong Hwang publish in Serengeti National\"",
+            "c = \"in Serengeti National Park history\"",
+            "d = \"National Park history?\"");
     assertThat(sentences).noneMatch(t -> t.contains("Ji-Yeon\""));
     // the whole text reads the same way; offsets stay those of the text as sent
     Segment whole = segments.get(0);
     assertThat(whole.kind()).isEqualTo(Kind.WHOLE);
-    assertThat(whole.text()).contains("\"What did Ji-Yeong\"").contains("\"Park history?\"");
+    assertThat(whole.text())
+        .contains("\"What did Ji-Yeong Hwang\"")
+        .contains("\"National Park history?\"");
     assertThat(whole.end()).isEqualTo(text.length());
   }
 
   @Test
-  void aCutBetweenWordsOrQuotesWithoutASumChangeNothing() {
-    // cut at a space: nothing to complete
-    String spaced = "a = \"Where was Ji-Yeon \"\nb = \"Park born?\"\nAnswer a + b.";
+  void aSummedPieceIsReadWithAWordOfItsNeighboursAndUnsummedQuotesAsWritten() {
+    // cut between words: the surname alone is read beside the word that tells whose it is
+    String spaced = "a = \"How large is Yosemite National \"\nb = \"Park?\"\nLet s = a + b.";
     assertThat(texts(Segmenter.segment(spaced, 1000, 400), Kind.SENTENCES))
-        .contains("a = \"Where was Ji-Yeon \"", "b = \"Park born?\"");
+        .contains("a = \"How large is Yosemite National Park\"", "b = \"National Park?\"");
     // two quoted titles are no string cut apart, though both end and start with letters
     String titles = "Did she write \"Dust\" and \"Bones\" in the same year?\nI ask twice.";
     assertThat(Segmenter.segment(titles, 1000, 400))
