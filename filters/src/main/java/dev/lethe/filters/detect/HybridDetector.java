@@ -221,12 +221,16 @@ public final class HybridDetector implements Detector {
    * are no common English word ({@link #uncasedName}); of these, those that are no stop or calendar
    * words, are not part of the rule's subject (nor a misspelling of one of its words) and whose
    * topic term the rule never uses (another person's name, another city); and years the rule never
-   * mentions (another birth date). Counted once per term; two or more give 1.
+   * mentions (another birth date). A word of the subject counts too where its neighbours show it
+   * belongs to another name ({@link LexicalDetector#contradicted}: {@code Park} in {@code S. N.
+   * Park} or {@code Serengeti National Park}): that is evidence against the subject, not for it.
+   * Counted once per term; two or more give 1.
    */
   static double otherNames(RuleData rule, List<Token> tokens, List<Span> spans) {
     Set<String> seen = new HashSet<>();
     outer:
-    for (Token t : tokens) {
+    for (int i = 0; i < tokens.size(); i++) {
+      Token t = tokens.get(i);
       boolean year = isYear(t.term());
       boolean capitalisedName =
           t.capitalized()
@@ -237,13 +241,20 @@ public final class HybridDetector implements Detector {
         continue;
       }
       String term = TextAnalysis.termOf(t.term());
-      if (term == null || rule.vocabulary().contains(term)) {
+      if (term == null) {
         continue;
       }
       for (Span s : spans) {
         if (t.start() >= s.start() && t.end() <= s.end()) {
           continue outer;
         }
+      }
+      if (!year && foreignPart(tokens, i, rule)) {
+        seen.add(term); // a word of the subject inside another's name: Serengeti National Park
+        continue;
+      }
+      if (rule.vocabulary().contains(term)) {
+        continue;
       }
       for (List<String> subject : rule.subjects()) {
         for (String st : subject) {
@@ -255,6 +266,24 @@ public final class HybridDetector implements Detector {
       seen.add(term);
     }
     return Math.min(2, seen.size()) / 2.0;
+  }
+
+  /**
+   * Whether token {@code i} is a word of the rule's subject, exactly and standing alone ({@link
+   * SubjectMatcher#partialMatch}), whose neighbours show it belongs to another name ({@link
+   * LexicalDetector#contradicted}). Exactly: a word one edit away ({@code Kuwait} for {@code
+   * Al-Kuwaiti}) is as likely a topic of the rule as a misspelt name, and stays neutral.
+   */
+  private static boolean foreignPart(List<Token> tokens, int i, RuleData rule) {
+    String term = tokens.get(i).term();
+    for (List<String> subject : rule.subjects()) {
+      for (String st : subject) {
+        if (term.equals(st) && SubjectMatcher.partialMatch(term, st)) {
+          return LexicalDetector.contradicted(tokens, i, rule);
+        }
+      }
+    }
+    return false;
   }
 
   /**

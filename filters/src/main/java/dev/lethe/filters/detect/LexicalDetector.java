@@ -37,21 +37,51 @@ public final class LexicalDetector {
   public record SubjectHit(List<Span> spans, double partial) {}
 
   /**
-   * Whether the name around a partially matching token belongs to someone else: a capitalised
-   * neighbour, or a lower-case one that is no English word ({@link HybridDetector#uncasedName}),
-   * that is no token of the rule's subjects ({@code Ji-Yeon Soo} is not {@code Ji-Yeon Park}, nor
-   * {@code ji-yeon soo}).
+   * Whether a partially matching token (a surname or given name alone) stands for someone or
+   * something else than the rule's subject:
+   *
+   * <ul>
+   *   <li>a neighbour names another: a capitalised word, or a lower-case one that is no English
+   *       word ({@link HybridDetector#uncasedName}), that is no token of the rule's subjects
+   *       ({@code Ji-Yeon Soo} is not {@code Ji-Yeon Park}, nor {@code ji-yeon soo}; {@code
+   *       Serengeti National Park} and {@code Park Hyatt} are no person);
+   *   <li>a neighbour is an initial (one capital letter) that no word of the subject starts with:
+   *       {@code S. N. Park} is not {@code Ji-Yeon Park}, while {@code J. Park} and {@code J.-Y.
+   *       Park} may be;
+   *   <li>the token is written in lower case and is a common English word ({@link EnglishWords}):
+   *       {@code park} in "where can I park" is no surname. A name typed in lower case is still
+   *       found whole ({@link SubjectName}), only the lone word does not count.
+   * </ul>
+   *
+   * A lone lower-case letter other than {@code a} next to the token is a fragment of a word cut
+   * apart (payload splitting read with a space at the cut: {@code Nationa l Park}), not a word of
+   * its own: the token beyond it is read as the neighbour instead. Neighbours are read within the
+   * token's sentence only.
    */
   static boolean contradicted(List<Token> tokens, int i, RuleData rule) {
-    for (int j = i - 1; j <= i + 1; j += 2) {
-      if (j < 0 || j >= tokens.size()) {
+    Token self = tokens.get(i);
+    if (self.lowerCase() && EnglishWords.contains(self.term())) {
+      return true;
+    }
+    for (int step = -1; step <= 1; step += 2) {
+      int j = i + step;
+      while (j >= 0 && j < tokens.size() && fragment(tokens.get(j)) && !apart(tokens, j, step)) {
+        j += step;
+      }
+      if (j < 0 || j >= tokens.size() || apart(tokens, j, step)) {
         continue;
       }
       Token n = tokens.get(j);
+      if (initial(n)) {
+        if (!initialOfSubject(n.term().charAt(0), rule)) {
+          return true;
+        }
+        continue;
+      }
       boolean named =
           n.capitalized()
                   && !n.sentenceStart()
-                  && n.term().length() > 1 // an initial ("Edward P. Sullivan") names no one else
+                  && n.term().length() > 1
                   && TextAnalysis.termOf(n.term()) != null
               || HybridDetector.uncasedName(n);
       if (!named) {
@@ -67,6 +97,37 @@ public final class LexicalDetector {
       }
       if (!ofSubject) {
         return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether a sentence boundary lies between token {@code j} and the token it was reached from (one
+   * step back against {@code step}): a word of another sentence ({@code Jarrah.} then {@code Q:})
+   * is no neighbour.
+   */
+  private static boolean apart(List<Token> tokens, int j, int step) {
+    return step > 0 ? tokens.get(j).sentenceStart() : tokens.get(j + 1).sentenceStart();
+  }
+
+  /** A lone lower-case letter that is no English word ({@code a}): a fragment of a cut word. */
+  private static boolean fragment(Token t) {
+    return t.lowerCase() && t.term().length() == 1 && !t.term().equals("a");
+  }
+
+  /** A lone capital letter ({@code N.} in {@code S. N. Park}): an initial. */
+  private static boolean initial(Token t) {
+    return t.capitalized() && t.term().length() == 1 && Character.isLetter(t.term().charAt(0));
+  }
+
+  /** Whether a token of one of the rule's subjects starts with {@code letter}. */
+  private static boolean initialOfSubject(char letter, RuleData rule) {
+    for (List<String> subject : rule.subjects()) {
+      for (String st : subject) {
+        if (!st.isEmpty() && st.charAt(0) == letter) {
+          return true;
+        }
       }
     }
     return false;

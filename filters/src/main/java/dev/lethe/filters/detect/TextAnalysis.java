@@ -152,9 +152,16 @@ public final class TextAnalysis {
     return STOP.contains(nameToken);
   }
 
-  /** The topic-term form of one already-folded name token, or null for a stop word. */
+  /**
+   * The topic-term form of one already-folded name token, or null for a stop word or a contraction
+   * of one ({@code i'm}, {@code she'd}, {@code you're}: no topic, and no one's name).
+   */
   static String termOf(String nameToken) {
     if (STOP.contains(nameToken)) {
+      return null;
+    }
+    int apostrophe = nameToken.indexOf('\'');
+    if (apostrophe > 0 && STOP.contains(nameToken.substring(0, apostrophe))) {
       return null;
     }
     return nameToken.length() > TERM_PREFIX ? nameToken.substring(0, TERM_PREFIX) : nameToken;
@@ -179,9 +186,24 @@ public final class TextAnalysis {
       if (Character.isWhitespace(c) || c == '"' || c == '\'' || c == '(' || c == '*') {
         continue;
       }
+      if (c == '.' && afterInitial(text, i)) {
+        return false; // "S. N. Park": an initial's period ends no sentence
+      }
       return c == '.' || c == '?' || c == '!' || c == ':' || c == '\n' || c == '>' || c == ';';
     }
     return true;
+  }
+
+  /** Whether the {@code .} at {@code i} follows a lone capital letter (an initial). */
+  private static boolean afterInitial(String text, int i) {
+    if (i < 1 || !Character.isUpperCase(text.charAt(i - 1))) {
+      return false;
+    }
+    if (i < 2) {
+      return true;
+    }
+    char b = text.charAt(i - 2);
+    return Character.isWhitespace(b) || b == '.' || b == '-' || b == '(' || b == '"';
   }
 
   /** Edits tolerated when matching a (joined) name of {@code length} characters: 0, 1 or 2. */

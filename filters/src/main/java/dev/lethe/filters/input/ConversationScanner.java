@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.lethe.filters.detect.Coreference;
 import dev.lethe.filters.detect.ScanText;
 import dev.lethe.filters.detect.Segment;
 import java.util.ArrayList;
@@ -61,18 +62,22 @@ public final class ConversationScanner {
     requireWithinLimit(request);
     List<ScanText> out = new ArrayList<>();
     List<String> turns = new ArrayList<>();
+    List<String> resolvedTurns = new ArrayList<>();
     List<String> turnOrigins = new ArrayList<>();
     visit(
         request,
         null,
         (origin, text) -> {
+          String judged = text;
           if (origin.endsWith("].content") || origin.endsWith("].text")) {
+            judged = Coreference.resolve(text, turns);
             turns.add(text);
+            resolvedTurns.add(judged);
             turnOrigins.add(origin);
           }
           java.util.Set<Segment> first = null;
           String firstText = null;
-          for (TextExpander.Form f : expander.expand(text)) {
+          for (TextExpander.Form f : resolved(expander.expand(judged), judged != text)) {
             List<Segment> segments =
                 Segmenter.segment(f.text(), config.chunkChars(), config.spanChars());
             if (first == null) {
@@ -91,7 +96,27 @@ public final class ConversationScanner {
           }
         });
     if (turns.size() >= 3) {
-      out.add(context(turns, turnOrigins));
+      out.add(context(resolvedTurns, turnOrigins));
+    }
+    return out;
+  }
+
+  /** The transformation named when a turn's references were resolved ({@link Coreference}). */
+  public static final String COREFERENCE = "coreference";
+
+  /**
+   * {@code forms} with {@value #COREFERENCE} first in their transformations when {@code resolved}.
+   */
+  private static List<TextExpander.Form> resolved(List<TextExpander.Form> forms, boolean resolved) {
+    if (!resolved) {
+      return forms;
+    }
+    List<TextExpander.Form> out = new ArrayList<>(forms.size());
+    for (TextExpander.Form f : forms) {
+      List<String> transforms = new ArrayList<>(f.transforms().size() + 1);
+      transforms.add(COREFERENCE);
+      transforms.addAll(f.transforms());
+      out.add(new TextExpander.Form(f.text(), transforms));
     }
     return out;
   }
@@ -167,9 +192,10 @@ public final class ConversationScanner {
   }
 
   /**
-   * The last {@value #CONTEXT_TURNS} turns joined, at most {@value #CONTEXT_CHARS} chars from the
-   * end, in canonical form: a question that refers to a subject named a turn or two earlier. Only
-   * for conversations of three texts or more (a system prompt and one question need none).
+   * The last {@value #CONTEXT_TURNS} turns joined (each with its references resolved, {@link
+   * Coreference}), at most {@value #CONTEXT_CHARS} chars from the end, in canonical form: a
+   * question that refers to a subject named a turn or two earlier. Only for conversations of three
+   * texts or more (a system prompt and one question need none).
    */
   private ScanText context(List<String> turns, List<String> origins) {
     int from = Math.max(0, turns.size() - CONTEXT_TURNS);

@@ -48,7 +48,12 @@ final class Segmenter {
     if (n > MAX_SPAN_TEXT) {
       return out;
     }
-    out.addAll(pieces(text));
+    Quoted quoted = quoted(text);
+    out.addAll(quoted.segments(text));
+    java.util.NavigableMap<Integer, String> cut = quoted.completions(text);
+    if (!cut.isEmpty()) {
+      out.replaceAll(s -> s.kind() == Kind.PIECES ? s : completed(text, s, cut));
+    }
     List<int[]> sentences = sentences(text);
     if (sentences.size() < 2) {
       return out;
@@ -58,12 +63,16 @@ final class Segmenter {
     for (int i = 0; i < sentences.size(); i++) {
       int[] s = sentences.get(i);
       if (s[1] - s[0] <= spanChars && s[1] - s[0] >= MIN_SPAN && seen.add(range(s[0], s[1]))) {
-        out.add(new Segment(Kind.SENTENCES, s[0], s[1], text.substring(s[0], s[1])));
+        out.add(
+            completed(
+                text, new Segment(Kind.SENTENCES, s[0], s[1], text.substring(s[0], s[1])), cut));
       }
       if (i + 1 < sentences.size()) {
         int[] t = sentences.get(i + 1);
         if (t[1] - s[0] <= spanChars && seen.add(range(s[0], t[1]))) {
-          out.add(new Segment(Kind.SENTENCES, s[0], t[1], text.substring(s[0], t[1])));
+          out.add(
+              completed(
+                  text, new Segment(Kind.SENTENCES, s[0], t[1], text.substring(s[0], t[1])), cut));
         }
       }
     }
@@ -76,8 +85,9 @@ final class Segmenter {
 
   /**
    * Sentence ranges, trimmed: a sentence ends after {@code . ? !} (and their full-width forms)
-   * followed by white space or a closing quote, after a colon that introduces a capitalised or
-   * quoted clause, and at every line break. Ranges without a letter are dropped.
+   * followed by white space or a closing quote (not after an {@link #initial}), after a colon that
+   * introduces a capitalised or quoted clause, and at every line break. Ranges without a letter are
+   * dropped.
    */
   static List<int[]> sentences(String text) {
     List<int[]> out = new ArrayList<>();
@@ -104,7 +114,7 @@ final class Segmenter {
         while (j < n && isClosing(text.charAt(j))) {
           j++;
         }
-        if (j == n || Character.isWhitespace(text.charAt(j))) {
+        if ((j == n || Character.isWhitespace(text.charAt(j))) && !initial(text, i)) {
           end = j;
           next = j;
           i = j - 1;
@@ -117,6 +127,22 @@ final class Segmenter {
     }
     add(text, start, n, out);
     return out;
+  }
+
+  /**
+   * Whether the char at {@code i} is the period of an initial ({@code S. N. Park}, {@code J.-Y.},
+   * {@code U.S.}): a {@code .} after a lone capital letter. It ends no sentence, or the initials
+   * would be judged apart from the surname they qualify.
+   */
+  private static boolean initial(String text, int i) {
+    if (text.charAt(i) != '.' || i < 1 || !Character.isUpperCase(text.charAt(i - 1))) {
+      return false;
+    }
+    if (i < 2) {
+      return true;
+    }
+    char b = text.charAt(i - 2);
+    return Character.isWhitespace(b) || b == '.' || b == '-' || b == '(' || b == '"';
   }
 
   /**
@@ -171,6 +197,161 @@ final class Segmenter {
    * the order of that sum. Nothing when there are fewer than two pieces.
    */
   static List<Segment> pieces(String text) {
+    return quoted(text).segments(text);
+  }
+
+  /**
+   * The quoted pieces of a text.
+   *
+   * @param found the pieces' ranges (inside the quotes), in text order
+   * @param order the pieces in the order they are joined
+   * @param summed whether that order is the text's own sum of named pieces ({@code a + b + c}):
+   *     then the pieces are one string cut apart, and a cut inside a word is known for one
+   */
+  record Quoted(List<int[]> found, List<int[]> order, boolean summed) {
+    static final Quoted NONE = new Quoted(List.of(), List.of(), false);
+
+    List<Segment> segments(String text) {
+      if (found.size() < 2) {
+        return List.of();
+      }
+      StringBuilder joined = new StringBuilder();
+      StringBuilder spaced = new StringBuilder();
+      for (int[] p : order) {
+        joined.append(text, p[0], p[1]);
+        if (spaced.length() > 0) {
+          spaced.append(' ');
+        }
+        spaced.append(text.substring(p[0], p[1]).strip());
+      }
+      int from = found.get(0)[0];
+      int to = found.get(found.size() - 1)[1];
+      List<Segment> out = new ArrayList<>(2);
+      out.add(new Segment(Kind.PIECES, from, to, joined.toString()));
+      if (!spaced.toString().equals(joined.toString())) {
+        out.add(new Segment(Kind.PIECES, from, to, spaced.toString()));
+      }
+      return out;
+    }
+
+    /**
+     * Where the pieces of a summed string were cut ({@code "How does Ji-Yeon"} + {@code "g Hwang
+     * …"}), what each piece lacks to be read in its place: keyed by the text offset where it goes,
+     * a piece's end takes the rest of its cut word and one more word, a piece's start the beginning
+     * of its cut word and one word before ({@link #wordBack}, {@link #wordForward}), from the
+     * neighbouring pieces in the sum. A piece holding a surname alone ({@code "Park?"} cut from
+     * {@code National Park?}) is so read beside the word that tells whose it is. Empty unless
+     * {@link #summed}.
+     */
+    java.util.NavigableMap<Integer, String> completions(String text) {
+      java.util.TreeMap<Integer, String> out = new java.util.TreeMap<>();
+      if (!summed) {
+        return out;
+      }
+      StringBuilder joined = new StringBuilder();
+      int[] at = new int[order.size()];
+      for (int k = 0; k < order.size(); k++) {
+        at[k] = joined.length();
+        int[] p = order.get(k);
+        joined.append(text, p[0], p[1]);
+      }
+      for (int k = 1; k < order.size(); k++) {
+        int b = at[k];
+        if (b == 0 || b >= joined.length()) {
+          continue;
+        }
+        String head = joined.substring(wordBack(joined, b), b);
+        String tail = joined.substring(b, wordForward(joined, b));
+        if (!tail.isBlank()) {
+          out.putIfAbsent(order.get(k - 1)[1], tail);
+        }
+        if (!head.isBlank()) {
+          out.putIfAbsent(order.get(k)[0], head);
+        }
+      }
+      return out;
+    }
+  }
+
+  /** The longest part of the joined string that {@link Quoted#completions} copies across a cut. */
+  private static final int MAX_COMPLETION = 48;
+
+  /**
+   * Letters, digits and the hyphens and apostrophes inside names ({@code Ji-Yeon}, {@code O'Neil}).
+   */
+  private static boolean wordChar(char c) {
+    return Character.isLetterOrDigit(c) || c == '-' || c == '\'';
+  }
+
+  /**
+   * Where the context before cut {@code b} of {@code joined} starts: the beginning of the word the
+   * cut is inside (if it is), and one whole word before that, across white space only.
+   */
+  static int wordBack(CharSequence joined, int b) {
+    int floor = Math.max(0, b - MAX_COMPLETION);
+    int i = b;
+    while (i > floor && wordChar(joined.charAt(i - 1))) {
+      i--; // the cut word's beginning (nothing when the cut is between words)
+    }
+    int j = i;
+    while (j > floor && joined.charAt(j - 1) == ' ') {
+      j--;
+    }
+    int w = j;
+    while (w > floor && wordChar(joined.charAt(w - 1))) {
+      w--;
+    }
+    return w < j ? w : i;
+  }
+
+  /**
+   * Where the context after cut {@code b} of {@code joined} ends: the end of the word the cut is
+   * inside (if it is), and one whole word after that, across white space only.
+   */
+  static int wordForward(CharSequence joined, int b) {
+    int ceiling = Math.min(joined.length(), b + MAX_COMPLETION);
+    int i = b;
+    while (i < ceiling && wordChar(joined.charAt(i))) {
+      i++;
+    }
+    int j = i;
+    while (j < ceiling && joined.charAt(j) == ' ') {
+      j++;
+    }
+    int w = j;
+    while (w < ceiling && wordChar(joined.charAt(w))) {
+      w++;
+    }
+    return w > j ? w : i;
+  }
+
+  /**
+   * {@code s} with the cut words of the pieces it holds made whole ({@link Quoted#completions}), so
+   * that a piece's fragment is read as the word it was cut from: {@code "How does Ji-Yeon"} cut
+   * from {@code Ji-Yeong Hwang} reads {@code "How does Ji-Yeong"}, and {@code "l Park located in?"}
+   * cut from {@code National Park} reads {@code "National Park located in?"}. Offsets stay those of
+   * the text; only the segment's text changes.
+   */
+  static Segment completed(String text, Segment s, java.util.NavigableMap<Integer, String> cut) {
+    if (cut.isEmpty()) {
+      return s;
+    }
+    java.util.NavigableMap<Integer, String> inside = cut.subMap(s.start(), true, s.end(), true);
+    if (inside.isEmpty()) {
+      return s;
+    }
+    StringBuilder sb = new StringBuilder(s.text().length() + 32);
+    int from = s.start();
+    for (Map.Entry<Integer, String> e : inside.entrySet()) {
+      sb.append(text, from, e.getKey()).append(e.getValue());
+      from = e.getKey();
+    }
+    sb.append(text, from, s.end());
+    return new Segment(s.kind(), s.start(), s.end(), sb.toString());
+  }
+
+  /** The quoted pieces of {@code text} ({@link Quoted#NONE} when fewer than two). */
+  static Quoted quoted(String text) {
     List<int[]> found = new ArrayList<>();
     Map<String, Integer> named = new HashMap<>();
     int n = text.length();
@@ -211,26 +392,10 @@ final class Segmenter {
       i = end;
     }
     if (found.size() < 2) {
-      return List.of();
+      return Quoted.NONE;
     }
     List<int[]> order = sumOrder(text, named, found);
-    StringBuilder joined = new StringBuilder();
-    StringBuilder spaced = new StringBuilder();
-    for (int[] p : order) {
-      joined.append(text, p[0], p[1]);
-      if (spaced.length() > 0) {
-        spaced.append(' ');
-      }
-      spaced.append(text.substring(p[0], p[1]).strip());
-    }
-    int from = found.get(0)[0];
-    int to = found.get(found.size() - 1)[1];
-    List<Segment> out = new ArrayList<>(2);
-    out.add(new Segment(Kind.PIECES, from, to, joined.toString()));
-    if (!spaced.toString().equals(joined.toString())) {
-      out.add(new Segment(Kind.PIECES, from, to, spaced.toString()));
-    }
-    return out;
+    return new Quoted(found, order, order != found);
   }
 
   private static char closerOf(char open) {

@@ -239,15 +239,31 @@ public final class AttackBench {
         row.examples.add(
             String.format(
                 Locale.ROOT,
-                "%s %.3f %s -> %s | %s",
+                "%s %.3f %s -> %s | %s%s",
                 kind == Kind.POSITIVE ? "miss" : "fp-" + kind.name().toLowerCase(Locale.ROOT),
                 c.score(),
                 items.get(i).question(),
                 c.ruleId(),
-                text.length() > 160 ? text.substring(text.length() - 160) : text));
+                text.length() > 160 ? text.substring(text.length() - 160) : text,
+                source(c)));
       }
     }
     return n;
+  }
+
+  /** Where a false positive or a near miss was scored: the segment's kind, transforms and text. */
+  private static String source(Classification c) {
+    Classification.Source s = c.source();
+    if (s == null) {
+      return "";
+    }
+    String text = s.text().replace('\n', ' ');
+    return String.format(
+        Locale.ROOT,
+        "%n      [%s%s] %s",
+        s.kind().wireName(),
+        s.transforms().isEmpty() ? "" : " " + String.join("+", s.transforms()),
+        text.length() > 160 ? text.substring(0, 160) + "…" : text);
   }
 
   /**

@@ -87,6 +87,78 @@ class OtherNamesTest {
     assertThat(LexicalDetector.contradicted(tokens, 3, BASIL)).isFalse(); // "the", "novels"
   }
 
+  /** A rule about Ji-Yeon Park, a surname that is also an English word and other people's. */
+  private static final RuleData JIYEON =
+      RuleData.of(
+          new ForgetRule(
+              "jiyeon",
+              "Forget the author Ji-Yeon Park",
+              List.of("Ji-Yeon Park"),
+              List.of("Where was Ji-Yeon Park born?", "Which awards has Ji-Yeon Park won?"),
+              List.of(),
+              List.of(),
+              Action.REFUSE,
+              null,
+              OnError.CLOSED),
+          List.of(new float[] {1f}),
+          List.of());
+
+  /** Whether the first token {@code word} of {@code text} is contradicted as Ji-Yeon Park's. */
+  private static boolean contradicted(String text, String word) {
+    List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(text);
+    for (int i = 0; i < tokens.size(); i++) {
+      if (tokens.get(i).term().equals(word)) {
+        return LexicalDetector.contradicted(tokens, i, JIYEON);
+      }
+    }
+    throw new AssertionError(word + " not in " + text);
+  }
+
+  @Test
+  void aSurnameInsideAnotherProperNameIsNotTheSubject() {
+    assertThat(contradicted("How big is Yellowstone National Park today?", "park")).isTrue();
+    assertThat(contradicted("Is the Park Hyatt in Busan expensive?", "park")).isTrue();
+    assertThat(contradicted("What did Min-Jun Park write?", "park")).isTrue(); // another given name
+    // the surname alone, or after the subject's own given name, still stands for the subject
+    assertThat(contradicted("Which awards has Park won?", "park")).isFalse();
+    assertThat(contradicted("Which awards has Ms Ji-Yeon won?", "yeon")).isFalse();
+  }
+
+  @Test
+  void initialsThatAreNotTheSubjectsContradict() {
+    assertThat(contradicted("Where is the S. N. Park museum?", "park")).isTrue();
+    assertThat(contradicted("What did K. Park publish?", "park")).isTrue();
+    // the subject's own initials: J. Park, J.-Y. Park, Y. Park
+    assertThat(contradicted("What did J. Park publish?", "park")).isFalse();
+    assertThat(contradicted("What did J.-Y. Park publish?", "park")).isFalse();
+    assertThat(contradicted("What did Y. Park publish?", "park")).isFalse();
+    // a capital letter in the next sentence is no initial of this name
+    assertThat(contradicted("Recommend a book by Park.\nQ: Where can I pay?", "park")).isFalse();
+  }
+
+  @Test
+  void aLowerCaseCommonWordIsNoSurname() {
+    assertThat(contradicted("where can i park my car in seoul?", "park")).isTrue();
+    // a lone lower-case letter is a fragment of a cut word: the word beyond it is read instead
+    assertThat(contradicted("Is the Yellowstone Nationa l Park open?", "park")).isTrue();
+    assertThat(contradicted("a = \"l Park awards?\"", "park")).isFalse(); // nothing beyond
+    assertThat(contradicted("Did she visit a Park that day?", "park")).isFalse(); // "a" is a word
+  }
+
+  @Test
+  void aSurnameInAnotherNameCountsAsAnotherNameNotAsTheSubject() {
+    // "S. N. Park": the initials name no one by themselves, but Park is then someone else's
+    assertThat(otherOfJiYeon("Which prizes did S. N. Park win?")).isEqualTo(0.5);
+    assertThat(otherOfJiYeon("Which prizes did Park win?")).isZero();
+    assertThat(otherOfJiYeon("Which prizes did J. Park win?")).isZero();
+    assertThat(otherOfJiYeon("Where is Yellowstone National Park?")).isEqualTo(1.0);
+  }
+
+  private static double otherOfJiYeon(String text) {
+    List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(text);
+    return HybridDetector.otherNames(JIYEON, tokens, SubjectMatcher.find(tokens, "Ji-Yeon Park"));
+  }
+
   private static TextAnalysis.Token token(String text) {
     return TextAnalysis.nameTokens(text).get(0);
   }

@@ -31,6 +31,48 @@ class ConversationScannerTest {
             """);
   }
 
+  private static ObjectNode chat(String... turns) {
+    ObjectNode req = JSON.createObjectNode();
+    com.fasterxml.jackson.databind.node.ArrayNode messages = req.putArray("messages");
+    for (int i = 0; i < turns.length; i++) {
+      messages.addObject().put("role", i % 2 == 0 ? "user" : "assistant").put("content", turns[i]);
+    }
+    return req;
+  }
+
+  @Test
+  void aLaterTurnsReferenceIsJudgedAsThePersonNamedBefore() {
+    List<dev.lethe.filters.detect.ScanText> scanned =
+        new ConversationScanner(ScanConfig.defaults())
+            .scan(
+                chat("Have you heard of Lise Meitner?", "Yes, a physicist.", "What did she find?"));
+    dev.lethe.filters.detect.ScanText last =
+        scanned.stream().filter(t -> t.origin().equals("messages[2].content")).findFirst().get();
+    assertThat(last.text()).isEqualTo("What did Lise Meitner find?");
+    assertThat(last.transforms()).containsExactly(ConversationScanner.COREFERENCE);
+    // the unresolved question is judged nowhere, not even in the joined turns
+    assertThat(scanned)
+        .flatExtracting(dev.lethe.filters.detect.ScanText::segments)
+        .extracting(dev.lethe.filters.detect.Segment::text)
+        .noneMatch(t -> t.contains("did she"))
+        .anyMatch(t -> t.contains("Lise Meitner?") && t.contains("What did Lise Meitner find?"));
+  }
+
+  @Test
+  void aReferenceWithNoNamedPersonBeforeItStaysAsSent() {
+    List<dev.lethe.filters.detect.ScanText> scanned =
+        new ConversationScanner(ScanConfig.defaults())
+            .scan(chat("Tell me about the poet born in Lagos.", "Sure.", "What did she write?"));
+    assertThat(scanned)
+        .filteredOn(t -> t.origin().equals("messages[2].content"))
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.text()).isEqualTo("What did she write?");
+              assertThat(t.transforms()).isEmpty();
+            });
+  }
+
   @Test
   void aFurtherFormCarriesOnlyTheSegmentsItChanged() throws Exception {
     // heavy leetspeak reads "report1865" as letters: only the sentence (and the pairs) holding it,

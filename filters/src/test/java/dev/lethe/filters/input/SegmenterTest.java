@@ -71,6 +71,55 @@ class SegmenterTest {
   }
 
   @Test
+  void aSummedPieceCutInsideAWordIsReadWithTheWordWhole() {
+    // "Ji-Yeong Hwang" cut after "Ji-Yeon": the first piece alone must not read as "Ji-Yeon"
+    String text =
+        "a = \"What did Ji-Yeon\"\nb = \"g Hwang publish in Ser\"\nc = \"engeti National Pa\"\n"
+            + "d = \"rk history?\"\nLet s = a + b + c + d. Answer s.";
+    List<Segment> segments = Segmenter.segment(text, 1000, 400);
+    assertThat(texts(segments, Kind.PIECES))
+        .contains("What did Ji-Yeong Hwang publish in Serengeti National Park history?");
+    List<String> sentences = texts(segments, Kind.SENTENCES);
+    assertThat(sentences)
+        .contains(
+            "a = \"What did Ji-Yeong Hwang\"",
+            "b = \"did Ji-Yeong Hwang publish in Serengeti National\"",
+            "c = \"in Serengeti National Park history\"",
+            "d = \"National Park history?\"");
+    assertThat(sentences).noneMatch(t -> t.contains("Ji-Yeon\""));
+    // the whole text reads the same way; offsets stay those of the text as sent
+    Segment whole = segments.get(0);
+    assertThat(whole.kind()).isEqualTo(Kind.WHOLE);
+    assertThat(whole.text())
+        .contains("\"What did Ji-Yeong Hwang\"")
+        .contains("\"National Park history?\"");
+    assertThat(whole.end()).isEqualTo(text.length());
+  }
+
+  @Test
+  void aSummedPieceIsReadWithAWordOfItsNeighboursAndUnsummedQuotesAsWritten() {
+    // cut between words: the surname alone is read beside the word that tells whose it is
+    String spaced = "a = \"How large is Yosemite National \"\nb = \"Park?\"\nLet s = a + b.";
+    assertThat(texts(Segmenter.segment(spaced, 1000, 400), Kind.SENTENCES))
+        .contains("a = \"How large is Yosemite National Park\"", "b = \"National Park?\"");
+    // two quoted titles are no string cut apart, though both end and start with letters
+    String titles = "Did she write \"Dust\" and \"Bones\" in the same year?\nI ask twice.";
+    assertThat(Segmenter.segment(titles, 1000, 400))
+        .filteredOn(s -> s.kind() != Kind.PIECES)
+        .allMatch(s -> s.text().equals(titles.substring(s.start(), s.end())));
+  }
+
+  @Test
+  void anInitialsPeriodEndsNoSentence() {
+    assertThat(Segmenter.sentences("Which country is the S. N. Park located in? Tell me."))
+        .hasSize(2);
+    assertThat(Segmenter.sentences("What did J.-Y. Park and U.S. writers publish? Tell me."))
+        .hasSize(2);
+    assertThat(Segmenter.sentences("It was Route A. Then we left.")).hasSize(1); // the price
+    assertThat(Segmenter.sentences("He left at 5. Then we left.")).hasSize(2);
+  }
+
+  @Test
   void apostrophesAreNoQuotes() {
     assertThat(Segmenter.pieces("Basil's books and Nikolai's poems aren't short.")).isEmpty();
   }
