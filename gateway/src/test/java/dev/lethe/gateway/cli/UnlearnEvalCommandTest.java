@@ -396,8 +396,12 @@ class UnlearnEvalCommandTest {
     assertThat(r.at("/search/defaults/settings/projectGradients").asBoolean())
         .isEqualTo(d.projectGradients());
     assertThat(r.at("/stages/0/projected_steps").isInt()).isTrue();
-    // two forget pairs, one batch per epoch: the step budget is the default's epochs
-    assertThat(r.at("/trials/0/planned_steps").asInt()).isEqualTo(d.maxEpochs());
+    // a trial is the default's steps, each on the whole forget set (two pairs)
+    assertThat(r.at("/trials/0/planned_steps").asInt()).isEqualTo(d.trialSteps());
+    assertThat(r.at("/hyperparameters/whole_forget_set").asBoolean()).isTrue();
+    assertThat(r.at("/hyperparameters/batch_size").asInt()).isEqualTo(2);
+    assertThat(r.at("/search/defaults/settings/whole_forget_set").asBoolean()).isTrue();
+    assertThat(r.at("/search/defaults/settings/batchSize").asInt()).isZero();
     // the random model answers neither set before or after one small step, so the ratio bounds
     // hold at the first check, and the run stops there instead of running its budget
     assertThat(r.at("/search/met").asBoolean()).isTrue();
@@ -429,6 +433,16 @@ class UnlearnEvalCommandTest {
         .isEqualTo(DefaultTarget.NPO.coolReach()); // the default's, no flag set it
     assertThat(r.at("/hyperparameters/project_gradients").asBoolean())
         .isEqualTo(DefaultTarget.NPO.projectGradients()); // the default's, no flag set it
+
+    Path batch = dir.resolve("npo-batch"); // a batch size replaces the whole forget set
+    assertThat(unlearn(npo(batch, "--batch-size", "1"))).as(stderr()).isEqualTo(0);
+    r = report(batch);
+    assertThat(r.at("/hyperparameters/batch_size").asInt()).isEqualTo(1);
+    assertThat(r.at("/hyperparameters/whole_forget_set").asBoolean()).isFalse();
+    assertThat(r.at("/search/defaults/overridden_by_flags"))
+        .extracting(JsonNode::asText)
+        .containsExactly("batchSize");
+    assertThat(r.at("/trials/0/planned_steps").asInt()).isEqualTo(DefaultTarget.NPO.trialSteps());
 
     Path plain = dir.resolve("npo-no-projection"); // the projection is overridden by its flag
     boolean flipped = !DefaultTarget.NPO.projectGradients();
