@@ -465,6 +465,33 @@ public final class Unlearner {
       return (to(chunk) - from(chunk)) / (double) forget.size();
     }
 
+    /**
+     * The chunk's share of a term over {@code items}: its answer tokens over the step's when the
+     * term is a token mean, else its sequences.
+     */
+    double weight(int chunk, boolean tokenMean, List<EncodedQa> items, int context) {
+      if (!tokenMean || chunks() == 1) {
+        return weight(chunk);
+      }
+      long all = answerTokens(items, 0, items.size(), context);
+      return all == 0
+          ? weight(chunk)
+          : answerTokens(items, from(chunk), to(chunk), context) / (double) all;
+    }
+
+    /** The tokens of the forget term's answers: the refusals for a term reading only those. */
+    List<EncodedQa> forgetTermItems(UnlearningMethod method) {
+      return method.usesRefusals() && !method.usesForgetLogits() ? alternate : forget;
+    }
+
+    private static long answerTokens(List<EncodedQa> items, int from, int to, int context) {
+      long n = 0;
+      for (EncodedQa e : items.subList(from, to)) {
+        n += Math.max(0, Math.min(context, e.ids().length) - Math.max(1, e.answerStart()));
+      }
+      return n;
+    }
+
     Inputs inputs(
         int chunk, UnlearningMethod method, LlamaModel model, LlamaModel reference, NDManager sm) {
       int from = from(chunk);
@@ -498,12 +525,16 @@ public final class Unlearner {
   private static double[] accumulatedBackward(
       UnlearningMethod method, LlamaModel model, LlamaModel reference, NDManager sm, Step batch) {
     UnlearningLoss objective = method.objective();
+    int context = model.config().maxPositionEmbeddings();
     double total = 0;
     double forget = 0;
     double retain = 0;
     boolean hasRetain = false;
     for (int c = 0; c < batch.chunks(); c++) {
-      double w = batch.weight(c);
+      double wf =
+          batch.weight(
+              c, objective.forgetTerm().meanOverTokens(), batch.forgetTermItems(method), context);
+      double wr = batch.weight(c, objective.retainTerm().meanOverTokens(), batch.retain(), context);
       try (NDManager cm = sm.newSubManager();
           NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
@@ -511,12 +542,27 @@ public final class Unlearner {
         try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
           UnlearningLoss.Parts parts =
               objective.compute(forgetBatch(method, model, in), retainBatch(method, model, in));
-          gc.backward(w == 1 ? parts.total() : Scalars.mul(parts.total(), w));
-          total += w * parts.total().getFloat();
-          forget += w * parts.forget().getFloat();
+          NDArray weighted;
+          if (batch.chunks() == 1) {
+            weighted = parts.total();
+          } else {
+            weighted = Scalars.mul(parts.forget(), objective.gamma() * wf);
+            if (parts.retain() != null) {
+              weighted = weighted.add(Scalars.mul(parts.retain(), objective.alpha() * wr));
+            }
+          }
+          gc.backward(weighted);
+          double f = parts.forget().getFloat();
+          forget += wf * f;
+          total += objective.gamma() * wf * f;
           if (parts.retain() != null) {
             hasRetain = true;
-            retain += w * parts.retain().getFloat();
+            double r = parts.retain().getFloat();
+            retain += wr * r;
+            total += objective.alpha() * wr * r;
+          }
+          if (batch.chunks() == 1) {
+            total = parts.total().getFloat();
           }
         }
       }
@@ -538,9 +584,12 @@ public final class Unlearner {
       Step batch,
       Map<String, NDArray> trainable) {
     UnlearningLoss objective = method.objective();
+    int context = model.config().maxPositionEmbeddings();
     double forgetLoss = 0;
     for (int c = 0; c < batch.chunks(); c++) {
-      double w = batch.weight(c);
+      double w =
+          batch.weight(
+              c, objective.forgetTerm().meanOverTokens(), batch.forgetTermItems(method), context);
       try (NDManager cm = sm.newSubManager();
           NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
@@ -562,7 +611,7 @@ public final class Unlearner {
     }
     double retainLoss = 0;
     for (int c = 0; c < batch.chunks(); c++) {
-      double w = batch.weight(c);
+      double w = batch.weight(c, objective.retainTerm().meanOverTokens(), batch.retain(), context);
       try (NDManager cm = sm.newSubManager();
           NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();

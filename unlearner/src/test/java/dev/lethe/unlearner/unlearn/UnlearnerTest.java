@@ -301,6 +301,40 @@ class UnlearnerTest {
   }
 
   @Test
+  void tokenMeanTermsAccumulateByAnswerTokens() throws Exception {
+    // GradDiff (GA + NLL retain) and IDK (NLL on refusals + NLL retain) average over answer
+    // tokens: micro-batches of unequal length are weighted by their tokens, not their pairs
+    for (UnlearnMethod m : List.of(UnlearnMethod.GRAD_DIFF, UnlearnMethod.IDK)) {
+      Map<String, Tensor> start;
+      Map<String, Tensor> whole;
+      Unlearner.Result one;
+      try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+        start = c.model().toTensors();
+        one =
+            run(
+                c,
+                m,
+                new UnlearnConfig(3, 0, 3, 1e-3, 0, 1, 0, 1, 1, null, 5, false, 64),
+                new SimpleMeterRegistry());
+        whole = c.model().toTensors();
+      }
+      try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+        Unlearner.Result acc =
+            run(
+                c,
+                m,
+                new UnlearnConfig(3, 0, 3, 1e-3, 0, 1, 0, 1, 1, null, 5, false, 2),
+                new SimpleMeterRegistry());
+        assertThat(acc.lastForget()).as(m.name()).isCloseTo(one.lastForget(), within(1e-4));
+        assertThat(acc.lastRetain()).as(m.name()).isCloseTo(one.lastRetain(), within(1e-4));
+        assertThat(distance(whole, c.model().toTensors()))
+            .as(m.name())
+            .isLessThan(1e-3 * distance(start, whole));
+      }
+    }
+  }
+
+  @Test
   void theWholeForgetSetIsEveryPairInEveryStep() throws Exception {
     Map<String, Tensor> whole;
     try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
