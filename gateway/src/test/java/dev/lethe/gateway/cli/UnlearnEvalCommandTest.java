@@ -387,7 +387,8 @@ class UnlearnEvalCommandTest {
     assertThat(r.at("/search/defaults/goal").asText()).isEqualTo(d.goal().text());
     assertThat(r.at("/search/goal").asText()).isEqualTo(d.goal().text());
     assertThat(r.at("/search/defaults/overridden_by_flags")).isEmpty();
-    assertThat(r.at("/search/defaults/settings/check_every").asInt()).isEqualTo(1);
+    // about ten checks in a trial of 50 steps
+    assertThat(r.at("/search/defaults/settings/check_every").asInt()).isEqualTo(5);
     assertThat(r.at("/hyperparameters/lr").asDouble()).isEqualTo(d.learningRate());
     assertThat(r.at("/hyperparameters/alpha").asDouble()).isEqualTo(d.alpha());
     assertThat(r.at("/hyperparameters/retain_loss").asText()).isEqualTo("kl");
@@ -406,12 +407,12 @@ class UnlearnEvalCommandTest {
     // hold at the first check, and the run stops there instead of running its budget
     assertThat(r.at("/search/met").asBoolean()).isTrue();
     assertThat(r.at("/search/stopped").asText()).isEqualTo("goal met");
-    assertThat(r.at("/search/steps").asInt()).isEqualTo(1);
+    assertThat(r.at("/search/steps").asInt()).isEqualTo(5); // the first check, at step 5
     assertThat(r.at("/search/defaults/settings/dense_reach").asDouble()).isEqualTo(4);
     assertThat(r.at("/search/defaults/settings/budget_seconds").asDouble())
         .isEqualTo(d.maxSeconds()); // a safety net; the budget is the trials' steps
     assertThat(r.at("/trials/0/outcome").asText()).isEqualTo("met");
-    assertThat(r.get("steps").asInt()).isEqualTo(1);
+    assertThat(r.get("steps").asInt()).isEqualTo(5);
     assertThat(r.at("/trials")).hasSize(1);
     assertThat(r.at("/search/validation_questions").asInt()).isEqualTo(1);
     assertThat(stderr()).contains("npo default: unlearning to " + d.goal().text());
