@@ -184,7 +184,10 @@ public final class UnlearnCommand implements Callable<Integer> {
   @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate (default 1e-4).")
   Double lr;
 
-  @Option(names = "--batch-size", paramLabel = "N", description = "Forget pairs per step (8).")
+  @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      description = "Forget pairs per step (8); 0: the whole forget set in every step.")
   Integer batchSize;
 
   @Option(names = "--warmup", paramLabel = "F", description = "Warmup share of steps (0.1).")

@@ -13,12 +13,13 @@ import java.util.Map;
 
 /**
  * The {@code options} object of {@code POST /admin/unlearn}, the same knobs as {@code lethe
- * unlearn}: {@code steps}, {@code epochs}, {@code lr}, {@code batchSize}, {@code warmup}, {@code
- * weightDecay}, {@code clip}, {@code seed}, {@code saliency} (a percentage, SalUn), {@code params}
- * (regex), {@code projectGradients} (boolean: project the forget gradient off a conflicting retain
- * gradient, PCGrad), {@code beta}, {@code alpha}, {@code gamma}, {@code delta}, {@code
- * steeringCoefficient}, {@code retainLoss}, {@code layer} and {@code preset} ({@code "wmdp"}, RMU
- * only: the WMDP paper's setting). Every error names {@code options.<field>}.
+ * unlearn}: {@code steps}, {@code epochs}, {@code lr}, {@code batchSize} (0: the whole forget set
+ * in every step), {@code warmup}, {@code weightDecay}, {@code clip}, {@code seed}, {@code saliency}
+ * (a percentage, SalUn), {@code params} (regex), {@code projectGradients} (boolean: project the
+ * forget gradient off a conflicting retain gradient, PCGrad), {@code beta}, {@code alpha}, {@code
+ * gamma}, {@code delta}, {@code steeringCoefficient}, {@code retainLoss}, {@code layer} and {@code
+ * preset} ({@code "wmdp"}, RMU only: the WMDP paper's setting). Every error names {@code
+ * options.<field>}.
  */
 public final class UnlearnOptions {
   private UnlearnOptions() {}
@@ -95,7 +96,7 @@ public final class UnlearnOptions {
             }
             case "steps" -> steps = integer(field, v, 0, 1_000_000);
             case "epochs" -> epochs = integer(field, v, 0, 10_000);
-            case "batchSize" -> batch = integer(field, v, 1, 4096);
+            case "batchSize" -> batch = integer(field, v, 0, 4096);
             case "layer" -> layer = integer(field, v, 0, 10_000);
             case "seed" -> seed = integer(field, v, 0, Integer.MAX_VALUE);
             case "lr" -> lr = number(field, v);

@@ -387,7 +387,8 @@ class UnlearnEvalCommandTest {
     assertThat(r.at("/search/defaults/goal").asText()).isEqualTo(d.goal().text());
     assertThat(r.at("/search/goal").asText()).isEqualTo(d.goal().text());
     assertThat(r.at("/search/defaults/overridden_by_flags")).isEmpty();
-    assertThat(r.at("/search/defaults/settings/check_every").asInt()).isEqualTo(1);
+    // about ten checks in a trial of 50 steps
+    assertThat(r.at("/search/defaults/settings/check_every").asInt()).isEqualTo(5);
     assertThat(r.at("/hyperparameters/lr").asDouble()).isEqualTo(d.learningRate());
     assertThat(r.at("/hyperparameters/alpha").asDouble()).isEqualTo(d.alpha());
     assertThat(r.at("/hyperparameters/retain_loss").asText()).isEqualTo("kl");
@@ -396,18 +397,22 @@ class UnlearnEvalCommandTest {
     assertThat(r.at("/search/defaults/settings/projectGradients").asBoolean())
         .isEqualTo(d.projectGradients());
     assertThat(r.at("/stages/0/projected_steps").isInt()).isTrue();
-    // two forget pairs, one batch per epoch: the step budget is the default's epochs
-    assertThat(r.at("/trials/0/planned_steps").asInt()).isEqualTo(d.maxEpochs());
+    // a trial is the default's steps, each on the whole forget set (two pairs)
+    assertThat(r.at("/trials/0/planned_steps").asInt()).isEqualTo(d.trialSteps());
+    assertThat(r.at("/hyperparameters/whole_forget_set").asBoolean()).isTrue();
+    assertThat(r.at("/hyperparameters/batch_size").asInt()).isEqualTo(2);
+    assertThat(r.at("/search/defaults/settings/whole_forget_set").asBoolean()).isTrue();
+    assertThat(r.at("/search/defaults/settings/batchSize").asInt()).isZero();
     // the random model answers neither set before or after one small step, so the ratio bounds
     // hold at the first check, and the run stops there instead of running its budget
     assertThat(r.at("/search/met").asBoolean()).isTrue();
     assertThat(r.at("/search/stopped").asText()).isEqualTo("goal met");
-    assertThat(r.at("/search/steps").asInt()).isEqualTo(1);
+    assertThat(r.at("/search/steps").asInt()).isEqualTo(5); // the first check, at step 5
     assertThat(r.at("/search/defaults/settings/dense_reach").asDouble()).isEqualTo(4);
     assertThat(r.at("/search/defaults/settings/budget_seconds").asDouble())
         .isEqualTo(d.maxSeconds()); // a safety net; the budget is the trials' steps
     assertThat(r.at("/trials/0/outcome").asText()).isEqualTo("met");
-    assertThat(r.get("steps").asInt()).isEqualTo(1);
+    assertThat(r.get("steps").asInt()).isEqualTo(5);
     assertThat(r.at("/trials")).hasSize(1);
     assertThat(r.at("/search/validation_questions").asInt()).isEqualTo(1);
     assertThat(stderr()).contains("npo default: unlearning to " + d.goal().text());
@@ -429,6 +434,16 @@ class UnlearnEvalCommandTest {
         .isEqualTo(DefaultTarget.NPO.coolReach()); // the default's, no flag set it
     assertThat(r.at("/hyperparameters/project_gradients").asBoolean())
         .isEqualTo(DefaultTarget.NPO.projectGradients()); // the default's, no flag set it
+
+    Path batch = dir.resolve("npo-batch"); // a batch size replaces the whole forget set
+    assertThat(unlearn(npo(batch, "--batch-size", "1"))).as(stderr()).isEqualTo(0);
+    r = report(batch);
+    assertThat(r.at("/hyperparameters/batch_size").asInt()).isEqualTo(1);
+    assertThat(r.at("/hyperparameters/whole_forget_set").asBoolean()).isFalse();
+    assertThat(r.at("/search/defaults/overridden_by_flags"))
+        .extracting(JsonNode::asText)
+        .containsExactly("batchSize");
+    assertThat(r.at("/trials/0/planned_steps").asInt()).isEqualTo(DefaultTarget.NPO.trialSteps());
 
     Path plain = dir.resolve("npo-no-projection"); // the projection is overridden by its flag
     boolean flipped = !DefaultTarget.NPO.projectGradients();

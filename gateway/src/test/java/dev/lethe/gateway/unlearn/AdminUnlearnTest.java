@@ -308,8 +308,9 @@ class AdminUnlearnTest {
     assertThat(queued.at("/search/defaults/goal").asText()).isEqualTo(d.goal().text());
     assertThat(queued.at("/search/defaults/overridden_by_flags/0").asText()).isEqualTo("lr");
     assertThat(queued.at("/search/defaults/settings/retainLoss").asText()).isEqualTo("kl");
-    // 4 forget pairs in batches of 2, 10 epochs: a trial plans 20 steps
-    assertThat(queued.at("/progress/steps").asInt()).isEqualTo(2 * d.maxEpochs());
+    // the request's batch of 2 replaces the whole forget set; a trial is the default's steps
+    assertThat(queued.at("/search/defaults/overridden_by_flags/1").asText()).isEqualTo("batchSize");
+    assertThat(queued.at("/progress/steps").asInt()).isEqualTo(d.trialSteps());
     JsonNode j = finish(job);
     assertThat(j.path("state").asText()).as(j.toString()).isEqualTo("succeeded");
     assertThat(j.at("/search/goal").asText()).isEqualTo(d.goal().text());

@@ -10,6 +10,10 @@ import ai.djl.ndarray.NDArray;
  * 2023; Maini, P. et al. "TOFU." COLM 2024.
  */
 public final class GradientAscentLoss implements ForgetTerm {
+  @Override
+  public boolean meanOverTokens() {
+    return true;
+  }
 
   @Override
   public String name() {

@@ -10,6 +10,10 @@ import ai.djl.ndarray.NDArray;
  * baseline, refusals from {@code idontknow.jsonl}).
  */
 public final class IdkLoss implements ForgetTerm {
+  @Override
+  public boolean meanOverTokens() {
+    return true;
+  }
 
   @Override
   public String name() {

@@ -10,6 +10,10 @@ import ai.djl.ndarray.NDArray;
  * P. et al. "TOFU." COLM 2024.
  */
 public final class NllRetain implements RetainTerm {
+  @Override
+  public boolean meanOverTokens() {
+    return true;
+  }
 
   @Override
   public String name() {

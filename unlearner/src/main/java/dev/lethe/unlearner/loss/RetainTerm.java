@@ -7,6 +7,15 @@ import ai.djl.ndarray.NDArray;
  * inherited, so any forget term can pair with any retain term.
  */
 public interface RetainTerm {
+  /**
+   * Whether the term is a mean over the batch's answer tokens (Hugging Face's causal-LM loss)
+   * rather than over its sequences: micro-batches accumulated into one step are then weighted by
+   * their answer tokens instead of their sequences, so the sum equals the whole batch's loss. False
+   * by default.
+   */
+  default boolean meanOverTokens() {
+    return false;
+  }
 
   /** Short name for logs and reports. */
   String name();

@@ -235,7 +235,8 @@ public final class TargetSearch {
               c.saliency(),
               c.parameterRegex(),
               c.seed(),
-              c.projectGradients());
+              c.projectGradients(),
+              c.microBatch());
       stages.set(
           last,
           new UnlearnJob.Stage(

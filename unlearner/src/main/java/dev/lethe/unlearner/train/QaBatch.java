@@ -24,12 +24,22 @@ public record QaBatch(NDArray ids, NDArray labelMask, int answerTokens, int toke
    */
   public static QaBatch collate(
       NDManager manager, List<EncodedQa> items, long padId, int maxLength) {
+    return collate(manager, items, padId, maxLength, 0);
+  }
+
+  /**
+   * As {@link #collate(NDManager, List, long, int)}, padded to at least {@code minLength} tokens
+   * (never beyond {@code maxLength}): micro-batches of one step padded to the step's longest
+   * sequence see the same positions as the whole batch would.
+   */
+  public static QaBatch collate(
+      NDManager manager, List<EncodedQa> items, long padId, int maxLength, int minLength) {
     requireNonNull(manager, "manager");
     requireNonNull(items, "items");
     if (items.isEmpty()) {
       throw new IllegalArgumentException("items: empty (expected: at least one)");
     }
-    int t = 0;
+    int t = Math.min(maxLength, Math.max(0, minLength));
     for (EncodedQa e : items) {
       t = Math.max(t, Math.min(maxLength, e.ids().length));
     }

@@ -377,7 +377,9 @@ public final class UnlearnJob {
     h.put("retain_loss", p.retain().name().toLowerCase(Locale.ROOT));
     h.put("layer", stage.method().steeredLayer() >= 0 ? stage.method().steeredLayer() : null);
     h.put("lr", c.learningRate());
-    h.put("batch_size", c.batchSize());
+    h.put("batch_size", c.wholeForgetSet() ? c.stepBatch(spec.forget().size()) : c.batchSize());
+    h.put("whole_forget_set", c.wholeForgetSet());
+    h.put("micro_batch", c.microBatch());
     h.put("epochs", c.steps() > 0 ? null : c.epochs());
     h.put("warmup_fraction", c.warmupFraction());
     h.put("min_lr_ratio", c.minLrRatio());

@@ -43,12 +43,15 @@ import java.util.regex.Pattern;
  * The weight-level unlearning loop: runs an {@link UnlearningMethod} on a model in place.
  *
  * <p>Each step takes the next {@link UnlearnConfig#batchSize()} forget pairs from seeded epoch
- * permutations and pairs them with as many retain pairs drawn at random (seeded); refusal answers
- * (IDK, IdkDPO) are drawn at random from the given lines. What the frozen reference model must
- * compute (forget NLLs, retain logits or hidden states) runs before the gradient is recorded; the
- * reference is a {@link LlamaModel#frozenCopy()} made only when the objective needs one. Then AdamW
- * with linear warmup and cosine decay, global-norm clipping, and optionally a SalUn mask computed
- * once at the start from the forget term's gradient over the whole forget set.
+ * permutations (or the whole forget set, {@link UnlearnConfig#WHOLE_FORGET_SET}) and pairs them
+ * with as many retain pairs drawn at random (seeded); a step larger than {@link
+ * UnlearnConfig#microBatch()} is computed in micro-batches whose gradients are accumulated to the
+ * whole batch's (each padded to the step's longest sequence and weighted by its share); refusal
+ * answers (IDK, IdkDPO) are drawn at random from the given lines. What the frozen reference model
+ * must compute (forget NLLs, retain logits or hidden states) runs before the gradient is recorded;
+ * the reference is a {@link LlamaModel#frozenCopy()} made only when the objective needs one. Then
+ * AdamW with linear warmup and cosine decay, global-norm clipping, and optionally a SalUn mask
+ * computed once at the start from the forget term's gradient over the whole forget set.
  *
  * <p>Only the parameters passing the filter ({@link UnlearnConfig#parameterRegex()}, else the
  * method's {@link UnlearningMethod#defaultParameters default}) receive gradients; the others keep
@@ -305,12 +308,13 @@ public final class Unlearner {
               (int) Math.round(config.warmupFraction() * total),
               total);
       boolean project = config.projectGradients() && objective.needsRetainBatch();
+      int stepBatch = config.stepBatch(forgetEnc.size());
       List<Integer> order = new ArrayList<>();
       int cursor = 0;
       int every = Math.max(1, total / 20);
       for (int step = 0; step < total; step++) {
         List<EncodedQa> fItems = new ArrayList<>();
-        while (fItems.size() < Math.min(config.batchSize(), forgetEnc.size())) {
+        while (fItems.size() < stepBatch) {
           if (cursor == order.size()) {
             order.clear();
             for (int i = 0; i < forgetEnc.size(); i++) {
@@ -332,25 +336,17 @@ public final class Unlearner {
         double lr = schedule.at(step) * listener.lrScale();
         long t0 = System.nanoTime();
         double norm;
+        Step batch = new Step(fItems, aItems, rItems, config.microBatch());
         try (NDManager sm = model.manager().newSubManager();
             NDScope scope = new NDScope()) {
           scope.suppressNotUsedWarning();
-          Inputs in = inputs(method, model, reference, sm, fItems, aItems, rItems);
-          if (project) {
-            UnlearningLoss.Parts parts = projectedBackward(method, model, in, trainable);
-            lastLoss = parts.total().getFloat();
-            lastForget = parts.forget().getFloat();
-            lastRetain = (double) parts.retain().getFloat();
-          } else {
-            try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
-              UnlearningLoss.Parts parts =
-                  objective.compute(forgetBatch(method, model, in), retainBatch(method, model, in));
-              gc.backward(parts.total());
-              lastLoss = parts.total().getFloat();
-              lastForget = parts.forget().getFloat();
-              lastRetain = parts.retain() == null ? null : (double) parts.retain().getFloat();
-            }
-          }
+          double[] parts =
+              project
+                  ? projectedBackward(method, model, reference, sm, batch, trainable)
+                  : accumulatedBackward(method, model, reference, sm, batch);
+          lastLoss = parts[0];
+          lastForget = parts[1];
+          lastRetain = Double.isNaN(parts[2]) ? null : parts[2];
           for (Map.Entry<String, NDArray> m : masks.entrySet()) {
             NDArray p = trainable.get(m.getKey());
             if (p.hasGradient()) {
@@ -445,17 +441,165 @@ public final class Unlearner {
   }
 
   /**
-   * One step's gradient with {@link GradientProjection}: the forget term (× γ) and the retain term
-   * (× α) are differentiated in two passes, the forget gradient is projected off the retain
-   * gradient where they conflict, and the parameters' gradients are left holding the sum.
+   * One step's items, split into near-equal micro-batches of at most {@code microBatch} forget
+   * sequences (the retain and refusal items follow their forget items), each padded to the step's
+   * longest sequence of its kind.
    */
-  private UnlearningLoss.Parts projectedBackward(
-      UnlearningMethod method, LlamaModel model, Inputs in, Map<String, NDArray> trainable) {
+  private record Step(
+      List<EncodedQa> forget, List<EncodedQa> alternate, List<EncodedQa> retain, int microBatch) {
+
+    int chunks() {
+      return (forget.size() + microBatch - 1) / microBatch;
+    }
+
+    int from(int chunk) {
+      return (int) ((long) chunk * forget.size() / chunks());
+    }
+
+    int to(int chunk) {
+      return from(chunk + 1);
+    }
+
+    /** The chunk's share of the step: its forget sequences over the step's. */
+    double weight(int chunk) {
+      return (to(chunk) - from(chunk)) / (double) forget.size();
+    }
+
+    /**
+     * The chunk's share of a term over {@code items}: its answer tokens over the step's when the
+     * term is a token mean, else its sequences.
+     */
+    double weight(int chunk, boolean tokenMean, List<EncodedQa> items, int context) {
+      if (!tokenMean || chunks() == 1) {
+        return weight(chunk);
+      }
+      long all = answerTokens(items, 0, items.size(), context);
+      return all == 0
+          ? weight(chunk)
+          : answerTokens(items, from(chunk), to(chunk), context) / (double) all;
+    }
+
+    /** The tokens of the forget term's answers: the refusals for a term reading only those. */
+    List<EncodedQa> forgetTermItems(UnlearningMethod method) {
+      return method.usesRefusals() && !method.usesForgetLogits() ? alternate : forget;
+    }
+
+    private static long answerTokens(List<EncodedQa> items, int from, int to, int context) {
+      long n = 0;
+      for (EncodedQa e : items.subList(from, to)) {
+        n += Math.max(0, Math.min(context, e.ids().length) - Math.max(1, e.answerStart()));
+      }
+      return n;
+    }
+
+    Inputs inputs(
+        int chunk, UnlearningMethod method, LlamaModel model, LlamaModel reference, NDManager sm) {
+      int from = from(chunk);
+      int to = to(chunk);
+      return Unlearner.inputs(
+          method,
+          model,
+          reference,
+          sm,
+          forget.subList(from, to),
+          alternate == null ? null : alternate.subList(from, to),
+          retain.isEmpty() ? retain : retain.subList(from, to),
+          new int[] {longest(forget), longest(alternate), longest(retain)});
+    }
+
+    private static int longest(List<EncodedQa> items) {
+      int t = 0;
+      if (items != null) {
+        for (EncodedQa e : items) {
+          t = Math.max(t, e.ids().length);
+        }
+      }
+      return t;
+    }
+  }
+
+  /**
+   * The step's gradient, accumulated over its micro-batches (each loss weighted by its share of the
+   * step, so the sum is the whole batch's mean loss): {total, forget, retain (NaN without)}.
+   */
+  private static double[] accumulatedBackward(
+      UnlearningMethod method, LlamaModel model, LlamaModel reference, NDManager sm, Step batch) {
     UnlearningLoss objective = method.objective();
-    NDArray forgetLoss;
-    try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
-      forgetLoss = objective.forgetTerm().loss(forgetBatch(method, model, in));
-      gc.backward(Scalars.mul(forgetLoss, objective.gamma()));
+    int context = model.config().maxPositionEmbeddings();
+    double total = 0;
+    double forget = 0;
+    double retain = 0;
+    boolean hasRetain = false;
+    for (int c = 0; c < batch.chunks(); c++) {
+      double wf =
+          batch.weight(
+              c, objective.forgetTerm().meanOverTokens(), batch.forgetTermItems(method), context);
+      double wr = batch.weight(c, objective.retainTerm().meanOverTokens(), batch.retain(), context);
+      try (NDManager cm = sm.newSubManager();
+          NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        Inputs in = batch.inputs(c, method, model, reference, cm);
+        try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+          UnlearningLoss.Parts parts =
+              objective.compute(forgetBatch(method, model, in), retainBatch(method, model, in));
+          NDArray weighted;
+          if (batch.chunks() == 1) {
+            weighted = parts.total();
+          } else {
+            weighted = Scalars.mul(parts.forget(), objective.gamma() * wf);
+            if (parts.retain() != null) {
+              weighted = weighted.add(Scalars.mul(parts.retain(), objective.alpha() * wr));
+            }
+          }
+          gc.backward(weighted);
+          double f = parts.forget().getFloat();
+          forget += wf * f;
+          total += objective.gamma() * wf * f;
+          if (parts.retain() != null) {
+            hasRetain = true;
+            double r = parts.retain().getFloat();
+            retain += wr * r;
+            total += objective.alpha() * wr * r;
+          }
+          if (batch.chunks() == 1) {
+            total = parts.total().getFloat();
+          }
+        }
+      }
+    }
+    return new double[] {total, forget, hasRetain ? retain : Double.NaN};
+  }
+
+  /**
+   * One step's gradient with {@link GradientProjection}: the forget term (× γ) and the retain term
+   * (× α) are differentiated in two passes (each accumulated over the micro-batches), the forget
+   * gradient is projected off the retain gradient where they conflict, and the parameters'
+   * gradients are left holding the sum: {total, forget, retain}.
+   */
+  private double[] projectedBackward(
+      UnlearningMethod method,
+      LlamaModel model,
+      LlamaModel reference,
+      NDManager sm,
+      Step batch,
+      Map<String, NDArray> trainable) {
+    UnlearningLoss objective = method.objective();
+    int context = model.config().maxPositionEmbeddings();
+    double forgetLoss = 0;
+    for (int c = 0; c < batch.chunks(); c++) {
+      double w =
+          batch.weight(
+              c, objective.forgetTerm().meanOverTokens(), batch.forgetTermItems(method), context);
+      try (NDManager cm = sm.newSubManager();
+          NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        Inputs in = batch.inputs(c, method, model, reference, cm);
+        try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+          NDArray loss = objective.forgetTerm().loss(forgetBatch(method, model, in));
+          gc.backward(Scalars.mul(loss, objective.gamma() * w));
+          forgetLoss += w * loss.getFloat();
+        }
+      }
     }
     Map<String, NDArray> forgetGrads = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
@@ -465,10 +609,19 @@ public final class Unlearner {
         g.muli(0f);
       }
     }
-    NDArray retainLoss;
-    try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
-      retainLoss = objective.retainTerm().loss(retainBatch(method, model, in));
-      gc.backward(Scalars.mul(retainLoss, objective.alpha()));
+    double retainLoss = 0;
+    for (int c = 0; c < batch.chunks(); c++) {
+      double w = batch.weight(c, objective.retainTerm().meanOverTokens(), batch.retain(), context);
+      try (NDManager cm = sm.newSubManager();
+          NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        Inputs in = batch.inputs(c, method, model, reference, cm);
+        try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
+          NDArray loss = objective.retainTerm().loss(retainBatch(method, model, in));
+          gc.backward(Scalars.mul(loss, objective.alpha() * w));
+          retainLoss += w * loss.getFloat();
+        }
+      }
     }
     Map<String, NDArray> retainGrads = new LinkedHashMap<>();
     for (Map.Entry<String, NDArray> e : trainable.entrySet()) {
@@ -484,9 +637,8 @@ public final class Unlearner {
     for (Map.Entry<String, NDArray> e : forgetGrads.entrySet()) {
       trainable.get(e.getKey()).getGradient().addi(e.getValue());
     }
-    NDArray total =
-        Scalars.mul(forgetLoss, objective.gamma()).add(Scalars.mul(retainLoss, objective.alpha()));
-    return new UnlearningLoss.Parts(total, forgetLoss, retainLoss);
+    double total = objective.gamma() * forgetLoss + objective.alpha() * retainLoss;
+    return new double[] {total, forgetLoss, retainLoss};
   }
 
   private Predicate<String> parameterFilter(UnlearningMethod method, LlamaModel model) {
@@ -518,13 +670,14 @@ public final class Unlearner {
       NDManager sm,
       List<EncodedQa> fItems,
       List<EncodedQa> aItems,
-      List<EncodedQa> rItems) {
+      List<EncodedQa> rItems,
+      int[] padTo) {
     long pad = Math.max(0, model.config().padTokenId());
     int context = model.config().maxPositionEmbeddings();
     UnlearningLoss objective = method.objective();
-    QaBatch fb = QaBatch.collate(sm, fItems, pad, context);
+    QaBatch fb = QaBatch.collate(sm, fItems, pad, context, padTo[0]);
     NDArray fLabels = ModelScorer.labels(fb);
-    QaBatch ab = aItems == null ? null : QaBatch.collate(sm, aItems, pad, context);
+    QaBatch ab = aItems == null ? null : QaBatch.collate(sm, aItems, pad, context, padTo[1]);
     NDArray aLabels = ab == null ? null : ModelScorer.labels(ab);
     NDArray refNll = null;
     NDArray refAltNll = null;
@@ -539,7 +692,7 @@ public final class Unlearner {
     NDArray refLogits = null;
     NDArray refActs = null;
     if (objective.needsRetainBatch() && !rItems.isEmpty()) {
-      rb = QaBatch.collate(sm, rItems, pad, context);
+      rb = QaBatch.collate(sm, rItems, pad, context, padTo[2]);
       rLabels = ModelScorer.labels(rb);
       RetainKind kind = method.params().retain();
       if (kind == RetainKind.KL) {
@@ -596,15 +749,16 @@ public final class Unlearner {
       Map<String, NDArray> trainable,
       NDManager maskManager) {
     Map<String, NDArray> sums = new LinkedHashMap<>();
-    for (int from = 0; from < forgetEnc.size(); from += config.batchSize()) {
-      List<EncodedQa> fItems =
-          forgetEnc.subList(from, Math.min(forgetEnc.size(), from + config.batchSize()));
+    int chunk = Math.min(config.stepBatch(forgetEnc.size()), config.microBatch());
+    for (int from = 0; from < forgetEnc.size(); from += chunk) {
+      List<EncodedQa> fItems = forgetEnc.subList(from, Math.min(forgetEnc.size(), from + chunk));
       List<EncodedQa> aItems =
           method.usesRefusals() ? refusalItems(tokenizer, model, fItems, refusals, random) : null;
       try (NDManager sm = model.manager().newSubManager();
           NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        Inputs in = inputs(method, model, reference, sm, fItems, aItems, List.of());
+        Inputs in =
+            inputs(method, model, reference, sm, fItems, aItems, List.of(), new int[] {0, 0, 0});
         try (GradientCollector gc = Engines.pytorch().newGradientCollector()) {
           gc.backward(method.objective().forgetTerm().loss(forgetBatch(method, model, in)));
         }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.loss.MethodParams.RetainKind;
 import dev.lethe.unlearner.loss.UnlearnMethod;
+import dev.lethe.unlearner.unlearn.UnlearnConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +33,7 @@ class DefaultTargetTest {
     assertThat(d.goal().maxForgetRouge()).isNull(); // a ratio: the same on any model
     List<String> keys =
         new java.util.ArrayList<>(
-            List.of("lr", "retainLoss", "alpha", "epochs", "projectGradients"));
+            List.of("lr", "retainLoss", "alpha", "batchSize", "steps", "projectGradients"));
     if (d.parameters() != null) {
       keys.add("params"); // a parameter subset is a setting like the others
     }
@@ -41,7 +42,9 @@ class DefaultTargetTest {
         .containsEntry("projectGradients", d.projectGradients())
         .containsEntry("retainLoss", "kl")
         .containsEntry("lr", d.learningRate())
-        .containsEntry("epochs", d.maxEpochs());
+        .containsEntry("batchSize", UnlearnConfig.WHOLE_FORGET_SET) // every pair, every step
+        .containsEntry("steps", d.trialSteps())
+        .containsEntry("steps", 50);
   }
 
   @Test
@@ -57,12 +60,18 @@ class DefaultTargetTest {
     assertThat(set.overridden()).containsExactly("projectGradients");
     // a schedule turns the default off altogether
     assertThat(DefaultTarget.apply(UnlearnMethod.NPO, Set.of("epochs"))).isEmpty();
+    assertThat(DefaultTarget.apply(UnlearnMethod.NPO, Set.of("steps"))).isEmpty();
+    // a batch size replaces the default's whole forget set; the trial stays 50 steps
+    DefaultTarget.Applied batch =
+        DefaultTarget.apply(UnlearnMethod.NPO, Set.of("batchSize")).orElseThrow();
+    assertThat(batch.fill()).doesNotContainKey("batchSize").containsEntry("steps", 50);
+    assertThat(batch.overridden()).containsExactly("batchSize");
   }
 
   @Test
   void aboutTenChecksPerTrialWhateverItsLength() {
     DefaultTarget d = DefaultTarget.NPO;
-    assertThat(d.checkEvery(50)).isEqualTo(5); // forget01: 10 epochs of 5 batches
+    assertThat(d.checkEvery(50)).isEqualTo(5); // a trial of 50 steps
     assertThat(d.checkEvery(500)).isEqualTo(50); // forget10
     assertThat(d.checkEvery(101)).isEqualTo(11);
     assertThat(d.checkEvery(3)).isEqualTo(1);
@@ -93,6 +102,7 @@ class DefaultTargetTest {
     Map<String, Object> settings = (Map<String, Object>) p.get("settings");
     assertThat(settings)
         .containsEntry("check_every", 5)
+        .containsEntry("whole_forget_set", true)
         .containsEntry("budget_trials", 3)
         .containsEntry("dense_reach", SearchBudget.DEFAULT_DENSE_REACH);
   }
@@ -103,13 +113,30 @@ class DefaultTargetTest {
     assertThatThrownBy(
             () ->
                 new DefaultTarget(
-                    UnlearnMethod.NPO, g, 2, RetainKind.KL, 1, 10, 10, 3, 60, 0, false, null))
+                    UnlearnMethod.NPO, g, 2, RetainKind.KL, 1, 0, 10, 10, 3, 60, 0, false, null))
         .isInstanceOf(ConfigException.class)
         .hasMessage("default.lr: 2.0 (expected: 0 < lr < 1)");
     assertThatThrownBy(
             () ->
                 new DefaultTarget(
-                    UnlearnMethod.NPO, g, 1e-4, RetainKind.KL, 1, 0, 10, 3, 60, 0, false, null))
-        .hasMessage("default.epochs: 0 (expected: >= 1)");
+                    UnlearnMethod.NPO, g, 1e-4, RetainKind.KL, 1, 0, 0, 10, 3, 60, 0, false, null))
+        .hasMessage("default.steps: 0 (expected: >= 1)");
+    assertThatThrownBy(
+            () ->
+                new DefaultTarget(
+                    UnlearnMethod.NPO,
+                    g,
+                    1e-4,
+                    RetainKind.KL,
+                    1,
+                    -1,
+                    50,
+                    10,
+                    3,
+                    60,
+                    0,
+                    false,
+                    null))
+        .hasMessageStartingWith("default.batch_size: -1 (expected: 1..4096, or 0");
   }
 }

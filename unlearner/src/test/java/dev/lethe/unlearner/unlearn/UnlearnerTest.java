@@ -2,6 +2,7 @@ package dev.lethe.unlearner.unlearn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.checkpoint.Checkpoint;
@@ -255,6 +256,116 @@ class UnlearnerTest {
       assertThat(four.lastRetain()).isNotNull().isGreaterThan(0.0);
       assertThat(Double.isFinite(four.lastLoss())).isTrue();
     }
+  }
+
+  /** A run of {@code steps} NPO steps with batch {@code batch} in passes of {@code micro}. */
+  private static Unlearner.Result npoRun(
+      Checkpoint c, RetainKind retain, int steps, int batch, int micro, boolean project) {
+    UnlearnConfig config =
+        new UnlearnConfig(steps, 0, batch, 1e-3, 0.0, 1.0, 0.0, 1.0, 1.0, null, 5, project, micro);
+    return runNpo(c, retain, config, 1);
+  }
+
+  @Test
+  void accumulatingMicroBatchesEqualsTheWholeBatchInOnePass() throws Exception {
+    // {batch, micro}: the whole forget set (4 pairs) in passes of 1 and of 3 (2 + 2), and a batch
+    // of 3 in passes of 2 (1 + 2: unequal shares, each weighted by its size)
+    int[][] cases = {
+      {UnlearnConfig.WHOLE_FORGET_SET, 1}, {UnlearnConfig.WHOLE_FORGET_SET, 3}, {3, 2}
+    };
+    for (RetainKind retain : List.of(RetainKind.KL, RetainKind.NLL)) {
+      for (boolean project : List.of(false, true)) {
+        for (int[] k : cases) {
+          String as = retain + " batch " + k[0] + " micro " + k[1] + " projected " + project;
+          Map<String, Tensor> start;
+          Map<String, Tensor> whole;
+          Unlearner.Result one;
+          try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+            start = c.model().toTensors();
+            one = npoRun(c, retain, 3, k[0], 64, project);
+            whole = c.model().toTensors();
+          }
+          try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+            Unlearner.Result acc = npoRun(c, retain, 3, k[0], k[1], project);
+            // the third step's losses are computed at the weights the first two steps left
+            assertThat(acc.lastLoss()).as(as).isCloseTo(one.lastLoss(), within(1e-4));
+            assertThat(acc.lastForget()).as(as).isCloseTo(one.lastForget(), within(1e-4));
+            assertThat(acc.lastRetain()).as(as).isCloseTo(one.lastRetain(), within(1e-5));
+            assertThat(distance(whole, c.model().toTensors()))
+                .as(as)
+                .isLessThan(1e-3 * distance(start, whole));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void tokenMeanTermsAccumulateByAnswerTokens() throws Exception {
+    // GradDiff (GA + NLL retain) and IDK (NLL on refusals + NLL retain) average over answer
+    // tokens: micro-batches of unequal length are weighted by their tokens, not their pairs
+    for (UnlearnMethod m : List.of(UnlearnMethod.GRAD_DIFF, UnlearnMethod.IDK)) {
+      Map<String, Tensor> start;
+      Map<String, Tensor> whole;
+      Unlearner.Result one;
+      try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+        start = c.model().toTensors();
+        one =
+            run(
+                c,
+                m,
+                new UnlearnConfig(3, 0, 3, 1e-3, 0, 1, 0, 1, 1, null, 5, false, 64),
+                new SimpleMeterRegistry());
+        whole = c.model().toTensors();
+      }
+      try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+        Unlearner.Result acc =
+            run(
+                c,
+                m,
+                new UnlearnConfig(3, 0, 3, 1e-3, 0, 1, 0, 1, 1, null, 5, false, 2),
+                new SimpleMeterRegistry());
+        assertThat(acc.lastForget()).as(m.name()).isCloseTo(one.lastForget(), within(1e-4));
+        assertThat(acc.lastRetain()).as(m.name()).isCloseTo(one.lastRetain(), within(1e-4));
+        assertThat(distance(whole, c.model().toTensors()))
+            .as(m.name())
+            .isLessThan(1e-3 * distance(start, whole));
+      }
+    }
+  }
+
+  @Test
+  void theWholeForgetSetIsEveryPairInEveryStep() throws Exception {
+    Map<String, Tensor> whole;
+    try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+      Unlearner.Result r = npoRun(c, RetainKind.KL, 2, UnlearnConfig.WHOLE_FORGET_SET, 64, false);
+      assertThat(r.steps()).isEqualTo(2);
+      whole = c.model().toTensors();
+    }
+    // the same as a batch of exactly the forget set's size (4 pairs) ...
+    try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+      npoRun(c, RetainKind.KL, 2, UnlearnFixture.PAIRS, 64, false);
+      assertThat(changed(whole, c.model().toTensors())).isEmpty();
+    }
+    // ... and not the same as batches of 2
+    try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+      npoRun(c, RetainKind.KL, 2, 2, 64, false);
+      assertThat(changed(whole, c.model().toTensors())).isNotEmpty();
+    }
+    UnlearnConfig epochs =
+        new UnlearnConfig(0, 3, UnlearnConfig.WHOLE_FORGET_SET, 1e-3, 0, 1, 0, 1, 1, null, 5);
+    assertThat(epochs.totalSteps(40)).isEqualTo(3);
+    assertThat(epochs.stepBatch(40)).isEqualTo(40);
+    assertThat(epochs.wholeForgetSet()).isTrue();
+    assertThat(UnlearnConfig.DEFAULTS.stepBatch(40)).isEqualTo(8);
+    assertThat(UnlearnConfig.DEFAULTS.totalSteps(40)).isEqualTo(25);
+    assertThatThrownBy(() -> new UnlearnConfig(0, 3, -1, 1e-3, 0, 1, 0, 1, 1, null, 5, false, 64))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("batch_size")
+        .hasMessageContaining("whole forget set");
+    assertThatThrownBy(() -> new UnlearnConfig(0, 3, 8, 1e-3, 0, 1, 0, 1, 1, null, 5, false, 0))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("micro_batch");
   }
 
   @Test
