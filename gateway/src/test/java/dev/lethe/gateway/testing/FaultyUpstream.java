@@ -45,7 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </ul>
  *
  * Every request body is recorded in {@link #received}; {@link #inFlight} counts open requests and
- * {@link #bytesWritten} the bytes of huge bodies actually written.
+ * {@link #bytesWritten} the bytes of huge bodies actually written, {@link #hugeCutOff} how many
+ * were cut off by the peer closing the connection.
  */
 public final class FaultyUpstream implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,6 +82,16 @@ public final class FaultyUpstream implements AutoCloseable {
 
   /** Bytes of huge bodies written so far. */
   public final AtomicLong bytesWritten = new AtomicLong();
+
+  /**
+   * Huge bodies whose connection closed before the whole body was written (a reset by the peer).
+   */
+  public final java.util.concurrent.atomic.AtomicInteger hugeCutOff =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** What to do, besides the in-flight count, when a response's connection closes. */
+  private final java.util.Map<HttpServerResponse, Runnable> onClose =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The answer of {@code f-ok} and {@code f-drip}. */
   public volatile String answer = "Hello from the faulty upstream.";
@@ -132,7 +143,14 @@ public final class FaultyUpstream implements AutoCloseable {
           }
         };
     resp.endHandler(v -> done.run());
-    resp.closeHandler(v -> done.run());
+    resp.closeHandler(
+        v -> {
+          done.run();
+          Runnable cut = onClose.remove(resp);
+          if (cut != null) {
+            cut.run();
+          }
+        });
     req.body()
         .onSuccess(
             body -> {
@@ -251,7 +269,15 @@ public final class FaultyUpstream implements AutoCloseable {
 
   /** Writes {@code total} bytes of 'x' as fast as the peer reads; never ends the response. */
   private void pump(HttpServerResponse resp, long total, boolean ignored) {
-    pump(resp, total, new long[1]);
+    long[] written = new long[1];
+    onClose.put(
+        resp,
+        () -> {
+          if (written[0] < total) {
+            hugeCutOff.incrementAndGet();
+          }
+        });
+    pump(resp, total, written);
   }
 
   private void pump(HttpServerResponse resp, long total, long[] written) {
