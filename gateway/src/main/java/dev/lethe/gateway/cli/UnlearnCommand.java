@@ -104,13 +104,6 @@ public final class UnlearnCommand implements Callable<Integer> {
   boolean traceTest;
 
   @Option(
-      names = "--robustness",
-      description =
-          "Run the robustness probes after unlearning: 8- and 4-bit quantization, relearning"
-              + " (10 steps on 10%% of the forget questions, leak on the rest) and text probes.")
-  boolean robustness;
-
-  @Option(
       names = "--target",
       paramLabel = "GOAL",
       description =
@@ -138,30 +131,6 @@ public final class UnlearnCommand implements Callable<Integer> {
           "Validation check every N steps of a trial (5; the npo default goal: about 10 checks"
               + " per trial).")
   Integer checkEvery;
-
-  @Option(
-      names = "--text-probes",
-      description =
-          "Probe with prefix, format-shift and multi-turn rewrites of the forget questions.")
-  boolean textProbes;
-
-  @Option(names = "--quantize", paramLabel = "B1,B2", split = ",", description = "Bit widths.")
-  List<Integer> quantize;
-
-  @Option(names = "--relearn-steps", paramLabel = "N", description = "Relearning steps (0: off).")
-  Integer relearnSteps;
-
-  @Option(names = "--relearn-fraction", paramLabel = "F", description = "Relearned share (0.1).")
-  Double relearnFraction;
-
-  @Option(names = "--relearn-lr", paramLabel = "X", description = "Relearning lr (1e-4).")
-  Double relearnLr;
-
-  @Option(
-      names = "--retain-model",
-      paramLabel = "DIR",
-      description = "The retain model's checkpoint: relearned the same way for robustness R.")
-  Path retainModel;
 
   @Option(names = "--forget", required = true, paramLabel = "FILE", description = "Forget QA.")
   Path forget;
@@ -267,6 +236,8 @@ public final class UnlearnCommand implements Callable<Integer> {
   boolean noEval;
 
   @Mixin EvalOptions eval = new EvalOptions();
+
+  @Mixin RobustnessOptions robust = new RobustnessOptions();
 
   private final PrintStream err;
 
@@ -464,35 +435,7 @@ public final class UnlearnCommand implements Callable<Integer> {
 
   /** The robustness probes asked for, or null. */
   RobustnessSpec robustnessSpec() {
-    boolean any =
-        robustness
-            || quantize != null
-            || relearnSteps != null
-            || relearnFraction != null
-            || relearnLr != null
-            || retainModel != null
-            || textProbes;
-    if (!any) {
-      return null;
-    }
-    if (retainModel != null && !Files.isDirectory(retainModel)) {
-      throw new ConfigException("--retain-model", retainModel.toString(), "a checkpoint directory");
-    }
-    RobustnessSpec d = RobustnessSpec.DEFAULTS;
-    boolean all = robustness;
-    return new RobustnessSpec(
-        quantize != null ? quantize : all ? d.quantizeBits() : List.of(),
-        relearnSteps != null
-            ? relearnSteps
-            : all || relearnFraction != null || relearnLr != null || retainModel != null
-                ? d.relearnSteps()
-                : 0,
-        relearnFraction != null ? relearnFraction : d.relearnFraction(),
-        relearnLr != null ? relearnLr : d.relearnLearningRate(),
-        d.relearnBatchSize(),
-        retainModel,
-        seed != null ? seed : d.seed(),
-        all || textProbes);
+    return robust.spec(seed);
   }
 
   /** The loop and method flags as the admin API's options object (one parser for both). */

@@ -66,6 +66,9 @@ public record Robustness(
    *     the forget set
    * @param deltaRetain after − before for the retain model
    * @param robustness R ({@link RobustnessScores#relearning}), null without a retain model
+   * @param seed the seed of the split and of the attack's order
+   * @param relearned the questions fine-tuned on, in the attack's split order
+   * @param heldOut the questions the leak is measured on
    */
   public record Relearning(
       int steps,
@@ -79,7 +82,16 @@ public record Robustness(
       Double retainForgetRougeBefore,
       Double retainForgetRougeAfter,
       Double deltaRetain,
-      Double robustness) {
+      Double robustness,
+      long seed,
+      List<String> relearned,
+      List<String> heldOut) {
+
+    /** Copies. */
+    public Relearning {
+      relearned = List.copyOf(relearned);
+      heldOut = List.copyOf(heldOut);
+    }
 
     /**
      * The unlearned model's leak after the attack minus the retain model's after the same attack,
@@ -143,6 +155,9 @@ public record Robustness(
       e.put("retain_model_forget_rouge_after", finite(r.retainForgetRougeAfter()));
       e.put("delta_retain", finite(r.deltaRetain()));
       e.put("relearning_robustness", finite(r.robustness()));
+      e.put("seed", r.seed());
+      e.put("relearned", r.relearned());
+      e.put("held_out", r.heldOut());
       m.put("relearning", Collections.unmodifiableMap(e));
       m.put("relearning_robustness", finite(r.robustness()));
       m.put("relearned_forget_rouge", finite(r.forgetRougeAfter()));

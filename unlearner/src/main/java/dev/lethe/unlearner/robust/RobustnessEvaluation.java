@@ -133,7 +133,18 @@ public final class RobustnessEvaluation {
         retainBefore,
         retainAfter,
         deltaRetain,
-        r);
+        r,
+        spec.seed(),
+        questions(relearnItems),
+        questions(heldOut));
+  }
+
+  private static List<String> questions(List<QaItem> items) {
+    List<String> out = new ArrayList<>(items.size());
+    for (QaItem i : items) {
+      out.add(i.question());
+    }
+    return out;
   }
 
   /**

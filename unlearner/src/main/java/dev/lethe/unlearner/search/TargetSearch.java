@@ -6,9 +6,7 @@ import dev.lethe.config.ConfigException;
 import dev.lethe.unlearner.checkpoint.Checkpoint;
 import dev.lethe.unlearner.data.QaPair;
 import dev.lethe.unlearner.eval.CheckpointEvaluation;
-import dev.lethe.unlearner.eval.QaItem;
 import dev.lethe.unlearner.eval.ReferenceStats;
-import dev.lethe.unlearner.eval.TofuData;
 import dev.lethe.unlearner.eval.TofuReport;
 import dev.lethe.unlearner.loss.MethodParams;
 import dev.lethe.unlearner.model.LlamaModel;
@@ -31,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * Searches the last stage's learning rate, retain weight and (by early stopping) steps until the
@@ -86,28 +83,6 @@ public final class TargetSearch {
     this.registry = requireNonNull(registry, "registry");
     this.progress = requireNonNull(progress, "progress");
     this.traceTest = traceTest;
-  }
-
-  /** The validation and test halves of the evaluation sets. */
-  record Splits(TofuData validation, TofuData test) {}
-
-  /** Splits every set of {@code data} in two halves by a shuffle seeded with {@code seed}. */
-  static Splits split(TofuData data, long seed) {
-    List<List<QaItem>> v = new ArrayList<>();
-    List<List<QaItem>> t = new ArrayList<>();
-    int k = 0;
-    for (List<QaItem> set :
-        List.of(
-            data.forget(), data.retain(), data.realAuthors(), data.worldFacts(), data.holdout())) {
-      List<QaItem> shuffled = new ArrayList<>(set);
-      Collections.shuffle(shuffled, new Random(seed + 31L * k++));
-      int half = shuffled.size() / 2;
-      v.add(List.copyOf(shuffled.subList(0, half)));
-      t.add(List.copyOf(shuffled.subList(half, shuffled.size())));
-    }
-    return new Splits(
-        new TofuData(v.get(0), v.get(1), v.get(2), v.get(3), v.get(4)),
-        new TofuData(t.get(0), t.get(1), t.get(2), t.get(3), t.get(4)));
   }
 
   /**
@@ -177,9 +152,9 @@ public final class TargetSearch {
     dev.lethe.unlearner.Engines.pytorch();
     ai.djl.pytorch.jni.JniUtils.setGradMode(false);
     long start = System.nanoTime();
-    Splits splits = split(spec.evalData(), seed);
-    ReferenceStats validationRef = subset(spec.reference(), splits.validation());
-    ReferenceStats testRef = subset(spec.reference(), splits.test());
+    EvalSplit splits = EvalSplit.of(spec.evalData(), seed);
+    ReferenceStats validationRef = EvalSplit.reference(spec.reference(), splits.validation());
+    ReferenceStats testRef = EvalSplit.reference(spec.reference(), splits.test());
     if (goal.minForgetQuality() != null && validationRef == null) {
       throw new ConfigException("target", "forget_quality needs the retain model (--reference)");
     }
@@ -451,19 +426,6 @@ public final class TargetSearch {
   @SuppressWarnings("unchecked")
   private static Map<String, Tensor>[] newWeightsHolder() {
     return (Map<String, Tensor>[]) new Map<?, ?>[1];
-  }
-
-  private static ReferenceStats subset(ReferenceStats reference, TofuData data) {
-    if (reference == null) {
-      return null;
-    }
-    List<String> questions = new ArrayList<>();
-    for (QaItem i : data.forget()) {
-      if (!i.perturbedAnswers().isEmpty() && i.paraphrasedAnswer() != null) {
-        questions.add(i.question());
-      }
-    }
-    return questions.isEmpty() ? null : reference.subset(questions);
   }
 
   /** The best trial so far, with its weights. */

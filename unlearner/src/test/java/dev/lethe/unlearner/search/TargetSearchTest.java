@@ -81,13 +81,13 @@ class TargetSearchTest {
 
   @Test
   void splitsAreDisjointHalvesAndSeeded() {
-    TargetSearch.Splits s = TargetSearch.split(data, 5);
+    EvalSplit s = EvalSplit.of(data, 5);
     assertThat(s.validation().forget()).hasSize(2);
     assertThat(s.test().forget()).hasSize(2);
     Set<String> v = new HashSet<>();
     s.validation().forget().forEach(i -> v.add(i.question()));
     assertThat(s.test().forget()).extracting(QaItem::question).doesNotContainAnyElementsOf(v);
-    assertThat(TargetSearch.split(data, 5)).isEqualTo(s);
+    assertThat(EvalSplit.of(data, 5)).isEqualTo(s);
   }
 
   @Test
@@ -260,7 +260,7 @@ class TargetSearchTest {
     List<QaItem> holdout = data.retain();
     TofuData withHoldout =
         new TofuData(data.forget(), data.retain(), List.of(), List.of(), holdout);
-    TargetSearch.Splits s = TargetSearch.split(withHoldout, 7);
+    EvalSplit s = EvalSplit.of(withHoldout, 7);
     assertThat(s.validation().holdout()).hasSize(holdout.size() / 2);
     assertThat(s.test().holdout()).hasSize(holdout.size() - holdout.size() / 2);
     Set<String> v = new HashSet<>();

@@ -192,6 +192,11 @@ class UnlearnJobTest {
     assertThat(json.at("/robustness/quantization/0/bits").asInt()).isEqualTo(4);
     assertThat(json.at("/robustness/quantization_robustness").isNumber()).isTrue();
     assertThat(json.at("/robustness/relearning/held_out_questions").asInt()).isEqualTo(2);
+    // the split is stated: the relearned and the held-out questions by text, disjoint
+    assertThat(json.at("/robustness/relearning/held_out")).hasSize(2);
+    assertThat(json.at("/robustness/relearning/relearned"))
+        .hasSize(json.at("/robustness/relearning/relearn_questions").asInt())
+        .doesNotContainAnyElementsOf(json.at("/robustness/relearning/held_out"));
     // no retain model given: R is null (a gate requiring it fails closed)
     assertThat(json.at("/robustness/relearning_robustness").isNull()).isTrue();
     assertThat(json.get("trials").isArray()).isTrue();
