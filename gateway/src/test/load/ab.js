@@ -31,7 +31,7 @@ const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
 
-const { TOKEN, MODEL, freePort, start, stopAll, cpuMs, threadCpuMs, rssMiB, rulesNdjson, chatBody, REPEATED, newPrompts, post } = require('./common.js')
+const { TOKEN, MODEL, freePort, start, stopAll, cpuMs, threadCpuByTid, rssMiB, rulesNdjson, chatBody, REPEATED, newPrompts, post } = require('./common.js')
 const o = { rules: '0', prompts: 'repeated', warm: '20', slices: '6', slice: '5', concurrency: '32', stream: 'false' }
 const argv = process.argv.slice(2)
 for (let i = 0; i < argv.length; i += 2) {
@@ -129,11 +129,12 @@ async function main () {
     for (let k = 0; k < builds.length; k++) {
       const i = (k + s) % builds.length
       const c0 = cpuMs(builds[i].pid)
-      const t0 = threadCpuMs(builds[i].pid)
+      const t0 = threadCpuByTid(builds[i].pid)
       const r = await drive(builds[i].port, Number(o.slice))
       acc[i].cpu += cpuMs(builds[i].pid) - c0
-      for (const [name, ms] of Object.entries(threadCpuMs(builds[i].pid))) {
-        acc[i].threads[name] = (acc[i].threads[name] || 0) + ms - (t0[name] || 0)
+      for (const [tid, t] of Object.entries(threadCpuByTid(builds[i].pid))) {
+        // per thread id: a thread started in the slice counts from 0, one that ended not at all
+        acc[i].threads[t.name] = (acc[i].threads[t.name] || 0) + t.ms - (t0[tid] ? t0[tid].ms : 0)
       }
       acc[i].n += r['2xx']
       acc[i].seconds += r.duration
@@ -161,11 +162,11 @@ async function main () {
   }
   if (o.threads === 'true') {
     // Where each build's CPU went over its slices: thread groups by share of their sum.
-    out.push('', '| build | CPU by thread (share of the build\'s thread CPU over its slices) |', '|---|---|')
+    out.push('', '| build | CPU by thread (share of the build\'s thread CPU over its slices, and per request) |', '|---|---|')
     builds.forEach((g, i) => {
       const total = Object.values(acc[i].threads).reduce((a, b) => a + b, 0)
       const top = Object.entries(acc[i].threads).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]).slice(0, 10)
-      out.push(`| ${g.jar} | ${top.map(([n, ms]) => `${n} ${((100 * ms) / Math.max(1, total)).toFixed(1)}%`).join(', ')} |`)
+      out.push(`| ${g.jar} | ${top.map(([n, ms]) => `${n} ${((100 * ms) / Math.max(1, total)).toFixed(1)}% (${((1000 * ms) / Math.max(1, acc[i].n)).toFixed(1)} µs/request)`).join(', ')} |`)
     })
   }
   process.stdout.write(out.join('\n') + '\n')

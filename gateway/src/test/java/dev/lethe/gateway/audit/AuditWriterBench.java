@@ -40,7 +40,9 @@ public final class AuditWriterBench {
         rate,
         seconds,
         Runtime.getRuntime().availableProcessors(),
-        Files.readString(Path.of("/proc/loadavg")).trim());
+        String.join(
+            " ",
+            java.util.Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3)));
     for (int round = 0; round < rounds; round++) {
       for (String w : windows) {
         long windowMs = Long.parseLong(w.trim());
