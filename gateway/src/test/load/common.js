@@ -83,12 +83,23 @@ function cpuMs (pid) {
  */
 function threadCpuMs (pid) {
   const out = {}
+  for (const t of Object.values(threadCpuByTid(pid))) out[t.name] = (out[t.name] || 0) + t.ms
+  return out
+}
+
+/**
+ * CPU milliseconds of each live thread by thread id, with its name (digits at the end dropped):
+ * a difference of two readings per thread id leaves out threads that ended in between (the JIT
+ * starts and stops compiler threads), which a difference of per-name sums would count negative.
+ */
+function threadCpuByTid (pid) {
+  const out = {}
   for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
       const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/[-#]?\d+$/, '')
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      out[name] = (out[name] || 0) + ((Number(f[11]) + Number(f[12])) * 1000) / TICK
+      out[tid] = { name, ms: ((Number(f[11]) + Number(f[12])) * 1000) / TICK }
     } catch (e) {} // the thread ended in between
   }
   return out
@@ -189,6 +200,7 @@ module.exports = {
   stopAll,
   cpuMs,
   threadCpuMs,
+  threadCpuByTid,
   rssMiB,
   loadAvg,
   rng,

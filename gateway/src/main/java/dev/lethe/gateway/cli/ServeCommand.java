@@ -1,5 +1,6 @@
 package dev.lethe.gateway.cli;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.lethe.config.BackendConfig;
 import dev.lethe.config.ConfigException;
 import dev.lethe.config.LetheConfig;
@@ -269,6 +270,10 @@ public final class ServeCommand implements java.util.concurrent.Callable<Integer
                     vertx.close().await(10, TimeUnit.SECONDS);
                   } catch (Exception e) {
                     // exiting anyway
+                  }
+                  // Last: the log appenders write what they still hold (the access log's queue).
+                  if (org.slf4j.LoggerFactory.getILoggerFactory() instanceof LoggerContext logs) {
+                    logs.stop();
                   }
                   stopped.countDown();
                 },

@@ -170,4 +170,46 @@ class AuditLogTest {
     assertThat(new AuditQuery(null, "r10", null, null, 0, 100).run(dir).lines()).hasSize(1);
     assertThat(new AuditQuery(null, null, "chatcmpl-7", null, 0, 100).run(dir).lines()).hasSize(1);
   }
+
+  @Test
+  void groupCommitCoversQueuedDecisionsWithOneFsyncButARuleChangeNeverWaitsForIt()
+      throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    // a 3 s window, so that waiting in it or not is plain in the timings
+    long window = java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+    AuditLog log = AuditLog.open(dir, KEY, 64L << 20, 1024, CLOCK, meters, window);
+    try {
+      // the first decision is written at once; the writer then waits in the window
+      log.decision("chatcmpl-0", null, "pass", false, 1, PROMPT.getBytes(StandardCharsets.UTF_8))
+          .get(2, java.util.concurrent.TimeUnit.SECONDS);
+      List<CompletableFuture<Long>> queued = new ArrayList<>();
+      for (int i = 1; i <= 20; i++) {
+        queued.add(
+            log.decision(
+                "chatcmpl-" + i, null, "pass", false, 1, PROMPT.getBytes(StandardCharsets.UTF_8)));
+      }
+      Thread.sleep(200);
+      // still in the window: nothing of those 20 is acknowledged before its fsync
+      assertThat(queued).noneMatch(CompletableFuture::isDone);
+      // a rule change ends the window at once: it and the 20 decisions share one write and fsync
+      long t0 = System.nanoTime();
+      long seq =
+          log.append(new AuditRecord.RuleChange("admin-token:abc", "create", List.of("r1"), 2))
+              .get(2, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1500);
+      assertThat(seq).isEqualTo(22);
+      for (int i = 0; i < 20; i++) {
+        assertThat(queued.get(i).getNow(-1L)).isEqualTo(i + 2L);
+      }
+      assertThat(meters.get("lethe.audit.fsync").timer().count()).isEqualTo(2);
+      // close() does not wait for the window either, and writes what is queued
+      log.decision("chatcmpl-21", null, "pass", false, 2, PROMPT.getBytes(StandardCharsets.UTF_8));
+    } finally {
+      long t1 = System.nanoTime();
+      log.close();
+      assertThat((System.nanoTime() - t1) / 1_000_000).isLessThan(1500);
+    }
+    assertThat(AuditVerifier.verify(dir).intact()).isTrue();
+    assertThat(Files.readAllLines(files().get(0))).hasSize(23);
+  }
 }
