@@ -157,7 +157,10 @@ class HostileUpstreamTest {
       // The gateway closed the upstream connection instead of draining the body: the upstream sees
       // its connection closed before it could write its 256 MiB. (How much it wrote by then is no
       // measure of the gateway: loopback socket buffers alone can take tens of MiB.)
-      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      // A generous bound, left as soon as the cut is seen: on a loaded machine the close can take
+      // seconds to reach the upstream's event loop. A gateway that drained the body instead would
+      // let the upstream finish writing, and no cut would ever be counted.
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (fx.upstream.hugeCutOff.get() == cutBefore && System.nanoTime() < deadline) {
         Thread.sleep(20);
       }
