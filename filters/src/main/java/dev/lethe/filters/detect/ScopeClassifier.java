@@ -856,8 +856,8 @@ public final class ScopeClassifier {
    * <ul>
    *   <li>it <em>asks</em>: a sentence span of the text that overlaps it {@link #asks asks or
    *       orders something} (the predicate that selects gated sentence spans), or it holds a letter
-   *       outside every sentence span (a sentence too long or too short for a span, a text without
-   *       sentence spans: nothing is known of it, so it is kept);
+   *       outside every sentence span (a sentence too long or too short for a span: nothing is
+   *       known of it, so it is kept; a text without any sentence span keeps every window);
    *   <li>the window after it asks: the question's context reaches back a window, so the facts that
    *       say whom "that author" is ("There is a writer born in Kuwait City in 1956. …") are judged
    *       as before when they sit up to 900–1,900 characters before the question (windows of 1,000
@@ -882,6 +882,11 @@ public final class ScopeClassifier {
         }
       }
     }
+    java.util.Set<Segment> out = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    if (covered.isEmpty()) {
+      out.addAll(windows); // a text without sentence spans: nothing is known of its windows
+      return out;
+    }
     int n = windows.size();
     boolean[] asks = new boolean[n];
     for (int i = 0; i < n; i++) {
@@ -896,7 +901,6 @@ public final class ScopeClassifier {
         asks[i] = uncoveredLetter(t.text(), covered, w);
       }
     }
-    java.util.Set<Segment> out = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     java.util.Set<String> distinctive = index.distinctiveTerms();
     List<SubjectMatcher.Span> uses = new ArrayList<>();
     for (TextAnalysis.Token tok : TextAnalysis.nameTokens(t.text())) {
