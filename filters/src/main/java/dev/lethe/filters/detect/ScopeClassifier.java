@@ -58,8 +58,8 @@ public final class ScopeClassifier {
    *     #AHEAD_CHUNK}); false embeds each as it is judged, one after another. Decisions are the
    *     same either way; only the wall time of a long prompt differs.
    * @param windowGate whether a window of a long text is judged only when it has a reason to be
-   *     ({@link ScopeClassifier#windowsGated()}): it asks or orders something, or a window next to
-   *     it does, or it uses a rule's distinctive term; true by default. A request that names any
+   *     ({@link ScopeClassifier#windowsGated()}): it asks or orders something, or the window after
+   *     it does, or it uses a rule's distinctive word; true by default. A request that names any
    *     rule's subject anywhere, a snapshot with a rule that names no subject, a decoded text and a
    *     text over {@value #MAX_LOOKED_AT} characters judge their windows as without the gate.
    */
@@ -212,13 +212,14 @@ public final class ScopeClassifier {
    *
    * <p>Order: first every segment that is always judged ({@link Segment.Kind#WHOLE}, {@link
    * Segment.Kind#PIECES}, and each {@link Segment.Kind#WINDOW} of a long text that names a subject
-   * or uses a topic term of the rules — see {@link #worthJudging}); then, unless that already put
-   * the request in scope, the {@link Segment#gated() gated} sentence spans that a cheap first look
-   * selects: one lexical lookup per text finds where any rule's subject is named, and spans that
-   * name a subject or ask or order something are judged — those that do both first, then those
-   * using more of the rules' topic terms, then later ones — at most {@link Budget#maxSpans()} per
-   * request. Once {@link Budget#time()} is spent (checked after the first {@value #ALWAYS_JUDGED}
-   * segments), judging stops and the classification is marked incomplete.
+   * or uses a topic term of the rules — see {@link #worthJudging} — and, under the window gate, has
+   * a reason to be judged — see {@link #withReason}); then, unless that already put the request in
+   * scope, the {@link Segment#gated() gated} sentence spans that a cheap first look selects: one
+   * lexical lookup per text finds where any rule's subject is named, and spans that name a subject
+   * or ask or order something are judged — those that do both first, then those using more of the
+   * rules' topic terms, then later ones — at most {@link Budget#maxSpans()} per request. Once
+   * {@link Budget#time()} is spent (checked after the first {@value #ALWAYS_JUDGED} segments),
+   * judging stops and the classification is marked incomplete.
    */
   public Classification classify(DetectorIndex index, List<ScanText> texts, Budget budget) {
     requireNonNull(index, "index");
