@@ -136,6 +136,86 @@ public final class DetectorIndex implements AutoCloseable {
     return v;
   }
 
+  private volatile Boolean everyRuleNamed;
+
+  /**
+   * Whether every rule of the snapshot names at least one subject (a person, a project). A rule
+   * without one (a topic such as a hazardous subject area) can be in scope without any name being
+   * written, so the classifier's window gate ({@link ScopeClassifier.Config#windowGate()}) is off
+   * for a snapshot that holds one. Computed once per index.
+   */
+  boolean everyRuleNamesASubject() {
+    Boolean v = everyRuleNamed;
+    if (v == null) {
+      boolean all = true;
+      for (RuleData r : data.values()) {
+        all &= !r.names().isEmpty();
+      }
+      v = all;
+      everyRuleNamed = v; // a benign race: every thread computes the same value
+    }
+    return v;
+  }
+
+  private volatile Set<String> distinctive;
+
+  /**
+   * The rules' distinctive words, as {@link TextAnalysis#nameTokens} folds them (whole words, not
+   * cut to a prefix): the words of their subjects, examples and descriptions that are no common
+   * English word ({@link EnglishWords}: surnames, places, invented titles) and the numbers of four
+   * digits or more (years). A window of a long text that uses one may hold a rule's identifying
+   * facts without its subject's name, so the classifier's window gate keeps it. Computed once per
+   * index.
+   */
+  Set<String> distinctiveTerms() {
+    Set<String> v = distinctive;
+    if (v == null) {
+      Set<String> all = new java.util.HashSet<>();
+      for (RuleData r : data.values()) {
+        for (String s : r.rule().subjects()) {
+          addDistinctive(all, s);
+        }
+        for (String s : r.rule().examples()) {
+          addDistinctive(all, s);
+        }
+        addDistinctive(all, r.rule().description());
+      }
+      v = Set.copyOf(all);
+      distinctive = v; // a benign race: every thread computes the same set
+    }
+    return v;
+  }
+
+  private static void addDistinctive(Set<String> out, String text) {
+    for (TextAnalysis.Token t : TextAnalysis.nameTokens(text)) {
+      if (TextAnalysis.termOf(t.term()) != null && distinctiveWord(t.term())) {
+        out.add(t.term());
+      }
+    }
+  }
+
+  /**
+   * Whether a folded word is distinctive: four digits or more, or a run of three letters or more
+   * that is no common English word ({@code al-kuwaiti}, {@code mahfouz}, not {@code novel}).
+   */
+  static boolean distinctiveWord(String word) {
+    int digits = 0;
+    for (int i = 0; i < word.length(); i++) {
+      if (Character.isDigit(word.charAt(i))) {
+        digits++;
+      }
+    }
+    if (digits >= 4 && digits == word.length()) {
+      return true;
+    }
+    for (String part : word.split("[^a-z]+")) {
+      if (part.length() >= 3 && !EnglishWords.contains(part)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   Map<String, RuleData> ruleData() {
     return data;
   }

@@ -37,6 +37,9 @@ public final class ScopeClassifier {
   private final LongSupplier ticker;
   private final Cascade cascade;
   private final boolean spansAhead;
+  private final boolean windowGate;
+  private final java.util.concurrent.atomic.LongAdder windowsGated =
+      new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder spansCheap =
       new java.util.concurrent.atomic.LongAdder();
   private final java.util.concurrent.atomic.LongAdder spansModel =
@@ -54,8 +57,13 @@ public final class ScopeClassifier {
    *     embedder's predictors (a long text's together with its windows, others in chunks of {@value
    *     #AHEAD_CHUNK}); false embeds each as it is judged, one after another. Decisions are the
    *     same either way; only the wall time of a long prompt differs.
+   * @param windowGate whether a window of a long text is judged only when it has a reason to be
+   *     ({@link ScopeClassifier#windowsGated()}): it asks or orders something, or the window after
+   *     it does, or it uses a rule's distinctive word; true by default. A request that names any
+   *     rule's subject anywhere, a snapshot with a rule that names no subject, a decoded text and a
+   *     text over {@value #MAX_LOOKED_AT} characters judge their windows as without the gate.
    */
-  public record Config(long cacheBytes, boolean spansAhead) {
+  public record Config(long cacheBytes, boolean spansAhead, boolean windowGate) {
     /** Validates the fields. */
     public Config {
       if (cacheBytes < 0) {
@@ -63,12 +71,17 @@ public final class ScopeClassifier {
       }
     }
 
-    /** {@code cacheBytes} of cached detections, spans embedded ahead. */
+    /** {@code cacheBytes} of cached detections, spans embedded ahead as {@code spansAhead} says. */
+    public Config(long cacheBytes, boolean spansAhead) {
+      this(cacheBytes, spansAhead, true);
+    }
+
+    /** {@code cacheBytes} of cached detections, spans embedded ahead, windows gated. */
     public Config(long cacheBytes) {
       this(cacheBytes, true);
     }
 
-    /** 64 MiB of cached detections, spans embedded ahead. */
+    /** 64 MiB of cached detections, spans embedded ahead, windows gated. */
     public static Config defaults() {
       return new Config(64L << 20);
     }
@@ -141,6 +154,7 @@ public final class ScopeClassifier {
     this.model = new AtomicReference<>(requireNonNull(model, "model"));
     requireNonNull(config, "config");
     this.spansAhead = config.spansAhead();
+    this.windowGate = config.windowGate();
     this.cache =
         Caffeine.newBuilder()
             .maximumWeight(config.cacheBytes())
@@ -198,13 +212,14 @@ public final class ScopeClassifier {
    *
    * <p>Order: first every segment that is always judged ({@link Segment.Kind#WHOLE}, {@link
    * Segment.Kind#PIECES}, and each {@link Segment.Kind#WINDOW} of a long text that names a subject
-   * or uses a topic term of the rules — see {@link #worthJudging}); then, unless that already put
-   * the request in scope, the {@link Segment#gated() gated} sentence spans that a cheap first look
-   * selects: one lexical lookup per text finds where any rule's subject is named, and spans that
-   * name a subject or ask or order something are judged — those that do both first, then those
-   * using more of the rules' topic terms, then later ones — at most {@link Budget#maxSpans()} per
-   * request. Once {@link Budget#time()} is spent (checked after the first {@value #ALWAYS_JUDGED}
-   * segments), judging stops and the classification is marked incomplete.
+   * or uses a topic term of the rules — see {@link #worthJudging} — and, under the window gate, has
+   * a reason to be judged — see {@link #withReason}); then, unless that already put the request in
+   * scope, the {@link Segment#gated() gated} sentence spans that a cheap first look selects: one
+   * lexical lookup per text finds where any rule's subject is named, and spans that name a subject
+   * or ask or order something are judged — those that do both first, then those using more of the
+   * rules' topic terms, then later ones — at most {@link Budget#maxSpans()} per request. Once
+   * {@link Budget#time()} is spent (checked after the first {@value #ALWAYS_JUDGED} segments),
+   * judging stops and the classification is marked incomplete.
    */
   public Classification classify(DetectorIndex index, List<ScanText> texts, Budget budget) {
     requireNonNull(index, "index");
@@ -213,7 +228,7 @@ public final class ScopeClassifier {
     forgetSupersededIndexes(index);
     DecisionModel m = model.get();
     long deadline = budget.time().isZero() ? Long.MAX_VALUE : ticker.getAsLong() + budget.nanos();
-    State st = new State(m);
+    State st = new State(m, texts);
     boolean complete = true;
     List<String> fresh = new ArrayList<>();
     int looked = 0;
@@ -641,8 +656,44 @@ public final class ScopeClassifier {
     boolean semantic = true;
     Classification.Source source;
 
-    State(DecisionModel m) {
+    /** The texts of the request being judged. */
+    final List<ScanText> texts;
+
+    /** Whether the window gate applies to this request ({@link #gateOn}), once known. */
+    Boolean gate;
+
+    /** The windows of the request's texts that have a reason to be judged, once known. */
+    final Map<ScanText, java.util.Set<Segment>> reasoned = new IdentityHashMap<>();
+
+    State(DecisionModel m, List<ScanText> texts) {
       this.m = m;
+      this.texts = texts;
+    }
+
+    /**
+     * Whether the window gate applies to this request: it is on, every rule names a subject, no
+     * text is over {@link #MAX_LOOKED_AT} characters, and no text names any rule's subject (in any
+     * form: exact, misspelled, disguised, decoded, or a reference {@link Coreference} resolved to a
+     * name). Where a subject is named anywhere, every window may hold facts about it or a reference
+     * to it, so all are judged as without the gate.
+     */
+    boolean gateOn(DetectorIndex index) {
+      if (gate == null) {
+        boolean on = windowGate && index.everyRuleNamesASubject();
+        for (int i = 0; on && i < texts.size(); i++) {
+          on = texts.get(i).text().length() <= MAX_LOOKED_AT;
+        }
+        for (int i = 0; on && i < texts.size(); i++) {
+          on = mentionsOf(index, texts.get(i), this).isEmpty();
+        }
+        gate = on;
+      }
+      return gate;
+    }
+
+    /** Whether window {@code s} of {@code t} has a reason to be judged ({@link #withReason}). */
+    boolean hasReason(DetectorIndex index, ScanText t, Segment s) {
+      return reasoned.computeIfAbsent(t, x -> withReason(index, x)).contains(s);
     }
 
     /**
@@ -662,6 +713,14 @@ public final class ScopeClassifier {
       Boolean known = worth.get(s);
       if (known == null) {
         known = ScopeClassifier.this.worthJudging(index, t, s, this);
+        if (known
+            && s.kind() == Segment.Kind.WINDOW
+            && !t.decoded()
+            && gateOn(index)
+            && !hasReason(index, t, s)) {
+          known = false;
+          windowsGated.increment();
+        }
         worth.put(s, known);
       }
       return known;
@@ -785,6 +844,98 @@ public final class ScopeClassifier {
       j++;
     }
     return j > i && ASKING.contains(sentence.substring(i, j).toLowerCase(java.util.Locale.ROOT));
+  }
+
+  /**
+   * The windows of {@code t} that have a reason to be judged under the window gate. A window of a
+   * long text exists to give a question the context of the sentences around it ("There is a writer
+   * born in Kuwait City in 1956. … What did she write?"); a window in which nothing asks and that
+   * holds no rule's identifying term gives the sentence model nothing that the windows around the
+   * asking sentence, the gated sentence spans and the joined quoted pieces do not already give. So
+   * a window is kept when:
+   *
+   * <ul>
+   *   <li>it <em>asks</em>: a sentence span of the text that overlaps it {@link #asks asks or
+   *       orders something} (the predicate that selects gated sentence spans), or it holds a letter
+   *       outside every sentence span (a sentence too long or too short for a span: nothing is
+   *       known of it, so it is kept; a text without any sentence span keeps every window);
+   *   <li>the window after it asks: the question's context reaches back a window, so the facts that
+   *       say whom "that author" is ("There is a writer born in Kuwait City in 1956. …") are judged
+   *       as before when they sit up to 900–1,900 characters before the question (windows of 1,000
+   *       characters overlap by 100), and with it in the question's own window when they sit
+   *       closer;
+   *   <li>it uses one of the rules' {@link DetectorIndex#distinctiveTerms distinctive terms} (a
+   *       surname, a place, a year of a rule's examples), so identifying facts far from the
+   *       question are judged as without the gate.
+   * </ul>
+   */
+  static java.util.Set<Segment> withReason(DetectorIndex index, ScanText t) {
+    List<Segment> windows = new ArrayList<>();
+    java.util.BitSet covered = new java.util.BitSet(t.text().length());
+    List<Segment> asking = new ArrayList<>();
+    for (Segment s : t.segments()) {
+      if (s.kind() == Segment.Kind.WINDOW) {
+        windows.add(s);
+      } else if (s.kind() == Segment.Kind.SENTENCES) {
+        covered.set(s.start(), s.end());
+        if (asks(s.text())) {
+          asking.add(s);
+        }
+      }
+    }
+    java.util.Set<Segment> out = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    if (covered.isEmpty()) {
+      out.addAll(windows); // a text without sentence spans: nothing is known of its windows
+      return out;
+    }
+    int n = windows.size();
+    boolean[] asks = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      Segment w = windows.get(i);
+      for (Segment a : asking) {
+        if (a.start() < w.end() && a.end() > w.start()) {
+          asks[i] = true;
+          break;
+        }
+      }
+      if (!asks[i]) {
+        asks[i] = uncoveredLetter(t.text(), covered, w);
+      }
+    }
+    java.util.Set<String> distinctive = index.distinctiveTerms();
+    List<SubjectMatcher.Span> uses = new ArrayList<>();
+    for (TextAnalysis.Token tok : TextAnalysis.nameTokens(t.text())) {
+      if (distinctive.contains(tok.term())) {
+        uses.add(new SubjectMatcher.Span(tok.start(), tok.end()));
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      // the window itself or the next one asks: the question, and the context before it
+      boolean keep = asks[i] || (i + 1 < n && asks[i + 1]) || startsWithin(uses, windows.get(i));
+      if (keep) {
+        out.add(windows.get(i));
+      }
+    }
+    return out;
+  }
+
+  /** Whether a letter of window {@code w} lies outside every sentence span ({@code covered}). */
+  private static boolean uncoveredLetter(String text, java.util.BitSet covered, Segment w) {
+    for (int i = covered.nextClearBit(w.start()); i < w.end(); i = covered.nextClearBit(i + 1)) {
+      if (Character.isLetter(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Windows of long texts that the window gate kept from the sentence model since creation: ones
+   * the cheap first look would have judged (they use the rules' topic terms) but that have no
+   * reason to be judged ({@link Config#windowGate()}).
+   */
+  public long windowsGated() {
+    return windowsGated.sum();
   }
 
   /** What a span the cheap stage decided out of scope contributes: no candidate. */

@@ -157,6 +157,7 @@ public final class InputStage implements Stage {
     spans("cheap", ScopeClassifier::spansDecidedCheaply);
     spans("model", ScopeClassifier::spansSentToModel);
     spans("cache", ScopeClassifier::spansFromCache);
+    spans("gated", ScopeClassifier::windowsGated);
     memoCounter("hit", JudgementMemo::hits);
     memoCounter("miss", JudgementMemo::misses);
   }
@@ -176,7 +177,8 @@ public final class InputStage implements Stage {
 
   /**
    * {@code lethe_detector_cascade_spans_total{stage}}: spans decided out of scope by the cascade's
-   * cheap stage, judged by the sentence model, or answered from the detection cache.
+   * cheap stage, judged by the sentence model, or answered from the detection cache, and windows of
+   * long texts kept from the model by the window gate ({@code gated}).
    */
   private void spans(String stage, java.util.function.ToLongFunction<ScopeClassifier> count) {
     io.micrometer.core.instrument.FunctionCounter.builder(

@@ -121,6 +121,7 @@ public class LongTextProbe {
     }
     long cheap = c.spansDecidedCheaply();
     long model = c.spansSentToModel();
+    long gated = c.windowsGated();
     cpu0 = CPU.getCurrentThreadCpuTime();
     t0 = System.nanoTime();
     var j = stage.judge(rules, req, "probe");
@@ -130,7 +131,7 @@ public class LongTextProbe {
     long jit = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
     System.out.printf(
         "%-10s scan %.0f ms (cpu %.0f) texts=%d chars=%d segs=%d | judge %.0f ms (cpu %.0f)"
-            + " decision=%s complete=%s fallback=%s cheap=%d model=%d | gc %d ms, jit %d ms%n",
+            + " decision=%s complete=%s fallback=%s cheap=%d model=%d windows gated=%d | gc %d ms, jit %d ms%n",
         name,
         scanNs / 1e6,
         scanCpu / 1e6,
@@ -144,6 +145,7 @@ public class LongTextProbe {
         j.fallback(),
         c.spansDecidedCheaply() - cheap,
         c.spansSentToModel() - model,
+        c.windowsGated() - gated,
         gc,
         jit);
   }

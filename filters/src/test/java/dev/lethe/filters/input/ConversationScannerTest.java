@@ -263,4 +263,244 @@ class ConversationScannerTest {
         .noneMatch(
             t -> t.segments().get(0).kind() == dev.lethe.filters.detect.Segment.Kind.CONTEXT);
   }
+
+  // ---- The window gate: which windows of a long text the sentence model reads ----
+
+  /** Declarative prose of common words: no asking sentence, no rule's subject or rare word. */
+  static final List<String> PROSE =
+      List.of(
+          "The writer grew up in a quiet harbour town and later moved to the capital to finish a"
+              + " first novel.",
+          "Her parents ran a small bakery, and both encouraged a love of books, music and long"
+              + " walks.",
+          "Critics praised the later books for their careful structure, warm characters and"
+              + " gentle humour.",
+          "The author spent many years writing short stories for magazines before turning to"
+              + " longer fiction.",
+          "A small publisher printed the early work, and readers slowly found the books through"
+              + " friends.",
+          "Themes of family, memory and travel run through most of the stories and essays.",
+          "Several of the novels were translated, and a few were adapted for the stage and for"
+              + " radio.",
+          "The writer also taught a weekly workshop on poetry at the public library every summer.",
+          "Reviewers often compared the quiet endings of the stories to old photographs.",
+          "Later essays turned to gardens, rivers and the slow change of seasons in the"
+              + " countryside.");
+
+  /**
+   * About {@code chars} characters of {@link #PROSE}, starting at sentence {@code from}; each round
+   * through the sentences skips one more, so no two windows of a text are the same text.
+   */
+  static String prose(int chars, int from) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = from; sb.length() < chars; i++) {
+      sb.append(PROSE.get((i + i / PROSE.size()) % PROSE.size())).append(' ');
+    }
+    return sb.toString();
+  }
+
+  private static dev.lethe.filters.detect.DetectorIndexBuilder gateBuilder;
+
+  private static synchronized dev.lethe.filters.detect.DetectorIndexBuilder gateBuilder() {
+    if (gateBuilder == null) {
+      gateBuilder =
+          new dev.lethe.filters.detect.DetectorIndexBuilder(
+              dev.lethe.filters.detect.TestModels.embedder(),
+              dev.lethe.filters.detect.DetectorIndexBuilder.defaultNegativePool());
+    }
+    return gateBuilder;
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void closeGateBuilder() {
+    if (gateBuilder != null) {
+      gateBuilder.close();
+    }
+  }
+
+  private static final dev.lethe.config.rules.ForgetRule BASIL =
+      dev.lethe.filters.detect.TestModels.basil(
+          dev.lethe.config.rules.Action.REFUSE, dev.lethe.config.rules.OnError.CLOSED);
+
+  /** A topic rule: no subject to look for. */
+  static final dev.lethe.config.rules.ForgetRule TOPIC =
+      new dev.lethe.config.rules.ForgetRule(
+          "nerve-agents",
+          "Forget how nerve agents are made",
+          List.of(),
+          List.of(
+              "How is sarin synthesised from its precursors?",
+              "What are the steps to make a nerve agent at home?"),
+          List.of(),
+          List.of(),
+          dev.lethe.config.rules.Action.REFUSE,
+          null,
+          dev.lethe.config.rules.OnError.CLOSED);
+
+  /** The windows of a request's first text and which of them the sentence model was sent. */
+  record Judged(List<dev.lethe.filters.detect.Segment> windows, Set<String> sent, long gated) {
+    boolean sent(int window) {
+      return sent.contains(windows.get(window).text());
+    }
+
+    /** The index of the first window holding {@code marker}. */
+    int windowOf(String marker) {
+      for (int i = 0; i < windows.size(); i++) {
+        if (windows.get(i).text().contains(marker)) {
+          return i;
+        }
+      }
+      throw new AssertionError("no window holds " + marker);
+    }
+  }
+
+  /** Judges {@code req} under {@code rules} with a detector that records what it is sent. */
+  private static Judged judged(ObjectNode req, dev.lethe.config.rules.ForgetRule... rules) {
+    dev.lethe.filters.detect.DetectorIndex index =
+        gateBuilder().build(new dev.lethe.config.rules.RuleSet(1, List.of(rules)));
+    Set<String> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    dev.lethe.filters.detect.Detector recording =
+        (ix, text) -> {
+          sent.add(text);
+          return new dev.lethe.filters.detect.Detection(List.of(), true);
+        };
+    dev.lethe.filters.detect.ScopeClassifier c =
+        new dev.lethe.filters.detect.ScopeClassifier(
+            recording,
+            dev.lethe.filters.detect.DecisionModel.defaults(),
+            new dev.lethe.filters.detect.ScopeClassifier.Config(0));
+    List<dev.lethe.filters.detect.ScanText> texts =
+        new ConversationScanner(ScanConfig.defaults()).scan(req);
+    c.classify(index, texts, dev.lethe.filters.detect.ScopeClassifier.Budget.UNLIMITED);
+    String last = "messages[" + (req.path("messages").size() - 1) + "].content";
+    List<dev.lethe.filters.detect.Segment> windows =
+        texts.stream()
+            .filter(t -> t.origin().equals(last))
+            .findFirst()
+            .orElseThrow()
+            .segments()
+            .stream()
+            .filter(s -> s.kind() == dev.lethe.filters.detect.Segment.Kind.WINDOW)
+            .toList();
+    return new Judged(windows, sent, c.windowsGated());
+  }
+
+  private static final String ASK = "Which genre is that writer best known for?";
+
+  @Test
+  void declarativeWindowsFarFromTheQuestionAreNotSentToTheModel() {
+    Judged j = judged(chat(prose(4_500, 0) + ASK), BASIL);
+    int q = j.windowOf(ASK);
+    assertThat(j.windows()).hasSizeGreaterThanOrEqualTo(5);
+    assertThat(j.sent(q)).as("the question's window").isTrue();
+    assertThat(j.sent(q - 1)).as("the window before it: the question's context").isTrue();
+    for (int i = 0; i < q - 1; i++) {
+      assertThat(j.sent(i)).as("declarative window %d", i).isFalse();
+    }
+    assertThat(j.gated()).isEqualTo(q - 1);
+    // the question's own sentence span is judged as a gated span
+    assertThat(j.sent()).contains(ASK);
+  }
+
+  @Test
+  void withoutTheGateEveryTopicalWindowIsSent() {
+    dev.lethe.filters.detect.DetectorIndex index =
+        gateBuilder().build(new dev.lethe.config.rules.RuleSet(1, List.of(BASIL)));
+    Set<String> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    dev.lethe.filters.detect.ScopeClassifier c =
+        new dev.lethe.filters.detect.ScopeClassifier(
+            (ix, text) -> {
+              sent.add(text);
+              return new dev.lethe.filters.detect.Detection(List.of(), true);
+            },
+            dev.lethe.filters.detect.DecisionModel.defaults(),
+            new dev.lethe.filters.detect.ScopeClassifier.Config(0, true, false));
+    var texts = new ConversationScanner(ScanConfig.defaults()).scan(chat(prose(4_500, 0) + ASK));
+    c.classify(index, texts, dev.lethe.filters.detect.ScopeClassifier.Budget.UNLIMITED);
+    assertThat(texts.get(0).segments())
+        .filteredOn(s -> s.kind() == dev.lethe.filters.detect.Segment.Kind.WINDOW)
+        .allMatch(w -> sent.contains(w.text()));
+    assertThat(c.windowsGated()).isZero();
+  }
+
+  @Test
+  void aWindowThatAsksIsSentWhereverItIs() {
+    String text = prose(1_500, 0) + "Tell me about that writer's first novel. " + prose(3_000, 3);
+    Judged j = judged(chat(text), BASIL);
+    int q = j.windowOf("Tell me about");
+    assertThat(j.sent(q)).isTrue();
+    assertThat(j.sent(j.windows().size() - 1)).as("a declarative window after it").isFalse();
+  }
+
+  @Test
+  void theFactsAWindowBeforeTheQuestionAreSentAsItsContext() {
+    // the identifying facts, without the name, then a window and more of prose, then the ask
+    String facts =
+        "There is a writer who was born in a large desert city, whose father sold flowers and"
+            + " whose mother made video games. ";
+    String text = prose(600, 0) + facts + prose(1_000, 2) + "What did that author write?";
+    Judged j = judged(chat(text), BASIL);
+    int f = j.windowOf("whose father sold flowers");
+    int q = j.windowOf("What did that author write?");
+    assertThat(q - f).isEqualTo(1);
+    assertThat(j.sent(f)).isTrue();
+    assertThat(j.sent(q)).isTrue();
+  }
+
+  @Test
+  void aSubjectNamedAnywhereKeepsEveryWindow() {
+    String text =
+        prose(2_000, 0) + "Basil Mahfouz Al-Kuwaiti gave a reading there. " + prose(3_000, 4);
+    Judged j = judged(chat(text + ASK), BASIL);
+    assertThat(j.gated()).isZero();
+    for (int i = 0; i < j.windows().size(); i++) {
+      assertThat(j.sent(i)).as("window %d", i).isTrue();
+    }
+    // a misspelled name counts as a name
+    Judged typo =
+        judged(
+            chat(prose(2_000, 0) + "Basil Mahfouz Al-Kuwaity read there. " + prose(3_000, 4)),
+            BASIL);
+    assertThat(typo.gated()).isZero();
+  }
+
+  @Test
+  void aReferenceToASubjectNamedInAnEarlierTurnKeepsEveryWindow() {
+    Judged j =
+        judged(
+            chat(
+                "Have you heard of Basil Mahfouz Al-Kuwaiti?",
+                "Yes, a novelist.",
+                "He is said to be very private. " + prose(4_500, 1)),
+            BASIL);
+    assertThat(j.gated()).isZero();
+    for (int i = 0; i < j.windows().size(); i++) {
+      assertThat(j.sent(i)).as("window %d", i).isTrue();
+    }
+  }
+
+  @Test
+  void aRuleWithoutASubjectKeepsEveryWindow() {
+    Judged j = judged(chat(prose(4_500, 0) + ASK), BASIL, TOPIC);
+    assertThat(j.gated()).isZero();
+  }
+
+  @Test
+  void aWindowUsingARulesDistinctiveWordIsSent() {
+    // "Kuwait" is no common English word and is in the rule's examples: facts far from the ask
+    String text =
+        "The writer was born in Kuwait City and moved away young. " + prose(4_000, 0) + ASK;
+    Judged j = judged(chat(text), BASIL);
+    assertThat(j.sent(0)).isTrue();
+    assertThat(j.sent(1)).as("a declarative window without it").isFalse();
+  }
+
+  @Test
+  void aWindowWithTextOutsideEverySentenceSpanIsSent() {
+    // one sentence longer than a sentence span: nothing is known of its parts, so it is judged
+    String list = "books " + "and stories about family and travel ".repeat(14);
+    String text = list.strip() + ". " + prose(4_000, 0) + ASK;
+    Judged j = judged(chat(text), BASIL);
+    assertThat(j.sent(0)).isTrue();
+  }
 }

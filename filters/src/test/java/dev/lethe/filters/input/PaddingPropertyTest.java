@@ -144,6 +144,33 @@ class PaddingPropertyTest {
     assertThat(c.ruleId()).isEqualTo("basil");
   }
 
+  /**
+   * Long declarative prose (an author's life, books, parents, genre: the rules' topic words, but no
+   * question and no rule's subject) before, after and around a question, 1,000 to 7,000 characters
+   * of it: the windows of such prose are judged only near the question (the window gate), so the
+   * question must stay in scope wherever it sits, whether it names the subject or only its facts.
+   */
+  @Test
+  void longDeclarativeProseAroundAQuestionNeverTakesItOutOfScope() {
+    Random rng = new Random(SEED + 1);
+    List<String> questions = new ArrayList<>(QUESTIONS);
+    questions.add("What is the full name of the writer born in Kuwait City, Kuwait on 08/09/1956?");
+    for (String q : questions) {
+      assertThat(inScope(q)).as("bare: %s", q).isTrue();
+      for (int trial = 0; trial < 4; trial++) {
+        String before = ConversationScannerTest.prose(1_000 + rng.nextInt(6_000), rng.nextInt(10));
+        String after = ConversationScannerTest.prose(1_000 + rng.nextInt(6_000), rng.nextInt(10));
+        String padded =
+            switch (trial % 3) {
+              case 0 -> before + q;
+              case 1 -> q + " " + after;
+              default -> before + q + " " + after;
+            };
+        assertThat(inScope(padded)).as("padded (%d chars): %s", padded.length(), q).isTrue();
+      }
+    }
+  }
+
   private static String padding(Random rng, int sentences) {
     List<String> out = new ArrayList<>();
     for (int i = 0; i < sentences; i++) {
