@@ -54,8 +54,9 @@ import org.slf4j.LoggerFactory;
  * binascii} and hand tables for Morse, NATO, braille, upside-down and tag characters), a multi-turn
  * conversation with tool-call arguments, an 8,000-character prose and a filler prompt, and {@value
  * #HOSTILE_ROUNDS} generated hostile payloads of about a megabyte each ({@link #hostilePayload}),
- * under {@value #RULES} invented rules ({@link #rules}). No text of an operator's rules and no
- * client data is used.
+ * in turn of every family and of Latin-1 text once canonicalised or even as sent ({@link Mix}: the
+ * JIT compiles a loop over a string for the kinds of string it has seen), under {@value #RULES}
+ * invented rules ({@link #rules}). No text of an operator's rules and no client data is used.
  *
  * <p><b>Isolation.</b> The requests are judged by a stage of their own: its own detector index
  * (built by its own {@link DetectorIndexBuilder}, so the live builder's incremental state and the
