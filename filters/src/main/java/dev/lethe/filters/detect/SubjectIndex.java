@@ -361,19 +361,19 @@ final class SubjectIndex {
           return false;
         }
         String t = tokens.get(i).term();
-        int[] matched = matches(t, memo, scratch);
+        int[] matched = beyondEveryKey(t.length()) ? NONE : matches(t, memo, scratch);
         for (int k : matched) {
           anchor(anchors, entries.get(keyEntry[k]), i);
         }
         if (i + 1 < tokens.size()) {
           String next = tokens.get(i + 1).term();
-          String joined = t + next;
+          int joinedLength = t.length() + next.length();
           int[] pair;
           if (t.length() < MIN_FUZZY || next.length() < MIN_FUZZY) {
             // a name split by typos into short pieces ("Ju-eon" for "Ji-Yeon") anchors as a pair
-            pair = matches(joined, memo, scratch);
+            pair = beyondEveryKey(joinedLength) ? null : matches(t + next, memo, scratch);
           } else {
-            pair = exact.get(joined);
+            pair = joinedLength > longestKey ? null : exact.get(t + next);
           }
           if (pair != null) {
             for (int k : pair) {
@@ -384,6 +384,16 @@ final class SubjectIndex {
         }
       }
       return fuzzyLeft[0] >= 0;
+    }
+
+    /**
+     * Whether a token of {@code length} chars can match no key, exactly or fuzzily: it is longer
+     * than every key with its allowance ({@link #cannotMatchFuzzily} rules it out by length) and so
+     * longer than every exact key too. Checked before the token is joined or hashed: the long runs
+     * of a hostile payload (base64, hex) would otherwise be concatenated and hashed for nothing.
+     */
+    private boolean beyondEveryKey(int length) {
+      return length >= slack.length;
     }
 
     /**

@@ -37,6 +37,12 @@ public final class TextAnalysis {
 
   private static final CharArraySet STOP;
 
+  /**
+   * The length of the longest stop word: a longer token is none, without hashing it (the long runs
+   * of a hostile payload are tokens too).
+   */
+  private static final int LONGEST_STOP;
+
   static {
     CharArraySet stop = new CharArraySet(EnglishAnalyzer.ENGLISH_STOP_WORDS_SET, true);
     for (String w :
@@ -49,6 +55,15 @@ public final class TextAnalysis {
       stop.add(w);
     }
     STOP = CharArraySet.unmodifiableSet(stop);
+    int longest = 0;
+    for (Object w : stop) {
+      longest = Math.max(longest, w instanceof char[] c ? c.length : w.toString().length());
+    }
+    LONGEST_STOP = longest;
+  }
+
+  private static boolean stop(CharSequence token) {
+    return token.length() <= LONGEST_STOP && STOP.contains(token);
   }
 
   /** The Lucene analyzer that produces topic terms (used for indexing and querying BM25). */
@@ -149,7 +164,7 @@ public final class TextAnalysis {
 
   /** Whether an already-folded name token is an English stop word or question word. */
   static boolean isStopWord(String nameToken) {
-    return STOP.contains(nameToken);
+    return stop(nameToken);
   }
 
   /**
@@ -157,11 +172,11 @@ public final class TextAnalysis {
    * of one ({@code i'm}, {@code she'd}, {@code you're}: no topic, and no one's name).
    */
   static String termOf(String nameToken) {
-    if (STOP.contains(nameToken)) {
+    if (stop(nameToken)) {
       return null;
     }
     int apostrophe = nameToken.indexOf('\'');
-    if (apostrophe > 0 && STOP.contains(nameToken.substring(0, apostrophe))) {
+    if (apostrophe > 0 && apostrophe <= LONGEST_STOP && stop(nameToken.substring(0, apostrophe))) {
       return null;
     }
     return nameToken.length() > TERM_PREFIX ? nameToken.substring(0, TERM_PREFIX) : nameToken;

@@ -79,6 +79,9 @@ public final class InputStage implements Stage {
   private final Timer latency;
   private final JudgementMemo memo;
 
+  /** Whether this is {@link ScreeningWarmup}'s stage (budget overruns logged at debug level). */
+  private final boolean warmUp;
+
   /** The memo lookup made for an exchange, so that deciding where to run and running share it. */
   private static final AttributeKey<MemoLookup> MEMO_LOOKUP =
       AttributeKey.of("lethe.input.memoLookup", MemoLookup.class);
@@ -142,6 +145,24 @@ public final class InputStage implements Stage {
       Config config,
       MeterRegistry registry,
       long memoBytes) {
+    this(classifier, indexes, icul, config, registry, memoBytes, false);
+  }
+
+  /**
+   * As {@link #InputStage(ScopeClassifier, DetectorIndexProvider, IculComposer, Config,
+   * MeterRegistry, long)}; a {@code warmUp} stage ({@link ScreeningWarmup}'s) logs a request that
+   * spent the screening budget at debug level, not as a warning: its synthetic requests may overrun
+   * the budget on a busy start, and their answers are discarded.
+   */
+  InputStage(
+      ScopeClassifier classifier,
+      DetectorIndexProvider indexes,
+      IculComposer icul,
+      Config config,
+      MeterRegistry registry,
+      long memoBytes,
+      boolean warmUp) {
+    this.warmUp = warmUp;
     this.memo = new JudgementMemo(memoBytes);
     this.classifier = requireNonNull(classifier, "classifier");
     this.indexes = requireNonNull(indexes, "indexes");
@@ -280,7 +301,11 @@ public final class InputStage implements Stage {
       }
     }
     if (!c.complete()) {
-      LOG.warn("request {}: screening budget spent, applying rule fail modes", requestId);
+      if (warmUp) {
+        LOG.debug("request {}: screening budget spent (warm-up, answer discarded)", requestId);
+      } else {
+        LOG.warn("request {}: screening budget spent, applying rule fail modes", requestId);
+      }
       return failMode(c, rules, "budget");
     }
     return new Judgement(c, null, null, null);

@@ -32,6 +32,8 @@ import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Warms the screening before a gateway reports ready: judges a fixed, shipped set of synthetic
@@ -52,8 +54,9 @@ import java.util.function.Supplier;
  * binascii} and hand tables for Morse, NATO, braille, upside-down and tag characters), a multi-turn
  * conversation with tool-call arguments, an 8,000-character prose and a filler prompt, and {@value
  * #HOSTILE_ROUNDS} generated hostile payloads of about a megabyte each ({@link #hostilePayload}),
- * under {@value #RULES} invented rules ({@link #rules}). No text of an operator's rules and no
- * client data is used.
+ * in turn of every family and of Latin-1 text once canonicalised or even as sent ({@link Mix}: the
+ * JIT compiles a loop over a string for the kinds of string it has seen), under {@value #RULES}
+ * invented rules ({@link #rules}). No text of an operator's rules and no client data is used.
  *
  * <p><b>Isolation.</b> The requests are judged by a stage of their own: its own detector index
  * (built by its own {@link DetectorIndexBuilder}, so the live builder's incremental state and the
@@ -72,6 +75,8 @@ import java.util.function.Supplier;
  * ScanConfig#maxScanChars()}). Blocking: call it on a thread of its own, never an event loop.
  */
 public final class ScreeningWarmup {
+  private static final Logger LOG = LoggerFactory.getLogger(ScreeningWarmup.class);
+
   /** The resource holding the shipped short texts (a JSON array of {@code {name, text}}). */
   public static final String TEXTS_RESOURCE = "warmup-texts.json";
 
@@ -223,6 +228,7 @@ public final class ScreeningWarmup {
     long deadline = t0 + bound.toNanos();
     List<ObjectNode> requests = List.of();
     int judged = 0;
+    int overran = 0;
     long chars = 0;
     Outcome outcome = Outcome.COMPLETE;
     String failure = null;
@@ -262,12 +268,22 @@ public final class ScreeningWarmup {
         }
         boolean underLive = i >= own.size();
         InputStage stage = stage(classifier, underLive ? liveIndexes : indexes, left);
-        stage.judge(underLive ? liveRules : rules, request, "warm-up");
+        InputStage.Judgement j = stage.judge(underLive ? liveRules : rules, request, "warm-up");
+        if ("budget".equals(j.fallback())) {
+          overran++;
+        }
         judged++;
         chars += chars(request);
       }
       if (outcome == Outcome.COMPLETE) {
         outcome = settle(deadline, stop);
+      }
+      if (overran > 0) {
+        LOG.debug(
+            "screening warm-up: {} of {} requests spent the screening budget (expected on a busy"
+                + " start; their answers are discarded)",
+            overran,
+            judged);
       }
     } catch (RuntimeException e) {
       outcome = Outcome.FAILED;
@@ -339,7 +355,8 @@ public final class ScreeningWarmup {
         IculComposer.refusing(),
         new InputStage.Config(scan.withBudget(budget), config.defaultRefusal(), config.mask()),
         new SimpleMeterRegistry(),
-        0);
+        0,
+        true);
   }
 
   private static long chars(ObjectNode request) {
@@ -437,7 +454,8 @@ public final class ScreeningWarmup {
     out.add(request(role, filler(r, 8000)));
     int hostile = Math.max(0, Math.min(HOSTILE_CHARS, scan.maxScanChars() - 1024));
     for (int i = 0; i < HOSTILE_ROUNDS && hostile > 0; i++) {
-      out.add(request(role, hostilePayload(new Random(7919L * (i + 1)), hostile, texts)));
+      Mix mix = HOSTILE_MIXES.get(i % HOSTILE_MIXES.size());
+      out.add(request(role, hostilePayload(new Random(7919L * (i + 1)), hostile, texts, mix)));
     }
     List<ObjectNode> fitting = new ArrayList<>(out.size());
     ConversationScanner scanner = new ConversationScanner(scan);
@@ -523,13 +541,55 @@ public final class ScreeningWarmup {
   }
 
   /**
+   * Which characters a generated hostile payload holds ({@link #hostilePayload(Random, int, List,
+   * Mix)}), as sent and once canonicalised. A Java string over a megabyte is held one byte a char
+   * when every char is Latin-1 and two bytes otherwise, and the JIT compiles every loop over it
+   * (the normalisation steps, the decoders, the tokenizer, the segmenter) for the string kinds it
+   * has seen: code compiled for one kind only is thrown away when the other arrives, and the first
+   * judgements after a start ran partly in the interpreter again. So the warm-up's payloads cover
+   * both kinds, as sent and canonical.
+   */
+  public enum Mix {
+    /**
+     * Every family: combining marks and the shipped texts (braille, upside-down letters) leave
+     * characters beyond Latin-1 in the canonical form too.
+     */
+    EVERY_FAMILY,
+    /**
+     * Beyond Latin-1 as sent (Cyrillic look-alikes, zero-width characters, fullwidth letters),
+     * Latin-1 once canonicalised: no combining marks, and the shipped texts only base64- or
+     * URL-encoded.
+     */
+    LATIN1_CANONICAL,
+    /** ASCII as sent and canonical: encodings, escapes, binary, spaced letters and leetspeak. */
+    ASCII
+  }
+
+  /** The mix of each hostile payload of {@link #requests}, in turn. */
+  static final List<Mix> HOSTILE_MIXES =
+      List.of(Mix.EVERY_FAMILY, Mix.LATIN1_CANONICAL, Mix.ASCII, Mix.EVERY_FAMILY);
+
+  /**
    * {@code chars} characters of hostile noise drawn from {@code r}, one run a line: base64 of hex
    * of random bytes, plain hex, URL escapes, HTML entities, binary digits, Latin and Cyrillic
    * look-alike letters, spaced letters, leetspeak words, zero-width and combining characters,
    * fullwidth letters, and the shipped {@code texts} (each a disguised question) as they are or
-   * wrapped in a further base64 or URL layer.
+   * wrapped in a further base64 or URL layer ({@link Mix#EVERY_FAMILY}).
    */
   public static String hostilePayload(Random r, int chars, List<String> texts) {
+    return hostilePayload(r, chars, texts, Mix.EVERY_FAMILY);
+  }
+
+  /**
+   * As {@link #hostilePayload(Random, int, List)}, with the families {@code mix} allows: where it
+   * rules a family's characters out, the run is drawn in their place from plain letters (look-alike
+   * and fullwidth runs), zero-width characters alone (for combining marks) or an encoded shipped
+   * text (for a bare one).
+   */
+  public static String hostilePayload(Random r, int chars, List<String> texts, Mix mix) {
+    requireNonNull(mix, "mix");
+    boolean marks = mix == Mix.EVERY_FAMILY;
+    boolean beyondAscii = mix != Mix.ASCII;
     if (chars < 1) {
       throw new IllegalArgumentException("chars: " + chars + " (expected: >= 1)");
     }
@@ -561,8 +621,10 @@ public final class ScreeningWarmup {
           }
         }
         case 5 -> {
+          char a = beyondAscii ? '\u0430' : 'a';
+          char e = beyondAscii ? '\u0435' : 'e';
           for (int i = 0; i < 200; i++) {
-            sb.append(r.nextBoolean() ? '\u0430' : 'a').append(r.nextBoolean() ? '\u0435' : 'e');
+            sb.append(r.nextBoolean() ? a : 'a').append(r.nextBoolean() ? e : 'e');
             if (r.nextInt(8) == 0) {
               sb.append(' ');
             }
@@ -588,15 +650,25 @@ public final class ScreeningWarmup {
         case 8 -> {
           for (int i = 0; i < 150; i++) {
             sb.append((char) ('a' + r.nextInt(26)));
-            sb.append(r.nextBoolean() ? '\u200b' : '\u0301');
+            boolean zeroWidth = r.nextBoolean();
+            if (beyondAscii) {
+              sb.append(zeroWidth || !marks ? '\u200b' : '\u0301');
+            }
           }
         }
         case 9 -> {
           for (int i = 0; i < 150; i++) {
-            sb.append((char) (0xFF41 + r.nextInt(26)));
+            sb.append((char) ((beyondAscii ? 0xFF41 : 'a') + r.nextInt(26)));
           }
         }
-        case 10 -> sb.append(texts.get(r.nextInt(texts.size())));
+        case 10 -> {
+          String t = texts.get(r.nextInt(texts.size()));
+          if (marks) {
+            sb.append(t);
+          } else {
+            sb.append(Base64.getEncoder().encodeToString(t.getBytes(StandardCharsets.UTF_8)));
+          }
+        }
         default -> {
           String t = texts.get(r.nextInt(texts.size()));
           byte[] utf8 = t.getBytes(StandardCharsets.UTF_8);

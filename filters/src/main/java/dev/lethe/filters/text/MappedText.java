@@ -46,10 +46,7 @@ final class MappedText {
 
   void append(char c, int from, int to) {
     if (length == chars.length) {
-      int n = length * 2;
-      chars = Arrays.copyOf(chars, n);
-      start = Arrays.copyOf(start, n);
-      end = Arrays.copyOf(end, n);
+      grow(length + 1);
     }
     chars[length] = c;
     start[length] = from;
@@ -64,11 +61,30 @@ final class MappedText {
     }
   }
 
-  /** Copies chars {@code [i, j)} of {@code other} with their ranges. */
+  /**
+   * Copies chars {@code [i, j)} of {@code other} with their ranges, in one bulk copy per array (the
+   * steps copy most of a long text unchanged).
+   */
   void copy(MappedText other, int i, int j) {
-    for (int k = i; k < j; k++) {
-      append(other.chars[k], other.start[k], other.end[k]);
+    int count = j - i;
+    if (count <= 0) {
+      return;
     }
+    if (length + count > chars.length) {
+      grow(length + count);
+    }
+    System.arraycopy(other.chars, i, chars, length, count);
+    System.arraycopy(other.start, i, start, length, count);
+    System.arraycopy(other.end, i, end, length, count);
+    length += count;
+  }
+
+  /** Makes room for at least {@code needed} chars, doubling the capacity at least. */
+  private void grow(int needed) {
+    int n = Math.max(needed, chars.length * 2);
+    chars = Arrays.copyOf(chars, n);
+    start = Arrays.copyOf(start, n);
+    end = Arrays.copyOf(end, n);
   }
 
   /**

@@ -184,6 +184,39 @@ class SubjectIndexTest {
   }
 
   /**
+   * Tokens longer than every key with its allowance, and pairs joined past that length, are ruled
+   * out before they are joined or hashed: they anchor nothing, and names beside them anchor as they
+   * do without them (the same hits, anchors shifted by the tokens in between).
+   */
+  @Test
+  void longTokensAnchorNothingAndNamesBesideThemStillDo() {
+    String run = "QWxhZGRpbjpvcGVuIHNlc2FtZQ".repeat(4); // 104 chars, a base64 run
+    String[] pieces = {
+      "Why did Hsioa Yan-Ha", "and Carmen Montenegro", "write about PN-7?", "Night ingale"
+    };
+    var bare = TextAnalysis.nameTokens(String.join(" ", pieces));
+    var padded =
+        TextAnalysis.nameTokens(run + " " + String.join(" " + run + " x ", pieces) + " " + run);
+    List<SubjectIndex.Hit> expected = index().lookup(bare);
+    List<SubjectIndex.Hit> hits = index().lookup(padded);
+    assertThat(hits)
+        .extracting(SubjectIndex.Hit::ruleId)
+        .containsExactlyElementsOf(expected.stream().map(SubjectIndex.Hit::ruleId).toList());
+    for (int h = 0; h < hits.size(); h++) {
+      List<String> want = new java.util.ArrayList<>();
+      for (int i : expected.get(h).anchors()) {
+        want.add(bare.get(i).term());
+      }
+      List<String> got = new java.util.ArrayList<>();
+      for (int i : hits.get(h).anchors()) {
+        got.add(padded.get(i).term());
+      }
+      assertThat(got).isEqualTo(want); // never a long token, the same names in the same order
+    }
+    assertThat(index().lookup(TextAnalysis.nameTokens(run + " " + run + " a " + run))).isEmpty();
+  }
+
+  /**
    * The lexical stage looks for partial subject matches only at a hit's anchors: every token that
    * partially matches a subject token (equal, or one edit from a token of seven letters or more) is
    * one of them, wherever it stands in a long text.

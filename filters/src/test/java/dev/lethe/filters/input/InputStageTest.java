@@ -172,6 +172,61 @@ class InputStageTest {
     assertThat(stage.onRequest(plain)).isEqualTo(Verdict.proceed());
   }
 
+  /**
+   * A request of the warm-up's own stage that spends the budget is logged at debug level, not as
+   * the warning an operator reads for a client request (whose warning stays).
+   */
+  @Test
+  void aWarmUpStagesSpentBudgetIsNoWarning() throws Exception {
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+    ScopeClassifier slow =
+        new ScopeClassifier(
+            new HybridDetector(embedder),
+            DecisionModel.defaults(),
+            new ScopeClassifier.Config(0),
+            () -> now.addAndGet(2_000_000_000L)); // every reading: two more seconds
+    var logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(InputStage.class);
+    var appender =
+        new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    appender.start();
+    ch.qos.logback.classic.Level level = logger.getLevel();
+    logger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+    logger.addAppender(appender);
+    try {
+      String[] paragraphs = new String[8];
+      for (int i = 0; i < paragraphs.length; i++) {
+        paragraphs[i] = "Paragraph " + i + " is about gardening and the weather in spring.";
+      }
+      RuleSet open = rules(7, TestModels.basil(Action.REFUSE, OnError.OPEN));
+      for (boolean warmUp : new boolean[] {true, false}) {
+        InputStage stage =
+            new InputStage(
+                slow,
+                indexes,
+                IculComposer.refusing(),
+                InputStage.Config.defaults(),
+                registry,
+                0,
+                warmUp);
+        Exchange ex = exchange(open, paragraphs);
+        assertThat(stage.judge(open, ex.request(), "r-" + warmUp).fallback()).isEqualTo("budget");
+      }
+      List<String> spent =
+          appender.list.stream()
+              .filter(e -> e.getFormattedMessage().contains("screening budget spent"))
+              .map(e -> e.getLevel() + " " + e.getFormattedMessage())
+              .toList();
+      assertThat(spent)
+          .containsExactly(
+              "DEBUG request r-true: screening budget spent (warm-up, answer discarded)",
+              "WARN request r-false: screening budget spent, applying rule fail modes");
+    } finally {
+      logger.detachAppender(appender);
+      logger.setLevel(level);
+    }
+  }
+
   @Test
   void aSpentScreeningBudgetAppliesTheRulesFailModesAndIsCounted() throws Exception {
     java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();

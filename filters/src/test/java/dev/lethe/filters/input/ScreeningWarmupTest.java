@@ -98,6 +98,48 @@ class ScreeningWarmupTest {
     assertThat(last).hasSize(ScreeningWarmup.HOSTILE_CHARS);
   }
 
+  /**
+   * The hostile payloads cover both kinds of Java string, as sent and canonical (one byte a char
+   * when every char is Latin-1, two otherwise): code the JIT compiled for one kind only is thrown
+   * away when the other arrives. The benchmark's payloads are Latin-1 once canonicalised, the
+   * warm-up's first ones were not.
+   */
+  @Test
+  void hostilePayloadsCoverLatin1AndWiderTextsAsSentAndCanonical() {
+    List<String> texts = ScreeningWarmup.texts();
+    Set<String> kinds = new HashSet<>();
+    for (int i = 0; i < ScreeningWarmup.HOSTILE_ROUNDS; i++) {
+      ScreeningWarmup.Mix mix = ScreeningWarmup.HOSTILE_MIXES.get(i);
+      String p = ScreeningWarmup.hostilePayload(new Random(7919L * (i + 1)), 200_000, texts, mix);
+      String canonical = DisguiseExpander.defaults().expand(p).get(0).text();
+      kinds.add("sent " + latin1(p));
+      kinds.add("canonical " + latin1(canonical));
+      switch (mix) {
+        case EVERY_FAMILY -> assertThat(latin1(canonical)).isFalse();
+        case LATIN1_CANONICAL -> {
+          assertThat(latin1(p)).isFalse();
+          assertThat(latin1(canonical)).isTrue();
+        }
+        case ASCII -> assertThat(p.chars().allMatch(c -> c < 0x80)).isTrue();
+      }
+    }
+    assertThat(kinds)
+        .containsExactlyInAnyOrder("sent true", "sent false", "canonical true", "canonical false");
+  }
+
+  @Test
+  void everyFamilyIsThePayloadOfBefore() {
+    List<String> texts = ScreeningWarmup.texts();
+    assertThat(ScreeningWarmup.hostilePayload(new Random(9), 30_000, texts))
+        .isEqualTo(
+            ScreeningWarmup.hostilePayload(
+                new Random(9), 30_000, texts, ScreeningWarmup.Mix.EVERY_FAMILY));
+  }
+
+  private static boolean latin1(String s) {
+    return s.chars().allMatch(c -> c < 0x100);
+  }
+
   @Test
   void hostilePayloadIsSeededAndExactlySized() {
     List<String> texts = ScreeningWarmup.texts();
