@@ -117,26 +117,48 @@ public final class DetectorIndex implements AutoCloseable {
     return data.get(ruleId);
   }
 
-  private volatile Set<String> vocabulary;
+  /**
+   * A value derived from this index's rules on first use and then kept for the index's life: the
+   * one way the index holds what the classifier derives from every rule at once. Computing twice
+   * under a race is harmless (every thread derives the same value from the same immutable rules).
+   */
+  private static final class OnFirstUse<T> {
+    private final java.util.function.Supplier<T> derive;
+    private volatile T value;
+
+    OnFirstUse(java.util.function.Supplier<T> derive) {
+      this.derive = derive;
+    }
+
+    T get() {
+      T v = value;
+      if (v == null) {
+        v = java.util.Objects.requireNonNull(derive.get(), "derived value");
+        value = v;
+      }
+      return v;
+    }
+  }
+
+  private final OnFirstUse<Set<String>> vocabulary = new OnFirstUse<>(this::deriveVocabulary);
+  private final OnFirstUse<Boolean> everyRuleNamed = new OnFirstUse<>(this::deriveEveryRuleNamed);
+  private final OnFirstUse<Set<String>> distinctive = new OnFirstUse<>(this::deriveDistinctive);
 
   /**
    * The topic terms of every rule (union of the rules' vocabularies), computed once per index: the
    * classifier's cheap first look ranks sentence spans by how many of their terms any rule uses.
    */
   Set<String> vocabulary() {
-    Set<String> v = vocabulary;
-    if (v == null) {
-      Set<String> all = new java.util.HashSet<>();
-      for (RuleData r : data.values()) {
-        all.addAll(r.vocabulary());
-      }
-      v = Set.copyOf(all);
-      vocabulary = v; // a benign race: every thread computes the same set
-    }
-    return v;
+    return vocabulary.get();
   }
 
-  private volatile Boolean everyRuleNamed;
+  private Set<String> deriveVocabulary() {
+    Set<String> all = new java.util.HashSet<>();
+    for (RuleData r : data.values()) {
+      all.addAll(r.vocabulary());
+    }
+    return Set.copyOf(all);
+  }
 
   /**
    * Whether every rule of the snapshot names at least one subject (a person, a project). A rule
@@ -145,19 +167,17 @@ public final class DetectorIndex implements AutoCloseable {
    * for a snapshot that holds one. Computed once per index.
    */
   boolean everyRuleNamesASubject() {
-    Boolean v = everyRuleNamed;
-    if (v == null) {
-      boolean all = true;
-      for (RuleData r : data.values()) {
-        all &= !r.names().isEmpty();
-      }
-      v = all;
-      everyRuleNamed = v; // a benign race: every thread computes the same value
-    }
-    return v;
+    return everyRuleNamed.get();
   }
 
-  private volatile Set<String> distinctive;
+  private Boolean deriveEveryRuleNamed() {
+    for (RuleData r : data.values()) {
+      if (r.names().isEmpty()) {
+        return false;
+      }
+    }
+    return true;
+  }
 
   /**
    * The rules' distinctive words, as {@link TextAnalysis#nameTokens} folds them (whole words, not
@@ -168,22 +188,21 @@ public final class DetectorIndex implements AutoCloseable {
    * index.
    */
   Set<String> distinctiveTerms() {
-    Set<String> v = distinctive;
-    if (v == null) {
-      Set<String> all = new java.util.HashSet<>();
-      for (RuleData r : data.values()) {
-        for (String s : r.rule().subjects()) {
-          addDistinctive(all, s);
-        }
-        for (String s : r.rule().examples()) {
-          addDistinctive(all, s);
-        }
-        addDistinctive(all, r.rule().description());
+    return distinctive.get();
+  }
+
+  private Set<String> deriveDistinctive() {
+    Set<String> all = new java.util.HashSet<>();
+    for (RuleData r : data.values()) {
+      for (String s : r.rule().subjects()) {
+        addDistinctive(all, s);
       }
-      v = Set.copyOf(all);
-      distinctive = v; // a benign race: every thread computes the same set
+      for (String s : r.rule().examples()) {
+        addDistinctive(all, s);
+      }
+      addDistinctive(all, r.rule().description());
     }
-    return v;
+    return Set.copyOf(all);
   }
 
   private static void addDistinctive(Set<String> out, String text) {
