@@ -496,7 +496,7 @@ public final class ScopeClassifier {
     return st.mentions.computeIfAbsent(
         t,
         x -> {
-          List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(x.text());
+          List<TextAnalysis.Token> tokens = st.tokensOf(x);
           if (x.text().length() <= MAX_LOOKED_AT) {
             return lexical.subjectMentions(index, tokens);
           }
@@ -650,6 +650,10 @@ public final class ScopeClassifier {
     final Map<Segment, Boolean> ahead = new IdentityHashMap<>();
 
     final Map<ScanText, List<SubjectMatcher.Span>> mentions = new IdentityHashMap<>();
+
+    /** Name tokens of the texts, made once per request (the subject lookup and the window gate). */
+    final Map<ScanText, List<TextAnalysis.Token>> tokens = new IdentityHashMap<>();
+
     final Map<ScanText, List<SubjectMatcher.Span>> topicalSpans = new IdentityHashMap<>();
     String bestRule;
     double best;
@@ -691,9 +695,21 @@ public final class ScopeClassifier {
       return gate;
     }
 
+    /**
+     * The name tokens of {@code t} ({@link TextAnalysis#nameTokens}), made once per request for a
+     * text the window gate may read ({@value #MAX_LOOKED_AT} characters or fewer); a huge text's
+     * are not kept, since only its subject lookup reads them.
+     */
+    List<TextAnalysis.Token> tokensOf(ScanText t) {
+      if (t.text().length() > MAX_LOOKED_AT) {
+        return TextAnalysis.nameTokens(t.text());
+      }
+      return tokens.computeIfAbsent(t, x -> TextAnalysis.nameTokens(x.text()));
+    }
+
     /** Whether window {@code s} of {@code t} has a reason to be judged ({@link #withReason}). */
     boolean hasReason(DetectorIndex index, ScanText t, Segment s) {
-      return reasoned.computeIfAbsent(t, x -> withReason(index, x)).contains(s);
+      return reasoned.computeIfAbsent(t, x -> withReason(index, x, tokensOf(x))).contains(s);
     }
 
     /**
@@ -869,7 +885,8 @@ public final class ScopeClassifier {
    *       question are judged as without the gate.
    * </ul>
    */
-  static java.util.Set<Segment> withReason(DetectorIndex index, ScanText t) {
+  static java.util.Set<Segment> withReason(
+      DetectorIndex index, ScanText t, List<TextAnalysis.Token> nameTokens) {
     List<Segment> windows = new ArrayList<>();
     java.util.BitSet covered = new java.util.BitSet(t.text().length());
     List<Segment> asking = new ArrayList<>();
@@ -904,7 +921,7 @@ public final class ScopeClassifier {
     }
     java.util.Set<String> distinctive = index.distinctiveTerms();
     List<SubjectMatcher.Span> uses = new ArrayList<>();
-    for (TextAnalysis.Token tok : TextAnalysis.nameTokens(t.text())) {
+    for (TextAnalysis.Token tok : nameTokens) {
       if (distinctive.contains(tok.term())) {
         uses.add(new SubjectMatcher.Span(tok.start(), tok.end()));
       }
