@@ -372,6 +372,27 @@ class ConverterFamiliesTest {
   }
 
   @Test
+  void aCapitalisedWordWrittenBackwardsIsReadTheRightWayRound() {
+    Canonical c = Canonicalizer.canonicalize("What did harraJ bidA write?");
+    assertThat(c.text()).isEqualTo("What did Jarrah Adib write?");
+    assertThat(c.applied()).containsExactly(Fold.BACKWARDS);
+    // the turned word maps to the word as written: "Jarrah" masks "harraJ"
+    int at = c.text().indexOf("Jarrah");
+    assertThat(c.originalStart(at)).isEqualTo(9);
+    assertThat(c.originalEnd(at + 6)).isEqualTo(15);
+    // a hyphenated part of two letters turns too; a name reversed as a whole keeps its order
+    assertThat(canonical("Who is lisaB zuofhaM itiawuK-lA?"))
+        .isEqualTo("Who is Basil Mahfouz Kuwaiti-Al?");
+  }
+
+  @Test
+  void wordsWithOtherCapitalsOrInsideIdentifiersAreNotTurned() {
+    String text =
+        "macOS iOS mRNA kW pH eBay iPhone McDonald USA Basil BASIL snake_caseA x2B abC1 ok";
+    assertThat(canonical(text)).isEqualTo(text);
+  }
+
+  @Test
   void enclosedLettersWithoutDecompositionAreRead() {
     assertThat(canonical("🅱🅰🆂🅸🅻 and 🅑🅐🅢🅘🅛 and 🇧🇦🇸🇮🇱"))
         .isEqualTo("BASIL and BASIL and BASIL");
