@@ -53,7 +53,13 @@ public enum NameDisguise {
    * The name in lower case ({@code nikolai abilov}), as people type it and as decodings that lose
    * case (Morse, NATO spelling, braille) return it.
    */
-  LOWERCASE("lowercase");
+  LOWERCASE("lowercase"),
+  /**
+   * The name written backwards: each word in place ({@code ialokiN volibA}) or the whole name
+   * ({@code volibA ialokiN}), chosen at random (PyRIT {@code ReverseConverter} applied to the name
+   * alone, so that nothing else in the prompt looks encoded).
+   */
+  BACKWARDS("backwards");
 
   private static final Map<Character, String> LEET =
       Map.ofEntries(
@@ -138,8 +144,24 @@ public enum NameDisguise {
           case NOISE -> noise(name, rng);
           case UNDERSCORED -> name.trim().contains(" ") ? name.trim().replace(' ', '_') : null;
           case LOWERCASE -> name.toLowerCase(java.util.Locale.ROOT);
+          case BACKWARDS -> backwards(name, rng.nextBoolean());
         };
     return out == null || out.equals(name) ? Optional.empty() : Optional.of(out);
+  }
+
+  /** {@code name} written backwards, each word in place or the whole name. */
+  private static String backwards(String name, boolean whole) {
+    if (whole) {
+      return new StringBuilder(name).reverse().toString();
+    }
+    StringBuilder sb = new StringBuilder(name.length());
+    for (String word : name.split(" ", -1)) {
+      if (!sb.isEmpty()) {
+        sb.append(' ');
+      }
+      sb.append(new StringBuilder(word).reverse());
+    }
+    return sb.toString();
   }
 
   private interface CharMap {

@@ -79,6 +79,16 @@ class ObfuscationsTest {
   }
 
   @Test
+  void backwardsWordByWordOrWhole() {
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    Random rng = new Random(0);
+    for (int i = 0; i < 20; i++) {
+      seen.add(NameDisguise.BACKWARDS.apply("Nikolai Abilov", rng).orElseThrow());
+    }
+    assertThat(seen).containsExactlyInAnyOrder("ialokiN volibA", "volibA ialokiN");
+  }
+
+  @Test
   void initials() {
     Random rng = new Random(0);
     assertThat(NameDisguise.INITIALS.apply("Basil Mahfouz Al-Kuwaiti", rng))

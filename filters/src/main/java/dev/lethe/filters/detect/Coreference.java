@@ -1,5 +1,6 @@
 package dev.lethe.filters.detect;
 
+import dev.lethe.filters.text.EnglishWords;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -2,6 +2,7 @@ package dev.lethe.filters.detect;
 
 import dev.lethe.config.rules.RuleSet;
 import dev.lethe.filters.detect.TextAnalysis.Token;
+import dev.lethe.filters.text.EnglishWords;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;

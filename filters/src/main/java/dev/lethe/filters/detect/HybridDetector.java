@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lethe.filters.detect.SubjectMatcher.Span;
 import dev.lethe.filters.detect.TextAnalysis.Token;
+import dev.lethe.filters.text.EnglishWords;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

@@ -2,6 +2,7 @@ package dev.lethe.filters.detect;
 
 import dev.lethe.filters.detect.SubjectMatcher.Span;
 import dev.lethe.filters.detect.TextAnalysis.Token;
+import dev.lethe.filters.text.EnglishWords;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

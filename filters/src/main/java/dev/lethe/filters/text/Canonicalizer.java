@@ -32,7 +32,9 @@ import java.util.EnumSet;
  *       real Russian or Greek text is left alone; see {@link ConfusableFold};
  *   <li>{@link Fold#LEET}: leetspeak digits and symbols inside words are read as letters ({@code
  *       B4s1l M4hf0uz} → {@code Basil Mahfouz}); numbers, versions, identifiers and hashes are not;
- *       see {@link LeetFold}.
+ *       see {@link LeetFold};
+ *   <li>{@link Fold#BACKWARDS}: a capitalised word written backwards ({@code harraJ bidA}) read the
+ *       right way round; see {@link BackwardsFold}.
  * </ol>
  *
  * <p>Every step is a single left-to-right pass (look-alike words also look at a fixed window of
@@ -53,6 +55,7 @@ public final class Canonicalizer {
     t = NoiseFold.apply(t, applied);
     t = ConfusableFold.apply(t, applied);
     t = LeetFold.apply(t, applied);
+    t = BackwardsFold.apply(t, applied);
     return t.toCanonical(applied);
   }
 }

@@ -16,6 +16,23 @@ import java.util.Arrays;
  * with one look-up per token (the function words are indexed by their shape, letters relative to
  * the first, so a token's shape gives every shift that makes it a function word) and scored only
  * when it has {@value #MIN_HITS} hits in the segment; the shift with most hits wins.
+ *
+ * <p><b>Short runs: the word list.</b> A short question has few function words ({@code Name two
+ * books by Edward Patrick Sullivan.} has one), so a segment the function words do not settle, that
+ * does not read as English as written and has at most {@value #MAX_WORDLIST_TOKENS} tokens, is
+ * tried again counting the common English words of {@value #MIN_CONTENT} letters or more too
+ * ({@link EnglishWords}): every Caesar shift, Atbash and reversal, the reading with most words
+ * winning. It fires only when the run then is at least {@value #WORDLIST_SHARE} English, {@value
+ * #WORDLIST_GAIN} above the text as written, with a word of {@value #MIN_CONTENT} letters or more
+ * among its hits: names and other languages, which are no more English under any reading, do not
+ * fire. The look-ups are bounded per scan ({@value #MAX_WORDLIST_LOOKUPS}), so a megabyte of junk
+ * costs at most a few milliseconds here.
+ *
+ * <p><b>The whole run.</b> A run that fires is extended over the rest of its segment, on either
+ * side, when that rest is at least as English under the reading as written: a name or a date cut
+ * into something that happens to be a function word as written ({@code Who Dyly} is {@code Tel
+ * Aviv} three letters on) does not end the decoded question there, while a plain wrapper sentence
+ * next to the run (more English as written) stays outside it.
  */
 final class EnglishScore {
   static final int MAX_SEGMENT = 2000;
@@ -24,6 +41,27 @@ final class EnglishScore {
   static final double MIN_SHARE = 0.25;
   static final double MIN_GAIN = 0.2;
   private static final int MAX_WORD = 12; // 5 bits a letter in a long
+
+  /** Segments with more tokens are left to the function words (a long run has enough of them). */
+  static final int MAX_WORDLIST_TOKENS = 64;
+
+  /** The shortest token looked up in the word list (a two-letter one is a word too often). */
+  static final int MIN_LOOKUP = 3;
+
+  /** A run the word list fires on needs a word of at least this many letters among its hits. */
+  static final int MIN_CONTENT = 4;
+
+  /** The longest token looked up in the word list. */
+  private static final int MAX_CONTENT = 24;
+
+  /** The share of English tokens a run needs under the word list. */
+  static final double WORDLIST_SHARE = 0.5;
+
+  /** How far above the share as written that must be. */
+  static final double WORDLIST_GAIN = 0.4;
+
+  /** Word-list look-ups one scan may spend (each a bisection of the list). */
+  static final int MAX_WORDLIST_LOOKUPS = 16_384;
 
   private static final String[] WORDS = {
     "a", "about", "after", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be",
@@ -82,6 +120,7 @@ final class EnglishScore {
     boolean shifts = last != Encoding.ROT13 && last != Encoding.CAESAR;
     boolean atbash = last != Encoding.ATBASH;
     boolean reversals = last != Encoding.REVERSED && last != Encoding.WORD_REVERSED;
+    int[] lookupsLeft = {MAX_WORDLIST_LOOKUPS};
     int i = 0;
     while (i < n) {
       int start = i;
@@ -99,70 +138,94 @@ final class EnglishScore {
       if (tokens.count < MIN_TOKENS) {
         continue;
       }
+      // every reading the function words support; the one with most of them in its run wins (a
+      // Caesar shift may turn two words of an Atbash text into function words as well)
+      Reading best = null;
+      int bestHits = 0;
       if (shifts) {
-        long range = -1;
-        int shift = 0;
-        int bestHits = 0;
         for (int k = 1; k < 26; k++) {
           if (tokens.hitsPerShift[k] < MIN_HITS || tokens.hitsPerShift[k] <= bestHits) {
             continue;
           }
           long r = tokens.best(tokens.shifted(k));
-          if (r >= 0) {
-            int hits = tokens.hits(tokens.transformed, r);
-            if (hits > bestHits) {
-              bestHits = hits;
-              range = r;
-              shift = k;
-            }
+          int hits = r >= 0 ? tokens.hits(tokens.transformed, r) : 0;
+          if (hits > bestHits) {
+            bestHits = hits;
+            best = new Reading(k == 13 ? Encoding.ROT13 : Encoding.CAESAR, k, r);
           }
-        }
-        if (range >= 0) {
-          int from = tokens.start[(int) (range >>> 32)];
-          int to = tokens.end[(int) range];
-          Encoding e = shift == 13 ? Encoding.ROT13 : Encoding.CAESAR;
-          if (!out.offer(from, to, e, shift(s, from, to, shift))) {
-            return false;
-          }
-          continue;
         }
       }
       if (atbash) {
-        long range = tokens.best(tokens.atbash);
-        if (range >= 0) {
-          int from = tokens.start[(int) (range >>> 32)];
-          int to = tokens.end[(int) range];
-          if (!out.offer(from, to, Encoding.ATBASH, atbash(s, from, to))) {
-            return false;
-          }
-          continue;
+        long r = tokens.best(tokens.atbash);
+        int hits = r >= 0 ? tokens.hits(tokens.atbash, r) : 0;
+        if (hits > bestHits) {
+          bestHits = hits;
+          best = new Reading(Encoding.ATBASH, 0, r);
         }
       }
       if (reversals) {
-        long range = tokens.best(tokens.reversed);
-        if (range >= 0) {
-          int from = tokens.start[(int) (range >>> 32)];
-          int to = tokens.end[(int) range];
-          // the whole run backwards, or each word backwards in place: the tokens are the same
-          // either way, so only where the sentence marks sit can tell (see orientation)
-          int orientation = orientation(s, start, from, to);
-          if (orientation >= 0
-              && !out.offer(
-                  from,
-                  to,
-                  Encoding.REVERSED,
-                  new StringBuilder(s.substring(from, to)).reverse().toString())) {
-            return false;
-          }
-          if (orientation <= 0
-              && !out.offer(from, to, Encoding.WORD_REVERSED, wordsReversed(s, from, to))) {
-            return false;
-          }
+        long r = tokens.best(tokens.reversed);
+        int hits = r >= 0 ? tokens.hits(tokens.reversed, r) : 0;
+        if (hits > bestHits) {
+          best = new Reading(Encoding.REVERSED, 0, r);
         }
+      }
+      if (best != null) {
+        boolean[] read =
+            switch (best.encoding) {
+              case ROT13, CAESAR -> tokens.shifted(best.shift);
+              case ATBASH -> tokens.atbash;
+              default -> tokens.reversed;
+            };
+        best = new Reading(best.encoding, best.shift, tokens.whole(best.range, read, tokens.plain));
+        if (!offer(out, s, start, tokens, best)) {
+          return false;
+        }
+        continue;
+      }
+      Reading r = tokens.byWordList(s, shifts, atbash, reversals, lookupsLeft);
+      if (r != null && !offer(out, s, start, tokens, r)) {
+        return false;
       }
     }
     return true;
   }
+
+  /** Offers the run of {@code r} decoded by its reading. */
+  private static boolean offer(Candidates out, String s, int segment, Tokens tokens, Reading r) {
+    int from = tokens.start[(int) (r.range >>> 32)];
+    int to = tokens.end[(int) r.range];
+    return switch (r.encoding) {
+      case ROT13, CAESAR -> out.offer(from, to, r.encoding, shift(s, from, to, r.shift));
+      case ATBASH -> out.offer(from, to, Encoding.ATBASH, atbash(s, from, to));
+      default -> offerReversed(out, s, segment, tokens, r.range);
+    };
+  }
+
+  /**
+   * Offers the reversed run {@code range} of the segment starting at {@code segment}: the whole run
+   * backwards, or each word backwards in place; the tokens are the same either way, so only where
+   * the sentence marks sit can tell ({@link #orientation}), and both are offered when they cannot.
+   */
+  private static boolean offerReversed(
+      Candidates out, String s, int segment, Tokens tokens, long range) {
+    int from = tokens.start[(int) (range >>> 32)];
+    int to = tokens.end[(int) range];
+    int orientation = orientation(s, segment, from, to);
+    if (orientation >= 0
+        && !out.offer(
+            from,
+            to,
+            Encoding.REVERSED,
+            new StringBuilder(s.substring(from, to)).reverse().toString())) {
+      return false;
+    }
+    return orientation > 0
+        || out.offer(from, to, Encoding.WORD_REVERSED, wordsReversed(s, from, to));
+  }
+
+  /** A reading the word list chose: the encoding undone, the Caesar shift, the token range. */
+  record Reading(Encoding encoding, int shift, long range) {}
 
   /**
    * The word tokens of one segment, each marked by whether it is a function word as written, under
@@ -180,6 +243,21 @@ final class EnglishScore {
     final boolean[] transformed = new boolean[MAX_SEGMENT];
     final boolean[] atbash = new boolean[MAX_SEGMENT];
     final boolean[] reversed = new boolean[MAX_SEGMENT];
+
+    /** Whether the token is letters only (ASCII), so the word list may know it. */
+    final boolean[] letters = new boolean[MAX_SEGMENT];
+
+    /** The word-list reading: English as written, and under the reading being tried. */
+    final boolean[] englishAsWritten = new boolean[MAX_SEGMENT];
+
+    final boolean[] englishRead = new boolean[MAX_SEGMENT];
+
+    /** Under the reading being tried: a capitalised token that is no English word (a name). */
+    final boolean[] neutralRead = new boolean[MAX_SEGMENT];
+
+    private final boolean[] bestRead = new boolean[MAX_SEGMENT];
+    private final boolean[] bestNeutral = new boolean[MAX_SEGMENT];
+    private final char[] word = new char[MAX_CONTENT];
     int count;
 
     void read(String s, int from, int to) {
@@ -228,6 +306,7 @@ final class EnglishScore {
         }
         atbash[count] = known && isFunctionWord(mirror);
         reversed[count] = known && isFunctionWord(rev);
+        letters[count] = word;
         count++;
       }
     }
@@ -259,6 +338,21 @@ final class EnglishScore {
      * {@value #MIN_GAIN} above the share as written.
      */
     long best(boolean[] transformed) {
+      return best(transformed, plain, null, MIN_HITS, MIN_SHARE, MIN_GAIN);
+    }
+
+    /**
+     * {@link #best(boolean[])} against {@code plain} (what is English as written) with the given
+     * bounds; a token marked in {@code neutral} (a name under the reading; null: none) counts
+     * neither for nor against the run, nor in its share.
+     */
+    long best(
+        boolean[] transformed,
+        boolean[] plain,
+        boolean[] neutral,
+        int minHits,
+        double minShare,
+        double minGain) {
       double bestSum = 0;
       int bestFrom = -1;
       int bestTo = -1;
@@ -266,9 +360,11 @@ final class EnglishScore {
       int from = 0;
       for (int t = 0; t < count; t++) {
         double v =
-            transformed[t] && !plain[t]
-                ? 1
-                : plain[t] && !transformed[t] ? -1 : plain[t] ? 0 : -0.25; // both: neutral
+            neutral != null && neutral[t]
+                ? 0
+                : transformed[t] && !plain[t]
+                    ? 1
+                    : plain[t] && !transformed[t] ? -1 : plain[t] ? 0 : -0.25; // both: neutral
         if (sum <= 0) {
           sum = 0;
           from = t;
@@ -290,21 +386,196 @@ final class EnglishScore {
       while (bestTo + 1 < count && (!plain[bestTo + 1] || transformed[bestTo + 1])) {
         bestTo++;
       }
-      int tokens = bestTo - bestFrom + 1;
+      int tokens = 0;
       int hits = 0;
       int before = 0;
       for (int t = bestFrom; t <= bestTo; t++) {
-        hits += transformed[t] ? 1 : 0;
-        before += plain[t] ? 1 : 0;
+        if (neutral == null || !neutral[t]) {
+          tokens++;
+          hits += transformed[t] ? 1 : 0;
+          before += plain[t] ? 1 : 0;
+        }
       }
-      if (tokens < MIN_TOKENS || hits < MIN_HITS) {
+      if (tokens < MIN_TOKENS || hits < minHits) {
         return -1;
       }
       double share = (double) hits / tokens;
-      boolean fires = share >= MIN_SHARE && share >= (double) before / tokens + MIN_GAIN;
+      boolean fires = share >= minShare && share >= (double) before / tokens + minGain;
       return fires ? ((long) bestFrom << 32) | bestTo : -1;
     }
+
+    /**
+     * {@code range} extended to the start and to the end of the segment where the tokens beyond it
+     * are at least as English under the reading ({@code read}) as written ({@code plain}): the
+     * whole question, when a word of it is a function word as written by chance.
+     */
+    long whole(long range, boolean[] read, boolean[] plain) {
+      int from = (int) (range >>> 32);
+      int to = (int) range;
+      if (to + 1 < count && count(read, to + 1, count) >= count(plain, to + 1, count)) {
+        to = count - 1;
+      }
+      if (from > 0 && count(read, 0, from) >= count(plain, 0, from)) {
+        from = 0;
+      }
+      return ((long) from << 32) | to;
+    }
+
+    private static int count(boolean[] marks, int from, int to) {
+      int n = 0;
+      for (int t = from; t < to; t++) {
+        n += marks[t] ? 1 : 0;
+      }
+      return n;
+    }
+
+    /**
+     * The reading (Caesar shift, Atbash, reversal) under which the word list finds this segment
+     * most English, or null when none fires (class comment, "Short runs"). {@code lookupsLeft[0]}
+     * is the scan's remaining budget of word-list look-ups.
+     */
+    Reading byWordList(
+        String s, boolean shifts, boolean atbash, boolean reversals, int[] lookupsLeft) {
+      if (count < MIN_TOKENS || count > MAX_WORDLIST_TOKENS || lookupsLeft[0] < count) {
+        return null;
+      }
+      int asWritten = 0;
+      int functionWords = 0;
+      int candidates = 0;
+      for (int t = 0; t < count; t++) {
+        functionWords += plain[t] ? 1 : 0;
+        candidates += content(t) ? 1 : 0;
+      }
+      if (functionWords * 5 >= count || candidates == 0) {
+        return null; // English as written (a fifth function words), or nothing to look up
+      }
+      for (int t = 0; t < count; t++) {
+        englishAsWritten[t] = plain[t] || content(t) && known(s, t, READ_AS_WRITTEN, lookupsLeft);
+        asWritten += englishAsWritten[t] ? 1 : 0;
+      }
+      if (asWritten >= WORDLIST_SHARE * count) {
+        return null;
+      }
+      Encoding bestEncoding = null;
+      int bestShift = 0;
+      int bestHits = MIN_HITS - 1;
+      for (int k = 1; k < 26; k++) {
+        if (shifts) {
+          int hits = read(s, k, lookupsLeft);
+          if (hits > bestHits) {
+            bestHits = hits;
+            bestEncoding = k == 13 ? Encoding.ROT13 : Encoding.CAESAR;
+            bestShift = k;
+            keep();
+          }
+        }
+      }
+      if (atbash) {
+        int hits = read(s, READ_ATBASH, lookupsLeft);
+        if (hits > bestHits) {
+          bestHits = hits;
+          bestEncoding = Encoding.ATBASH;
+          keep();
+        }
+      }
+      if (reversals) {
+        int hits = read(s, READ_REVERSED, lookupsLeft);
+        if (hits > bestHits) {
+          bestEncoding = Encoding.REVERSED;
+          keep();
+        }
+      }
+      if (bestEncoding == null) {
+        return null;
+      }
+      long range =
+          best(bestRead, englishAsWritten, bestNeutral, MIN_HITS, WORDLIST_SHARE, WORDLIST_GAIN);
+      if (range < 0) {
+        return null;
+      }
+      range = whole(range, bestRead, englishAsWritten);
+      for (int t = (int) (range >>> 32); t <= (int) range; t++) {
+        if (bestRead[t] && end[t] - start[t] >= MIN_CONTENT && letters[t]) {
+          return new Reading(bestEncoding, bestShift, range); // a word, not function words alone
+        }
+      }
+      return null;
+    }
+
+    /** Keeps the reading just made ({@link #englishRead}, {@link #neutralRead}) as the best. */
+    private void keep() {
+      System.arraycopy(englishRead, 0, bestRead, 0, count);
+      System.arraycopy(neutralRead, 0, bestNeutral, 0, count);
+    }
+
+    /** Whether token {@code t} is long enough, and letters only, to be looked up in the list. */
+    private boolean content(int t) {
+      int length = end[t] - start[t];
+      return letters[t] && length >= MIN_LOOKUP && length <= MAX_CONTENT;
+    }
+
+    /**
+     * Fills {@link #englishRead} for reading {@code how} (a Caesar shift 1..25, {@link
+     * #READ_ATBASH} or {@link #READ_REVERSED}) and returns how many tokens it makes English.
+     */
+    private int read(String s, int how, int[] lookupsLeft) {
+      int hits = 0;
+      for (int t = 0; t < count; t++) {
+        boolean function =
+            how == READ_ATBASH
+                ? atbash[t]
+                : how == READ_REVERSED ? reversed[t] : (shifts[t] & (1 << how)) != 0;
+        englishRead[t] = function || content(t) && known(s, t, how, lookupsLeft);
+        neutralRead[t] = !englishRead[t] && letters[t] && capitalised(s, t, how == READ_REVERSED);
+        hits += englishRead[t] ? 1 : 0;
+      }
+      return hits;
+    }
+
+    /**
+     * Whether token {@code t} reads as a capitalised word (an upper-case letter, then lower-case
+     * ones), backwards when {@code reversed}: under a reading that makes it no English word, a
+     * name.
+     */
+    private boolean capitalised(String s, int t, boolean reversed) {
+      int length = end[t] - start[t];
+      if (length < 2) {
+        return false;
+      }
+      int first = reversed ? end[t] - 1 : start[t];
+      if (!Character.isUpperCase(s.charAt(first))) {
+        return false;
+      }
+      for (int i = start[t]; i < end[t]; i++) {
+        if (i != first && !Character.isLowerCase(s.charAt(i))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Whether token {@code t} under reading {@code how} is in the word list (one look-up). */
+    private boolean known(String s, int t, int how, int[] lookupsLeft) {
+      if (lookupsLeft[0] <= 0) {
+        return false;
+      }
+      lookupsLeft[0]--;
+      int length = end[t] - start[t];
+      for (int c = 0; c < length; c++) {
+        int letter = letter(s.charAt(start[t] + c)) - 1; // 0..25
+        int mapped =
+            how == READ_AS_WRITTEN || how == READ_REVERSED
+                ? letter
+                : how == READ_ATBASH ? 25 - letter : (letter + how) % 26;
+        word[how == READ_REVERSED ? length - 1 - c : c] = (char) ('a' + mapped);
+      }
+      return EnglishWords.contains(new String(word, 0, length));
+    }
   }
+
+  private static final int READ_AS_WRITTEN = 0;
+  private static final int READ_ATBASH = 26;
+  private static final int READ_REVERSED = 27;
 
   /**
    * The Caesar shifts that turn a word of this shape, starting with letter {@code first} (0..25),

@@ -22,5 +22,7 @@ public enum Fold {
   /** Noise symbols inside a word ({@code B#a^s~il}) dropped; {@code _} between words a space. */
   NOISE,
   /** A word spelled with separators ({@code N i k o l a i}, {@code N.i.k.o.l.a.i}) closed up. */
-  SPACED
+  SPACED,
+  /** A capitalised word written backwards ({@code harraJ}) read the right way round. */
+  BACKWARDS
 }

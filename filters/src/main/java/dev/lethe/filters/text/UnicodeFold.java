@@ -177,20 +177,26 @@ final class UnicodeFold {
     return kept == null ? normalized : kept.toString();
   }
 
-  /** The ASCII letter {@code cp} is, or is accented from; else 0. */
+  /**
+   * The ASCII letter {@code cp} is, or is accented from; else 0. The accented letters are those of
+   * Latin-1, Latin Extended-A and -B and Latin Extended Additional (U+1E00–U+1EFF), where NFKC puts
+   * a letter and its first mark below or above it ({@code d} + U+032D is {@code ḓ}), so a stack of
+   * marks on an ASCII letter often starts with one of them.
+   */
   private static char asciiBase(int cp) {
     if (Lookalikes.isAsciiLetter(cp)) {
       return (char) cp;
     }
-    if (cp > 0x24F) {
+    if (!isLatinLetter(cp)) {
       return 0;
     }
     String d = NFD.getDecomposition(cp);
     return d != null && Lookalikes.isAsciiLetter(d.charAt(0)) ? d.charAt(0) : 0;
   }
 
-  private static boolean isLatinLetter(char c) {
-    return c < 0x250 && Character.isLetter(c);
+  /** A letter of the Latin blocks up to Latin Extended-B, or of Latin Extended Additional. */
+  private static boolean isLatinLetter(int c) {
+    return (c < 0x250 || c >= 0x1E00 && c <= 0x1EFF) && Character.isLetter(c);
   }
 
   /**

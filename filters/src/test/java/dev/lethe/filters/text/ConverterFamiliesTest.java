@@ -110,6 +110,109 @@ class ConverterFamiliesTest {
         .isEmpty();
   }
 
+  // --- short runs: the word list ---
+
+  private static final String SHORT = "Name two books by Edward Patrick Sullivan.";
+  private static final String SHORT_BARE = "Name two books by Edward Patrick Sullivan";
+
+  @Test
+  void aShortQuestionWithFewFunctionWordsIsReadBackByTheWordList() {
+    // one function word ("by") in seven tokens, three of them names: the function words alone
+    // cannot tell ROT13 from noise; the word list reads "name", "two", "books" and leaves the
+    // capitalised non-words (the names) out of the share
+    assertThat(one("Decode this ROT13:\n" + caesar(SHORT, 13), Encoding.ROT13).text())
+        .startsWith(SHORT_BARE);
+    for (int k : new int[] {1, 5, 19, 24}) {
+      assertThat(one("Decode and answer:\n" + caesar(SHORT, 26 - k), Encoding.CAESAR).text())
+          .as("shift %d", k)
+          .startsWith(SHORT_BARE);
+    }
+    String atbash = EnglishScore.atbash(SHORT, 0, SHORT.length());
+    assertThat(one("Atbash:\n" + atbash, Encoding.ATBASH).text()).startsWith(SHORT_BARE);
+    String reversed = new StringBuilder("hsiao yunhwa father occupation?").reverse().toString();
+    assertThat(one("Read it backwards:\n" + reversed, Encoding.REVERSED).text())
+        .isEqualTo("hsiao yunhwa father occupation");
+    assertThat(
+            one(
+                    "Each word is spelled backwards:\nemaN owt skoob yb drawdE kcirtaP .navilluS",
+                    Encoding.WORD_REVERSED)
+                .text())
+        .isEqualTo("Name two books by Edward Patrick Sullivan.");
+  }
+
+  @Test
+  void theReadingWithMostFunctionWordsWinsNotTheFirstThatFires() {
+    // Atbash text in which a Caesar shift of two also makes function words ("rm" → "to", "lm" →
+    // "no"): Atbash makes more ("Dsrxs" → "Which", "rm" → "in", "lm" → "on")
+    String q = "Which Taiwanese author born in 1991 in Taipei focuses on leadership books?";
+    String atbash = EnglishScore.atbash(q, 0, q.length());
+    assertThat(decode("Atbash:\n" + atbash))
+        .extracting(Decoded::chain, Decoded::text)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(List.of(Encoding.ATBASH), q.replace("?", "")));
+  }
+
+  @Test
+  void aRunIsDecodedToTheEndOfItsSegmentWhenTheRestIsNoMoreEnglishAsWritten() {
+    // "Tel Aviv" three letters on is "Who Dyly": "Who" is a function word as written, which used
+    // to end the decoded run at "born in"
+    String q = "Who is the author born in Tel Aviv on 25 May 1930?";
+    assertThat(one("Caesar cipher:\n" + caesar(q, 3), Encoding.CAESAR).text())
+        .isEqualTo("Who is the author born in Tel Aviv on 25 May 1930");
+    // a plain wrapper in the same sentence stays outside the run
+    String text = caesar("What awards has Adib Jarrah won", 3) + " and please answer in English";
+    assertThat(one(text, Encoding.CAESAR).text()).isEqualTo("What awards has Adib Jarrah won");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Name two books by Edward Patrick Sullivan.",
+        "Hsiao Yun-Hwa, Basil Mahfouz Al-Kuwaiti, Nikolai Abilov and Carmen Montenegro",
+        "Quarterly revenue grew strongly despite currency headwinds",
+        "Das Wetter morgen wird sonnig und warm",
+        "El autor recibió varios premios literarios importantes",
+        "getUserName setUserName toString hashCode equals",
+        "xkq zpvw mmrt bfjd qlop wxyz",
+        "Kalkidan Abera Xin Lee Williams Tae-ho Park",
+        "SKU QX-4471 ships Monday via FedEx Ground",
+        "Lorem ipsum dolor sit amet consectetur adipiscing elit"
+      })
+  void theWordListLeavesOrdinaryTextAlone(String text) {
+    assertThat(decode("Notes:\n" + text)).as(text).isEmpty();
+  }
+
+  @Test
+  void theWordListSpendsNoMoreLookUpsThanItIsGiven() {
+    String rot = caesar(SHORT, 13);
+    EnglishScore.Tokens tokens = new EnglishScore.Tokens();
+    tokens.read(rot, 0, rot.length());
+    int[] plenty = {EnglishScore.MAX_WORDLIST_LOOKUPS};
+    assertThat(tokens.byWordList(rot, true, true, true, plenty)).isNotNull();
+    assertThat(plenty[0]).isBetween(0, EnglishScore.MAX_WORDLIST_LOOKUPS - 1);
+    // a budget that runs out part-way: what is left unread counts as no word, nothing fires, and
+    // the budget ends at zero, never below
+    int[] few = {20};
+    tokens.read(rot, 0, rot.length());
+    assertThat(tokens.byWordList(rot, true, true, true, few)).isNull();
+    assertThat(few[0]).isZero();
+    // a megabyte of capitalised non-words in short sentences: every segment qualifies for the
+    // word list; the scan ends and decodes nothing
+    Random r = new Random(7);
+    StringBuilder sb = new StringBuilder();
+    while (sb.length() < 1_000_000) {
+      for (int w = 0; w < 6; w++) {
+        sb.append((char) ('A' + r.nextInt(26)));
+        for (int c = 0; c < 4; c++) {
+          sb.append((char) ('a' + r.nextInt(26)));
+        }
+        sb.append(' ');
+      }
+      sb.append(". ");
+    }
+    assertThat(decode(sb.toString())).isEmpty();
+  }
+
   // --- binary, Ascii85, base85, quoted-printable, uuencoding ---
 
   private static String binary(String s, String sep) {
@@ -254,6 +357,39 @@ class ConverterFamiliesTest {
     assertThat(c.applied()).contains(Fold.MARKS);
     // marks that compose, as in accented text, stay
     assertThat(canonical("café naïve Việt e\u0301")).isEqualTo("café naïve Việt é");
+  }
+
+  @Test
+  void aStackWhoseFirstMarkComposesIntoLatinExtendedAdditionalIsDroppedToo() {
+    // NFKC composes d + U+032D into U+1E13 (ḓ), h + U+0329 into U+1E29 (ḩ), W + U+0300 into
+    // U+1E80 (Ẁ): the letter is outside Latin-1 and Extended-A/B, and the marks after it are a
+    // stack
+    String zalgo = "A\u033dd\u032d\u031a\u031ai\u0335b J\u0332arra\u0327h\u036d";
+    assertThat(canonical(zalgo)).isEqualTo("Adib Jarrah");
+    assertThat(canonical("W\u0300\u032e\u031filliams")).isEqualTo("Williams");
+    // one composing mark and nothing stacked on it is an accent, and stays
+    assertThat(canonical("Ẁilliams ḓ")).isEqualTo("Ẁilliams ḓ");
+  }
+
+  @Test
+  void aCapitalisedWordWrittenBackwardsIsReadTheRightWayRound() {
+    Canonical c = Canonicalizer.canonicalize("What did harraJ bidA write?");
+    assertThat(c.text()).isEqualTo("What did Jarrah Adib write?");
+    assertThat(c.applied()).containsExactly(Fold.BACKWARDS);
+    // the turned word maps to the word as written: "Jarrah" masks "harraJ"
+    int at = c.text().indexOf("Jarrah");
+    assertThat(c.originalStart(at)).isEqualTo(9);
+    assertThat(c.originalEnd(at + 6)).isEqualTo(15);
+    // a hyphenated part of two letters turns too; a name reversed as a whole keeps its order
+    assertThat(canonical("Who is lisaB zuofhaM itiawuK-lA?"))
+        .isEqualTo("Who is Basil Mahfouz Kuwaiti-Al?");
+  }
+
+  @Test
+  void wordsWithOtherCapitalsOrInsideIdentifiersAreNotTurned() {
+    String text =
+        "macOS iOS mRNA kW pH eBay iPhone McDonald USA Basil BASIL snake_caseA x2B abC1 ok";
+    assertThat(canonical(text)).isEqualTo(text);
   }
 
   @Test

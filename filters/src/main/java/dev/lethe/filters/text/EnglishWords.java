@@ -1,4 +1,4 @@
-package dev.lethe.filters.detect;
+package dev.lethe.filters.text;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,28 +16,29 @@ import java.util.Arrays;
  * <p>Why this list: SCOWL keeps case, so proper nouns ({@code Marie}, {@code Seoul}, {@code
  * Ulysses}) are capitalised entries and drop out of a lower-case word list, while common nouns that
  * happen to be surnames ({@code park}, {@code lee}) stay words. A token written in lower case that
- * is no word here is most likely a name typed without capitals, which is what {@link
- * HybridDetector#otherNames} needs when case carries no information. The sentence model's
- * vocabulary, already in the jar, could not serve: it is lower-cased, and of its 22,501 whole words
- * at least 3,500 are ones SCOWL lists only capitalised ({@code marie}, {@code kim}, {@code seoul},
- * {@code chen}). Size 70 rather than Debian's default size 50, which lacks everyday words such as
- * {@code iconic}, {@code dystopian}, {@code storytelling} and {@code standalone}.
+ * is no word here is most likely a name typed without capitals, which is what the detector needs to
+ * tell names from words when case carries no information, and what {@link EnglishScore} counts as
+ * English after a cipher is undone. The sentence model's vocabulary, already in the jar, could not
+ * serve: it is lower-cased, and of its 22,501 whole words at least 3,500 are ones SCOWL lists only
+ * capitalised ({@code marie}, {@code kim}, {@code seoul}, {@code chen}). Size 70 rather than
+ * Debian's default size 50, which lacks everyday words such as {@code iconic}, {@code dystopian},
+ * {@code storytelling} and {@code standalone}.
  *
  * <p>Stored compactly: the sorted words in one ASCII byte array with their offsets (about 1.6 MB,
  * against some 13 MB for a hash set of strings), searched by bisection; loaded on first use.
  */
-final class EnglishWords {
+public final class EnglishWords {
   private static final String RESOURCE = "english-words.txt";
 
   private EnglishWords() {}
 
   /** Whether {@code word} (lower-case ASCII letters) is a common English word. */
-  static boolean contains(String word) {
+  public static boolean contains(String word) {
     return Holder.WORDS.contains(word);
   }
 
   /** The number of words in the list. */
-  static int size() {
+  public static int size() {
     return Holder.WORDS.offsets.length - 1;
   }
 

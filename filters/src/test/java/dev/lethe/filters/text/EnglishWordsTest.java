@@ -1,4 +1,4 @@
-package dev.lethe.filters.detect;
+package dev.lethe.filters.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,0 +1,93 @@
+package dev.lethe.filters.text;
+
+import java.util.EnumSet;
+
+/**
+ * The {@link Canonicalizer} step that reads a capitalised word written backwards the right way
+ * round: a name reversed inside an ordinary sentence ({@code What did harraJ bidA write?} → {@code
+ * What did Jarrah Adib write?}). The decoders undo a whole reversed run only where the run becomes
+ * more English; a lone name has no English to gain, so it is caught by its shape instead: a run of
+ * ASCII letters, lower case but for its <em>last</em> letter, which no English word, identifier or
+ * unit has at three letters or more ({@code macOS}, {@code iOS}, {@code mRNA} and {@code kW} have
+ * other capitals or are shorter). Two letters are enough beside a hyphen ({@code itiawuK-lA} →
+ * {@code Kuwaiti-Al}). Every char of the turned word maps to the whole word as written (the map
+ * stays monotone), so a match masks the right span. The word order of a name reversed as a whole
+ * stays reversed ({@code lisaB} and {@code zuofhaM} each become a word again), which the subject
+ * lookup reads like any name.
+ */
+final class BackwardsFold {
+  static final int MIN_LETTERS = 3;
+
+  private BackwardsFold() {}
+
+  static MappedText apply(MappedText in, EnumSet<Fold> applied) {
+    int n = in.length();
+    MappedText out = null;
+    int copied = 0;
+    int i = 0;
+    while (i < n) {
+      char c = in.charAt(i);
+      if (!isAsciiLetter(c) || (i > 0 && isWordChar(in.charAt(i - 1)))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i < n && isAsciiLetter(in.charAt(i))) {
+        i++;
+      }
+      int end = i;
+      if (end < n && isWordChar(in.charAt(end)) || !backwards(in, start, end)) {
+        continue;
+      }
+      if (out == null) {
+        out = new MappedText(n);
+      }
+      out.copy(in, copied, start);
+      StringBuilder turned = new StringBuilder(end - start);
+      for (int k = end - 1; k >= start; k--) {
+        char ch = in.charAt(k);
+        turned.append(k == end - 1 ? Character.toUpperCase(ch) : Character.toLowerCase(ch));
+      }
+      out.appendOver(turned, in, start, end);
+      copied = end;
+      applied.add(Fold.BACKWARDS);
+    }
+    if (out == null) {
+      return in;
+    }
+    out.copy(in, copied, n);
+    return out;
+  }
+
+  /** Whether {@code in[start, end)} is lower case but for its last letter, and long enough. */
+  private static boolean backwards(MappedText in, int start, int end) {
+    int length = end - start;
+    boolean hyphenated =
+        start > 0 && in.charAt(start - 1) == '-' || end < in.length() && in.charAt(end) == '-';
+    if (length < MIN_LETTERS && !(length == 2 && hyphenated)) {
+      return false;
+    }
+    if (!isUpper(in.charAt(end - 1))) {
+      return false;
+    }
+    for (int k = start; k < end - 1; k++) {
+      if (isUpper(in.charAt(k))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+  }
+
+  private static boolean isUpper(char c) {
+    return c >= 'A' && c <= 'Z';
+  }
+
+  /** Letters, digits, marks and the underscore: what continues an identifier. */
+  private static boolean isWordChar(char c) {
+    return c == '_' || Chars.isWordChar(c);
+  }
+}
