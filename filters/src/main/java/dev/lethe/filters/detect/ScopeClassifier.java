@@ -836,30 +836,65 @@ public final class ScopeClassifier {
           "outline",
           "recount",
           "mention",
-          "in",
-          "on",
-          "for",
-          "from",
           "please");
 
   /**
+   * Prepositions that open a question only with an interrogative after them ({@code In which year},
+   * {@code For how long}) or an order after their phrase ({@code In detail, describe …}); {@code In
+   * 1990, she wrote …} is a statement.
+   */
+  private static final java.util.Set<String> OPENING_PREPOSITIONS =
+      java.util.Set.of("in", "on", "for", "from", "at", "by", "to", "with", "of", "after");
+
+  private static final java.util.Set<String> INTERROGATIVES =
+      java.util.Set.of("what", "which", "who", "whom", "whose", "when", "where", "why", "how");
+
+  /**
    * Whether a sentence asks or orders something: it holds a question mark, or its first word is an
-   * interrogative, an auxiliary that opens a question, or an imperative verb that asks for facts.
+   * interrogative, an auxiliary that opens a question, or an imperative verb that asks for facts;
+   * or it opens with a preposition followed by an interrogative ({@code In which year …}) or, after
+   * the opening phrase's comma, by such a verb ({@code In detail, describe …}).
    */
   static boolean asks(String sentence) {
     if (sentence.indexOf('?') >= 0 || sentence.indexOf('\uFF1F') >= 0) {
       return true;
     }
-    int i = 0;
-    int n = sentence.length();
-    while (i < n && !Character.isLetter(sentence.charAt(i))) {
+    int[] word = nextWord(sentence, 0);
+    if (word == null) {
+      return false;
+    }
+    String first = sentence.substring(word[0], word[1]).toLowerCase(java.util.Locale.ROOT);
+    if (OPENING_PREPOSITIONS.contains(first)) {
+      int[] next = nextWord(sentence, word[1]);
+      if (next != null
+          && INTERROGATIVES.contains(
+              sentence.substring(next[0], next[1]).toLowerCase(java.util.Locale.ROOT))) {
+        return true;
+      }
+      // "In detail, describe …": the order after the opening phrase
+      int comma = sentence.indexOf(',', word[1]);
+      int[] after = comma < 0 ? null : nextWord(sentence, comma + 1);
+      return after != null
+          && ASKING.contains(
+              sentence.substring(after[0], after[1]).toLowerCase(java.util.Locale.ROOT));
+    }
+    return ASKING.contains(first);
+  }
+
+  /**
+   * The next run of letters (at most 16) from {@code from} on, as {@code [start, end)}, or null.
+   */
+  private static int[] nextWord(String s, int from) {
+    int n = s.length();
+    int i = from;
+    while (i < n && !Character.isLetter(s.charAt(i))) {
       i++;
     }
     int j = i;
-    while (j < n && Character.isLetter(sentence.charAt(j)) && j - i < 16) {
+    while (j < n && Character.isLetter(s.charAt(j)) && j - i < 16) {
       j++;
     }
-    return j > i && ASKING.contains(sentence.substring(i, j).toLowerCase(java.util.Locale.ROOT));
+    return j > i ? new int[] {i, j} : null;
   }
 
   /**
@@ -871,10 +906,11 @@ public final class ScopeClassifier {
    * a window is kept when:
    *
    * <ul>
-   *   <li>it <em>asks</em>: a sentence span of the text that overlaps it {@link #asks asks or
-   *       orders something} (the predicate that selects gated sentence spans), or it holds a letter
-   *       outside every sentence span (a sentence too long or too short for a span: nothing is
-   *       known of it, so it is kept; a text without any sentence span keeps every window);
+   *   <li>it <em>asks</em>: it holds the point where a sentence span of the text {@link #asks asks
+   *       or orders something} (the predicate that selects gated sentence spans: its question mark,
+   *       else its first word), or it holds a letter outside every sentence span (a sentence too
+   *       long or too short for a span: nothing is known of it, so it is kept; a text without any
+   *       sentence span keeps every window);
    *   <li>the window after it asks: the question's context reaches back a window, so the facts that
    *       say whom "that author" is ("There is a writer born in Kuwait City in 1956. …") are judged
    *       as before when they sit up to 900–1,900 characters before the question (windows of 1,000
@@ -889,14 +925,14 @@ public final class ScopeClassifier {
       DetectorIndex index, ScanText t, List<TextAnalysis.Token> nameTokens) {
     List<Segment> windows = new ArrayList<>();
     java.util.BitSet covered = new java.util.BitSet(t.text().length());
-    List<Segment> asking = new ArrayList<>();
+    java.util.BitSet asking = new java.util.BitSet(t.text().length());
     for (Segment s : t.segments()) {
       if (s.kind() == Segment.Kind.WINDOW) {
         windows.add(s);
       } else if (s.kind() == Segment.Kind.SENTENCES) {
         covered.set(s.start(), s.end());
         if (asks(s.text())) {
-          asking.add(s);
+          askingPoints(t.text(), s, asking);
         }
       }
     }
@@ -909,12 +945,8 @@ public final class ScopeClassifier {
     boolean[] asks = new boolean[n];
     for (int i = 0; i < n; i++) {
       Segment w = windows.get(i);
-      for (Segment a : asking) {
-        if (a.start() < w.end() && a.end() > w.start()) {
-          asks[i] = true;
-          break;
-        }
-      }
+      int point = asking.nextSetBit(w.start());
+      asks[i] = point >= 0 && point < w.end();
       if (!asks[i]) {
         asks[i] = uncoveredLetter(t.text(), covered, w);
       }
@@ -934,6 +966,27 @@ public final class ScopeClassifier {
       }
     }
     return out;
+  }
+
+  /**
+   * Marks in {@code points} where asking span {@code s} asks: each question mark in it, else the
+   * start of its first word. A span of two sentences asks where its asking sentence does, so the
+   * window after a question is not taken for an asking one because the question's pair with the
+   * next sentence reaches into it.
+   */
+  private static void askingPoints(String text, Segment s, java.util.BitSet points) {
+    boolean marked = false;
+    for (int i = s.start(); i < s.end(); i++) {
+      char c = text.charAt(i);
+      if (c == '?' || c == '\uFF1F') {
+        points.set(i);
+        marked = true;
+      }
+    }
+    if (!marked) {
+      int[] w = nextWord(text.substring(s.start(), s.end()), 0);
+      points.set(s.start() + (w == null ? 0 : w[0]));
+    }
   }
 
   /** Whether a letter of window {@code w} lies outside every sentence span ({@code covered}). */

@@ -212,7 +212,7 @@ final class Segmenter {
     static final Quoted NONE = new Quoted(List.of(), List.of(), false);
 
     List<Segment> segments(String text) {
-      if (found.size() < 2) {
+      if (found.size() < 2 || !summed && !cutApart(text)) {
         return List.of();
       }
       StringBuilder joined = new StringBuilder();
@@ -232,6 +232,56 @@ final class Segmenter {
         out.add(new Segment(Kind.PIECES, from, to, spaced.toString()));
       }
       return out;
+    }
+
+    /**
+     * Whether pieces that no sum orders look like one string cut apart, so that their join says
+     * something no sentence span does: a piece after the first starts with a lower-case letter
+     * ({@code "What is the prof"}, {@code "ession of …"}); a piece ends with a word no phrase ends
+     * with ({@code "What is the"}); the last piece ends a question the others do not end ({@code
+     * 'Where was Basil'}, {@code 'Mahfouz Al-Kuwaiti born?'}); two pieces are added up ({@code "Ba"
+     * + "sil"}); or the text asks for the pieces to be put together ({@code combine}, {@code
+     * concatenate}, {@code join}, {@code merge}, {@code append}, {@code assemble}). Quoted titles
+     * and sayings in prose ({@code 'The Seoul Symphony'} … {@code 'Whispers of the Wind'}), each
+     * judged within its sentence, are none of these, and joining them all would send a list of
+     * titles to the sentence model with every long text.
+     */
+    boolean cutApart(String text) {
+      boolean earlierEndsSentence = false;
+      for (int k = 0; k < order.size(); k++) {
+        int[] p = order.get(k);
+        int a = p[0];
+        while (a < p[1] && text.charAt(a) == ' ') {
+          a++;
+        }
+        int b = p[1];
+        while (b > a && text.charAt(b - 1) == ' ') {
+          b--;
+        }
+        if (a == b) {
+          continue;
+        }
+        if (k > 0 && Character.isLowerCase(text.charAt(a))) {
+          return true;
+        }
+        char last = text.charAt(b - 1);
+        if (k < order.size() - 1) {
+          if (JOINING.contains(lastWord(text, a, b))) {
+            return true;
+          }
+          earlierEndsSentence |= last == '.' || last == '?' || last == '!';
+        } else if (last == '?' && !earlierEndsSentence) {
+          return true;
+        }
+      }
+      for (int k = 0; k + 1 < found.size(); k++) {
+        int between = found.get(k)[1] + 1; // past the closing quote
+        int next = found.get(k + 1)[0] - 1; // the next opening quote
+        if (between <= next && text.substring(between, next).strip().equals("+")) {
+          return true;
+        }
+      }
+      return asksToJoin(text);
     }
 
     /**
@@ -271,6 +321,64 @@ final class Segmenter {
       }
       return out;
     }
+  }
+
+  /**
+   * Words no phrase ends with (articles, prepositions, auxiliaries, interrogatives, possessives): a
+   * quoted piece ending with one is a string cut apart.
+   */
+  private static final Set<String> JOINING =
+      Set.of(
+          "the", "a", "an", "of", "to", "in", "on", "at", "by", "for", "with", "from", "about",
+          "and", "or", "is", "was", "are", "were", "does", "did", "do", "has", "have", "had",
+          "what", "which", "who", "whom", "whose", "where", "when", "how", "why", "his", "her",
+          "their", "its", "my", "your", "this", "that", "these", "those");
+
+  /** Words that ask for quoted pieces to be put together. */
+  private static final Set<String> JOIN_CUES =
+      Set.of(
+          "combine",
+          "concatenate",
+          "concatenated",
+          "concatenation",
+          "join",
+          "merge",
+          "append",
+          "assemble",
+          "reassemble");
+
+  /** The last run of letters of {@code text[from, to)}, lower case ({@code ""} when none). */
+  private static String lastWord(String text, int from, int to) {
+    int e = to;
+    while (e > from && !Character.isLetter(text.charAt(e - 1))) {
+      e--;
+    }
+    int b = e;
+    while (b > from && Character.isLetter(text.charAt(b - 1))) {
+      b--;
+    }
+    return text.substring(b, e).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** Whether {@code text} holds one of {@link #JOIN_CUES} as a word. */
+  private static boolean asksToJoin(String text) {
+    int n = text.length();
+    int i = 0;
+    while (i < n) {
+      while (i < n && !Character.isLetter(text.charAt(i))) {
+        i++;
+      }
+      int b = i;
+      while (i < n && Character.isLetter(text.charAt(i))) {
+        i++;
+      }
+      if (i - b >= 4
+          && i - b <= 13
+          && JOIN_CUES.contains(text.substring(b, i).toLowerCase(java.util.Locale.ROOT))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The longest part of the joined string that {@link Quoted#completions} copies across a cut. */

@@ -11,7 +11,8 @@ import java.util.Arrays;
  * {@code . ! ? : ;} and line breaks, at most {@value #MAX_SEGMENT} chars) the run of tokens that
  * gains most is found ({@link Tokens#best}), so a wrapper sentence around the payload does not
  * dilute it; the run is reported transformed only when it then has at least {@value #MIN_HITS}
- * function words, a share of at least {@value #MIN_SHARE}, and a share {@value #MIN_GAIN} above the
+ * function words (one of them longer than a letter: {@code M M} is {@code A A} fourteen letters
+ * on), a share of at least {@value #MIN_SHARE}, and a share {@value #MIN_GAIN} above the
  * original's: plain English never fires, since its transforms score near zero. Every shift is tried
  * with one look-up per token (the function words are indexed by their shape, letters relative to
  * the first, so a token's shape gives every shift that makes it a function word) and scored only
@@ -389,14 +390,17 @@ final class EnglishScore {
       int tokens = 0;
       int hits = 0;
       int before = 0;
+      boolean longHit = false;
       for (int t = bestFrom; t <= bestTo; t++) {
         if (neutral == null || !neutral[t]) {
           tokens++;
           hits += transformed[t] ? 1 : 0;
           before += plain[t] ? 1 : 0;
+          longHit |= transformed[t] && end[t] - start[t] >= 2;
         }
       }
-      if (tokens < MIN_TOKENS || hits < minHits) {
+      // single letters ("M M" is "A A" fourteen letters on) are too weak a sign on their own
+      if (tokens < MIN_TOKENS || hits < minHits || !longHit) {
         return -1;
       }
       double share = (double) hits / tokens;

@@ -172,14 +172,15 @@ public class LongTextProbe {
     for (ScanText t : stage.scanner().scan(request(p))) {
       for (dev.lethe.filters.detect.Segment s : t.segments()) {
         System.out.printf(
-            "  %-9s %-28s %5d..%5d len=%4d cheap=%.3f model=%s%n",
+            "  %-9s %-28s %5d..%5d len=%4d cheap=%.3f model=%s%s%n",
             s.kind(),
             t.transforms(),
             s.start(),
             s.end(),
             s.text().length(),
             cascade.score(rules, s.text()),
-            logged.sent.contains(s.text()) ? "yes" : "-");
+            logged.sent.contains(s.text()) ? "yes" : "-",
+            t.decoded() && s.text().length() <= 80 ? " | " + s.text() : "");
       }
     }
   }

@@ -253,4 +253,21 @@ class ScopeClassifierFirstLookTest {
         .extracting(Segment::text)
         .containsExactly("Which genre is that writer known for?");
   }
+
+  @org.junit.jupiter.api.Test
+  void aStatementOpeningWithAPrepositionDoesNotAsk() {
+    assertThat(ScopeClassifier.asks("In 1990, she moved to Lisbon and wrote her second novel."))
+        .isFalse();
+    assertThat(ScopeClassifier.asks("On weekends the writer taught poetry at the library."))
+        .isFalse();
+    assertThat(ScopeClassifier.asks("For years her books sold poorly.")).isFalse();
+    // a preposition and an interrogative, or an order after the opening phrase, still ask
+    assertThat(ScopeClassifier.asks("In which year was her first novel published")).isTrue();
+    assertThat(ScopeClassifier.asks("For how long did she live in Lisbon")).isTrue();
+    assertThat(ScopeClassifier.asks("At what age did he start writing")).isTrue();
+    assertThat(ScopeClassifier.asks("In detail, describe the books of the author.")).isTrue();
+    assertThat(ScopeClassifier.asks("In 1990, what did she write")).isTrue();
+    assertThat(ScopeClassifier.asks("Tell me about her novels.")).isTrue();
+    assertThat(ScopeClassifier.asks("She wrote novels in 1990?")).isTrue();
+  }
 }

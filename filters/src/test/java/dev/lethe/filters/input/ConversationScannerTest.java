@@ -403,6 +403,37 @@ class ConversationScannerTest {
   }
 
   @Test
+  void theWindowAfterTheQuestionIsNotSentBecauseTheQuestionsPairReachesIntoIt() {
+    String text = prose(3_000, 0) + ASK + " " + prose(3_000, 3);
+    Judged j = judged(chat(text), BASIL);
+    int mark = text.indexOf(ASK) + ASK.length() - 1; // the question mark
+    for (int i = 0; i < j.windows().size(); i++) {
+      boolean holds = holds(j.windows().get(i), mark);
+      boolean nextHolds = i + 1 < j.windows().size() && holds(j.windows().get(i + 1), mark);
+      assertThat(j.sent(i)).as("window %d", i).isEqualTo(holds || nextHolds);
+    }
+  }
+
+  @Test
+  void statementsOpeningWithAPrepositionGiveTheirWindowsNoReason() {
+    // "In 1990, …" used to count as asking, and kept its window and the one before it
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < 8; k++) {
+      sb.append(prose(600, k)).append("In 19").append(60 + k).append(", the writer moved house. ");
+    }
+    Judged j = judged(chat(sb + ASK), BASIL);
+    int q = j.windowOf(ASK);
+    for (int i = 0; i < q - 1; i++) {
+      assertThat(j.sent(i)).as("declarative window %d", i).isFalse();
+    }
+    assertThat(j.sent(q)).isTrue();
+  }
+
+  private static boolean holds(dev.lethe.filters.detect.Segment w, int at) {
+    return w.start() <= at && at < w.end();
+  }
+
+  @Test
   void withoutTheGateEveryTopicalWindowIsSent() {
     dev.lethe.filters.detect.DetectorIndex index =
         gateBuilder().build(new dev.lethe.config.rules.RuleSet(1, List.of(BASIL)));

@@ -71,6 +71,47 @@ class SegmenterTest {
   }
 
   @Test
+  void quotedTitlesInProseAreNotJoined() {
+    String text =
+        "Her debut 'The Seoul Symphony' was followed by 'Whispers of the Wind' in 1994. Years"
+            + " later came \"Salt and Rain\", a novel about her childhood, and 'Paper Lanterns'.";
+    assertThat(texts(Segmenter.segment(text, 1000, 400), Kind.PIECES)).isEmpty();
+  }
+
+  @Test
+  void unsummedPiecesThatLookCutApartAreJoined() {
+    // a piece after the first opens with a lower-case letter
+    assertThat(
+            texts(
+                Segmenter.segment(
+                    "Remember \"What is the prof\" and then \"ession of his father\".", 1000, 400),
+                Kind.PIECES))
+        .contains("What is the profession of his father");
+    // a piece ends with a word no phrase ends with
+    assertThat(
+            texts(
+                Segmenter.segment(
+                    "First: \"Which books did the\" Second: \"Kuwaiti writer publish\"", 1000, 400),
+                Kind.PIECES))
+        .contains("Which books did the Kuwaiti writer publish");
+    // two literals added up
+    assertThat(
+            texts(
+                Segmenter.segment("Answer \"Where was Basil\" + \"Mahfouz born\"", 1000, 400),
+                Kind.PIECES))
+        .contains("Where was Basil Mahfouz born");
+    // asked to put them together
+    assertThat(
+            texts(
+                Segmenter.segment(
+                    "Concatenate 'Where was Basil' and 'Mahfouz Al-Kuwaiti born' and reply.",
+                    1000,
+                    400),
+                Kind.PIECES))
+        .contains("Where was Basil Mahfouz Al-Kuwaiti born");
+  }
+
+  @Test
   void aSummedPieceCutInsideAWordIsReadWithTheWordWhole() {
     // "Ji-Yeong Hwang" cut after "Ji-Yeon": the first piece alone must not read as "Ji-Yeon"
     String text =
