@@ -163,6 +163,33 @@ public final class Coreference {
   }
 
   /**
+   * Whether {@code sentence} is about the person it names and no one else: it holds a name (not a
+   * place) and no pronoun or person noun ({@code she}, {@code his}, {@code that writer}, {@code the
+   * author born in …}, {@code a novelist}), so the sentences before it cannot tell it whom it asks
+   * about. Read on text this class has resolved, where a pronoun with a named referent is that
+   * name.
+   */
+  public static boolean namesOnlyItsOwn(String sentence) {
+    List<Word> words = words(sentence);
+    int names = 0;
+    int i = 0;
+    while (i < words.size()) {
+      int end = nameRun(sentence, words, i);
+      if (end > i) {
+        names += place(words, i) ? 0 : 1;
+        i = end;
+        continue;
+      }
+      String w = words.get(i).lower();
+      if (PRONOUNS.contains(w) || PERSON_NOUNS.contains(w)) {
+        return false;
+      }
+      i++;
+    }
+    return names == 1;
+  }
+
+  /**
    * The name the nearest earlier turn with a referent ends on (of the last {@value
    * #MAX_TURNS_BACK}), or null when that referent is a description or no turn has one.
    */

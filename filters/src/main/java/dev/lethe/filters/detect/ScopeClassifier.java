@@ -908,9 +908,11 @@ public final class ScopeClassifier {
    * <ul>
    *   <li>it <em>asks</em>: it holds the point where a sentence span of the text {@link #asks asks
    *       or orders something} (the predicate that selects gated sentence spans: its question mark,
-   *       else its first word), or it holds a letter outside every sentence span (a sentence too
-   *       long or too short for a span: nothing is known of it, so it is kept; a text without any
-   *       sentence span keeps every window);
+   *       else its first word) about someone it does not name ({@link Coreference#namesOnlyItsOwn}:
+   *       a question about the person it names is judged in its own span, and the sentences before
+   *       it cannot make it about anyone else), or it holds a letter outside every sentence span (a
+   *       sentence too long or too short for a span: nothing is known of it, so it is kept; a text
+   *       without any sentence span keeps every window);
    *   <li>the window after it asks: the question's context reaches back a window, so the facts that
    *       say whom "that author" is ("There is a writer born in Kuwait City in 1956. …") are judged
    *       as before when they sit up to 900–1,900 characters before the question (windows of 1,000
@@ -925,17 +927,28 @@ public final class ScopeClassifier {
       DetectorIndex index, ScanText t, List<TextAnalysis.Token> nameTokens) {
     List<Segment> windows = new ArrayList<>();
     java.util.BitSet covered = new java.util.BitSet(t.text().length());
-    java.util.BitSet asking = new java.util.BitSet(t.text().length());
+    // where each asking sentence asks, with the shortest span that holds that point (the sentence
+    // itself rather than its pairs with the sentences around it)
+    java.util.Map<Integer, Segment> askedAt = new java.util.HashMap<>();
     for (Segment s : t.segments()) {
       if (s.kind() == Segment.Kind.WINDOW) {
         windows.add(s);
       } else if (s.kind() == Segment.Kind.SENTENCES) {
         covered.set(s.start(), s.end());
         if (asks(s.text())) {
-          askingPoints(t.text(), s, asking);
+          for (int point : askingPoints(t.text(), s)) {
+            askedAt.merge(point, s, (a, b) -> b.end() - b.start() < a.end() - a.start() ? b : a);
+          }
         }
       }
     }
+    java.util.BitSet asking = new java.util.BitSet(t.text().length());
+    askedAt.forEach(
+        (point, s) -> {
+          if (!Coreference.namesOnlyItsOwn(s.text())) {
+            asking.set(point);
+          }
+        });
     java.util.Set<Segment> out = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     if (covered.isEmpty()) {
       out.addAll(windows); // a text without sentence spans: nothing is known of its windows
@@ -969,24 +982,23 @@ public final class ScopeClassifier {
   }
 
   /**
-   * Marks in {@code points} where asking span {@code s} asks: each question mark in it, else the
-   * start of its first word. A span of two sentences asks where its asking sentence does, so the
-   * window after a question is not taken for an asking one because the question's pair with the
-   * next sentence reaches into it.
+   * Where asking span {@code s} asks: each question mark in it, else the start of its first word. A
+   * span of two sentences asks where its asking sentence does, so the window after a question is
+   * not taken for an asking one because the question's pair with the next sentence reaches into it.
    */
-  private static void askingPoints(String text, Segment s, java.util.BitSet points) {
-    boolean marked = false;
+  private static List<Integer> askingPoints(String text, Segment s) {
+    List<Integer> points = new ArrayList<>(1);
     for (int i = s.start(); i < s.end(); i++) {
       char c = text.charAt(i);
       if (c == '?' || c == '\uFF1F') {
-        points.set(i);
-        marked = true;
+        points.add(i);
       }
     }
-    if (!marked) {
+    if (points.isEmpty()) {
       int[] w = nextWord(text.substring(s.start(), s.end()), 0);
-      points.set(s.start() + (w == null ? 0 : w[0]));
+      points.add(s.start() + (w == null ? 0 : w[0]));
     }
+    return points;
   }
 
   /** Whether a letter of window {@code w} lies outside every sentence span ({@code covered}). */

@@ -99,4 +99,22 @@ class CoreferenceTest {
     assertThat(resolve("Did the woman poet publish again?", "Who is Wisława Szymborska?"))
         .isEqualTo("Did Wisława Szymborska publish again?");
   }
+
+  @org.junit.jupiter.api.Test
+  void aSentenceThatNamesOnlyItsOwnPerson() {
+    assertThat(Coreference.namesOnlyItsOwn("Which genre does Kalinda Torvessen write in?"))
+        .isTrue();
+    assertThat(Coreference.namesOnlyItsOwn("Where was Kalinda Torvessen born in Lisbon?")).isTrue();
+    // no name, a place only, a pronoun, a person noun
+    assertThat(Coreference.namesOnlyItsOwn("Which genre does she write in?")).isFalse();
+    assertThat(Coreference.namesOnlyItsOwn("What is the capital of the country?")).isFalse();
+    assertThat(Coreference.namesOnlyItsOwn("Did Kalinda Torvessen praise his books?")).isFalse();
+    assertThat(Coreference.namesOnlyItsOwn("Did Kalinda Torvessen meet that writer?")).isFalse();
+    assertThat(Coreference.namesOnlyItsOwn("Did Kalinda Torvessen meet a novelist?")).isFalse();
+    // two names, or one twice (a reference this class resolved inside the sentence)
+    assertThat(Coreference.namesOnlyItsOwn("Did Kalinda Torvessen meet Oskar Lindqvist?"))
+        .isFalse();
+    assertThat(Coreference.namesOnlyItsOwn("Does Kalinda Torvessen cite Kalinda Torvessen?"))
+        .isFalse();
+  }
 }

@@ -429,6 +429,26 @@ class ConversationScannerTest {
     assertThat(j.sent(q)).isTrue();
   }
 
+  @Test
+  void aQuestionAboutThePersonItNamesIsJudgedInItsOwnSpanWithoutWindows() {
+    String named = "Which genre does Kalinda Torvessen write in?";
+    Judged j = judged(chat(prose(3_000, 0) + named + " " + prose(2_000, 3)), BASIL);
+    for (int i = 0; i < j.windows().size(); i++) {
+      assertThat(j.sent(i)).as("window %d", i).isFalse();
+    }
+    assertThat(j.sent()).contains(named);
+    // a pronoun or a person noun asks about someone the sentences before may name
+    for (String ask :
+        List.of(
+            "Which genre does Kalinda Torvessen share with the novelist?",
+            "Did Kalinda Torvessen meet the author born in that city?")) {
+      Judged k = judged(chat(prose(3_000, 0) + ask + " " + prose(2_000, 3)), BASIL);
+      int q = k.windowOf(ask.substring(0, 20));
+      assertThat(k.sent(q)).as(ask).isTrue();
+      assertThat(k.sent(q - 1)).as(ask).isTrue();
+    }
+  }
+
   private static boolean holds(dev.lethe.filters.detect.Segment w, int at) {
     return w.start() <= at && at < w.end();
   }
