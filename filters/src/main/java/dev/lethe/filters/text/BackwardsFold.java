@@ -22,8 +22,7 @@ final class BackwardsFold {
 
   static MappedText apply(MappedText in, EnumSet<Fold> applied) {
     int n = in.length();
-    MappedText out = null;
-    int copied = 0;
+    MappedText.Rewriter w = new MappedText.Rewriter(in);
     int i = 0;
     while (i < n) {
       char c = in.charAt(i);
@@ -39,24 +38,17 @@ final class BackwardsFold {
       if (end < n && isWordChar(in.charAt(end)) || !backwards(in, start, end)) {
         continue;
       }
-      if (out == null) {
-        out = new MappedText(n);
-      }
-      out.copy(in, copied, start);
+      MappedText out = w.upTo(start);
       StringBuilder turned = new StringBuilder(end - start);
       for (int k = end - 1; k >= start; k--) {
         char ch = in.charAt(k);
         turned.append(k == end - 1 ? Character.toUpperCase(ch) : Character.toLowerCase(ch));
       }
       out.appendOver(turned, in, start, end);
-      copied = end;
+      w.resumeAt(end);
       applied.add(Fold.BACKWARDS);
     }
-    if (out == null) {
-      return in;
-    }
-    out.copy(in, copied, n);
-    return out;
+    return w.result();
   }
 
   /** Whether {@code in[start, end)} is lower case but for its last letter, and long enough. */

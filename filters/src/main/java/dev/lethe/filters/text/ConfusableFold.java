@@ -101,8 +101,7 @@ final class ConfusableFold {
       latinBefore[w + 1] = latinBefore[w] + (types[w] == LATIN ? 1 : 0);
       genuineBefore[w + 1] = genuineBefore[w] + (types[w] == GENUINE ? 1 : 0);
     }
-    MappedText out = new MappedText(n);
-    int copied = 0;
+    MappedText.Rewriter rewriter = new MappedText.Rewriter(in);
     for (int w = 0; w < words; w++) {
       if (!foldable[w]) {
         continue;
@@ -116,7 +115,7 @@ final class ConfusableFold {
           continue;
         }
       }
-      out.copy(in, copied, starts[w]);
+      MappedText out = rewriter.upTo(starts[w]);
       for (int i = starts[w]; i < ends[w]; ) {
         int cp = in.codePointAt(i);
         int len = Character.charCount(cp);
@@ -139,9 +138,8 @@ final class ConfusableFold {
         }
         i += len;
       }
-      copied = ends[w];
+      rewriter.resumeAt(ends[w]);
     }
-    out.copy(in, copied, n);
-    return out;
+    return rewriter.result();
   }
 }

@@ -45,8 +45,7 @@ final class LeetFold {
 
   static MappedText apply(MappedText in, EnumSet<Fold> applied) {
     int n = in.length();
-    MappedText out = null;
-    int copied = 0;
+    MappedText.Rewriter w = new MappedText.Rewriter(in);
     StringBuilder folded = new StringBuilder();
     for (int i = 0; i < n; ) {
       int cp = in.codePointAt(i);
@@ -70,22 +69,15 @@ final class LeetFold {
       if (!hasLeet || start == end || !fold(in, start, end, folded)) {
         continue;
       }
-      if (out == null) {
-        out = new MappedText(n);
-      }
-      out.copy(in, copied, start);
+      MappedText out = w.upTo(start);
       int f = 0;
       for (int p = start; p < end; p++) {
         out.append(folded.charAt(f++), in.start(p), in.end(p)); // one char for one char
       }
-      copied = end;
+      w.resumeAt(end);
       applied.add(Fold.LEET);
     }
-    if (out == null) {
-      return in;
-    }
-    out.copy(in, copied, n);
-    return out;
+    return w.result();
   }
 
   /**

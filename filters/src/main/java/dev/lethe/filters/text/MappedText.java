@@ -122,4 +122,57 @@ final class MappedText {
         Arrays.copyOf(end, length),
         applied);
   }
+
+  /**
+   * The output of a {@link Canonicalizer} step that changes some stretches of its input and copies
+   * the rest: the output is made at the first change, the unchanged chars before each change are
+   * copied in bulk with their ranges, and the input itself is the result when nothing changed. The
+   * one way every step writes its output.
+   */
+  static final class Rewriter {
+    private final MappedText in;
+    private MappedText out;
+    private int copied;
+
+    Rewriter(MappedText in) {
+      this.in = in;
+    }
+
+    /**
+     * The output, with the input copied up to {@code at} (from where the last change ended); the
+     * caller appends its change to it and then says where the input resumes ({@link #resumeAt}).
+     */
+    MappedText upTo(int at) {
+      if (out == null) {
+        out = new MappedText(in.length());
+      }
+      out.copy(in, copied, at);
+      copied = Math.max(copied, at);
+      return out;
+    }
+
+    /** The input from {@code at} on is copied next: the change replaced what came before it. */
+    void resumeAt(int at) {
+      copied = at;
+    }
+
+    /** The input chars consumed so far (copied or replaced). */
+    int copied() {
+      return copied;
+    }
+
+    /** The output's length so far (0 before the first change). */
+    int outLength() {
+      return out == null ? 0 : out.length();
+    }
+
+    /** The step's result: the input itself when nothing changed, else the output completed. */
+    MappedText result() {
+      if (out == null) {
+        return in;
+      }
+      out.copy(in, copied, in.length());
+      return out;
+    }
+  }
 }

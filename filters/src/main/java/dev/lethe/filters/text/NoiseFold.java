@@ -29,8 +29,7 @@ final class NoiseFold {
 
   static MappedText apply(MappedText in, EnumSet<Fold> applied) {
     int n = in.length();
-    MappedText out = null;
-    int copied = 0;
+    MappedText.Rewriter w = new MappedText.Rewriter(in);
     int i = 0;
     while (i < n) {
       int cp = in.codePointAt(i);
@@ -81,10 +80,7 @@ final class NoiseFold {
       if (!fold) {
         continue;
       }
-      if (out == null) {
-        out = new MappedText(n);
-      }
-      out.copy(in, copied, start);
+      MappedText out = w.upTo(start);
       for (int k = start; k < end; k++) {
         char ch = in.charAt(k);
         if (ch == '_') {
@@ -93,14 +89,10 @@ final class NoiseFold {
           out.copy(in, k, k + 1);
         }
       }
-      copied = end;
+      w.resumeAt(end);
       applied.add(Fold.NOISE);
     }
-    if (out == null) {
-      return in;
-    }
-    out.copy(in, copied, n);
-    return out;
+    return w.result();
   }
 
   private static boolean isTokenChar(char c) {

@@ -39,8 +39,7 @@ final class SpacedWords {
 
   static MappedText apply(MappedText in, EnumSet<Fold> applied) {
     int n = in.length();
-    MappedText out = null;
-    int copied = 0; // chars of in already copied to out
+    MappedText.Rewriter w = new MappedText.Rewriter(in);
     int lastRunOutEnd = -1; // out length right after the last space-separated run
     int i = 0;
     while (i < n) {
@@ -83,31 +82,22 @@ final class SpacedWords {
         i = e;
         continue;
       }
-      if (out == null) {
-        out = new MappedText(n);
-      }
-      boolean joinable = sep == ' ' && lastRunOutEnd == out.length() && onlySpaces(in, copied, i);
-      if (joinable) {
-        out.copy(in, copied, copied + 1);
-      } else {
-        out.copy(in, copied, i);
-      }
+      int copied = w.copied();
+      boolean joinable = sep == ' ' && lastRunOutEnd == w.outLength() && onlySpaces(in, copied, i);
+      // two spelled-out words in a row keep one space between them
+      MappedText out = w.upTo(joinable ? copied + 1 : i);
       // the letters of the run, separators dropped
       for (int p = i; p < runEnd; ) {
         int q = unitEnd(in, p, n);
         out.copy(in, p, q);
         p = q + 1;
       }
-      copied = runEnd;
+      w.resumeAt(runEnd);
       lastRunOutEnd = sep == ' ' ? out.length() : -1;
       applied.add(Fold.SPACED);
       i = runEnd;
     }
-    if (out == null) {
-      return in;
-    }
-    out.copy(in, copied, n);
-    return out;
+    return w.result();
   }
 
   private static boolean onlySpaces(MappedText in, int from, int to) {

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The bulk {@link MappedText#copy} against the char-by-char append it replaced. */
+/**
+ * The bulk {@link MappedText#copy} against the char-by-char append it replaced, and the {@link
+ * MappedText.Rewriter} every fold step writes its output with.
+ */
 class MappedTextTest {
 
   private static MappedText source(Random r, int n) {
@@ -65,5 +68,41 @@ class MappedTextTest {
     assertThat(out.length()).isZero();
     out.copy(in, 0, 10);
     assertThat(out.toString()).isEqualTo(in.toString());
+  }
+
+  @Test
+  void aRewriterWithoutChangesGivesTheInputItself() {
+    MappedText in = source(new Random(3), 50);
+    assertThat(new MappedText.Rewriter(in).result()).isSameAs(in);
+  }
+
+  @Test
+  void aRewriterCopiesTheUnchangedStretchesAroundEachChange() {
+    Random r = new Random(5);
+    for (int round = 0; round < 100; round++) {
+      MappedText in = source(r, 2 + r.nextInt(500));
+      int n = in.length();
+      // replace random disjoint stretches [a, b) by "X" mapped over them, as a fold step does
+      MappedText.Rewriter w = new MappedText.Rewriter(in);
+      MappedText expected = new MappedText(1);
+      int at = 0;
+      while (at < n) {
+        int a = at + r.nextInt(n - at);
+        int b = a + 1 + r.nextInt(Math.min(5, n - a));
+        MappedText out = w.upTo(a);
+        out.appendOver("X", in, a, b);
+        w.resumeAt(b);
+        copyCharByChar(expected, in, at, a);
+        expected.appendOver("X", in, a, b);
+        at = b + r.nextInt(20);
+        if (at < n) {
+          copyCharByChar(expected, in, b, at);
+          w.upTo(at);
+        } else {
+          copyCharByChar(expected, in, b, n);
+        }
+      }
+      assertSame(w.result(), expected);
+    }
   }
 }
