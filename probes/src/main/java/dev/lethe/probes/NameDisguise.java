@@ -59,7 +59,18 @@ public enum NameDisguise {
    * ({@code volibA ialokiN}), chosen at random (PyRIT {@code ReverseConverter} applied to the name
    * alone, so that nothing else in the prompt looks encoded).
    */
-  BACKWARDS("backwards");
+  BACKWARDS("backwards"),
+  /**
+   * Latin small capitals ({@code ɴɪᴋᴏʟᴀɪ ᴀʙɪʟᴏᴠ}), the "small caps" font of Unicode text
+   * generators; letters without a small capital stay as they are.
+   */
+  SMALL_CAPITALS("small-capitals"),
+  /** One letter a line, as in a vertical acrostic ({@code N\ni\nk\n…}). */
+  VERTICAL("vertical"),
+  /** Letters separated by commas ({@code N,i,k,o,l,a,i}). */
+  COMMAS("commas"),
+  /** An emoji between letters ({@code N🔥i🔥k🔥o…}), as in PyRIT's emoji-interleaving styles. */
+  EMOJI("emoji");
 
   private static final Map<Character, String> LEET =
       Map.ofEntries(
@@ -145,9 +156,56 @@ public enum NameDisguise {
           case UNDERSCORED -> name.trim().contains(" ") ? name.trim().replace(' ', '_') : null;
           case LOWERCASE -> name.toLowerCase(java.util.Locale.ROOT);
           case BACKWARDS -> backwards(name, rng.nextBoolean());
+          case SMALL_CAPITALS -> smallCapitals(name);
+          case VERTICAL -> separated(name, "\n", "\n\n");
+          case COMMAS -> separated(name, ",", " ");
+          case EMOJI -> separated(name, EMOJIS[rng.nextInt(EMOJIS.length)], " ");
         };
     return out == null || out.equals(name) ? Optional.empty() : Optional.of(out);
   }
+
+  private static final String[] EMOJIS = {"\uD83D\uDD25", "\u2728", "\uD83D\uDE00", "\u2B50"};
+
+  /**
+   * Small capitals of the letters that have one ({@code ʙ}, {@code ᴀ}, … in IPA Extensions,
+   * Phonetic Extensions and Latin Extended-D); others stay.
+   */
+  private static String smallCapitals(String name) {
+    StringBuilder sb = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      String small = SMALL.get(Character.toUpperCase(c));
+      sb.append(small != null && Character.isLetter(c) ? small : String.valueOf(c));
+    }
+    return sb.toString();
+  }
+
+  private static final Map<Character, String> SMALL =
+      Map.ofEntries(
+          Map.entry('A', "\u1D00"),
+          Map.entry('B', "\u0299"),
+          Map.entry('C', "\u1D04"),
+          Map.entry('D', "\u1D05"),
+          Map.entry('E', "\u1D07"),
+          Map.entry('F', "\uA730"),
+          Map.entry('G', "\u0262"),
+          Map.entry('H', "\u029C"),
+          Map.entry('I', "\u026A"),
+          Map.entry('J', "\u1D0A"),
+          Map.entry('K', "\u1D0B"),
+          Map.entry('L', "\u029F"),
+          Map.entry('M', "\u1D0D"),
+          Map.entry('N', "\u0274"),
+          Map.entry('O', "\u1D0F"),
+          Map.entry('P', "\u1D18"),
+          Map.entry('R', "\u0280"),
+          Map.entry('S', "\uA731"),
+          Map.entry('T', "\u1D1B"),
+          Map.entry('U', "\u1D1C"),
+          Map.entry('V', "\u1D20"),
+          Map.entry('W', "\u1D21"),
+          Map.entry('Y', "\u028F"),
+          Map.entry('Z', "\u1D22"));
 
   /** {@code name} written backwards, each word in place or the whole name. */
   private static String backwards(String name, boolean whole) {

@@ -19,11 +19,12 @@ import java.util.EnumSet;
  *   <li>{@link Fold#NFKC}: compatibility folding (fullwidth, mathematical and circled letters,
  *       ligatures, compatibility spaces); case and accents stay (the analyzers fold those later);
  *       {@link Fold#ENCLOSED}: negative circled and squared letters and regional indicators, which
- *       NFKC leaves, read as capitals; {@link Fold#MARKS}: combining marks stacked on a letter that
- *       NFKC could not compose ("zalgo") dropped;
+ *       NFKC leaves, read as capitals, and so are Latin small capitals ({@link
+ *       Fold#SMALL_CAPITAL}); {@link Fold#MARKS}: combining marks stacked on a letter that NFKC
+ *       could not compose ("zalgo") dropped;
  *   <li>{@link Fold#SPACED}: words spelled letter by letter with one separator are closed up
  *       ({@code N i k o l a i A b i l o v} → {@code Nikolai Abilov}, {@code N.i.k.o.l.a.i} → {@code
- *       Nikolai}); see {@link SpacedWords};
+ *       Nikolai}, one letter a line, commas or emoji between letters); see {@link SpacedWords};
  *   <li>{@link Fold#NOISE}: noise symbols interleaved with a word's letters dropped ({@code
  *       B#as^il} → {@code Basil}), an underscore between words read as a space; see {@link
  *       NoiseFold};

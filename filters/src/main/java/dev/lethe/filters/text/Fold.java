@@ -24,5 +24,7 @@ public enum Fold {
   /** A word spelled with separators ({@code N i k o l a i}, {@code N.i.k.o.l.a.i}) closed up. */
   SPACED,
   /** A capitalised word written backwards ({@code harraJ}) read the right way round. */
-  BACKWARDS
+  BACKWARDS,
+  /** Latin small capitals ({@code ʙᴀsɪʟ}), which NFKC leaves, read as capital letters. */
+  SMALL_CAPITAL
 }

@@ -5,7 +5,10 @@ import java.util.EnumSet;
 /**
  * The {@link Canonicalizer} step that closes up words spelled letter by letter: {@code N i k o l a
  * i} (one space between letters), {@code N.i.k.o.l.a.i}, {@code N-i-k…}, {@code N_i_k…}, {@code
- * N*i*k…}, {@code N/i/k…}, {@code N+i+k…}, and mixes of the symbol separators ({@code N.i_k-o/l}).
+ * N*i*k…}, {@code N/i/k…}, {@code N+i+k…}, {@code N,i,k…}, one letter a line, an emoji or another
+ * symbol between letters ({@code N🔥i🔥k…}), and mixes of the symbol separators ({@code
+ * N.i_k-o/l}). A pipe is no separator: {@code a|b|c} is an alternation, and {@code |} a leetspeak
+ * {@code l}.
  *
  * <p>A run is at least {@value #MIN_LETTERS} single letters (a letter and its combining marks, with
  * no letter or digit on either side) separated by exactly one separator char each: spaces
@@ -23,18 +26,39 @@ final class SpacedWords {
 
   static boolean isSeparator(char c) {
     return switch (c) {
-      case ' ', '.', '-', '_', '*', '/', '+', '~', '#', '^', '`', '\u00b7', '\u2022' -> true;
+      case ' ', '.', '-', '_', '*', '/', '+', '~', '#', '^', '`', ',', '\n', '\u00b7', '\u2022' ->
+          true;
       default -> false;
     };
   }
 
-  private static boolean symbol(char c) {
-    return c != ' ' && isSeparator(c);
+  /**
+   * How many chars the separator at {@code k} takes: one for a {@link #isSeparator separator char}
+   * or another symbol ({@code ★}, {@code ♥}), two for a line break written {@code \r\n} or an emoji
+   * outside the Basic Multilingual Plane ({@code B🔥a🔥s🔥i🔥l}); 0 when no separator is there.
+   */
+  private static int separatorAt(MappedText in, int k) {
+    int n = in.length();
+    if (k >= n) {
+      return 0;
+    }
+    char c = in.charAt(k);
+    if (isSeparator(c)) {
+      return 1;
+    }
+    if (c == '\r' && k + 1 < n && in.charAt(k + 1) == '\n') {
+      return 2;
+    }
+    int cp = in.codePointAt(k);
+    return Character.getType(cp) == Character.OTHER_SYMBOL ? Character.charCount(cp) : 0;
   }
 
-  /** Whether {@code c} continues a run whose first separator was {@code sep}. */
-  private static boolean continues(char c, char sep) {
-    return sep == ' ' ? c == ' ' : c != ' ' && isSeparator(c);
+  /**
+   * Whether {@code c} before or after a symbol-separated run makes it part of something longer (a
+   * path's {@code /a/b/c}, a list's {@code -a-b-c}); a line break or a comma does not.
+   */
+  private static boolean embedding(char c) {
+    return c != ' ' && c != '\n' && c != ',' && isSeparator(c);
   }
 
   static MappedText apply(MappedText in, EnumSet<Fold> applied) {
@@ -49,7 +73,7 @@ final class SpacedWords {
         continue;
       }
       int e = unitEnd(in, i, n);
-      if (e >= n || !isSeparator(in.charAt(e))) {
+      if (e >= n || separatorAt(in, e) == 0) {
         i = e;
         continue;
       }
@@ -59,13 +83,21 @@ final class SpacedWords {
       int runEnd = e;
       int k = e;
       boolean onlyDots = sep == '.';
-      while (k + 1 < n && continues(in.charAt(k), sep) && Chars.isLetter(in.codePointAt(k + 1))) {
+      while (true) {
+        // spaces throughout, or symbols in any mix
+        int width = separatorAt(in, k);
+        if (width == 0
+            || k + width >= n
+            || (in.charAt(k) == ' ') != (sep == ' ')
+            || !Chars.isLetter(in.codePointAt(k + width))) {
+          break;
+        }
         onlyDots &= in.charAt(k) == '.';
-        int ue = unitEnd(in, k + 1, n);
+        int ue = unitEnd(in, k + width, n);
         if (ue < n && Chars.isWordChar(in.codePointAt(ue))) {
           break; // the next word is longer than one letter
         }
-        allUpper &= Character.isUpperCase(in.codePointAt(k + 1));
+        allUpper &= Character.isUpperCase(in.codePointAt(k + width));
         count++;
         runEnd = ue;
         k = ue;
@@ -74,9 +106,9 @@ final class SpacedWords {
       // a symbol-separated run stands alone: a path's /a/b/c or a list's -a-b-c is not a name
       boolean embedded =
           sep != ' '
-              && ((i > 1 && symbol(in.charAt(i - 1)) && Chars.isWordChar(in.charAt(i - 2)))
+              && ((i > 1 && embedding(in.charAt(i - 1)) && Chars.isWordChar(in.charAt(i - 2)))
                   || (runEnd + 1 < n
-                      && symbol(in.charAt(runEnd))
+                      && embedding(in.charAt(runEnd))
                       && Chars.isWordChar(in.charAt(runEnd + 1))));
       if (count < MIN_LETTERS || initials || embedded) {
         i = e;
@@ -90,7 +122,7 @@ final class SpacedWords {
       for (int p = i; p < runEnd; ) {
         int q = unitEnd(in, p, n);
         out.copy(in, p, q);
-        p = q + 1;
+        p = q + Math.max(1, separatorAt(in, q));
       }
       w.resumeAt(runEnd);
       lastRunOutEnd = sep == ' ' ? out.length() : -1;

@@ -49,14 +49,15 @@ final class UnicodeFold {
         continue;
       }
       char enclosed = enclosedLetter(cp);
-      if (enclosed != 0) {
+      char small = enclosed == 0 ? smallCapital(cp) : 0;
+      if (enclosed != 0 || small != 0) {
         if (segCodePoints > 0) {
           flush(seg, segFrom, segTo, out, applied);
           seg.setLength(0);
           segCodePoints = 0;
         }
-        out.append(enclosed, i, i + len);
-        applied.add(Fold.ENCLOSED);
+        out.append(enclosed != 0 ? enclosed : small, i, i + len);
+        applied.add(enclosed != 0 ? Fold.ENCLOSED : Fold.SMALL_CAPITAL);
         i += len;
         continue;
       }
@@ -219,6 +220,51 @@ final class UnicodeFold {
       return (char) ('A' + cp - 0x1F1E6);
     }
     return 0;
+  }
+
+  /**
+   * The capital letter a Latin small capital stands for ({@code ʙᴀsɪʟ} is {@code BASIL}), else 0.
+   * NFKC leaves small capitals alone (they have no compatibility decomposition) and UTS #39 maps
+   * only some of them to a look-alike; the letter each one is comes from its Unicode character name
+   * ({@code LATIN LETTER SMALL CAPITAL B}), read once from the JDK's character data for the blocks
+   * that hold them (IPA Extensions, Phonetic Extensions, Latin Extended-D). A small capital of a
+   * modified letter ({@code TURNED E}, {@code OU}) is none.
+   */
+  static char smallCapital(int cp) {
+    if (cp >= 0x250 && cp <= 0x2AF) {
+      return SmallCapitals.TABLE[cp - 0x250];
+    }
+    if (cp >= 0x1D00 && cp <= 0x1D7F) {
+      return SmallCapitals.TABLE[0x60 + cp - 0x1D00];
+    }
+    if (cp >= 0xA720 && cp <= 0xA7FF) {
+      return SmallCapitals.TABLE[0xE0 + cp - 0xA720];
+    }
+    return 0;
+  }
+
+  /** The small capitals' letters, by offset in the three blocks (see {@link #smallCapital}). */
+  private static final class SmallCapitals {
+    static final char[] TABLE = new char[0x60 + 0x80 + 0xE0];
+
+    static {
+      fill(0x250, 0x2AF, 0);
+      fill(0x1D00, 0x1D7F, 0x60);
+      fill(0xA720, 0xA7FF, 0xE0);
+    }
+
+    private static void fill(int from, int to, int offset) {
+      String prefix = "LATIN LETTER SMALL CAPITAL ";
+      for (int cp = from; cp <= to; cp++) {
+        String name = Character.getName(cp);
+        if (name != null
+            && name.length() == prefix.length() + 1
+            && name.startsWith(prefix)
+            && Character.isLetter(name.charAt(prefix.length()))) {
+          TABLE[offset + cp - from] = name.charAt(prefix.length());
+        }
+      }
+    }
   }
 
   private static int kind(int cp) {

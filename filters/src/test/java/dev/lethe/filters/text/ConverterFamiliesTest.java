@@ -406,6 +406,38 @@ class ConverterFamiliesTest {
   }
 
   @Test
+  void lettersOneALineOrSeparatedByCommasOrSymbolsAreClosedUp() {
+    assertThat(canonical("Who is B\na\ns\ni\nl M\na\nh\nf\no\nu\nz?"))
+        .isEqualTo("Who is Basil Mahfouz?");
+    assertThat(canonical("Who is\nB\r\na\r\ns\r\ni\r\nl?")).isEqualTo("Who is\nBasil?");
+    assertThat(canonical("Who is B,a,s,i,l M,a,h,f,o,u,z?")).isEqualTo("Who is Basil Mahfouz?");
+    assertThat(canonical("Who is B\uD83D\uDD25a\uD83D\uDD25s\uD83D\uDD25i\uD83D\uDD25l?"))
+        .isEqualTo("Who is Basil?");
+    assertThat(canonical("Who is B\u2605a\u2605s\u2605i\u2605l?")).isEqualTo("Who is Basil?");
+    // lists, prose and paths stay
+    for (String text :
+        List.of(
+            "Pick a, b, c or d.",
+            "Hello\nworld\nagain",
+            "x|y and 1,2,3",
+            "see /usr/a/b/c and a|b|c",
+            "I \u2665 NY")) {
+      assertThat(canonical(text)).as(text).isEqualTo(text);
+    }
+  }
+
+  @Test
+  void smallCapitalsAreReadAsCapitals() {
+    Canonical c = Canonicalizer.canonicalize("What genre does ʙᴀꜱɪʟ ᴍᴀʜꜰᴏᴜᴢ write in?");
+    assertThat(c.text()).isEqualTo("What genre does BASIL MAHFOUZ write in?");
+    assertThat(c.applied()).contains(Fold.SMALL_CAPITAL);
+    // a small capital of a modified letter has no plain letter to stand for
+    assertThat(UnicodeFold.smallCapital(0x1D1A))
+        .isEqualTo((char) 0); // LATIN LETTER SMALL CAPITAL TURNED R
+    assertThat(UnicodeFold.smallCapital('B')).isEqualTo((char) 0);
+  }
+
+  @Test
   void noiseInsideWordsAndUnderscoresBetweenNames() {
     assertThat(canonical("Who is B#as^il Ma~hfo`uz?")).isEqualTo("Who is Basil Mahfouz?");
     assertThat(canonical("Who is Basil_Mahfouz_Al-Kuwaiti?"))
