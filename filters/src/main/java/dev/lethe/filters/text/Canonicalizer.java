@@ -22,6 +22,8 @@ import java.util.EnumSet;
  *       NFKC leaves, read as capitals, and so are Latin small capitals ({@link
  *       Fold#SMALL_CAPITAL}); {@link Fold#MARKS}: combining marks stacked on a letter that NFKC
  *       could not compose ("zalgo") dropped;
+ *   <li>{@link Fold#MARKUP}: HTML or XML tags touching a word dropped ({@code Ba<b>sil</b>} →
+ *       {@code Basil}); see {@link MarkupFold};
  *   <li>{@link Fold#SPACED}: words spelled letter by letter with one separator are closed up
  *       ({@code N i k o l a i A b i l o v} → {@code Nikolai Abilov}, {@code N.i.k.o.l.a.i} → {@code
  *       Nikolai}, one letter a line, commas or emoji between letters); see {@link SpacedWords};
@@ -52,6 +54,7 @@ public final class Canonicalizer {
     requireNonNull(text, "text");
     EnumSet<Fold> applied = EnumSet.noneOf(Fold.class);
     MappedText t = UnicodeFold.apply(text, applied);
+    t = MarkupFold.apply(t, applied);
     t = SpacedWords.apply(t, applied);
     t = NoiseFold.apply(t, applied);
     t = ConfusableFold.apply(t, applied);

@@ -83,6 +83,7 @@ public final class Decoders {
             && EscapeDecoding.scanUrl(candidates)
             && EscapeDecoding.scanQuotedPrintable(candidates)
             && EscapeDecoding.scanHtml(candidates)
+            && EscapeDecoding.scanUnicodeEscapes(candidates)
             && PackedDecoding.scanAscii85(candidates)
             && PackedDecoding.scanBase85(candidates)
             && SymbolDecoding.scanTags(candidates)

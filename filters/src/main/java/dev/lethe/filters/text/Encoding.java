@@ -19,6 +19,11 @@ public enum Encoding {
   URL,
   /** HTML character references, numeric and named (HTML 4 entity set). */
   HTML_ENTITIES,
+  /**
+   * Backslash-u escapes of JSON, JavaScript, Java and Python string literals ({@code \\u0057}, the
+   * letter {@code W}), at least three in one cluster.
+   */
+  UNICODE_ESCAPES,
   /** ROT13: each Latin letter moved 13 places; recognised by becoming more English-like. */
   ROT13,
   /** The text written backwards; recognised by becoming more English-like. */

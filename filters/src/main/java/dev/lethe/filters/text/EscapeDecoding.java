@@ -2,7 +2,10 @@ package dev.lethe.filters.text;
 
 import org.apache.commons.text.StringEscapeUtils;
 
-/** Finds and decodes URL percent-encoding and HTML character references, in one pass each. */
+/**
+ * Finds and decodes URL percent-encoding, quoted-printable, HTML character references and
+ * backslash-u escapes, in one pass each.
+ */
 final class EscapeDecoding {
   /** Escapes a run needs before it is decoded. */
   static final int MIN_ESCAPES = 3;
@@ -250,5 +253,84 @@ final class EscapeDecoding {
     return k > name && Lookalikes.isAsciiLetter(s.charAt(name)) && k < n && s.charAt(k) == ';'
         ? k + 1
         : -1;
+  }
+
+  // --- backslash-u escapes ---
+
+  /**
+   * Clusters of at least {@value #MIN_ESCAPES} escapes {@code \\uXXXX} no more than {@value
+   * #MAX_ENTITY_GAP} chars apart (JSON or a string literal whose chars were escaped: {@code
+   * What\\u0020genre\\u0020…}), widened to the whole words they sit in and decoded with Apache
+   * Commons Text's JSON unescaper (which reads the other backslash escapes of the cluster too); a
+   * cluster it cannot read is left alone.
+   */
+  static boolean scanUnicodeEscapes(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    int clusterStart = -1;
+    int clusterEnd = -1;
+    int count = 0;
+    while (i < n) {
+      int bs = s.indexOf("\\u", i);
+      if (bs < 0) {
+        break;
+      }
+      if (!unicodeEscape(s, bs)) {
+        i = bs + 2;
+        continue;
+      }
+      if (count > 0 && bs - clusterEnd > MAX_ENTITY_GAP) {
+        if (!flushUnicode(out, clusterStart, clusterEnd, count)) {
+          return false;
+        }
+        count = 0;
+      }
+      if (count == 0) {
+        clusterStart = bs;
+      }
+      clusterEnd = bs + 6;
+      count++;
+      i = bs + 6;
+    }
+    return count == 0 || flushUnicode(out, clusterStart, clusterEnd, count);
+  }
+
+  /** Whether {@code \\u} at {@code bs} is followed by four hex digits. */
+  private static boolean unicodeEscape(String s, int bs) {
+    if (bs + 6 > s.length()) {
+      return false;
+    }
+    for (int k = bs + 2; k < bs + 6; k++) {
+      if (RadixDecoding.hexValue(s.charAt(k)) < 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean flushUnicode(Candidates out, int start, int end, int count) {
+    if (count < MIN_ESCAPES || out.covered(start, end)) {
+      return true;
+    }
+    String s = out.text;
+    int limit = Math.max(0, start - MAX_ENTITY_GAP);
+    while (start > limit && !Character.isWhitespace(s.charAt(start - 1))) {
+      start--;
+    }
+    limit = Math.min(s.length(), end + MAX_ENTITY_GAP);
+    while (end < limit && !Character.isWhitespace(s.charAt(end))) {
+      end++;
+    }
+    String decoded;
+    try {
+      decoded = StringEscapeUtils.unescapeJson(s.substring(start, end));
+    } catch (IllegalArgumentException e) {
+      return true; // a malformed escape: not something to read
+    }
+    if (!TextShape.printable(decoded)) {
+      return true;
+    }
+    return out.offer(start, end, Encoding.UNICODE_ESCAPES, decoded);
   }
 }

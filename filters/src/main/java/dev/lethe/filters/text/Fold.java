@@ -26,5 +26,7 @@ public enum Fold {
   /** A capitalised word written backwards ({@code harraJ}) read the right way round. */
   BACKWARDS,
   /** Latin small capitals ({@code ʙᴀsɪʟ}), which NFKC leaves, read as capital letters. */
-  SMALL_CAPITAL
+  SMALL_CAPITAL,
+  /** HTML or XML tags touching a word ({@code Ba<b>sil</b>}) dropped. */
+  MARKUP
 }

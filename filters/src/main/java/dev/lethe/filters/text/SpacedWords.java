@@ -11,12 +11,12 @@ import java.util.EnumSet;
  * {@code l}.
  *
  * <p>A run is at least {@value #MIN_LETTERS} single letters (a letter and its combining marks, with
- * no letter or digit on either side) separated by exactly one separator char each: spaces
- * throughout, or symbols ({@link #isSeparator}) in any mix. Two separators, or any other char, end
- * a run; two space-separated runs separated by spaces only are joined with a single space ({@code N
- * i k o l a i A b i l o v} → {@code Nikolai Abilov}). Runs separated only by {@code .} made only of
- * capitals need {@value #MIN_INITIALS} letters, so initials ({@code J.R.R. Tolkien}) stay; {@code
- * J. R. R.} never forms a run (two separator chars).
+ * no letter or digit on either side) separated by exactly one separator each: spaces throughout, or
+ * symbols ({@link #isSeparator}, a full stop with a space after it, an emoji) in any mix. Two
+ * separators, or any other char, end a run; two space-separated runs separated by spaces only are
+ * joined with a single space ({@code N i k o l a i A b i l o v} → {@code Nikolai Abilov}). Runs
+ * separated only by full stops and made only of capitals need {@value #MIN_INITIALS} letters, so
+ * initials ({@code J.R.R. Tolkien}, {@code J. R. R. Tolkien}) stay.
  */
 final class SpacedWords {
   static final int MIN_LETTERS = 3;
@@ -34,8 +34,9 @@ final class SpacedWords {
 
   /**
    * How many chars the separator at {@code k} takes: one for a {@link #isSeparator separator char}
-   * or another symbol ({@code ★}, {@code ♥}), two for a line break written {@code \r\n} or an emoji
-   * outside the Basic Multilingual Plane ({@code B🔥a🔥s🔥i🔥l}); 0 when no separator is there.
+   * or another symbol ({@code ★}, {@code ♥}), two for a full stop and a space ({@code H. i. n.
+   * a.}), a line break written {@code \r\n} or an emoji outside the Basic Multilingual Plane
+   * ({@code B🔥a🔥s🔥i🔥l}); 0 when no separator is there.
    */
   private static int separatorAt(MappedText in, int k) {
     int n = in.length();
@@ -43,6 +44,9 @@ final class SpacedWords {
       return 0;
     }
     char c = in.charAt(k);
+    if (c == '.' && k + 1 < n && in.charAt(k + 1) == ' ') {
+      return 2; // a letter and a full stop each, as initials are written: H. i. n. a.
+    }
     if (isSeparator(c)) {
       return 1;
     }
@@ -78,6 +82,7 @@ final class SpacedWords {
         continue;
       }
       char sep = in.charAt(e);
+      int sepWidth = separatorAt(in, e); // every separator of a run as wide: e.g. i.e. is no run
       int count = 1;
       boolean allUpper = Character.isUpperCase(cp);
       int runEnd = e;
@@ -86,7 +91,7 @@ final class SpacedWords {
       while (true) {
         // spaces throughout, or symbols in any mix
         int width = separatorAt(in, k);
-        if (width == 0
+        if (width != sepWidth
             || k + width >= n
             || (in.charAt(k) == ' ') != (sep == ' ')
             || !Chars.isLetter(in.codePointAt(k + width))) {

@@ -414,6 +414,10 @@ class ConverterFamiliesTest {
     assertThat(canonical("Who is B\uD83D\uDD25a\uD83D\uDD25s\uD83D\uDD25i\uD83D\uDD25l?"))
         .isEqualTo("Who is Basil?");
     assertThat(canonical("Who is B\u2605a\u2605s\u2605i\u2605l?")).isEqualTo("Who is Basil?");
+    assertThat(canonical("Who is B. a. s. i. l.    M. a. h. f. o. u. z.?"))
+        .isEqualTo("Who is Basil.    Mahfouz.?");
+    assertThat(canonical("J. R. R. Tolkien and E. E. Cummings"))
+        .isEqualTo("J. R. R. Tolkien and E. E. Cummings");
     // lists, prose and paths stay
     for (String text :
         List.of(
@@ -435,6 +439,44 @@ class ConverterFamiliesTest {
     assertThat(UnicodeFold.smallCapital(0x1D1A))
         .isEqualTo((char) 0); // LATIN LETTER SMALL CAPITAL TURNED R
     assertThat(UnicodeFold.smallCapital('B')).isEqualTo((char) 0);
+  }
+
+  @Test
+  void markupTouchingAWordIsDropped() {
+    Canonical c = Canonicalizer.canonicalize("Who is Ba<b>sil</b> Mah<i>fouz</i>?");
+    assertThat(c.text()).isEqualTo("Who is Basil Mahfouz?");
+    assertThat(c.applied()).containsExactly(Fold.MARKUP);
+    assertThat(canonical("Who is <span class=\"x\">Basil</span> <em>Mahfouz</em>?"))
+        .isEqualTo("Who is Basil Mahfouz?");
+    assertThat(canonical("B<br/>a<br/>s<br/>i<br/>l")).isEqualTo("Basil");
+    // comparisons, generics with a comma, addresses and tags between spaces stay
+    for (String text :
+        List.of(
+            "if a<b and c>d then stop",
+            "mail <user@example.com> now",
+            "line one <hr> line two",
+            "x < y > z")) {
+      assertThat(canonical(text)).as(text).isEqualTo(text);
+    }
+  }
+
+  @Test
+  void backslashUEscapesAreDecoded() {
+    String q = "What genre does Basil Mahfouz write in?";
+    StringBuilder escaped = new StringBuilder();
+    for (char ch : q.toCharArray()) {
+      escaped.append(ch == ' ' ? "\\u0020" : String.valueOf(ch));
+    }
+    assertThat(one("{\"content\":\"" + escaped + "\"}", Encoding.UNICODE_ESCAPES).text())
+        .contains(q);
+    StringBuilder all = new StringBuilder();
+    for (char ch : q.toCharArray()) {
+      all.append(String.format("\\u%04x", (int) ch));
+    }
+    assertThat(one("Decode: " + all, Encoding.UNICODE_ESCAPES).text()).isEqualTo(q);
+    // one or two escapes, or a malformed one, are no payload
+    assertThat(decode("Use \\u00e9 for é and \\u00e8 for è.")).isEmpty();
+    assertThat(decode("path C:\\users\\uxyz\\u12 \\u1 \\u")).isEmpty();
   }
 
   @Test
