@@ -212,6 +212,22 @@ final class EscapeDecoding {
     }
     // widen to the whole words the references sit in ("Caf&eacute;")
     String s = out.text;
+    long words = wordsAround(s, start, end);
+    start = (int) (words >>> 32);
+    end = (int) words;
+    String decoded = StringEscapeUtils.unescapeHtml4(s.substring(start, end));
+    if (!TextShape.printable(decoded)) {
+      return true;
+    }
+    return out.offer(start, end, Encoding.HTML_ENTITIES, decoded);
+  }
+
+  /**
+   * {@code [start, end)} widened to the whole words it sits in, at most {@value #MAX_ENTITY_GAP}
+   * chars each way, packed as {@code start << 32 | end}: a cluster of escapes is decoded with the
+   * rest of the words it is part of.
+   */
+  private static long wordsAround(String s, int start, int end) {
     int limit = Math.max(0, start - MAX_ENTITY_GAP);
     while (start > limit && !Character.isWhitespace(s.charAt(start - 1))) {
       start--;
@@ -220,11 +236,7 @@ final class EscapeDecoding {
     while (end < limit && !Character.isWhitespace(s.charAt(end))) {
       end++;
     }
-    String decoded = StringEscapeUtils.unescapeHtml4(s.substring(start, end));
-    if (!TextShape.printable(decoded)) {
-      return true;
-    }
-    return out.offer(start, end, Encoding.HTML_ENTITIES, decoded);
+    return ((long) start << 32) | end;
   }
 
   /** The end (after {@code ;}) of a character reference at {@code amp}, or -1. */
@@ -314,14 +326,9 @@ final class EscapeDecoding {
       return true;
     }
     String s = out.text;
-    int limit = Math.max(0, start - MAX_ENTITY_GAP);
-    while (start > limit && !Character.isWhitespace(s.charAt(start - 1))) {
-      start--;
-    }
-    limit = Math.min(s.length(), end + MAX_ENTITY_GAP);
-    while (end < limit && !Character.isWhitespace(s.charAt(end))) {
-      end++;
-    }
+    long words = wordsAround(s, start, end);
+    start = (int) (words >>> 32);
+    end = (int) words;
     String decoded;
     try {
       decoded = StringEscapeUtils.unescapeJson(s.substring(start, end));

@@ -361,15 +361,17 @@ public final class AuditLog implements AutoCloseable {
       }
       flush(buf);
       channel.force(false);
+      // counted before anyone is told the batch is durable, so that a caller who has seen its
+      // record acknowledged also sees the fsync that made it so
+      fsyncs.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
       written.increment(batch.size());
       for (int i = 0; i < batch.size(); i++) {
         batch.get(i).done.complete(seqs.get(i));
       }
     } catch (IOException e) {
+      fsyncs.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
       LOG.error("audit log {}: write failed", current, e);
       batch.forEach(p -> p.done.completeExceptionally(e));
-    } finally {
-      fsyncs.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
     }
   }
 
