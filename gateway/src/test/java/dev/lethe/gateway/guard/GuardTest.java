@@ -219,8 +219,9 @@ class GuardTest {
         request.putArray("messages").addObject().put("role", "user").put("content", c[0]);
         byte[] body = request.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         assertThat(send(guard, v1, request, body)).as(c[0]).isEqualTo(c[1]);
+        // judged on a worker (whether the worker finished before the event loop looked at the
+        // future is a race, so only where it ran is checked)
         assertThat(where.ranOnEventLoop).as(c[0]).isFalse();
-        assertThat(lastCompleteAtOnce).isFalse();
         assertThat(send(guard, v1, request, body)).as(c[0]).isEqualTo(c[1]);
         assertThat(where.ranOnEventLoop).as(c[0]).isTrue();
         assertThat(lastCompleteAtOnce).isTrue();
