@@ -174,6 +174,32 @@ final class EscapeDecoding {
    * Text's HTML 4 tables.
    */
   static boolean scanHtml(Candidates out) {
+    return scanClusters(
+        out,
+        "&",
+        EscapeDecoding::entityEnd,
+        Encoding.HTML_ENTITIES,
+        StringEscapeUtils::unescapeHtml4);
+  }
+
+  /** Where an escape that starts at {@code at} ends, or -1 when none does. */
+  private interface EscapeAt {
+    int end(String s, int at);
+  }
+
+  /** Reads a widened cluster; null when it cannot be read. */
+  private interface Unescape {
+    String apply(String cluster);
+  }
+
+  /**
+   * Finds clusters of at least {@value #MIN_ESCAPES} escapes (each starting with {@code mark}, its
+   * end given by {@code escape}) no more than {@value #MAX_ENTITY_GAP} chars apart, widens each to
+   * the whole words it sits in ({@code Caf&eacute;}), reads it with {@code unescape} and offers
+   * what is printable as {@code encoding}: the one scan of the cluster-shaped escapes.
+   */
+  private static boolean scanClusters(
+      Candidates out, String mark, EscapeAt escape, Encoding encoding, Unescape unescape) {
     String s = out.text;
     int n = s.length();
     int i = 0;
@@ -181,45 +207,45 @@ final class EscapeDecoding {
     int clusterEnd = -1;
     int count = 0;
     while (i < n) {
-      int amp = s.indexOf('&', i);
-      if (amp < 0) {
+      int at = s.indexOf(mark, i);
+      if (at < 0) {
         break;
       }
-      int end = entityEnd(s, amp);
+      int end = escape.end(s, at);
       if (end < 0) {
-        i = amp + 1;
+        i = at + 1;
         continue;
       }
-      if (count > 0 && amp - clusterEnd > MAX_ENTITY_GAP) {
-        if (!flushHtml(out, clusterStart, clusterEnd, count)) {
+      if (count > 0 && at - clusterEnd > MAX_ENTITY_GAP) {
+        if (!flushCluster(out, clusterStart, clusterEnd, count, encoding, unescape)) {
           return false;
         }
         count = 0;
       }
       if (count == 0) {
-        clusterStart = amp;
+        clusterStart = at;
       }
       clusterEnd = end;
       count++;
       i = end;
     }
-    return count == 0 || flushHtml(out, clusterStart, clusterEnd, count);
+    return count == 0 || flushCluster(out, clusterStart, clusterEnd, count, encoding, unescape);
   }
 
-  private static boolean flushHtml(Candidates out, int start, int end, int count) {
+  private static boolean flushCluster(
+      Candidates out, int start, int end, int count, Encoding encoding, Unescape unescape) {
     if (count < MIN_ESCAPES || out.covered(start, end)) {
       return true;
     }
-    // widen to the whole words the references sit in ("Caf&eacute;")
     String s = out.text;
     long words = wordsAround(s, start, end);
     start = (int) (words >>> 32);
     end = (int) words;
-    String decoded = StringEscapeUtils.unescapeHtml4(s.substring(start, end));
-    if (!TextShape.printable(decoded)) {
+    String decoded = unescape.apply(s.substring(start, end));
+    if (decoded == null || !TextShape.printable(decoded)) {
       return true;
     }
-    return out.offer(start, end, Encoding.HTML_ENTITIES, decoded);
+    return out.offer(start, end, encoding, decoded);
   }
 
   /**
@@ -277,35 +303,12 @@ final class EscapeDecoding {
    * cluster it cannot read is left alone.
    */
   static boolean scanUnicodeEscapes(Candidates out) {
-    String s = out.text;
-    int n = s.length();
-    int i = 0;
-    int clusterStart = -1;
-    int clusterEnd = -1;
-    int count = 0;
-    while (i < n) {
-      int bs = s.indexOf("\\u", i);
-      if (bs < 0) {
-        break;
-      }
-      if (!unicodeEscape(s, bs)) {
-        i = bs + 2;
-        continue;
-      }
-      if (count > 0 && bs - clusterEnd > MAX_ENTITY_GAP) {
-        if (!flushUnicode(out, clusterStart, clusterEnd, count)) {
-          return false;
-        }
-        count = 0;
-      }
-      if (count == 0) {
-        clusterStart = bs;
-      }
-      clusterEnd = bs + 6;
-      count++;
-      i = bs + 6;
-    }
-    return count == 0 || flushUnicode(out, clusterStart, clusterEnd, count);
+    return scanClusters(
+        out,
+        "\\u",
+        (s, at) -> unicodeEscape(s, at) ? at + 6 : -1,
+        Encoding.UNICODE_ESCAPES,
+        EscapeDecoding::unescapeJson);
   }
 
   /** Whether {@code \\u} at {@code bs} is followed by four hex digits. */
@@ -321,23 +324,12 @@ final class EscapeDecoding {
     return true;
   }
 
-  private static boolean flushUnicode(Candidates out, int start, int end, int count) {
-    if (count < MIN_ESCAPES || out.covered(start, end)) {
-      return true;
-    }
-    String s = out.text;
-    long words = wordsAround(s, start, end);
-    start = (int) (words >>> 32);
-    end = (int) words;
-    String decoded;
+  /** The JSON reading of {@code cluster}, or null when an escape in it is malformed. */
+  private static String unescapeJson(String cluster) {
     try {
-      decoded = StringEscapeUtils.unescapeJson(s.substring(start, end));
+      return StringEscapeUtils.unescapeJson(cluster);
     } catch (IllegalArgumentException e) {
-      return true; // a malformed escape: not something to read
+      return null;
     }
-    if (!TextShape.printable(decoded)) {
-      return true;
-    }
-    return out.offer(start, end, Encoding.UNICODE_ESCAPES, decoded);
   }
 }
