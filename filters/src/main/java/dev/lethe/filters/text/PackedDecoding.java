@@ -3,11 +3,12 @@ package dev.lethe.filters.text;
 import java.io.ByteArrayOutputStream;
 
 /**
- * Finds and decodes binary (eight {@code 0}/{@code 1} digits a byte), Ascii85, base85 (RFC 1924)
- * and uuencoded payloads, one linear pass each. As for {@link RadixDecoding}, a payload is decoded
- * only when it is long enough and its first bytes are printable UTF-8, so a large blob costs a scan
- * and a probe; what is offered is the longest printable prefix of the decoded bytes when that is
- * nearly all of them (a payload followed by punctuation that the run swallowed still decodes).
+ * Finds and decodes binary (eight {@code 0}/{@code 1} digits a byte), decimal character codes,
+ * Ascii85, base85 (RFC 1924) and uuencoded payloads, one linear pass each. As for {@link
+ * RadixDecoding}, a payload is decoded only when it is long enough and its first bytes are
+ * printable UTF-8, so a large blob costs a scan and a probe; what is offered is the longest
+ * printable prefix of the decoded bytes when that is nearly all of them (a payload followed by
+ * punctuation that the run swallowed still decodes).
  */
 final class PackedDecoding {
   /** Bytes a payload must decode to. */
@@ -105,6 +106,94 @@ final class PackedDecoding {
       }
     }
     return true;
+  }
+
+  // --- decimal character codes ---
+
+  /**
+   * Runs of at least {@value #MIN_BYTES} decimal ASCII codes ({@code 72 105 110 97}: one to three
+   * digits each, 32–126, or 9, 10 and 13), separated alike throughout by one space, one comma, a
+   * comma and a space, or one semicolon; what Python's {@code ord} or a "convert to ASCII codes"
+   * tool writes. A number next to a letter, a digit or a decimal point ends the run.
+   */
+  static boolean scanDecimal(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9' || (i > 0 && number(s.charAt(i - 1)))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      int end = i;
+      int j = i;
+      int count = 0;
+      String sep = null;
+      int max = out.charsLeft() * 4 + 4;
+      byte[] buf = new byte[Math.min(max, 64)];
+      while (true) {
+        int g = j;
+        int value = 0;
+        while (j < n && j - g < 4 && s.charAt(j) >= '0' && s.charAt(j) <= '9') {
+          value = value * 10 + s.charAt(j) - '0';
+          j++;
+        }
+        if (j == g
+            || j - g > 3
+            || (j < n && (number(s.charAt(j)) || s.charAt(j) == '.') && !endsSentence(s, j))
+            || !(value >= 32 && value <= 126 || value == 9 || value == 10 || value == 13)) {
+          break;
+        }
+        if (count == buf.length) {
+          if (count >= max) {
+            break;
+          }
+          buf = java.util.Arrays.copyOf(buf, Math.min(max, count * 2));
+        }
+        buf[count++] = (byte) value;
+        end = j;
+        String next = decimalSeparator(s, j);
+        if (next == null || (sep != null && !sep.equals(next))) {
+          break;
+        }
+        int after = j + next.length();
+        if (after >= n || s.charAt(after) < '0' || s.charAt(after) > '9') {
+          break;
+        }
+        sep = next;
+        j = after;
+      }
+      i = Math.max(end, start + 1);
+      if (count < MIN_BYTES || out.covered(start, end)) {
+        continue;
+      }
+      if (!offer(out, start, end, Encoding.DECIMAL, buf, count, false)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean number(char c) {
+    return Character.isLetterOrDigit(c);
+  }
+
+  /** A full stop that ends a sentence after a number ({@code … 110 97. Name …}), not a decimal. */
+  private static boolean endsSentence(String s, int j) {
+    return s.charAt(j) == '.' && (j + 1 == s.length() || Character.isWhitespace(s.charAt(j + 1)));
+  }
+
+  private static String decimalSeparator(String s, int j) {
+    if (j >= s.length()) {
+      return null;
+    }
+    char c = s.charAt(j);
+    if (c == ',' && j + 1 < s.length() && s.charAt(j + 1) == ' ') {
+      return ", ";
+    }
+    return c == ' ' || c == ',' || c == ';' ? String.valueOf(c) : null;
   }
 
   // --- Ascii85 and base85 ---
