@@ -36,7 +36,10 @@ public enum Encoding {
   WORD_REVERSED,
   /** Binary: each byte as eight {@code 0}/{@code 1} digits, grouped or run together. */
   BINARY,
-  /** Decimal ASCII codes, one a character ({@code 72 105 110 97}), spaced or comma-separated. */
+  /**
+   * Decimal character codes, one a character ({@code 72 105 110 97}), spaced or comma-separated:
+   * ASCII and the Latin-1 and Latin Extended-A letters.
+   */
   DECIMAL,
   /** Ascii85 (Adobe / btoa alphabet {@code !}..{@code u}, {@code z} for zeros, {@code <~ ~>}). */
   ASCII85,

@@ -111,8 +111,8 @@ final class PackedDecoding {
   // --- decimal character codes ---
 
   /**
-   * Runs of at least {@value #MIN_BYTES} decimal ASCII codes ({@code 72 105 110 97}: one to three
-   * digits each, 32–126, or 9, 10 and 13), separated alike throughout by one space, one comma, a
+   * Runs of at least {@value #MIN_BYTES} decimal character codes ({@code 72 105 110 97}: one to
+   * three digits each, {@link #decimalCode}), separated alike throughout by one space, one comma, a
    * comma and a space, or one semicolon; what Python's {@code ord} or a "convert to ASCII codes"
    * tool writes. A number next to a letter, a digit or a decimal point ends the run.
    */
@@ -130,6 +130,7 @@ final class PackedDecoding {
       int end = i;
       int j = i;
       int count = 0;
+      int bytes = 0;
       String sep = null;
       int max = out.charsLeft() * 4 + 4;
       byte[] buf = new byte[Math.min(max, 64)];
@@ -143,16 +144,22 @@ final class PackedDecoding {
         if (j == g
             || j - g > 3
             || (j < n && (number(s.charAt(j)) || s.charAt(j) == '.') && !endsSentence(s, j))
-            || !(value >= 32 && value <= 126 || value == 9 || value == 10 || value == 13)) {
+            || !decimalCode(value)) {
           break;
         }
-        if (count == buf.length) {
-          if (count >= max) {
+        if (bytes + 2 > buf.length) {
+          if (bytes + 2 > max) {
             break;
           }
-          buf = java.util.Arrays.copyOf(buf, Math.min(max, count * 2));
+          buf = java.util.Arrays.copyOf(buf, Math.min(max, buf.length * 2 + 2));
         }
-        buf[count++] = (byte) value;
+        if (value < 0x80) {
+          buf[bytes++] = (byte) value;
+        } else { // two bytes of UTF-8
+          buf[bytes++] = (byte) (0xC0 | (value >> 6));
+          buf[bytes++] = (byte) (0x80 | (value & 0x3F));
+        }
+        count++;
         end = j;
         String next = decimalSeparator(s, j);
         if (next == null || (sep != null && !sep.equals(next))) {
@@ -169,11 +176,23 @@ final class PackedDecoding {
       if (count < MIN_BYTES || out.covered(start, end)) {
         continue;
       }
-      if (!offer(out, start, end, Encoding.DECIMAL, buf, count, false)) {
+      if (!offer(out, start, end, Encoding.DECIMAL, buf, bytes, false)) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * A code a decimal payload may hold: printable ASCII, tab and line breaks, and the letters of
+   * Latin-1 and Latin Extended-A (160–383: {@code é} is 233), which accented names need.
+   */
+  private static boolean decimalCode(int value) {
+    return value >= 32 && value <= 126
+        || value == 9
+        || value == 10
+        || value == 13
+        || value >= 160 && value <= 383;
   }
 
   private static boolean number(char c) {

@@ -247,6 +247,8 @@ class ConverterFamiliesTest {
     assertThat(one("ASCII codes: " + decimal(Q, " "), Encoding.DECIMAL).text()).isEqualTo(Q);
     assertThat(one(decimal(Q, ", ") + ". Decode it.", Encoding.DECIMAL).text()).isEqualTo(Q);
     assertThat(one("[" + decimal(Q, ",") + "]", Encoding.DECIMAL).text()).isEqualTo(Q);
+    String accented = "Where was José Saramago born?";
+    assertThat(one(decimal(accented, " "), Encoding.DECIMAL).text()).isEqualTo(accented);
     // numbers that are no codes, or too few, or mixed separators
     for (String text :
         List.of(
