@@ -3,6 +3,7 @@ package dev.lethe.filters.detect;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.lethe.filters.detect.TextAnalysis.Token;
+import dev.lethe.filters.text.EnglishWords;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -361,7 +362,9 @@ final class SubjectIndex {
           return false;
         }
         String t = tokens.get(i).term();
-        int[] matched = beyondEveryKey(t.length()) ? NONE : matches(t, memo, scratch);
+        boolean word = commonWord(tokens.get(i));
+        int[] matched =
+            beyondEveryKey(t.length()) ? NONE : word ? exactly(t) : matches(t, memo, scratch);
         for (int k : matched) {
           anchor(anchors, entries.get(keyEntry[k]), i);
         }
@@ -369,7 +372,9 @@ final class SubjectIndex {
           String next = tokens.get(i + 1).term();
           int joinedLength = t.length() + next.length();
           int[] pair;
-          if (t.length() < MIN_FUZZY || next.length() < MIN_FUZZY) {
+          if (word && commonWord(tokens.get(i + 1))) {
+            pair = joinedLength > longestKey ? null : exact.get(t + next);
+          } else if (t.length() < MIN_FUZZY || next.length() < MIN_FUZZY) {
             // a name split by typos into short pieces ("Ju-eon" for "Ji-Yeon") anchors as a pair
             pair = beyondEveryKey(joinedLength) ? null : matches(t + next, memo, scratch);
           } else {
@@ -384,6 +389,12 @@ final class SubjectIndex {
         }
       }
       return fuzzyLeft[0] >= 0;
+    }
+
+    /** The keys {@code t} equals. */
+    private int[] exactly(String t) {
+      int[] same = t.length() >= 2 ? exact.get(t) : null;
+      return same == null ? NONE : same;
     }
 
     /**
@@ -498,6 +509,20 @@ final class SubjectIndex {
       return !t.equals(key) // exact matches are already in
           && NameSimilarity.osa(t, key, allow) <= allow;
     }
+  }
+
+  /**
+   * Whether {@code t} is written in lower case and is a common English word or a stop word ({@link
+   * EnglishWords}, {@link TextAnalysis#isStopWord}): such a token is matched to the keys exactly
+   * ({@code park} still anchors Ji-Yeon Park), never fuzzily. A misspelt name that happens to spell
+   * a lower-case word ({@code amen} for {@code Ameen}) is still found through the name's other
+   * words, which anchor the subject, and {@link SubjectName#find} then measures the whole name's
+   * distance; a name is typed capitalised, or lower-case and then mostly no word ({@code hina}). In
+   * prose such words are most tokens, and each new one would otherwise cost a fuzzy match against
+   * every key that shares enough letter pairs with it.
+   */
+  static boolean commonWord(Token t) {
+    return t.lowerCase() && (TextAnalysis.isStopWord(t.term()) || EnglishWords.contains(t.term()));
   }
 
   /**

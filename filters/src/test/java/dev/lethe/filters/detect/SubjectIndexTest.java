@@ -267,6 +267,26 @@ class SubjectIndexTest {
   }
 
   @Test
+  void aLowerCaseEnglishWordIsMatchedExactlyOnly() {
+    Map<String, List<SubjectName>> names = new LinkedHashMap<>();
+    names.put("basil", List.of(SubjectName.of("Basil Mahfouz")));
+    names.put("hina", List.of(SubjectName.of("Hina Ameen")));
+    names.put("park", List.of(SubjectName.of("Ji-Yeon Park")));
+    SubjectIndex index = SubjectIndex.ofNames(names);
+    // "basal" is a word one edit from "basil": in lower case it is that word, capitalised a name
+    assertThat(index.rules(TextAnalysis.nameTokens("the basal layer"))).isEmpty();
+    assertThat(index.rules(TextAnalysis.nameTokens("What did Basal write?")))
+        .containsExactly("basil");
+    // a subject's own word still anchors exactly, and a misspelt name through its other word
+    assertThat(index.rules(TextAnalysis.nameTokens("where can i park"))).containsExactly("park");
+    List<SubjectIndex.Hit> hits = index.lookup(TextAnalysis.nameTokens("what did hina amen write"));
+    assertThat(hits).extracting(SubjectIndex.Hit::ruleId).containsExactly("hina");
+    assertThat(hits.get(0).anchors()).containsExactly(2);
+    assertThat(SubjectIndex.commonWord(TextAnalysis.nameTokens("amen Amen").get(0))).isTrue();
+    assertThat(SubjectIndex.commonWord(TextAnalysis.nameTokens("amen Amen").get(1))).isFalse();
+  }
+
+  @Test
   void exactShortTokensAndJoinedPairsAnchor() {
     assertThat(index().rules(TextAnalysis.nameTokens("what is PN-7?")))
         .containsExactly("nightingale");
