@@ -242,7 +242,13 @@ final class SubjectIndex {
 
     private final Map<String, int[]> exact;
     private final Map<Integer, int[]> grams;
+
+    /** Keys the bigram count cannot filter (allowance too high for their length), by length. */
     private final int[] unfiltered;
+
+    /** The length of each {@link #unfiltered} key, ascending. */
+    private final int[] unfilteredLength;
+
     private final Cache<String, int[]> matches =
         Caffeine.newBuilder().maximumSize(TOKEN_CACHE).build();
 
@@ -297,7 +303,12 @@ final class SubjectIndex {
       ex.forEach((k, v) -> exact.put(k, toArray(v)));
       grams = new HashMap<>(gr.size() * 2);
       gr.forEach((k, v) -> grams.put(k, toArray(v)));
+      always.sort(java.util.Comparator.comparingInt(k -> keys[k].length()));
       unfiltered = toArray(always);
+      unfilteredLength = new int[unfiltered.length];
+      for (int u = 0; u < unfiltered.length; u++) {
+        unfilteredLength[u] = keys[unfiltered[u]].length();
+      }
       int longest = 0;
       int most = 0;
       for (int k = 0; k < nk; k++) {
@@ -481,7 +492,14 @@ final class SubjectIndex {
         }
         counts[k] = 0;
       }
-      for (int k : unfiltered) {
+      // only keys whose length is within the largest allowance of the token's can be in reach
+      int from = firstAtLeast(unfilteredLength, t.length() - maxAllowance);
+      int found = no;
+      for (int u = from; u < unfiltered.length; u++) {
+        if (unfilteredLength[u] > t.length() + maxAllowance) {
+          break;
+        }
+        int k = unfiltered[u];
         if (verify(t, mask, tCounts, scratch, k)) {
           if (no == out.length) {
             out = Arrays.copyOf(out, no * 2 + 1);
@@ -489,6 +507,7 @@ final class SubjectIndex {
           out[no++] = k;
         }
       }
+      Arrays.sort(out, found, no); // in key order, as before the keys were sorted by length
       return Arrays.copyOf(out, no);
     }
 
@@ -509,6 +528,24 @@ final class SubjectIndex {
       return !t.equals(key) // exact matches are already in
           && NameSimilarity.osa(t, key, allow) <= allow;
     }
+  }
+
+  /**
+   * The first index of ascending {@code a} whose value is at least {@code v} ({@code a.length} if
+   * none).
+   */
+  static int firstAtLeast(int[] a, int v) {
+    int lo = 0;
+    int hi = a.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] < v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   /**

@@ -244,6 +244,16 @@ class SubjectIndexTest {
   }
 
   @Test
+  void firstAtLeastBisects() {
+    int[] a = {3, 5, 5, 8};
+    assertThat(SubjectIndex.firstAtLeast(a, 0)).isZero();
+    assertThat(SubjectIndex.firstAtLeast(a, 5)).isEqualTo(1);
+    assertThat(SubjectIndex.firstAtLeast(a, 6)).isEqualTo(3);
+    assertThat(SubjectIndex.firstAtLeast(a, 9)).isEqualTo(4);
+    assertThat(SubjectIndex.firstAtLeast(new int[0], 1)).isZero();
+  }
+
+  @Test
   void paddedBigramsAreDistinct() {
     // ^a ab ba ab a$ → four distinct
     assertThat(SubjectIndex.distinctGrams("aba")).hasSize(4);
