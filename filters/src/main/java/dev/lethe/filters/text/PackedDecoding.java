@@ -120,6 +120,7 @@ final class PackedDecoding {
     String s = out.text;
     int n = s.length();
     int i = 0;
+    byte[] buf = null;
     while (i < n) {
       char c = s.charAt(i);
       if (c < '0' || c > '9' || (i > 0 && number(s.charAt(i - 1)))) {
@@ -131,9 +132,8 @@ final class PackedDecoding {
       int j = i;
       int count = 0;
       int bytes = 0;
-      String sep = null;
+      int sep = 0; // the run's separator: its decimalSeparator code, 0 before the first
       int max = out.charsLeft() * 4 + 4;
-      byte[] buf = new byte[Math.min(max, 64)];
       while (true) {
         int g = j;
         int value = 0;
@@ -147,11 +147,11 @@ final class PackedDecoding {
             || !decimalCode(value)) {
           break;
         }
-        if (bytes + 2 > buf.length) {
+        if (buf == null || bytes + 2 > buf.length) {
           if (bytes + 2 > max) {
             break;
           }
-          buf = java.util.Arrays.copyOf(buf, Math.min(max, buf.length * 2 + 2));
+          buf = buf == null ? new byte[64] : java.util.Arrays.copyOf(buf, buf.length * 2);
         }
         if (value < 0x80) {
           buf[bytes++] = (byte) value;
@@ -161,11 +161,11 @@ final class PackedDecoding {
         }
         count++;
         end = j;
-        String next = decimalSeparator(s, j);
-        if (next == null || (sep != null && !sep.equals(next))) {
+        int next = decimalSeparator(s, j);
+        if (next == 0 || (sep != 0 && sep != next)) {
           break;
         }
-        int after = j + next.length();
+        int after = j + (next == COMMA_SPACE ? 2 : 1);
         if (after >= n || s.charAt(after) < '0' || s.charAt(after) > '9') {
           break;
         }
@@ -204,15 +204,21 @@ final class PackedDecoding {
     return s.charAt(j) == '.' && (j + 1 == s.length() || Character.isWhitespace(s.charAt(j + 1)));
   }
 
-  private static String decimalSeparator(String s, int j) {
+  private static final int COMMA_SPACE = 4;
+
+  /**
+   * The separator at {@code j}: 1 a space, 2 a comma, 3 a semicolon, 4 a comma and a space, else 0.
+   */
+  private static int decimalSeparator(String s, int j) {
     if (j >= s.length()) {
-      return null;
+      return 0;
     }
-    char c = s.charAt(j);
-    if (c == ',' && j + 1 < s.length() && s.charAt(j + 1) == ' ') {
-      return ", ";
-    }
-    return c == ' ' || c == ',' || c == ';' ? String.valueOf(c) : null;
+    return switch (s.charAt(j)) {
+      case ' ' -> 1;
+      case ',' -> j + 1 < s.length() && s.charAt(j + 1) == ' ' ? COMMA_SPACE : 2;
+      case ';' -> 3;
+      default -> 0;
+    };
   }
 
   // --- Ascii85 and base85 ---
