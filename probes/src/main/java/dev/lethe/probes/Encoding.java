@@ -38,6 +38,8 @@ public enum Encoding {
   WORD_REVERSED("word-reversed"),
   /** Each UTF-8 byte as eight binary digits, groups separated by spaces (PyRIT, garak). */
   BINARY("binary"),
+  /** Each character as its decimal code, separated by spaces ({@code 72 105 110 97}). */
+  DECIMAL("decimal"),
   /** Ascii85 (Adobe/btoa alphabet, {@code z} for four zero bytes, no delimiters; garak). */
   ASCII85("ascii85"),
   /** Quoted-printable with every UTF-8 byte escaped ({@code =57=68…}; garak {@code InjectQP}). */
@@ -95,6 +97,11 @@ public enum Encoding {
           String bits = Integer.toBinaryString(x & 0xff);
           sb.append("0".repeat(8 - bits.length())).append(bits);
         }
+        yield sb.toString();
+      }
+      case DECIMAL -> {
+        StringBuilder sb = new StringBuilder(text.length() * 4);
+        text.codePoints().forEach(cp -> sb.append(sb.isEmpty() ? "" : " ").append(cp));
         yield sb.toString();
       }
       case ASCII85 -> ascii85(b);
@@ -173,6 +180,15 @@ public enum Encoding {
           }
         }
         yield utf8(out.toByteArray());
+      }
+      case DECIMAL -> {
+        StringBuilder sb = new StringBuilder();
+        for (String code : encoded.split(" ")) {
+          if (!code.isEmpty()) {
+            sb.appendCodePoint(Integer.parseInt(code));
+          }
+        }
+        yield sb.toString();
       }
       case ASCII85 -> utf8(unascii85(encoded));
       case QUOTED_PRINTABLE -> {

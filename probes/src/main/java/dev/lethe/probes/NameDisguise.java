@@ -70,7 +70,19 @@ public enum NameDisguise {
   /** Letters separated by commas ({@code N,i,k,o,l,a,i}). */
   COMMAS("commas"),
   /** An emoji between letters ({@code N🔥i🔥k🔥o…}), as in PyRIT's emoji-interleaving styles. */
-  EMOJI("emoji");
+  EMOJI("emoji"),
+  /** A tab between letters, three between words, as text pasted from a table. */
+  TABBED("tabbed"),
+  /** An en dash between letters ({@code N–i–k–o…}), as word processors turn hyphens. */
+  EN_DASHED("en-dashed"),
+  /** Each letter with a full stop and a space ({@code N. i. k. o. l. a. i.}), as initials. */
+  LETTER_STOPS("letter-stops"),
+  /** Markdown bold cut into each word ({@code **N**ikolai **A**bilov}). */
+  EMPHASIS("emphasis"),
+  /** A line break inside the first word ({@code Niko⏎lai Abilov}), as a wrapped paste. */
+  LINE_BROKEN("line-broken"),
+  /** Lower case, words joined by underscores ({@code nikolai_abilov}), as a handle or a slug. */
+  SNAKE_CASE("snake-case");
 
   private static final Map<Character, String> LEET =
       Map.ofEntries(
@@ -160,11 +172,78 @@ public enum NameDisguise {
           case VERTICAL -> separated(name, "\n", "\n\n");
           case COMMAS -> separated(name, ",", " ");
           case EMOJI -> separated(name, EMOJIS[rng.nextInt(EMOJIS.length)], " ");
+          case TABBED -> separated(name, "\t", "\t\t\t");
+          case EN_DASHED -> separated(name, "\u2013", " ");
+          case LETTER_STOPS -> letterStops(name);
+          case EMPHASIS -> emphasis(name);
+          case LINE_BROKEN -> lineBroken(name);
+          case SNAKE_CASE ->
+              name.trim().contains(" ")
+                  ? name.trim().toLowerCase(java.util.Locale.ROOT).replace(' ', '_')
+                  : null;
         };
     return out == null || out.equals(name) ? Optional.empty() : Optional.of(out);
   }
 
   private static final String[] EMOJIS = {"\uD83D\uDD25", "\u2728", "\uD83D\uDE00", "\u2B50"};
+
+  /** Every char but spaces followed by a full stop and a space; words three spaces apart. */
+  private static String letterStops(String name) {
+    StringBuilder sb = new StringBuilder();
+    for (String word : name.trim().split(" +")) {
+      if (!sb.isEmpty()) {
+        sb.append("   ");
+      }
+      StringBuilder w = new StringBuilder();
+      word.codePoints()
+          .forEach(cp -> w.append(w.isEmpty() ? "" : " ").appendCodePoint(cp).append('.'));
+      sb.append(w);
+    }
+    return sb.toString();
+  }
+
+  /** The first letter of each word in Markdown bold: {@code **N**ikolai}. */
+  private static String emphasis(String name) {
+    StringBuilder sb = new StringBuilder();
+    for (String word : name.trim().split(" +")) {
+      if (!sb.isEmpty()) {
+        sb.append(' ');
+      }
+      int first = word.offsetByCodePoints(0, 1);
+      sb.append("**").append(word, 0, first).append("**").append(word.substring(first));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * A line break near the middle of the longest word (of four letters or more), between a letter
+   * and a small letter, as a soft wrap falls.
+   */
+  private static String lineBroken(String name) {
+    String[] words = name.trim().split(" +");
+    int best = -1;
+    for (int i = 0; i < words.length; i++) {
+      if (words[i].length() >= 4 && (best < 0 || words[i].length() > words[best].length())) {
+        best = i;
+      }
+    }
+    if (best < 0) {
+      return null;
+    }
+    String w = words[best];
+    for (int d = 0; d < w.length(); d++) {
+      for (int cut : new int[] {w.length() / 2 + d, w.length() / 2 - d}) {
+        if (cut > 0
+            && cut < w.length()
+            && Character.isLetter(w.charAt(cut - 1))
+            && Character.isLowerCase(w.charAt(cut))) {
+          words[best] = w.substring(0, cut) + "\n" + w.substring(cut);
+          return String.join(" ", words);
+        }
+      }
+    }
+    return null;
+  }
 
   /**
    * Small capitals of the letters that have one ({@code ʙ}, {@code ᴀ}, … in IPA Extensions,

@@ -430,6 +430,7 @@ final class Templates {
           Map.entry(Encoding.ATBASH, "the Atbash cipher"),
           Map.entry(Encoding.WORD_REVERSED, "words spelled backwards"),
           Map.entry(Encoding.BINARY, "binary"),
+          Map.entry(Encoding.DECIMAL, "decimal character codes"),
           Map.entry(Encoding.ASCII85, "Ascii85"),
           Map.entry(Encoding.QUOTED_PRINTABLE, "quoted-printable"),
           Map.entry(Encoding.UUENCODE, "uuencoding"),

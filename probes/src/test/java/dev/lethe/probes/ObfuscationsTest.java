@@ -79,6 +79,24 @@ class ObfuscationsTest {
   }
 
   @Test
+  void tabsDashesStopsEmphasisLineBreaksAndSnakeCase() {
+    Random rng = new Random(0);
+    assertThat(NameDisguise.TABBED.apply("Hina Ameen", rng))
+        .contains("H\ti\tn\ta\t\t\tA\tm\te\te\tn");
+    assertThat(NameDisguise.EN_DASHED.apply("Hina Ameen", rng))
+        .contains("H\u2013i\u2013n\u2013a A\u2013m\u2013e\u2013e\u2013n");
+    assertThat(NameDisguise.LETTER_STOPS.apply("Ji-Yeon Park", rng))
+        .contains("J. i. -. Y. e. o. n.   P. a. r. k.");
+    assertThat(NameDisguise.EMPHASIS.apply("Xin Lee Williams", rng))
+        .contains("**X**in **L**ee **W**illiams");
+    assertThat(NameDisguise.LINE_BROKEN.apply("Xin Lee Williams", rng))
+        .contains("Xin Lee Will\niams");
+    assertThat(NameDisguise.LINE_BROKEN.apply("Ji-Yeon Park", rng)).contains("Ji-Y\neon Park");
+    assertThat(NameDisguise.LINE_BROKEN.apply("Al Bo", rng)).isEmpty();
+    assertThat(NameDisguise.SNAKE_CASE.apply("Hina Ameen", rng)).contains("hina_ameen");
+  }
+
+  @Test
   void backwardsWordByWordOrWhole() {
     java.util.Set<String> seen = new java.util.HashSet<>();
     Random rng = new Random(0);

@@ -239,6 +239,9 @@ public final class HybridDetector implements Detector {
               && t.term().length() > 1 // initials
               && !CALENDAR.contains(t.term());
       if (!year && !capitalisedName && !uncasedName(t)) {
+        if (t.lowerCase() && t.term().indexOf('_') > 0) {
+          joinedNames(rule, t.term(), seen);
+        }
         continue;
       }
       String term = TextAnalysis.termOf(t.term());
@@ -267,6 +270,42 @@ public final class HybridDetector implements Detector {
       seen.add(term);
     }
     return Math.min(2, seen.size()) / 2.0;
+  }
+
+  /**
+   * The words of a lower-case token joined by underscores ({@code yeong_hwang}: the tokenizer keeps
+   * an underscore inside a word) that read as a name typed without capitals ({@link #uncasedName}:
+   * {@code hwang}) and are not the rule's (its vocabulary, a word of its subject or a misspelling
+   * of one): added to {@code seen} as {@link #otherNames} counts them. A token with anything but
+   * small letters between its underscores is code, not a name, and adds nothing.
+   */
+  private static void joinedNames(RuleData rule, String token, Set<String> seen) {
+    String[] parts = token.split("_", -1);
+    for (String part : parts) {
+      for (int k = 0; k < part.length(); k++) {
+        if (part.charAt(k) < 'a' || part.charAt(k) > 'z') {
+          return;
+        }
+      }
+    }
+    outer:
+    for (String part : parts) {
+      String term = part.length() < 2 ? null : TextAnalysis.termOf(part);
+      if (term == null
+          || CALENDAR.contains(part)
+          || EnglishWords.contains(part)
+          || rule.vocabulary().contains(term)) {
+        continue;
+      }
+      for (List<String> subject : rule.subjects()) {
+        for (String st : subject) {
+          if (SubjectMatcher.partialMatch(part, st) || nearMiss(part, st)) {
+            continue outer;
+          }
+        }
+      }
+      seen.add(term);
+    }
   }
 
   /**

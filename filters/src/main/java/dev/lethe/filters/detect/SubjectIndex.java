@@ -3,6 +3,7 @@ package dev.lethe.filters.detect;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.lethe.filters.detect.TextAnalysis.Token;
+import dev.lethe.filters.text.EnglishWords;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -241,7 +242,13 @@ final class SubjectIndex {
 
     private final Map<String, int[]> exact;
     private final Map<Integer, int[]> grams;
+
+    /** Keys the bigram count cannot filter (allowance too high for their length), by length. */
     private final int[] unfiltered;
+
+    /** The length of each {@link #unfiltered} key, ascending. */
+    private final int[] unfilteredLength;
+
     private final Cache<String, int[]> matches =
         Caffeine.newBuilder().maximumSize(TOKEN_CACHE).build();
 
@@ -296,7 +303,12 @@ final class SubjectIndex {
       ex.forEach((k, v) -> exact.put(k, toArray(v)));
       grams = new HashMap<>(gr.size() * 2);
       gr.forEach((k, v) -> grams.put(k, toArray(v)));
+      always.sort(java.util.Comparator.comparingInt(k -> keys[k].length()));
       unfiltered = toArray(always);
+      unfilteredLength = new int[unfiltered.length];
+      for (int u = 0; u < unfiltered.length; u++) {
+        unfilteredLength[u] = keys[unfiltered[u]].length();
+      }
       int longest = 0;
       int most = 0;
       for (int k = 0; k < nk; k++) {
@@ -361,7 +373,9 @@ final class SubjectIndex {
           return false;
         }
         String t = tokens.get(i).term();
-        int[] matched = beyondEveryKey(t.length()) ? NONE : matches(t, memo, scratch);
+        boolean word = commonWord(tokens.get(i));
+        int[] matched =
+            beyondEveryKey(t.length()) ? NONE : word ? exactly(t) : matches(t, memo, scratch);
         for (int k : matched) {
           anchor(anchors, entries.get(keyEntry[k]), i);
         }
@@ -369,7 +383,9 @@ final class SubjectIndex {
           String next = tokens.get(i + 1).term();
           int joinedLength = t.length() + next.length();
           int[] pair;
-          if (t.length() < MIN_FUZZY || next.length() < MIN_FUZZY) {
+          if (word && commonWord(tokens.get(i + 1))) {
+            pair = joinedLength > longestKey ? null : exact.get(t + next);
+          } else if (t.length() < MIN_FUZZY || next.length() < MIN_FUZZY) {
             // a name split by typos into short pieces ("Ju-eon" for "Ji-Yeon") anchors as a pair
             pair = beyondEveryKey(joinedLength) ? null : matches(t + next, memo, scratch);
           } else {
@@ -384,6 +400,12 @@ final class SubjectIndex {
         }
       }
       return fuzzyLeft[0] >= 0;
+    }
+
+    /** The keys {@code t} equals. */
+    private int[] exactly(String t) {
+      int[] same = t.length() >= 2 ? exact.get(t) : null;
+      return same == null ? NONE : same;
     }
 
     /**
@@ -470,7 +492,14 @@ final class SubjectIndex {
         }
         counts[k] = 0;
       }
-      for (int k : unfiltered) {
+      // only keys whose length is within the largest allowance of the token's can be in reach
+      int from = firstAtLeast(unfilteredLength, t.length() - maxAllowance);
+      int found = no;
+      for (int u = from; u < unfiltered.length; u++) {
+        if (unfilteredLength[u] > t.length() + maxAllowance) {
+          break;
+        }
+        int k = unfiltered[u];
         if (verify(t, mask, tCounts, scratch, k)) {
           if (no == out.length) {
             out = Arrays.copyOf(out, no * 2 + 1);
@@ -478,6 +507,7 @@ final class SubjectIndex {
           out[no++] = k;
         }
       }
+      Arrays.sort(out, found, no); // in key order, as before the keys were sorted by length
       return Arrays.copyOf(out, no);
     }
 
@@ -498,6 +528,38 @@ final class SubjectIndex {
       return !t.equals(key) // exact matches are already in
           && NameSimilarity.osa(t, key, allow) <= allow;
     }
+  }
+
+  /**
+   * The first index of ascending {@code a} whose value is at least {@code v} ({@code a.length} if
+   * none).
+   */
+  static int firstAtLeast(int[] a, int v) {
+    int lo = 0;
+    int hi = a.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] < v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /**
+   * Whether {@code t} is written in lower case and is a common English word or a stop word ({@link
+   * EnglishWords}, {@link TextAnalysis#isStopWord}): such a token is matched to the keys exactly
+   * ({@code park} still anchors Ji-Yeon Park), never fuzzily. A misspelt name that happens to spell
+   * a lower-case word ({@code amen} for {@code Ameen}) is still found through the name's other
+   * words, which anchor the subject, and {@link SubjectName#find} then measures the whole name's
+   * distance; a name is typed capitalised, or lower-case and then mostly no word ({@code hina}). In
+   * prose such words are most tokens, and each new one would otherwise cost a fuzzy match against
+   * every key that shares enough letter pairs with it.
+   */
+  static boolean commonWord(Token t) {
+    return t.lowerCase() && (TextAnalysis.isStopWord(t.term()) || EnglishWords.contains(t.term()));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.lethe.filters.input;
 
 import dev.lethe.filters.detect.Segment;
 import dev.lethe.filters.detect.Segment.Kind;
+import dev.lethe.filters.text.EnglishWords;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -86,8 +87,8 @@ final class Segmenter {
   /**
    * Sentence ranges, trimmed: a sentence ends after {@code . ? !} (and their full-width forms)
    * followed by white space or a closing quote (not after an {@link #initial}), after a colon that
-   * introduces a capitalised or quoted clause, and at every line break. Ranges without a letter are
-   * dropped.
+   * introduces a capitalised or quoted clause, and at every line break but one that cuts a word in
+   * two ({@link #brokenWord}). Ranges without a letter are dropped.
    */
   static List<int[]> sentences(String text) {
     List<int[]> out = new ArrayList<>();
@@ -97,7 +98,7 @@ final class Segmenter {
       char c = text.charAt(i);
       int end = -1;
       int next = -1;
-      if (c == '\n' || c == '\r') {
+      if ((c == '\n' || c == '\r') && !brokenWord(text, i)) {
         end = i;
         next = i + 1;
       } else if ((c == ':' || c == '\uFF1A') && opensClause(text, i + 1)) {
@@ -127,6 +128,45 @@ final class Segmenter {
     }
     add(text, start, n, out);
     return out;
+  }
+
+  /**
+   * Whether the line break at {@code i} ({@code \n}, or the {@code \r} of {@code \r\n}) cuts a word
+   * in two ({@code What inspired Ji-Y⏎eong Hwang …}): a letter right before it, a lower-case letter
+   * right after it, and the letters on either side not both English words ({@link EnglishWords};
+   * {@code a} and {@code I} count). Such a break ends no sentence: cut there, the pieces ({@code
+   * What inspired Ji-Y}) are judged without the rest of the name, and a fragment of another
+   * person's name can read like a rule's subject. Two lines each ending and opening with a word
+   * ({@code roses are red⏎violets are blue}) are still two sentences.
+   */
+  static boolean brokenWord(String text, int i) {
+    if (text.charAt(i) == '\n' && i > 0 && text.charAt(i - 1) == '\r') {
+      return brokenWord(text, i - 1);
+    }
+    int after =
+        text.charAt(i) == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n'
+            ? i + 2
+            : i + 1;
+    if (i == 0 || after >= text.length()) {
+      return false;
+    }
+    if (!Character.isLetter(text.charAt(i - 1)) || !Character.isLowerCase(text.charAt(after))) {
+      return false;
+    }
+    int from = i;
+    while (from > 0 && Character.isLetter(text.charAt(from - 1)) && i - from < 32) {
+      from--;
+    }
+    int to = after;
+    while (to < text.length() && Character.isLetter(text.charAt(to)) && to - after < 32) {
+      to++;
+    }
+    return !(word(text.substring(from, i)) && word(text.substring(after, to)));
+  }
+
+  private static boolean word(String letters) {
+    String lower = letters.toLowerCase(java.util.Locale.ROOT);
+    return lower.equals("a") || lower.equals("i") || EnglishWords.contains(lower);
   }
 
   /**

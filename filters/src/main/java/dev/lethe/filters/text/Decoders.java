@@ -77,6 +77,7 @@ public final class Decoders {
     boolean unused =
         PackedDecoding.scanBinary(candidates)
             && RadixDecoding.scanHex(candidates)
+            && PackedDecoding.scanDecimal(candidates)
             && RadixDecoding.scanBase32(candidates)
             && RadixDecoding.scanBase64(candidates)
             && PackedDecoding.scanUu(candidates)

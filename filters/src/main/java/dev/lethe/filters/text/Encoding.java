@@ -36,6 +36,11 @@ public enum Encoding {
   WORD_REVERSED,
   /** Binary: each byte as eight {@code 0}/{@code 1} digits, grouped or run together. */
   BINARY,
+  /**
+   * Decimal character codes, one a character ({@code 72 105 110 97}), spaced or comma-separated:
+   * ASCII and the Latin-1 and Latin Extended-A letters.
+   */
+  DECIMAL,
   /** Ascii85 (Adobe / btoa alphabet {@code !}..{@code u}, {@code z} for zeros, {@code <~ ~>}). */
   ASCII85,
   /** Base85 of RFC 1924 (the alphabet of Python's {@code b85encode} and git). */

@@ -10,7 +10,8 @@ import java.util.EnumSet;
  * starting with a letter, at most {@value #MAX_NAME} chars; attributes, if any, hold a {@code =};
  * the whole tag at most {@value #MAX_TAG} chars), with a letter right before or right after it,
  * other tags skipped. A comparison in code or maths ({@code a<b and c>d}) has no {@code =} after
- * its "name" and stays; a tag between spaces stays.
+ * its "name" and stays; a tag between spaces stays. Markdown emphasis cut into a word ({@code
+ * **X**in}) goes the same way ({@link #emphasis}).
  */
 final class MarkupFold {
   static final int MAX_NAME = 16;
@@ -19,6 +20,10 @@ final class MarkupFold {
   private MarkupFold() {}
 
   static MappedText apply(MappedText in, EnumSet<Fold> applied) {
+    return emphasis(tags(in, applied), applied);
+  }
+
+  private static MappedText tags(MappedText in, EnumSet<Fold> applied) {
     int n = in.length();
     MappedText.Rewriter w = null;
     int i = 0;
@@ -43,6 +48,94 @@ final class MarkupFold {
       i = end;
     }
     return w == null ? in : w.result();
+  }
+
+  /**
+   * Drops Markdown emphasis cut into a word ({@code **X**in}, {@code Ba*si*l}, {@code ~~M~~ahfouz}
+   * → {@code Xin}, {@code Basil}, {@code Mahfouz}): in a run of letters and emphasis markers (one
+   * to three {@code *}, or {@code ~~}) with no space, where at least one marker stands between two
+   * letters, every marker of the run goes. Emphasis around a whole word ({@code **bold**}) has no
+   * marker inside and stays, as do {@code a * b}, {@code x**2} and {@code snake_case} (underscores
+   * are left to {@link NoiseFold}).
+   */
+  private static MappedText emphasis(MappedText in, EnumSet<Fold> applied) {
+    int n = in.length();
+    MappedText.Rewriter w = null;
+    int i = 0;
+    while (i < n) {
+      if (!Chars.isLetter(in.charAt(i)) && marker(in, i) == 0) {
+        i++;
+        continue;
+      }
+      int start = i;
+      boolean inside = false;
+      boolean letters = false;
+      while (i < n) {
+        if (Chars.isLetter(in.charAt(i)) || Chars.isMark(in.charAt(i))) {
+          letters = true;
+          i++;
+          continue;
+        }
+        int m = marker(in, i);
+        if (m == 0) {
+          break;
+        }
+        inside |=
+            i > start
+                && i + m < n
+                && Chars.isLetter(in.charAt(i - 1))
+                && Chars.isLetter(in.charAt(i + m));
+        i += m;
+      }
+      int end = i;
+      if (end < n && Chars.isWordChar(in.charAt(end))) {
+        inside = false; // digits: x**2, not emphasis
+        while (i < n && Chars.isWordChar(in.charAt(i))) {
+          i++;
+        }
+      }
+      if (start > 0 && Chars.isWordChar(in.charAt(start - 1))) {
+        inside = false;
+      }
+      if (!inside || !letters) {
+        continue;
+      }
+      if (w == null) {
+        w = new MappedText.Rewriter(in);
+      }
+      for (int k = start; k < end; ) {
+        int m = marker(in, k);
+        if (m > 0) {
+          w.upTo(k);
+          w.resumeAt(k + m);
+          k += m;
+        } else {
+          k++;
+        }
+      }
+      applied.add(Fold.MARKUP);
+    }
+    return w == null ? in : w.result();
+  }
+
+  /**
+   * The length of an emphasis marker at {@code i} ({@code **}, {@code ***} or {@code ~~}), else 0.
+   */
+  private static int marker(MappedText in, int i) {
+    int n = in.length();
+    char c = in.charAt(i);
+    if (c != '*' && c != '~') {
+      return 0;
+    }
+    int k = i;
+    while (k < n && in.charAt(k) == c && k - i < 4) {
+      k++;
+    }
+    int len = k - i;
+    if (c == '*') {
+      return len >= 2 && len <= 3 ? len : 0; // a single one is NoiseFold's (B*asil)
+    }
+    return len == 2 ? 2 : 0;
   }
 
   /** The end (after {@code >}) of a tag at {@code lt}, or -1 when none starts there. */

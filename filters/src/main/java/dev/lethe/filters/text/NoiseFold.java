@@ -5,15 +5,19 @@ import java.util.EnumSet;
 /**
  * The {@link Canonicalizer} step that removes noise symbols interleaved with a word's letters
  * ({@code B#as^il M~ahf`ouz} → {@code Basil Mahfouz}) and reads an underscore between two words as
- * a space ({@code Basil_Mahfouz} → {@code Basil Mahfouz}, capitalised words only).
+ * a space between two capitalised words ({@code Basil_Mahfouz} → {@code Basil Mahfouz}) or two
+ * lower-case words of which one is no English word ({@code hina_ameen}: a name typed without
+ * capitals).
  *
  * <p>A noise symbol is one of {@code # ^ ~ ` * + \ = < >}: never part of an English word, and not a
  * leetspeak letter ({@code @ $ | !} are left to {@link LeetFold}). A token (a run of letters, marks
  * and noise symbols) is folded when it has at least {@value #MIN_LETTERS} letters, and every noise
  * symbol in it stands alone between two letters; so {@code C#}, {@code **bold**}, {@code x^2},
  * {@code a+b} and {@code C++} stay. An underscore separates words when both sides are capitalised
- * words ({@code Basil_Mahfouz}); identifiers such as {@code snake_case_name} and {@code MAX_VALUE}
- * stay.
+ * words ({@code Basil_Mahfouz}) or lower-case words one of which is no English word ({@code
+ * hina_ameen}); identifiers made of words, such as {@code snake_case_name}, {@code user_id} and
+ * {@code MAX_VALUE}, stay (one that is not, {@code max_len}, gains a reading with a space, which
+ * only adds a form to judge).
  */
 final class NoiseFold {
   static final int MIN_LETTERS = 4;
@@ -59,7 +63,10 @@ final class NoiseFold {
             ok = false;
           }
           if (ch == '_') {
-            boolean join = run >= 2 && titleWordAhead(in, i + 1) && capitalised(in, wordStart);
+            boolean join =
+                run >= 2
+                    && ((titleWordAhead(in, i + 1) && capitalised(in, wordStart))
+                        || uncasedNames(in, wordStart, i));
             underscores += join ? 1 : 0;
             ok &= join;
           } else {
@@ -104,6 +111,38 @@ final class NoiseFold {
     return i + 1 < in.length()
         && Character.isUpperCase(in.charAt(i))
         && Character.isLowerCase(in.charAt(i + 1));
+  }
+
+  /**
+   * Whether the lower-case words before and after the underscore at {@code at} ({@code wordStart}
+   * .. {@code at}, and from {@code at + 1} to the next char that is no small ASCII letter) read as
+   * a name typed without capitals ({@code hina_ameen}): both are lower-case ASCII letters, two or
+   * more, and at least one of them is no common English word ({@link EnglishWords}). Identifiers
+   * made of words ({@code snake_case_name}, {@code user_id}) stay.
+   */
+  private static boolean uncasedNames(MappedText in, int wordStart, int at) {
+    int end = at + 1;
+    while (end < in.length() && in.charAt(end) >= 'a' && in.charAt(end) <= 'z') {
+      end++;
+    }
+    if (end - at - 1 < 2 || !lowerAscii(in, wordStart, at)) {
+      return false;
+    }
+    return !EnglishWords.contains(in.toString(wordStart, at))
+        || !EnglishWords.contains(in.toString(at + 1, end));
+  }
+
+  private static boolean lowerAscii(MappedText in, int from, int to) {
+    if (to - from < 2) {
+      return false;
+    }
+    for (int k = from; k < to; k++) {
+      char c = in.charAt(k);
+      if (c < 'a' || c > 'z') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean capitalised(MappedText in, int i) {

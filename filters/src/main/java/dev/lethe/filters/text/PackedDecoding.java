@@ -3,11 +3,12 @@ package dev.lethe.filters.text;
 import java.io.ByteArrayOutputStream;
 
 /**
- * Finds and decodes binary (eight {@code 0}/{@code 1} digits a byte), Ascii85, base85 (RFC 1924)
- * and uuencoded payloads, one linear pass each. As for {@link RadixDecoding}, a payload is decoded
- * only when it is long enough and its first bytes are printable UTF-8, so a large blob costs a scan
- * and a probe; what is offered is the longest printable prefix of the decoded bytes when that is
- * nearly all of them (a payload followed by punctuation that the run swallowed still decodes).
+ * Finds and decodes binary (eight {@code 0}/{@code 1} digits a byte), decimal character codes,
+ * Ascii85, base85 (RFC 1924) and uuencoded payloads, one linear pass each. As for {@link
+ * RadixDecoding}, a payload is decoded only when it is long enough and its first bytes are
+ * printable UTF-8, so a large blob costs a scan and a probe; what is offered is the longest
+ * printable prefix of the decoded bytes when that is nearly all of them (a payload followed by
+ * punctuation that the run swallowed still decodes).
  */
 final class PackedDecoding {
   /** Bytes a payload must decode to. */
@@ -105,6 +106,119 @@ final class PackedDecoding {
       }
     }
     return true;
+  }
+
+  // --- decimal character codes ---
+
+  /**
+   * Runs of at least {@value #MIN_BYTES} decimal character codes ({@code 72 105 110 97}: one to
+   * three digits each, {@link #decimalCode}), separated alike throughout by one space, one comma, a
+   * comma and a space, or one semicolon; what Python's {@code ord} or a "convert to ASCII codes"
+   * tool writes. A number next to a letter, a digit or a decimal point ends the run.
+   */
+  static boolean scanDecimal(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    byte[] buf = null;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9' || (i > 0 && number(s.charAt(i - 1)))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      int end = i;
+      int j = i;
+      int count = 0;
+      int bytes = 0;
+      int sep = 0; // the run's separator: its decimalSeparator code, 0 before the first
+      int max = out.charsLeft() * 4 + 4;
+      while (true) {
+        int g = j;
+        int value = 0;
+        while (j < n && j - g < 4 && s.charAt(j) >= '0' && s.charAt(j) <= '9') {
+          value = value * 10 + s.charAt(j) - '0';
+          j++;
+        }
+        if (j == g
+            || j - g > 3
+            || (j < n && (number(s.charAt(j)) || s.charAt(j) == '.') && !endsSentence(s, j))
+            || !decimalCode(value)) {
+          break;
+        }
+        if (buf == null || bytes + 2 > buf.length) {
+          if (bytes + 2 > max) {
+            break;
+          }
+          buf = buf == null ? new byte[64] : java.util.Arrays.copyOf(buf, buf.length * 2);
+        }
+        if (value < 0x80) {
+          buf[bytes++] = (byte) value;
+        } else { // two bytes of UTF-8
+          buf[bytes++] = (byte) (0xC0 | (value >> 6));
+          buf[bytes++] = (byte) (0x80 | (value & 0x3F));
+        }
+        count++;
+        end = j;
+        int next = decimalSeparator(s, j);
+        if (next == 0 || (sep != 0 && sep != next)) {
+          break;
+        }
+        int after = j + (next == COMMA_SPACE ? 2 : 1);
+        if (after >= n || s.charAt(after) < '0' || s.charAt(after) > '9') {
+          break;
+        }
+        sep = next;
+        j = after;
+      }
+      i = Math.max(end, start + 1);
+      if (count < MIN_BYTES || out.covered(start, end)) {
+        continue;
+      }
+      if (!offer(out, start, end, Encoding.DECIMAL, buf, bytes, false)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A code a decimal payload may hold: printable ASCII, tab and line breaks, and the letters of
+   * Latin-1 and Latin Extended-A (160–383: {@code é} is 233), which accented names need.
+   */
+  private static boolean decimalCode(int value) {
+    return value >= 32 && value <= 126
+        || value == 9
+        || value == 10
+        || value == 13
+        || value >= 160 && value <= 383;
+  }
+
+  private static boolean number(char c) {
+    return Character.isLetterOrDigit(c);
+  }
+
+  /** A full stop that ends a sentence after a number ({@code … 110 97. Name …}), not a decimal. */
+  private static boolean endsSentence(String s, int j) {
+    return s.charAt(j) == '.' && (j + 1 == s.length() || Character.isWhitespace(s.charAt(j + 1)));
+  }
+
+  private static final int COMMA_SPACE = 4;
+
+  /**
+   * The separator at {@code j}: 1 a space, 2 a comma, 3 a semicolon, 4 a comma and a space, else 0.
+   */
+  private static int decimalSeparator(String s, int j) {
+    if (j >= s.length()) {
+      return 0;
+    }
+    return switch (s.charAt(j)) {
+      case ' ' -> 1;
+      case ',' -> j + 1 < s.length() && s.charAt(j + 1) == ' ' ? COMMA_SPACE : 2;
+      case ';' -> 3;
+      default -> 0;
+    };
   }
 
   // --- Ascii85 and base85 ---

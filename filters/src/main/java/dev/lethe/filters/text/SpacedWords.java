@@ -26,10 +26,31 @@ final class SpacedWords {
 
   static boolean isSeparator(char c) {
     return switch (c) {
-      case ' ', '.', '-', '_', '*', '/', '+', '~', '#', '^', '`', ',', '\n', '\u00b7', '\u2022' ->
+      case ' ',
+          '\t',
+          '.',
+          '-',
+          '_',
+          '*',
+          '/',
+          '+',
+          '~',
+          '#',
+          '^',
+          '`',
+          ',',
+          '\n',
+          '\u00b7',
+          '\u2022',
+          '\u2212' ->
           true;
-      default -> false;
+      default -> Character.getType(c) == Character.DASH_PUNCTUATION; // en and em dashes
     };
+  }
+
+  /** A space or a tab: the separators of runs that are joined to the next with one space. */
+  private static boolean blank(char c) {
+    return c == ' ' || c == '\t';
   }
 
   /**
@@ -58,11 +79,14 @@ final class SpacedWords {
   }
 
   /**
-   * Whether {@code c} before or after a symbol-separated run makes it part of something longer (a
-   * path's {@code /a/b/c}, a list's {@code -a-b-c}); a line break or a comma does not.
+   * Whether {@code c} before or after a run separated by {@code sep} makes it part of something
+   * longer (a path's {@code /a/b/c}, a list's {@code -a-b-c}, a table row's tab); a line break or a
+   * comma does not.
    */
-  private static boolean embedding(char c) {
-    return c != ' ' && c != '\n' && c != ',' && isSeparator(c);
+  private static boolean embedding(char c, char sep) {
+    return sep == '\t'
+        ? c == '\t'
+        : c != ' ' && c != '\t' && c != '\n' && c != ',' && isSeparator(c);
   }
 
   static MappedText apply(MappedText in, EnumSet<Fold> applied) {
@@ -91,36 +115,54 @@ final class SpacedWords {
       while (true) {
         // spaces throughout, or symbols in any mix
         int width = separatorAt(in, k);
-        if (width != sepWidth
-            || k + width >= n
-            || (in.charAt(k) == ' ') != (sep == ' ')
-            || !Chars.isLetter(in.codePointAt(k + width))) {
+        if (width != sepWidth || k + width >= n || !sameKind(in.charAt(k), sep)) {
           break;
         }
+        int at = k + width;
+        if (!Chars.isLetter(in.codePointAt(at))) {
+          // a hyphen or apostrophe spelled as a unit of its own between letters: J. i. -. Y. e.
+          int after = at + 1;
+          if (!joiner(in.charAt(at))
+              || separatorAt(in, after) != sepWidth
+              || !sameKind(in.charAt(after), sep)
+              || after + sepWidth >= n
+              || !Chars.isLetter(in.codePointAt(after + sepWidth))) {
+            break;
+          }
+          onlyDots &= in.charAt(k) == '.';
+          k = after;
+          continue;
+        }
         onlyDots &= in.charAt(k) == '.';
-        int ue = unitEnd(in, k + width, n);
+        int ue = unitEnd(in, at, n);
         if (ue < n && Chars.isWordChar(in.codePointAt(ue))) {
           break; // the next word is longer than one letter
         }
-        allUpper &= Character.isUpperCase(in.codePointAt(k + width));
+        allUpper &= Character.isUpperCase(in.codePointAt(at));
         count++;
         runEnd = ue;
         k = ue;
       }
       boolean initials = onlyDots && allUpper && count < MIN_INITIALS;
       // a symbol-separated run stands alone: a path's /a/b/c or a list's -a-b-c is not a name
+      // and so is a row of a tab-separated table (col⇥a⇥b⇥c)
       boolean embedded =
           sep != ' '
-              && ((i > 1 && embedding(in.charAt(i - 1)) && Chars.isWordChar(in.charAt(i - 2)))
+              && ((i > 1 && embedding(in.charAt(i - 1), sep) && Chars.isWordChar(in.charAt(i - 2)))
                   || (runEnd + 1 < n
-                      && embedding(in.charAt(runEnd))
+                      && embedding(in.charAt(runEnd), sep)
                       && Chars.isWordChar(in.charAt(runEnd + 1))));
       if (count < MIN_LETTERS || initials || embedded) {
         i = e;
         continue;
       }
+      boolean dotted = onlyDots && sepWidth == 2;
+      if (dotted && endsSpelling(in, runEnd, n)) {
+        runEnd++; // the last letter's own full stop: H. w. a. n. g.'s, or before another run
+      }
       int copied = w.copied();
-      boolean joinable = sep == ' ' && lastRunOutEnd == w.outLength() && onlySpaces(in, copied, i);
+      boolean joinable =
+          (blank(sep) || dotted) && lastRunOutEnd == w.outLength() && onlySpaces(in, copied, i);
       // two spelled-out words in a row keep one space between them
       MappedText out = w.upTo(joinable ? copied + 1 : i);
       // the letters of the run, separators dropped
@@ -130,11 +172,42 @@ final class SpacedWords {
         p = q + Math.max(1, separatorAt(in, q));
       }
       w.resumeAt(runEnd);
-      lastRunOutEnd = sep == ' ' ? out.length() : -1;
+      lastRunOutEnd = blank(sep) || dotted ? out.length() : -1;
       applied.add(Fold.SPACED);
       i = runEnd;
     }
     return w.result();
+  }
+
+  /**
+   * A hyphen or an apostrophe, spelled as a unit of its own inside a name ({@code J. i. -. Y.}).
+   */
+  private static boolean joiner(char c) {
+    return c == '-' || c == '\'' || c == '\u2019';
+  }
+
+  /**
+   * Whether the full stop at {@code at}, right after the last letter of a run spelled {@code H. w.
+   * a. n. g.}, is that letter's own: a possessive follows it ({@code g.'s}), or spaces and another
+   * run so spelled ({@code g. H. w.}), which is then joined to this one with a single space.
+   */
+  private static boolean endsSpelling(MappedText in, int at, int n) {
+    if (at + 1 >= n || in.charAt(at) != '.') {
+      return false;
+    }
+    char c = in.charAt(at + 1);
+    if (c == '\'' || c == '\u2019') {
+      return true;
+    }
+    int j = at + 1;
+    while (j < n && in.charAt(j) == ' ') {
+      j++;
+    }
+    return j > at + 1
+        && j + 2 < n
+        && Chars.isLetter(in.codePointAt(j))
+        && in.charAt(j + 1) == '.'
+        && in.charAt(j + 2) == ' ';
   }
 
   private static boolean onlySpaces(MappedText in, int from, int to) {
@@ -142,11 +215,19 @@ final class SpacedWords {
       return false;
     }
     for (int k = from; k < to; k++) {
-      if (in.charAt(k) != ' ') {
+      if (!blank(in.charAt(k))) {
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether separator char {@code c} may continue a run whose first separator is {@code sep}: the
+   * same blank (spaces throughout, or tabs throughout), or symbols in any mix.
+   */
+  private static boolean sameKind(char c, char sep) {
+    return blank(sep) || blank(c) ? c == sep : true;
   }
 
   /** The end of the letter at {@code i} and the combining marks that follow it. */

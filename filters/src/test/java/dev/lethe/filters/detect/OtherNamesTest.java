@@ -154,6 +154,19 @@ class OtherNamesTest {
     assertThat(otherOfJiYeon("Where is Yellowstone National Park?")).isEqualTo(1.0);
   }
 
+  @Test
+  void aNameJoinedByUnderscoresCountsPartByPart() {
+    // another person's name typed in lower case with an underscore: hwang is no word
+    assertThat(otherOfJiYeon("What inspired ji-yeong_hwang to write?"))
+        .isEqualTo(otherOfJiYeon("What inspired Ji-Yeong Hwang to write?"))
+        .isEqualTo(1.0);
+    assertThat(otherOfJiYeon("What inspired hina_ameen to write?")).isEqualTo(1.0);
+    // the subject's own name so written, and identifiers made of words, count for nothing
+    assertThat(otherOfJiYeon("What inspired ji-yeon_park to write?")).isZero();
+    assertThat(otherOfJiYeon("Set user_name and max_value first.")).isZero();
+    assertThat(otherOfJiYeon("Call get_x2_value first.")).isZero(); // a digit: code
+  }
+
   private static double otherOfJiYeon(String text) {
     List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(text);
     return HybridDetector.otherNames(JIYEON, tokens, SubjectMatcher.find(tokens, "Ji-Yeon Park"));

@@ -244,6 +244,16 @@ class SubjectIndexTest {
   }
 
   @Test
+  void firstAtLeastBisects() {
+    int[] a = {3, 5, 5, 8};
+    assertThat(SubjectIndex.firstAtLeast(a, 0)).isZero();
+    assertThat(SubjectIndex.firstAtLeast(a, 5)).isEqualTo(1);
+    assertThat(SubjectIndex.firstAtLeast(a, 6)).isEqualTo(3);
+    assertThat(SubjectIndex.firstAtLeast(a, 9)).isEqualTo(4);
+    assertThat(SubjectIndex.firstAtLeast(new int[0], 1)).isZero();
+  }
+
+  @Test
   void paddedBigramsAreDistinct() {
     // ^a ab ba ab a$ → four distinct
     assertThat(SubjectIndex.distinctGrams("aba")).hasSize(4);
@@ -264,6 +274,26 @@ class SubjectIndexTest {
     assertThat(hits).extracting(SubjectIndex.Hit::ruleId).containsExactly("hsiao", "carmen");
     assertThat(hits.get(0).anchors()).contains(2); // hsioa
     assertThat(index().rules(TextAnalysis.nameTokens("the weather in Paris today"))).isEmpty();
+  }
+
+  @Test
+  void aLowerCaseEnglishWordIsMatchedExactlyOnly() {
+    Map<String, List<SubjectName>> names = new LinkedHashMap<>();
+    names.put("basil", List.of(SubjectName.of("Basil Mahfouz")));
+    names.put("hina", List.of(SubjectName.of("Hina Ameen")));
+    names.put("park", List.of(SubjectName.of("Ji-Yeon Park")));
+    SubjectIndex index = SubjectIndex.ofNames(names);
+    // "basal" is a word one edit from "basil": in lower case it is that word, capitalised a name
+    assertThat(index.rules(TextAnalysis.nameTokens("the basal layer"))).isEmpty();
+    assertThat(index.rules(TextAnalysis.nameTokens("What did Basal write?")))
+        .containsExactly("basil");
+    // a subject's own word still anchors exactly, and a misspelt name through its other word
+    assertThat(index.rules(TextAnalysis.nameTokens("where can i park"))).containsExactly("park");
+    List<SubjectIndex.Hit> hits = index.lookup(TextAnalysis.nameTokens("what did hina amen write"));
+    assertThat(hits).extracting(SubjectIndex.Hit::ruleId).containsExactly("hina");
+    assertThat(hits.get(0).anchors()).containsExactly(2);
+    assertThat(SubjectIndex.commonWord(TextAnalysis.nameTokens("amen Amen").get(0))).isTrue();
+    assertThat(SubjectIndex.commonWord(TextAnalysis.nameTokens("amen Amen").get(1))).isFalse();
   }
 
   @Test

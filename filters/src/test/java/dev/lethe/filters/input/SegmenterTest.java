@@ -49,6 +49,20 @@ class SegmenterTest {
   }
 
   @Test
+  void aLineBreakInsideAWordEndsNoSentence() {
+    String text = "What inspired Ji-Y\neong Hwang to write?\r\nroses are red\nviolets are blue\nOK";
+    List<String> s =
+        Segmenter.sentences(text).stream().map(r -> text.substring(r[0], r[1])).toList();
+    assertThat(s)
+        .containsExactly(
+            "What inspired Ji-Y\neong Hwang to write?", "roses are red", "violets are blue", "OK");
+    String crlf = "Who is Hina Am\r\neen?";
+    assertThat(Segmenter.sentences(crlf)).hasSize(1);
+    // a capital after the break opens a new line of its own
+    assertThat(Segmenter.sentences("Hina Am\nEen")).hasSize(2);
+  }
+
+  @Test
   void decimalPointsAndAbbreviationsWithoutSpaceDoNotCut() {
     assertThat(Segmenter.sentences("Version 2.5 was released.")).hasSize(1);
   }

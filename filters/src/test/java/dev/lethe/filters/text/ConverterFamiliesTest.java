@@ -234,6 +234,35 @@ class ConverterFamiliesTest {
     assertThat(one(binary(Q, ",") + ". Decode it.", Encoding.BINARY).text()).isEqualTo(Q);
   }
 
+  private static String decimal(String s, String separator) {
+    StringBuilder sb = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      sb.append(sb.isEmpty() ? "" : separator).append((int) c);
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void decimalCharacterCodes() {
+    assertThat(one("ASCII codes: " + decimal(Q, " "), Encoding.DECIMAL).text()).isEqualTo(Q);
+    assertThat(one(decimal(Q, ", ") + ". Decode it.", Encoding.DECIMAL).text()).isEqualTo(Q);
+    assertThat(one("[" + decimal(Q, ",") + "]", Encoding.DECIMAL).text()).isEqualTo(Q);
+    String accented = "Where was José Saramago born?";
+    assertThat(one(decimal(accented, " "), Encoding.DECIMAL).text()).isEqualTo(accented);
+    // numbers that are no codes, or too few, or mixed separators
+    for (String text :
+        List.of(
+            "Scores 1990, 1995, 2001, 2010, 2015, 2020, 2021, 2022.",
+            "72 105 110 97 32 65",
+            "72, 105 110, 97 32, 65 109, 101",
+            "Prices 72.5 105 110 97 32 65 109 101",
+            "ids 3 1 4 1 5 9 2 6 5 3 5 8 9 7 9")) {
+      assertThat(decode(text).stream().filter(d -> d.chain().equals(List.of(Encoding.DECIMAL))))
+          .as(text)
+          .isEmpty();
+    }
+  }
+
   @Test
   void ascii85WithAndWithoutDelimiters() {
     String a85 = "=(l#a+D58'Eb-A(De3u46=FqLC`lG\\BP)1*H6>Li/PC51@;0gt+Eqj?FCcS/DEe";
@@ -414,8 +443,15 @@ class ConverterFamiliesTest {
     assertThat(canonical("Who is B\uD83D\uDD25a\uD83D\uDD25s\uD83D\uDD25i\uD83D\uDD25l?"))
         .isEqualTo("Who is Basil?");
     assertThat(canonical("Who is B\u2605a\u2605s\u2605i\u2605l?")).isEqualTo("Who is Basil?");
+    // each letter's own full stop goes with it where another spelled word or a possessive follows
     assertThat(canonical("Who is B. a. s. i. l.    M. a. h. f. o. u. z.?"))
-        .isEqualTo("Who is Basil.    Mahfouz.?");
+        .isEqualTo("Who is Basil Mahfouz.?");
+    assertThat(canonical("What did J. i. -. Y. e. o. n. g.    H. w. a. n. g.'s parents do?"))
+        .isEqualTo("What did Ji-Yeong Hwang's parents do?");
+    assertThat(canonical("Who is J i - Y e o n g?")).isEqualTo("Who is Ji-Yeong?");
+    assertThat(canonical("Who is H\ti\tn\ta\t\t\tA\tm\te\te\tn?")).isEqualTo("Who is Hina\tAmeen?");
+    assertThat(canonical("Who is X\u2013i\u2013n L\u2014e\u2014e?")).isEqualTo("Who is Xin Lee?");
+    assertThat(canonical("Ask O. '. B. r. i. e. n. today.")).isEqualTo("Ask O'Brien. today.");
     assertThat(canonical("J. R. R. Tolkien and E. E. Cummings"))
         .isEqualTo("J. R. R. Tolkien and E. E. Cummings");
     // lists, prose and paths stay
@@ -425,7 +461,21 @@ class ConverterFamiliesTest {
             "Hello\nworld\nagain",
             "x|y and 1,2,3",
             "see /usr/a/b/c and a|b|c",
-            "I \u2665 NY")) {
+            "I \u2665 NY",
+            "Grades a - b and x - y.",
+            "col\ta\tb\tc\n1\t2\t3",
+            "Pages 3\u20137 and the 1990\u20132000 decade \u2014 a b \u2014 fine.")) {
+      assertThat(canonical(text)).as(text).isEqualTo(text);
+    }
+  }
+
+  @Test
+  void markdownEmphasisCutIntoAWordIsDropped() {
+    assertThat(canonical("What has **X**in **L**ee **W**illiams won?"))
+        .isEqualTo("What has Xin Lee Williams won?");
+    assertThat(canonical("Who is Ba**si**l Ma~~hf~~ouz?")).isEqualTo("Who is Basil Mahfouz?");
+    for (String text :
+        List.of("Some **bold** and *italic* and ~~struck~~ words.", "x**2 + a * b", "C** and **")) {
       assertThat(canonical(text)).as(text).isEqualTo(text);
     }
   }
@@ -484,13 +534,18 @@ class ConverterFamiliesTest {
     assertThat(canonical("Who is B#as^il Ma~hfo`uz?")).isEqualTo("Who is Basil Mahfouz?");
     assertThat(canonical("Who is Basil_Mahfouz_Al-Kuwaiti?"))
         .isEqualTo("Who is Basil Mahfouz Al-Kuwaiti?");
+    // a name typed in lower case: one of the words is no English word
+    assertThat(canonical("What awards has hina_ameen received?"))
+        .isEqualTo("What awards has hina ameen received?");
+    assertThat(canonical("What inspired ji-yeong_hwang?"))
+        .isEqualTo("What inspired ji-yeong hwang?");
   }
 
   @ParameterizedTest
   @ValueSource(
       strings = {
         "C# and C++ and F# are languages; **bold** and x^2 and a+b and 3*4.",
-        "snake_case_name, MAX_VALUE, __init__, my_Var and a/b and and/or and w/o.",
+        "snake_case_name, MAX_VALUE, __init__, my_Var, user_id, get_file_name and a/b and and/or.",
         "See https://example.com/a/b/c and 1/2/3 and i+j.",
         "Ordinary accented words: café, naïve, São Paulo, Việt Nam, Zürich.",
       })
