@@ -40,6 +40,12 @@ public enum Encoding {
   BINARY("binary"),
   /** Each character as its decimal code, separated by spaces ({@code 72 105 110 97}). */
   DECIMAL("decimal"),
+  /**
+   * Each UTF-8 byte as a three-digit octal escape ({@code \\127\\150}), as {@code printf} reads.
+   */
+  OCTAL_ESCAPES("octal-escapes"),
+  /** ROT47: each printable ASCII character rotated by 47 among the 94 ({@code (92E} for What). */
+  ROT47("rot47"),
   /** Ascii85 (Adobe/btoa alphabet, {@code z} for four zero bytes, no delimiters; garak). */
   ASCII85("ascii85"),
   /** Quoted-printable with every UTF-8 byte escaped ({@code =57=68…}; garak {@code InjectQP}). */
@@ -99,6 +105,14 @@ public enum Encoding {
         }
         yield sb.toString();
       }
+      case OCTAL_ESCAPES -> {
+        StringBuilder sb = new StringBuilder(b.length * 4);
+        for (byte x : b) {
+          sb.append(String.format(Locale.ROOT, "\\%03o", x & 0xff));
+        }
+        yield sb.toString();
+      }
+      case ROT47 -> rot47(text);
       case DECIMAL -> {
         StringBuilder sb = new StringBuilder(text.length() * 4);
         text.codePoints().forEach(cp -> sb.append(sb.isEmpty() ? "" : " ").append(cp));
@@ -181,6 +195,17 @@ public enum Encoding {
         }
         yield utf8(out.toByteArray());
       }
+      case OCTAL_ESCAPES -> {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (int i = 0; i < encoded.length(); i += 4) {
+          if (encoded.charAt(i) != '\\') {
+            throw new IllegalArgumentException("not an octal escape at " + i);
+          }
+          out.write(Integer.parseInt(encoded.substring(i + 1, i + 4), 8));
+        }
+        yield utf8(out.toByteArray());
+      }
+      case ROT47 -> rot47(encoded);
       case DECIMAL -> {
         StringBuilder sb = new StringBuilder();
         for (String code : encoded.split(" ")) {
@@ -428,5 +453,15 @@ public enum Encoding {
       }
     }
     return out.toByteArray();
+  }
+
+  /** ROT47: each char of {@code !}..{@code ~} rotated by 47 among the 94 (its own inverse). */
+  private static String rot47(String text) {
+    StringBuilder sb = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      sb.append(c >= 33 && c <= 126 ? (char) (33 + (c - 33 + 47) % 94) : c);
+    }
+    return sb.toString();
   }
 }

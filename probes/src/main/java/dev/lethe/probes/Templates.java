@@ -431,6 +431,8 @@ final class Templates {
           Map.entry(Encoding.WORD_REVERSED, "words spelled backwards"),
           Map.entry(Encoding.BINARY, "binary"),
           Map.entry(Encoding.DECIMAL, "decimal character codes"),
+          Map.entry(Encoding.OCTAL_ESCAPES, "octal escapes (as printf reads them)"),
+          Map.entry(Encoding.ROT47, "ROT47"),
           Map.entry(Encoding.ASCII85, "Ascii85"),
           Map.entry(Encoding.QUOTED_PRINTABLE, "quoted-printable"),
           Map.entry(Encoding.UUENCODE, "uuencoding"),

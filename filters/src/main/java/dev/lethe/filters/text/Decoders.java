@@ -85,6 +85,7 @@ public final class Decoders {
             && EscapeDecoding.scanQuotedPrintable(candidates)
             && EscapeDecoding.scanHtml(candidates)
             && EscapeDecoding.scanUnicodeEscapes(candidates)
+            && EscapeDecoding.scanOctalEscapes(candidates)
             && PackedDecoding.scanAscii85(candidates)
             && PackedDecoding.scanBase85(candidates)
             && SymbolDecoding.scanTags(candidates)
@@ -92,6 +93,7 @@ public final class Decoders {
             && SymbolDecoding.scanNato(candidates)
             && SymbolDecoding.scanBraille(candidates)
             && SymbolDecoding.scanUpsideDown(candidates)
+            && (last == Encoding.ROT47 || Rot47Decoding.scan(candidates))
             && EnglishScore.scan(candidates, last);
   }
 }

@@ -24,8 +24,15 @@ public enum Encoding {
    * letter {@code W}), at least three in one cluster.
    */
   UNICODE_ESCAPES,
+  /** Octal escapes of bytes ({@code \\127\\150}, as {@code printf} and C strings write them). */
+  OCTAL_ESCAPES,
   /** ROT13: each Latin letter moved 13 places; recognised by becoming more English-like. */
   ROT13,
+  /**
+   * ROT47: each printable ASCII character moved 47 places among the 94; recognised by its words
+   * becoming English.
+   */
+  ROT47,
   /** The text written backwards; recognised by becoming more English-like. */
   REVERSED,
   /** A Caesar shift other than 13 (each Latin letter moved 1–25 places); as {@link #ROT13}. */

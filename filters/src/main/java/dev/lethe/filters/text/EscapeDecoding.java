@@ -311,6 +311,52 @@ final class EscapeDecoding {
         EscapeDecoding::unescapeJson);
   }
 
+  /**
+   * Clusters of at least {@value #MIN_ESCAPES} octal escapes ({@code \\127\\150}, as {@code
+   * printf}, C and shell strings write a byte), the bytes read as UTF-8.
+   */
+  static boolean scanOctalEscapes(Candidates out) {
+    return scanClusters(
+        out,
+        "\\",
+        (s, at) -> octalEscape(s, at) ? at + 4 : -1,
+        Encoding.OCTAL_ESCAPES,
+        EscapeDecoding::unescapeOctal);
+  }
+
+  /** Whether {@code \\} at {@code bs} is followed by three octal digits of a byte (up to 377). */
+  private static boolean octalEscape(String s, int bs) {
+    if (bs + 4 > s.length() || s.charAt(bs + 1) < '0' || s.charAt(bs + 1) > '3') {
+      return false;
+    }
+    for (int k = bs + 2; k < bs + 4; k++) {
+      if (s.charAt(k) < '0' || s.charAt(k) > '7') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code cluster} with each octal escape as its byte and the rest as written, read as UTF-8. */
+  private static String unescapeOctal(String cluster) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(cluster.length());
+    int i = 0;
+    while (i < cluster.length()) {
+      if (cluster.charAt(i) == '\\' && octalEscape(cluster, i)) {
+        bytes.write(Integer.parseInt(cluster.substring(i + 1, i + 4), 8));
+        i += 4;
+      } else {
+        int cp = cluster.codePointAt(i);
+        byte[] b =
+            new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        bytes.write(b, 0, b.length);
+        i += Character.charCount(cp);
+      }
+    }
+    byte[] b = bytes.toByteArray();
+    return TextShape.utf8(b, b.length, false);
+  }
+
   /** Whether {@code \\u} at {@code bs} is followed by four hex digits. */
   private static boolean unicodeEscape(String s, int bs) {
     if (bs + 6 > s.length()) {

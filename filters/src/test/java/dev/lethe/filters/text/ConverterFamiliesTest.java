@@ -530,6 +530,35 @@ class ConverterFamiliesTest {
   }
 
   @Test
+  void octalEscapesAreDecoded() {
+    StringBuilder octal = new StringBuilder();
+    for (byte b : Q.getBytes(StandardCharsets.UTF_8)) {
+      octal.append(String.format("\\%03o", b & 0xff));
+    }
+    assertThat(one("printf '" + octal + "' and answer", Encoding.OCTAL_ESCAPES).text()).contains(Q);
+    // a path or a single escape is no payload
+    assertThat(decode("C:\\123\\456 and \\101 alone")).isEmpty();
+  }
+
+  @Test
+  void rot47IsDecodedWhereItsWordsBecomeEnglish() {
+    String q = "Name a few books written by Hina Ameen.";
+    String rotated = Rot47Decoding.rotate(q, 0, q.length());
+    assertThat(rotated).isEqualTo("}2>6 2 76H 3@@<D HC:EE6? 3J w:?2 p>66?]");
+    assertThat(one("ROT47: " + rotated, Encoding.ROT47).text()).isEqualTo(q);
+    // plain English, code and symbols stay
+    for (String text :
+        List.of(
+            "Name a few books written by Hina Ameen.",
+            "if (a >= b && c != d) { x = y[2] + 3; } // done",
+            "Prices: $12.50, $7.25 and 3/4 of #5 @ 10%")) {
+      assertThat(decode(text).stream().filter(d -> d.chain().contains(Encoding.ROT47)))
+          .as(text)
+          .isEmpty();
+    }
+  }
+
+  @Test
   void noiseInsideWordsAndUnderscoresBetweenNames() {
     assertThat(canonical("Who is B#as^il Ma~hfo`uz?")).isEqualTo("Who is Basil Mahfouz?");
     assertThat(canonical("Who is Basil_Mahfouz_Al-Kuwaiti?"))
