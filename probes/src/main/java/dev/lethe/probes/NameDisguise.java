@@ -82,7 +82,12 @@ public enum NameDisguise {
   /** A line break inside the first word ({@code Niko⏎lai Abilov}), as a wrapped paste. */
   LINE_BROKEN("line-broken"),
   /** Lower case, words joined by underscores ({@code nikolai_abilov}), as a handle or a slug. */
-  SNAKE_CASE("snake-case");
+  SNAKE_CASE("snake-case"),
+  /**
+   * Pig Latin: each word's opening consonants moved to its end, then {@code ay} ({@code ikolaiNay
+   * Abilovay}), a word game used to hide text from filters.
+   */
+  PIG_LATIN("pig-latin");
 
   private static final Map<Character, String> LEET =
       Map.ofEntries(
@@ -177,6 +182,7 @@ public enum NameDisguise {
           case LETTER_STOPS -> letterStops(name);
           case EMPHASIS -> emphasis(name);
           case LINE_BROKEN -> lineBroken(name);
+          case PIG_LATIN -> pigLatin(name);
           case SNAKE_CASE ->
               name.trim().contains(" ")
                   ? name.trim().toLowerCase(java.util.Locale.ROOT).replace(' ', '_')
@@ -186,6 +192,22 @@ public enum NameDisguise {
   }
 
   private static final String[] EMOJIS = {"\uD83D\uDD25", "\u2728", "\uD83D\uDE00", "\u2B50"};
+
+  /** Each word's consonants before its first vowel moved to its end, then {@code ay}. */
+  private static String pigLatin(String name) {
+    StringBuilder sb = new StringBuilder();
+    for (String word : name.trim().split(" +")) {
+      if (!sb.isEmpty()) {
+        sb.append(' ');
+      }
+      int k = 0;
+      while (k < word.length() && "AEIOUaeiou".indexOf(word.charAt(k)) < 0) {
+        k++;
+      }
+      sb.append(word, k, word.length()).append(word, 0, k).append("ay");
+    }
+    return sb.toString();
+  }
 
   /** Every char but spaces followed by a full stop and a space; words three spaces apart. */
   private static String letterStops(String name) {

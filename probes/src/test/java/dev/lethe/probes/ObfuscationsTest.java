@@ -94,6 +94,8 @@ class ObfuscationsTest {
     assertThat(NameDisguise.LINE_BROKEN.apply("Ji-Yeon Park", rng)).contains("Ji-Y\neon Park");
     assertThat(NameDisguise.LINE_BROKEN.apply("Al Bo", rng)).isEmpty();
     assertThat(NameDisguise.SNAKE_CASE.apply("Hina Ameen", rng)).contains("hina_ameen");
+    assertThat(NameDisguise.PIG_LATIN.apply("Xin Lee Williams", rng))
+        .contains("inXay eeLay illiamsWay");
   }
 
   @Test

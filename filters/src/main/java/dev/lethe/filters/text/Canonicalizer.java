@@ -36,6 +36,8 @@ import java.util.EnumSet;
  *   <li>{@link Fold#LEET}: leetspeak digits and symbols inside words are read as letters ({@code
  *       B4s1l M4hf0uz} → {@code Basil Mahfouz}); numbers, versions, identifiers and hashes are not;
  *       see {@link LeetFold};
+ *   <li>{@link Fold#PIG_LATIN}: a capitalised name written in Pig Latin ({@code illiamsWay}) read
+ *       back; see {@link PigLatinFold};
  *   <li>{@link Fold#BACKWARDS}: a capitalised word written backwards ({@code harraJ bidA}) read the
  *       right way round; see {@link BackwardsFold}.
  * </ol>
@@ -59,6 +61,7 @@ public final class Canonicalizer {
     t = NoiseFold.apply(t, applied);
     t = ConfusableFold.apply(t, applied);
     t = LeetFold.apply(t, applied);
+    t = PigLatinFold.apply(t, applied);
     t = BackwardsFold.apply(t, applied);
     return t.toCanonical(applied);
   }

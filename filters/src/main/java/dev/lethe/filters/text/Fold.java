@@ -28,5 +28,7 @@ public enum Fold {
   /** Latin small capitals ({@code ʙᴀsɪʟ}), which NFKC leaves, read as capital letters. */
   SMALL_CAPITAL,
   /** HTML or XML tags touching a word ({@code Ba<b>sil</b>}) dropped. */
-  MARKUP
+  MARKUP,
+  /** A capitalised name in Pig Latin ({@code illiamsWay}) read back ({@code Williams}). */
+  PIG_LATIN
 }

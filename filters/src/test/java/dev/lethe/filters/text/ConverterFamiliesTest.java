@@ -530,6 +530,22 @@ class ConverterFamiliesTest {
   }
 
   @Test
+  void namesInPigLatinAreReadBack() {
+    Canonical c = Canonicalizer.canonicalize("What honours has inXay eeLay illiamsWay received?");
+    assertThat(c.text()).isEqualTo("What honours has Xin Lee Williams received?");
+    assertThat(c.applied()).containsExactly(Fold.PIG_LATIN);
+    assertThat(canonical("Name an award ei-JunWay enChay won."))
+        .isEqualTo("Name an award Wei-Jun Chen won.");
+    for (String text :
+        List.of(
+            "I bought it on eBay and paid with iPay today, okay?",
+            "Holiday in McKay, Norway or Bombay; say anyway.",
+            "The x-Yay and OK-Day stay.")) {
+      assertThat(canonical(text)).as(text).isEqualTo(text);
+    }
+  }
+
+  @Test
   void octalEscapesAreDecoded() {
     StringBuilder octal = new StringBuilder();
     for (byte b : Q.getBytes(StandardCharsets.UTF_8)) {
