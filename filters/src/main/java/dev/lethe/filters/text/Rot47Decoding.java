@@ -8,14 +8,19 @@ package dev.lethe.filters.text;
  * punctuation, is a common English word ({@link EnglishWords}, or {@code a}/{@code I}) and that are
  * no such word as written are marked; the span from the first marked token to the last is decoded
  * when it holds at least {@value #MIN_WORDS} marked tokens making at least {@value #MIN_SHARE} of
- * its tokens, widened over the rotated-looking tokens next to it (names, which are no words either
- * way: {@link #rotatedLooking}), so an instruction written in plain English around the payload
- * ({@code ROT47: …}) stays outside it, and plain English, whose rotation is no English, never
- * fires. Word-list look-ups are bounded per scan ({@value #MAX_LOOKUPS}).
+ * its tokens (or one fewer, when the rotated tokens around them make {@value #MIN_SPAN} or more),
+ * widened over the rotated-looking tokens next to it (names, which are no words either way: {@link
+ * #rotatedLooking}), so an instruction written in plain English around the payload ({@code ROT47:
+ * …}) stays outside it, and plain English, whose rotation is no English, never fires. Word-list
+ * look-ups are bounded per scan ({@value #MAX_LOOKUPS}).
  */
 final class Rot47Decoding {
   static final int MAX_LINE = 4000;
   static final int MIN_WORDS = 3;
+
+  /** A span with one word fewer than {@link #MIN_WORDS} is decoded when it has this many tokens. */
+  static final int MIN_SPAN = 4;
+
   static final double MIN_SHARE = 0.5;
   static final int MAX_LOOKUPS = 16_384;
 
@@ -90,15 +95,18 @@ final class Rot47Decoding {
           hits++;
         }
       }
-      if (hits < MIN_WORDS || hits < MIN_SHARE * (last - first + 1)) {
+      if (hits < MIN_WORDS - 1 || hits < MIN_SHARE * (last - first + 1)) {
         continue;
       }
       // the rotated names around the words belong to the payload too (w:?2 p>66? is Hina Ameen)
-      while (first > 0 && rotatedLooking(s, starts[first - 1], ends[first - 1])) {
+      while (first > 0 && rotatedLooking(s, starts[first - 1], ends[first - 1], lookups)) {
         first--;
       }
-      while (last + 1 < count && rotatedLooking(s, starts[last + 1], ends[last + 1])) {
+      while (last + 1 < count && rotatedLooking(s, starts[last + 1], ends[last + 1], lookups)) {
         last++;
+      }
+      if (hits < MIN_WORDS && last - first + 1 < MIN_SPAN) {
+        continue; // two words only in a run of rotated tokens (hsiao yunhwa father occupation?)
       }
       int from = starts[first];
       int to = ends[last];
@@ -110,18 +118,63 @@ final class Rot47Decoding {
   }
 
   /**
-   * Whether a token reads like rotated text rather than a word as written: {@link #symbolic}, at
-   * most {@value #MAX_TOKEN} chars, and no three letters in a row ({@code ROT47:} is an
-   * instruction, {@code p>66?]} a rotated name).
+   * Whether a token next to a decoded span is rotated text too (a name, a number, a word missing
+   * from the word list): at most {@value #MAX_TOKEN} printable ASCII chars, {@link #symbolic} or a
+   * single char as written ({@code b} is {@code 3}), neither a common English word nor a number as
+   * written ({@code The}, {@code text}, {@code 25} stay), and its rotation reads as a word (a token
+   * of letters only only when its rotation is a common English word, {@code xD} is {@code Is}):
+   * letters and digits, joined by apostrophes, hyphens, full stops or commas, between quotes,
+   * brackets and sentence punctuation ({@code pJD92 p=\w2D9:>]} is {@code Aysha Al-Hashim.}, {@code
+   * `hegn} is {@code 1968?}, {@code ROT47:} rotates into {@code #~%cf} and stays outside).
    */
-  private static boolean rotatedLooking(String s, int from, int to) {
-    if (to - from > MAX_TOKEN || !symbolic(s, from, to)) {
+  private static boolean rotatedLooking(String s, int from, int to, int[] lookups) {
+    if (to - from > MAX_TOKEN) {
       return false;
     }
-    int run = 0;
+    if (!symbolic(s, from, to) && to - from > 1) {
+      // letters only: a word whose rotation is one (xD is Is)
+      return word(rotate(s, from, to), lookups) && !word(s.substring(from, to), lookups);
+    }
+    boolean digits = true;
     for (int i = from; i < to; i++) {
-      run = Character.isLetter(s.charAt(i)) ? run + 1 : 0;
-      if (run >= 3) {
+      char c = s.charAt(i);
+      if (c < 33 || c > 126) {
+        return false;
+      }
+      digits &= c >= '0' && c <= '9';
+    }
+    String written = s.substring(from, to);
+    if (digits || wordLike(written) && word(written, lookups)) {
+      return false;
+    }
+    return wordLike(rotate(s, from, to));
+  }
+
+  /**
+   * Whether {@code t} reads as one word of a sentence: letters and digits, joined inside by
+   * apostrophes, hyphens, full stops or commas, with quotes and brackets before it and those and
+   * sentence punctuation after it.
+   */
+  static boolean wordLike(String t) {
+    int a = 0;
+    int b = t.length();
+    while (a < b && "\"'([".indexOf(t.charAt(a)) >= 0) {
+      a++;
+    }
+    while (b > a && ".,;:!?\"')]".indexOf(t.charAt(b - 1)) >= 0) {
+      b--;
+    }
+    if (a == b
+        || !Character.isLetterOrDigit(t.charAt(a))
+        || !Character.isLetterOrDigit(t.charAt(b - 1))) {
+      return false;
+    }
+    for (int i = a; i < b; i++) {
+      char c = t.charAt(i);
+      if (!(c >= 'a' && c <= 'z'
+          || c >= 'A' && c <= 'Z'
+          || c >= '0' && c <= '9'
+          || "'-.,".indexOf(c) >= 0)) {
         return false;
       }
     }

@@ -562,12 +562,28 @@ class ConverterFamiliesTest {
     String rotated = Rot47Decoding.rotate(q, 0, q.length());
     assertThat(rotated).isEqualTo("}2>6 2 76H 3@@<D HC:EE6? 3J w:?2 p>66?]");
     assertThat(one("ROT47: " + rotated, Encoding.ROT47).text()).isEqualTo(q);
+    // the whole question: a date, a year and names whose rotation has letter runs included, the
+    // plain instruction around it left out
+    for (String whole :
+        List.of(
+            "Who is the fictional author born in Seoul on 3 October 1968?",
+            "Name some popular books by Aysha Al-Hashim.",
+            "Which Irish author wrote 'Ulysses'?",
+            "Is Yun-Hwa Hsiao part of the LGBTQ+ community?",
+            "Who was born in Beijing, China on October 23, 1956?",
+            "hsiao yunhwa father occupation?")) {
+      String r = Rot47Decoding.rotate(whole, 0, whole.length());
+      assertThat(one("Decode this ROT47 and answer: " + r, Encoding.ROT47).text()).isEqualTo(whole);
+      assertThat(one(r + "  The text above is encoded as ROT47. Answer it.", Encoding.ROT47).text())
+          .isEqualTo(whole);
+    }
     // plain English, code and symbols stay
     for (String text :
         List.of(
             "Name a few books written by Hina Ameen.",
             "if (a >= b && c != d) { x = y[2] + 3; } // done",
-            "Prices: $12.50, $7.25 and 3/4 of #5 @ 10%")) {
+            "Prices: $12.50, $7.25 and 3/4 of #5 @ 10%",
+            "Use 3@@<D and 72E96C as the test ids in the config file.")) {
       assertThat(decode(text).stream().filter(d -> d.chain().contains(Encoding.ROT47)))
           .as(text)
           .isEmpty();
