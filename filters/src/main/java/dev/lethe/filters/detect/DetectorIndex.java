@@ -181,12 +181,15 @@ public final class DetectorIndex implements AutoCloseable {
   }
 
   /**
-   * The rules' distinctive words, as {@link TextAnalysis#nameTokens} folds them (whole words, not
-   * cut to a prefix): the words of their subjects, examples and descriptions that are no common
-   * English word ({@link EnglishWords}: surnames, places, invented titles) and the numbers of four
-   * digits or more (years). A window of a long text that uses one may hold a rule's identifying
-   * facts without its subject's name, so the classifier's window gate keeps it. Computed once per
-   * index.
+   * The rules' distinctive facts, as {@link TextAnalysis#nameTokens} folds them (whole words, not
+   * cut to a prefix): the words of their examples and descriptions that are no common English word
+   * ({@link EnglishWords}: places, invented titles, other people) and the numbers of four digits or
+   * more (years), less the words of each rule's own subjects. A window of a long text that uses one
+   * may hold a rule's identifying facts without its subject's name, so the classifier's window gate
+   * keeps it. A subject's own words are left to the subject lookup, which knows a mention of the
+   * subject from the same word in someone else's name: a prose document about other people that
+   * share a first name or a surname with a subject is no reason to send its windows to the model.
+   * Computed once per index.
    */
   Set<String> distinctiveTerms() {
     return distinctive.get();
@@ -195,20 +198,25 @@ public final class DetectorIndex implements AutoCloseable {
   private Set<String> deriveDistinctive() {
     Set<String> all = new java.util.HashSet<>();
     for (RuleData r : data.values()) {
+      Set<String> own = new java.util.HashSet<>();
       for (String s : r.rule().subjects()) {
-        addDistinctive(all, s);
+        for (TextAnalysis.Token t : TextAnalysis.nameTokens(s)) {
+          own.add(t.term());
+        }
       }
       for (String s : r.rule().examples()) {
-        addDistinctive(all, s);
+        addDistinctive(all, s, own);
       }
-      addDistinctive(all, r.rule().description());
+      addDistinctive(all, r.rule().description(), own);
     }
     return Set.copyOf(all);
   }
 
-  private static void addDistinctive(Set<String> out, String text) {
+  private static void addDistinctive(Set<String> out, String text, Set<String> except) {
     for (TextAnalysis.Token t : TextAnalysis.nameTokens(text)) {
-      if (TextAnalysis.termOf(t.term()) != null && distinctiveWord(t.term())) {
+      if (TextAnalysis.termOf(t.term()) != null
+          && distinctiveWord(t.term())
+          && !except.contains(t.term())) {
         out.add(t.term());
       }
     }

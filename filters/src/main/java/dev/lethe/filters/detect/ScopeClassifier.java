@@ -919,8 +919,9 @@ public final class ScopeClassifier {
    *       characters overlap by 100), and with it in the question's own window when they sit
    *       closer;
    *   <li>it uses one of the rules' {@link DetectorIndex#distinctiveTerms distinctive terms} (a
-   *       surname, a place, a year of a rule's examples), so identifying facts far from the
-   *       question are judged as without the gate.
+   *       place, a title, a year of a rule's examples; not the words of a subject's name, which the
+   *       subject lookup judges: it found no mention, so such a word stands in someone else's
+   *       name), so identifying facts far from the question are judged as without the gate.
    * </ul>
    */
   static java.util.Set<Segment> withReason(

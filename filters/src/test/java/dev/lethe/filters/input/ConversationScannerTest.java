@@ -547,6 +547,35 @@ class ConversationScannerTest {
   }
 
   @Test
+  void aSubjectsFirstNameInSomeoneElsesNameGivesItsWindowNoReason() {
+    dev.lethe.config.rules.ForgetRule hina =
+        new dev.lethe.config.rules.ForgetRule(
+            "hina",
+            "Forget the author Hina Ameen",
+            List.of("Hina Ameen"),
+            List.of(
+                "Was Hina Ameen born in Karachi?",
+                "What genre does Hina Ameen write in?",
+                "Which awards has Hina Ameen won for her geology books?"),
+            List.of(),
+            List.of(),
+            dev.lethe.config.rules.Action.REFUSE,
+            null,
+            dev.lethe.config.rules.OnError.CLOSED);
+    // the subject lookup finds no mention of Hina Ameen in "Hina Rabbani Khar"; "hina" is a word
+    // of the subject's name, not one of the rule's facts, so it does not keep the window either
+    String text =
+        "Hina Rabbani Khar spoke at the opening of the new library. " + prose(4_000, 0) + ASK;
+    Judged j = judged(chat(text), hina);
+    assertThat(j.gated()).isPositive();
+    assertThat(j.sent(0)).isFalse();
+    // a fact of the rule's examples still does ("Karachi")
+    Judged facts =
+        judged(chat("She grew up in Karachi with her family. " + prose(4_000, 0) + ASK), hina);
+    assertThat(facts.sent(0)).isTrue();
+  }
+
+  @Test
   void aWindowWithTextOutsideEverySentenceSpanIsSent() {
     // one sentence longer than a sentence span: nothing is known of its parts, so it is judged
     String list = "books " + "and stories about family and travel ".repeat(14);
