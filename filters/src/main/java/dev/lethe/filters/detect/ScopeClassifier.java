@@ -374,12 +374,16 @@ public final class ScopeClassifier {
         continue;
       }
       List<SubjectMatcher.Span> named = mentionsOf(index, t, st);
+      List<Segment> selfNamed = st.gateOn(index) ? selfNamedQuestions(t) : List.of();
       for (Segment s : t.segments()) {
         if (!s.gated()) {
           continue;
         }
         boolean names = named == UNLOOKED || names(named, s);
         boolean asks = asks(s.text());
+        if ((names || asks) && !names && aroundSelfNamed(t.text(), s, selfNamed)) {
+          continue;
+        }
         if (names || asks) {
           int topical = topical(index, s);
           gated.add(new Gated(t, s, (names ? 2 : 0) + (asks ? 1 : 0), topical, gated.size()));
@@ -394,6 +398,42 @@ public final class ScopeClassifier {
             .thenComparingInt(Gated::order)
             .reversed());
     return gated;
+  }
+
+  /**
+   * Under the window gate (no rule's subject named anywhere in the request), the gated sentence
+   * spans of {@code t} that ask about the one person they name ({@link
+   * Coreference#namesOnlyItsOwn}: no pronoun or person noun), each judged in its own span: the
+   * sentences around such a question cannot make it about anyone else, as for the gate's windows
+   * ({@link #withReason}).
+   */
+  private static List<Segment> selfNamedQuestions(ScanText t) {
+    List<Segment> out = new ArrayList<>();
+    for (Segment s : t.segments()) {
+      if (s.gated() && asks(s.text()) && Coreference.namesOnlyItsOwn(s.text())) {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether gated span {@code s} is a question of {@code selfNamed} with sentences around it that
+   * ask nothing themselves: judging it would only add statements naming no rule's subject to a
+   * question about someone else, which is judged alone.
+   */
+  private static boolean aroundSelfNamed(String text, Segment s, List<Segment> selfNamed) {
+    for (Segment q : selfNamed) {
+      if (q != s
+          && q.start() >= s.start()
+          && q.end() <= s.end()
+          && q.end() - q.start() < s.end() - s.start()) {
+        String rest =
+            (text.substring(s.start(), q.start()) + " " + text.substring(q.end(), s.end())).strip();
+        return !asks(rest);
+      }
+    }
+    return false;
   }
 
   /**

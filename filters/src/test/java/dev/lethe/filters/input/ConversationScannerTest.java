@@ -437,6 +437,9 @@ class ConversationScannerTest {
       assertThat(j.sent(i)).as("window %d", i).isFalse();
     }
     assertThat(j.sent()).contains(named);
+    // nor with the sentence before or after it: they name no subject and cannot change whom it
+    // asks about
+    assertThat(j.sent()).noneMatch(t -> t.contains(named) && !t.equals(named));
     // a pronoun or a person noun asks about someone the sentences before may name
     for (String ask :
         List.of(
@@ -446,6 +449,9 @@ class ConversationScannerTest {
       int q = k.windowOf(ask.substring(0, 20));
       assertThat(k.sent(q)).as(ask).isTrue();
       assertThat(k.sent(q - 1)).as(ask).isTrue();
+      // and its pair with the next sentence (the text as judged has the reference resolved)
+      String opening = ask.substring(0, 25);
+      assertThat(k.sent()).as(ask).anyMatch(t -> t.contains(opening) && !t.strip().endsWith("?"));
     }
   }
 
