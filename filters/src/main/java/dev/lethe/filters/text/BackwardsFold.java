@@ -26,16 +26,16 @@ final class BackwardsFold {
     int i = 0;
     while (i < n) {
       char c = in.charAt(i);
-      if (!isAsciiLetter(c) || (i > 0 && isWordChar(in.charAt(i - 1)))) {
+      if (!Chars.isAsciiLetter(c) || (i > 0 && Chars.isIdentifierChar(in.charAt(i - 1)))) {
         i++;
         continue;
       }
       int start = i;
-      while (i < n && isAsciiLetter(in.charAt(i))) {
+      while (i < n && Chars.isAsciiLetter(in.charAt(i))) {
         i++;
       }
       int end = i;
-      if (end < n && isWordChar(in.charAt(end)) || !backwards(in, start, end)) {
+      if (end < n && Chars.isIdentifierChar(in.charAt(end)) || !backwards(in, start, end)) {
         continue;
       }
       MappedText out = w.upTo(start);
@@ -70,16 +70,7 @@ final class BackwardsFold {
     return true;
   }
 
-  private static boolean isAsciiLetter(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
-  }
-
   private static boolean isUpper(char c) {
     return c >= 'A' && c <= 'Z';
-  }
-
-  /** Letters, digits, marks and the underscore: what continues an identifier. */
-  private static boolean isWordChar(char c) {
-    return c == '_' || Chars.isWordChar(c);
   }
 }

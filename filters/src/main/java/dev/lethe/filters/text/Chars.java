@@ -19,6 +19,15 @@ final class Chars {
     return Character.isLetterOrDigit(cp) || isMark(cp);
   }
 
+  /** Letters, digits, marks and the underscore: what continues an identifier. */
+  static boolean isIdentifierChar(int cp) {
+    return cp == '_' || isWordChar(cp);
+  }
+
+  static boolean isAsciiLetter(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+  }
+
   static boolean isLetter(int cp) {
     if (cp < 0x80) {
       return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');

@@ -288,7 +288,7 @@ final class EscapeDecoding {
     while (k < limit && k < n && s.charAt(k) < 0x80 && Character.isLetterOrDigit(s.charAt(k))) {
       k++;
     }
-    return k > name && Lookalikes.isAsciiLetter(s.charAt(name)) && k < n && s.charAt(k) == ';'
+    return k > name && Chars.isAsciiLetter(s.charAt(name)) && k < n && s.charAt(k) == ';'
         ? k + 1
         : -1;
   }

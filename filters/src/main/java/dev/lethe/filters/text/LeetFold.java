@@ -173,7 +173,7 @@ final class LeetFold {
     int consonants = 0;
     for (int k = 0; k < word.length(); k++) {
       char c = word.charAt(k);
-      if (!Lookalikes.isAsciiLetter(c)) {
+      if (!Chars.isAsciiLetter(c)) {
         consonants = 0;
         continue;
       }

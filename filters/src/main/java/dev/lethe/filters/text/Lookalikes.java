@@ -102,17 +102,13 @@ public final class Lookalikes {
 
   private static boolean isAsciiBasedLatinLetter(int c) {
     if (c < 0x80) {
-      return isAsciiLetter(c);
+      return Chars.isAsciiLetter(c);
     }
     if (c > 0x24F || !Character.isLetter(c)) {
       return false;
     }
     String d = NFD.getDecomposition(c);
-    return d != null && isAsciiLetter(d.charAt(0));
-  }
-
-  static boolean isAsciiLetter(int c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    return d != null && Chars.isAsciiLetter(d.charAt(0));
   }
 
   /**

@@ -250,7 +250,7 @@ final class PackedDecoding {
       boolean symbol = false;
       while (i < n && in85(s.charAt(i), adobe)) {
         char c = s.charAt(i);
-        symbol |= !(Lookalikes.isAsciiLetter(c) || (c >= '0' && c <= '9'));
+        symbol |= !(Chars.isAsciiLetter(c) || (c >= '0' && c <= '9'));
         i++;
       }
       int from = start;

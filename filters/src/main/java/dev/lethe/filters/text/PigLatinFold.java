@@ -28,16 +28,16 @@ final class PigLatinFold {
     int i = 0;
     while (i < n) {
       char c = in.charAt(i);
-      if (!asciiLetter(c) || (i > 0 && wordChar(in.charAt(i - 1)))) {
+      if (!Chars.isAsciiLetter(c) || (i > 0 && Chars.isIdentifierChar(in.charAt(i - 1)))) {
         i++;
         continue;
       }
       int start = i;
-      while (i < n && (asciiLetter(in.charAt(i)) || in.charAt(i) == '-')) {
+      while (i < n && (Chars.isAsciiLetter(in.charAt(i)) || in.charAt(i) == '-')) {
         i++;
       }
       int end = i;
-      if (end < n && wordChar(in.charAt(end))) {
+      if (end < n && Chars.isIdentifierChar(in.charAt(end))) {
         continue;
       }
       int cut = c >= 'a' && c <= 'z' ? cut(in, start, end) : -1;
@@ -148,13 +148,5 @@ final class PigLatinFold {
 
   private static boolean vowel(char c) {
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
-  }
-
-  private static boolean asciiLetter(char c) {
-    return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
-  }
-
-  private static boolean wordChar(char c) {
-    return c == '_' || Chars.isWordChar(c);
   }
 }

@@ -54,7 +54,7 @@ final class RadixDecoding {
   }
 
   private static boolean isAsciiAlnum(char c) {
-    return (c >= '0' && c <= '9') || Lookalikes.isAsciiLetter(c);
+    return (c >= '0' && c <= '9') || Chars.isAsciiLetter(c);
   }
 
   // --- base64 ---

@@ -345,11 +345,11 @@ final class SymbolDecoding {
     int n = s.length();
     int j = i;
     while (j < n
-        && (Lookalikes.isAsciiLetter(s.charAt(j))
+        && (Chars.isAsciiLetter(s.charAt(j))
             || (s.charAt(j) == '-'
                 && j > i
                 && j + 1 < n
-                && Lookalikes.isAsciiLetter(s.charAt(j + 1))))) {
+                && Chars.isAsciiLetter(s.charAt(j + 1))))) {
       j++;
     }
     return j;

@@ -185,14 +185,14 @@ final class UnicodeFold {
    * marks on an ASCII letter often starts with one of them.
    */
   private static char asciiBase(int cp) {
-    if (Lookalikes.isAsciiLetter(cp)) {
+    if (Chars.isAsciiLetter(cp)) {
       return (char) cp;
     }
     if (!isLatinLetter(cp)) {
       return 0;
     }
     String d = NFD.getDecomposition(cp);
-    return d != null && Lookalikes.isAsciiLetter(d.charAt(0)) ? d.charAt(0) : 0;
+    return d != null && Chars.isAsciiLetter(d.charAt(0)) ? d.charAt(0) : 0;
   }
 
   /** A letter of the Latin blocks up to Latin Extended-B, or of Latin Extended Additional. */
