@@ -28,11 +28,14 @@ import java.util.EnumSet;
  *       ({@code N i k o l a i A b i l o v} → {@code Nikolai Abilov}, {@code N.i.k.o.l.a.i} → {@code
  *       Nikolai}, one letter a line, commas or emoji between letters); see {@link SpacedWords};
  *   <li>{@link Fold#NOISE}: noise symbols interleaved with a word's letters dropped ({@code
- *       B#as^il} → {@code Basil}), an underscore between words read as a space; see {@link
+ *       B#as^il} → {@code Basil}), an underscore between words read as a space, and so a full stop
+ *       between the words of a handle or an address's local part ({@code @hina.ameen}); see {@link
  *       NoiseFold};
  *   <li>{@link Fold#CONFUSABLE}: cross-script look-alikes (UTS #39 skeletons, from ICU4J) become
  *       Latin letters inside words that mix scripts, and in look-alike-only words in Latin context;
  *       real Russian or Greek text is left alone; see {@link ConfusableFold};
+ *   <li>{@link Fold#DOUBLED}: a word with every letter written twice ({@code RRaajjeeeevv}) read
+ *       once; see {@link DoubledLetters};
  *   <li>{@link Fold#LEET}: leetspeak digits and symbols inside words are read as letters ({@code
  *       B4s1l M4hf0uz} → {@code Basil Mahfouz}); numbers, versions, identifiers and hashes are not;
  *       see {@link LeetFold};
@@ -59,7 +62,9 @@ public final class Canonicalizer {
     t = MarkupFold.apply(t, applied);
     t = SpacedWords.apply(t, applied);
     t = NoiseFold.apply(t, applied);
+    t = NoiseFold.handles(t, applied);
     t = ConfusableFold.apply(t, applied);
+    t = DoubledLetters.apply(t, applied);
     t = LeetFold.apply(t, applied);
     t = PigLatinFold.apply(t, applied);
     t = BackwardsFold.apply(t, applied);

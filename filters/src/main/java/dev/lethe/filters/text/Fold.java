@@ -30,5 +30,8 @@ public enum Fold {
   /** HTML or XML tags touching a word ({@code Ba<b>sil</b>}) dropped. */
   MARKUP,
   /** A capitalised name in Pig Latin ({@code illiamsWay}) read back ({@code Williams}). */
-  PIG_LATIN
+  PIG_LATIN,
+
+  /** Words with every letter written twice ({@code RRaajjeeeevv}) read once. */
+  DOUBLED
 }

@@ -102,6 +102,72 @@ final class NoiseFold {
     return w.result();
   }
 
+  /**
+   * Reads a full stop or an underscore between the words of a handle ({@code @hina.ameen}, {@code
+   * @ji-yeong_hwang}) or of an e-mail address's local part ({@code hina.ameen@example.org}) as a
+   * space where the words read as a name typed without capitals ({@link #uncasedNames}: lower-case
+   * letters, at least one of the two no common English word), so the name is read as when typed
+   * with a space. An address's domain ({@code example.org} after the {@code @}) stays.
+   */
+  static MappedText handles(MappedText in, EnumSet<Fold> applied) {
+    int n = in.length();
+    MappedText.Rewriter w = null;
+    for (int at = 0; at < n; at++) {
+      if (in.charAt(at) != '@') {
+        continue;
+      }
+      // the handle after '@' (when nothing of a word stands before it), or the local part before
+      int from;
+      int to;
+      if (at == 0 || !handleChar(in.charAt(at - 1))) {
+        from = at + 1;
+        to = from;
+        while (to < n && handleChar(in.charAt(to))) {
+          to++;
+        }
+      } else {
+        to = at;
+        from = at;
+        while (from > 0 && handleChar(in.charAt(from - 1))) {
+          from--;
+        }
+        if (from > 0 && Chars.isWordChar(in.charAt(from - 1))) {
+          continue;
+        }
+      }
+      for (int k = from + 2; k < to - 2; k++) {
+        char c = in.charAt(k);
+        if (c != '.' && c != '_') {
+          continue;
+        }
+        int ws = k;
+        while (ws > from && in.charAt(ws - 1) >= 'a' && in.charAt(ws - 1) <= 'z') {
+          ws--;
+        }
+        if (!uncasedNames(in, ws, k)) {
+          continue;
+        }
+        if (w == null) {
+          w = new MappedText.Rewriter(in);
+        }
+        MappedText out = w.upTo(k);
+        out.append(' ', in.start(k), in.end(k));
+        w.resumeAt(k + 1);
+        applied.add(Fold.NOISE);
+      }
+    }
+    return w == null ? in : w.result();
+  }
+
+  private static boolean handleChar(char c) {
+    return c >= 'a' && c <= 'z'
+        || c >= 'A' && c <= 'Z'
+        || c >= '0' && c <= '9'
+        || c == '.'
+        || c == '_'
+        || c == '-';
+  }
+
   private static boolean isTokenChar(char c) {
     return Chars.isWordChar(c) || isNoise(c) || c == '_';
   }

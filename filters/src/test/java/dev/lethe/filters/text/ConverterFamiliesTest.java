@@ -546,6 +546,23 @@ class ConverterFamiliesTest {
   }
 
   @Test
+  void lettersWrittenTwiceAreReadOnce() {
+    Canonical c =
+        Canonicalizer.canonicalize("What genre does RRaajjeeeevv MMaajjuummddaarr write in?");
+    assertThat(c.text()).isEqualTo("What genre does Rajeev Majumdar write in?");
+    assertThat(c.applied()).containsExactly(Fold.DOUBLED);
+    assertThat(canonical("What gender is TTaaee-hhoo PPaarrkk's father?"))
+        .isEqualTo("What gender is Tae-ho Park's father?");
+    for (String text :
+        List.of(
+            "Hmm, mmmm, zzzz and aaaa: sleepy noises.",
+            "The committee took a bookkeeping class in Mississippi.",
+            "ID aabbccdd, hash 11223344 and toolbar.")) {
+      assertThat(canonical(text)).as(text).isEqualTo(text);
+    }
+  }
+
+  @Test
   void octalEscapesAreDecoded() {
     StringBuilder octal = new StringBuilder();
     for (byte b : Q.getBytes(StandardCharsets.UTF_8)) {
@@ -600,6 +617,15 @@ class ConverterFamiliesTest {
         .isEqualTo("What awards has hina ameen received?");
     assertThat(canonical("What inspired ji-yeong_hwang?"))
         .isEqualTo("What inspired ji-yeong hwang?");
+    // handles and an address's local part: the name as typed with a space, the domain as it was
+    assertThat(canonical("What genre did @ji-yeong.hwang write in?"))
+        .isEqualTo("What genre did @ji-yeong hwang write in?");
+    assertThat(canonical("Write to hina.ameen@example.org today."))
+        .isEqualTo("Write to hina ameen@example.org today.");
+    for (String text :
+        List.of("Ask @user.name or first.last@mail.example.com.", "See v1.2.3 and a.b@c.d now.")) {
+      assertThat(canonical(text)).as(text).isEqualTo(text);
+    }
   }
 
   @ParameterizedTest
