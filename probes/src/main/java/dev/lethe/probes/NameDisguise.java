@@ -87,7 +87,16 @@ public enum NameDisguise {
    * Pig Latin: each word's opening consonants moved to its end, then {@code ay} ({@code ikolaiNay
    * Abilovay}), a word game used to hide text from filters.
    */
-  PIG_LATIN("pig-latin");
+  PIG_LATIN("pig-latin"),
+  /** Every letter written twice ({@code NNiikkoollaaii AAbbiilloovv}). */
+  DOUBLED("doubled"),
+  /**
+   * A social-media handle: {@code @}, lower case, words joined by full stops
+   * ({@code @nikolai.abilov}).
+   */
+  HANDLE("handle"),
+  /** Spaced letters with leetspeak vowels ({@code N 1 k 0 l 4 1 A b 1 l 0 v}). */
+  SPACED_LEET("spaced-leet");
 
   private static final Map<Character, String> LEET =
       Map.ofEntries(
@@ -183,6 +192,18 @@ public enum NameDisguise {
           case EMPHASIS -> emphasis(name);
           case LINE_BROKEN -> lineBroken(name);
           case PIG_LATIN -> pigLatin(name);
+          case DOUBLED -> name.replaceAll("(\\p{L})", "$1$1");
+          case HANDLE -> "@" + name.trim().toLowerCase(java.util.Locale.ROOT).replaceAll(" +", ".");
+          case SPACED_LEET ->
+              separated(
+                  name.charAt(0)
+                      + name.substring(1)
+                          .replace('a', '4')
+                          .replace('e', '3')
+                          .replace('i', '1')
+                          .replace('o', '0'),
+                  " ",
+                  "   ");
           case SNAKE_CASE ->
               name.trim().contains(" ")
                   ? name.trim().toLowerCase(java.util.Locale.ROOT).replace(' ', '_')

@@ -96,6 +96,10 @@ class ObfuscationsTest {
     assertThat(NameDisguise.SNAKE_CASE.apply("Hina Ameen", rng)).contains("hina_ameen");
     assertThat(NameDisguise.PIG_LATIN.apply("Xin Lee Williams", rng))
         .contains("inXay eeLay illiamsWay");
+    assertThat(NameDisguise.DOUBLED.apply("Tae-ho Park", rng)).contains("TTaaee-hhoo PPaarrkk");
+    assertThat(NameDisguise.HANDLE.apply("Ji-Yeong Hwang", rng)).contains("@ji-yeong.hwang");
+    assertThat(NameDisguise.SPACED_LEET.apply("Basil Mahfouz", rng))
+        .contains("B 4 s 1 l   M 4 h f 0 u z");
   }
 
   @Test

@@ -16,7 +16,10 @@ import java.util.EnumSet;
  * separators, or any other char, end a run; two space-separated runs separated by spaces only are
  * joined with a single space ({@code N i k o l a i A b i l o v} → {@code Nikolai Abilov}). Runs
  * separated only by full stops and made only of capitals need {@value #MIN_INITIALS} letters, so
- * initials ({@code J.R.R. Tolkien}, {@code J. R. R. Tolkien}) stay.
+ * initials ({@code J.R.R. Tolkien}, {@code J. R. R. Tolkien}) stay. In a run spaced with spaces,
+ * leetspeak digits count as letters in a run that opens with a capital and spells two letters or
+ * more ({@code B 4 s 1 l} → {@code B4s1l}, which {@link LeetFold} then reads; {@code a 4 b 5}
+ * stays).
  */
 final class SpacedWords {
   static final int MIN_LETTERS = 3;
@@ -108,6 +111,7 @@ final class SpacedWords {
       char sep = in.charAt(e);
       int sepWidth = separatorAt(in, e); // every separator of a run as wide: e.g. i.e. is no run
       int count = 1;
+      int digits = 0; // leetspeak digits spelled among the letters: T 4 3 - h 0
       boolean allUpper = Character.isUpperCase(cp);
       int runEnd = e;
       int k = e;
@@ -119,7 +123,9 @@ final class SpacedWords {
           break;
         }
         int at = k + width;
-        if (!Chars.isLetter(in.codePointAt(at))) {
+        boolean leet =
+            blank(sep) && Character.isDigit(in.charAt(at)) && Lookalikes.leet(in.charAt(at)) != 0;
+        if (!Chars.isLetter(in.codePointAt(at)) && !leet) {
           // a hyphen or apostrophe spelled as a unit of its own between letters: J. i. -. Y. e.
           int after = at + 1;
           if (!joiner(in.charAt(at))
@@ -140,6 +146,7 @@ final class SpacedWords {
         }
         allUpper &= Character.isUpperCase(in.codePointAt(at));
         count++;
+        digits += leet ? 1 : 0;
         runEnd = ue;
         k = ue;
       }
@@ -152,7 +159,8 @@ final class SpacedWords {
                   || (runEnd + 1 < n
                       && embedding(in.charAt(runEnd), sep)
                       && Chars.isWordChar(in.charAt(runEnd + 1))));
-      if (count < MIN_LETTERS || initials || embedded) {
+      boolean leetName = digits == 0 || (count - digits >= 2 && Character.isUpperCase(cp));
+      if (count < MIN_LETTERS || !leetName || initials || embedded) {
         i = e;
         continue;
       }

@@ -546,6 +546,19 @@ class ConverterFamiliesTest {
   }
 
   @Test
+  void leetDigitsSpelledAmongSpacedLettersAreJoinedAndRead() {
+    assertThat(canonical("Which genre does B 4 s 1 l   M 4 h f 0 u z write in?"))
+        .isEqualTo("Which genre does Basil Mahfouz write in?");
+    // joined; too short for the leet step to read, the subject lookup compares leetspeak leniently
+    assertThat(canonical("What gender is T a 3 - h o   P 4 r k?"))
+        .isEqualTo("What gender is Ta3-ho P4rk?");
+    for (String text :
+        List.of("Rooms 1 2 3 and a 4 b 5 are free.", "Score: x 1 y 2, then 3 4 5.")) {
+      assertThat(canonical(text)).as(text).isEqualTo(text);
+    }
+  }
+
+  @Test
   void lettersWrittenTwiceAreReadOnce() {
     Canonical c =
         Canonicalizer.canonicalize("What genre does RRaajjeeeevv MMaajjuummddaarr write in?");
