@@ -96,7 +96,52 @@ public enum NameDisguise {
    */
   HANDLE("handle"),
   /** Spaced letters with leetspeak vowels ({@code N 1 k 0 l 4 1 A b 1 l 0 v}). */
-  SPACED_LEET("spaced-leet");
+  SPACED_LEET("spaced-leet"),
+  /**
+   * Transliterated into Cyrillic as a Russian writer spells an English name ({@code Николаи
+   * Абилов}).
+   */
+  CYRILLIC("cyrillic");
+
+  /** English letter groups and letters → Cyrillic, longest first (a Russian writer's spelling). */
+  private static final String[][] CYRILLIC_SPELLING = {
+    {"sch", "ш"},
+    {"ch", "ч"},
+    {"sh", "ш"},
+    {"kh", "х"},
+    {"zh", "ж"},
+    {"ts", "ц"},
+    {"ya", "я"},
+    {"yu", "ю"},
+    {"ee", "и"},
+    {"oo", "у"},
+    {"a", "а"},
+    {"b", "б"},
+    {"c", "к"},
+    {"d", "д"},
+    {"e", "е"},
+    {"f", "ф"},
+    {"g", "г"},
+    {"h", "х"},
+    {"i", "и"},
+    {"j", "дж"},
+    {"k", "к"},
+    {"l", "л"},
+    {"m", "м"},
+    {"n", "н"},
+    {"o", "о"},
+    {"p", "п"},
+    {"q", "к"},
+    {"r", "р"},
+    {"s", "с"},
+    {"t", "т"},
+    {"u", "у"},
+    {"v", "в"},
+    {"w", "у"},
+    {"x", "кс"},
+    {"y", "й"},
+    {"z", "з"}
+  };
 
   private static final Map<Character, String> LEET =
       Map.ofEntries(
@@ -194,6 +239,7 @@ public enum NameDisguise {
           case PIG_LATIN -> pigLatin(name);
           case DOUBLED -> name.replaceAll("(\\p{L})", "$1$1");
           case HANDLE -> "@" + name.trim().toLowerCase(java.util.Locale.ROOT).replaceAll(" +", ".");
+          case CYRILLIC -> cyrillic(name);
           case SPACED_LEET ->
               separated(
                   name.charAt(0)
@@ -213,6 +259,33 @@ public enum NameDisguise {
   }
 
   private static final String[] EMOJIS = {"\uD83D\uDD25", "\u2728", "\uD83D\uDE00", "\u2B50"};
+
+  /** Each word spelled in Cyrillic ({@link #CYRILLIC_SPELLING}), its first letter a capital. */
+  private static String cyrillic(String name) {
+    StringBuilder out = new StringBuilder();
+    for (String part : name.trim().split("(?<=[ -])|(?=[ -])")) {
+      if (part.isBlank() || part.equals("-")) {
+        out.append(part);
+        continue;
+      }
+      String lower = part.toLowerCase(java.util.Locale.ROOT);
+      StringBuilder w = new StringBuilder();
+      int i = 0;
+      next:
+      while (i < lower.length()) {
+        for (String[] p : CYRILLIC_SPELLING) {
+          if (lower.startsWith(p[0], i)) {
+            w.append(p[1]);
+            i += p[0].length();
+            continue next;
+          }
+        }
+        w.append(lower.charAt(i++));
+      }
+      out.append(Character.toUpperCase(w.charAt(0))).append(w, 1, w.length());
+    }
+    return out.toString();
+  }
 
   /** Each word's consonants before its first vowel moved to its end, then {@code ay}. */
   private static String pigLatin(String name) {

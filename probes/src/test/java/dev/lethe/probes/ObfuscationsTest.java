@@ -98,6 +98,8 @@ class ObfuscationsTest {
         .contains("inXay eeLay illiamsWay");
     assertThat(NameDisguise.DOUBLED.apply("Tae-ho Park", rng)).contains("TTaaee-hhoo PPaarrkk");
     assertThat(NameDisguise.HANDLE.apply("Ji-Yeong Hwang", rng)).contains("@ji-yeong.hwang");
+    assertThat(NameDisguise.CYRILLIC.apply("Nikolai Abilov", rng)).contains("Николаи Абилов");
+    assertThat(NameDisguise.CYRILLIC.apply("Ji-Yeong Hwang", rng)).contains("Джи-Йеонг Хуанг");
     assertThat(NameDisguise.SPACED_LEET.apply("Basil Mahfouz", rng))
         .contains("B 4 s 1 l   M 4 h f 0 u z");
   }

@@ -34,6 +34,9 @@ import java.util.EnumSet;
  *   <li>{@link Fold#CONFUSABLE}: cross-script look-alikes (UTS #39 skeletons, from ICU4J) become
  *       Latin letters inside words that mix scripts, and in look-alike-only words in Latin context;
  *       real Russian or Greek text is left alone; see {@link ConfusableFold};
+ *   <li>{@link Fold#TRANSLITERATED} (before the look-alikes): a capitalised Cyrillic or Greek word
+ *       with a letter that has no Latin look-alike, standing in Latin text (a name), written in
+ *       Latin letters with ICU4J; see {@link TransliterationFold};
  *   <li>{@link Fold#DOUBLED}: a word with every letter written twice ({@code RRaajjeeeevv}) read
  *       once; see {@link DoubledLetters};
  *   <li>{@link Fold#LEET}: leetspeak digits and symbols inside words are read as letters ({@code
@@ -63,6 +66,7 @@ public final class Canonicalizer {
     t = SpacedWords.apply(t, applied);
     t = NoiseFold.apply(t, applied);
     t = NoiseFold.handles(t, applied);
+    t = TransliterationFold.apply(t, applied);
     t = ConfusableFold.apply(t, applied);
     t = DoubledLetters.apply(t, applied);
     t = LeetFold.apply(t, applied);

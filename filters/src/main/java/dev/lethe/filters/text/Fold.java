@@ -33,5 +33,11 @@ public enum Fold {
   PIG_LATIN,
 
   /** Words with every letter written twice ({@code RRaajjeeeevv}) read once. */
-  DOUBLED
+  DOUBLED,
+
+  /**
+   * Capitalised Cyrillic or Greek words written in Latin letters ({@code Николай} → {@code
+   * Nikolay}).
+   */
+  TRANSLITERATED
 }

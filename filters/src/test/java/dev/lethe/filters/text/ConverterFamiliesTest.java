@@ -559,6 +559,25 @@ class ConverterFamiliesTest {
   }
 
   @Test
+  void namesTransliteratedIntoCyrillicOrGreekAreWrittenInLatin() {
+    Canonical c = Canonicalizer.canonicalize("What genre does Раджеев Маджумдар write in?");
+    assertThat(c.text()).isEqualTo("What genre does Rajeev Majumdar write in?");
+    assertThat(c.applied()).containsExactly(Fold.TRANSLITERATED);
+    assertThat(canonical("Which books has Николай Абилов written?"))
+        .isEqualTo("Which books has Nikolay Abilov written?");
+    assertThat(canonical("What was Елвин Маммадов's father's job?"))
+        .isEqualTo("What was Elvin Mammadov's father's job?");
+    assertThat(canonical("Name a book by Μπομπ Ντίλαν or Τζον Λένον."))
+        .isEqualTo("Name a book by Bob Dilan or Jon Lenon.");
+    assertThat(canonical("Which genre does Юн-Хуа Аиша write in?"))
+        .isEqualTo("Which genre does Yun-Hua Aisha write in?");
+    assertThat(canonical("Where was Σοφία Λόρεν born?")).isEqualTo("Where was Sophia Loren born?");
+    // Russian text, and the names in it, stay
+    String russian = "Я читаю книгу Толстого «Война и мир» уже третий раз.";
+    assertThat(canonical(russian)).isEqualTo(russian);
+  }
+
+  @Test
   void lettersWrittenTwiceAreReadOnce() {
     Canonical c =
         Canonicalizer.canonicalize("What genre does RRaajjeeeevv MMaajjuummddaarr write in?");
