@@ -22,6 +22,9 @@ import java.util.EnumSet;
 final class NoiseFold {
   static final int MIN_LETTERS = 4;
 
+  /** Longer handles and local parts are left alone ({@link #handles}). */
+  static final int MAX_HANDLE = 128;
+
   private NoiseFold() {}
 
   static boolean isNoise(char c) {
@@ -134,6 +137,9 @@ final class NoiseFold {
         if (from > 0 && Chars.isWordChar(in.charAt(from - 1))) {
           continue;
         }
+      }
+      if (to - from > MAX_HANDLE) {
+        continue; // no handle or address is that long: a hostile run costs no word look-ups
       }
       for (int k = from + 2; k < to - 2; k++) {
         char c = in.charAt(k);

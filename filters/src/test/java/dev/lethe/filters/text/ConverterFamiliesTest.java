@@ -655,7 +655,10 @@ class ConverterFamiliesTest {
     assertThat(canonical("Write to hina.ameen@example.org today."))
         .isEqualTo("Write to hina ameen@example.org today.");
     for (String text :
-        List.of("Ask @user.name or first.last@mail.example.com.", "See v1.2.3 and a.b@c.d now.")) {
+        List.of(
+            "Ask @user.name or first.last@mail.example.com.",
+            "See v1.2.3 and a.b@c.d now.",
+            "@" + "hina.ameen.".repeat(20))) {
       assertThat(canonical(text)).as(text).isEqualTo(text);
     }
   }
