@@ -381,7 +381,7 @@ public final class ScopeClassifier {
         }
         boolean names = named == UNLOOKED || names(named, s);
         boolean asks = asks(s.text());
-        if ((names || asks) && !names && aroundSelfNamed(t.text(), s, selfNamed)) {
+        if (asks && !names && aroundSelfNamed(t.text(), s, selfNamed)) {
           continue;
         }
         if (names || asks) {

@@ -25,8 +25,7 @@ final class BackwardsFold {
     MappedText.Rewriter w = new MappedText.Rewriter(in);
     int i = 0;
     while (i < n) {
-      char c = in.charAt(i);
-      if (!Chars.isAsciiLetter(c) || (i > 0 && Chars.isIdentifierChar(in.charAt(i - 1)))) {
+      if (!Chars.startsAsciiWord(in, i)) {
         i++;
         continue;
       }

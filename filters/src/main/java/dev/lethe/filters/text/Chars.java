@@ -28,6 +28,13 @@ final class Chars {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
+  /**
+   * Whether an ASCII letter at {@code i} of {@code in} opens a word (no identifier char before).
+   */
+  static boolean startsAsciiWord(MappedText in, int i) {
+    return isAsciiLetter(in.charAt(i)) && (i == 0 || !isIdentifierChar(in.charAt(i - 1)));
+  }
+
   static boolean isLetter(int cp) {
     if (cp < 0x80) {
       return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');

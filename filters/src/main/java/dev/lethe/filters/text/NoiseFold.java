@@ -115,6 +115,8 @@ final class NoiseFold {
   static MappedText handles(MappedText in, EnumSet<Fold> applied) {
     int n = in.length();
     MappedText.Rewriter w = null;
+    int done =
+        0; // the end of the last handle read: an address's local part may be the handle before
     for (int at = 0; at < n; at++) {
       if (in.charAt(at) != '@') {
         continue;
@@ -141,7 +143,9 @@ final class NoiseFold {
       if (to - from > MAX_HANDLE) {
         continue; // no handle or address is that long: a hostile run costs no word look-ups
       }
-      for (int k = from + 2; k < to - 2; k++) {
+      int first = Math.max(from + 2, done);
+      done = Math.max(done, to);
+      for (int k = first; k < to - 2; k++) {
         char c = in.charAt(k);
         if (c != '.' && c != '_') {
           continue;

@@ -21,14 +21,14 @@ final class PigLatinFold {
 
   static MappedText apply(MappedText in, EnumSet<Fold> applied) {
     int n = in.length();
-    // the runs of letters and hyphens that may be Pig Latin, and where each is cut (-1: only if a
-    // neighbour is)
+    // the runs of letters and hyphens that may be Pig Latin: where each is cut (-1: none), and the
+    // length of the name in a vowel-initial word (0: none), read only beside a cut one
     java.util.List<int[]> runs = new java.util.ArrayList<>();
     boolean any = false;
     int i = 0;
     while (i < n) {
       char c = in.charAt(i);
-      if (!Chars.isAsciiLetter(c) || (i > 0 && Chars.isIdentifierChar(in.charAt(i - 1)))) {
+      if (!Chars.startsAsciiWord(in, i)) {
         i++;
         continue;
       }
@@ -42,8 +42,10 @@ final class PigLatinFold {
       }
       int cut = c >= 'a' && c <= 'z' ? cut(in, start, end) : -1;
       any |= cut >= 0;
-      if (cut >= 0 || vowelWordInPigLatin(in, start, end) > 0) {
-        runs.add(new int[] {start, end, cut}); // only the candidates: a megabyte has many runs
+      int vowelWord = cut >= 0 ? 0 : vowelWordInPigLatin(in, start, end);
+      if (cut >= 0 || vowelWord > 0) {
+        // only the candidates: a megabyte has many runs
+        runs.add(new int[] {start, end, cut, vowelWord});
       }
     }
     if (!any) {
@@ -62,9 +64,8 @@ final class PigLatinFold {
         for (int k = start; k < run[2]; k++) {
           turned.append(in.charAt(k));
         }
-      } else if ((neighbour(in, runs, r, -1) || neighbour(in, runs, r, 1))
-          && vowelWordInPigLatin(in, start, end) > 0) {
-        turned.append(in.toString(start, start + vowelWordInPigLatin(in, start, end)));
+      } else if (neighbour(in, runs, r, -1) || neighbour(in, runs, r, 1)) {
+        turned.append(in.toString(start, start + run[3]));
       } else {
         continue;
       }

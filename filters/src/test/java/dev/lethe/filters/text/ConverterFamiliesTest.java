@@ -654,6 +654,9 @@ class ConverterFamiliesTest {
         .isEqualTo("What genre did @ji-yeong hwang write in?");
     assertThat(canonical("Write to hina.ameen@example.org today."))
         .isEqualTo("Write to hina ameen@example.org today.");
+    // a handle that is also the local part of what follows is read once
+    assertThat(canonical("Ask @hina.ameen@example.org now."))
+        .isEqualTo("Ask @hina ameen@example.org now.");
     for (String text :
         List.of(
             "Ask @user.name or first.last@mail.example.com.",
