@@ -26,7 +26,9 @@ import java.util.Set;
  * Gravano et al. 2001): a string within {@code k} edits of a key shares at least {@code grams(key)
  * - 3k} of its distinct bigrams (one edit destroys at most two bigrams, a transposition three), so
  * only keys passing the count are verified with the bounded distance. {@link SubjectName#matches}
- * then verifies whole names around the anchors. Immutable and thread-safe.
+ * then verifies whole names around the anchors. A token of a name of two words or more whose inner
+ * letters are shuffled ({@link dev.lethe.filters.text.Typoglycemia#key}) anchors that name too.
+ * Immutable and thread-safe.
  */
 final class SubjectIndex {
   private static final int[] NONE = new int[0];
@@ -243,6 +245,12 @@ final class SubjectIndex {
     private final Map<String, int[]> exact;
     private final Map<Integer, int[]> grams;
 
+    /**
+     * The tokens of names of two words or more, by {@link dev.lethe.filters.text.Typoglycemia#key}:
+     * a text token with a name token's letters, its first and last in place, anchors that name.
+     */
+    private final Map<String, int[]> scrambled;
+
     /** Keys the bigram count cannot filter (allowance too high for their length), by length. */
     private final int[] unfiltered;
 
@@ -276,6 +284,7 @@ final class SubjectIndex {
       keyMask = new long[nk];
       Map<String, List<Integer>> ex = new HashMap<>();
       Map<Integer, List<Integer>> gr = new HashMap<>();
+      Map<String, List<Integer>> sc = new HashMap<>();
       List<Integer> always = new ArrayList<>();
       for (int k = 0; k < nk; k++) {
         keyEntry[k] = ke.get(k);
@@ -288,6 +297,11 @@ final class SubjectIndex {
         keyAllowance[k] = allow;
         if (allow == 0) {
           continue;
+        }
+        SubjectName owner = entries.get(keyEntry[k]).name();
+        String scrambleKey = dev.lethe.filters.text.Typoglycemia.key(keys[k]);
+        if (scrambleKey != null && owner.multiWord() && owner.tokens().contains(keys[k])) {
+          sc.computeIfAbsent(scrambleKey, x -> new ArrayList<>(1)).add(k);
         }
         int[] g = distinctGrams(keys[k]);
         keyNeed[k] = g.length - 3 * allow;
@@ -303,6 +317,8 @@ final class SubjectIndex {
       ex.forEach((k, v) -> exact.put(k, toArray(v)));
       grams = new HashMap<>(gr.size() * 2);
       gr.forEach((k, v) -> grams.put(k, toArray(v)));
+      scrambled = new HashMap<>(sc.size() * 2);
+      sc.forEach((k, v) -> scrambled.put(k, toArray(v)));
       always.sort(java.util.Comparator.comparingInt(k -> keys[k].length()));
       unfiltered = toArray(always);
       unfilteredLength = new int[unfiltered.length];
@@ -508,6 +524,24 @@ final class SubjectIndex {
         }
       }
       Arrays.sort(out, found, no); // in key order, as before the keys were sorted by length
+      String scrambleKey = dev.lethe.filters.text.Typoglycemia.key(t);
+      int[] shuffled = scrambleKey == null ? null : scrambled.get(scrambleKey);
+      if (shuffled != null) {
+        // a name token with its inner letters shuffled; the name is verified whole later
+        int before = no;
+        for (int k : shuffled) {
+          boolean known = false;
+          for (int x = 0; x < before && !known; x++) {
+            known = out[x] == k;
+          }
+          if (!known) {
+            if (no == out.length) {
+              out = Arrays.copyOf(out, no * 2 + 1);
+            }
+            out[no++] = k;
+          }
+        }
+      }
       return Arrays.copyOf(out, no);
     }
 

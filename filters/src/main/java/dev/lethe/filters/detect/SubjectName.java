@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lethe.filters.detect.SubjectMatcher.Span;
 import dev.lethe.filters.detect.TextAnalysis.Token;
+import dev.lethe.filters.text.Typoglycemia;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,6 +35,14 @@ import java.util.List;
  *
  * <p>Distances are optimal-string-alignment distances ({@link NameSimilarity}): a swapped letter
  * pair is one edit.
+ *
+ * <p>A name of two words or more is also named by a window of exactly its tokens in which each
+ * token equals the name's, is within that token's allowance of it, or is it with the inner letters
+ * shuffled ({@link Typoglycemia#key}: same length, same first and last letter, same letters;
+ * "typoglycemia" text such as {@code Cearmn Mrnnetgeoo}, which a reader and a language model read
+ * as {@code Carmen Montenegro}). Such a window counts as the name at its {@linkplain
+ * #scrambledDistance summed allowances}, the farthest a misspelling may be, since the letters are
+ * all there but out of order.
  */
 final class SubjectName {
   /**
@@ -181,6 +190,54 @@ final class SubjectName {
   }
 
   /**
+   * The distance of a window of exactly this name's tokens, from {@code text} token {@code i} on,
+   * that names it with some token's inner letters shuffled ({@link Typoglycemia#key}) and every
+   * other token equal or within its allowance; -1 when it does not (or the name has one word, or no
+   * token is shuffled: the alignment judges those). The distance is the sum of the allowances of
+   * the shuffled tokens and the edits of the misspelt ones.
+   */
+  int scrambledDistance(List<Token> text, int i) {
+    int n = tokens.size();
+    if (!multiWord() || i + n > text.size()) {
+      return -1;
+    }
+    int d = 0;
+    boolean shuffled = false;
+    for (int k = 0; k < n; k++) {
+      String mine = tokens.get(k);
+      String theirs = text.get(i + k).term();
+      if (theirs.equals(mine)) {
+        continue;
+      }
+      int allow = allowanceFor(mine);
+      int e = NameSimilarity.osa(theirs, mine, allow);
+      if (e <= allow) {
+        d += e;
+        continue;
+      }
+      if (!sameEnds(theirs, mine)) {
+        return -1;
+      }
+      String key = Typoglycemia.key(theirs);
+      if (key == null || !key.equals(Typoglycemia.key(mine))) {
+        return -1;
+      }
+      d += allow;
+      shuffled = true;
+    }
+    return shuffled ? d : -1;
+  }
+
+  /** Whether {@code a} and {@code b} have the same length and the same first and last char. */
+  private static boolean sameEnds(String a, String b) {
+    int n = a.length();
+    return n == b.length()
+        && n > 0
+        && a.charAt(0) == b.charAt(0)
+        && a.charAt(n - 1) == b.charAt(n - 1);
+  }
+
+  /**
    * Every non-overlapping occurrence of this subject in {@code text}, as spans of the original
    * text. {@code anchors} (sorted token indexes, or null for every position) are tokens known to
    * resemble part of the name; only windows that contain one are tried.
@@ -263,6 +320,13 @@ final class SubjectName {
       }
       for (int k = 0; k < window.length(); k++) {
         windowCounts[window.charAt(k) & 127] = 0;
+      }
+      if (bestEnd[i] < 0) {
+        int d = scrambledDistance(text, i);
+        if (d >= 0) {
+          bestDist[i] = d;
+          bestEnd[i] = i + tokens.size() - 1;
+        }
       }
     }
     List<Match> out = new ArrayList<>();

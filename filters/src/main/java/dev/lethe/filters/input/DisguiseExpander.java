@@ -10,6 +10,7 @@ import dev.lethe.filters.text.Decoders;
 import dev.lethe.filters.text.Encoding;
 import dev.lethe.filters.text.Fold;
 import dev.lethe.filters.text.Lookalikes;
+import dev.lethe.filters.text.Typoglycemia;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,17 +18,21 @@ import java.util.Locale;
 /**
  * The default {@link TextExpander}: judges the {@link Canonicalizer canonical} form of each text
  * (invisible and bidi characters removed, compatibility forms, cross-script look-alikes, leetspeak
- * and letter-by-letter spellings folded — the same normalisation the output filter applies), and
- * besides it every payload {@link Decoders} finds in the text (base64, base32, hex, binary,
- * Ascii85, base85, uuencoding, URL, quoted-printable and HTML escapes, Unicode tags, Morse, NATO
- * spelling, braille, upside-down letters, Caesar shifts, Atbash, reversed text; nested, bounded by
- * {@link DecodeLimits}), canonicalised too. Each form names the transformations that produced it,
- * so a verdict can say what fired.
+ * and letter-by-letter spellings folded — the same normalisation the output filter applies), a form
+ * with heavy leetspeak read and one with words whose inner letters are shuffled put back ({@link
+ * Typoglycemia}) where the text has such words, and besides it every payload {@link Decoders} finds
+ * in the text (base64, base32, hex, binary, Ascii85, base85, uuencoding, URL, quoted-printable and
+ * HTML escapes, Unicode tags, Morse, NATO spelling, braille, upside-down letters, Caesar shifts,
+ * Atbash, reversed text; nested, bounded by {@link DecodeLimits}), canonicalised too. Each form
+ * names the transformations that produced it, so a verdict can say what fired.
  *
  * <p>Cost is linear in the text's length and bounded: decoding stops at the limits (a hostile
  * payload cannot make screening slow), and the classifier's budget bounds the judging.
  */
 public final class DisguiseExpander implements TextExpander {
+  /** The transformation that names the form with shuffled words put back ({@link Typoglycemia}). */
+  public static final String UNSCRAMBLED = "unscrambled";
+
   private final DecodeLimits limits;
 
   /** An expander with the given decoding limits. */
@@ -50,6 +55,12 @@ public final class DisguiseExpander implements TextExpander {
       List<String> transforms = new ArrayList<>(first.transforms());
       transforms.add("leet-heavy");
       out.add(new Form(heavy, transforms));
+    }
+    String unscrambled = Typoglycemia.read(first.text());
+    if (unscrambled != null) {
+      List<String> transforms = new ArrayList<>(first.transforms());
+      transforms.add(UNSCRAMBLED);
+      out.add(new Form(unscrambled, transforms));
     }
     for (Decoded d : Decoders.decode(text, limits)) {
       List<String> chain = new ArrayList<>(d.chain().size());

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The common English words: the lower-case entries of SCOWL's size-70 American and British lists
@@ -37,6 +39,20 @@ public final class EnglishWords {
     return Holder.WORDS.contains(word);
   }
 
+  /**
+   * The one common word of four letters or more that is {@code token} (lower-case ASCII letters)
+   * with its inner letters in another order, first and last in place ({@link Typoglycemia#key}):
+   * {@code bkoos} → {@code books}. Null when there is none, when there are several ({@code clued}
+   * could be {@code could} or {@code cloud}), or when {@code token} is itself a word.
+   */
+  public static String unscramble(String token) {
+    String key = Typoglycemia.key(token);
+    if (key == null || contains(token)) {
+      return null;
+    }
+    return Holder.WORDS.unscramble(key);
+  }
+
   /** The number of words in the list. */
   public static int size() {
     return Holder.WORDS.offsets.length - 1;
@@ -46,7 +62,68 @@ public final class EnglishWords {
     static final Packed WORDS = load();
   }
 
-  private record Packed(byte[] bytes, int[] offsets) {
+  private record Packed(byte[] bytes, int[] offsets, byte[] keys, int[] byKey) {
+    /**
+     * Sorts the words of four letters or more by their {@link Typoglycemia#key} ({@code keys}: each
+     * word's key at its offsets, {@code byKey}: their indexes in key order).
+     */
+    Packed(byte[] bytes, int[] offsets) {
+      this(bytes, offsets, keysOf(bytes, offsets), null);
+    }
+
+    Packed {
+      if (byKey == null) {
+        List<Integer> long4 = new ArrayList<>();
+        for (int i = 0; i + 1 < offsets.length; i++) {
+          if (offsets[i + 1] - offsets[i] >= 4) {
+            long4.add(i);
+          }
+        }
+        byte[] k = keys;
+        int[] o = offsets;
+        long4.sort((a, b) -> Arrays.compare(k, o[a], o[a + 1], k, o[b], o[b + 1]));
+        byKey = long4.stream().mapToInt(Integer::intValue).toArray();
+      }
+    }
+
+    private static byte[] keysOf(byte[] bytes, int[] offsets) {
+      byte[] keys = bytes.clone();
+      for (int i = 0; i + 1 < offsets.length; i++) {
+        if (offsets[i + 1] - offsets[i] >= 4) {
+          Arrays.sort(keys, offsets[i] + 1, offsets[i + 1] - 1);
+        }
+      }
+      return keys;
+    }
+
+    /** The one word whose key is {@code key}, or null (none or several). */
+    String unscramble(String key) {
+      byte[] k = key.getBytes(StandardCharsets.US_ASCII);
+      int lo = 0;
+      int hi = byKey.length;
+      while (lo < hi) { // the first index whose key is not below k
+        int mid = (lo + hi) >>> 1;
+        int w = byKey[mid];
+        if (Arrays.compare(keys, offsets[w], offsets[w + 1], k, 0, k.length) < 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      if (lo >= byKey.length || !sameKey(byKey[lo], k)) {
+        return null;
+      }
+      if (lo + 1 < byKey.length && sameKey(byKey[lo + 1], k)) {
+        return null; // several words: which one was meant is not known
+      }
+      int w = byKey[lo];
+      return new String(bytes, offsets[w], offsets[w + 1] - offsets[w], StandardCharsets.US_ASCII);
+    }
+
+    private boolean sameKey(int w, byte[] k) {
+      return Arrays.equals(keys, offsets[w], offsets[w + 1], k, 0, k.length);
+    }
+
     boolean contains(String word) {
       int lo = 0;
       int hi = offsets.length - 2;

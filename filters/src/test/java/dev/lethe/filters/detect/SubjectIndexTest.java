@@ -277,6 +277,19 @@ class SubjectIndexTest {
   }
 
   @Test
+  void shuffledTokensOfNamesOfTwoWordsAnchorTheirSubject() {
+    var tokens = TextAnalysis.nameTokens("Could you recommend some books by Cearmn Mrnnetgeoo?");
+    List<SubjectIndex.Hit> hits = index().lookup(tokens);
+    assertThat(hits).extracting(SubjectIndex.Hit::ruleId).containsExactly("carmen");
+    assertThat(hits.get(0).anchors()).containsExactly(6, 7);
+    // a one-word name's shuffles anchor nothing (beyond its small allowance)
+    Map<String, List<SubjectName>> names = new LinkedHashMap<>();
+    names.put("n", List.of(SubjectName.of("Nightingale")));
+    assertThat(SubjectIndex.ofNames(names).rules(TextAnalysis.nameTokens("Ninhgtiagle notes")))
+        .isEmpty();
+  }
+
+  @Test
   void aLowerCaseEnglishWordIsMatchedExactlyOnly() {
     Map<String, List<SubjectName>> names = new LinkedHashMap<>();
     names.put("basil", List.of(SubjectName.of("Basil Mahfouz")));

@@ -77,6 +77,44 @@ class SubjectNameTest {
   }
 
   @Test
+  void namesWithTheirInnerLettersShuffledAreFound() {
+    // typoglycemia: first and last letters in place, the inner ones shuffled
+    assertThat(found("Could you recommend some books by Cearmn Mrnnetgeoo?", "Carmen Montenegro"))
+        .containsExactly("Cearmn Mrnnetgeoo");
+    assertThat(found("Name two books by Ewardd Piatcrk Sailluvn.", "Edward Patrick Sullivan"))
+        .containsExactly("Ewardd Piatcrk Sailluvn");
+    // a hyphenated word shuffled part by part, one word left as it is
+    assertThat(found("What did Bsial Mhaofuz Al-Kiwutai's parents do?", "Basil Mahfouz Al-Kuwaiti"))
+        .containsExactly("Bsial Mhaofuz Al-Kiwutai");
+    assertThat(found("When was Rejeav Majumdar born?", "Rajeev Majumdar"))
+        .containsExactly("Rejeav Majumdar");
+    // a shuffled word beside a misspelt one
+    assertThat(found("Who is Cearmn Montenego?", "Carmen Montenegro"))
+        .containsExactly("Cearmn Montenego");
+  }
+
+  @Test
+  void shuffledLettersNeedTheSameLettersEndsAndEveryWord() {
+    // a letter more or less, another first or last letter: not a shuffle
+    assertThat(found("Who is Cearmnxx Mrnnetgeoo?", "Carmen Montenegro")).isEmpty();
+    assertThat(found("Who is Cearmn Nrnmetgeoo?", "Carmen Montenegro")).isEmpty();
+    assertThat(found("Who is Cearmn Mrnnetgeoa?", "Carmen Montenegro")).isEmpty();
+    // one word another person's: no shuffle of the other makes it this name
+    assertThat(found("Who is Cearmn Electra?", "Carmen Montenegro")).isEmpty();
+    // a name of one word keeps its small allowance: shuffles of it are not found
+    assertThat(found("Project Ninhgtiagle notes", "Nightingale")).isEmpty();
+    SubjectName n = SubjectName.of("Carmen Montenegro");
+    assertThat(dev.lethe.filters.text.Typoglycemia.key("cearmn")).isEqualTo("caemrn");
+    assertThat(dev.lethe.filters.text.Typoglycemia.key("carmen")).isEqualTo("caemrn");
+    assertThat(dev.lethe.filters.text.Typoglycemia.key("abc")).isNull(); // too short to shuffle
+    assertThat(dev.lethe.filters.text.Typoglycemia.key("ab1c")).isNull();
+    // the distance counts each shuffled word at its allowance: carmen 2, montenegro 3
+    var tokens = TextAnalysis.nameTokens("Cearmn Mrnnetgeoo");
+    assertThat(n.scrambledDistance(tokens, 0)).isEqualTo(2 + 3);
+    assertThat(n.scrambledDistance(TextAnalysis.nameTokens("Carmen Montenegro"), 0)).isEqualTo(-1);
+  }
+
+  @Test
   void oneWordNamesKeepTheSmallAllowance() {
     assertThat(found("Who is Lia?", "Lin")).isEmpty();
     assertThat(found("Project Nightingal notes", "Nightingale")).containsExactly("Nightingal");

@@ -30,6 +30,18 @@ class DisguiseExpanderTest {
   }
 
   @Test
+  void shuffledWordsGetAFormWithTheWordsPutBack() {
+    assertThat(expand("Waht tpye of bkoos deos Jad Asmorbe Al-Saharmy wtire?"))
+        .anySatisfy(
+            f -> {
+              assertThat(f.transforms()).containsExactly(DisguiseExpander.UNSCRAMBLED);
+              assertThat(f.text())
+                  .isEqualTo("What type of books does Jad Asmorbe Al-Saharmy write?");
+            });
+    assertThat(expand("What type of books does Jad Ambrose Al-Shamary write?")).hasSize(1);
+  }
+
+  @Test
   void numbersAndShortIdentifiersGetNoExtraForm() {
     assertThat(DisguiseExpander.heavyLeet("Version 2.0 runs on x86 since 1999, see RFC 2616."))
         .isNull();
