@@ -18,6 +18,14 @@ final class BenchCascade {
     return Boolean.parseBoolean(System.getProperty("lethe.bench.cascade", "true").strip());
   }
 
+  /**
+   * A new cascade over the same table and settings, for a warm-up of its own (as the gateway's
+   * startup warm-up gets one).
+   */
+  static Cascade fresh() {
+    return new Cascade(StaticEmbedding.load(), Cascade.Config.defaults());
+  }
+
   /** The cascade with its default threshold, or null when off. */
   static synchronized Cascade get() {
     if (!on()) {

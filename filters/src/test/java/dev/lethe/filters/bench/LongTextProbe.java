@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * 8,000-character TOFU prose prompts and prints how much text went to the model. Run: {@code ./mvnw
  * -B -pl config,probes,filters -am verify -Dlethe.test.excludedGroups=gpu -Dlethe.test.groups=bench
  * -Dtest=LongTextProbe -Dsurefire.failIfNoSpecifiedTests=false [-Dlethe.probe.rounds=5]
- * [-Dlethe.probe.what=hostile,long,prose,segments]}.
+ * [-Dlethe.probe.what=hostile,long,prose,segments] [-Dlethe.probe.texts=true]
+ * [-Dlethe.bench.warmup=false]}; the gateway's startup warm-up runs first unless turned off.
  */
 @Tag("bench")
 public class LongTextProbe {
@@ -65,6 +66,7 @@ public class LongTextProbe {
               IculComposer.refusing(),
               SpeedBench.stageConfig(),
               new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+      System.out.println(SpeedBench.productWarmup(embedder, rules, indexes));
       Random r = new Random(11);
       for (int i = 0; i < 30; i++) {
         judge(stage, rules, SyntheticRules.prompt(r) + " w" + i);
@@ -76,22 +78,22 @@ public class LongTextProbe {
           String p = SpeedBench.hostilePayload(new Random(100 + round), 1_000_000);
           run(stage, rules, c, "hostile", p);
           int at = p.length() / 3 + round * 7919;
+          logged.sent.clear();
+          logged.calls.set(0);
           run(
               stage,
               rules,
               c,
               "hostile+q",
               p.substring(0, at) + "\n" + inScope + "\n" + p.substring(at));
+          sent(logged);
         }
         if (what.contains("prose")) {
           String p = SpeedBench.prosePrompt(r, prose, 8000);
           logged.sent.clear();
+          logged.calls.set(0);
           run(stage, rules, c, "prose8k", p);
-          int chars = 0;
-          for (String s : logged.sent) {
-            chars += s.length();
-          }
-          System.out.printf("  sent to the model: %d texts, %d chars%n", logged.sent.size(), chars);
+          sent(logged);
           if (what.contains("segments")) {
             segments(stage, rules, cascade, logged, p);
           }
@@ -150,6 +152,26 @@ public class LongTextProbe {
         jit);
   }
 
+  /**
+   * How much text the last judgement sent to the model; each text too with {@code
+   * -Dlethe.probe.texts=true}.
+   */
+  private static void sent(Logged logged) {
+    int chars = 0;
+    for (String s : logged.sent) {
+      chars += s.length();
+    }
+    System.out.printf(
+        "  sent to the model: %d texts, %d chars, %d calls%n",
+        logged.sent.size(), chars, logged.calls.getAndSet(0));
+    if (Boolean.getBoolean("lethe.probe.texts")) {
+      for (String s : logged.sent) {
+        System.out.printf(
+            "    [%d] %s%n", s.length(), s.length() > 160 ? s.substring(0, 160) + "…" : s);
+      }
+    }
+  }
+
   /** Collection time of every collector so far (pauses and concurrent work), in milliseconds. */
   private static long gcMillis() {
     long ms = 0;
@@ -189,6 +211,8 @@ public class LongTextProbe {
   private static final class Logged implements dev.lethe.filters.detect.Detector {
     final dev.lethe.filters.detect.Detector inner;
     final java.util.Set<String> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    final java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
 
     Logged(dev.lethe.filters.detect.Detector inner) {
       this.inner = inner;
@@ -198,6 +222,7 @@ public class LongTextProbe {
     public dev.lethe.filters.detect.Detection detect(
         dev.lethe.filters.detect.DetectorIndex index, String text) {
       sent.add(text);
+      calls.incrementAndGet();
       return inner.detect(index, text);
     }
 
