@@ -9,6 +9,7 @@ import dev.lethe.filters.text.Decoded;
 import dev.lethe.filters.text.Decoders;
 import dev.lethe.filters.text.Encoding;
 import dev.lethe.filters.text.Fold;
+import dev.lethe.filters.text.GlyphLetters;
 import dev.lethe.filters.text.Lookalikes;
 import dev.lethe.filters.text.Typoglycemia;
 import java.util.ArrayList;
@@ -18,13 +19,14 @@ import java.util.Locale;
 /**
  * The default {@link TextExpander}: judges the {@link Canonicalizer canonical} form of each text
  * (invisible and bidi characters removed, compatibility forms, cross-script look-alikes, leetspeak
- * and letter-by-letter spellings folded — the same normalisation the output filter applies), a form
- * with heavy leetspeak read and one with words whose inner letters are shuffled put back ({@link
- * Typoglycemia}) where the text has such words, and besides it every payload {@link Decoders} finds
- * in the text (base64, base32, hex, binary, Ascii85, base85, uuencoding, URL, quoted-printable and
- * HTML escapes, Unicode tags, Morse, NATO spelling, braille, upside-down letters, Caesar shifts,
- * Atbash, reversed text; nested, bounded by {@link DecodeLimits}), canonicalised too. Each form
- * names the transformations that produced it, so a verdict can say what fired.
+ * and letter-by-letter spellings folded — the same normalisation the output filter applies), forms
+ * with heavy leetspeak read, with letters drawn in symbols read ({@link GlyphLetters}) and with
+ * words whose inner letters are shuffled put back ({@link Typoglycemia}) where the text has such
+ * words, and besides it every payload {@link Decoders} finds in the text (base64, base32, hex,
+ * binary, Ascii85, base85, uuencoding, URL, quoted-printable and HTML escapes, Unicode tags, Morse,
+ * NATO spelling, braille, upside-down letters, Caesar shifts, Atbash, reversed text; nested,
+ * bounded by {@link DecodeLimits}), canonicalised too. Each form names the transformations that
+ * produced it, so a verdict can say what fired.
  *
  * <p>Cost is linear in the text's length and bounded: decoding stops at the limits (a hostile
  * payload cannot make screening slow), and the classifier's budget bounds the judging.
@@ -32,6 +34,12 @@ import java.util.Locale;
 public final class DisguiseExpander implements TextExpander {
   /** The transformation that names the form with shuffled words put back ({@link Typoglycemia}). */
   public static final String UNSCRAMBLED = "unscrambled";
+
+  /**
+   * The transformation that names the form with letters drawn in symbols read ({@link
+   * GlyphLetters}).
+   */
+  public static final String GLYPHS = "leet-glyphs";
 
   private final DecodeLimits limits;
 
@@ -55,6 +63,12 @@ public final class DisguiseExpander implements TextExpander {
       List<String> transforms = new ArrayList<>(first.transforms());
       transforms.add("leet-heavy");
       out.add(new Form(heavy, transforms));
+    }
+    String drawn = GlyphLetters.read(first.text());
+    if (drawn != null) {
+      List<String> transforms = new ArrayList<>(first.transforms());
+      transforms.add(GLYPHS);
+      out.add(new Form(drawn, transforms));
     }
     String unscrambled = Typoglycemia.read(first.text());
     if (unscrambled != null) {
