@@ -101,7 +101,47 @@ public enum NameDisguise {
    * Transliterated into Cyrillic as a Russian writer spells an English name ({@code Николаи
    * Абилов}).
    */
-  CYRILLIC("cyrillic");
+  CYRILLIC("cyrillic"),
+  /**
+   * Each word's inner letters shuffled, its first and last kept ({@code Nkoalii Ailbov}):
+   * "typoglycemia", which people and language models read without effort.
+   */
+  TYPOGLYCEMIA("typoglycemia"),
+  /**
+   * Every letter drawn with ASCII symbols, "advanced" leetspeak ({@code |\|!|<()|_/-\!
+   * /-\|3!|_()\/}), one drawing per letter chosen at random from {@link #DRAWN}.
+   */
+  DRAWN_LETTERS("drawn-letters");
+
+  /** Letters drawn with ASCII symbols: common forms of "advanced" leetspeak, per letter. */
+  private static final String[][] DRAWN = {
+    {"/-\\", "/\\", "4"},
+    {"|3", "8"},
+    {"(", "<"},
+    {"|)", "[)"},
+    {"3", "[-"},
+    {"|=", "|#"},
+    {"6", "(_+"},
+    {"|-|", "]-["},
+    {"!", "1"},
+    {"_|", "_/"},
+    {"|<", "|{"},
+    {"|_", "1"},
+    {"|\\/|", "/\\/\\"},
+    {"|\\|", "/\\/"},
+    {"()", "0"},
+    {"|*", "|o"},
+    {"(,)", "0_"},
+    {"|2", "|?"},
+    {"5", "$"},
+    {"7", "+"},
+    {"|_|", "(_)"},
+    {"\\/", "|/"},
+    {"\\/\\/", "\\^/"},
+    {"><", ")("},
+    {"`/", "'/"},
+    {"2", "7_"}
+  };
 
   /** English letter groups and letters → Cyrillic, longest first (a Russian writer's spelling). */
   private static final String[][] CYRILLIC_SPELLING = {
@@ -250,12 +290,57 @@ public enum NameDisguise {
                           .replace('o', '0'),
                   " ",
                   "   ");
+          case TYPOGLYCEMIA -> shuffledInside(name, rng);
+          case DRAWN_LETTERS -> drawn(name, rng);
           case SNAKE_CASE ->
               name.trim().contains(" ")
                   ? name.trim().toLowerCase(java.util.Locale.ROOT).replace(' ', '_')
                   : null;
         };
     return out == null || out.equals(name) ? Optional.empty() : Optional.of(out);
+  }
+
+  /** Each word's letters between its first and last shuffled (words of four letters or more). */
+  private static String shuffledInside(String name, Random rng) {
+    StringBuilder out = new StringBuilder(name.length());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\p{L}+").matcher(name);
+    int at = 0;
+    while (m.find()) {
+      out.append(name, at, m.start());
+      String w = m.group();
+      if (w.length() >= 4) {
+        List<Character> inner = new ArrayList<>();
+        for (int i = 1; i < w.length() - 1; i++) {
+          inner.add(w.charAt(i));
+        }
+        String mixed = w;
+        for (int tries = 0; tries < 8 && mixed.equals(w); tries++) {
+          java.util.Collections.shuffle(inner, rng);
+          StringBuilder sb = new StringBuilder().append(w.charAt(0));
+          inner.forEach(sb::append);
+          mixed = sb.append(w.charAt(w.length() - 1)).toString();
+        }
+        w = mixed;
+      }
+      out.append(w);
+      at = m.end();
+    }
+    return out.append(name.substring(at)).toString();
+  }
+
+  /** Each ASCII letter drawn with symbols ({@link #DRAWN}); other characters kept. */
+  private static String drawn(String name, Random rng) {
+    StringBuilder out = new StringBuilder(name.length() * 3);
+    for (int i = 0; i < name.length(); i++) {
+      char c = Character.toLowerCase(name.charAt(i));
+      if (c >= 'a' && c <= 'z') {
+        String[] forms = DRAWN[c - 'a'];
+        out.append(forms[rng.nextInt(forms.length)]);
+      } else {
+        out.append(name.charAt(i));
+      }
+    }
+    return out.toString();
   }
 
   private static final String[] EMOJIS = {"\uD83D\uDD25", "\u2728", "\uD83D\uDE00", "\u2B50"};

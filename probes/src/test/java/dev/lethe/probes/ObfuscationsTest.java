@@ -102,6 +102,18 @@ class ObfuscationsTest {
     assertThat(NameDisguise.CYRILLIC.apply("Ji-Yeong Hwang", rng)).contains("Джи-Йеонг Хуанг");
     assertThat(NameDisguise.SPACED_LEET.apply("Basil Mahfouz", rng))
         .contains("B 4 s 1 l   M 4 h f 0 u z");
+    String shuffled = NameDisguise.TYPOGLYCEMIA.apply("Carmen Montenegro", rng).orElseThrow();
+    assertThat(shuffled).isNotEqualTo("Carmen Montenegro").matches("C[a-z]{4}n M[a-z]{8}o");
+    assertThat(sorted(shuffled)).isEqualTo(sorted("Carmen Montenegro"));
+    assertThat(NameDisguise.TYPOGLYCEMIA.apply("Li Bo", rng)).isEmpty(); // nothing to shuffle
+    String drawn = NameDisguise.DRAWN_LETTERS.apply("Hina Ameen", rng).orElseThrow();
+    assertThat(drawn).doesNotContainPattern("[a-zA-Z]").contains(" ");
+  }
+
+  private static String sorted(String s) {
+    char[] c = s.toCharArray();
+    java.util.Arrays.sort(c);
+    return new String(c);
   }
 
   @Test
