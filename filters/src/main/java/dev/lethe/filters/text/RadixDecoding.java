@@ -4,9 +4,10 @@ import java.util.Arrays;
 
 /**
  * Finds and decodes base64, base32 and hex payloads in one linear pass each. A run is decoded only
- * when it is at least {@value Candidates#MIN_RUN} chars long; its first {@value
- * Candidates#PROBE_BYTES} bytes are decoded first and must be printable UTF-8, so a large binary
- * blob (an image) costs one scan and a probe, never a full decode.
+ * when it is at least {@value Candidates#MIN_RUN} chars long (a base64 run closed by its padding:
+ * {@value #MIN_PADDED_RUN}); its first {@value Candidates#PROBE_BYTES} bytes are decoded first and
+ * must be printable UTF-8, so a large binary blob (an image) costs one scan and a probe, never a
+ * full decode.
  */
 final class RadixDecoding {
   private static final byte[] BASE64 = new byte[128];
@@ -59,6 +60,9 @@ final class RadixDecoding {
 
   // --- base64 ---
 
+  /** Shortest base64 run considered when its padding closes it ({@code =} or {@code ==}). */
+  static final int MIN_PADDED_RUN = 8;
+
   static boolean scanBase64(Candidates out) {
     String s = out.text;
     int n = s.length();
@@ -93,7 +97,10 @@ final class RadixDecoding {
         end++;
       }
       i = Math.max(end, start + 1);
-      if (count < Candidates.MIN_RUN
+      // a run closed by its padding is base64 by its shape, so a shorter one is looked at (a name
+      // alone: "SGluYSBBbWVlbg==")
+      boolean padded = end > j && (count + end - j) % 4 == 0;
+      if (count < (padded ? MIN_PADDED_RUN : Candidates.MIN_RUN)
           || (standard && urlSafe)
           || count % 4 == 1
           || out.covered(start, end)

@@ -101,6 +101,18 @@ class DecodersTest {
   }
 
   @Test
+  void aShortBase64RunClosedByItsPaddingIsDecoded() {
+    // the name alone: 14 and 15 chars before the padding, under the unpadded minimum
+    Decoded d = only("What are the jobs of <SGluYSBBbWVlbg==>'s parents?");
+    assertThat(d.text()).isEqualTo("Hina Ameen");
+    assertThat(d.chain()).containsExactly(Encoding.BASE64);
+    assertThat(only("Has QWRpYiBKYXJyYWg= co-written a book?").text()).isEqualTo("Adib Jarrah");
+    // unpadded, or padding that does not close a quantum, or too short: left alone
+    assertThat(decode("What are the jobs of SGluYSBBbWVlbg's parents?")).isEmpty();
+    assertThat(decode("token abcdEFGH1234= and x=SGVsbG8=")).isEmpty();
+  }
+
+  @Test
   void base64OfUnicodeText() {
     String q = "Кто такой Nikolai Abilov? Où est-il né?";
     assertThat(only(b64(q)).text()).isEqualTo(q);
