@@ -13,7 +13,7 @@ import java.util.Map;
  * #GLYPHS}, the common forms of leetspeak's ASCII letters), plain letters, leetspeak digits and
  * inner hyphens, with the fewest glyphs, and the reading looks like a word: at least {@value
  * #MIN_GLYPHS} drawn letters of two chars or more, at least half of its letters drawn, three
- * letters or more, a vowel, and no run of {@value #MAX_CONSONANTS} consonants. Numbers, code
+ * letters or more, and it reads like a word ({@link LeetFold#readsLikeAWord}). Numbers, code
  * ({@code f(x)}, {@code a[i]}), emoticons and Markdown tables do not parse or do not draw enough
  * letters. The reading keeps the run's length (the word, then spaces), so only the sentences it
  * changes are judged again.
@@ -21,9 +21,6 @@ import java.util.Map;
 public final class GlyphLetters {
   /** Drawn letters of two chars or more a run needs to be read. */
   static final int MIN_GLYPHS = 2;
-
-  /** A reading with this many consonants in a row is no word. */
-  static final int MAX_CONSONANTS = 5;
 
   /** Longest run looked at (a name's word drawn in glyphs is far shorter). */
   static final int MAX_RUN = 96;
@@ -244,7 +241,10 @@ public final class GlyphLetters {
       word.append(letter);
     }
     int letters = word.length() - count(word, '-');
-    if (drawn < MIN_GLYPHS || letters < 3 || 2 * symbols < letters || !wordLike(word)) {
+    if (drawn < MIN_GLYPHS
+        || letters < 3
+        || 2 * symbols < letters
+        || !LeetFold.readsLikeAWord(word)) {
       return null;
     }
     for (int k = 0; k < word.length(); k++) {
@@ -261,23 +261,5 @@ public final class GlyphLetters {
       n += s.charAt(i) == c ? 1 : 0;
     }
     return n;
-  }
-
-  /** A vowel, and no run of {@link #MAX_CONSONANTS} consonants. */
-  private static boolean wordLike(CharSequence w) {
-    boolean vowel = false;
-    int run = 0;
-    for (int i = 0; i < w.length(); i++) {
-      char c = w.charAt(i);
-      if ("aeiouy".indexOf(c) >= 0) {
-        vowel = true;
-        run = 0;
-      } else if (c == '-') {
-        run = 0;
-      } else if (++run >= MAX_CONSONANTS) {
-        return false;
-      }
-    }
-    return vowel;
   }
 }

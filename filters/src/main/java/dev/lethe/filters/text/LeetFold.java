@@ -168,7 +168,11 @@ final class LeetFold {
     return enough && readsLikeAWord(folded);
   }
 
-  private static boolean readsLikeAWord(CharSequence word) {
+  /**
+   * Whether {@code word} reads like a word: it has a vowel and no run of {@value #MAX_CONSONANTS}
+   * consonants (chars other than ASCII letters break a run).
+   */
+  static boolean readsLikeAWord(CharSequence word) {
     boolean vowel = false;
     int consonants = 0;
     for (int k = 0; k < word.length(); k++) {
