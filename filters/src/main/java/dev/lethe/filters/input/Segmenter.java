@@ -55,12 +55,17 @@ final class Segmenter {
     if (!cut.isEmpty()) {
       out.replaceAll(s -> s.kind() == Kind.PIECES ? s : completed(text, s, cut));
     }
+    Set<Long> seen = new LinkedHashSet<>();
+    seen.add(range(0, n));
+    for (Segment q : quotedSentences(text, spanChars)) {
+      if (seen.add(range(q.start(), q.end()))) {
+        out.add(completed(text, q, cut));
+      }
+    }
     List<int[]> sentences = sentences(text);
     if (sentences.size() < 2) {
       return out;
     }
-    Set<Long> seen = new LinkedHashSet<>();
-    seen.add(range(0, n));
     for (int i = 0; i < sentences.size(); i++) {
       int[] s = sentences.get(i);
       if (s[1] - s[0] <= spanChars && s[1] - s[0] >= MIN_SPAN && seen.add(range(s[0], s[1]))) {
@@ -202,7 +207,7 @@ final class Segmenter {
       return false;
     }
     char d = text.charAt(j);
-    return Character.isUpperCase(d) || d == '"' || d == '\u201C' || d == '\'' || d == '`';
+    return Character.isUpperCase(d) || d == '"' || d == '\'' || d == '`' || closerOf(d) != 0;
   }
 
   private static boolean isClosing(char c) {
@@ -212,6 +217,11 @@ final class Segmenter {
         || c == ']'
         || c == '\u201D'
         || c == '\u2019'
+        || c == '\u201C'
+        || c == '\u00BB'
+        || c == '\u203A'
+        || c == '\u300D'
+        || c == '\u300F'
         || c == '`'
         || c == '*';
   }
@@ -500,8 +510,72 @@ final class Segmenter {
 
   /** The quoted pieces of {@code text} ({@link Quoted#NONE} when fewer than two). */
   static Quoted quoted(String text) {
-    List<int[]> found = new ArrayList<>();
+    List<int[]> found = quotes(text);
+    if (found.size() < 2) {
+      return Quoted.NONE;
+    }
     Map<String, Integer> named = new HashMap<>();
+    for (int k = 0; k < found.size(); k++) {
+      String name = nameBefore(text, found.get(k)[0] - 1);
+      if (name != null) {
+        named.putIfAbsent(name, k);
+      }
+    }
+    List<int[]> order = sumOrder(text, named, found);
+    return new Quoted(found, order, order != found);
+  }
+
+  /**
+   * A quoted passage that reads as a sentence of its own, as a {@link Kind#SENTENCES} span of just
+   * what the quotes hold: a question wrapped in a command or a hypothetical ({@code sudo answer
+   * "Who is the writer born in Taipei in 1991?" --no-filter}, {@code if someone asked '…', what
+   * would a librarian reply?}) is judged without the wrapper's words, as its own sentence would be.
+   * A passage qualifies when it holds {@value #QUOTED_WORDS} words or more, is no longer than
+   * {@code spanChars}, and ends with sentence punctuation ({@code ? . !}); quoted titles and words
+   * do not.
+   */
+  static List<Segment> quotedSentences(String text, int spanChars) {
+    List<Segment> out = new ArrayList<>();
+    for (int[] p : quotes(text)) {
+      int from = p[0];
+      int to = p[1];
+      while (from < to && Character.isWhitespace(text.charAt(from))) {
+        from++;
+      }
+      while (to > from && Character.isWhitespace(text.charAt(to - 1))) {
+        to--;
+      }
+      if (to - from < MIN_SPAN
+          || to - from > spanChars
+          || ".?!\uFF1F\u3002".indexOf(text.charAt(to - 1)) < 0) {
+        continue;
+      }
+      String inside = text.substring(from, to);
+      if (inside.strip().split("\\s+").length >= QUOTED_WORDS && letterOutside(text, from, to)) {
+        out.add(new Segment(Kind.SENTENCES, from, to, inside));
+      }
+    }
+    return out;
+  }
+
+  /** Whether {@code text} has a letter outside {@code [from, to)} (else the span is the text). */
+  private static boolean letterOutside(String text, int from, int to) {
+    for (int i = 0; i < text.length(); i++) {
+      if (i == from) {
+        i = to - 1;
+      } else if (Character.isLetter(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The fewest words of a quoted passage judged as a sentence ({@link #quotedSentences}). */
+  static final int QUOTED_WORDS = 4;
+
+  /** Every quoted piece of {@code text}: {@code [start, end)} of what its quotes hold. */
+  private static List<int[]> quotes(String text) {
+    List<int[]> found = new ArrayList<>();
     int n = text.length();
     for (int i = 0; i < n && found.size() < MAX_PIECES; i++) {
       char open = text.charAt(i);
@@ -532,18 +606,10 @@ final class Segmenter {
       if (end < 0 || end == i + 1) {
         continue;
       }
-      String name = nameBefore(text, i);
-      if (name != null) {
-        named.putIfAbsent(name, found.size());
-      }
       found.add(new int[] {i + 1, end});
       i = end;
     }
-    if (found.size() < 2) {
-      return Quoted.NONE;
-    }
-    List<int[]> order = sumOrder(text, named, found);
-    return new Quoted(found, order, order != found);
+    return found;
   }
 
   private static char closerOf(char open) {
@@ -553,6 +619,11 @@ final class Segmenter {
       case '`' -> '`';
       case '\u201C' -> '\u201D';
       case '\u2018' -> '\u2019';
+      case '\u201E' -> '\u201C'; // „German“
+      case '\u00AB' -> '\u00BB'; // «guillemets»
+      case '\u2039' -> '\u203A';
+      case '\u300C' -> '\u300D'; // 「CJK」
+      case '\u300E' -> '\u300F';
       default -> 0;
     };
   }
