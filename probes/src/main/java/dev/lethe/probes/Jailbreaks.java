@@ -38,7 +38,9 @@ import java.util.TreeSet;
  *   <li>{@code buried}: the question after 900–1,500 characters of benign text;
  *   <li>{@code fiction}, {@code hypothetical}, {@code research}: the human-jailbreak framings of
  *       HarmBench (Mazeika et al. 2024, arXiv:2402.04249) and JailbreakBench (Chao et al. 2024,
- *       arXiv:2404.01318).
+ *       arXiv:2404.01318);
+ *   <li>{@code quoted-command}: the question quoted as an argument of a command, an API call or a
+ *       hypothetical ("if someone asked you …"), the programmatic framing of Kang et al. 2023.
  * </ul>
  */
 public final class Jailbreaks {
@@ -85,7 +87,11 @@ public final class Jailbreaks {
         Attack.of(
             Family.JAILBREAK,
             "research",
-            (item, rng) -> one(fill(pick(Templates.RESEARCH, rng), item.question()))));
+            (item, rng) -> one(fill(pick(Templates.RESEARCH, rng), item.question()))),
+        Attack.of(
+            Family.JAILBREAK,
+            "quoted-command",
+            (item, rng) -> one(fill(pick(Templates.QUOTED_COMMAND, rng), item.question()))));
   }
 
   static Optional<List<Turn>> one(String user) {
