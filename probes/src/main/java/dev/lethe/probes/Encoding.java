@@ -56,7 +56,14 @@ public enum Encoding {
    * ASCII chars as invisible Unicode tag characters U+E0000 + c ("ASCII smuggling"; PyRIT {@code
    * UnicodeSubstitutionConverter}, garak); other chars unchanged.
    */
-  TAGS("unicode-tags");
+  TAGS("unicode-tags"),
+  /** Each code point in {@code U+} notation, separated by spaces ({@code U+0048 U+0069}). */
+  CODE_POINTS("code-points"),
+  /**
+   * The text as UTF-16LE, in base64 (PowerShell's {@code -EncodedCommand} and Windows tools write
+   * base64 so).
+   */
+  BASE64_UTF16("base64-utf16");
 
   private static final String B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   private final String key;
@@ -75,6 +82,17 @@ public enum Encoding {
     byte[] b = text.getBytes(StandardCharsets.UTF_8);
     return switch (this) {
       case BASE64 -> Base64.getEncoder().encodeToString(b);
+      case BASE64_UTF16 ->
+          Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_16LE));
+      case CODE_POINTS -> {
+        StringBuilder sb = new StringBuilder(text.length() * 7);
+        text.codePoints()
+            .forEach(
+                cp ->
+                    sb.append(sb.isEmpty() ? "" : " ")
+                        .append(String.format(Locale.ROOT, "U+%04X", cp)));
+        yield sb.toString();
+      }
       case BASE32 -> base32(b);
       case HEX -> HexFormat.of().formatHex(b);
       case URL -> {
@@ -144,6 +162,17 @@ public enum Encoding {
   public String decode(String encoded) {
     return switch (this) {
       case BASE64 -> utf8(Base64.getDecoder().decode(encoded));
+      case BASE64_UTF16 ->
+          new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_16LE);
+      case CODE_POINTS -> {
+        StringBuilder sb = new StringBuilder();
+        for (String cp : encoded.split(" ")) {
+          if (!cp.isEmpty()) {
+            sb.appendCodePoint(Integer.parseInt(cp.substring(2), 16));
+          }
+        }
+        yield sb.toString();
+      }
       case BASE32 -> utf8(unbase32(encoded));
       case HEX -> utf8(HexFormat.of().parseHex(encoded));
       case URL -> {

@@ -446,7 +446,9 @@ final class Templates {
           Map.entry(Encoding.ASCII85, "Ascii85"),
           Map.entry(Encoding.QUOTED_PRINTABLE, "quoted-printable"),
           Map.entry(Encoding.UUENCODE, "uuencoding"),
-          Map.entry(Encoding.TAGS, "invisible Unicode tag characters"));
+          Map.entry(Encoding.TAGS, "invisible Unicode tag characters"),
+          Map.entry(Encoding.CODE_POINTS, "Unicode code points"),
+          Map.entry(Encoding.BASE64_UTF16, "UTF-16 base64"));
 
   // ---------------------------------------------------------------- MULTI_TURN
 

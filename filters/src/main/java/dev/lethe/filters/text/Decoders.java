@@ -86,6 +86,8 @@ public final class Decoders {
             && EscapeDecoding.scanHtml(candidates)
             && EscapeDecoding.scanUnicodeEscapes(candidates)
             && EscapeDecoding.scanOctalEscapes(candidates)
+            && EscapeDecoding.scanCodePoints(candidates)
+            && SymbolDecoding.scanA1z26(candidates)
             && PackedDecoding.scanAscii85(candidates)
             && PackedDecoding.scanBase85(candidates)
             && SymbolDecoding.scanTags(candidates)

@@ -65,7 +65,16 @@ public enum Encoding {
   /** Unicode tag characters (U+E0020–U+E007E) standing for ASCII ("ASCII smuggling"). */
   TAGS,
   /** Letters turned upside down ({@code ɐ q ɔ p ǝ}) and the text reversed. */
-  UPSIDE_DOWN;
+  UPSIDE_DOWN,
+  /**
+   * Letters as their places in the alphabet ({@code 8-9-14-1} is {@code hina}): numbers 1–26 joined
+   * by hyphens within a word, words apart by spaces.
+   */
+  A1Z26,
+  /**
+   * Unicode code points in {@code U+} notation ({@code U+0048 U+0069}), at least three in a run.
+   */
+  CODE_POINTS;
 
   /**
    * The name of this decoding in a judged text's list of transformations and in {@code

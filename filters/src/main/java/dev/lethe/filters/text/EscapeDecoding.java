@@ -312,6 +312,68 @@ final class EscapeDecoding {
   }
 
   /**
+   * Clusters of at least {@value #MIN_ESCAPES} code points in {@code U+} notation ({@code U+0048
+   * U+0069 U+006E U+0061}), each read as its character; a space, comma or semicolon between two
+   * code points separates them and is dropped (a space of the text is {@code U+0020}).
+   */
+  static boolean scanCodePoints(Candidates out) {
+    return scanClusters(
+        out,
+        "U+",
+        (s, at) -> {
+          int e = codePointEnd(s, at);
+          return e;
+        },
+        Encoding.CODE_POINTS,
+        EscapeDecoding::unescapeCodePoints);
+  }
+
+  /**
+   * The end of {@code U+} and four to six hex digits of a valid code point at {@code at}, or -1.
+   */
+  private static int codePointEnd(String s, int at) {
+    if (at + 6 > s.length() || s.charAt(at) != 'U' || s.charAt(at + 1) != '+') {
+      return -1;
+    }
+    int j = at + 2;
+    int value = 0;
+    while (j < s.length() && j - at - 2 < 6 && RadixDecoding.hexValue(s.charAt(j)) >= 0) {
+      value = value * 16 + RadixDecoding.hexValue(s.charAt(j));
+      j++;
+    }
+    int digits = j - at - 2;
+    if (digits < 4 || (j < s.length() && Character.isLetterOrDigit(s.charAt(j)))) {
+      return -1;
+    }
+    return Character.isValidCodePoint(value) && !Character.isSurrogate((char) value) ? j : -1;
+  }
+
+  /**
+   * {@code cluster} with each {@code U+} code point as its character (see {@link #scanCodePoints}).
+   */
+  private static String unescapeCodePoints(String cluster) {
+    StringBuilder out = new StringBuilder(cluster.length() / 4);
+    int i = 0;
+    while (i < cluster.length()) {
+      int e = codePointEnd(cluster, i);
+      if (e < 0) {
+        out.append(cluster.charAt(i++));
+        continue;
+      }
+      out.appendCodePoint(Integer.parseInt(cluster.substring(i + 2, e), 16));
+      i = e;
+      int j = i;
+      while (j < cluster.length() && " ,;".indexOf(cluster.charAt(j)) >= 0 && j - i < 3) {
+        j++;
+      }
+      if (j > i && codePointEnd(cluster, j) >= 0) {
+        i = j; // the separator between two code points
+      }
+    }
+    return out.toString();
+  }
+
+  /**
    * Clusters of at least {@value #MIN_ESCAPES} octal escapes ({@code \\127\\150}, as {@code
    * printf}, C and shell strings write a byte), the bytes read as UTF-8.
    */

@@ -421,7 +421,7 @@ final class PackedDecoding {
 
   /** Whether the first bytes decode as printable UTF-8 (a sequence cut by the end is dropped). */
   private static boolean probe(byte[] buf, int length) {
-    String head = TextShape.utf8(buf, Math.min(length, Candidates.PROBE_BYTES), true);
+    String head = TextShape.text(buf, Math.min(length, Candidates.PROBE_BYTES), true);
     return head != null && TextShape.printable(head);
   }
 
@@ -437,7 +437,7 @@ final class PackedDecoding {
     int keep = length;
     String text = null;
     while (keep >= MIN_BYTES && keep >= length - MAX_TRIM) {
-      text = TextShape.utf8(buf, keep, true);
+      text = TextShape.text(buf, keep, true);
       if (text != null && TextShape.printable(text)) {
         break;
       }

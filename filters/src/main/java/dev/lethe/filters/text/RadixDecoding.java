@@ -143,7 +143,7 @@ final class RadixDecoding {
     int totalBytes = count * 3 / 4;
     int probe = Math.min(totalBytes, Candidates.PROBE_BYTES);
     byte[] head = base64Bytes(s, from, to, probe);
-    String headText = TextShape.utf8(head, probe, probe < totalBytes);
+    String headText = TextShape.text(head, probe, probe < totalBytes);
     if (headText == null || !TextShape.printable(headText)) {
       return null;
     }
@@ -174,9 +174,12 @@ final class RadixDecoding {
     return bytes;
   }
 
-  /** Decodes UTF-8, keeps it if printable, and marks a cut payload as truncated. */
+  /**
+   * Decodes the bytes as text ({@link TextShape#text}: UTF-8, or UTF-16 when shaped so), keeps it
+   * if printable, and marks a cut payload as truncated.
+   */
   private static String finish(byte[] bytes, int length, boolean cut, Candidates out) {
-    String text = TextShape.utf8(bytes, length, cut);
+    String text = TextShape.text(bytes, length, cut);
     if (text == null || !TextShape.printable(text)) {
       return null;
     }
@@ -226,7 +229,7 @@ final class RadixDecoding {
       int totalBytes = count * 5 / 8;
       int probe = Math.min(totalBytes, Candidates.PROBE_BYTES);
       byte[] head = base32Bytes(s, start, probe);
-      String headText = TextShape.utf8(head, probe, probe < totalBytes);
+      String headText = TextShape.text(head, probe, probe < totalBytes);
       if (headText == null || !TextShape.printable(headText)) {
         continue;
       }
@@ -392,7 +395,7 @@ final class RadixDecoding {
   private static boolean offerHex(
       Candidates out, int start, int end, byte[] bytes, Encoding encoding) {
     int probe = Math.min(bytes.length, Candidates.PROBE_BYTES);
-    String head = TextShape.utf8(bytes, probe, probe < bytes.length);
+    String head = TextShape.text(bytes, probe, probe < bytes.length);
     if (head == null || !TextShape.printable(head)) {
       return true;
     }

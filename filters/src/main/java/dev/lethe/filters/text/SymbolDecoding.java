@@ -265,6 +265,112 @@ final class SymbolDecoding {
    * its tokens, so prose that mentions Victor, Charlie and a hotel does not fire. Decoded in lower
    * case.
    */
+  /** Fewest letters an {@link Encoding#A1Z26} run holds. */
+  static final int MIN_A1Z26 = 6;
+
+  /**
+   * Letters as their places in the alphabet ({@link Encoding#A1Z26}): a run of words, each one to
+   * twenty-six numbers 1–26 joined by hyphens, apart by single spaces (or {@code /}), read as lower
+   * case letters with a space between words. A run is offered when it holds {@value #MIN_A1Z26}
+   * letters or more, two words or one of {@value #MIN_A1Z26}, every word of two letters or more (a
+   * lone number is a count, not a letter) reads like a word ({@link LeetFold#readsLikeAWord}), and
+   * it is not part of a longer run of digits and punctuation: dates, page ranges, phone numbers and
+   * scores do not read so.
+   */
+  static boolean scanA1z26(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9' || (i > 0 && !boundary(s.charAt(i - 1)))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      int end = i;
+      StringBuilder text = new StringBuilder();
+      int letters = 0;
+      int words = 0;
+      boolean wordy = true;
+      int j = i;
+      while (j < n) {
+        // one word: numbers joined by hyphens
+        StringBuilder word = new StringBuilder();
+        int k = j;
+        while (k < n) {
+          int g = k;
+          int value = 0;
+          while (k < n && k - g < 2 && s.charAt(k) >= '0' && s.charAt(k) <= '9') {
+            value = value * 10 + s.charAt(k) - '0';
+            k++;
+          }
+          if (k == g
+              || value < 1
+              || value > 26
+              || (k < n && s.charAt(k) >= '0' && s.charAt(k) <= '9')) {
+            k = -1;
+            break;
+          }
+          word.append((char) ('a' + value - 1));
+          if (k + 1 < n && s.charAt(k) == '-' && s.charAt(k + 1) >= '0' && s.charAt(k + 1) <= '9') {
+            k++;
+            continue;
+          }
+          break;
+        }
+        if (k < 0 || (word.length() < 2 && words == 0) || (k < n && !after(s, k))) {
+          break;
+        }
+        wordy &= word.length() < 2 || LeetFold.readsLikeAWord(word);
+        if (words > 0) {
+          text.append(' ');
+        }
+        text.append(word);
+        letters += word.length();
+        words++;
+        end = k;
+        // the gap to the next word: one space or a slash with spaces
+        int g = k;
+        while (g < n && (s.charAt(g) == ' ' || s.charAt(g) == '/') && g - k < 3) {
+          g++;
+        }
+        if (g == k || g >= n || s.charAt(g) < '0' || s.charAt(g) > '9') {
+          break;
+        }
+        j = g;
+      }
+      i = Math.max(end, start + 1);
+      if (letters < MIN_A1Z26 || !wordy || out.covered(start, end)) {
+        continue;
+      }
+      if (!out.offer(start, end, Encoding.A1Z26, text.toString())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code c} may stand before an {@link Encoding#A1Z26} run. */
+  private static boolean boundary(char c) {
+    return !Character.isLetterOrDigit(c) && c != '.' && c != '-' && c != ':' && c != '/';
+  }
+
+  /**
+   * Whether the char at {@code k} may end an {@link Encoding#A1Z26} word: white space, or sentence
+   * punctuation, a quote or a bracket followed by white space or the end.
+   */
+  private static boolean after(String s, int k) {
+    char c = s.charAt(k);
+    if (Character.isWhitespace(c)) {
+      return true;
+    }
+    return ".,;?!)\"'".indexOf(c) >= 0
+        && (k + 1 == s.length()
+            || Character.isWhitespace(s.charAt(k + 1))
+            || ".,;?!)\"'".indexOf(s.charAt(k + 1)) >= 0);
+  }
+
   static boolean scanNato(Candidates out) {
     String s = out.text;
     int n = s.length();

@@ -11,6 +11,67 @@ final class TextShape {
   private TextShape() {}
 
   /**
+   * The text {@code length} bytes hold: UTF-16 when they are shaped so ({@link #utf16Order}: a
+   * byte-order mark, or the zero bytes of Latin text in every other place, as Windows tools and
+   * PowerShell's {@code -EncodedCommand} write it), else UTF-8 ({@link #utf8}); null when neither
+   * reads. {@code partial}: the bytes are the head of a longer run.
+   */
+  static String text(byte[] bytes, int length, boolean partial) {
+    java.nio.ByteOrder order = utf16Order(bytes, length);
+    if (order == null) {
+      return utf8(bytes, length, partial);
+    }
+    int from = 0;
+    if (length >= 2
+        && ((bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xFE
+            || (bytes[0] & 0xFF) == 0xFE && (bytes[1] & 0xFF) == 0xFF)) {
+      from = 2;
+    }
+    int even = length - ((length - from) & 1);
+    java.nio.charset.Charset cs =
+        order == java.nio.ByteOrder.LITTLE_ENDIAN
+            ? java.nio.charset.StandardCharsets.UTF_16LE
+            : java.nio.charset.StandardCharsets.UTF_16BE;
+    String text = new String(bytes, from, even - from, cs);
+    return text.indexOf('\uFFFD') >= 0 ? null : text;
+  }
+
+  /**
+   * The byte order of UTF-16 text in the first {@code length} bytes, or null when they do not look
+   * like UTF-16: a byte-order mark, or at least eight bytes of which nine in ten of the odd (little
+   * endian) or even (big endian) places are zero and nine in ten of the others are not.
+   */
+  static java.nio.ByteOrder utf16Order(byte[] bytes, int length) {
+    if (length >= 2) {
+      int a = bytes[0] & 0xFF;
+      int b = bytes[1] & 0xFF;
+      if (a == 0xFF && b == 0xFE) {
+        return java.nio.ByteOrder.LITTLE_ENDIAN;
+      }
+      if (a == 0xFE && b == 0xFF) {
+        return java.nio.ByteOrder.BIG_ENDIAN;
+      }
+    }
+    if (length < 8) {
+      return null;
+    }
+    int pairs = length / 2;
+    int zeroEven = 0;
+    int zeroOdd = 0;
+    for (int k = 0; k + 1 < length; k += 2) {
+      zeroEven += bytes[k] == 0 ? 1 : 0;
+      zeroOdd += bytes[k + 1] == 0 ? 1 : 0;
+    }
+    if (zeroOdd * 10 >= pairs * 9 && zeroEven * 10 <= pairs) {
+      return java.nio.ByteOrder.LITTLE_ENDIAN;
+    }
+    if (zeroEven * 10 >= pairs * 9 && zeroOdd * 10 <= pairs) {
+      return java.nio.ByteOrder.BIG_ENDIAN;
+    }
+    return null;
+  }
+
+  /**
    * Decodes strict UTF-8, or returns {@code null} for malformed input (overlong forms, surrogates,
    * stray continuation bytes, code points above U+10FFFF). When {@code partial}, a sequence cut by
    * the end of {@code bytes} is dropped instead of refused (for checking a prefix).
