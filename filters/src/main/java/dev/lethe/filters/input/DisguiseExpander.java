@@ -23,10 +23,10 @@ import java.util.Locale;
  * with heavy leetspeak read, with letters drawn in symbols read ({@link GlyphLetters}) and with
  * words whose inner letters are shuffled put back ({@link Typoglycemia}) where the text has such
  * words, and besides it every payload {@link Decoders} finds in the text (base64, base32, hex,
- * binary, Ascii85, base85, uuencoding, URL, quoted-printable and HTML escapes, Unicode tags, Morse,
- * NATO spelling, braille, upside-down letters, Caesar shifts, Atbash, reversed text; nested,
- * bounded by {@link DecodeLimits}), canonicalised too. Each form names the transformations that
- * produced it, so a verdict can say what fired.
+ * binary, Ascii85, base85, uuencoding, URL, quoted-printable and HTML escapes, {@code U+} code
+ * points, A1Z26, Unicode tags, Morse, NATO spelling, braille, upside-down letters, Caesar shifts,
+ * Atbash, reversed text; nested, bounded by {@link DecodeLimits}), canonicalised too. Each form
+ * names the transformations that produced it, so a verdict can say what fired.
  *
  * <p>Cost is linear in the text's length and bounded: decoding stops at the limits (a hostile
  * payload cannot make screening slow), and the classifier's budget bounds the judging.

@@ -8,15 +8,17 @@ import java.util.List;
 /**
  * Finds encoded payloads in a text and decodes them, nested, so the decoded text can be screened
  * too: base64, base32, hex, binary, Ascii85, base85, uuencoding, URL percent-encoding,
- * quoted-printable and MIME Q-words, HTML character references, Unicode tag characters, Morse code,
+ * quoted-printable and MIME Q-words, HTML character references, backslash-u, octal and {@code U+}
+ * escapes, letters as their places in the alphabet (A1Z26), Unicode tag characters, Morse code,
  * NATO spelling, braille and upside-down letters (by their shape), and Caesar shifts (ROT13 among
  * them), Atbash, reversed text and words reversed in place (by becoming more English-like).
  *
- * <p>A payload is kept only when it decodes to valid UTF-8 whose every char is printable; it is
- * reported as a {@link Decoded} when it also reads as text (enough letters and spaces), and decoded
- * again up to {@link DecodeLimits#maxDepth} either way (base64 of hex of a question: the hex layer
- * is not reported, the question is, with chain {@code [BASE64, HEX]}). So images, random bytes,
- * hashes, UUIDs and ordinary words that happen to be valid base64 yield nothing.
+ * <p>A payload is kept only when it decodes to valid UTF-8 (or UTF-16 shaped so: {@code
+ * TextShape#text}) whose every char is printable; it is reported as a {@link Decoded} when it also
+ * reads as text (enough letters and spaces), and decoded again up to {@link DecodeLimits#maxDepth}
+ * either way (base64 of hex of a question: the hex layer is not reported, the question is, with
+ * chain {@code [BASE64, HEX]}). So images, random bytes, hashes, UUIDs and ordinary words that
+ * happen to be valid base64 yield nothing.
  *
  * <p>Cost: each decoder is one linear pass over a layer; a large payload is probed (its first bytes
  * decoded) before it is decoded; decoded chars over all layers are bounded by {@link

@@ -15,12 +15,12 @@
  *       TextNormalizer}; {@link dev.lethe.filters.text.Lookalikes#matchKey} for lenient name
  *       comparison (i, l and 1 alike).
  *   <li>{@link dev.lethe.filters.text.Decoders}: finds encoded payloads (base64, base32, hex,
- *       binary, Ascii85, base85, uuencoding, URL, quoted-printable and HTML escapes, Unicode tags,
- *       Morse, NATO spelling, braille and upside-down letters by shape; Caesar shifts, Atbash,
- *       reversed and per-word reversed text by becoming more English-like) and decodes them,
- *       nested, within {@link dev.lethe.filters.text.DecodeLimits}; each {@link
- *       dev.lethe.filters.text.Decoded} names its chain of {@link dev.lethe.filters.text.Encoding}s
- *       and the span of the outermost payload.
+ *       binary, Ascii85, base85, uuencoding, URL, quoted-printable and HTML escapes, {@code U+}
+ *       code points, A1Z26, Unicode tags, Morse, NATO spelling, braille and upside-down letters by
+ *       shape; Caesar shifts, Atbash, reversed and per-word reversed text by becoming more
+ *       English-like) and decodes them, nested, within {@link dev.lethe.filters.text.DecodeLimits};
+ *       each {@link dev.lethe.filters.text.Decoded} names its chain of {@link
+ *       dev.lethe.filters.text.Encoding}s and the span of the outermost payload.
  * </ul>
  *
  * <p>Traps:
