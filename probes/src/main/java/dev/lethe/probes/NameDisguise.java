@@ -111,7 +111,9 @@ public enum NameDisguise {
    * Every letter drawn with ASCII symbols, "advanced" leetspeak ({@code |\|!|<()|_/-\!
    * /-\|3!|_()\/}), one drawing per letter chosen at random from {@link #DRAWN}.
    */
-  DRAWN_LETTERS("drawn-letters");
+  DRAWN_LETTERS("drawn-letters"),
+  /** The name alone in ROT13 ({@code Avxbynv Novybi}), the rest of the question plain. */
+  ROT13_NAME("rot13-name");
 
   /** Letters drawn with ASCII symbols: common forms of "advanced" leetspeak, per letter. */
   private static final String[][] DRAWN = {
@@ -292,6 +294,7 @@ public enum NameDisguise {
                   "   ");
           case TYPOGLYCEMIA -> shuffledInside(name, rng);
           case DRAWN_LETTERS -> drawn(name, rng);
+          case ROT13_NAME -> rot13(name);
           case SNAKE_CASE ->
               name.trim().contains(" ")
                   ? name.trim().toLowerCase(java.util.Locale.ROOT).replace(' ', '_')
@@ -326,6 +329,22 @@ public enum NameDisguise {
       at = m.end();
     }
     return out.append(name.substring(at)).toString();
+  }
+
+  /** Each ASCII letter moved 13 places; other characters kept. */
+  private static String rot13(String name) {
+    StringBuilder out = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      if (c >= 'a' && c <= 'z') {
+        out.append((char) ('a' + (c - 'a' + 13) % 26));
+      } else if (c >= 'A' && c <= 'Z') {
+        out.append((char) ('A' + (c - 'A' + 13) % 26));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.toString();
   }
 
   /** Each ASCII letter drawn with symbols ({@link #DRAWN}); other characters kept. */

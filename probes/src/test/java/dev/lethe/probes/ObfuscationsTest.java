@@ -106,6 +106,7 @@ class ObfuscationsTest {
     assertThat(shuffled).isNotEqualTo("Carmen Montenegro").matches("C[a-z]{4}n M[a-z]{8}o");
     assertThat(sorted(shuffled)).isEqualTo(sorted("Carmen Montenegro"));
     assertThat(NameDisguise.TYPOGLYCEMIA.apply("Li Bo", rng)).isEmpty(); // nothing to shuffle
+    assertThat(NameDisguise.ROT13_NAME.apply("Nikolai Abilov", rng)).contains("Avxbynv Novybi");
     String drawn = NameDisguise.DRAWN_LETTERS.apply("Hina Ameen", rng).orElseThrow();
     assertThat(drawn).doesNotContainPattern("[a-zA-Z]").contains(" ");
   }

@@ -33,6 +33,8 @@ import java.util.Set;
 final class SubjectIndex {
   private static final int[] NONE = new int[0];
 
+  private static final boolean[] MIRRORED = {false, true};
+
   /** Text tokens shorter than this are only matched exactly. */
   static final int MIN_FUZZY = 4;
 
@@ -251,6 +253,13 @@ final class SubjectIndex {
      */
     private final Map<String, int[]> scrambled;
 
+    /**
+     * The tokens of names of {@link SubjectName#MIN_CIPHERED} letters or more, by {@link
+     * SubjectName#shiftKey}: a capitalised text token that is such a token under a Caesar shift or
+     * Atbash anchors the name ({@code Uvan} for {@code Hina}).
+     */
+    private final Map<String, int[]> shifted;
+
     /** Keys the bigram count cannot filter (allowance too high for their length), by length. */
     private final int[] unfiltered;
 
@@ -285,11 +294,19 @@ final class SubjectIndex {
       Map<String, List<Integer>> ex = new HashMap<>();
       Map<Integer, List<Integer>> gr = new HashMap<>();
       Map<String, List<Integer>> sc = new HashMap<>();
+      Map<String, List<Integer>> sh = new HashMap<>();
       List<Integer> always = new ArrayList<>();
       for (int k = 0; k < nk; k++) {
         keyEntry[k] = ke.get(k);
         keyMask[k] = charMask(keys[k]);
         ex.computeIfAbsent(keys[k], x -> new ArrayList<>(1)).add(k);
+        SubjectName named = entries.get(keyEntry[k]).name();
+        String shiftKey = SubjectName.shiftKey(keys[k], false);
+        if (shiftKey != null
+            && named.joined().length() >= SubjectName.MIN_CIPHERED
+            && named.tokens().contains(keys[k])) {
+          sh.computeIfAbsent(shiftKey, x -> new ArrayList<>(1)).add(k);
+        }
         int allow = entries.get(keyEntry[k]).name().allowanceFor(keys[k]);
         if (keys[k].length() < MIN_FUZZY - allow) {
           allow = 0; // too short to be matched by a token long enough for fuzzy matching
@@ -319,6 +336,8 @@ final class SubjectIndex {
       gr.forEach((k, v) -> grams.put(k, toArray(v)));
       scrambled = new HashMap<>(sc.size() * 2);
       sc.forEach((k, v) -> scrambled.put(k, toArray(v)));
+      shifted = new HashMap<>(sh.size() * 2);
+      sh.forEach((k, v) -> shifted.put(k, toArray(v)));
       always.sort(java.util.Comparator.comparingInt(k -> keys[k].length()));
       unfiltered = toArray(always);
       unfilteredLength = new int[unfiltered.length];
@@ -394,6 +413,18 @@ final class SubjectIndex {
             beyondEveryKey(t.length()) ? NONE : word ? exactly(t) : matches(t, memo, scratch);
         for (int k : matched) {
           anchor(anchors, entries.get(keyEntry[k]), i);
+        }
+        if (!word && tokens.get(i).capitalized() && !shifted.isEmpty()) {
+          // a name enciphered alone (Uvan Nzrra): verified whole by SubjectName later
+          for (boolean mirrored : MIRRORED) {
+            String key = SubjectName.shiftKey(t, mirrored);
+            int[] ks = key == null ? null : shifted.get(key);
+            if (ks != null) {
+              for (int k : ks) {
+                anchor(anchors, entries.get(keyEntry[k]), i);
+              }
+            }
+          }
         }
         if (i + 1 < tokens.size()) {
           String next = tokens.get(i + 1).term();

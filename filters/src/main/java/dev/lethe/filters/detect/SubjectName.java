@@ -42,7 +42,8 @@ import java.util.List;
  * "typoglycemia" text such as {@code Cearmn Mrnnetgeoo}, which a reader and a language model read
  * as {@code Carmen Montenegro}). Such a window counts as the name at its {@linkplain
  * #scrambledDistance summed allowances}, the farthest a misspelling may be, since the letters are
- * all there but out of order.
+ * all there but out of order. A window of exactly its tokens that is the name under one Caesar
+ * shift or Atbash ({@link #cipheredDistance}: {@code Uvan Nzrra}) names it too.
  */
 final class SubjectName {
   /**
@@ -228,6 +229,76 @@ final class SubjectName {
     return shuffled ? d : -1;
   }
 
+  /** The shortest joined name matched under a cipher ({@link #cipheredDistance}). */
+  static final int MIN_CIPHERED = 6;
+
+  /**
+   * 0 when a window of exactly this name's tokens, from {@code text} token {@code i} on, is the
+   * name with every letter moved the same number of places in the alphabet (a Caesar shift, ROT13
+   * among them) or mirrored (Atbash): {@code Uvan Nzrra} for {@code Hina Ameen}, a name enciphered
+   * alone where the rest of the text is plain, which the decoders cannot tell from a name; -1 when
+   * it is not (or the name is shorter than {@value #MIN_CIPHERED} letters, where a shift of another
+   * word is too likely). Same lengths, ASCII letters only.
+   */
+  int cipheredDistance(List<Token> text, int i) {
+    int n = tokens.size();
+    if (joined.length() < MIN_CIPHERED || i + n > text.size()) {
+      return -1;
+    }
+    String first = text.get(i).term();
+    String mine = tokens.get(0);
+    if (first.isEmpty() || first.length() != mine.length() || !asciiLetters(first)) {
+      return -1;
+    }
+    int shift = Math.floorMod(first.charAt(0) - mine.charAt(0), 26);
+    boolean caesar = shift != 0;
+    boolean atbash = first.charAt(0) == (char) ('a' + 'z' - mine.charAt(0));
+    for (int k = 0; k < n && (caesar || atbash); k++) {
+      String t = text.get(i + k).term();
+      String m = tokens.get(k);
+      if (t.length() != m.length() || !asciiLetters(t) || !asciiLetters(m)) {
+        return -1;
+      }
+      for (int c = 0; c < t.length(); c++) {
+        caesar &= Math.floorMod(t.charAt(c) - m.charAt(c), 26) == shift;
+        atbash &= t.charAt(c) == (char) ('a' + 'z' - m.charAt(c));
+      }
+    }
+    return caesar || atbash ? 0 : -1;
+  }
+
+  /**
+   * The key under which a word and its Caesar shifts meet: the steps between its letters, mod 26
+   * ({@code mirrored}: the steps negated, under which a word and its Atbash mirror meet); null
+   * unless {@code word} is ASCII lower-case letters of {@link SubjectIndex#MIN_FUZZY} to {@value
+   * #MAX_SHIFTED} chars.
+   */
+  static String shiftKey(String word, boolean mirrored) {
+    int n = word.length();
+    if (n < SubjectIndex.MIN_FUZZY || n > MAX_SHIFTED || !asciiLetters(word)) {
+      return null;
+    }
+    char[] steps = new char[n - 1];
+    for (int k = 1; k < n; k++) {
+      int d = Math.floorMod(word.charAt(k) - word.charAt(k - 1), 26);
+      steps[k - 1] = (char) ('a' + (mirrored ? Math.floorMod(-d, 26) : d));
+    }
+    return new String(steps);
+  }
+
+  /** The longest word {@link #shiftKey} keys. */
+  static final int MAX_SHIFTED = 24;
+
+  private static boolean asciiLetters(String s) {
+    for (int k = 0; k < s.length(); k++) {
+      char c = s.charAt(k);
+      if (c < 'a' || c > 'z') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** Whether {@code a} and {@code b} have the same length and the same first and last char. */
   private static boolean sameEnds(String a, String b) {
     int n = a.length();
@@ -323,6 +394,9 @@ final class SubjectName {
       }
       if (bestEnd[i] < 0) {
         int d = scrambledDistance(text, i);
+        if (d < 0) {
+          d = cipheredDistance(text, i);
+        }
         if (d >= 0) {
           bestDist[i] = d;
           bestEnd[i] = i + tokens.size() - 1;

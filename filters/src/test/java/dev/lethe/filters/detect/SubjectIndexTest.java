@@ -290,6 +290,17 @@ class SubjectIndexTest {
   }
 
   @Test
+  void capitalisedTokensOfEncipheredNamesAnchorTheirSubject() {
+    var tokens = TextAnalysis.nameTokens("Could you recommend some books by Pnezra Zbagrarteb?");
+    List<SubjectIndex.Hit> hits = index().lookup(tokens);
+    assertThat(hits).extracting(SubjectIndex.Hit::ruleId).containsExactly("carmen");
+    assertThat(hits.get(0).name().find(tokens, hits.get(0).anchors()))
+        .hasSize(1); // Pnezra Zbagrarteb is Carmen Montenegro in ROT13
+    // lower case tokens and common words anchor nothing this way
+    assertThat(index().rules(TextAnalysis.nameTokens("pnezra zbagrarteb"))).isEmpty();
+  }
+
+  @Test
   void aLowerCaseEnglishWordIsMatchedExactlyOnly() {
     Map<String, List<SubjectName>> names = new LinkedHashMap<>();
     names.put("basil", List.of(SubjectName.of("Basil Mahfouz")));

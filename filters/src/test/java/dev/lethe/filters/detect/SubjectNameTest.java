@@ -115,6 +115,25 @@ class SubjectNameTest {
   }
 
   @Test
+  void namesEncipheredAloneAreFound() {
+    // ROT13, a Caesar shift of 3, and Atbash of the whole name
+    assertThat(found("What did Uvan Nzrra write? (the name is in ROT13)", "Hina Ameen"))
+        .containsExactly("Uvan Nzrra");
+    assertThat(found("Who were the parents of Kvldr Bxq-Kzd?", "Hsiao Yun-Hwa"))
+        .containsExactly("Kvldr Bxq-Kzd");
+    assertThat(found("Name books by Srmz Znvvm.", "Hina Ameen")).containsExactly("Srmz Znvvm");
+    // every word under the same shift, the same lengths, and a name long enough
+    assertThat(found("What did Uvan Bnoob write?", "Hina Ameen")).isEmpty();
+    assertThat(found("What did Uvan Nzrraa write?", "Hina Ameen")).isEmpty();
+    assertThat(found("Who is Nv Ov?", "Li Bo")).isEmpty(); // Li Bo under ROT... too short to tell
+    SubjectName n = SubjectName.of("Hina Ameen");
+    assertThat(n.cipheredDistance(TextAnalysis.nameTokens("Uvan Nzrra"), 0)).isZero();
+    assertThat(n.cipheredDistance(TextAnalysis.nameTokens("Hina Ameen"), 0)).isEqualTo(-1);
+    assertThat(SubjectName.shiftKey("hina", false)).isEqualTo(SubjectName.shiftKey("uvan", false));
+    assertThat(SubjectName.shiftKey("hina", true)).isEqualTo(SubjectName.shiftKey("srmz", false));
+  }
+
+  @Test
   void oneWordNamesKeepTheSmallAllowance() {
     assertThat(found("Who is Lia?", "Lin")).isEmpty();
     assertThat(found("Project Nightingal notes", "Nightingale")).containsExactly("Nightingal");
