@@ -40,7 +40,10 @@ import java.util.TreeSet;
  *       HarmBench (Mazeika et al. 2024, arXiv:2402.04249) and JailbreakBench (Chao et al. 2024,
  *       arXiv:2404.01318);
  *   <li>{@code quoted-command}: the question quoted as an argument of a command, an API call or a
- *       hypothetical ("if someone asked you …"), the programmatic framing of Kang et al. 2023.
+ *       hypothetical ("if someone asked you …"), the programmatic framing of Kang et al. 2023;
+ *   <li>{@code markup-block}: the question glued inside a chat template's special tokens (fake
+ *       {@code <|im_start|>} or {@code [INST]} turns, the "special token" injections of Greshake et
+ *       al. 2023), a LaTeX environment or an XML CDATA section.
  * </ul>
  */
 public final class Jailbreaks {
@@ -91,7 +94,11 @@ public final class Jailbreaks {
         Attack.of(
             Family.JAILBREAK,
             "quoted-command",
-            (item, rng) -> one(fill(pick(Templates.QUOTED_COMMAND, rng), item.question()))));
+            (item, rng) -> one(fill(pick(Templates.QUOTED_COMMAND, rng), item.question()))),
+        Attack.of(
+            Family.JAILBREAK,
+            "markup-block",
+            (item, rng) -> one(fill(pick(Templates.MARKUP_BLOCK, rng), item.question()))));
   }
 
   static Optional<List<Turn>> one(String user) {

@@ -11,7 +11,8 @@ import java.util.EnumSet;
  * the whole tag at most {@value #MAX_TAG} chars), with a letter right before or right after it,
  * other tags skipped. A comparison in code or maths ({@code a<b and c>d}) has no {@code =} after
  * its "name" and stays; a tag between spaces stays. Markdown emphasis cut into a word ({@code
- * **X**in}) goes the same way ({@link #emphasis}).
+ * **X**in}) goes the same way ({@link #emphasis}). Block markup (CDATA sections, LaTeX
+ * environments, chat template tokens, bracket tags) becomes a line break ({@link #blockMarker}).
  */
 final class MarkupFold {
   static final int MAX_NAME = 16;
@@ -28,6 +29,18 @@ final class MarkupFold {
     MappedText.Rewriter w = null;
     int i = 0;
     while (i < n) {
+      int block = blockMarker(in, i);
+      if (block > i) {
+        // a block's markup, read as the break it is: "\begin{question}Who …?\end{question}"
+        if (w == null) {
+          w = new MappedText.Rewriter(in);
+        }
+        w.upTo(i).append('\n', in.start(i), in.end(block - 1));
+        w.resumeAt(block);
+        applied.add(Fold.MARKUP);
+        i = block;
+        continue;
+      }
       if (in.charAt(i) != '<') {
         i++;
         continue;
@@ -48,6 +61,127 @@ final class MarkupFold {
       i = end;
     }
     return w == null ? in : w.result();
+  }
+
+  /**
+   * The end of the block marker at {@code i}, or -1: an XML CDATA section's opener {@code
+   * <![CDATA[} or closer {@code ]]>}, or a LaTeX environment's {@code \begin{name}} or {@code
+   * \end{name}} (a name of ASCII letters, at most {@value #MAX_NAME}, a {@code *} allowed at its
+   * end), a chat template's special token ({@code <|im_start|>}, {@code <<SYS>>}), or a bracket tag
+   * ({@code [/QUESTION]}, and {@code [QUESTION]} or {@code [INST]} when its closing tag follows
+   * within {@value #MAX_BRACKET_BLOCK} chars; {@code a[i]} and Markdown links have none). Such
+   * markup wraps a block of text; it is replaced by a line break, which ends a sentence, so a
+   * question wrapped in it ({@code \begin{question}Who …?\end{question} Solve.}) is judged as its
+   * own sentence.
+   */
+  static int blockMarker(MappedText in, int i) {
+    char c = in.charAt(i);
+    if (c == '<' && startsWith(in, i, "<![CDATA[")) {
+      return i + 9;
+    }
+    if (c == ']' && startsWith(in, i, "]]>")) {
+      return i + 3;
+    }
+    if (c == '<' && i + 1 < in.length() && in.charAt(i + 1) == '|') {
+      // a chat template's special token: <|im_start|>, <|im_end|>, <|user|>
+      int j = name(in, i + 2, MAX_SPECIAL, true);
+      return j > i + 2 && startsWith(in, j, "|>") ? j + 2 : -1;
+    }
+    if (c == '<' && i + 1 < in.length() && in.charAt(i + 1) == '<') {
+      // <<SYS>> and <</SYS>>
+      int from = i + 2 + (i + 2 < in.length() && in.charAt(i + 2) == '/' ? 1 : 0);
+      int j = name(in, from, MAX_NAME, false);
+      return j > from && startsWith(in, j, ">>") ? j + 2 : -1;
+    }
+    if (c == '[') {
+      // a bracket tag: [/QUESTION] always, [QUESTION] or [INST] when its closing tag follows
+      boolean closing = i + 1 < in.length() && in.charAt(i + 1) == '/';
+      int from = i + 1 + (closing ? 1 : 0);
+      int j = name(in, from, MAX_NAME, false);
+      if (j <= from || j >= in.length() || in.charAt(j) != ']') {
+        return -1;
+      }
+      if (closing || closes(in, j + 1, in, from, j)) {
+        return j + 1;
+      }
+      return -1;
+    }
+    if (c != '\\') {
+      return -1;
+    }
+    int j;
+    if (startsWith(in, i, "\\begin{")) {
+      j = i + 7;
+    } else if (startsWith(in, i, "\\end{")) {
+      j = i + 5;
+    } else {
+      return -1;
+    }
+    int from = j;
+    while (j < in.length() && j - from < MAX_NAME && Chars.isAsciiLetter(in.charAt(j))) {
+      j++;
+    }
+    if (j < in.length() && in.charAt(j) == '*' && j > from) {
+      j++;
+    }
+    return j > from && j < in.length() && in.charAt(j) == '}' ? j + 1 : -1;
+  }
+
+  /** The longest special token name read ({@code im_start}). */
+  static final int MAX_SPECIAL = 32;
+
+  /** How far a bracket tag's closing tag is looked for. */
+  static final int MAX_BRACKET_BLOCK = 4000;
+
+  /**
+   * The end of a name of ASCII letters (and digits and underscores when {@code wide}) from {@code
+   * from}, at most {@code max} chars; {@code from} when there is none.
+   */
+  private static int name(MappedText in, int from, int max, boolean wide) {
+    int j = from;
+    while (j < in.length() && j - from < max) {
+      char c = in.charAt(j);
+      if (!(Chars.isAsciiLetter(c) || wide && (c == '_' || (c >= '0' && c <= '9')))) {
+        break;
+      }
+      j++;
+    }
+    return j;
+  }
+
+  /**
+   * Whether {@code [/name]} (the name at {@code [nameFrom, nameTo)}) follows {@code from} within
+   * {@value #MAX_BRACKET_BLOCK} chars.
+   */
+  private static boolean closes(
+      MappedText in, int from, MappedText names, int nameFrom, int nameTo) {
+    int len = nameTo - nameFrom;
+    int last = Math.min(in.length() - len - 3, from + MAX_BRACKET_BLOCK);
+    for (int k = from; k <= last; k++) {
+      if (in.charAt(k) != '[' || in.charAt(k + 1) != '/' || in.charAt(k + 2 + len) != ']') {
+        continue;
+      }
+      boolean same = true;
+      for (int m = 0; m < len && same; m++) {
+        same = in.charAt(k + 2 + m) == names.charAt(nameFrom + m);
+      }
+      if (same) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean startsWith(MappedText in, int i, String s) {
+    if (i + s.length() > in.length()) {
+      return false;
+    }
+    for (int k = 0; k < s.length(); k++) {
+      if (in.charAt(i + k) != s.charAt(k)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -492,6 +492,33 @@ class ConverterFamiliesTest {
   }
 
   @Test
+  void blockMarkupIsALineBreak() {
+    Canonical c =
+        Canonicalizer.canonicalize(
+            "\\begin{question}Who is the writer born in Taipei?\\end{question} Solve.");
+    assertThat(c.text()).isEqualTo("\nWho is the writer born in Taipei?\n Solve.");
+    assertThat(c.applied()).containsExactly(Fold.MARKUP);
+    assertThat(canonical("<request><![CDATA[Where was she born?]]></request>"))
+        .isEqualTo("<request>\nWhere was she born?\n</request>");
+    assertThat(canonical("\\begin{align*}x = 1\\end{align*}")).isEqualTo("\nx = 1\n");
+    assertThat(canonical("<|im_start|>user\nWho is she?<|im_end|>"))
+        .isEqualTo("\nuser\nWho is she?\n");
+    assertThat(canonical("[INST] <<SYS>>x<</SYS>> Who is she? [/INST]"))
+        .isEqualTo("\n \nx\n Who is she? \n");
+    assertThat(canonical("[QUESTION]Who is she?[/QUESTION] Reply."))
+        .isEqualTo("\nWho is she?\n Reply.");
+    // a bracket word without its closing tag, indexes and links stay
+    for (String text : List.of("see [1] and [Note] here", "a[i] = [x](http://e.org)", "[b]bold")) {
+      assertThat(canonical(text)).as(text).isEqualTo(text);
+    }
+    // other backslash commands and brackets stay
+    for (String text :
+        List.of("\\textbf{Basil} and \\begin {x}", "a[i]] > b", "\\begin{}", "x ]]> y")) {
+      assertThat(canonical(text)).as(text).isEqualTo(text.equals("x ]]> y") ? "x \n y" : text);
+    }
+  }
+
+  @Test
   void markupTouchingAWordIsDropped() {
     Canonical c = Canonicalizer.canonicalize("Who is Ba<b>sil</b> Mah<i>fouz</i>?");
     assertThat(c.text()).isEqualTo("Who is Basil Mahfouz?");
