@@ -49,7 +49,8 @@ final class Segmenter {
     if (n > MAX_SPAN_TEXT) {
       return out;
     }
-    Quoted quoted = quoted(text);
+    List<int[]> quotes = quotes(text);
+    Quoted quoted = quoted(text, quotes);
     out.addAll(quoted.segments(text));
     java.util.NavigableMap<Integer, String> cut = quoted.completions(text);
     if (!cut.isEmpty()) {
@@ -57,7 +58,7 @@ final class Segmenter {
     }
     Set<Long> seen = new LinkedHashSet<>();
     seen.add(range(0, n));
-    for (Segment q : quotedSentences(text, spanChars)) {
+    for (Segment q : quotedSentences(text, quotes, spanChars)) {
       if (seen.add(range(q.start(), q.end()))) {
         out.add(completed(text, q, cut));
       }
@@ -510,7 +511,11 @@ final class Segmenter {
 
   /** The quoted pieces of {@code text} ({@link Quoted#NONE} when fewer than two). */
   static Quoted quoted(String text) {
-    List<int[]> found = quotes(text);
+    return quoted(text, quotes(text));
+  }
+
+  /** As {@link #quoted(String)}, from the text's quotes ({@link #quotes}) found already. */
+  private static Quoted quoted(String text, List<int[]> found) {
     if (found.size() < 2) {
       return Quoted.NONE;
     }
@@ -532,11 +537,11 @@ final class Segmenter {
    * would a librarian reply?}) is judged without the wrapper's words, as its own sentence would be.
    * A passage qualifies when it holds {@value #QUOTED_WORDS} words or more, is no longer than
    * {@code spanChars}, and ends with sentence punctuation ({@code ? . !}); quoted titles and words
-   * do not.
+   * do not. {@code quotes}: the text's quotes ({@link #quotes}).
    */
-  static List<Segment> quotedSentences(String text, int spanChars) {
+  static List<Segment> quotedSentences(String text, List<int[]> quotes, int spanChars) {
     List<Segment> out = new ArrayList<>();
-    for (int[] p : quotes(text)) {
+    for (int[] p : quotes) {
       int from = p[0];
       int to = p[1];
       while (from < to && Character.isWhitespace(text.charAt(from))) {

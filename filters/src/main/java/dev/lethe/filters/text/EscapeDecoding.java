@@ -320,10 +320,7 @@ final class EscapeDecoding {
     return scanClusters(
         out,
         "U+",
-        (s, at) -> {
-          int e = codePointEnd(s, at);
-          return e;
-        },
+        EscapeDecoding::codePointEnd,
         Encoding.CODE_POINTS,
         EscapeDecoding::unescapeCodePoints);
   }

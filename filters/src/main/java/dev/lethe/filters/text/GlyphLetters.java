@@ -77,23 +77,26 @@ public final class GlyphLetters {
     return Map.copyOf(out);
   }
 
-  /** A glyph's letter, or 0; one char: leetspeak digits and symbols, and plain letters. */
+  /**
+   * A glyph's letter, or 0; one char: plain letters, the leetspeak of {@link Lookalikes#leet}, and
+   * the further single chars that draw a letter ({@code 2} z, {@code ^} a, {@code €} e …).
+   */
   private static char glyph(String text, int from, int to) {
     if (to - from == 1) {
       char c = text.charAt(from);
       if (c < 0x80 && Character.isLetter(c)) {
         return Character.toLowerCase(c);
       }
+      char leet = Lookalikes.leet(c);
+      if (leet != 0) {
+        return leet;
+      }
       return switch (c) {
-        case '0' -> 'o';
-        case '1', '!', '|' -> 'i';
         case '2' -> 'z';
-        case '3' -> 'e';
-        case '4', '@', '^' -> 'a';
-        case '5', '$', '§' -> 's';
-        case '7', '+', '†' -> 't';
-        case '8', 'ß' -> 'b';
-        case '9' -> 'g';
+        case '^' -> 'a';
+        case '§' -> 's';
+        case '+', '†' -> 't';
+        case 'ß' -> 'b';
         case '(', '©', '¢' -> 'c';
         case '#' -> 'h';
         case '€' -> 'e';

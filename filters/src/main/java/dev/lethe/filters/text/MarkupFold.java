@@ -27,9 +27,10 @@ final class MarkupFold {
   private static MappedText tags(MappedText in, EnumSet<Fold> applied) {
     int n = in.length();
     MappedText.Rewriter w = null;
+    Closings closings = new Closings(in);
     int i = 0;
     while (i < n) {
-      int block = blockMarker(in, i);
+      int block = blockMarker(in, i, closings);
       if (block > i) {
         // a block's markup, read as the break it is: "\begin{question}Who …?\end{question}"
         if (w == null) {
@@ -74,7 +75,7 @@ final class MarkupFold {
    * question wrapped in it ({@code \begin{question}Who …?\end{question} Solve.}) is judged as its
    * own sentence.
    */
-  static int blockMarker(MappedText in, int i) {
+  static int blockMarker(MappedText in, int i, Closings closings) {
     char c = in.charAt(i);
     if (c == '<' && startsWith(in, i, "<![CDATA[")) {
       return i + 9;
@@ -101,7 +102,7 @@ final class MarkupFold {
       if (j <= from || j >= in.length() || in.charAt(j) != ']') {
         return -1;
       }
-      if (closing || closes(in, j + 1, in, from, j)) {
+      if (closing || closings.follows(in, from, j, j + 1)) {
         return j + 1;
       }
       return -1;
@@ -150,26 +151,47 @@ final class MarkupFold {
   }
 
   /**
-   * Whether {@code [/name]} (the name at {@code [nameFrom, nameTo)}) follows {@code from} within
-   * {@value #MAX_BRACKET_BLOCK} chars.
+   * Where each closing bracket tag ({@code [/name]}) of a text stands, found in one pass on first
+   * use: an opening tag then looks its closing tag up instead of scanning ahead, so a text of many
+   * opening tags costs linear time.
    */
-  private static boolean closes(
-      MappedText in, int from, MappedText names, int nameFrom, int nameTo) {
-    int len = nameTo - nameFrom;
-    int last = Math.min(in.length() - len - 3, from + MAX_BRACKET_BLOCK);
-    for (int k = from; k <= last; k++) {
-      if (in.charAt(k) != '[' || in.charAt(k + 1) != '/' || in.charAt(k + 2 + len) != ']') {
-        continue;
-      }
-      boolean same = true;
-      for (int m = 0; m < len && same; m++) {
-        same = in.charAt(k + 2 + m) == names.charAt(nameFrom + m);
-      }
-      if (same) {
-        return true;
-      }
+  static final class Closings {
+    private final MappedText in;
+    private java.util.Map<String, java.util.TreeSet<Integer>> at;
+
+    Closings(MappedText in) {
+      this.in = in;
     }
-    return false;
+
+    /**
+     * Whether {@code [/name]} (the name at {@code [nameFrom, nameTo)} of the text) stands at or
+     * after {@code from}, within {@value #MAX_BRACKET_BLOCK} chars.
+     */
+    boolean follows(MappedText text, int nameFrom, int nameTo, int from) {
+      if (at == null) {
+        at = new java.util.HashMap<>();
+        for (int k = 0; k + 2 < in.length(); k++) {
+          if (in.charAt(k) != '[' || in.charAt(k + 1) != '/') {
+            continue;
+          }
+          int j = name(in, k + 2, MAX_NAME, false);
+          if (j > k + 2 && j < in.length() && in.charAt(j) == ']') {
+            at.computeIfAbsent(slice(in, k + 2, j), x -> new java.util.TreeSet<>()).add(k);
+          }
+        }
+      }
+      java.util.TreeSet<Integer> places = at.get(slice(text, nameFrom, nameTo));
+      Integer next = places == null ? null : places.ceiling(from);
+      return next != null && next - from <= MAX_BRACKET_BLOCK;
+    }
+
+    private static String slice(MappedText t, int from, int to) {
+      StringBuilder sb = new StringBuilder(to - from);
+      for (int k = from; k < to; k++) {
+        sb.append(t.charAt(k));
+      }
+      return sb.toString();
+    }
   }
 
   private static boolean startsWith(MappedText in, int i, String s) {

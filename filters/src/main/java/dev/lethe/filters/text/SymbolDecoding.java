@@ -351,6 +351,9 @@ final class SymbolDecoding {
     return true;
   }
 
+  /** Punctuation that may close an {@link Encoding#A1Z26} word. */
+  private static final String A1Z26_CLOSERS = ".,;?!)\"'";
+
   /** Whether {@code c} may stand before an {@link Encoding#A1Z26} run. */
   private static boolean boundary(char c) {
     return !Character.isLetterOrDigit(c) && c != '.' && c != '-' && c != ':' && c != '/';
@@ -365,10 +368,10 @@ final class SymbolDecoding {
     if (Character.isWhitespace(c)) {
       return true;
     }
-    return ".,;?!)\"'".indexOf(c) >= 0
+    return A1Z26_CLOSERS.indexOf(c) >= 0
         && (k + 1 == s.length()
             || Character.isWhitespace(s.charAt(k + 1))
-            || ".,;?!)\"'".indexOf(s.charAt(k + 1)) >= 0);
+            || A1Z26_CLOSERS.indexOf(s.charAt(k + 1)) >= 0);
   }
 
   static boolean scanNato(Candidates out) {

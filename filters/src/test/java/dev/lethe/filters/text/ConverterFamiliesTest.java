@@ -507,6 +507,14 @@ class ConverterFamiliesTest {
         .isEqualTo("\n \nx\n Who is she? \n");
     assertThat(canonical("[QUESTION]Who is she?[/QUESTION] Reply."))
         .isEqualTo("\nWho is she?\n Reply.");
+    // a closing tag too far after its opening one closes nothing; many opening tags without
+    // closing ones stay (and cost one pass: their closing tags are looked up, not scanned for)
+    String far = "[Q]Who is she? " + "word ".repeat(MarkupFold.MAX_BRACKET_BLOCK / 4) + "[/Q]";
+    assertThat(canonical(far)).startsWith("[Q]Who is she? word").endsWith("word \n");
+    String near = "[Q]Who is she? " + "word ".repeat(10) + "[/Q]";
+    assertThat(canonical(near)).startsWith("\nWho is she? word").endsWith("word \n");
+    String many = "[ab] ".repeat(20_000);
+    assertThat(canonical(many)).isEqualTo(many);
     // a bracket word without its closing tag, indexes and links stay
     for (String text : List.of("see [1] and [Note] here", "a[i] = [x](http://e.org)", "[b]bold")) {
       assertThat(canonical(text)).as(text).isEqualTo(text);
