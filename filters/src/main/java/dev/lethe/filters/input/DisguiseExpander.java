@@ -32,6 +32,9 @@ import java.util.Locale;
  * payload cannot make screening slow), and the classifier's budget bounds the judging.
  */
 public final class DisguiseExpander implements TextExpander {
+  /** The transformation that names the form with heavy leetspeak read ({@link #heavyLeet}). */
+  public static final String HEAVY_LEET = "leet-heavy";
+
   /** The transformation that names the form with shuffled words put back ({@link Typoglycemia}). */
   public static final String UNSCRAMBLED = "unscrambled";
 
@@ -58,24 +61,9 @@ public final class DisguiseExpander implements TextExpander {
     List<Form> out = new ArrayList<>(2);
     Form first = canonical(text, List.of());
     out.add(first);
-    String heavy = heavyLeet(first.text());
-    if (heavy != null) {
-      List<String> transforms = new ArrayList<>(first.transforms());
-      transforms.add("leet-heavy");
-      out.add(new Form(heavy, transforms));
-    }
-    String drawn = GlyphLetters.read(first.text());
-    if (drawn != null) {
-      List<String> transforms = new ArrayList<>(first.transforms());
-      transforms.add(GLYPHS);
-      out.add(new Form(drawn, transforms));
-    }
-    String unscrambled = Typoglycemia.read(first.text());
-    if (unscrambled != null) {
-      List<String> transforms = new ArrayList<>(first.transforms());
-      transforms.add(UNSCRAMBLED);
-      out.add(new Form(unscrambled, transforms));
-    }
+    reread(out, first, heavyLeet(first.text()), HEAVY_LEET);
+    reread(out, first, GlyphLetters.read(first.text()), GLYPHS);
+    reread(out, first, Typoglycemia.read(first.text()), UNSCRAMBLED);
     for (Decoded d : Decoders.decode(text, limits)) {
       List<String> chain = new ArrayList<>(d.chain().size());
       for (Encoding e : d.chain()) {
@@ -84,6 +72,18 @@ public final class DisguiseExpander implements TextExpander {
       out.add(canonical(d.text(), chain));
     }
     return out;
+  }
+
+  /**
+   * Adds {@code text}, a further reading of the first form, named by that form's transformations
+   * and {@code transform}; nothing when {@code text} is null (the reading found nothing to read).
+   */
+  private static void reread(List<Form> out, Form first, String text, String transform) {
+    if (text != null) {
+      List<String> transforms = new ArrayList<>(first.transforms());
+      transforms.add(transform);
+      out.add(new Form(text, transforms));
+    }
   }
 
   /**
