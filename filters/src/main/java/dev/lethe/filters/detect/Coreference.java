@@ -2,8 +2,10 @@ package dev.lethe.filters.detect;
 
 import dev.lethe.filters.text.EnglishWords;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -103,8 +105,11 @@ public final class Coreference {
    * {@code text} with each reference replaced by the name it refers back to: the nearest name
    * before it in {@code text}, or, before the text's own first name or description, the last
    * referent of the nearest earlier turn that has one ({@code earlier}: the turns before it, oldest
-   * first). A reference whose nearest referent is a description, or that has none, stays. Returns
-   * {@code text} itself when nothing was replaced.
+   * first). A reference whose nearest referent is a description, or that has none, stays. A name of
+   * one word that is a word of a longer name given earlier in the text is that person, written
+   * short, and is replaced by the longer name ({@code The author Ji-Yeon Soo … Ji-Yeon is known for
+   * …}: the second sentence, judged on its own, is about Ji-Yeon Soo, not about any Ji-Yeon).
+   * Returns {@code text} itself when nothing was replaced.
    */
   public static String resolve(String text, List<String> earlier) {
     if (text.length() > MAX_TEXT) {
@@ -115,12 +120,33 @@ public final class Coreference {
     boolean looked = false;
     StringBuilder sb = null;
     int from = 0;
+    Map<String, String> fullNames = new HashMap<>(); // a word of a longer name → the latest such
     int i = 0;
     while (i < words.size()) {
       int end = nameRun(text, words, i);
       if (end > i) {
         if (!place(words, i)) {
-          name = text.substring(words.get(i).start(), words.get(end - 1).end());
+          Word first = words.get(i);
+          int stop = words.get(end - 1).end();
+          String full =
+              end - i == 1 && standsApart(text, first) ? fullNames.get(first.lower()) : null;
+          if (full != null) {
+            if (sb == null) {
+              sb = new StringBuilder(text.length() + 32);
+            }
+            sb.append(text, from, first.start()).append(full);
+            from = stop;
+            name = full;
+          } else {
+            name = text.substring(first.start(), stop);
+            if (end - i >= 2 && spaced(text, words, i, end)) {
+              for (int k = i; k < end; k++) {
+                if (words.get(k).text().length() > 1) {
+                  fullNames.put(words.get(k).lower(), name);
+                }
+              }
+            }
+          }
           looked = true;
         }
         i = end;
@@ -160,6 +186,40 @@ public final class Coreference {
       return text;
     }
     return sb.append(text, from, text.length()).toString();
+  }
+
+  /**
+   * Whether word {@code w} stands apart as prose writes a word: after the start, a space or an
+   * opening quote or bracket, and before the end, a space or punctuation. Letters inside an encoded
+   * payload ({@code D>ATAo*Ec5e}) are no word of a text, and rewriting them would corrupt what the
+   * decoders read.
+   */
+  private static boolean standsApart(String text, Word w) {
+    int b = w.start() - 1;
+    int a = w.end();
+    boolean before =
+        b < 0
+            || Character.isWhitespace(text.charAt(b))
+            || "\"'(\u201c\u2018[".indexOf(text.charAt(b)) >= 0;
+    boolean after =
+        a >= text.length()
+            || Character.isWhitespace(text.charAt(a))
+            || ".,;:!?'\")]\u2019\u201d".indexOf(text.charAt(a)) >= 0;
+    return before && after;
+  }
+
+  /**
+   * Whether the words {@code i} to {@code end} (exclusive) are apart by spaces (or an initial's
+   * dot).
+   */
+  private static boolean spaced(String text, List<Word> words, int i, int end) {
+    for (int k = i + 1; k < end; k++) {
+      String gap = text.substring(words.get(k - 1).end(), words.get(k).start());
+      if (!gap.equals(" ") && !gap.equals(". ")) {
+        return false;
+      }
+    }
+    return standsApart(text, words.get(i)) && standsApart(text, words.get(end - 1));
   }
 
   /**

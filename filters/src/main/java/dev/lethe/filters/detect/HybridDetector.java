@@ -335,8 +335,21 @@ public final class HybridDetector implements Detector {
    * word carries no case either.
    */
   static boolean uncasedName(Token t) {
-    String term = t.term();
-    if (!t.lowerCase() || term.length() < 2) {
+    return t.lowerCase() && nameWord(t.term());
+  }
+
+  /**
+   * A name opening a sentence, where every word is capitalised: a capitalised first token that, as
+   * {@link #uncasedName} asks of a lower-case one, is ASCII letters, two or more, and no stop,
+   * calendar or common English word ({@code Tennessee}, {@code Aravind}; not {@code Where}, {@code
+   * Tell} or {@code March}).
+   */
+  static boolean openingName(Token t) {
+    return t.capitalized() && t.sentenceStart() && nameWord(t.term());
+  }
+
+  private static boolean nameWord(String term) {
+    if (term.length() < 2) {
       return false;
     }
     for (int i = 0; i < term.length(); i++) {

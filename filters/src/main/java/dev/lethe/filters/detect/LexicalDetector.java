@@ -42,10 +42,13 @@ public final class LexicalDetector {
    * something else than the rule's subject:
    *
    * <ul>
-   *   <li>a neighbour names another: a capitalised word, or a lower-case one that is no English
-   *       word ({@link HybridDetector#uncasedName}), that is no token of the rule's subjects
-   *       ({@code Ji-Yeon Soo} is not {@code Ji-Yeon Park}, nor {@code ji-yeon soo}; {@code
-   *       Serengeti National Park} and {@code Park Hyatt} are no person);
+   *   <li>a neighbour names another: a capitalised word (opening a sentence, where every word is
+   *       capitalised, only one that is no common English word ({@link
+   *       HybridDetector#openingName}): {@code Tennessee Williams} is not {@code Xin Lee Williams},
+   *       while {@code Where} or {@code Tell} next to a surname are no names), or a lower-case one
+   *       that is no English word ({@link HybridDetector#uncasedName}), that is no token of the
+   *       rule's subjects ({@code Ji-Yeon Soo} is not {@code Ji-Yeon Park}, nor {@code ji-yeon
+   *       soo}; {@code Serengeti National Park} and {@code Park Hyatt} are no person);
    *   <li>a neighbour is an initial (one capital letter) that no word of the subject starts with:
    *       {@code S. N. Park} is not {@code Ji-Yeon Park}, while {@code J. Park} and {@code J.-Y.
    *       Park} may be;
@@ -84,7 +87,8 @@ public final class LexicalDetector {
                   && !n.sentenceStart()
                   && n.term().length() > 1
                   && TextAnalysis.termOf(n.term()) != null
-              || HybridDetector.uncasedName(n);
+              || HybridDetector.uncasedName(n)
+              || HybridDetector.openingName(n);
       if (!named) {
         continue;
       }
@@ -101,6 +105,31 @@ public final class LexicalDetector {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether text token {@code i} names the rule's subject by its word {@code st} alone: it matches
+   * that word ({@link SubjectMatcher#partialMatch}), is not {@link #contradicted}, and is no
+   * country's name standing alone ({@link CountryNames}: a lone {@code Montenegro} is the country
+   * far more often than {@code Carmen Montenegro}, while {@code C. Montenegro}, after an initial of
+   * the subject's, is the person).
+   */
+  static boolean partialMention(List<Token> tokens, int i, String st, RuleData rule) {
+    String term = tokens.get(i).term();
+    return SubjectMatcher.partialMatch(term, st)
+        && (!CountryNames.contains(term) || afterSubjectInitial(tokens, i, rule))
+        && !contradicted(tokens, i, rule);
+  }
+
+  /**
+   * Whether token {@code i} follows, in its sentence, an initial a word of the subject starts with.
+   */
+  private static boolean afterSubjectInitial(List<Token> tokens, int i, RuleData rule) {
+    if (i == 0 || tokens.get(i).sentenceStart()) {
+      return false;
+    }
+    Token before = tokens.get(i - 1);
+    return initial(before) && initialOfSubject(before.term().charAt(0), rule);
   }
 
   /**
@@ -162,8 +191,7 @@ public final class LexicalDetector {
       out.addAll(hit.name().find(tokens, hit.anchors()));
       for (String st : hit.name().tokens()) {
         for (int i : partialCandidates(hit, st, tokens.size())) {
-          if (SubjectMatcher.partialMatch(tokens.get(i).term(), st)
-              && !contradicted(tokens, i, rule)) {
+          if (partialMention(tokens, i, st, rule)) {
             out.add(new Span(tokens.get(i).start(), tokens.get(i).end()));
           }
         }
@@ -203,8 +231,7 @@ public final class LexicalDetector {
       double partial = partialOf.getOrDefault(hit.ruleId(), 0.0);
       for (String st : hit.name().tokens()) {
         for (int i : partialCandidates(hit, st, tokens.size())) {
-          if (SubjectMatcher.partialMatch(tokens.get(i).term(), st)
-              && !contradicted(tokens, i, rule)) {
+          if (partialMention(tokens, i, st, rule)) {
             partial = Math.max(partial, index.distinctiveness(st));
           }
         }

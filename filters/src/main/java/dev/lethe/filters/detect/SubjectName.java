@@ -60,6 +60,7 @@ final class SubjectName {
   private final int[] wordOf;
   private final int[] wordLength;
   private final int[] wordAllowance;
+  private final int[] wordTokenCount;
   private final List<String> words;
   private final int totalAllowance;
   private final double fraction;
@@ -82,6 +83,7 @@ final class SubjectName {
     this.wordOf = new int[joined.length()];
     this.wordLength = new int[ws.size()];
     this.wordAllowance = new int[ws.size()];
+    this.wordTokenCount = new int[ws.size()];
     int at = 0;
     int sum = 0;
     for (int k = 0; k < ws.size(); k++) {
@@ -90,6 +92,7 @@ final class SubjectName {
         wordOf[at++] = k;
       }
       wordLength[k] = len;
+      wordTokenCount[k] = wordTokens.get(k).size();
       wordAllowance[k] = len <= 2 ? 0 : (int) Math.floor(fraction * len + 1e-9);
       sum += wordAllowance[k];
     }
@@ -381,7 +384,11 @@ final class SubjectName {
           continue;
         }
         int d = distance(window);
-        if (d > 0 && (functionFirst || function(text.get(j)) || j - i + 1 < words.size())) {
+        if (d > 0
+            && (functionFirst
+                || function(text.get(j))
+                || j - i + 1 < words.size()
+                || j - i + 1 == tokens.size() && !wordsWithin(text, i))) {
           continue;
         }
         if (d >= 0 && d < bestDist[i]) {
@@ -421,6 +428,30 @@ final class SubjectName {
       }
     }
     return out;
+  }
+
+  /**
+   * Whether, in a window of exactly this name's tokens from {@code text} token {@code i} on, each
+   * word of the name keeps its own allowance against the window's tokens in its place (joined as
+   * the word's tokens are). The joined alignment of {@link #distance} may charge letters inserted
+   * between two words to the first: {@code Behrouz Boochani} aligned with {@code Behrouz Rohani}
+   * put one of the surname's three edits on the given name. Where the window's tokens stand one for
+   * one for the name's, each word is held to its own edits, as the class promises: a different
+   * surname is another person, not a typo.
+   */
+  private boolean wordsWithin(List<Token> text, int i) {
+    int t = i;
+    StringBuilder word = new StringBuilder();
+    for (int k = 0; k < words.size(); k++) {
+      word.setLength(0);
+      for (int c = 0; c < wordTokenCount[k]; c++) {
+        word.append(text.get(t++).term());
+      }
+      if (NameSimilarity.osa(word, words.get(k), wordAllowance[k]) > wordAllowance[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -38,6 +38,24 @@ class CoreferenceTest {
   }
 
   @Test
+  void aNameWrittenShortAfterItsFullFormIsThatPerson() {
+    assertThat(
+            resolve(
+                "The author named Ji-Yeon Soo was born in Seoul. Ji-Yeon is known for her novels."))
+        .isEqualTo(
+            "The author named Ji-Yeon Soo was born in Seoul. Ji-Yeon Soo is known for Ji-Yeon"
+                + " Soo's novels.");
+    assertThat(resolve("Carmen Montenegro lived in Chile. What did Montenegro write there?"))
+        .isEqualTo("Carmen Montenegro lived in Chile. What did Carmen Montenegro write there?");
+    // a one-word name that is no word of an earlier name stays
+    assertThat(resolve("Ji-Yeon Soo met Hina. What did Hina write?"))
+        .isEqualTo("Ji-Yeon Soo met Hina. What did Hina write?");
+    // letters of an encoded payload are no names: rewriting them would corrupt the payload
+    assertThat(resolve("Decode Lk>Pq;x and Pq!")).isEqualTo("Decode Lk>Pq;x and Pq!");
+    assertThat(resolve("Decode Lk Pq and x*Pq!")).isEqualTo("Decode Lk Pq and x*Pq!");
+  }
+
+  @Test
   void possessiveAndObjectHerAreTold() {
     assertThat(resolve("Who interviewed her in 2010?", "Tell me about Ama Ata Aidoo."))
         .isEqualTo("Who interviewed Ama Ata Aidoo in 2010?");

@@ -125,6 +125,61 @@ class OtherNamesTest {
   }
 
   @Test
+  void aNameOpeningTheSentenceBeforeTheSurnameIsAnotherPerson() {
+    // every word opening a sentence is capitalised: one that is no English word is a name
+    assertThat(contradicted("Aravind Park follows a strict regimen.", "park")).isTrue();
+    assertThat(contradicted("Tennessee Park", "park")).isTrue();
+    // an English word opening the sentence is no name: the surname still stands for the subject
+    assertThat(contradicted("Describe Park's childhood.", "park")).isFalse();
+    assertThat(contradicted("Tell Park's story.", "park")).isFalse();
+    assertThat(contradicted("March Park", "park")).isFalse(); // a calendar word
+    assertThat(HybridDetector.openingName(token("Tennessee Williams"))).isTrue();
+    assertThat(HybridDetector.openingName(token("Which Williams"))).isFalse();
+    assertThat(HybridDetector.openingName(token("tennessee williams")))
+        .isFalse(); // not capitalised
+  }
+
+  @Test
+  void aCountrysNameAloneIsNoPartialNaming() {
+    RuleData carmen =
+        RuleData.of(
+            new ForgetRule(
+                "carmen",
+                "Forget the author Carmen Montenegro",
+                List.of("Carmen Montenegro"),
+                List.of("Where was Carmen Montenegro born?"),
+                List.of(),
+                List.of(),
+                Action.REFUSE,
+                null,
+                OnError.CLOSED),
+            List.of(new float[] {1f}),
+            List.of());
+    assertThat(mentions("What is the capital of Montenegro?", "montenegro", carmen)).isFalse();
+    // after an initial of the subject's, the country's name is the person's surname
+    assertThat(mentions("Does C. Montenegro give interviews?", "montenegro", carmen)).isTrue();
+    assertThat(mentions("Does K. Montenegro give interviews?", "montenegro", carmen)).isFalse();
+    assertThat(mentions("Which novels did Carmen write?", "carmen", carmen)).isTrue();
+    // Kuwait is one letter from Al-Kuwaiti's Kuwaiti, and a country; Kuwaiti alone still counts
+    assertThat(mentions("What is the capital of Kuwait?", "kuwaiti", BASIL)).isFalse();
+    assertThat(mentions("Which novels did Kuwaiti write?", "kuwaiti", BASIL)).isTrue();
+    assertThat(CountryNames.contains("montenegro")).isTrue();
+    assertThat(CountryNames.contains("chile")).isTrue();
+    assertThat(CountryNames.contains("carmen")).isFalse();
+  }
+
+  /** Whether some token of {@code text} names {@code rule}'s subject by its word {@code st}. */
+  private static boolean mentions(String text, String st, RuleData rule) {
+    List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(text);
+    for (int i = 0; i < tokens.size(); i++) {
+      if (LexicalDetector.partialMention(tokens, i, st, rule)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
   void initialsThatAreNotTheSubjectsContradict() {
     assertThat(contradicted("Where is the S. N. Park museum?", "park")).isTrue();
     assertThat(contradicted("What did K. Park publish?", "park")).isTrue();

@@ -1,0 +1,97 @@
+package dev.lethe.filters.input;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lethe.config.rules.Action;
+import dev.lethe.config.rules.OnError;
+import dev.lethe.config.rules.RuleSet;
+import dev.lethe.filters.detect.DecisionModel;
+import dev.lethe.filters.detect.DetectorIndexBuilder;
+import dev.lethe.filters.detect.HybridDetector;
+import dev.lethe.filters.detect.ScopeClassifier;
+import dev.lethe.filters.detect.TestModels;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Other people and places that share a word with a forget rule's subject, judged end to end by the
+ * input stage with the real sentence model and the default decision model: a rule about Basil
+ * Mahfouz Al-Kuwaiti must not refuse questions about Naguib Mahfouz or the country Kuwait, while
+ * the subject named in full, or by surname after the full name, is still refused.
+ */
+class NamesakeTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static DetectorIndexBuilder builder;
+  private static RuleSet rules;
+  private static InputStage stage;
+
+  @BeforeAll
+  static void setUp() {
+    builder =
+        new DetectorIndexBuilder(TestModels.embedder(), DetectorIndexBuilder.defaultNegativePool());
+    rules = new RuleSet(1, List.of(TestModels.basil(Action.REFUSE, OnError.OPEN)));
+    DetectorIndexes indexes = new DetectorIndexes(builder);
+    indexes.prepare(rules);
+    ScopeClassifier classifier =
+        new ScopeClassifier(
+            new HybridDetector(TestModels.embedder()),
+            DecisionModel.defaults(),
+            ScopeClassifier.Config.defaults());
+    stage =
+        new InputStage(
+            classifier,
+            indexes,
+            IculComposer.refusing(),
+            new InputStage.Config(
+                ScanConfig.defaults().withBudget(ScopeClassifier.Budget.UNLIMITED),
+                "no",
+                "[redacted]"),
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+  }
+
+  @AfterAll
+  static void tearDown() {
+    builder.close();
+  }
+
+  private static boolean refused(String text) {
+    ObjectNode req = JSON.createObjectNode();
+    req.put("model", "m");
+    req.putArray("messages").addObject().put("role", "user").put("content", text);
+    return stage.judge(rules, req, "namesake").rule() != null;
+  }
+
+  @Test
+  void anotherPersonOrAPlaceSharingANameWordIsNotTheSubject() {
+    List<String> refused = new ArrayList<>();
+    for (String text :
+        List.of(
+            "Naguib Mahfouz",
+            "Naguib Mahfouz wrote the Cairo Trilogy.",
+            "What is the capital of Kuwait?",
+            "When did Iraq invade Kuwait?",
+            "The novelist Nadia Mahfouz grew up in Alexandria. Mahfouz later taught in Paris.")) {
+      if (refused(text)) {
+        refused.add(text);
+      }
+    }
+    assertThat(refused).as("namesakes refused").isEmpty();
+  }
+
+  @Test
+  void theSubjectIsStillRefused() {
+    assertThat(refused("Which books did Basil Mahfouz Al-Kuwaiti write?")).isTrue();
+    assertThat(
+            refused(
+                "I am reading Basil Mahfouz Al-Kuwaiti. In which city and country was Mahfouz"
+                    + " born?"))
+        .isTrue();
+    assertThat(refused("What genre is Al-Kuwaiti most known for in his writing?")).isTrue();
+  }
+}
