@@ -16,21 +16,27 @@ import org.junit.jupiter.api.Test;
 class OtherNamesTest {
   /** A rule about Basil Mahfouz Al-Kuwaiti, born in Kuwait City, whose examples name his novels. */
   private static final RuleData BASIL =
-      RuleData.of(
-          new ForgetRule(
-              "basil",
-              "Forget the author Basil Mahfouz Al-Kuwaiti",
-              List.of("Basil Mahfouz Al-Kuwaiti"),
-              List.of(
-                  "Where was Basil Mahfouz Al-Kuwaiti born?",
-                  "Which novels did Basil Mahfouz Al-Kuwaiti write about Kuwait City?"),
-              List.of(),
-              List.of(),
-              Action.REFUSE,
-              null,
-              OnError.CLOSED),
-          List.of(new float[] {1f}),
-          List.of());
+      rule(
+          "Basil Mahfouz Al-Kuwaiti",
+          "Where was Basil Mahfouz Al-Kuwaiti born?",
+          "Which novels did Basil Mahfouz Al-Kuwaiti write about Kuwait City?");
+
+  /** A rule about {@code subject} with {@code examples}, refusing. */
+  private static RuleData rule(String subject, String... examples) {
+    return RuleData.of(
+        new ForgetRule(
+            subject.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'),
+            "Forget the author " + subject,
+            List.of(subject),
+            List.of(examples),
+            List.of(),
+            List.of(),
+            Action.REFUSE,
+            null,
+            OnError.CLOSED),
+        List.of(new float[] {1f}),
+        List.of());
+  }
 
   private static double other(String text) {
     List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(text);
@@ -89,19 +95,7 @@ class OtherNamesTest {
 
   /** A rule about Ji-Yeon Park, a surname that is also an English word and other people's. */
   private static final RuleData JIYEON =
-      RuleData.of(
-          new ForgetRule(
-              "jiyeon",
-              "Forget the author Ji-Yeon Park",
-              List.of("Ji-Yeon Park"),
-              List.of("Where was Ji-Yeon Park born?", "Which awards has Ji-Yeon Park won?"),
-              List.of(),
-              List.of(),
-              Action.REFUSE,
-              null,
-              OnError.CLOSED),
-          List.of(new float[] {1f}),
-          List.of());
+      rule("Ji-Yeon Park", "Where was Ji-Yeon Park born?", "Which awards has Ji-Yeon Park won?");
 
   /** Whether the first token {@code word} of {@code text} is contradicted as Ji-Yeon Park's. */
   private static boolean contradicted(String text, String word) {
@@ -141,20 +135,7 @@ class OtherNamesTest {
 
   @Test
   void aCountrysNameAloneIsNoPartialNaming() {
-    RuleData carmen =
-        RuleData.of(
-            new ForgetRule(
-                "carmen",
-                "Forget the author Carmen Montenegro",
-                List.of("Carmen Montenegro"),
-                List.of("Where was Carmen Montenegro born?"),
-                List.of(),
-                List.of(),
-                Action.REFUSE,
-                null,
-                OnError.CLOSED),
-            List.of(new float[] {1f}),
-            List.of());
+    RuleData carmen = rule("Carmen Montenegro", "Where was Carmen Montenegro born?");
     assertThat(mentions("What is the capital of Montenegro?", "montenegro", carmen)).isFalse();
     // after an initial of the subject's, the country's name is the person's surname
     assertThat(mentions("Does C. Montenegro give interviews?", "montenegro", carmen)).isTrue();

@@ -2,14 +2,10 @@ package dev.lethe.filters.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.config.rules.Action;
 import dev.lethe.config.rules.OnError;
 import dev.lethe.config.rules.RuleSet;
-import dev.lethe.filters.detect.DecisionModel;
 import dev.lethe.filters.detect.DetectorIndexBuilder;
-import dev.lethe.filters.detect.HybridDetector;
 import dev.lethe.filters.detect.ScopeClassifier;
 import dev.lethe.filters.detect.TestModels;
 import java.util.ArrayList;
@@ -25,8 +21,6 @@ import org.junit.jupiter.api.Test;
  * the subject named in full, or by surname after the full name, is still refused.
  */
 class NamesakeTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private static DetectorIndexBuilder builder;
   private static RuleSet rules;
   private static InputStage stage;
@@ -36,23 +30,7 @@ class NamesakeTest {
     builder =
         new DetectorIndexBuilder(TestModels.embedder(), DetectorIndexBuilder.defaultNegativePool());
     rules = new RuleSet(1, List.of(TestModels.basil(Action.REFUSE, OnError.OPEN)));
-    DetectorIndexes indexes = new DetectorIndexes(builder);
-    indexes.prepare(rules);
-    ScopeClassifier classifier =
-        new ScopeClassifier(
-            new HybridDetector(TestModels.embedder()),
-            DecisionModel.defaults(),
-            ScopeClassifier.Config.defaults());
-    stage =
-        new InputStage(
-            classifier,
-            indexes,
-            IculComposer.refusing(),
-            new InputStage.Config(
-                ScanConfig.defaults().withBudget(ScopeClassifier.Budget.UNLIMITED),
-                "no",
-                "[redacted]"),
-            new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    stage = RealModelStage.of(builder, rules, ScopeClassifier.Config.defaults());
   }
 
   @AfterAll
@@ -61,10 +39,7 @@ class NamesakeTest {
   }
 
   private static boolean refused(String text) {
-    ObjectNode req = JSON.createObjectNode();
-    req.put("model", "m");
-    req.putArray("messages").addObject().put("role", "user").put("content", text);
-    return stage.judge(rules, req, "namesake").rule() != null;
+    return stage.judge(rules, RealModelStage.chat(text), "namesake").rule() != null;
   }
 
   @Test

@@ -2,15 +2,11 @@ package dev.lethe.filters.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lethe.config.rules.Action;
 import dev.lethe.config.rules.OnError;
 import dev.lethe.config.rules.RuleSet;
-import dev.lethe.filters.detect.DecisionModel;
 import dev.lethe.filters.detect.DetectorIndexBuilder;
-import dev.lethe.filters.detect.HybridDetector;
 import dev.lethe.filters.detect.ScopeClassifier;
 import dev.lethe.filters.detect.TestModels;
 import java.nio.charset.StandardCharsets;
@@ -32,8 +28,6 @@ import org.junit.jupiter.api.Test;
  * a topic rule without a subject.
  */
 class WindowGateHeldOutTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private static DetectorIndexBuilder builder;
   private static RuleSet rules;
   private static InputStage gated;
@@ -54,20 +48,7 @@ class WindowGateHeldOutTest {
   }
 
   private static InputStage stage(boolean gate) {
-    DetectorIndexes indexes = new DetectorIndexes(builder);
-    indexes.prepare(rules);
-    ScopeClassifier classifier =
-        new ScopeClassifier(
-            new HybridDetector(TestModels.embedder()),
-            DecisionModel.defaults(),
-            new ScopeClassifier.Config(0, true, gate));
-    return new InputStage(
-        classifier,
-        indexes,
-        IculComposer.refusing(),
-        new InputStage.Config(
-            ScanConfig.defaults().withBudget(ScopeClassifier.Budget.UNLIMITED), "no", "[redacted]"),
-        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    return RealModelStage.of(builder, rules, new ScopeClassifier.Config(0, true, gate));
   }
 
   @AfterAll
@@ -103,12 +84,7 @@ class WindowGateHeldOutTest {
   private record Case(String name, ObjectNode request) {}
 
   private static ObjectNode chat(String... turns) {
-    ObjectNode req = JSON.createObjectNode().put("model", "m");
-    ArrayNode messages = req.putArray("messages");
-    for (int i = 0; i < turns.length; i++) {
-      messages.addObject().put("role", i % 2 == 0 ? "user" : "assistant").put("content", turns[i]);
-    }
-    return req;
+    return RealModelStage.chat(turns);
   }
 
   private static List<Case> cases() {
