@@ -49,6 +49,10 @@ public final class LexicalDetector {
    *       that is no English word ({@link HybridDetector#uncasedName}), that is no token of the
    *       rule's subjects ({@code Ji-Yeon Soo} is not {@code Ji-Yeon Park}, nor {@code ji-yeon
    *       soo}; {@code Serengeti National Park} and {@code Park Hyatt} are no person);
+   *   <li>a neighbour is a hyphenated name, every part capitalised ({@link
+   *       TextAnalysis.Token#hyphenated}), whose parts are not all the subject's: {@code David
+   *       Ben-Gurion} is not {@code Moshe Ben-David}, while {@code Seoul-born Park} may be {@code
+   *       Ji-Yeon Park};
    *   <li>a neighbour is an initial (one capital letter) that no word of the subject starts with:
    *       {@code S. N. Park} is not {@code Ji-Yeon Park}, while {@code J. Park} and {@code J.-Y.
    *       Park} may be;
@@ -76,6 +80,14 @@ public final class LexicalDetector {
         continue;
       }
       Token n = tokens.get(j);
+      int[] word = compound(tokens, j);
+      if ((i < word[0] || i > word[1]) && word[1] > word[0]) {
+        // a capitalised hyphenated name next to the token (Ben-Gurion) is one word: the subject's
+        // only if every part is
+        if (properCompound(tokens, word[0], word[1]) && !allOfSubject(tokens, word, rule)) {
+          return true;
+        }
+      }
       if (initial(n)) {
         if (!initialOfSubject(n.term().charAt(0), rule)) {
           return true;
@@ -92,15 +104,7 @@ public final class LexicalDetector {
       if (!named) {
         continue;
       }
-      boolean ofSubject = false;
-      for (List<String> subject : rule.subjects()) {
-        for (String st : subject) {
-          if (st.equals(n.term()) || SubjectMatcher.partialMatch(n.term(), st)) {
-            ofSubject = true;
-          }
-        }
-      }
-      if (!ofSubject) {
+      if (!ofSubject(n.term(), rule)) {
         return true;
       }
     }
@@ -130,6 +134,57 @@ public final class LexicalDetector {
     }
     Token before = tokens.get(i - 1);
     return initial(before) && initialOfSubject(before.term().charAt(0), rule);
+  }
+
+  /** The first and last token of the hyphenated word token {@code j} is part of. */
+  private static int[] compound(List<Token> tokens, int j) {
+    int a = j;
+    int b = j;
+    while (a > 0 && tokens.get(a).hyphenated()) {
+      a--;
+    }
+    while (b + 1 < tokens.size() && tokens.get(b + 1).hyphenated()) {
+      b++;
+    }
+    return new int[] {a, b};
+  }
+
+  /**
+   * Whether tokens {@code a} to {@code b} are a name: every part capitalised and of two letters or
+   * more ({@code J.-Y.} is initials), one of them no common English word ({@code Ben-Gurion}, not
+   * {@code Award-Winning}).
+   */
+  private static boolean properCompound(List<Token> tokens, int a, int b) {
+    boolean proper = false;
+    for (int k = a; k <= b; k++) {
+      Token t = tokens.get(k);
+      if (!t.capitalized() || t.term().length() < 2) {
+        return false;
+      }
+      proper |= !EnglishWords.contains(t.term());
+    }
+    return proper;
+  }
+
+  /** Whether every token of {@code word} (first and last index) is a token of the subject. */
+  private static boolean allOfSubject(List<Token> tokens, int[] word, RuleData rule) {
+    for (int k = word[0]; k <= word[1]; k++) {
+      if (!ofSubject(tokens.get(k).term(), rule)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean ofSubject(String term, RuleData rule) {
+    for (List<String> subject : rule.subjects()) {
+      for (String st : subject) {
+        if (st.equals(term) || SubjectMatcher.partialMatch(term, st)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**

@@ -105,6 +105,8 @@ public final class TextAnalysis {
    * @param capitalized whether the original token started with an upper-case letter
    * @param sentenceStart whether the token opens a sentence (or the text)
    * @param lowerCase whether the original token has no upper-case letter at all
+   * @param hyphenated whether one hyphen joins the token to the token before it ({@code Gurion} in
+   *     {@code Ben-Gurion})
    */
   public record Token(
       String term,
@@ -112,7 +114,8 @@ public final class TextAnalysis {
       int end,
       boolean capitalized,
       boolean sentenceStart,
-      boolean lowerCase) {}
+      boolean lowerCase,
+      boolean hyphenated) {}
 
   /** The name tokens of {@code text}, in order. */
   public static List<Token> nameTokens(String text) {
@@ -130,6 +133,11 @@ public final class TextAnalysis {
           end -= 2; // the possessive filter dropped "'s"; keep it out of the span too
         }
         boolean cap = start < text.length() && Character.isUpperCase(text.charAt(start));
+        boolean hyphenated =
+            start > 0
+                && isHyphen(text.charAt(start - 1))
+                && !tokens.isEmpty()
+                && tokens.get(tokens.size() - 1).end() == start - 1;
         tokens.add(
             new Token(
                 term.toString(),
@@ -137,7 +145,8 @@ public final class TextAnalysis {
                 end,
                 cap,
                 opensSentence(text, start),
-                !hasUpperCase(text, start, end)));
+                !hasUpperCase(text, start, end),
+                hyphenated));
       }
       ts.end();
     } catch (IOException e) {
@@ -189,6 +198,10 @@ public final class TextAnalysis {
       }
     }
     return false;
+  }
+
+  private static boolean isHyphen(char c) {
+    return c == '-' || c == '\u2010' || c == '\u2011';
   }
 
   private static boolean isApostrophe(char c) {

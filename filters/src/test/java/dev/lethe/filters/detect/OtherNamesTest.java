@@ -99,13 +99,7 @@ class OtherNamesTest {
 
   /** Whether the first token {@code word} of {@code text} is contradicted as Ji-Yeon Park's. */
   private static boolean contradicted(String text, String word) {
-    List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(text);
-    for (int i = 0; i < tokens.size(); i++) {
-      if (tokens.get(i).term().equals(word)) {
-        return LexicalDetector.contradicted(tokens, i, JIYEON);
-      }
-    }
-    throw new AssertionError(word + " not in " + text);
+    return contradictedIn(text, word, JIYEON);
   }
 
   @Test
@@ -131,6 +125,29 @@ class OtherNamesTest {
     assertThat(HybridDetector.openingName(token("Which Williams"))).isFalse();
     assertThat(HybridDetector.openingName(token("tennessee williams")))
         .isFalse(); // not capitalised
+  }
+
+  @Test
+  void aHyphenatedNameNextToTheWordIsOneName() {
+    RuleData moshe = rule("Moshe Ben-David", "Where was Moshe Ben-David born?");
+    assertThat(contradictedIn("What did David Ben-Gurion do for Israel?", "david", moshe)).isTrue();
+    assertThat(contradictedIn("What did Ben-Gurion David write?", "david", moshe)).isTrue();
+    // the subject's own hyphenated name, a description before the surname, or the word alone
+    assertThat(contradictedIn("Which books did Ben-David write?", "david", moshe)).isFalse();
+    assertThat(contradictedIn("Which books did Jerusalem-born David write?", "david", moshe))
+        .isFalse();
+    assertThat(contradicted("Which prizes has the Seoul-born Park won?", "park")).isFalse();
+    assertThat(contradicted("Which prizes has Ji-Yeon Park won?", "park")).isFalse();
+  }
+
+  private static boolean contradictedIn(String text, String word, RuleData rule) {
+    List<TextAnalysis.Token> tokens = TextAnalysis.nameTokens(text);
+    for (int i = 0; i < tokens.size(); i++) {
+      if (tokens.get(i).term().equals(word)) {
+        return LexicalDetector.contradicted(tokens, i, rule);
+      }
+    }
+    throw new AssertionError(word + " not in " + text);
   }
 
   @Test
