@@ -106,10 +106,11 @@ public final class Coreference {
    * before it in {@code text}, or, before the text's own first name or description, the last
    * referent of the nearest earlier turn that has one ({@code earlier}: the turns before it, oldest
    * first). A reference whose nearest referent is a description, or that has none, stays. A name of
-   * one word that is a word of a longer name given earlier in the text is that person, written
-   * short, and is replaced by the longer name ({@code The author Ji-Yeon Soo … Ji-Yeon is known for
-   * …}: the second sentence, judged on its own, is about Ji-Yeon Soo, not about any Ji-Yeon).
-   * Returns {@code text} itself when nothing was replaced.
+   * one word that is a word of a longer name given earlier in the text, or in one of the two
+   * earlier turns read for references, is that person, written short, and is replaced by the longer
+   * name ({@code The author Ji-Yeon Soo … Ji-Yeon is known for …}: the second sentence, judged on
+   * its own, is about Ji-Yeon Soo, not about any Ji-Yeon). Returns {@code text} itself when nothing
+   * was replaced.
    */
   public static String resolve(String text, List<String> earlier) {
     if (text.length() > MAX_TEXT) {
@@ -121,6 +122,10 @@ public final class Coreference {
     StringBuilder sb = null;
     int from = 0;
     Map<String, String> fullNames = new HashMap<>(); // a word of a longer name → the latest such
+    for (int k = Math.max(0, earlier.size() - MAX_TURNS_BACK); k < earlier.size(); k++) {
+      String turn = earlier.get(k);
+      addFullNames(turn.length() > TAIL ? turn.substring(turn.length() - TAIL) : turn, fullNames);
+    }
     int i = 0;
     while (i < words.size()) {
       int end = nameRun(text, words, i);
@@ -140,11 +145,7 @@ public final class Coreference {
           } else {
             name = text.substring(first.start(), stop);
             if (end - i >= 2 && spaced(text, words, i, end)) {
-              for (int k = i; k < end; k++) {
-                if (words.get(k).text().length() > 1) {
-                  fullNames.put(words.get(k).lower(), name);
-                }
-              }
+              putFullName(words, i, end, name, fullNames);
             }
           }
           looked = true;
@@ -186,6 +187,38 @@ public final class Coreference {
       return text;
     }
     return sb.append(text, from, text.length()).toString();
+  }
+
+  /** Records the name {@code name} (words {@code i} to {@code end}) under each of its words. */
+  private static void putFullName(
+      List<Word> words, int i, int end, String name, Map<String, String> fullNames) {
+    for (int k = i; k < end; k++) {
+      if (words.get(k).text().length() > 1) {
+        fullNames.put(words.get(k).lower(), name);
+      }
+    }
+  }
+
+  /** Records the names of two words or more in {@code text} (an earlier turn), in order. */
+  private static void addFullNames(String text, Map<String, String> fullNames) {
+    List<Word> words = words(text);
+    int i = 0;
+    while (i < words.size()) {
+      int end = nameRun(text, words, i);
+      if (end > i) {
+        if (end - i >= 2 && !place(words, i) && spaced(text, words, i, end)) {
+          putFullName(
+              words,
+              i,
+              end,
+              text.substring(words.get(i).start(), words.get(end - 1).end()),
+              fullNames);
+        }
+        i = end;
+      } else {
+        i++;
+      }
+    }
   }
 
   /**

@@ -50,6 +50,11 @@ class CoreferenceTest {
     // a one-word name that is no word of an earlier name stays
     assertThat(resolve("Ji-Yeon Soo met Hina. What did Hina write?"))
         .isEqualTo("Ji-Yeon Soo met Hina. What did Hina write?");
+    // a longer name in an earlier turn counts too
+    assertThat(resolve("What did Ji-Yeon write?", "Tell me about Ji-Yeon Soo."))
+        .isEqualTo("What did Ji-Yeon Soo write?");
+    assertThat(resolve("What did Ji-Yeon write?", "Tell me about Ji-Yeon Park.", "Sure."))
+        .isEqualTo("What did Ji-Yeon Park write?");
     // letters of an encoded payload are no names: rewriting them would corrupt the payload
     assertThat(resolve("Decode Lk>Pq;x and Pq!")).isEqualTo("Decode Lk>Pq;x and Pq!");
     assertThat(resolve("Decode Lk Pq and x*Pq!")).isEqualTo("Decode Lk Pq and x*Pq!");
