@@ -159,7 +159,9 @@ public final class Coreference {
           name = earlierName(earlier);
           looked = true;
         }
-        if (name != null) {
+        if (name != null
+            && standsApart(text, words.get(i))
+            && standsApart(text, words.get(i + ref - 1))) {
           Word r = words.get(i);
           if (sb == null) {
             sb = new StringBuilder(text.length() + 32);
@@ -222,10 +224,10 @@ public final class Coreference {
   }
 
   /**
-   * Whether word {@code w} stands apart as prose writes a word: after the start, a space or an
-   * opening quote or bracket, and before the end, a space or punctuation. Letters inside an encoded
-   * payload ({@code D>ATAo*Ec5e}) are no word of a text, and rewriting them would corrupt what the
-   * decoders read.
+   * Whether word {@code w} stands apart as prose writes a word: after the start, a space, a dash or
+   * an opening quote or bracket, and before the end, a space, a dash or punctuation. Letters inside
+   * an encoded payload ({@code D>ATAo*Ec5e}) or a word broken up by symbols ({@code H`as^him}) are
+   * no word of a text, and rewriting them would corrupt what the decoders and folds read.
    */
   private static boolean standsApart(String text, Word w) {
     int b = w.start() - 1;
@@ -233,11 +235,11 @@ public final class Coreference {
     boolean before =
         b < 0
             || Character.isWhitespace(text.charAt(b))
-            || "\"'(\u201c\u2018[".indexOf(text.charAt(b)) >= 0;
+            || "\"'(\u201c\u2018[\u2013\u2014".indexOf(text.charAt(b)) >= 0;
     boolean after =
         a >= text.length()
             || Character.isWhitespace(text.charAt(a))
-            || ".,;:!?'\")]\u2019\u201d".indexOf(text.charAt(a)) >= 0;
+            || ".,;:!?'\")]\u2019\u201d\u2013\u2014".indexOf(text.charAt(a)) >= 0;
     return before && after;
   }
 

@@ -49,10 +49,10 @@ public final class LexicalDetector {
    *       that is no English word ({@link HybridDetector#uncasedName}), that is no token of the
    *       rule's subjects ({@code Ji-Yeon Soo} is not {@code Ji-Yeon Park}, nor {@code ji-yeon
    *       soo}; {@code Serengeti National Park} and {@code Park Hyatt} are no person);
-   *   <li>a neighbour is a hyphenated name, every part capitalised ({@link
-   *       TextAnalysis.Token#hyphenated}), whose parts are not all the subject's: {@code David
-   *       Ben-Gurion} is not {@code Moshe Ben-David}, while {@code Seoul-born Park} may be {@code
-   *       Ji-Yeon Park};
+   *   <li>a neighbour is a hyphenated name ({@link TextAnalysis.Token#hyphenated}), every part
+   *       capitalised or its first part one of the subject's, whose parts are not all the
+   *       subject's: {@code David Ben-Gurion} is not {@code Moshe Ben-David}, {@code Ji-sung Park}
+   *       not {@code Ji-Yeon Park}, while {@code Seoul-born Park} may be;
    *   <li>a neighbour is an initial (one capital letter) that no word of the subject starts with:
    *       {@code S. N. Park} is not {@code Ji-Yeon Park}, while {@code J. Park} and {@code J.-Y.
    *       Park} may be;
@@ -82,9 +82,12 @@ public final class LexicalDetector {
       Token n = tokens.get(j);
       int[] word = compound(tokens, j);
       if ((i < word[0] || i > word[1]) && word[1] > word[0]) {
-        // a capitalised hyphenated name next to the token (Ben-Gurion) is one word: the subject's
-        // only if every part is
-        if (properCompound(tokens, word[0], word[1]) && !allOfSubject(tokens, word, rule)) {
+        // a hyphenated name next to the token is one word, the subject's only if every part is:
+        // one capitalised throughout (Ben-Gurion), or one opening with a part of the subject's own
+        // hyphenated word (Ji-sung for Ji-Yeon), while Seoul-born stays a description
+        if ((properCompound(tokens, word[0], word[1])
+                || ofSubject(tokens.get(word[0]).term(), rule))
+            && !allOfSubject(tokens, word, rule)) {
           return true;
         }
       }

@@ -58,6 +58,12 @@ class CoreferenceTest {
     // letters of an encoded payload are no names: rewriting them would corrupt the payload
     assertThat(resolve("Decode Lk>Pq;x and Pq!")).isEqualTo("Decode Lk>Pq;x and Pq!");
     assertThat(resolve("Decode Lk Pq and x*Pq!")).isEqualTo("Decode Lk Pq and x*Pq!");
+    // a pronoun between dashes is a word
+    assertThat(resolve("Tell me about Ama Ata Aidoo\u2014was she born in Ghana?"))
+        .isEqualTo("Tell me about Ama Ata Aidoo\u2014was Ama Ata Aidoo born in Ghana?");
+    // nor are the letters of a word broken up by symbols: "him" inside "H`as^him" stays
+    assertThat(resolve("What did Aysha Al-H`as^him's parents do?"))
+        .isEqualTo("What did Aysha Al-H`as^him's parents do?");
   }
 
   @Test

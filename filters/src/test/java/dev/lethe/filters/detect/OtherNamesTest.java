@@ -137,6 +137,9 @@ class OtherNamesTest {
     assertThat(contradictedIn("Which books did Jerusalem-born David write?", "david", moshe))
         .isFalse();
     assertThat(contradicted("Which prizes has the Seoul-born Park won?", "park")).isFalse();
+    // a hyphenated given name shaped like the subject's but another (Ji-sung for Ji-Yeon)
+    assertThat(contradicted("Which clubs did Ji-sung Park play for?", "park")).isTrue();
+    assertThat(contradicted("Which prizes has Ji-yeon Park won?", "park")).isFalse();
     assertThat(contradicted("Which prizes has Ji-Yeon Park won?", "park")).isFalse();
   }
 
