@@ -121,11 +121,10 @@ public final class Coreference {
     boolean looked = false;
     StringBuilder sb = null;
     int from = 0;
-    Map<String, String> fullNames = new HashMap<>(); // a word of a longer name → the latest such
-    for (int k = Math.max(0, earlier.size() - MAX_TURNS_BACK); k < earlier.size(); k++) {
-      String turn = earlier.get(k);
-      addFullNames(turn.length() > TAIL ? turn.substring(turn.length() - TAIL) : turn, fullNames);
-    }
+    // a word of a longer name → the latest such: in this text, and (read when first needed) in
+    // the earlier turns
+    Map<String, String> fullNames = new HashMap<>();
+    Map<String, String> turnNames = null;
     int i = 0;
     while (i < words.size()) {
       int end = nameRun(text, words, i);
@@ -133,8 +132,16 @@ public final class Coreference {
         if (!place(words, i)) {
           Word first = words.get(i);
           int stop = words.get(end - 1).end();
-          String full =
-              end - i == 1 && standsApart(text, first) ? fullNames.get(first.lower()) : null;
+          String full = null;
+          if (end - i == 1 && standsApart(text, first)) {
+            full = fullNames.get(first.lower());
+            if (full == null && !earlier.isEmpty()) {
+              if (turnNames == null) {
+                turnNames = earlierFullNames(earlier);
+              }
+              full = turnNames.get(first.lower());
+            }
+          }
           if (full != null) {
             if (sb == null) {
               sb = new StringBuilder(text.length() + 32);
@@ -201,26 +208,32 @@ public final class Coreference {
     }
   }
 
-  /** Records the names of two words or more in {@code text} (an earlier turn), in order. */
-  private static void addFullNames(String text, Map<String, String> fullNames) {
-    List<Word> words = words(text);
-    int i = 0;
-    while (i < words.size()) {
-      int end = nameRun(text, words, i);
-      if (end > i) {
-        if (end - i >= 2 && !place(words, i) && spaced(text, words, i, end)) {
-          putFullName(
-              words,
-              i,
-              end,
-              text.substring(words.get(i).start(), words.get(end - 1).end()),
-              fullNames);
+  /**
+   * The names of two words or more in the earlier turns read for references (the last {@value
+   * #MAX_TURNS_BACK}, their last {@value #TAIL} chars), under each of their words, the latest
+   * winning.
+   */
+  private static Map<String, String> earlierFullNames(List<String> earlier) {
+    Map<String, String> out = new HashMap<>();
+    for (int k = Math.max(0, earlier.size() - MAX_TURNS_BACK); k < earlier.size(); k++) {
+      String turn = earlier.get(k);
+      String text = turn.length() > TAIL ? turn.substring(turn.length() - TAIL) : turn;
+      List<Word> words = words(text);
+      int i = 0;
+      while (i < words.size()) {
+        int end = nameRun(text, words, i);
+        if (end > i) {
+          if (end - i >= 2 && !place(words, i) && spaced(text, words, i, end)) {
+            String name = text.substring(words.get(i).start(), words.get(end - 1).end());
+            putFullName(words, i, end, name, out);
+          }
+          i = end;
+        } else {
+          i++;
         }
-        i = end;
-      } else {
-        i++;
       }
     }
+    return out;
   }
 
   /**
