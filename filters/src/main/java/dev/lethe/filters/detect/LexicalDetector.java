@@ -222,12 +222,26 @@ public final class LexicalDetector {
   }
 
   /**
+   * Where a text names rules' subjects ({@link #subjectMentions}).
+   *
+   * @param spans every mention, in full or partial, as character spans of the text
+   * @param full whether any of them names a subject in full (every word of a name or alias, exact
+   *     or within its edit allowance), not by one word of it
+   */
+  record Mentions(List<Span> spans, boolean full) {
+    /** Copies the list. */
+    Mentions {
+      spans = List.copyOf(spans);
+    }
+  }
+
+  /**
    * Where any rule's subject is named in {@code text}, fully or by one distinctive token (the
    * partial matches of {@link #evidence}); one lookup in the snapshot's compiled subjects for the
    * whole text. The classifier uses it as a cheap first look to decide which sentences deserve the
    * full detector.
    */
-  List<Span> subjectMentions(DetectorIndex index, List<Token> tokens) {
+  Mentions subjectMentions(DetectorIndex index, List<Token> tokens) {
     return subjectMentions(index, tokens, Integer.MAX_VALUE);
   }
 
@@ -235,18 +249,21 @@ public final class LexicalDetector {
    * As {@link #subjectMentions(DetectorIndex, List)}, or null when the lookup needed more than
    * {@code maxFuzzy} fuzzy matches computed ({@link SubjectIndex#lookup(List, int)}).
    */
-  List<Span> subjectMentions(DetectorIndex index, List<Token> tokens, int maxFuzzy) {
+  Mentions subjectMentions(DetectorIndex index, List<Token> tokens, int maxFuzzy) {
     List<SubjectIndex.Hit> hits = index.subjectHits(tokens, maxFuzzy);
     if (hits == null) {
       return null;
     }
     List<Span> out = new ArrayList<>();
+    boolean full = false;
     for (SubjectIndex.Hit hit : hits) {
       RuleData rule = index.rule(hit.ruleId());
       if (rule == null) {
         continue;
       }
-      out.addAll(hit.name().find(tokens, hit.anchors()));
+      List<Span> named = hit.name().find(tokens, hit.anchors());
+      full |= !named.isEmpty();
+      out.addAll(named);
       for (String st : hit.name().tokens()) {
         for (int i : partialCandidates(hit, st, tokens.size())) {
           if (partialMention(tokens, i, st, rule)) {
@@ -255,7 +272,7 @@ public final class LexicalDetector {
         }
       }
     }
-    return out;
+    return new Mentions(out, full);
   }
 
   /**

@@ -59,9 +59,10 @@ public final class ScopeClassifier {
    *     same either way; only the wall time of a long prompt differs.
    * @param windowGate whether a window of a long text is judged only when it has a reason to be
    *     ({@link ScopeClassifier#windowsGated()}): it asks or orders something, or the window after
-   *     it does, or it uses a rule's distinctive word; true by default. A request that names any
-   *     rule's subject anywhere, a snapshot with a rule that names no subject, a decoded text and a
-   *     text over {@value #MAX_LOOKED_AT} characters judge their windows as without the gate.
+   *     it does, or it uses a rule's distinctive word, or it or a window beside it holds one word
+   *     of a subject's name; true by default. A request that names any rule's subject in full
+   *     anywhere, a snapshot with a rule that names no subject, a decoded text and a text over
+   *     {@value #MAX_LOOKED_AT} characters judge their windows as without the gate.
    */
   public record Config(long cacheBytes, boolean spansAhead, boolean windowGate) {
     /** Validates the fields. */
@@ -529,10 +530,28 @@ public final class ScopeClassifier {
       java.util.Collections.unmodifiableList(new ArrayList<>());
 
   /**
+   * The lookup of a huge text that gave up ({@link #UNLOOKED}): whether a subject is named in full
+   * is unknown too, so it counts as named. Compared by identity.
+   */
+  private static final LexicalDetector.Mentions GAVE_UP =
+      new LexicalDetector.Mentions(List.of(), true);
+
+  /**
    * Where a rule's subject is named in {@code t}: one lexical lookup per text, remembered; {@link
    * #UNLOOKED} when the bounded lookup of a huge text gave up.
    */
   private List<SubjectMatcher.Span> mentionsOf(DetectorIndex index, ScanText t, State st) {
+    LexicalDetector.Mentions m = lookup(index, t, st);
+    return m == GAVE_UP ? UNLOOKED : m.spans();
+  }
+
+  /** Whether {@code t} names a rule's subject in full, or its bounded lookup gave up. */
+  private boolean namesInFull(DetectorIndex index, ScanText t, State st) {
+    return lookup(index, t, st).full();
+  }
+
+  /** The subject lookup of {@code t}, made once per request ({@link #GAVE_UP}: it gave up). */
+  private LexicalDetector.Mentions lookup(DetectorIndex index, ScanText t, State st) {
     return st.mentions.computeIfAbsent(
         t,
         x -> {
@@ -540,9 +559,9 @@ public final class ScopeClassifier {
           if (x.text().length() <= MAX_LOOKED_AT) {
             return lexical.subjectMentions(index, tokens);
           }
-          List<SubjectMatcher.Span> found = lexical.subjectMentions(index, tokens, HUGE_FUZZY);
+          LexicalDetector.Mentions found = lexical.subjectMentions(index, tokens, HUGE_FUZZY);
           if (found == null) {
-            return UNLOOKED;
+            return GAVE_UP;
           }
           st.topicalSpans.put(x, wordy(index, tokens));
           return found;
@@ -689,7 +708,7 @@ public final class ScopeClassifier {
     /** The gated spans embedded ahead for this request. */
     final Map<Segment, Boolean> ahead = new IdentityHashMap<>();
 
-    final Map<ScanText, List<SubjectMatcher.Span>> mentions = new IdentityHashMap<>();
+    final Map<ScanText, LexicalDetector.Mentions> mentions = new IdentityHashMap<>();
 
     /** Name tokens of the texts, made once per request (the subject lookup and the window gate). */
     final Map<ScanText, List<TextAnalysis.Token>> tokens = new IdentityHashMap<>();
@@ -716,10 +735,13 @@ public final class ScopeClassifier {
 
     /**
      * Whether the window gate applies to this request: it is on, every rule names a subject, no
-     * text is over {@link #MAX_LOOKED_AT} characters, and no text names any rule's subject (in any
-     * form: exact, misspelled, disguised, decoded, or a reference {@link Coreference} resolved to a
-     * name). Where a subject is named anywhere, every window may hold facts about it or a reference
-     * to it, so all are judged as without the gate.
+     * text is over {@link #MAX_LOOKED_AT} characters, and no text names any rule's subject in full
+     * (in any form: exact, misspelled, disguised, decoded, or a reference {@link Coreference}
+     * resolved to a name). Where a subject is named in full anywhere, every window may hold facts
+     * about it or a reference to it, so all are judged as without the gate. A subject named only by
+     * one word of its name keeps the gate on, with the windows around each such word kept ({@link
+     * #withReason}): with many rules about people, one word of some subject's name (a given name, a
+     * surname that is also a city) is in most prose about anyone.
      */
     boolean gateOn(DetectorIndex index) {
       if (gate == null) {
@@ -728,7 +750,7 @@ public final class ScopeClassifier {
           on = texts.get(i).text().length() <= MAX_LOOKED_AT;
         }
         for (int i = 0; on && i < texts.size(); i++) {
-          on = mentionsOf(index, texts.get(i), this).isEmpty();
+          on = !namesInFull(index, texts.get(i), this);
         }
         gate = on;
       }
@@ -749,7 +771,9 @@ public final class ScopeClassifier {
 
     /** Whether window {@code s} of {@code t} has a reason to be judged ({@link #withReason}). */
     boolean hasReason(DetectorIndex index, ScanText t, Segment s) {
-      return reasoned.computeIfAbsent(t, x -> withReason(index, x, tokensOf(x))).contains(s);
+      return reasoned
+          .computeIfAbsent(t, x -> withReason(index, x, tokensOf(x), mentionsOf(index, x, this)))
+          .contains(s);
     }
 
     /**
@@ -960,12 +984,22 @@ public final class ScopeClassifier {
    *       closer;
    *   <li>it uses one of the rules' {@link DetectorIndex#distinctiveTerms distinctive terms} (a
    *       place, a title, a year of a rule's examples; not the words of a subject's name, which the
-   *       subject lookup judges: it found no mention, so such a word stands in someone else's
-   *       name), so identifying facts far from the question are judged as without the gate.
+   *       subject lookup judges: where it found no mention, such a word stands in someone else's
+   *       name), so identifying facts far from the question are judged as without the gate;
+   *   <li>it, the window before it or the window after it holds a partial mention of a subject
+   *       ({@code named}: one word of a subject's name, which the subject lookup counts as naming
+   *       it — the gate is off for a request naming a subject in full): the sentences around the
+   *       word are judged as without the gate, so a surname alone and the facts or references
+   *       beside it reach the model, while declarative prose far from it, which a one-word match
+   *       does not make about the subject (a city that is also a surname, another person sharing a
+   *       given name), does not.
    * </ul>
    */
   static java.util.Set<Segment> withReason(
-      DetectorIndex index, ScanText t, List<TextAnalysis.Token> nameTokens) {
+      DetectorIndex index,
+      ScanText t,
+      List<TextAnalysis.Token> nameTokens,
+      List<SubjectMatcher.Span> named) {
     List<Segment> windows = new ArrayList<>();
     java.util.BitSet covered = new java.util.BitSet(t.text().length());
     // where each asking sentence asks, with the shortest span that holds that point (the sentence
@@ -1012,9 +1046,19 @@ public final class ScopeClassifier {
         uses.add(new SubjectMatcher.Span(tok.start(), tok.end()));
       }
     }
+    boolean[] mentioned = new boolean[n];
+    for (int i = 0; i < n && !named.isEmpty(); i++) {
+      mentioned[i] = names(named, windows.get(i));
+    }
     for (int i = 0; i < n; i++) {
       // the window itself or the next one asks: the question, and the context before it
-      boolean keep = asks[i] || (i + 1 < n && asks[i + 1]) || startsWithin(uses, windows.get(i));
+      boolean keep =
+          asks[i]
+              || (i + 1 < n && asks[i + 1])
+              || startsWithin(uses, windows.get(i))
+              || mentioned[i]
+              || (i > 0 && mentioned[i - 1])
+              || (i + 1 < n && mentioned[i + 1]);
       if (keep) {
         out.add(windows.get(i));
       }

@@ -522,6 +522,21 @@ class ConversationScannerTest {
   }
 
   @Test
+  void aSubjectNamedByOneWordKeepsTheWindowsAroundThatWord() {
+    // a surname alone counts as naming the subject, but the prose far from it is not about them
+    String text = prose(4_000, 0) + "Al-Kuwaiti gave a reading there. " + prose(3_000, 4);
+    Judged j = judged(chat(text + ASK), BASIL);
+    int m = j.windowOf("Al-Kuwaiti gave");
+    int q = j.windowOf("Which genre is"); // "that writer" may be resolved to the name
+    assertThat(q - m).as("the question is two windows or more after the word").isGreaterThan(2);
+    for (int i = 0; i < j.windows().size(); i++) {
+      boolean near = Math.abs(i - m) <= 1 || i == q || i == q - 1;
+      assertThat(j.sent(i)).as("window %d (word in %d, question in %d)", i, m, q).isEqualTo(near);
+    }
+    assertThat(j.gated()).isEqualTo(j.windows().size() - 5);
+  }
+
+  @Test
   void aReferenceToASubjectNamedInAnEarlierTurnKeepsEveryWindow() {
     Judged j =
         judged(
