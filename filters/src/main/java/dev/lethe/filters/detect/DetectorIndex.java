@@ -65,6 +65,15 @@ public final class DetectorIndex implements AutoCloseable {
   private final SubjectIndex subjects;
   private final Cleaner.Cleanable cleanable;
 
+  /**
+   * Each document's rule, kind and text hash, read from its doc values the first time a search
+   * returns it and kept for the index's life (a new snapshot has a new reader and new array). A
+   * search returns up to 64 documents, and reading each one's doc values afresh opened three
+   * iterators a document (a sliced input, a terms dictionary, its name string): most of the bytes a
+   * new prompt allocated. Racy writes are harmless: every thread reads the same immutable record.
+   */
+  private final Meta[] metas;
+
   DetectorIndex(
       RuleSet rules,
       Map<String, RuleData> data,
@@ -79,6 +88,7 @@ public final class DetectorIndex implements AutoCloseable {
     this.subjects = subjects;
     reader.incRef();
     this.searcher = new IndexSearcher(reader);
+    this.metas = new Meta[reader.maxDoc()];
     this.cleanable = CLEANER.register(this, new Release(reader));
   }
 
@@ -363,6 +373,15 @@ public final class DetectorIndex implements AutoCloseable {
   private record Meta(String rule, long kind, long hash) {}
 
   private Meta meta(int doc) throws IOException {
+    Meta known = metas[doc];
+    if (known == null) {
+      known = readMeta(doc);
+      metas[doc] = known;
+    }
+    return known;
+  }
+
+  private Meta readMeta(int doc) throws IOException {
     List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
     LeafReaderContext ctx = leaves.get(ReaderUtil.subIndex(doc, leaves));
     LeafReader leaf = ctx.reader();
@@ -371,6 +390,10 @@ public final class DetectorIndex implements AutoCloseable {
     String ruleId = "";
     if (rule != null && rule.advanceExact(local)) {
       ruleId = rule.lookupOrd(rule.ordValue()).utf8ToString();
+      RuleData known = data.get(ruleId);
+      if (known != null) {
+        ruleId = known.rule().id(); // one string per rule, not one per remembered document
+      }
     }
     NumericDocValues kind = leaf.getNumericDocValues(F_KIND);
     long k = kind != null && kind.advanceExact(local) ? kind.longValue() : -1;

@@ -31,8 +31,10 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.store.ByteBuffersDataOutput;
 import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.SingleInstanceLockFactory;
 import org.apache.lucene.util.BytesRef;
 
 /**
@@ -72,7 +74,33 @@ public final class DetectorIndexBuilder implements AutoCloseable {
    * @param negativePool general negatives (may be empty)
    */
   public DetectorIndexBuilder(Embedder embedder, Collection<String> negativePool) {
-    this(embedder, negativePool, new ByteBuffersDirectory());
+    this(embedder, negativePool, inMemoryDirectory());
+  }
+
+  /** Files up to this size are kept in one buffer by {@link #inMemoryDirectory()}. */
+  static final long ONE_BUFFER_MAX = 512L << 20;
+
+  /**
+   * An in-memory Lucene directory that keeps each file of up to {@link #ONE_BUFFER_MAX} bytes in
+   * one buffer, larger ones in many (a Java buffer holds at most 2 GiB). Lucene's default keeps a
+   * file in up to a hundred blocks, and every input a search slices or clones from it duplicates
+   * each block it spans: the vector search and doc-values reads of one new prompt sliced such
+   * inputs dozens of times, a fifth of the bytes it allocated. The copy into one buffer is made
+   * once, when a segment's file is written.
+   */
+  static Directory inMemoryDirectory() {
+    return inMemoryDirectory(ONE_BUFFER_MAX);
+  }
+
+  /** As {@link #inMemoryDirectory()}, one buffer for files up to {@code oneBufferMax} bytes. */
+  static Directory inMemoryDirectory(long oneBufferMax) {
+    return new ByteBuffersDirectory(
+        new SingleInstanceLockFactory(),
+        ByteBuffersDataOutput::new,
+        (name, output) ->
+            output.size() <= oneBufferMax
+                ? ByteBuffersDirectory.OUTPUT_AS_ONE_BUFFER.apply(name, output)
+                : ByteBuffersDirectory.OUTPUT_AS_MANY_BUFFERS.apply(name, output));
   }
 
   /**

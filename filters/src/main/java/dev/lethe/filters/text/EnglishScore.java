@@ -117,7 +117,8 @@ final class EnglishScore {
   static boolean scan(Candidates out, Encoding last) {
     String s = out.text;
     int n = s.length();
-    Tokens tokens = new Tokens();
+    // a segment's tokens are at most its characters: a short text's arrays are short, too
+    Tokens tokens = new Tokens(Math.min(MAX_SEGMENT, n));
     boolean shifts = last != Encoding.ROT13 && last != Encoding.CAESAR;
     boolean atbash = last != Encoding.ATBASH;
     boolean reversals = last != Encoding.REVERSED && last != Encoding.WORD_REVERSED;
@@ -233,33 +234,50 @@ final class EnglishScore {
    * each Caesar shift, under Atbash, and reversed.
    */
   static final class Tokens {
-    final int[] start = new int[MAX_SEGMENT];
-    final int[] end = new int[MAX_SEGMENT];
-    final boolean[] plain = new boolean[MAX_SEGMENT];
+    final int[] start;
+    final int[] end;
+    final boolean[] plain;
 
     /** Bit {@code k}: the token moved {@code k} letters on is a function word (bit 0: plain). */
-    final int[] shifts = new int[MAX_SEGMENT];
+    final int[] shifts;
 
     final int[] hitsPerShift = new int[26];
-    final boolean[] transformed = new boolean[MAX_SEGMENT];
-    final boolean[] atbash = new boolean[MAX_SEGMENT];
-    final boolean[] reversed = new boolean[MAX_SEGMENT];
+    final boolean[] transformed;
+    final boolean[] atbash;
+    final boolean[] reversed;
 
     /** Whether the token is letters only (ASCII), so the word list may know it. */
-    final boolean[] letters = new boolean[MAX_SEGMENT];
+    final boolean[] letters;
 
     /** The word-list reading: English as written, and under the reading being tried. */
-    final boolean[] englishAsWritten = new boolean[MAX_SEGMENT];
+    final boolean[] englishAsWritten;
 
-    final boolean[] englishRead = new boolean[MAX_SEGMENT];
+    final boolean[] englishRead;
 
     /** Under the reading being tried: a capitalised token that is no English word (a name). */
-    final boolean[] neutralRead = new boolean[MAX_SEGMENT];
+    final boolean[] neutralRead;
 
-    private final boolean[] bestRead = new boolean[MAX_SEGMENT];
-    private final boolean[] bestNeutral = new boolean[MAX_SEGMENT];
+    private final boolean[] bestRead;
+    private final boolean[] bestNeutral;
     private final char[] word = new char[MAX_CONTENT];
     int count;
+
+    /** Room for {@code capacity} tokens (a segment of that many characters holds no more). */
+    Tokens(int capacity) {
+      start = new int[capacity];
+      end = new int[capacity];
+      plain = new boolean[capacity];
+      shifts = new int[capacity];
+      transformed = new boolean[capacity];
+      atbash = new boolean[capacity];
+      reversed = new boolean[capacity];
+      letters = new boolean[capacity];
+      englishAsWritten = new boolean[capacity];
+      englishRead = new boolean[capacity];
+      neutralRead = new boolean[capacity];
+      bestRead = new boolean[capacity];
+      bestNeutral = new boolean[capacity];
+    }
 
     void read(String s, int from, int to) {
       count = 0;

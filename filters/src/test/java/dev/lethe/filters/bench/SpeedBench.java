@@ -136,6 +136,7 @@ class SpeedBench {
       }
       long[] shortNew = new long[200];
       long[] shortCpu = new long[shortNew.length];
+      long shortAlloc = allocated();
       for (int i = 0; i < shortNew.length; i++) {
         String p = SyntheticRules.prompt(r) + " (" + i + ")";
         long cpu = processCpu();
@@ -144,6 +145,7 @@ class SpeedBench {
         shortNew[i] = System.nanoTime() - t;
         shortCpu[i] = processCpu() - cpu;
       }
+      shortAlloc = allocated() - shortAlloc;
       long[] longNew = new long[100];
       long[] longCpu = new long[longNew.length];
       for (int i = 0; i < longNew.length; i++) {
@@ -174,6 +176,7 @@ class SpeedBench {
       long[] everydayCpu = new long[everydayNew.length];
       long cheap0 = c.spansDecidedCheaply();
       long model0 = c.spansSentToModel();
+      long everydayAlloc = allocated();
       for (int i = 0; i < everydayNew.length; i++) {
         String p = everyday.get(i % everyday.size()) + " (" + i + ")";
         long cpu = processCpu();
@@ -182,6 +185,7 @@ class SpeedBench {
         everydayNew[i] = System.nanoTime() - t;
         everydayCpu[i] = processCpu() - cpu;
       }
+      everydayAlloc = allocated() - everydayAlloc;
       long everydayCheap = c.spansDecidedCheaply() - cheap0;
       long everydayModel = c.spansSentToModel() - model0;
       // The hostile payload always gets the default budget: without one it takes minutes.
@@ -206,8 +210,9 @@ class SpeedBench {
       System.out.println(warmup);
       System.out.printf(
           "1000 rules, judged as requests (cascade %s): new short prompt p50=%.2f ms p99=%.2f ms"
-              + " (process CPU mean=%.2f ms); new everyday short prompt p50=%.2f ms p99=%.2f ms"
-              + " (process CPU mean=%.2f ms; spans cheap/model %d/%d); new 8,000-char"
+              + " (process CPU mean=%.2f ms, heap allocated %.0f KiB a prompt); new everyday short"
+              + " prompt p50=%.2f ms p99=%.2f ms (process CPU mean=%.2f ms, heap allocated %.0f KiB"
+              + " a prompt; spans cheap/model %d/%d); new 8,000-char"
               + " prompt p50=%.1f ms p99=%.1f ms (process CPU p50=%.1f ms); new 8,000-char prose"
               + " prompt p50=%.1f ms p99=%.1f ms (process CPU p50=%.1f ms); 1 MB hostile payload"
               + " p50=%.0f ms max=%.0f ms (decisions %s); spans in all cheap/model/cache"
@@ -216,9 +221,11 @@ class SpeedBench {
           pct(shortNew, 50),
           pct(shortNew, 99),
           mean(shortCpu),
+          shortAlloc / 1024.0 / shortNew.length,
           pct(everydayNew, 50),
           pct(everydayNew, 99),
           mean(everydayCpu),
+          everydayAlloc / 1024.0 / everydayNew.length,
           everydayCheap,
           everydayModel,
           pct(longNew, 50),
@@ -427,6 +434,16 @@ class SpeedBench {
   }
 
   /** CPU time of the whole process (every thread: the caller, the model's, the collector's). */
+  /**
+   * Bytes of heap allocated by every thread of the JVM so far (the judging threads and the
+   * embedder's predictors alike).
+   */
+  private static long allocated() {
+    return ((com.sun.management.ThreadMXBean)
+            java.lang.management.ManagementFactory.getThreadMXBean())
+        .getTotalThreadAllocatedBytes();
+  }
+
   private static long processCpu() {
     return ((com.sun.management.OperatingSystemMXBean)
             java.lang.management.ManagementFactory.getOperatingSystemMXBean())

@@ -125,4 +125,49 @@ class DetectorIndexBuilderTest {
       assertThat(ra.counters()[0]).isNotEqualTo(ra.examples()[0]);
     }
   }
+
+  @Test
+  void filesKeptInOneBufferJudgeAsFilesInManyAndAsEachOtherTwice() {
+    var rules =
+        new RuleSet(
+            1,
+            List.of(
+                TestModels.basil(Action.REFUSE, OnError.CLOSED),
+                TestModels.nightingale(OnError.CLOSED)));
+    List<String> prompts =
+        List.of(
+            "Which genre does Basil Mahfouz Al-Kuwaiti write in?",
+            "What did the author born in Kuwait City write about?",
+            "Tell me about Florence Nightingale's nursing reforms.",
+            "How do I bake sourdough bread?");
+    try (DetectorIndexBuilder many =
+            new DetectorIndexBuilder(
+                TestModels.embedder(),
+                DetectorIndexBuilder.defaultNegativePool(),
+                DetectorIndexBuilder.inMemoryDirectory(0));
+        DetectorIndexBuilder one =
+            new DetectorIndexBuilder(
+                TestModels.embedder(), DetectorIndexBuilder.defaultNegativePool())) {
+      DetectorIndex a = many.build(rules);
+      DetectorIndex b = one.build(rules);
+      HybridDetector detector = new HybridDetector(TestModels.embedder());
+      for (String p : prompts) {
+        String first = describe(detector.detect(b, p));
+        assertThat(first).as(p).isEqualTo(describe(detector.detect(a, p)));
+        // the second search reads each document's rule from what the first remembered
+        assertThat(describe(detector.detect(b, p))).as(p).isEqualTo(first);
+      }
+    }
+  }
+
+  private static String describe(Detection d) {
+    StringBuilder sb = new StringBuilder();
+    for (Detection.Candidate c : d.candidates()) {
+      sb.append(c.ruleId())
+          .append(java.util.Arrays.toString(c.features()))
+          .append(c.subjectSpans())
+          .append(';');
+    }
+    return sb.toString();
+  }
 }

@@ -185,7 +185,7 @@ class ConverterFamiliesTest {
   @Test
   void theWordListSpendsNoMoreLookUpsThanItIsGiven() {
     String rot = caesar(SHORT, 13);
-    EnglishScore.Tokens tokens = new EnglishScore.Tokens();
+    EnglishScore.Tokens tokens = new EnglishScore.Tokens(EnglishScore.MAX_SEGMENT);
     tokens.read(rot, 0, rot.length());
     int[] plenty = {EnglishScore.MAX_WORDLIST_LOOKUPS};
     assertThat(tokens.byWordList(rot, true, true, true, plenty)).isNotNull();
