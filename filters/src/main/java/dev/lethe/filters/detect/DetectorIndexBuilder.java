@@ -86,9 +86,9 @@ public final class DetectorIndexBuilder implements AutoCloseable {
    * file in up to a hundred blocks, and every input a search slices or clones from it duplicates
    * each block it spans: the vector search and doc-values reads of one new prompt sliced such
    * inputs dozens of times, a fifth of the bytes it allocated. The copy into one buffer is made
-   * once, when a segment's file is written.
+   * once, when a segment's file is written. The directory the two-argument constructor uses.
    */
-  static Directory inMemoryDirectory() {
+  public static Directory inMemoryDirectory() {
     return inMemoryDirectory(ONE_BUFFER_MAX);
   }
 

@@ -626,7 +626,7 @@ class SpeedBench {
       DetectorIndex index;
       try (DetectorIndexBuilder builder =
           new DetectorIndexBuilder(
-              timed, List.of(), new org.apache.lucene.store.ByteBuffersDirectory(), grouped)) {
+              timed, List.of(), DetectorIndexBuilder.inMemoryDirectory(), grouped)) {
         index = builder.build(new RuleSet(1, rules));
         double wall = secs(t0);
         double cpu = (os.getProcessCpuTime() - cpu0) / 1e9;
