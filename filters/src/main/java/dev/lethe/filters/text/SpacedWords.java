@@ -5,21 +5,23 @@ import java.util.EnumSet;
 /**
  * The {@link Canonicalizer} step that closes up words spelled letter by letter: {@code N i k o l a
  * i} (one space between letters), {@code N.i.k.o.l.a.i}, {@code N-i-k…}, {@code N_i_k…}, {@code
- * N*i*k…}, {@code N/i/k…}, {@code N+i+k…}, {@code N,i,k…}, one letter a line, an emoji or another
- * symbol between letters ({@code N🔥i🔥k…}), and mixes of the symbol separators ({@code
+ * N*i*k…}, {@code N/i/k…}, {@code N+i+k…}, {@code N,i,k…}, {@code N, i, k…} (a comma or a semicolon
+ * and a space, as a list's items are written, in a name's case, a capital first and lower case
+ * after it: {@code a, b, c, d} and {@code A, B, C} are lists), one letter a line, an emoji or
+ * another symbol between letters ({@code N🔥i🔥k…}), and mixes of the symbol separators ({@code
  * N.i_k-o/l}). A pipe is no separator: {@code a|b|c} is an alternation, and {@code |} a leetspeak
  * {@code l}.
  *
  * <p>A run is at least {@value #MIN_LETTERS} single letters (a letter and its combining marks, with
  * no letter or digit on either side) separated by exactly one separator each: spaces throughout, or
- * symbols ({@link #isSeparator}, a full stop with a space after it, an emoji) in any mix. Two
- * separators, or any other char, end a run; two space-separated runs separated by spaces only are
- * joined with a single space ({@code N i k o l a i A b i l o v} → {@code Nikolai Abilov}). Runs
- * separated only by full stops and made only of capitals need {@value #MIN_INITIALS} letters, so
- * initials ({@code J.R.R. Tolkien}, {@code J. R. R. Tolkien}) stay. In a run spaced with spaces,
- * leetspeak digits count as letters in a run that opens with a capital and spells two letters or
- * more ({@code B 4 s 1 l} → {@code B4s1l}, which {@link LeetFold} then reads; {@code a 4 b 5}
- * stays).
+ * symbols ({@link #isSeparator}, a full stop, comma or semicolon with a space after it, an emoji)
+ * in any mix. Two separators, or any other char, end a run; two space-separated runs separated by
+ * spaces only are joined with a single space ({@code N i k o l a i A b i l o v} → {@code Nikolai
+ * Abilov}). Runs separated only by full stops and made only of capitals need {@value #MIN_INITIALS}
+ * letters, so initials ({@code J.R.R. Tolkien}, {@code J. R. R. Tolkien}) stay. In a run spaced
+ * with spaces, leetspeak digits count as letters in a run that opens with a capital and spells two
+ * letters or more ({@code B 4 s 1 l} → {@code B4s1l}, which {@link LeetFold} then reads; {@code a 4
+ * b 5} stays).
  */
 final class SpacedWords {
   static final int MIN_LETTERS = 3;
@@ -71,6 +73,9 @@ final class SpacedWords {
     if (c == '.' && k + 1 < n && in.charAt(k + 1) == ' ') {
       return 2; // a letter and a full stop each, as initials are written: H. i. n. a.
     }
+    if ((c == ',' || c == ';') && k + 1 < n && in.charAt(k + 1) == ' ') {
+      return 2; // letters listed as a list's items are: C, a, r, m, e, n
+    }
     if (isSeparator(c)) {
       return 1;
     }
@@ -113,6 +118,8 @@ final class SpacedWords {
       int count = 1;
       int digits = 0; // leetspeak digits spelled among the letters: T 4 3 - h 0
       boolean allUpper = Character.isUpperCase(cp);
+      boolean anyLower = Character.isLowerCase(cp);
+      boolean listed = sepWidth == 2 && (sep == ',' || sep == ';');
       int runEnd = e;
       int k = e;
       boolean onlyDots = sep == '.';
@@ -145,6 +152,8 @@ final class SpacedWords {
           break; // the next word is longer than one letter
         }
         allUpper &= Character.isUpperCase(in.codePointAt(at));
+        anyLower |= Character.isLowerCase(in.codePointAt(at));
+        listed |= in.charAt(k) == ',' || in.charAt(k) == ';';
         count++;
         digits += leet ? 1 : 0;
         runEnd = ue;
@@ -160,7 +169,10 @@ final class SpacedWords {
                       && embedding(in.charAt(runEnd), sep)
                       && Chars.isWordChar(in.charAt(runEnd + 1))));
       boolean leetName = digits == 0 || (count - digits >= 2 && Character.isUpperCase(cp));
-      if (count < MIN_LETTERS || !leetName || initials || embedded) {
+      // letters listed with commas are a word spelled out only in a name's case, a capital first
+      // and lower case after it (C, a, r, m, e, n): a list's items (a, b, c, d; A, B, C) are not
+      boolean list = listed && !(Character.isUpperCase(cp) && anyLower);
+      if (count < MIN_LETTERS || !leetName || initials || embedded || list) {
         i = e;
         continue;
       }

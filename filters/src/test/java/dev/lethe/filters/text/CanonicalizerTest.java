@@ -210,6 +210,8 @@ class CanonicalizerTest {
         "'about B a s i l, please' | 'about Basil, please'",
         "N.I.K.O.L.A.I | NIKOLAI",
         "'N i k o l a i\tA b i l o v' | Nikolai\tAbilov",
+        "'spelled C, a, r, m, e, n, M, o, n, t, e, n, e, g, r, o.' | spelled CarmenMontenegro.",
+        "'spelled J, i, -, Y, e, o, n; P; a; r; k' | spelled Ji-YeonPark",
       })
   void separatorSpelledWordsAreClosedUp(String text, String expected) {
     assertThat(canon(text)).isEqualTo(expected);
@@ -220,6 +222,7 @@ class CanonicalizerTest {
   @ValueSource(
       strings = {
         "I have a dog and a cat, I think.",
+        "Pick a, b, c, d or e; the rows A, B, C, D and E.",
         "J. R. R. Tolkien wrote it; so did J.R.R. Tolkien and the U.S. and U.K. teams.",
         "e.g. i.e. a.m. p.m. x-y T-shirt e-mail A-B plan B",
         "a b",
