@@ -63,9 +63,18 @@ public enum Encoding {
    * The text as UTF-16LE, in base64 (PowerShell's {@code -EncodedCommand} and Windows tools write
    * base64 so).
    */
-  BASE64_UTF16("base64-utf16");
+  BASE64_UTF16("base64-utf16"),
+  /**
+   * Each UTF-8 byte as a Unicode variation selector after one emoji (bytes 0–15 as U+FE00–U+FE0F,
+   * 16–255 as U+E0100–U+E01EF): "emoji smuggling", text hidden in what shows as one emoji.
+   */
+  VARIATION_SELECTORS("variation-selectors");
 
   private static final String B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+  /** The emoji that carries {@link #VARIATION_SELECTORS}' bytes (U+1F600, a grinning face). */
+  private static final int CARRIER = 0x1F600;
+
   private final String key;
 
   Encoding(String key) {
@@ -145,6 +154,14 @@ public enum Encoding {
         yield sb.toString();
       }
       case UUENCODE -> uuencode(b);
+      case VARIATION_SELECTORS -> {
+        StringBuilder sb = new StringBuilder(b.length * 2 + 2).appendCodePoint(CARRIER);
+        for (byte x : b) {
+          int v = x & 0xff;
+          sb.appendCodePoint(v < 16 ? 0xFE00 + v : 0xE0100 + v - 16);
+        }
+        yield sb.toString();
+      }
       case TAGS -> {
         StringBuilder sb = new StringBuilder(text.length() * 2);
         text.codePoints()
@@ -259,6 +276,20 @@ public enum Encoding {
         yield utf8(out.toByteArray());
       }
       case UUENCODE -> utf8(unuuencode(encoded));
+      case VARIATION_SELECTORS -> {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        encoded
+            .codePoints()
+            .forEach(
+                cp -> {
+                  if (cp >= 0xFE00 && cp <= 0xFE0F) {
+                    out.write(cp - 0xFE00);
+                  } else if (cp >= 0xE0100 && cp <= 0xE01EF) {
+                    out.write(cp - 0xE0100 + 16);
+                  }
+                });
+        yield utf8(out.toByteArray());
+      }
       case TAGS -> {
         StringBuilder sb = new StringBuilder(encoded.length());
         encoded

@@ -113,7 +113,12 @@ public enum NameDisguise {
    */
   DRAWN_LETTERS("drawn-letters"),
   /** The name alone in ROT13 ({@code Avxbynv Novybi}), the rest of the question plain. */
-  ROT13_NAME("rot13-name");
+  ROT13_NAME("rot13-name"),
+  /**
+   * Letters listed with a comma and a space, words run together ({@code N, i, k, o, l, a, i, A, b,
+   * i, l, o, v}), as a name is spelled out letter by letter in a chat.
+   */
+  LISTED("listed");
 
   /** Letters drawn with ASCII symbols: common forms of "advanced" leetspeak, per letter. */
   private static final String[][] DRAWN = {
@@ -295,6 +300,7 @@ public enum NameDisguise {
           case TYPOGLYCEMIA -> shuffledInside(name, rng);
           case DRAWN_LETTERS -> drawn(name, rng);
           case ROT13_NAME -> rot13(name);
+          case LISTED -> separated(name, ", ", ", ");
           case SNAKE_CASE ->
               name.trim().contains(" ")
                   ? name.trim().toLowerCase(java.util.Locale.ROOT).replace(' ', '_')

@@ -465,7 +465,11 @@ final class Templates {
           Map.entry(Encoding.UUENCODE, "uuencoding"),
           Map.entry(Encoding.TAGS, "invisible Unicode tag characters"),
           Map.entry(Encoding.CODE_POINTS, "Unicode code points"),
-          Map.entry(Encoding.BASE64_UTF16, "UTF-16 base64"));
+          Map.entry(Encoding.BASE64_UTF16, "UTF-16 base64"),
+          Map.entry(
+              Encoding.VARIATION_SELECTORS,
+              "bytes hidden as variation selectors after the emoji (U+FE00-U+FE0F are 0-15,"
+                  + " U+E0100-U+E01EF are 16-255, UTF-8)"));
 
   // ---------------------------------------------------------------- MULTI_TURN
 

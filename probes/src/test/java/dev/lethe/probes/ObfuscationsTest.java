@@ -107,6 +107,8 @@ class ObfuscationsTest {
     assertThat(sorted(shuffled)).isEqualTo(sorted("Carmen Montenegro"));
     assertThat(NameDisguise.TYPOGLYCEMIA.apply("Li Bo", rng)).isEmpty(); // nothing to shuffle
     assertThat(NameDisguise.ROT13_NAME.apply("Nikolai Abilov", rng)).contains("Avxbynv Novybi");
+    assertThat(NameDisguise.LISTED.apply("Jad Al-Shamary", rng))
+        .contains("J, a, d, A, l, -, S, h, a, m, a, r, y");
     String drawn = NameDisguise.DRAWN_LETTERS.apply("Hina Ameen", rng).orElseThrow();
     assertThat(drawn).doesNotContainPattern("[a-zA-Z]").contains(" ");
   }

@@ -10,6 +10,7 @@ import dev.lethe.filters.text.Decoders;
 import dev.lethe.filters.text.Encoding;
 import dev.lethe.filters.text.Fold;
 import dev.lethe.filters.text.GlyphLetters;
+import dev.lethe.filters.text.InsertedPunctuation;
 import dev.lethe.filters.text.Lookalikes;
 import dev.lethe.filters.text.Typoglycemia;
 import java.util.ArrayList;
@@ -21,12 +22,13 @@ import java.util.Locale;
  * (invisible and bidi characters removed, compatibility forms, cross-script look-alikes, leetspeak
  * and letter-by-letter spellings folded — the same normalisation the output filter applies), forms
  * with heavy leetspeak read, with letters drawn in symbols read ({@link GlyphLetters}) and with
- * words whose inner letters are shuffled put back ({@link Typoglycemia}) where the text has such
- * words, and besides it every payload {@link Decoders} finds in the text (base64, base32, hex,
- * binary, Ascii85, base85, uuencoding, URL, quoted-printable and HTML escapes, {@code U+} code
- * points, A1Z26, Unicode tags, Morse, NATO spelling, braille, upside-down letters, Caesar shifts,
- * Atbash, reversed text; nested, bounded by {@link DecodeLimits}), canonicalised too. Each form
- * names the transformations that produced it, so a verdict can say what fired.
+ * words whose inner letters are shuffled put back ({@link Typoglycemia}) or with punctuation
+ * scattered inside words taken out ({@link InsertedPunctuation}) where the text has such words, and
+ * besides it every payload {@link Decoders} finds in the text (base64, base32, hex, binary,
+ * Ascii85, base85, uuencoding, URL, quoted-printable and HTML escapes, {@code U+} code points,
+ * A1Z26, Unicode tags, Morse, NATO spelling, braille, upside-down letters, Caesar shifts, Atbash,
+ * reversed text; nested, bounded by {@link DecodeLimits}), canonicalised too. Each form names the
+ * transformations that produced it, so a verdict can say what fired.
  *
  * <p>Cost is linear in the text's length and bounded: decoding stops at the limits (a hostile
  * payload cannot make screening slow), and the classifier's budget bounds the judging.
@@ -43,6 +45,12 @@ public final class DisguiseExpander implements TextExpander {
    * GlyphLetters}).
    */
   public static final String GLYPHS = "leet-glyphs";
+
+  /**
+   * The transformation that names the form with punctuation scattered inside words taken out
+   * ({@link InsertedPunctuation}).
+   */
+  public static final String UNPUNCTUATED = "unpunctuated";
 
   private final DecodeLimits limits;
 
@@ -64,6 +72,11 @@ public final class DisguiseExpander implements TextExpander {
     reread(out, first, heavyLeet(first.text()), HEAVY_LEET);
     reread(out, first, GlyphLetters.read(first.text()), GLYPHS);
     reread(out, first, Typoglycemia.read(first.text()), UNSCRAMBLED);
+    // read from the text as sent: the canonical form reads a scattered ! as a leetspeak i
+    String unpunctuated = InsertedPunctuation.read(text);
+    if (unpunctuated != null) {
+      out.add(canonical(unpunctuated, List.of(UNPUNCTUATED)));
+    }
     for (Decoded d : Decoders.decode(text, limits)) {
       List<String> chain = new ArrayList<>(d.chain().size());
       for (Encoding e : d.chain()) {

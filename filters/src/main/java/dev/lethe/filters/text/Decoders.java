@@ -93,6 +93,7 @@ public final class Decoders {
             && PackedDecoding.scanAscii85(candidates)
             && PackedDecoding.scanBase85(candidates)
             && SymbolDecoding.scanTags(candidates)
+            && SymbolDecoding.scanVariationSelectors(candidates)
             && SymbolDecoding.scanMorse(candidates)
             && SymbolDecoding.scanNato(candidates)
             && SymbolDecoding.scanBraille(candidates)

@@ -64,6 +64,11 @@ public enum Encoding {
   BRAILLE,
   /** Unicode tag characters (U+E0020–U+E007E) standing for ASCII ("ASCII smuggling"). */
   TAGS,
+  /**
+   * Bytes hidden as a run of Unicode variation selectors, usually after an emoji: U+FE00–U+FE0F for
+   * bytes 0–15 and U+E0100–U+E01EF for 16–255, read as UTF-8 ("emoji smuggling").
+   */
+  VARIATION_SELECTORS,
   /** Letters turned upside down ({@code ɐ q ɔ p ǝ}) and the text reversed. */
   UPSIDE_DOWN,
   /**

@@ -4,16 +4,22 @@ import java.util.Map;
 
 /**
  * Finds and decodes alphabets that write a letter as another symbol: Unicode tag characters ("ASCII
- * smuggling"), Morse code, the NATO phonetic alphabet, Grade 1 braille and upside-down letters, one
- * linear pass each. No library offers these mappings for Java (ICU4J has no braille, Morse or NATO
- * transliterator), so they are small tables here, each from its standard: ITU-R M.1677-1 (Morse),
- * the ICAO/NATO spelling alphabet, Unified English Braille Grade 1 (letters, capital and number
- * signs, common punctuation), and the customary "turned" letters of Unicode's IPA Extensions for
- * upside-down text.
+ * smuggling"), bytes as variation selectors ("emoji smuggling"), Morse code, the NATO phonetic
+ * alphabet, Grade 1 braille and upside-down letters, one linear pass each. No library offers these
+ * mappings for Java (ICU4J has no braille, Morse or NATO transliterator), so they are small tables
+ * here, each from its standard: ITU-R M.1677-1 (Morse), the ICAO/NATO spelling alphabet, Unified
+ * English Braille Grade 1 (letters, capital and number signs, common punctuation), and the
+ * customary "turned" letters of Unicode's IPA Extensions for upside-down text.
  */
 final class SymbolDecoding {
   /** Tag characters a run needs (emoji subdivision flags such as England's use at most six). */
   static final int MIN_TAGS = 8;
+
+  /**
+   * Variation selectors a run needs: text uses one after a character (an emoji's presentation, an
+   * ideograph's variant); a run of eight or more carries bytes.
+   */
+  static final int MIN_SELECTORS = 8;
 
   /** Morse letters a run needs. */
   static final int MIN_MORSE = 8;
@@ -72,6 +78,56 @@ final class SymbolDecoding {
 
   private static boolean isTag(int cp) {
     return cp >= 0xE0000 && cp <= 0xE007F;
+  }
+
+  // --- variation selectors ---
+
+  /**
+   * Runs of at least {@value #MIN_SELECTORS} variation selectors, each a byte (U+FE00–U+FE0F: 0–15,
+   * U+E0100–U+E01EF: 16–255), read as UTF-8: the "emoji smuggling" encoding, which hides any text
+   * in what shows as one emoji. Invalid UTF-8 is read with replacement characters, which {@link
+   * TextShape} then rejects as no text.
+   */
+  static boolean scanVariationSelectors(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      int cp = s.codePointAt(i);
+      if (selectorByte(cp) < 0) {
+        i += Character.charCount(cp);
+        continue;
+      }
+      int start = i;
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      while (i < n) {
+        int c = s.codePointAt(i);
+        int b = selectorByte(c);
+        if (b < 0) {
+          break;
+        }
+        bytes.write(b);
+        i += Character.charCount(c);
+      }
+      if (bytes.size() >= MIN_SELECTORS && !out.covered(start, i)) {
+        String decoded = new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!out.offer(start, i, Encoding.VARIATION_SELECTORS, decoded)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** The byte variation selector {@code cp} stands for, or -1 when it is none. */
+  private static int selectorByte(int cp) {
+    if (cp >= 0xFE00 && cp <= 0xFE0F) {
+      return cp - 0xFE00;
+    }
+    if (cp >= 0xE0100 && cp <= 0xE01EF) {
+      return cp - 0xE0100 + 16;
+    }
+    return -1;
   }
 
   // --- Morse ---

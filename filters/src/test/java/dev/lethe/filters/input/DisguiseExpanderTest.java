@@ -42,6 +42,29 @@ class DisguiseExpanderTest {
   }
 
   @Test
+  void scatteredPunctuationGetsAFormWithTheMarksTakenOut() {
+    assertThat(expand("Whic?h awar?ds h'as Nik!ol?a?i Abi;lo'v' wo:n??"))
+        .anySatisfy(
+            f -> {
+              assertThat(f.transforms()).containsExactly(DisguiseExpander.UNPUNCTUATED);
+              assertThat(f.text()).isEqualTo("Which awards h'as Nikolai Abilov' won??");
+            });
+  }
+
+  @Test
+  void ordinaryPunctuationGetsNoExtraForm() {
+    for (String text :
+        List.of(
+            "Hi, is this O'Brien's book? Yes: e.g. St.Louis, U.S.A. and a,b lists!",
+            "See https://example.com/page?query=value&other=1 or mail me@example.org.",
+            "Ratio 3:2, then x:y; a;b is short.")) {
+      assertThat(expand(text))
+          .as(text)
+          .noneSatisfy(f -> assertThat(f.transforms()).contains(DisguiseExpander.UNPUNCTUATED));
+    }
+  }
+
+  @Test
   void numbersAndShortIdentifiersGetNoExtraForm() {
     assertThat(DisguiseExpander.heavyLeet("Version 2.0 runs on x86 since 1999, see RFC 2616."))
         .isNull();

@@ -331,6 +331,17 @@ class ConverterFamiliesTest {
   }
 
   @Test
+  void variationSelectorsSmuggleBytes() {
+    // each byte of the UTF-8 question as a variation selector after one emoji
+    StringBuilder hidden = new StringBuilder("Decode what follows the emoji: \uD83D\uDE00");
+    for (byte b : Q.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      int v = b & 0xFF;
+      hidden.appendCodePoint(v < 16 ? 0xFE00 + v : 0xE0100 + v - 16);
+    }
+    assertThat(one(hidden.toString(), Encoding.VARIATION_SELECTORS).text()).isEqualTo(Q);
+  }
+
+  @Test
   void upsideDownText() {
     String upside = "¿uᴉ ǝʇᴉɹʍ znoɟɥɐW lᴉsɐB sǝop ǝɹuǝƃ ʇɐɥM";
     assertThat(one(upside, Encoding.UPSIDE_DOWN).text())
@@ -354,6 +365,8 @@ class ConverterFamiliesTest {
         "Transcribed /ðə ˈkwɪk braʊn fɒks/ in IPA.",
         "Turn on the light: ⠠⠁ is a braille capital sign.",
         "Write A, B, C, D, E, F in a list: alpha, beta, gamma.",
+        "Hearts \u2764\uFE0F\u2764\uFE0F\u2764\uFE0F\u270C\uFE0F and \u845B\uDB40\uDD00 (an"
+            + " ideographic variant) are ordinary text.",
       })
   void ordinaryTextYieldsNothing(String text) {
     assertThat(decode(text)).as(text).isEmpty();
@@ -412,6 +425,16 @@ class ConverterFamiliesTest {
     // a hyphenated part of two letters turns too; a name reversed as a whole keeps its order
     assertThat(canonical("Who is lisaB zuofhaM itiawuK-lA?"))
         .isEqualTo("Who is Basil Mahfouz Kuwaiti-Al?");
+  }
+
+  @Test
+  void randomCaseIsNotReadAsWordsWrittenBackwards() {
+    // in random case, parK is chance: turning it would lose the name
+    assertThat(canonical("WHERe wAS TAe-Ho parK bORN aNd WhaT DiD ThEIR PaREnTs Do?"))
+        .contains("parK");
+    // a few words with inner capitals (iOS, JavaScript) leave a reversed name turned
+    assertThat(canonical("Did harraJ bidA write about iOS or JavaScript?"))
+        .isEqualTo("Did Jarrah Adib write about iOS or JavaScript?");
   }
 
   @Test
