@@ -118,7 +118,17 @@ public enum NameDisguise {
    * Letters listed with a comma and a space, words run together ({@code N, i, k, o, l, a, i, A, b,
    * i, l, o, v}), as a name is spelled out letter by letter in a chat.
    */
-  LISTED("listed");
+  LISTED("listed"),
+  /**
+   * Each letter's case chosen at random ({@code nIKoLaI aBiLOV}): the random-capitals converter of
+   * PyRIT and the case noise of best-of-N jailbreaking (Hughes et al. 2024, arXiv:2412.03556).
+   */
+  RANDOM_CASE("random-case"),
+  /**
+   * Punctuation marks scattered between a word's letters ({@code Ni?kol,ai Ab;i:lov}), PyRIT's
+   * insert-punctuation converter applied to the name.
+   */
+  PUNCTUATED("punctuated");
 
   /** Letters drawn with ASCII symbols: common forms of "advanced" leetspeak, per letter. */
   private static final String[][] DRAWN = {
@@ -301,6 +311,8 @@ public enum NameDisguise {
           case DRAWN_LETTERS -> drawn(name, rng);
           case ROT13_NAME -> rot13(name);
           case LISTED -> separated(name, ", ", ", ");
+          case RANDOM_CASE -> randomCase(name, rng);
+          case PUNCTUATED -> noise(name, rng, PUNCTUATION);
           case SNAKE_CASE ->
               name.trim().contains(" ")
                   ? name.trim().toLowerCase(java.util.Locale.ROOT).replace(' ', '_')
@@ -691,7 +703,29 @@ public enum NameDisguise {
 
   private static final String NOISE_SYMBOLS = "#^~`*+";
 
+  private static final String PUNCTUATION = "?,;:!.'";
+
+  private static String randomCase(String name, Random rng) {
+    StringBuilder sb = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      sb.append(rng.nextBoolean() ? Character.toUpperCase(c) : Character.toLowerCase(c));
+    }
+    String out = sb.toString();
+    if (out.equals(name)) { // at least one letter changed: the first
+      char c = name.charAt(0);
+      out =
+          (Character.isUpperCase(c) ? Character.toLowerCase(c) : Character.toUpperCase(c))
+              + name.substring(1);
+    }
+    return out;
+  }
+
   private static String noise(String name, Random rng) {
+    return noise(name, rng, NOISE_SYMBOLS);
+  }
+
+  private static String noise(String name, Random rng, String symbols) {
     StringBuilder sb = new StringBuilder(name.length() * 2);
     String[] words = name.split(" ", -1);
     for (int w = 0; w < words.length; w++) {
@@ -704,7 +738,7 @@ public enum NameDisguise {
         boolean between =
             i > 0 && Character.isLetter(word.charAt(i - 1)) && Character.isLetter(word.charAt(i));
         if (between && (i == forced || rng.nextDouble() < 0.3)) {
-          sb.append(NOISE_SYMBOLS.charAt(rng.nextInt(NOISE_SYMBOLS.length())));
+          sb.append(symbols.charAt(rng.nextInt(symbols.length())));
         }
         sb.append(word.charAt(i));
       }

@@ -107,6 +107,11 @@ class ObfuscationsTest {
     assertThat(sorted(shuffled)).isEqualTo(sorted("Carmen Montenegro"));
     assertThat(NameDisguise.TYPOGLYCEMIA.apply("Li Bo", rng)).isEmpty(); // nothing to shuffle
     assertThat(NameDisguise.ROT13_NAME.apply("Nikolai Abilov", rng)).contains("Avxbynv Novybi");
+    String cased = NameDisguise.RANDOM_CASE.apply("Nikolai Abilov", rng).orElseThrow();
+    assertThat(cased).isNotEqualTo("Nikolai Abilov").isEqualToIgnoringCase("Nikolai Abilov");
+    String punctuated = NameDisguise.PUNCTUATED.apply("Nikolai Abilov", rng).orElseThrow();
+    assertThat(punctuated.replaceAll("[?,;:!.']", "")).isEqualTo("Nikolai Abilov");
+    assertThat(punctuated).matches("N\\S*[?,;:!.']\\S*i A\\S*[?,;:!.']\\S*v");
     assertThat(NameDisguise.LISTED.apply("Jad Al-Shamary", rng))
         .contains("J, a, d, A, l, -, S, h, a, m, a, r, y");
     String drawn = NameDisguise.DRAWN_LETTERS.apply("Hina Ameen", rng).orElseThrow();

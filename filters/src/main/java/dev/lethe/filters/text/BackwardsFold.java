@@ -13,7 +13,9 @@ import java.util.EnumSet;
  * {@code Kuwaiti-Al}). Every char of the turned word maps to the whole word as written (the map
  * stays monotone), so a match masks the right span. The word order of a name reversed as a whole
  * stays reversed ({@code lisaB} and {@code zuofhaM} each become a word again), which the subject
- * lookup reads like any name.
+ * lookup reads like any name. A word beside a word in irregular case ({@code carmeN mONTEneGRo},
+ * {@code weI-jUn cheN}) is case noise, not a word written backwards, and stays; so does every word
+ * of a text in random case, which {@link RandomCaseFold} has put in lower case before this step.
  */
 final class BackwardsFold {
   static final int MIN_LETTERS = 3;
@@ -22,9 +24,6 @@ final class BackwardsFold {
 
   static MappedText apply(MappedText in, EnumSet<Fold> applied) {
     int n = in.length();
-    if (randomCase(in)) {
-      return in;
-    }
     MappedText.Rewriter w = new MappedText.Rewriter(in);
     int i = 0;
     while (i < n) {
@@ -37,7 +36,9 @@ final class BackwardsFold {
         i++;
       }
       int end = i;
-      if (end < n && Chars.isIdentifierChar(in.charAt(end)) || !backwards(in, start, end)) {
+      if (end < n && Chars.isIdentifierChar(in.charAt(end))
+          || !backwards(in, start, end)
+          || RandomCaseFold.irregularNeighbour(in, start, end)) {
         continue;
       }
       MappedText out = w.upTo(start);
@@ -71,50 +72,6 @@ final class BackwardsFold {
     }
     return true;
   }
-
-  /**
-   * Whether {@code in} is written in random case ({@code WHERe wAS TAe-Ho parK bORN}, the "random
-   * capital letters" converter of red-teaming toolkits), where a word lower case but for its last
-   * letter is chance, not a word written backwards: at least {@value #MIN_IRREGULAR} words and
-   * {@value #IRREGULAR_SHARE} of those of two letters or more have a capital after their first
-   * letter while being neither all capitals nor of that backwards shape. Ordinary text has few such
-   * words ({@code iOS}, {@code JavaScript}, {@code McDonald}), random case has most.
-   */
-  private static boolean randomCase(MappedText in) {
-    int n = in.length();
-    int words = 0;
-    int irregular = 0;
-    int i = 0;
-    while (i < n) {
-      if (!Chars.startsAsciiWord(in, i)) {
-        i++;
-        continue;
-      }
-      int start = i;
-      int upperInside = 0;
-      int upper = 0;
-      while (i < n && Chars.isAsciiLetter(in.charAt(i))) {
-        if (isUpper(in.charAt(i))) {
-          upper++;
-          upperInside += i > start ? 1 : 0;
-        }
-        i++;
-      }
-      if (i - start >= 2) {
-        words++;
-        // a capital inside, not all capitals, and not the shape of a word written backwards
-        boolean turned = upper == 1 && isUpper(in.charAt(i - 1));
-        irregular += upperInside > 0 && upper < i - start && !turned ? 1 : 0;
-      }
-    }
-    return irregular >= MIN_IRREGULAR && irregular >= IRREGULAR_SHARE * words;
-  }
-
-  /** The fewest words in irregular case that make a text {@link #randomCase random case}. */
-  static final int MIN_IRREGULAR = 3;
-
-  /** The share of words in irregular case that makes a text {@link #randomCase random case}. */
-  static final double IRREGULAR_SHARE = 0.3;
 
   private static boolean isUpper(char c) {
     return c >= 'A' && c <= 'Z';

@@ -44,6 +44,8 @@ import java.util.EnumSet;
  *       see {@link LeetFold};
  *   <li>{@link Fold#PIG_LATIN}: a capitalised name written in Pig Latin ({@code illiamsWay}) read
  *       back; see {@link PigLatinFold};
+ *   <li>{@link Fold#RANDOM_CASE}: a text written in random case ({@code WHERe wAS TAe-Ho parK})
+ *       read in lower case, since its capitals mark nothing; see {@link RandomCaseFold};
  *   <li>{@link Fold#BACKWARDS}: a capitalised word written backwards ({@code harraJ bidA}) read the
  *       right way round; see {@link BackwardsFold}.
  * </ol>
@@ -51,7 +53,7 @@ import java.util.EnumSet;
  * <p>Every step is a single left-to-right pass (look-alike words also look at a fixed window of
  * neighbouring words), so the cost is linear in the text length; nothing uses regular expressions.
  * Unlike the output filter's letters-only {@code TextNormalizer}, the result keeps spaces,
- * punctuation, case and accents. Thread-safe.
+ * punctuation, case (but in a text in random case) and accents. Thread-safe.
  */
 public final class Canonicalizer {
 
@@ -71,6 +73,7 @@ public final class Canonicalizer {
     t = DoubledLetters.apply(t, applied);
     t = LeetFold.apply(t, applied);
     t = PigLatinFold.apply(t, applied);
+    t = RandomCaseFold.apply(t, applied);
     t = BackwardsFold.apply(t, applied);
     return t.toCanonical(applied);
   }

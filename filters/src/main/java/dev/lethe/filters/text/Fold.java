@@ -39,5 +39,8 @@ public enum Fold {
    * Capitalised Cyrillic or Greek words written in Latin letters ({@code Николай} → {@code
    * Nikolay}).
    */
-  TRANSLITERATED
+  TRANSLITERATED,
+
+  /** A text written in random case ({@code WHERe wAS TAe-Ho parK}) read in lower case. */
+  RANDOM_CASE
 }

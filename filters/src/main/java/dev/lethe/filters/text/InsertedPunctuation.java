@@ -8,11 +8,13 @@ package dev.lethe.filters.text;
  * ({@link #read}) beside the canonical one.
  *
  * <p>A word is read so when a {@code ? , ; : !} stands between two of its letters with no space (no
- * English word is written so), it has at least {@value #MIN_LETTERS} letters, and it is no part of
- * an address ({@code /}, {@code =}, {@code &}, {@code @} or {@code %} touching it, as in {@code
- * page?query=value}); in such a word every mark between letters goes, full stops and apostrophes
- * too ({@code w'as}, {@code parent.s}). Words with only full stops or apostrophes inside ({@code
- * e.g.}, {@code O'Brien}, {@code St.Louis}) are ordinary and stay.
+ * English word is written so), or two full stops or apostrophes do with two letters or more between
+ * some two marks ({@code Ad'i.b}, {@code H.si.ao}; a final {@code 's} aside), when it has at least
+ * {@value #MIN_LETTERS} letters, and when it is no part of an address ({@code /}, {@code =}, {@code
+ * &}, {@code @} or {@code %} touching it, as in {@code page?query=value}). In such a word every
+ * mark between letters goes but a final {@code 's} ({@code Jar.r'ah's} is {@code Jarrah's}). Words
+ * with one full stop or apostrophe inside ({@code O'Brien's}, {@code St.Louis}) and abbreviations
+ * ({@code e.g.}, {@code U.S.A.}) stay.
  */
 public final class InsertedPunctuation {
   /** The fewest letters of a word read: {@code a,b} is a list, not a word. */
@@ -44,22 +46,29 @@ public final class InsertedPunctuation {
       int start = i;
       int letters = 0;
       boolean strong = false; // a ? , ; : ! between two letters
+      int weak = 0; // full stops and apostrophes between two letters, a final 's aside
+      int run = 0; // letters since the last mark
+      int longest = 0; // the most letters between two marks
       while (i < n) {
         char c = text.charAt(i);
         if (Character.isLetter(c)) {
           letters++;
+          longest = Math.max(longest, ++run);
           i++;
         } else if (mark(c)
             && i + 1 < n
             && Character.isLetter(text.charAt(i + 1))
             && Character.isLetter(text.charAt(i - 1))) {
           strong |= c != '.' && c != '\'';
+          weak += (c == '.' || c == '\'') && !possessive(text, i) ? 1 : 0;
+          run = 0;
           i++;
         } else {
           break;
         }
       }
-      if (!strong || letters < MIN_LETTERS || address(text, start, i)) {
+      boolean scattered = strong || (weak >= 2 && longest >= 2);
+      if (!scattered || letters < MIN_LETTERS || address(text, start, i)) {
         continue;
       }
       if (out == null) {
@@ -68,7 +77,7 @@ public final class InsertedPunctuation {
       out.append(text, copied, start);
       for (int k = start; k < i; k++) {
         char c = text.charAt(k);
-        if (Character.isLetter(c)) {
+        if (Character.isLetter(c) || possessive(text, k)) {
           out.append(c);
         }
       }
@@ -78,6 +87,14 @@ public final class InsertedPunctuation {
       return null;
     }
     return out.append(text, copied, n).toString();
+  }
+
+  /** Whether an apostrophe at {@code i} opens a word's final {@code 's}. */
+  private static boolean possessive(String text, int i) {
+    return text.charAt(i) == '\''
+        && i + 1 < text.length()
+        && text.charAt(i + 1) == 's'
+        && (i + 2 == text.length() || !Character.isLetter(text.charAt(i + 2)));
   }
 
   private static boolean mark(char c) {

@@ -2,6 +2,7 @@ package dev.lethe.filters.input;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lethe.filters.text.InsertedPunctuation;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +50,15 @@ class DisguiseExpanderTest {
               assertThat(f.transforms()).containsExactly(DisguiseExpander.UNPUNCTUATED);
               assertThat(f.text()).isEqualTo("Which awards h'as Nikolai Abilov' won??");
             });
+  }
+
+  @Test
+  void scatteredFullStopsAndApostrophesAreTakenOutWhereTwoCutOneWord() {
+    assertThat(InsertedPunctuation.read("What were the jobs of Ad'i.b Jar.r'ah's parents?"))
+        .isEqualTo("What were the jobs of Adib Jarrah's parents?");
+    assertThat(InsertedPunctuation.read("Why did H.si.ao Yu;n-H,w:a write?"))
+        .isEqualTo("Why did Hsiao Yun-Hwa write?");
+    assertThat(InsertedPunctuation.read("O'Brien's U.S.A. trip, e.g. to St.Louis.")).isNull();
   }
 
   @Test

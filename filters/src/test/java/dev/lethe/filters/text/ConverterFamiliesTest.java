@@ -428,10 +428,15 @@ class ConverterFamiliesTest {
   }
 
   @Test
-  void randomCaseIsNotReadAsWordsWrittenBackwards() {
+  void randomCaseIsReadInLowerCaseNotAsWordsWrittenBackwards() {
     // in random case, parK is chance: turning it would lose the name
-    assertThat(canonical("WHERe wAS TAe-Ho parK bORN aNd WhaT DiD ThEIR PaREnTs Do?"))
-        .contains("parK");
+    Canonical c = Canonicalizer.canonicalize("WHERe wAS TAe-Ho parK bORN aNd WhaT DiD ThEIR Do?");
+    assertThat(c.text()).isEqualTo("where was tae-ho park born and what did their do?");
+    assertThat(c.applied()).containsExactly(Fold.RANDOM_CASE);
+    assertThat(c.originalStart(c.text().indexOf("park"))).isEqualTo(17);
+    // a name alone in random case: a word beside an irregular one is not turned either
+    assertThat(canonical("List novels by carmeN mONTEneGRo and weI-jUn cheN."))
+        .isEqualTo("List novels by carmeN mONTEneGRo and weI-jUn cheN.");
     // a few words with inner capitals (iOS, JavaScript) leave a reversed name turned
     assertThat(canonical("Did harraJ bidA write about iOS or JavaScript?"))
         .isEqualTo("Did Jarrah Adib write about iOS or JavaScript?");
@@ -441,7 +446,13 @@ class ConverterFamiliesTest {
   void wordsWithOtherCapitalsOrInsideIdentifiersAreNotTurned() {
     String text =
         "macOS iOS mRNA kW pH eBay iPhone McDonald USA Basil BASIL snake_caseA x2B abC1 ok";
-    assertThat(canonical(text)).isEqualTo(text);
+    // so many words with inner capitals read as random case (lower case), but none is turned
+    assertThat(Canonicalizer.canonicalize(text).applied()).doesNotContain(Fold.BACKWARDS);
+    // among ordinary words, they stay as written
+    String prose =
+        "Use macOS or iOS, then measure the mRNA and the pH of the sample in the lab today; "
+            + "write snake_caseA and abC1 down, and ask McDonald about it later this week.";
+    assertThat(canonical(prose)).isEqualTo(prose);
   }
 
   @Test
