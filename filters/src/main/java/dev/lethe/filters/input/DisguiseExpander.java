@@ -69,9 +69,7 @@ public final class DisguiseExpander implements TextExpander {
     List<Form> out = new ArrayList<>(2);
     Form first = canonical(text, List.of());
     out.add(first);
-    reread(out, first, heavyLeet(first.text()), HEAVY_LEET);
-    reread(out, first, GlyphLetters.read(first.text()), GLYPHS);
-    reread(out, first, Typoglycemia.read(first.text()), UNSCRAMBLED);
+    rereads(out, first);
     // read from the text as sent: the canonical form reads a scattered ! as a leetspeak i
     String unpunctuated = InsertedPunctuation.read(text);
     if (unpunctuated != null) {
@@ -82,18 +80,28 @@ public final class DisguiseExpander implements TextExpander {
       for (Encoding e : d.chain()) {
         chain.add(e.key());
       }
-      out.add(canonical(d.text(), chain));
+      Form decoded = canonical(d.text(), chain);
+      out.add(decoded);
+      // a payload may be disguised inside its encoding too (leetspeak in base64)
+      rereads(out, decoded);
     }
     return out;
   }
 
+  /** Adds the further readings of {@code form}: heavy leetspeak, drawn letters, shuffled words. */
+  private static void rereads(List<Form> out, Form form) {
+    reread(out, form, heavyLeet(form.text()), HEAVY_LEET);
+    reread(out, form, GlyphLetters.read(form.text()), GLYPHS);
+    reread(out, form, Typoglycemia.read(form.text()), UNSCRAMBLED);
+  }
+
   /**
-   * Adds {@code text}, a further reading of the first form, named by that form's transformations
-   * and {@code transform}; nothing when {@code text} is null (the reading found nothing to read).
+   * Adds {@code text}, a further reading of {@code form}, named by that form's transformations and
+   * {@code transform}; nothing when {@code text} is null (the reading found nothing to read).
    */
-  private static void reread(List<Form> out, Form first, String text, String transform) {
+  private static void reread(List<Form> out, Form form, String text, String transform) {
     if (text != null) {
-      List<String> transforms = new ArrayList<>(first.transforms());
+      List<String> transforms = new ArrayList<>(form.transforms());
       transforms.add(transform);
       out.add(new Form(text, transforms));
     }

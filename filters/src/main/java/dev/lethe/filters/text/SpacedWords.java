@@ -19,9 +19,9 @@ import java.util.EnumSet;
  * spaces only are joined with a single space ({@code N i k o l a i A b i l o v} → {@code Nikolai
  * Abilov}). Runs separated only by full stops and made only of capitals need {@value #MIN_INITIALS}
  * letters, so initials ({@code J.R.R. Tolkien}, {@code J. R. R. Tolkien}) stay. In a run spaced
- * with spaces, leetspeak digits count as letters in a run that opens with a capital and spells two
- * letters or more ({@code B 4 s 1 l} → {@code B4s1l}, which {@link LeetFold} then reads; {@code a 4
- * b 5} stays).
+ * with spaces, leetspeak digits count as letters in a run that opens with a capital or a leetspeak
+ * digit and spells two letters or more ({@code B 4 s 1 l} → {@code B4s1l}, {@code 4 y 5 h 4} →
+ * {@code 4y5h4}, which {@link LeetFold} then reads; {@code a 4 b 5} stays).
  */
 final class SpacedWords {
   static final int MIN_LETTERS = 3;
@@ -104,7 +104,13 @@ final class SpacedWords {
     int i = 0;
     while (i < n) {
       int cp = in.codePointAt(i);
-      if (!Chars.isLetter(cp) || (i > 0 && Chars.isWordChar(in.charAt(i - 1)))) {
+      // a spaced leetspeak name may open with a digit (4 y 5 h 4 is Aysha)
+      boolean leetStart =
+          Character.isDigit(cp)
+              && Lookalikes.leet((char) cp) != 0
+              && i + 1 < n
+              && blank(in.charAt(i + 1));
+      if ((!Chars.isLetter(cp) && !leetStart) || (i > 0 && Chars.isWordChar(in.charAt(i - 1)))) {
         i++;
         continue;
       }
@@ -116,7 +122,7 @@ final class SpacedWords {
       char sep = in.charAt(e);
       int sepWidth = separatorAt(in, e); // every separator of a run as wide: e.g. i.e. is no run
       int count = 1;
-      int digits = 0; // leetspeak digits spelled among the letters: T 4 3 - h 0
+      int digits = leetStart ? 1 : 0; // leetspeak digits spelled among the letters: T 4 3 - h 0
       boolean allUpper = Character.isUpperCase(cp);
       boolean anyLower = Character.isLowerCase(cp);
       boolean listed = sepWidth == 2 && (sep == ',' || sep == ';');
@@ -168,7 +174,8 @@ final class SpacedWords {
                   || (runEnd + 1 < n
                       && embedding(in.charAt(runEnd), sep)
                       && Chars.isWordChar(in.charAt(runEnd + 1))));
-      boolean leetName = digits == 0 || (count - digits >= 2 && Character.isUpperCase(cp));
+      boolean leetName =
+          digits == 0 || (count - digits >= 2 && (Character.isUpperCase(cp) || leetStart));
       // letters listed with commas are a word spelled out only in a name's case, a capital first
       // and lower case after it (C, a, r, m, e, n): a list's items (a, b, c, d; A, B, C) are not
       boolean list = listed && !(Character.isUpperCase(cp) && anyLower);

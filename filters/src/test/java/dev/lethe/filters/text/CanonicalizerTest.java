@@ -234,6 +234,17 @@ class CanonicalizerTest {
   }
 
   @Test
+  void aSpacedLeetspeakNameMayOpenWithADigit() {
+    // closed up here; the heavy-leetspeak reading of the screening reads the digits
+    assertThat(canon("Which awards has J 4 d  4 m b r 0 5 3 won?"))
+        .isEqualTo("Which awards has J4d 4mbr053 won?");
+    assertThat(canon("Where was 4 y 5 h 4 born?")).isEqualTo("Where was 4y5h4 born?");
+    // numbers and sums stay
+    assertThat(canon("Add 4 and 5 then 1 2 3 4 or 4 x 4."))
+        .isEqualTo("Add 4 and 5 then 1 2 3 4 or 4 x 4.");
+  }
+
+  @Test
   void spacedMapsLettersToTheirOriginalOffsets() {
     Canonical c = Canonicalizer.canonicalize("xy N i k o");
     assertThat(c.text()).isEqualTo("xy Niko");
