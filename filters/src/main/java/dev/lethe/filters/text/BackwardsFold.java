@@ -32,9 +32,7 @@ final class BackwardsFold {
         continue;
       }
       int start = i;
-      while (i < n && Chars.isAsciiLetter(in.charAt(i))) {
-        i++;
-      }
+      i = Chars.asciiLettersEnd(in, i);
       int end = i;
       if (end < n && Chars.isIdentifierChar(in.charAt(end))
           || !backwards(in, start, end)

@@ -35,6 +35,15 @@ final class Chars {
     return isAsciiLetter(in.charAt(i)) && (i == 0 || !isIdentifierChar(in.charAt(i - 1)));
   }
 
+  /** The end of the run of ASCII letters that starts at {@code i} of {@code in}. */
+  static int asciiLettersEnd(MappedText in, int i) {
+    int n = in.length();
+    while (i < n && isAsciiLetter(in.charAt(i))) {
+      i++;
+    }
+    return i;
+  }
+
   static boolean isLetter(int cp) {
     if (cp < 0x80) {
       return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');

@@ -50,9 +50,7 @@ final class RandomCaseFold {
         continue;
       }
       int start = i;
-      while (i < n && Chars.isAsciiLetter(in.charAt(i))) {
-        i++;
-      }
+      i = Chars.asciiLettersEnd(in, i);
       if (i - start >= 2) {
         words++;
         irregular += irregular(in, start, i) ? 1 : 0;
