@@ -128,7 +128,17 @@ public enum NameDisguise {
    * Punctuation marks scattered between a word's letters ({@code Ni?kol,ai Ab;i:lov}), PyRIT's
    * insert-punctuation converter applied to the name.
    */
-  PUNCTUATED("punctuated");
+  PUNCTUATED("punctuated"),
+  /**
+   * Terminal colour codes around each word and inside it ({@code ESC[1;31mNik ESC[0molai}): ANSI
+   * escape sequences, as PyRIT's ANSI attack converter inserts them.
+   */
+  ANSI("ansi"),
+  /**
+   * Each word's first two letters in a LaTeX command ({@code \textbf{Ni}kolai \textbf{Ab}ilov}),
+   * markup cut into the name as a pasted formula or paper would carry it.
+   */
+  LATEX("latex");
 
   /** Letters drawn with ASCII symbols: common forms of "advanced" leetspeak, per letter. */
   private static final String[][] DRAWN = {
@@ -313,6 +323,8 @@ public enum NameDisguise {
           case LISTED -> separated(name, ", ", ", ");
           case RANDOM_CASE -> randomCase(name, rng);
           case PUNCTUATED -> noise(name, rng, PUNCTUATION);
+          case ANSI -> ansi(name, rng);
+          case LATEX -> name.replaceAll("(\\p{L}\\p{L})(\\p{L}+)", "\\\\textbf{$1}$2");
           case SNAKE_CASE ->
               name.trim().contains(" ")
                   ? name.trim().toLowerCase(java.util.Locale.ROOT).replace(' ', '_')
@@ -704,6 +716,23 @@ public enum NameDisguise {
   private static final String NOISE_SYMBOLS = "#^~`*+";
 
   private static final String PUNCTUATION = "?,;:!.'";
+
+  private static final String[] COLOURS = {"\u001b[1;31m", "\u001b[4m", "\u001b[32m", "\u001b[1m"};
+
+  private static String ansi(String name, Random rng) {
+    StringBuilder sb = new StringBuilder(name.length() * 4);
+    for (String word : name.split(" ", -1)) {
+      if (!sb.isEmpty()) {
+        sb.append(' ');
+      }
+      int cut = word.length() < 2 ? word.length() : 1 + rng.nextInt(word.length() - 1);
+      sb.append(COLOURS[rng.nextInt(COLOURS.length)])
+          .append(word, 0, cut)
+          .append("\u001b[0m")
+          .append(word.substring(cut));
+    }
+    return sb.append("\u001b[0m").toString();
+  }
 
   private static String randomCase(String name, Random rng) {
     StringBuilder sb = new StringBuilder(name.length());

@@ -112,6 +112,10 @@ class ObfuscationsTest {
     String punctuated = NameDisguise.PUNCTUATED.apply("Nikolai Abilov", rng).orElseThrow();
     assertThat(punctuated.replaceAll("[?,;:!.']", "")).isEqualTo("Nikolai Abilov");
     assertThat(punctuated).matches("N\\S*[?,;:!.']\\S*i A\\S*[?,;:!.']\\S*v");
+    assertThat(NameDisguise.LATEX.apply("Jad Al-Shamary", rng))
+        .contains("\\textbf{Ja}d Al-\\textbf{Sh}amary");
+    String ansi = NameDisguise.ANSI.apply("Nikolai Abilov", rng).orElseThrow();
+    assertThat(ansi.replaceAll("\u001b\\[[0-9;]*m", "")).isEqualTo("Nikolai Abilov");
     assertThat(NameDisguise.LISTED.apply("Jad Al-Shamary", rng))
         .contains("J, a, d, A, l, -, S, h, a, m, a, r, y");
     String drawn = NameDisguise.DRAWN_LETTERS.apply("Hina Ameen", rng).orElseThrow();

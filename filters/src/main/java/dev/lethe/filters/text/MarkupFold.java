@@ -11,8 +11,10 @@ import java.util.EnumSet;
  * the whole tag at most {@value #MAX_TAG} chars), with a letter right before or right after it,
  * other tags skipped. A comparison in code or maths ({@code a<b and c>d}) has no {@code =} after
  * its "name" and stays; a tag between spaces stays. Markdown emphasis cut into a word ({@code
- * **X**in}) goes the same way ({@link #emphasis}). Block markup (CDATA sections, LaTeX
- * environments, chat template tokens, bracket tags) becomes a line break ({@link #blockMarker}).
+ * **X**in}) goes the same way ({@link #emphasis}), and so does an inline LaTeX command touching a
+ * word ({@code \textbf{Ra}jeev} → {@code Rajeev}, {@link #commandClose}). Block markup (CDATA
+ * sections, LaTeX environments, chat template tokens, bracket tags) becomes a line break ({@link
+ * #blockMarker}).
  */
 final class MarkupFold {
   static final int MAX_NAME = 16;
@@ -40,6 +42,24 @@ final class MarkupFold {
         w.resumeAt(block);
         applied.add(Fold.MARKUP);
         i = block;
+        continue;
+      }
+      int close = in.charAt(i) == '\\' ? commandClose(in, i) : -1;
+      if (close > 0) {
+        // \textbf{Ra}jeev: the command and its closing brace go, the argument stays
+        if (w == null) {
+          w = new MappedText.Rewriter(in);
+        }
+        int open = i + 1;
+        while (in.charAt(open - 1) != '{') {
+          open++;
+        }
+        w.upTo(i);
+        w.resumeAt(open);
+        w.upTo(close);
+        w.resumeAt(close + 1);
+        applied.add(Fold.MARKUP);
+        i = close + 1;
         continue;
       }
       if (in.charAt(i) != '<') {
@@ -194,6 +214,47 @@ final class MarkupFold {
     }
   }
 
+  /** The longest argument of an inline LaTeX command read ({@link #commandClose}). */
+  static final int MAX_ARGUMENT = 64;
+
+  /**
+   * The index of the closing brace of an inline LaTeX command at {@code i} ({@code \textbf{Ra}},
+   * {@code \emph{Ma}}: a backslash, a name of ASCII letters, an opening brace, an argument of up to
+   * {@value #MAX_ARGUMENT} chars without braces, backslashes or line breaks, a closing brace) that
+   * touches a word (a letter right before the backslash, or right after the closing brace or its
+   * hyphen: {@code \textbf{Al}-Shamary}), else -1. Environments ({@code \begin}, {@code \end}) are
+   * {@link #blockMarker}'s.
+   */
+  static int commandClose(MappedText in, int i) {
+    int n = in.length();
+    int j = i + 1;
+    while (j < n && Chars.isAsciiLetter(in.charAt(j)) && j - i <= MAX_NAME) {
+      j++;
+    }
+    if (j == i + 1 || j >= n || in.charAt(j) != '{') {
+      return -1;
+    }
+    String name = in.toString(i + 1, j);
+    if (name.equals("begin") || name.equals("end")) {
+      return -1;
+    }
+    int limit = Math.min(n, j + 2 + MAX_ARGUMENT);
+    for (int k = j + 1; k < limit; k++) {
+      char c = in.charAt(k);
+      if (c == '}') {
+        boolean touches =
+            (i > 0 && Chars.isLetter(in.charAt(i - 1)))
+                || (k + 1 < n && Chars.isLetter(in.charAt(k + 1)))
+                || (k + 2 < n && in.charAt(k + 1) == '-' && Chars.isLetter(in.charAt(k + 2)));
+        return k > j + 1 && touches ? k : -1;
+      }
+      if (c == '{' || c == '\\' || c == '\n') {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
   private static boolean startsWith(MappedText in, int i, String s) {
     if (i + s.length() > in.length()) {
       return false;
@@ -207,12 +268,13 @@ final class MarkupFold {
   }
 
   /**
-   * Drops Markdown emphasis cut into a word ({@code **X**in}, {@code Ba*si*l}, {@code ~~M~~ahfouz}
-   * → {@code Xin}, {@code Basil}, {@code Mahfouz}): in a run of letters and emphasis markers (one
-   * to three {@code *}, or {@code ~~}) with no space, where at least one marker stands between two
-   * letters, every marker of the run goes. Emphasis around a whole word ({@code **bold**}) has no
-   * marker inside and stays, as do {@code a * b}, {@code x**2} and {@code snake_case} (underscores
-   * are left to {@link NoiseFold}).
+   * Drops Markdown emphasis cut into a word ({@code **X**in}, {@code Ba*si*l}, {@code ~~M~~ahfouz},
+   * {@code **El**_vin_} → {@code Xin}, {@code Basil}, {@code Mahfouz}, {@code Elvin}): in a run of
+   * letters and emphasis markers (two or three {@code *}, or {@code ~~}; underscores too, next to
+   * one of those) with no space, where at least one run of markers stands between two letters,
+   * every marker of the run goes. Emphasis around a whole word ({@code **bold**}) has no marker
+   * inside and stays, as do {@code a * b}, {@code x**2} and {@code snake_case} (underscores are
+   * left to {@link NoiseFold}).
    */
   private static MappedText emphasis(MappedText in, EnumSet<Fold> applied) {
     int n = in.length();
@@ -232,16 +294,30 @@ final class MarkupFold {
           i++;
           continue;
         }
-        int m = marker(in, i);
-        if (m == 0) {
+        // a run of markers, underscores among them (**El**_vin_: "**_" between l and v)
+        int runStart = i;
+        boolean emphatic = false;
+        while (i < n) {
+          int m = marker(in, i);
+          int u = m == 0 ? underscores(in, i) : 0;
+          if (m == 0 && u == 0) {
+            break;
+          }
+          emphatic |= m > 0;
+          i += m + u;
+        }
+        if (i == runStart || (!emphatic && i < n && Chars.isLetter(in.charAt(i)))) {
+          i = runStart; // underscores between letters are NoiseFold's (snake_case)
           break;
         }
+        if (!emphatic) {
+          break; // underscores closing the run (**El**_vin_): part of it
+        }
         inside |=
-            i > start
-                && i + m < n
-                && Chars.isLetter(in.charAt(i - 1))
-                && Chars.isLetter(in.charAt(i + m));
-        i += m;
+            runStart > start
+                && i < n
+                && Chars.isLetter(in.charAt(runStart - 1))
+                && Chars.isLetter(in.charAt(i));
       }
       int end = i;
       if (end < n && Chars.isWordChar(in.charAt(end))) {
@@ -260,7 +336,7 @@ final class MarkupFold {
         w = new MappedText.Rewriter(in);
       }
       for (int k = start; k < end; ) {
-        int m = marker(in, k);
+        int m = Math.max(marker(in, k), underscores(in, k));
         if (m > 0) {
           w.upTo(k);
           w.resumeAt(k + m);
@@ -272,6 +348,16 @@ final class MarkupFold {
       applied.add(Fold.MARKUP);
     }
     return w == null ? in : w.result();
+  }
+
+  /** The length of a Markdown underscore emphasis marker at {@code i} ({@code _}, {@code __}). */
+  private static int underscores(MappedText in, int i) {
+    int n = in.length();
+    int k = i;
+    while (k < n && in.charAt(k) == '_' && k - i < 3) {
+      k++;
+    }
+    return k - i <= 2 ? k - i : 0;
   }
 
   /**

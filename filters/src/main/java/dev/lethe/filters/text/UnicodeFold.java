@@ -45,7 +45,8 @@ final class UnicodeFold {
       int kind = kind(cp);
       if ((kind & INVISIBLE) != 0) {
         applied.add(Fold.INVISIBLE);
-        i += len;
+        // a terminal escape sequence goes whole: ESC [1;31m around a name is colour, not text
+        i = cp == 0x1B || cp == 0x9B ? escapeEnd(text, i) : i + len;
         continue;
       }
       char enclosed = enclosedLetter(cp);
@@ -85,6 +86,49 @@ final class UnicodeFold {
       flush(seg, segFrom, segTo, out, applied);
     }
     return out;
+  }
+
+  /** The longest terminal escape sequence read whole; a longer one loses only its ESC. */
+  static final int MAX_ESCAPE = 64;
+
+  /**
+   * Where the terminal escape sequence (ECMA-48) opening at {@code i} ends: a control sequence
+   * ({@code ESC [} or the one-char CSI U+009B, parameter bytes {@code 0-?}, intermediate bytes
+   * {@code space-/}, one final byte {@code @-~}: colours, cursor moves), an operating-system
+   * command ({@code ESC ]} up to BEL or {@code ESC \}: titles, hyperlinks); {@code i + 1}, the ESC
+   * alone, for anything else or for a sequence not complete within {@value #MAX_ESCAPE} chars.
+   */
+  static int escapeEnd(String text, int i) {
+    int n = text.length();
+    int limit = Math.min(n, i + MAX_ESCAPE);
+    boolean csi = text.charAt(i) == 0x9B;
+    int j = i + 1;
+    if (!csi && j < n && text.charAt(j) == '[') {
+      csi = true;
+      j++;
+    }
+    if (csi) {
+      while (j < limit && text.charAt(j) >= 0x30 && text.charAt(j) <= 0x3F) {
+        j++;
+      }
+      while (j < limit && text.charAt(j) >= 0x20 && text.charAt(j) <= 0x2F) {
+        j++;
+      }
+      return j < limit && text.charAt(j) >= 0x40 && text.charAt(j) <= 0x7E ? j + 1 : i + 1;
+    }
+    if (j < n && text.charAt(j) == ']') {
+      for (int k = j + 1; k < limit; k++) {
+        char c = text.charAt(k);
+        if (c == 0x07) {
+          return k + 1;
+        }
+        if (c == 0x1B && k + 1 < n && text.charAt(k + 1) == '\\') {
+          return k + 2;
+        }
+      }
+      return i + 1;
+    }
+    return i + 1;
   }
 
   /** Whether the next visible code point from {@code i} on (if any) starts a new segment. */

@@ -508,10 +508,33 @@ class ConverterFamiliesTest {
     assertThat(canonical("What has **X**in **L**ee **W**illiams won?"))
         .isEqualTo("What has Xin Lee Williams won?");
     assertThat(canonical("Who is Ba**si**l Ma~~hf~~ouz?")).isEqualTo("Who is Basil Mahfouz?");
+    assertThat(canonical("Who is **El**_vin_ **Mamm**_adov_?")).isEqualTo("Who is Elvin Mammadov?");
+    assertThat(canonical("Use snake_case_name and __init__ here."))
+        .isEqualTo("Use snake_case_name and __init__ here.");
     for (String text :
         List.of("Some **bold** and *italic* and ~~struck~~ words.", "x**2 + a * b", "C** and **")) {
       assertThat(canonical(text)).as(text).isEqualTo(text);
     }
+  }
+
+  @Test
+  void inlineLatexCommandsTouchingAWordAreDropped() {
+    assertThat(canonical("Who is \\textbf{Ra}jeev \\emph{Ma}jumdar \\textit{Al}-Shamary?"))
+        .isEqualTo("Who is Rajeev Majumdar Al-Shamary?");
+    for (String text :
+        List.of(
+            "Set \\textbf{bold} text and $\\frac{a}{b}$ here.",
+            "\\section{Intro} starts the file.")) {
+      assertThat(canonical(text)).as(text).isEqualTo(text);
+    }
+  }
+
+  @Test
+  void terminalEscapeSequencesAreDroppedWhole() {
+    assertThat(canonical("Who is \u001b[1;31mRaven\u001b[0m \u001b[4mMarais\u001b[24m?"))
+        .isEqualTo("Who is Raven Marais?");
+    assertThat(canonical("R\u001b[1ma\u001b[0mven and a title \u001b]0;x\u0007done"))
+        .isEqualTo("Raven and a title done");
   }
 
   @Test
