@@ -766,8 +766,16 @@ public final class OutputFilter implements ResponseFilter {
       return s;
     }
 
+    /**
+     * Releases the rest at a stream's end, but a terminal colour code left open (or a lone high
+     * surrogate): it was never judged, and it is no text.
+     */
     String flush() {
-      return take(heldStart + held.length());
+      long pending = cursor.pendingStart();
+      String released = take(pending >= 0 ? pending : heldStart + held.length());
+      heldStart += held.length();
+      held.setLength(0);
+      return released;
     }
   }
 }

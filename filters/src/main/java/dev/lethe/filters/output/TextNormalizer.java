@@ -33,6 +33,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *       normalises to {@code "secret"}.
  * </ol>
  *
+ * <p>Besides, a terminal colour code ({@code ESC [ params m}, ECMA-48 SGR) is dropped whole, so
+ * {@code "Ni ESC[0m kolai"} cut by colour is {@code "nikolai"}; its parameter chars are held back
+ * until the {@code m} (at most {@value Cursor#MAX_SGR_PARAMS}), and are text after all when
+ * anything else follows.
+ *
  * <p>So {@code "S e-c.r\u200Be T"}, {@code "ＳＥＣＲＥＴ"} and {@code "sécret"} all normalise to {@code
  * "secret"}. A code point may map to no char, one char, or several (ß → {@code ss}, ﬃ → {@code
  * ffi}); each produced char maps back to the whole code point (one or two UTF-16 chars).
@@ -176,18 +181,19 @@ public final class TextNormalizer {
 
   /**
    * Normalises a whole string, as patterns are normalised. Equal to concatenating {@link #fold} of
-   * every code point.
+   * every code point outside terminal colour codes.
    */
   public static String normalize(CharSequence text) {
     requireNonNull(text, "text");
     StringBuilder out = new StringBuilder(text.length());
-    new Cursor()
-        .feed(
-            text,
-            (c, start, end) -> {
-              out.append(c);
-              return true;
-            });
+    Sink sink =
+        (c, start, end) -> {
+          out.append(c);
+          return true;
+        };
+    Cursor cursor = new Cursor();
+    cursor.feed(text, sink);
+    cursor.finish(sink);
     return out.toString();
   }
 
@@ -196,20 +202,21 @@ public final class TextNormalizer {
     requireNonNull(text, "text");
     StringBuilder out = new StringBuilder(text.length());
     int[][] ranges = {new int[text.length() + 4], new int[text.length() + 4]};
-    new Cursor()
-        .feed(
-            text,
-            (c, start, end) -> {
-              int i = out.length();
-              if (i == ranges[0].length) {
-                ranges[0] = Arrays.copyOf(ranges[0], i * 2);
-                ranges[1] = Arrays.copyOf(ranges[1], i * 2);
-              }
-              ranges[0][i] = (int) start;
-              ranges[1][i] = (int) end;
-              out.append(c);
-              return true;
-            });
+    Sink sink =
+        (c, start, end) -> {
+          int i = out.length();
+          if (i == ranges[0].length) {
+            ranges[0] = Arrays.copyOf(ranges[0], i * 2);
+            ranges[1] = Arrays.copyOf(ranges[1], i * 2);
+          }
+          ranges[0][i] = (int) start;
+          ranges[1][i] = (int) end;
+          out.append(c);
+          return true;
+        };
+    Cursor cursor = new Cursor();
+    cursor.feed(text, sink);
+    cursor.finish(sink);
     int n = out.length();
     return new Mapped(out.toString(), Arrays.copyOf(ranges[0], n), Arrays.copyOf(ranges[1], n));
   }
@@ -245,9 +252,17 @@ public final class TextNormalizer {
    * <p>Not thread-safe: one cursor per text field.
    */
   public static final class Cursor {
+    /** The most parameter chars of a colour code held back; a longer run is text. */
+    static final int MAX_SGR_PARAMS = 16;
+
     private long offset;
     private char pendingHigh;
     private boolean pending;
+    // a terminal colour code being read: 1 after ESC, 2 after ESC [ (or CSI), with its parameters
+    private int escape;
+    private long escapeStart;
+    private long paramsStart;
+    private final StringBuilder params = new StringBuilder();
 
     /** Creates a cursor at offset 0. */
     public Cursor() {}
@@ -278,11 +293,80 @@ public final class TextNormalizer {
           pendingHigh = ch;
           continue;
         }
+        if (escape != 0 || ch == 0x1B || ch == 0x9B) {
+          int r = escape(ch, at, sink);
+          if (r < 0) {
+            return false;
+          }
+          if (r > 0) {
+            continue; // taken by the colour code
+          }
+        }
         if (!emit(fold(ch), at, at + 1, sink)) {
           return false;
         }
       }
       return true;
+    }
+
+    /**
+     * Reads {@code ch} as part of a terminal colour code (SGR: {@code ESC [ params m}, or the
+     * one-char CSI U+009B): 1 when it was taken (dropped, or held back as a parameter), 0 when it
+     * is text (any held parameters were emitted first), -1 when the sink stopped.
+     */
+    private int escape(char ch, long at, Sink sink) {
+      if (escape == 0) {
+        escape = ch == 0x9B ? 2 : 1;
+        escapeStart = at;
+        paramsStart = at + 1;
+        return 1; // ESC and CSI fold to nothing
+      }
+      if (escape == 1) {
+        if (ch == '[') {
+          escape = 2;
+          paramsStart = at + 1;
+          return 1;
+        }
+        escape = 0;
+        return ch == 0x1B || ch == 0x9B ? escape(ch, at, sink) : 0;
+      }
+      if (ch == 'm') {
+        escape = 0; // a colour code: its parameters go with it
+        params.setLength(0);
+        return 1;
+      }
+      if (ch >= 0x30 && ch <= 0x3F && params.length() < MAX_SGR_PARAMS) {
+        params.append(ch);
+        return 1;
+      }
+      // not a colour code: its parameters are text after all
+      if (!releaseParams(sink)) {
+        return -1;
+      }
+      return ch == 0x1B || ch == 0x9B ? escape(ch, at, sink) : 0;
+    }
+
+    private boolean releaseParams(Sink sink) {
+      escape = 0;
+      for (int k = 0; k < params.length(); k++) {
+        long at = paramsStart + k;
+        if (!emit(fold(params.charAt(k)), at, at + 1, sink)) {
+          params.setLength(0);
+          return false;
+        }
+      }
+      params.setLength(0);
+      return true;
+    }
+
+    /**
+     * Ends the text: a colour code left open releases its parameters as text (a whole string is
+     * judged to its last char).
+     *
+     * @return {@code false} when the sink stopped
+     */
+    public boolean finish(Sink sink) {
+      return escape != 2 || releaseParams(sink);
     }
 
     private static boolean emit(String folded, long start, long end, Sink sink) {
@@ -300,10 +384,13 @@ public final class TextNormalizer {
     }
 
     /**
-     * The offset of a trailing high surrogate still waiting for its low half, or -1. The chars from
-     * there on may not be released yet.
+     * The offset of a trailing high surrogate still waiting for its low half, or of a terminal
+     * colour code still being read, or -1. The chars from there on may not be released yet.
      */
     public long pendingStart() {
+      if (escape != 0) {
+        return escapeStart;
+      }
       return pending ? offset - 1 : -1;
     }
   }

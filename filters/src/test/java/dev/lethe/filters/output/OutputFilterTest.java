@@ -400,6 +400,15 @@ class OutputFilterTest {
   }
 
   @Test
+  void aSecretCutByTerminalColourCodesIsCut() {
+    OutputFilter f = filter("secret code");
+    Chunks.Client client = new Chunks.Client();
+    releasedPerChunk(f, client, "The se\u001b[", "1;31mcret\u001b[0m co", "de is here");
+    assertThat(client.choices.get(0).finishReasons).containsExactly("content_filter");
+    assertThat(client.choices.get(0).content.toString()).isEqualTo("The ");
+  }
+
+  @Test
   void aSecretWrittenInCyrillicIsCutWhenTheAnswerUsesLatin() {
     OutputFilter f = filter("\u0421\u041E\u0420\u0415 \u0420\u0410\u0421\u0415");
     JsonNode r = f.onComplete(Chunks.completion(Field.CONTENT, List.of("it is cope pace."), false));

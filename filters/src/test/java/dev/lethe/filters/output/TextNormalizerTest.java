@@ -108,7 +108,12 @@ class TextNormalizerTest {
       "Ｓ",
       "\u00AD",
       "\uD83D\uDE00",
-      "ⓢ"
+      "ⓢ",
+      "\u001b[",
+      "\u001b",
+      "1;3",
+      "m",
+      "7"
     };
     Random random = new Random(42);
     for (int trial = 0; trial < 300; trial++) {
@@ -120,23 +125,53 @@ class TextNormalizerTest {
       TextNormalizer.Cursor cursor = new TextNormalizer.Cursor();
       StringBuilder out = new StringBuilder();
       List<long[]> ranges = new ArrayList<>();
+      TextNormalizer.Sink sink =
+          (c, s, e) -> {
+            out.append(c);
+            ranges.add(new long[] {s, e});
+            return true;
+          };
       int at = 0;
       while (at < text.length()) {
         int next = Math.min(text.length(), at + 1 + random.nextInt(3));
-        cursor.feed(
-            text.subSequence(at, next),
-            (c, s, e) -> {
-              out.append(c);
-              ranges.add(new long[] {s, e});
-              return true;
-            });
+        cursor.feed(text.subSequence(at, next), sink);
         at = next;
       }
+      cursor.finish(sink);
       assertThat(out.toString()).as("text %s", text).isEqualTo(whole.text());
       for (int i = 0; i < ranges.size(); i++) {
         assertThat(ranges.get(i)).containsExactly(whole.start()[i], whole.end()[i]);
       }
     }
+  }
+
+  @Test
+  void terminalColourCodesAreDroppedWhole() {
+    assertThat(TextNormalizer.normalize("Ni\u001b[0mko\u001b[1;31mlai \u001b[mAbilov"))
+        .isEqualTo("nikolaiabilov");
+    // anything but a colour code keeps its parameters: a cursor move, an open code at the end
+    assertThat(TextNormalizer.normalize("a\u001b[12Hb")).isEqualTo("a12hb");
+    assertThat(TextNormalizer.normalize("code \u001b[4111")).isEqualTo("code4111");
+    TextNormalizer.Mapped m = TextNormalizer.map("x\u001b[12Hy");
+    assertThat(m.text()).isEqualTo("x12hy");
+    assertThat(m.start()).containsExactly(0, 3, 4, 5, 6);
+  }
+
+  @Test
+  void holdsBackAColourCodeUntilItEnds() {
+    TextNormalizer.Cursor cursor = new TextNormalizer.Cursor();
+    StringBuilder out = new StringBuilder();
+    TextNormalizer.Sink sink =
+        (c, s, e) -> {
+          out.append(c);
+          return true;
+        };
+    cursor.feed("ab\u001b[3", sink);
+    assertThat(out.toString()).isEqualTo("ab");
+    assertThat(cursor.pendingStart()).isEqualTo(2);
+    cursor.feed("1mc", sink);
+    assertThat(out.toString()).isEqualTo("abc");
+    assertThat(cursor.pendingStart()).isEqualTo(-1);
   }
 
   @Test
