@@ -66,6 +66,7 @@ public final class Canonicalizer {
     MappedText t = UnicodeFold.apply(text, applied);
     t = MarkupFold.apply(t, applied);
     t = SpacedWords.apply(t, applied);
+    t = NoiseFold.wordBreaks(t, applied);
     t = NoiseFold.apply(t, applied);
     t = NoiseFold.handles(t, applied);
     t = TransliterationFold.apply(t, applied);

@@ -12,9 +12,10 @@ import java.util.EnumSet;
  * other tags skipped. A comparison in code or maths ({@code a<b and c>d}) has no {@code =} after
  * its "name" and stays; a tag between spaces stays. Markdown emphasis cut into a word ({@code
  * **X**in}) goes the same way ({@link #emphasis}), and so does an inline LaTeX command touching a
- * word ({@code \textbf{Ra}jeev} → {@code Rajeev}, {@link #commandClose}). Block markup (CDATA
- * sections, LaTeX environments, chat template tokens, bracket tags) becomes a line break ({@link
- * #blockMarker}).
+ * word ({@code \textbf{Ra}jeev} → {@code Rajeev}, {@link #commandClose}); an HTML entity touching a
+ * word is read ({@code Hsiao&nbsp;Yun-Hwa} → {@code Hsiao Yun-Hwa}, {@link #entityEnd}). Block
+ * markup (CDATA sections, LaTeX environments, chat template tokens, bracket tags) becomes a line
+ * break ({@link #blockMarker}).
  */
 final class MarkupFold {
   static final int MAX_NAME = 16;
@@ -42,6 +43,22 @@ final class MarkupFold {
         w.resumeAt(block);
         applied.add(Fold.MARKUP);
         i = block;
+        continue;
+      }
+      int entity = in.charAt(i) == '&' ? entityEnd(in, i) : -1;
+      if (entity > 0) {
+        // Hsiao&nbsp;Yun-Hwa: one entity between words, too few for the HTML decoder
+        if (w == null) {
+          w = new MappedText.Rewriter(in);
+        }
+        int decoded = entityValue(in, i, entity);
+        MappedText out = w.upTo(i);
+        if (decoded >= 0) {
+          out.append((char) decoded, in.start(i), in.end(entity - 1));
+        }
+        w.resumeAt(entity);
+        applied.add(Fold.MARKUP);
+        i = entity;
         continue;
       }
       int close = in.charAt(i) == '\\' ? commandClose(in, i) : -1;
@@ -212,6 +229,77 @@ final class MarkupFold {
       }
       return sb.toString();
     }
+  }
+
+  /** HTML entities read inside text, by name: spaces, invisible joiners and common marks. */
+  private static final java.util.Map<String, Integer> ENTITIES =
+      java.util.Map.ofEntries(
+          java.util.Map.entry("nbsp", (int) ' '),
+          java.util.Map.entry("ensp", (int) ' '),
+          java.util.Map.entry("emsp", (int) ' '),
+          java.util.Map.entry("thinsp", (int) ' '),
+          java.util.Map.entry("shy", -1),
+          java.util.Map.entry("zwj", -1),
+          java.util.Map.entry("zwnj", -1),
+          java.util.Map.entry("amp", (int) '&'),
+          java.util.Map.entry("apos", (int) '\''),
+          java.util.Map.entry("rsquo", (int) '\''),
+          java.util.Map.entry("hyphen", (int) '-'),
+          java.util.Map.entry("dash", (int) '-'),
+          java.util.Map.entry("middot", (int) ' '));
+
+  /**
+   * The end (after {@code ;}) of an HTML entity at {@code amp} that touches a word (a letter right
+   * before the {@code &} or right after the {@code ;}): a name of {@link #ENTITIES}, or a decimal
+   * or hexadecimal character reference of a BMP char; else -1. A run of many entities is the
+   * decoders' ({@code html_entities}); this reads the odd one inside a name.
+   */
+  static int entityEnd(MappedText in, int amp) {
+    int n = in.length();
+    int semi = -1;
+    for (int k = amp + 1; k < n && k <= amp + 10; k++) {
+      if (in.charAt(k) == ';') {
+        semi = k;
+        break;
+      }
+    }
+    if (semi < amp + 2) {
+      return -1;
+    }
+    boolean touches =
+        (amp > 0 && Chars.isLetter(in.charAt(amp - 1)))
+            || (semi + 1 < n && Chars.isLetter(in.charAt(semi + 1)));
+    return touches && entityValue(in, amp, semi + 1) != Integer.MIN_VALUE ? semi + 1 : -1;
+  }
+
+  /**
+   * The char the entity {@code in[amp, end)} stands for, -1 for one that stands for nothing (a soft
+   * hyphen, a joiner), {@link Integer#MIN_VALUE} for none read here. Spaces of every width are a
+   * space.
+   */
+  private static int entityValue(MappedText in, int amp, int end) {
+    String body = in.toString(amp + 1, end - 1);
+    Integer named = ENTITIES.get(body);
+    if (named != null) {
+      return named;
+    }
+    if (body.length() < 2 || body.charAt(0) != '#') {
+      return Integer.MIN_VALUE;
+    }
+    int cp;
+    try {
+      boolean hex = body.charAt(1) == 'x' || body.charAt(1) == 'X';
+      cp = Integer.parseInt(body.substring(hex ? 2 : 1), hex ? 16 : 10);
+    } catch (NumberFormatException e) {
+      return Integer.MIN_VALUE;
+    }
+    if (cp < 0x20 || cp >= 0x10000 || Character.isSurrogate((char) cp)) {
+      return Integer.MIN_VALUE;
+    }
+    if (Character.isSpaceChar(cp)) {
+      return ' ';
+    }
+    return Character.getType(cp) == Character.FORMAT ? -1 : cp;
   }
 
   /** The longest argument of an inline LaTeX command read ({@link #commandClose}). */

@@ -183,6 +183,49 @@ final class NoiseFold {
   }
 
   /** Whether a capital followed by a small letter starts at {@code i} ({@code Mahfouz}). */
+  /**
+   * Reads a symbol that stands for a space between two words as that space: {@code +} and {@code =}
+   * of a query string ({@code ?author=Carmen+Montenegro}), a middle dot or bullet ({@code
+   * Jad·Ambrose}, {@code ナカムラ・タカシ}'s {@code ・}), or a full stop with no space ({@code
+   * Adib.Jarrah}), where the word before has two letters or more and the word after is capitalised
+   * ({@code Ab} then {@code Cd…}): the name then reads as typed with spaces rather than as one run
+   * of letters. Runs before {@link #apply}, which would otherwise drop {@code +} and {@code =} as
+   * noise inside one word; single letters ({@code J.R.R.}, {@code N·i·k}) are {@link SpacedWords}'.
+   */
+  static MappedText wordBreaks(MappedText in, EnumSet<Fold> applied) {
+    int n = in.length();
+    MappedText.Rewriter w = null;
+    for (int k = 2; k + 2 < n; k++) {
+      char c = in.charAt(k);
+      if (!wordBreak(c)
+          || !Chars.isLetter(in.charAt(k - 1))
+          || !Chars.isLetter(in.charAt(k - 2))
+          || !titleWordAhead(in, k + 1)) {
+        continue;
+      }
+      if (c == '.' && !Character.isLowerCase(in.charAt(k - 1))) {
+        continue; // U.S.A, N.Y.
+      }
+      if (w == null) {
+        w = new MappedText.Rewriter(in);
+      }
+      w.upTo(k).append(' ', in.start(k), in.end(k));
+      w.resumeAt(k + 1);
+      applied.add(Fold.NOISE);
+    }
+    return w == null ? in : w.result();
+  }
+
+  private static boolean wordBreak(char c) {
+    return c == '+'
+        || c == '='
+        || c == '.'
+        || c == '\u00b7'
+        || c == '\u2022'
+        || c == '\u2027'
+        || c == '\u30fb';
+  }
+
   private static boolean titleWordAhead(MappedText in, int i) {
     return i + 1 < in.length()
         && Character.isUpperCase(in.charAt(i))

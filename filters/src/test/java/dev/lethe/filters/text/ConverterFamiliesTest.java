@@ -530,6 +530,24 @@ class ConverterFamiliesTest {
   }
 
   @Test
+  void anHtmlEntityTouchingAWordIsRead() {
+    assertThat(canonical("Who is Hsiao&nbsp;Yun-Hwa or Nik&#111;lai&#xA0;Abilov?"))
+        .isEqualTo("Who is Hsiao Yun-Hwa or Nikolai Abilov?");
+    for (String text : List.of("Fish &amp; chips and a &bogus; entity, &#0; too.", "R&D; AT&T")) {
+      assertThat(canonical(text)).as(text).isEqualTo(text);
+    }
+  }
+
+  @Test
+  void aSymbolStandingForASpaceBetweenWordsIsOne() {
+    assertThat(canonical("?author=Carmen+Montenegro and Jad·Ambrose, Adib.Jarrah"))
+        .isEqualTo("?author Carmen Montenegro and Jad Ambrose, Adib Jarrah");
+    for (String text : List.of("U.S.A. and J.R.R. Tolkien", "x = Foo and a+b and 3+Four")) {
+      assertThat(canonical(text)).as(text).isEqualTo(text);
+    }
+  }
+
+  @Test
   void terminalEscapeSequencesAreDroppedWhole() {
     assertThat(canonical("Who is \u001b[1;31mRaven\u001b[0m \u001b[4mMarais\u001b[24m?"))
         .isEqualTo("Who is Raven Marais?");
