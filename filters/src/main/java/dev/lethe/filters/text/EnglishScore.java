@@ -548,10 +548,35 @@ final class EnglishScore {
                 ? atbash[t]
                 : how == READ_REVERSED ? reversed[t] : (shifts[t] & (1 << how)) != 0;
         englishRead[t] = function || content(t) && known(s, t, how, lookupsLeft);
-        neutralRead[t] = !englishRead[t] && letters[t] && capitalised(s, t, how == READ_REVERSED);
+        neutralRead[t] =
+            spelled(t) || !englishRead[t] && letters[t] && capitalised(s, t, how == READ_REVERSED);
         hits += englishRead[t] ? 1 : 0;
       }
       return hits;
+    }
+
+    /**
+     * Whether token {@code t} is one letter of a word spelled out letter by letter (three single
+     * letters in a row around it: {@code N i k o l a i}): a name spelled out, which counts neither
+     * way under any reading, though {@code a} and {@code i} are function words as written and
+     * single letters turn into them under shifts.
+     */
+    private boolean spelled(int t) {
+      if (!single(t)) {
+        return false;
+      }
+      int run = 1;
+      for (int k = t - 1; k >= 0 && single(k) && run < 3; k--) {
+        run++;
+      }
+      for (int k = t + 1; k < count && single(k) && run < 3; k++) {
+        run++;
+      }
+      return run >= 3;
+    }
+
+    private boolean single(int t) {
+      return letters[t] && end[t] - start[t] == 1;
     }
 
     /**
