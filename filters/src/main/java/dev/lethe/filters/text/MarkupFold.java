@@ -13,9 +13,10 @@ import java.util.EnumSet;
  * its "name" and stays; a tag between spaces stays. Markdown emphasis cut into a word ({@code
  * **X**in}) goes the same way ({@link #emphasis}), and so does an inline LaTeX command touching a
  * word ({@code \textbf{Ra}jeev} → {@code Rajeev}, {@link #commandClose}); an HTML entity touching a
- * word is read ({@code Hsiao&nbsp;Yun-Hwa} → {@code Hsiao Yun-Hwa}, {@link #entityEnd}). Block
- * markup (CDATA sections, LaTeX environments, chat template tokens, bracket tags) becomes a line
- * break ({@link #blockMarker}).
+ * word is read ({@code Hsiao&nbsp;Yun-Hwa} → {@code Hsiao Yun-Hwa}, {@link #entityEnd}), and so is
+ * a URL escape between two letters ({@code Xin%20Lee} → {@code Xin Lee}, {@link #percentEscape}).
+ * Block markup (CDATA sections, LaTeX environments, chat template tokens, bracket tags) becomes a
+ * line break ({@link #blockMarker}).
  */
 final class MarkupFold {
   static final int MAX_NAME = 16;
@@ -43,6 +44,18 @@ final class MarkupFold {
         w.resumeAt(block);
         applied.add(Fold.MARKUP);
         i = block;
+        continue;
+      }
+      int escaped = in.charAt(i) == '%' ? percentEscape(in, i) : -1;
+      if (escaped >= 0) {
+        // Xin%20Lee%20Williams: a URL escape or two inside a name, too few for the URL decoder
+        if (w == null) {
+          w = new MappedText.Rewriter(in);
+        }
+        w.upTo(i).append((char) escaped, in.start(i), in.end(i + 2));
+        w.resumeAt(i + 3);
+        applied.add(Fold.MARKUP);
+        i += 3;
         continue;
       }
       int entity = in.charAt(i) == '&' ? entityEnd(in, i) : -1;
@@ -229,6 +242,26 @@ final class MarkupFold {
       }
       return sb.toString();
     }
+  }
+
+  /**
+   * The ASCII char a URL escape at {@code pct} stands for ({@code %20} a space, {@code %2D} a
+   * hyphen, {@code %27} an apostrophe, any printable ASCII) when it stands between two letters,
+   * else -1. A run of many escapes is the decoders' ({@code url}); this reads the odd one inside a
+   * name.
+   */
+  static int percentEscape(MappedText in, int pct) {
+    int n = in.length();
+    if (pct == 0 || pct + 3 >= n || !Chars.isLetter(in.charAt(pct - 1))) {
+      return -1;
+    }
+    int hi = Character.digit(in.charAt(pct + 1), 16);
+    int lo = Character.digit(in.charAt(pct + 2), 16);
+    if (hi < 0 || lo < 0 || !Chars.isLetter(in.charAt(pct + 3))) {
+      return -1;
+    }
+    int c = hi * 16 + lo;
+    return c >= 0x20 && c < 0x7F ? c : -1;
   }
 
   /** HTML entities read inside text, by name: spaces, invisible joiners and common marks. */

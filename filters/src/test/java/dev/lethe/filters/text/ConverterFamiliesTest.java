@@ -539,6 +539,15 @@ class ConverterFamiliesTest {
   }
 
   @Test
+  void aUrlEscapeBetweenTwoLettersIsRead() {
+    assertThat(canonical("What has Xin%20Lee%20Williams written?"))
+        .isEqualTo("What has Xin Lee Williams written?");
+    for (String text : List.of("Save 50%OFF, 100% sure, a%zz and Caf%C3%A9", "x %20 y")) {
+      assertThat(canonical(text)).as(text).isEqualTo(text);
+    }
+  }
+
+  @Test
   void aSymbolStandingForASpaceBetweenWordsIsOne() {
     assertThat(canonical("?author=Carmen+Montenegro and Jad·Ambrose, Adib.Jarrah"))
         .isEqualTo("?author Carmen Montenegro and Jad Ambrose, Adib Jarrah");
