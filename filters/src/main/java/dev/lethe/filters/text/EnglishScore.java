@@ -249,6 +249,9 @@ final class EnglishScore {
     /** Whether the token is letters only (ASCII), so the word list may know it. */
     final boolean[] letters;
 
+    /** One letter of a word spelled out letter by letter ({@link #markSpelled}). */
+    final boolean[] spelled;
+
     /** The word-list reading: English as written, and under the reading being tried. */
     final boolean[] englishAsWritten;
 
@@ -272,6 +275,7 @@ final class EnglishScore {
       atbash = new boolean[capacity];
       reversed = new boolean[capacity];
       letters = new boolean[capacity];
+      spelled = new boolean[capacity];
       englishAsWritten = new boolean[capacity];
       englishRead = new boolean[capacity];
       neutralRead = new boolean[capacity];
@@ -327,6 +331,29 @@ final class EnglishScore {
         reversed[count] = known && isFunctionWord(rev);
         letters[count] = word;
         count++;
+      }
+      markSpelled();
+    }
+
+    /**
+     * Marks in {@link #spelled} every token that is one letter of a word spelled out letter by
+     * letter (three single letters in a row or more: {@code N i k o l a i}): a name spelled out,
+     * which counts neither way under any reading, though {@code a} and {@code i} are function words
+     * as written and single letters turn into them under shifts.
+     */
+    private void markSpelled() {
+      int t = 0;
+      while (t < count) {
+        int run = t;
+        while (run < count && letters[run] && end[run] - start[run] == 1) {
+          run++;
+        }
+        if (run == t) {
+          spelled[t++] = false;
+          continue;
+        }
+        Arrays.fill(spelled, t, run, run - t >= 3);
+        t = run;
       }
     }
 
@@ -549,34 +576,10 @@ final class EnglishScore {
                 : how == READ_REVERSED ? reversed[t] : (shifts[t] & (1 << how)) != 0;
         englishRead[t] = function || content(t) && known(s, t, how, lookupsLeft);
         neutralRead[t] =
-            spelled(t) || !englishRead[t] && letters[t] && capitalised(s, t, how == READ_REVERSED);
+            spelled[t] || !englishRead[t] && letters[t] && capitalised(s, t, how == READ_REVERSED);
         hits += englishRead[t] ? 1 : 0;
       }
       return hits;
-    }
-
-    /**
-     * Whether token {@code t} is one letter of a word spelled out letter by letter (three single
-     * letters in a row around it: {@code N i k o l a i}): a name spelled out, which counts neither
-     * way under any reading, though {@code a} and {@code i} are function words as written and
-     * single letters turn into them under shifts.
-     */
-    private boolean spelled(int t) {
-      if (!single(t)) {
-        return false;
-      }
-      int run = 1;
-      for (int k = t - 1; k >= 0 && single(k) && run < 3; k--) {
-        run++;
-      }
-      for (int k = t + 1; k < count && single(k) && run < 3; k++) {
-        run++;
-      }
-      return run >= 3;
-    }
-
-    private boolean single(int t) {
-      return letters[t] && end[t] - start[t] == 1;
     }
 
     /**

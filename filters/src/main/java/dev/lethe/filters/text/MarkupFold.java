@@ -80,10 +80,7 @@ final class MarkupFold {
         if (w == null) {
           w = new MappedText.Rewriter(in);
         }
-        int open = i + 1;
-        while (in.charAt(open - 1) != '{') {
-          open++;
-        }
+        int open = Chars.asciiLettersEnd(in, i + 1) + 1; // after the command's brace
         w.upTo(i);
         w.resumeAt(open);
         w.upTo(close);

@@ -186,11 +186,11 @@ final class NoiseFold {
   /**
    * Reads a symbol that stands for a space between two words as that space: {@code +} and {@code =}
    * of a query string ({@code ?author=Carmen+Montenegro}), a middle dot or bullet ({@code
-   * Jad·Ambrose}, {@code ナカムラ・タカシ}'s {@code ・}), or a full stop with no space ({@code
-   * Adib.Jarrah}), where the word before has two letters or more and the word after is capitalised
-   * ({@code Ab} then {@code Cd…}): the name then reads as typed with spaces rather than as one run
-   * of letters. Runs before {@link #apply}, which would otherwise drop {@code +} and {@code =} as
-   * noise inside one word; single letters ({@code J.R.R.}, {@code N·i·k}) are {@link SpacedWords}'.
+   * Jad·Ambrose}, {@code Jad・Ambrose}), or a full stop with no space ({@code Adib.Jarrah}), where
+   * the word before has two letters or more and the word after is capitalised ({@code Ab} then
+   * {@code Cd…}): the name then reads as typed with spaces rather than as one run of letters. Runs
+   * before {@link #apply}, which would otherwise drop {@code +} and {@code =} as noise inside one
+   * word; single letters ({@code J.R.R.}, {@code N·i·k}) are {@link SpacedWords}'.
    */
   static MappedText wordBreaks(MappedText in, EnumSet<Fold> applied) {
     int n = in.length();

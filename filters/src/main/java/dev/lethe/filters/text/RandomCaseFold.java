@@ -97,10 +97,7 @@ final class RandomCaseFold {
     }
     if (end + 1 < n && separator(in.charAt(end)) && Chars.isAsciiLetter(in.charAt(end + 1))) {
       int s = end + 1;
-      int e = s;
-      while (e < n && Chars.isAsciiLetter(in.charAt(e))) {
-        e++;
-      }
+      int e = Chars.asciiLettersEnd(in, s);
       return e - s >= 2 && irregular(in, s, e);
     }
     return false;
