@@ -115,11 +115,26 @@ public final class HybridDetector implements Detector {
       candidates.add(include);
     }
     List<Detection.Candidate> out = new ArrayList<>(candidates.size());
+    Reference reference = null;
     for (String ruleId : candidates) {
       RuleData rule = index.rule(ruleId);
-      if (rule != null) {
-        out.add(candidate(rule, lex, sem, exclude));
+      if (rule == null) {
+        continue;
       }
+      Detection.Candidate c = candidate(rule, lex, sem, exclude);
+      if (rule.aboutPerson()
+          && c.features()[Features.SUBJECT] == 0
+          && c.features()[Features.SUBJECT_PART] == 0) {
+        // a rule about a person covers texts that can refer to the person, not the person's
+        // topics alone (Reference)
+        if (reference == null) {
+          reference = Reference.of(text, lex.tokens());
+        }
+        if (!reference.refersTo(rule)) {
+          continue;
+        }
+      }
+      out.add(c);
     }
     return new Detection(out, sem != null);
   }

@@ -2,6 +2,7 @@ package dev.lethe.filters.detect;
 
 import dev.lethe.config.rules.ForgetRule;
 import dev.lethe.filters.detect.TextAnalysis.Token;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -9,8 +10,10 @@ import java.util.Set;
 /**
  * What the detector keeps in memory for one rule: its tokenised subjects (and each prepared for
  * typo-tolerant matching, {@link SubjectName}), its example and counter-example vectors (for exact
- * similarities once HNSW has nominated the rule) and its topic vocabulary. Immutable; shared
- * between the indices of successive snapshots while the rule is unchanged.
+ * similarities once HNSW has nominated the rule), its topic vocabulary and whether it is about a
+ * person ({@link Reference#aboutPerson}: then a text must be able to refer to its subject to be in
+ * its scope). Immutable; shared between the indices of successive snapshots while the rule is
+ * unchanged.
  */
 record RuleData(
     ForgetRule rule,
@@ -20,7 +23,8 @@ record RuleData(
     long[] exampleHashes,
     float[][] counters,
     long[] counterHashes,
-    Set<String> vocabulary) {
+    Set<String> vocabulary,
+    boolean aboutPerson) {
 
   static RuleData of(ForgetRule rule, List<float[]> exampleVecs, List<float[]> counterVecs) {
     List<SubjectName> names =
@@ -30,8 +34,11 @@ record RuleData(
     for (String s : rule.subjects()) {
       addTerms(vocab, s);
     }
+    List<List<Token>> exampleTokens = new ArrayList<>(rule.examples().size());
     for (String s : rule.examples()) {
-      addTerms(vocab, s);
+      List<Token> tokens = TextAnalysis.nameTokens(s);
+      exampleTokens.add(tokens);
+      addTerms(vocab, tokens);
     }
     addTerms(vocab, rule.description());
     return new RuleData(
@@ -42,11 +49,16 @@ record RuleData(
         hashes(rule.examples()),
         counterVecs.toArray(float[][]::new),
         hashes(rule.counterExamples()),
-        Set.copyOf(vocab));
+        Set.copyOf(vocab),
+        Reference.aboutPerson(rule.subjects(), subjects, exampleTokens));
   }
 
   private static void addTerms(Set<String> vocab, String text) {
-    for (Token t : TextAnalysis.nameTokens(text)) {
+    addTerms(vocab, TextAnalysis.nameTokens(text));
+  }
+
+  private static void addTerms(Set<String> vocab, List<Token> tokens) {
+    for (Token t : tokens) {
       String term = TextAnalysis.termOf(t.term());
       if (term != null) {
         vocab.add(term);
