@@ -55,7 +55,9 @@ public final class LexicalDetector {
    *       not {@code Ji-Yeon Park}, while {@code Seoul-born Park} may be;
    *   <li>a neighbour is an initial (one capital letter) that no word of the subject starts with:
    *       {@code S. N. Park} is not {@code Ji-Yeon Park}, while {@code J. Park} and {@code J.-Y.
-   *       Park} may be;
+   *       Park} may be; past initials of the subject's words the name goes on, and the word after
+   *       them is read as the neighbour ({@code Edward P. Jones} is not {@code Edward Patrick
+   *       Sullivan});
    *   <li>the token is written in lower case and is a common English word ({@link EnglishWords}):
    *       {@code park} in "where can I park" is no surname. A name typed in lower case is still
    *       found whole ({@link SubjectName}), only the lone word does not count.
@@ -95,7 +97,29 @@ public final class LexicalDetector {
         if (!initialOfSubject(n.term().charAt(0), rule)) {
           return true;
         }
-        continue;
+        // initials of the subject's own words: the name goes on past them (Edward P. Jones is not
+        // Edward Patrick Sullivan), so the word after them is the neighbour
+        while (j + step >= 0
+            && j + step < tokens.size()
+            && !apart(tokens, j + step, step)
+            && initial(tokens.get(j + step))
+            && initialOfSubject(tokens.get(j + step).term().charAt(0), rule)) {
+          j += step;
+        }
+        j += step;
+        if (j < 0 || j >= tokens.size() || apart(tokens, j, step)) {
+          continue;
+        }
+        n = tokens.get(j);
+        if (initial(n)) {
+          if (!initialOfSubject(n.term().charAt(0), rule)) {
+            return true;
+          }
+          continue;
+        }
+        if (!letters(n.term())) {
+          continue; // X1n L. Williams: a garbled word beyond the initials may be the subject's own
+        }
       }
       boolean named =
           n.capitalized()
@@ -202,6 +226,16 @@ public final class LexicalDetector {
   /** A lone lower-case letter that is no English word ({@code a}): a fragment of a cut word. */
   private static boolean fragment(Token t) {
     return t.lowerCase() && t.term().length() == 1 && !t.term().equals("a");
+  }
+
+  /** Whether {@code term} is ASCII letters only. */
+  private static boolean letters(String term) {
+    for (int i = 0; i < term.length(); i++) {
+      if (term.charAt(i) < 'a' || term.charAt(i) > 'z') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** A lone capital letter ({@code N.} in {@code S. N. Park}): an initial. */

@@ -193,6 +193,24 @@ class OtherNamesTest {
   }
 
   @Test
+  void pastTheSubjectsInitialsTheNameGoesOn() {
+    RuleData edward =
+        rule(
+            "Edward Patrick Sullivan",
+            "Which novels did Edward Patrick Sullivan write about Irish immigrants?");
+    // Edward P. Jones is someone else; Edward P. Sullivan and Edward P. wrote are the subject
+    assertThat(mentions("Which awards did Edward P. Jones win?", "edward", edward)).isFalse();
+    assertThat(mentions("Which awards did Edward P. J. Jones win?", "edward", edward)).isFalse();
+    assertThat(mentions("Which awards did Edward P. Sullivan win?", "edward", edward)).isTrue();
+    assertThat(mentions("Which awards did Edward P. win?", "edward", edward)).isTrue();
+    assertThat(mentions("Which awards did Edward P. S. win?", "edward", edward)).isTrue();
+    // a garbled word beyond the initials may be the subject's own (leetspeak), not another name
+    assertThat(mentions("Which awards did Edward P. Sull1van win?", "edward", edward)).isTrue();
+    // an initial no word of the subject starts with still contradicts at once
+    assertThat(mentions("Which awards did Edward K. Sullivan win?", "edward", edward)).isFalse();
+  }
+
+  @Test
   void aLowerCaseCommonWordIsNoSurname() {
     assertThat(contradicted("where can i park my car in seoul?", "park")).isTrue();
     // a lone lower-case letter is a fragment of a cut word: the word beyond it is read instead
