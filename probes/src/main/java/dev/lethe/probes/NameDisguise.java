@@ -138,7 +138,17 @@ public enum NameDisguise {
    * Each word's first two letters in a LaTeX command ({@code \textbf{Ni}kolai \textbf{Ab}ilov}),
    * markup cut into the name as a pasted formula or paper would carry it.
    */
-  LATEX("latex");
+  LATEX("latex"),
+  /**
+   * Each letter in a pair of brackets ({@code (N)(i)(k)(o)(l)(a)(i) (A)(b)(i)(l)(o)(v)}), as the
+   * Unicode parenthesised letters ({@code ⒩⒤⒦}) read after compatibility folding.
+   */
+  BRACKETED("bracketed"),
+  /**
+   * A pipe between every char of the name, its space and hyphen included ({@code N|i|k|o|l|a|i|
+   * |A|b|i|l|o|v}): a separator the other separated forms do not use.
+   */
+  PIPED("piped");
 
   /** Letters drawn with ASCII symbols: common forms of "advanced" leetspeak, per letter. */
   private static final String[][] DRAWN = {
@@ -325,6 +335,12 @@ public enum NameDisguise {
           case PUNCTUATED -> noise(name, rng, PUNCTUATION);
           case ANSI -> ansi(name, rng);
           case LATEX -> name.replaceAll("(\\p{L}\\p{L})(\\p{L}+)", "\\\\textbf{$1}$2");
+          case BRACKETED ->
+              rng.nextBoolean()
+                  ? name.trim().replaceAll("(\\p{L})", "($1)")
+                  : name.trim().replaceAll("(\\p{L})", "[$1]");
+          case PIPED ->
+              String.join("|", name.trim().codePoints().mapToObj(Character::toString).toList());
           case SNAKE_CASE ->
               name.trim().contains(" ")
                   ? name.trim().toLowerCase(java.util.Locale.ROOT).replace(' ', '_')

@@ -118,6 +118,9 @@ class ObfuscationsTest {
     assertThat(ansi.replaceAll("\u001b\\[[0-9;]*m", "")).isEqualTo("Nikolai Abilov");
     assertThat(NameDisguise.LISTED.apply("Jad Al-Shamary", rng))
         .contains("J, a, d, A, l, -, S, h, a, m, a, r, y");
+    assertThat(NameDisguise.BRACKETED.apply("Tae-ho Park", rng).orElseThrow())
+        .isIn("(T)(a)(e)-(h)(o) (P)(a)(r)(k)", "[T][a][e]-[h][o] [P][a][r][k]");
+    assertThat(NameDisguise.PIPED.apply("Tae-ho Park", rng)).contains("T|a|e|-|h|o| |P|a|r|k");
     String drawn = NameDisguise.DRAWN_LETTERS.apply("Hina Ameen", rng).orElseThrow();
     assertThat(drawn).doesNotContainPattern("[a-zA-Z]").contains(" ");
   }

@@ -9,8 +9,9 @@ import java.util.EnumSet;
  * and a space, as a list's items are written, in a name's case, a capital first and lower case
  * after it: {@code a, b, c, d} and {@code A, B, C} are lists), one letter a line, an emoji or
  * another symbol between letters ({@code N🔥i🔥k…}), and mixes of the symbol separators ({@code
- * N.i_k-o/l}). A pipe is no separator: {@code a|b|c} is an alternation, and {@code |} a leetspeak
- * {@code l}.
+ * N.i_k-o/l}). A pipe separates only a name's letters ({@link #piped}): {@code a|b|c} is an
+ * alternation, and {@code |} a leetspeak {@code l}; letters one to a pair of brackets are read
+ * first ({@link #bracketed}).
  *
  * <p>A run is at least {@value #MIN_LETTERS} single letters (a letter and its combining marks, with
  * no letter or digit on either side) separated by exactly one separator each: spaces throughout, or
@@ -26,6 +27,9 @@ import java.util.EnumSet;
 final class SpacedWords {
   static final int MIN_LETTERS = 3;
   static final int MIN_INITIALS = 4;
+
+  /** The fewest letters of a name spelled with pipes ({@link #piped}): {@code (A|b|c)} is code. */
+  static final int MIN_PIPED = 4;
 
   private SpacedWords() {}
 
@@ -98,6 +102,188 @@ final class SpacedWords {
   }
 
   static MappedText apply(MappedText in, EnumSet<Fold> applied) {
+    return spaced(piped(bracketed(in, applied), applied), applied);
+  }
+
+  /**
+   * A name spelled with a pipe between its letters ({@code H|s|i|a|o| |Y|u|n|-|H|w|a}) read as the
+   * name: at least {@value #MIN_PIPED} single letters, each after the one before with {@code |}
+   * between (a word's letters), {@code | |} (a space) or {@code |-|} (a hyphen), the first a
+   * capital and some lower case among them, as a name is written. Anything else stays: an
+   * alternation ({@code a|b|c}, {@code GET|POST}), a table's cells, a pipe as leetspeak inside a
+   * word ({@code H|na}).
+   */
+  static MappedText piped(MappedText in, EnumSet<Fold> applied) {
+    int n = in.length();
+    MappedText.Rewriter w = null;
+    int i = 0;
+    while (i < n) {
+      int cp = in.codePointAt(i);
+      if (!Chars.isLetter(cp)
+          || !Character.isUpperCase(cp)
+          || (i > 0 && (Chars.isWordChar(in.charAt(i - 1)) || in.charAt(i - 1) == '|'))) {
+        i++;
+        continue;
+      }
+      int letters = 1;
+      boolean lower = false;
+      int end = unitEnd(in, i, n);
+      while (true) {
+        int gap = pipeGap(in, end);
+        if (gap == 0) {
+          break;
+        }
+        int next = end + gap;
+        if (next >= n || !Chars.isLetter(in.codePointAt(next))) {
+          break;
+        }
+        int e = unitEnd(in, next, n);
+        if (e < n && Chars.isWordChar(in.charAt(e))) {
+          break; // a word after the pipe, not a letter
+        }
+        lower |= Character.isLowerCase(in.codePointAt(next));
+        letters++;
+        end = e;
+      }
+      if (letters < MIN_PIPED || !lower || (end < n && in.charAt(end) == '|')) {
+        i = end;
+        continue;
+      }
+      if (w == null) {
+        w = new MappedText.Rewriter(in);
+      }
+      int p = i;
+      while (p < end) {
+        int e = unitEnd(in, p, n);
+        int gap = e < end ? pipeGap(in, e) : 0;
+        if (gap > 1) {
+          // | | or |-|: the space or hyphen between the pipes stays
+          MappedText out = w.upTo(e);
+          out.append(in.charAt(e + 1), in.start(e + 1), in.end(e + 1));
+          w.resumeAt(e + gap);
+        } else if (gap == 1) {
+          w.upTo(e);
+          w.resumeAt(e + 1);
+        }
+        p = e + gap;
+      }
+      applied.add(Fold.SPACED);
+      i = end;
+    }
+    return w == null ? in : w.result();
+  }
+
+  /** The length of the pipe gap at {@code k}: 1 for {@code |}, 3 for {@code | |} or {@code |-|}. */
+  private static int pipeGap(MappedText in, int k) {
+    int n = in.length();
+    if (k >= n || in.charAt(k) != '|') {
+      return 0;
+    }
+    if (k + 2 < n
+        && (in.charAt(k + 1) == ' ' || in.charAt(k + 1) == '-')
+        && in.charAt(k + 2) == '|') {
+      return 3;
+    }
+    return 1;
+  }
+
+  /**
+   * Letters written one to a pair of brackets ({@code (H)(s)(i)(a)(o)}, {@code [N][i][k]}, and what
+   * NFKC makes of parenthesised letters such as {@code ⒣⒮⒤}) read as the letters: a chain of at
+   * least {@value #MIN_LETTERS} such units, each next to the one before or after one space or
+   * hyphen, at least two of them touching ({@code (a) (b) (c)}, a list's markers, stays). The
+   * brackets go; spaces and hyphens between units stay, so {@code (Y)(u)(n)-(H)(w)(a)} reads {@code
+   * Yun-Hwa}.
+   */
+  static MappedText bracketed(MappedText in, EnumSet<Fold> applied) {
+    int n = in.length();
+    MappedText.Rewriter w = null;
+    int i = 0;
+    while (i < n) {
+      if (bracketUnit(in, i) == 0) {
+        i++;
+        continue;
+      }
+      int units = 0;
+      boolean touching = false;
+      int end = i;
+      int k = i;
+      while (true) {
+        int u = bracketUnit(in, k);
+        if (u == 0) {
+          break;
+        }
+        units++;
+        end = k + u;
+        if (bracketUnit(in, end) > 0) {
+          touching = true;
+          k = end;
+        } else if (end + 1 < n
+            && (in.charAt(end) == ' ' || in.charAt(end) == '-')
+            && bracketUnit(in, end + 1) > 0) {
+          k = end + 1;
+        } else {
+          break;
+        }
+      }
+      if (units < MIN_LETTERS
+          || !touching
+          || (i > 0 && Chars.isWordChar(in.charAt(i - 1))) // arr[i][j][k], f(x)(y)(z)
+          || (end < n && Chars.isWordChar(in.charAt(end)))) {
+        i = Math.max(i + 1, end);
+        continue;
+      }
+      if (w == null) {
+        w = new MappedText.Rewriter(in);
+      }
+      for (int p = i; p < end; ) {
+        int u = bracketUnit(in, p);
+        if (u > 0) {
+          MappedText out = w.upTo(p);
+          for (int q = p + 1; q < p + u - 1; q++) {
+            out.append(in.charAt(q), in.start(q), in.end(q));
+          }
+          w.resumeAt(p + u);
+          p += u;
+        } else {
+          p++; // a space or a hyphen between units, copied
+        }
+      }
+      applied.add(Fold.SPACED);
+      i = end;
+    }
+    return w == null ? in : w.result();
+  }
+
+  /**
+   * The length of a bracketed letter at {@code i}: an opening bracket, one letter (with its
+   * combining marks) and the matching closing bracket; 0 when none is there.
+   */
+  private static int bracketUnit(MappedText in, int i) {
+    int n = in.length();
+    if (i + 2 >= n) {
+      return 0;
+    }
+    char open = in.charAt(i);
+    char close =
+        switch (open) {
+          case '(' -> ')';
+          case '[' -> ']';
+          case '{' -> '}';
+          default -> 0;
+        };
+    if (close == 0) {
+      return 0;
+    }
+    int cp = in.codePointAt(i + 1);
+    if (!Chars.isLetter(cp)) {
+      return 0;
+    }
+    int e = unitEnd(in, i + 1, n);
+    return e < n && in.charAt(e) == close ? e + 1 - i : 0;
+  }
+
+  private static MappedText spaced(MappedText in, EnumSet<Fold> applied) {
     int n = in.length();
     MappedText.Rewriter w = new MappedText.Rewriter(in);
     int lastRunOutEnd = -1; // out length right after the last space-separated run

@@ -233,6 +233,59 @@ class CanonicalizerTest {
     assertThat(canon(text)).isEqualTo(text);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "'Who is (H)(s)(i)(a)(o) (Y)(u)(n)-(H)(w)(a)?' | Who is Hsiao Yun-Hwa?",
+        "'books by [N][i][k][o][l][a][i]' | books by Nikolai",
+        "'books by {B}{a}{s}{i}{l}.' | books by Basil.",
+        // NFKC writes parenthesised letters with brackets: ⒜ is (a)
+        "'books by ⒣⒮⒤⒜⒪' | books by hsiao",
+      })
+  void lettersOneToAPairOfBracketsAreRead(String text, String expected) {
+    assertThat(canon(text)).isEqualTo(expected);
+    assertThat(folds(text)).contains(Fold.SPACED);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiterString = " => ",
+      value = {
+        "Where did H|s|i|a|o| |Y|u|n|-|H|w|a grow up? => Where did Hsiao Yun-Hwa grow up?",
+        "books by B|a|s|i|l. => books by Basil.",
+      })
+  void aNameSpelledWithPipesIsRead(String text, String expected) {
+    assertThat(canon(text)).isEqualTo(expected);
+    assertThat(folds(text)).contains(Fold.SPACED);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Answer (a) (b) or (c).",
+        "f(x)(y)(z) curries twice",
+        "options [a] [b] [c]",
+        "pick (a)(b) only",
+        "arr[i][j][k] = 0",
+        "grid[x][y][z][w] = 1",
+      })
+  void bracketsAroundLettersThatSpellNothingStay(String text) {
+    assertThat(canon(text)).isEqualTo(text);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "match a|b|c|d or (A|b|c) or GET|POST|PUT",
+        "the rows A|B|C|D stay",
+        "leet H|na and N|k|0|a|",
+        "| Hsiao | Yun | table |",
+      })
+  void pipesThatSpellNoNameStay(String text) {
+    assertThat(canon(text)).isEqualTo(text);
+  }
+
   @Test
   void aSpacedLeetspeakNameMayOpenWithADigit() {
     // closed up here; the heavy-leetspeak reading of the screening reads the digits
