@@ -148,7 +148,12 @@ public enum NameDisguise {
    * A pipe between every char of the name, its space and hyphen included ({@code N|i|k|o|l|a|i|
    * |A|b|i|l|o|v}): a separator the other separated forms do not use.
    */
-  PIPED("piped");
+  PIPED("piped"),
+  /**
+   * Each word without its vowels but the first letter ({@code Nkl Ablv}): "disemvowelled" text,
+   * which readers and language models still read.
+   */
+  DISEMVOWELLED("disemvowelled");
 
   /** Letters drawn with ASCII symbols: common forms of "advanced" leetspeak, per letter. */
   private static final String[][] DRAWN = {
@@ -339,6 +344,7 @@ public enum NameDisguise {
               rng.nextBoolean()
                   ? name.trim().replaceAll("(\\p{L})", "($1)")
                   : name.trim().replaceAll("(\\p{L})", "[$1]");
+          case DISEMVOWELLED -> disemvowelled(name);
           case PIPED ->
               String.join("|", name.trim().codePoints().mapToObj(Character::toString).toList());
           case SNAKE_CASE ->
@@ -597,6 +603,18 @@ public enum NameDisguise {
       sb.append(pick[i] ? map.map(c) : String.valueOf(c));
     }
     return sb.toString();
+  }
+
+  private static String disemvowelled(String name) {
+    StringBuilder b = new StringBuilder(name.length());
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean first = i == 0 || !Character.isLetter(name.charAt(i - 1));
+      if (first || "aeiouAEIOU".indexOf(c) < 0) {
+        b.append(c);
+      }
+    }
+    return b.toString();
   }
 
   private static String separated(String name, String between, String wordGap) {

@@ -121,6 +121,8 @@ class ObfuscationsTest {
     assertThat(NameDisguise.BRACKETED.apply("Tae-ho Park", rng).orElseThrow())
         .isIn("(T)(a)(e)-(h)(o) (P)(a)(r)(k)", "[T][a][e]-[h][o] [P][a][r][k]");
     assertThat(NameDisguise.PIPED.apply("Tae-ho Park", rng)).contains("T|a|e|-|h|o| |P|a|r|k");
+    assertThat(NameDisguise.DISEMVOWELLED.apply("Carmen Montenegro", rng)).contains("Crmn Mntngr");
+    assertThat(NameDisguise.DISEMVOWELLED.apply("Hsiao Yun-Hwa", rng)).contains("Hs Yn-Hw");
     String drawn = NameDisguise.DRAWN_LETTERS.apply("Hina Ameen", rng).orElseThrow();
     assertThat(drawn).doesNotContainPattern("[a-zA-Z]").contains(" ");
   }

@@ -27,8 +27,9 @@ import java.util.Set;
  * - 3k} of its distinct bigrams (one edit destroys at most two bigrams, a transposition three), so
  * only keys passing the count are verified with the bounded distance. {@link SubjectName#matches}
  * then verifies whole names around the anchors. A token of a name of two words or more whose inner
- * letters are shuffled ({@link dev.lethe.filters.text.Typoglycemia#key}) anchors that name too.
- * Immutable and thread-safe.
+ * letters are shuffled ({@link dev.lethe.filters.text.Typoglycemia#key}) anchors that name too, and
+ * so does one that is a name token without its vowels ({@link SubjectName#skeleton}). Immutable and
+ * thread-safe.
  */
 final class SubjectIndex {
   private static final int[] NONE = new int[0];
@@ -260,6 +261,12 @@ final class SubjectIndex {
      */
     private final Map<String, int[]> shifted;
 
+    /**
+     * The tokens of names of two words or more, by {@link SubjectName#skeleton}: a text token that
+     * is such a token without its vowels anchors the name ({@code Crmn} for {@code Carmen}).
+     */
+    private final Map<String, int[]> skeletons;
+
     /** Keys the bigram count cannot filter (allowance too high for their length), by length. */
     private final int[] unfiltered;
 
@@ -295,6 +302,7 @@ final class SubjectIndex {
       Map<Integer, List<Integer>> gr = new HashMap<>();
       Map<String, List<Integer>> sc = new HashMap<>();
       Map<String, List<Integer>> sh = new HashMap<>();
+      Map<String, List<Integer>> sk = new HashMap<>();
       List<Integer> always = new ArrayList<>();
       for (int k = 0; k < nk; k++) {
         keyEntry[k] = ke.get(k);
@@ -306,6 +314,10 @@ final class SubjectIndex {
             && named.joined().length() >= SubjectName.MIN_CIPHERED
             && named.tokens().contains(keys[k])) {
           sh.computeIfAbsent(shiftKey, x -> new ArrayList<>(1)).add(k);
+        }
+        String skeleton = SubjectName.skeleton(keys[k]);
+        if (skeleton != null && named.multiWord() && named.tokens().contains(keys[k])) {
+          sk.computeIfAbsent(skeleton, x -> new ArrayList<>(1)).add(k);
         }
         int allow = entries.get(keyEntry[k]).name().allowanceFor(keys[k]);
         if (keys[k].length() < MIN_FUZZY - allow) {
@@ -338,6 +350,8 @@ final class SubjectIndex {
       sc.forEach((k, v) -> scrambled.put(k, toArray(v)));
       shifted = new HashMap<>(sh.size() * 2);
       sh.forEach((k, v) -> shifted.put(k, toArray(v)));
+      skeletons = new HashMap<>(sk.size() * 2);
+      sk.forEach((k, v) -> skeletons.put(k, toArray(v)));
       always.sort(java.util.Comparator.comparingInt(k -> keys[k].length()));
       unfiltered = toArray(always);
       unfilteredLength = new int[unfiltered.length];
@@ -413,6 +427,13 @@ final class SubjectIndex {
             beyondEveryKey(t.length()) ? NONE : word ? exactly(t) : matches(t, memo, scratch);
         for (int k : matched) {
           anchor(anchors, entries.get(keyEntry[k]), i);
+        }
+        int[] bare = word ? null : skeletons.get(t);
+        if (bare != null) {
+          // a name word without its vowels (Crmn): verified whole by SubjectName later
+          for (int k : bare) {
+            anchor(anchors, entries.get(keyEntry[k]), i);
+          }
         }
         if (!word && tokens.get(i).capitalized() && !shifted.isEmpty()) {
           // a name enciphered alone (Uvan Nzrra): verified whole by SubjectName later

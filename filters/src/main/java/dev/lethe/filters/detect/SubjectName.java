@@ -43,7 +43,9 @@ import java.util.List;
  * as {@code Carmen Montenegro}). Such a window counts as the name at its {@linkplain
  * #scrambledDistance summed allowances}, the farthest a misspelling may be, since the letters are
  * all there but out of order. A window of exactly its tokens that is the name under one Caesar
- * shift or Atbash ({@link #cipheredDistance}: {@code Uvan Nzrra}) names it too.
+ * shift or Atbash ({@link #cipheredDistance}: {@code Uvan Nzrra}) names it too, and so does one in
+ * which the name's words are written without their vowels ({@link #skeletonDistance}: {@code Crmn
+ * Mntngr}).
  */
 final class SubjectName {
   /**
@@ -232,6 +234,69 @@ final class SubjectName {
     return shuffled ? d : -1;
   }
 
+  /** The fewest letters a window matched by {@link #skeletonDistance} holds. */
+  static final int MIN_SKELETON = 6;
+
+  /**
+   * The distance of a window of exactly this name's tokens, from {@code text} token {@code i} on,
+   * that names it with the vowels of some of its words left out ({@link #skeleton}: {@code Crmn
+   * Mntngr}, {@code Hs Yn-Hw}, as "disemvowelled" text is written and still read), every other
+   * token equal or within its allowance; -1 when it does not (or the name has one word, no token is
+   * a skeleton, or the window holds fewer than {@value #MIN_SKELETON} letters: two or three
+   * consonants match too many names). The distance is the sum of the skeleton tokens' allowances,
+   * as for {@link #scrambledDistance}.
+   */
+  int skeletonDistance(List<Token> text, int i) {
+    int n = tokens.size();
+    if (!multiWord() || i + n > text.size()) {
+      return -1;
+    }
+    int d = 0;
+    int letters = 0;
+    boolean bare = false;
+    for (int k = 0; k < n; k++) {
+      String mine = tokens.get(k);
+      String theirs = text.get(i + k).term();
+      letters += theirs.length();
+      if (theirs.equals(mine)) {
+        continue;
+      }
+      String skeleton = skeleton(mine);
+      if (skeleton != null && skeleton.equals(theirs)) {
+        d += allowanceFor(mine);
+        bare = true;
+        continue;
+      }
+      int allow = allowanceFor(mine);
+      int e = NameSimilarity.osa(theirs, mine, allow);
+      if (e > allow) {
+        return -1;
+      }
+      d += e;
+    }
+    return bare && letters >= MIN_SKELETON ? d : -1;
+  }
+
+  /**
+   * A word without its vowels but the first letter ({@code carmen} → {@code crmn}, {@code ameen} →
+   * {@code amn}; {@code y} is kept); null unless {@code word} is ASCII lower-case letters, two or
+   * more, with a vowel after the first.
+   */
+  static String skeleton(String word) {
+    int n = word.length();
+    if (n < 2 || !asciiLetters(word)) {
+      return null;
+    }
+    StringBuilder b = new StringBuilder(n).append(word.charAt(0));
+    for (int k = 1; k < n; k++) {
+      char c = word.charAt(k);
+      if (c != 'a' && c != 'e' && c != 'i' && c != 'o' && c != 'u') {
+        b.append(c);
+      }
+    }
+    return b.length() == n ? null : b.toString();
+  }
+
   /** The shortest joined name matched under a cipher ({@link #cipheredDistance}). */
   static final int MIN_CIPHERED = 6;
 
@@ -403,6 +468,9 @@ final class SubjectName {
         int d = scrambledDistance(text, i);
         if (d < 0) {
           d = cipheredDistance(text, i);
+        }
+        if (d < 0) {
+          d = skeletonDistance(text, i);
         }
         if (d >= 0) {
           bestDist[i] = d;

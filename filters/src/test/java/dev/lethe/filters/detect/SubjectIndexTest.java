@@ -301,6 +301,19 @@ class SubjectIndexTest {
   }
 
   @Test
+  void nameTokensWithoutTheirVowelsAnchorTheirSubject() {
+    var tokens = TextAnalysis.nameTokens("List the novels Crmn Mntngr published.");
+    List<SubjectIndex.Hit> hits = index().lookup(tokens);
+    assertThat(hits).extracting(SubjectIndex.Hit::ruleId).containsExactly("carmen");
+    assertThat(hits.get(0).name().find(tokens, hits.get(0).anchors())).hasSize(1);
+    // a lone skeleton anchors, but names nothing without the rest of the name
+    tokens = TextAnalysis.nameTokens("the crmn file");
+    hits = index().lookup(tokens);
+    assertThat(hits.isEmpty() || hits.get(0).name().find(tokens, hits.get(0).anchors()).isEmpty())
+        .isTrue();
+  }
+
+  @Test
   void aLowerCaseEnglishWordIsMatchedExactlyOnly() {
     Map<String, List<SubjectName>> names = new LinkedHashMap<>();
     names.put("basil", List.of(SubjectName.of("Basil Mahfouz")));

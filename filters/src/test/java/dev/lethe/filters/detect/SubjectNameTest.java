@@ -146,6 +146,24 @@ class SubjectNameTest {
   }
 
   @Test
+  void namesWrittenWithoutVowelsAreFound() {
+    assertThat(found("Where did Crmn Mntngr grow up?", "Carmen Montenegro"))
+        .containsExactly("Crmn Mntngr");
+    assertThat(found("What prizes went to Hs Yn-Hw?", "Hsiao Yun-Hwa")).containsExactly("Hs Yn-Hw");
+    // one word bare, the other whole or misspelt
+    assertThat(found("books by Carmen Mntngr", "Carmen Montenegro"))
+        .containsExactly("Carmen Mntngr");
+    assertThat(found("books by Hina Amn?", "Hina Ameen")).containsExactly("Hina Amn");
+    // too few letters to tell (Li Bo, Tae-ho's t h), and another name's consonants
+    assertThat(found("Who is L B?", "Li Bo")).isEmpty();
+    assertThat(found("Where is Crmn Mntgmry?", "Carmen Montenegro")).isEmpty();
+    assertThat(SubjectName.skeleton("carmen")).isEqualTo("crmn");
+    assertThat(SubjectName.skeleton("ameen")).isEqualTo("amn");
+    assertThat(SubjectName.skeleton("crmn")).isNull(); // no vowel to leave out
+    assertThat(SubjectName.skeleton("a")).isNull();
+  }
+
+  @Test
   void oneWordNamesKeepTheSmallAllowance() {
     assertThat(found("Who is Lia?", "Lin")).isEmpty();
     assertThat(found("Project Nightingal notes", "Nightingale")).containsExactly("Nightingal");
