@@ -235,14 +235,14 @@ final class SubjectName {
   }
 
   /** The fewest letters a window matched by {@link #skeletonDistance} holds. */
-  static final int MIN_SKELETON = 6;
+  static final int MIN_SKELETON = 5;
 
   /**
    * The distance of a window of exactly this name's tokens, from {@code text} token {@code i} on,
    * that names it with the vowels of some of its words left out ({@link #skeleton}: {@code Crmn
    * Mntngr}, {@code Hs Yn-Hw}, as "disemvowelled" text is written and still read), every other
    * token equal or within its allowance; -1 when it does not (or the name has one word, no token is
-   * a skeleton, or the window holds fewer than {@value #MIN_SKELETON} letters: two or three
+   * a skeleton, or the window holds fewer than {@value #MIN_SKELETON} letters: two to four
    * consonants match too many names). The distance is the sum of the skeleton tokens' allowances,
    * as for {@link #scrambledDistance}.
    */

@@ -154,7 +154,8 @@ class SubjectNameTest {
     assertThat(found("books by Carmen Mntngr", "Carmen Montenegro"))
         .containsExactly("Carmen Mntngr");
     assertThat(found("books by Hina Amn?", "Hina Ameen")).containsExactly("Hina Amn");
-    // too few letters to tell (Li Bo, Tae-ho's t h), and another name's consonants
+    assertThat(found("books by Hn Amn?", "Hina Ameen")).containsExactly("Hn Amn");
+    // too few letters to tell (Li Bo), and another name's consonants
     assertThat(found("Who is L B?", "Li Bo")).isEmpty();
     assertThat(found("Where is Crmn Mntgmry?", "Carmen Montenegro")).isEmpty();
     assertThat(SubjectName.skeleton("carmen")).isEqualTo("crmn");
