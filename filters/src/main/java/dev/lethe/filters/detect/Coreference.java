@@ -41,26 +41,8 @@ public final class Coreference {
 
   private static final Set<String> DETERMINERS = Set.of("that", "this", "the", "said");
 
-  private static final Set<String> PERSON_NOUNS =
-      Set.of(
-          "author",
-          "writer",
-          "novelist",
-          "poet",
-          "playwright",
-          "dramatist",
-          "essayist",
-          "biographer",
-          "journalist",
-          "person",
-          "woman",
-          "man",
-          "lady",
-          "guy",
-          "individual",
-          "artist",
-          "scientist",
-          "figure");
+  /** The nouns for a person that {@code that} or {@code this} makes a reference back. */
+  private static final Set<String> PERSON_NOUNS = Reference.PERSON_NOUNS;
 
   /** Words after a person noun that make it a description, not a reference back. */
   private static final Set<String> RESTRICTIVE =

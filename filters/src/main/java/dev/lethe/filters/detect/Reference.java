@@ -35,26 +35,13 @@ import java.util.Set;
  */
 final class Reference {
   /**
-   * Words that refer to a person or to a person's life: personal pronouns, singular nouns for a
-   * person or a writer, family and biography words. Singular on purpose: {@code authors} and {@code
-   * writers} ask about a kind of people, not about someone.
+   * Singular nouns for a person or a writer ({@code author}, {@code novelist}, {@code someone}):
+   * the words that, after {@code that} or {@code this}, refer back to someone named before ({@link
+   * Coreference}), and that make a text able to refer to someone ({@link #PERSON}). Singular on
+   * purpose: {@code authors} and {@code writers} ask about a kind of people, not about someone.
    */
-  static final Set<String> PERSON =
+  static final Set<String> PERSON_NOUNS =
       Set.of(
-          "he",
-          "she",
-          "him",
-          "her",
-          "his",
-          "hers",
-          "himself",
-          "herself",
-          "they",
-          "them",
-          "their",
-          "theirs",
-          "themself",
-          "themselves",
           "author",
           "writer",
           "novelist",
@@ -85,41 +72,69 @@ final class Reference {
           "celebrity",
           "laureate",
           "scholar",
-          "mother",
-          "father",
-          "parent",
-          "parents",
-          "mom",
-          "dad",
-          "son",
-          "daughter",
-          "wife",
-          "husband",
-          "spouse",
-          "sibling",
-          "siblings",
-          "brother",
-          "sister",
-          "family",
-          "child",
-          "childhood",
-          "upbringing",
-          "born",
-          "birth",
-          "birthplace",
-          "birthday",
-          "raised",
-          "died",
-          "death",
-          "nationality",
-          "gender",
-          "married",
-          "marriage",
-          "career",
-          "biography",
-          "background",
-          "heritage",
-          "hometown");
+          "scientist",
+          "figure");
+
+  /**
+   * Words that refer to a person or to a person's life: personal pronouns, the {@link
+   * #PERSON_NOUNS}, family and biography words.
+   */
+  static final Set<String> PERSON =
+      java.util.stream.Stream.of(
+              Set.of(
+                  "he",
+                  "she",
+                  "him",
+                  "her",
+                  "his",
+                  "hers",
+                  "himself",
+                  "herself",
+                  "they",
+                  "them",
+                  "their",
+                  "theirs",
+                  "themself",
+                  "themselves"),
+              PERSON_NOUNS,
+              Set.of(
+                  "mother",
+                  "father",
+                  "parent",
+                  "parents",
+                  "mom",
+                  "dad",
+                  "son",
+                  "daughter",
+                  "wife",
+                  "husband",
+                  "spouse",
+                  "sibling",
+                  "siblings",
+                  "brother",
+                  "sister",
+                  "family",
+                  "child",
+                  "childhood",
+                  "upbringing",
+                  "born",
+                  "birth",
+                  "birthplace",
+                  "birthday",
+                  "raised",
+                  "died",
+                  "death",
+                  "nationality",
+                  "gender",
+                  "married",
+                  "marriage",
+                  "career",
+                  "biography",
+                  "background",
+                  "heritage",
+                  "hometown"))
+          .flatMap(Set::stream)
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   /**
    * The least share of a rule's examples that must name its subject, and the least share that must
