@@ -15,10 +15,12 @@
  *       dev.lethe.filters.detect.DetectorIndexBuilder} prepares the index of snapshot N+1
  *       incrementally from N, reusing cached embeddings.
  *   <li>{@link dev.lethe.filters.detect.Detector}: only scores (features and a probability per
- *       candidate rule); {@link dev.lethe.filters.detect.ScopeClassifier} turns scores into an
- *       in-scope decision with a {@link dev.lethe.filters.detect.DecisionModel} whose threshold
- *       {@link dev.lethe.filters.detect.Calibrator} picks for a target false-positive rate (ECO,
- *       Liu et al. 2024).
+ *       candidate rule; a rule about a person is no candidate for a text that names no one and
+ *       cannot refer to anyone, {@code Reference}); {@link
+ *       dev.lethe.filters.detect.ScopeClassifier} turns scores into an in-scope decision with a
+ *       {@link dev.lethe.filters.detect.DecisionModel} whose threshold {@link
+ *       dev.lethe.filters.detect.Calibrator} picks for a target false-positive rate (ECO, Liu et
+ *       al. 2024).
  * </ul>
  *
  * <p>Traps: the quantized MiniLM computes activation scales per batch, so texts are embedded one at
