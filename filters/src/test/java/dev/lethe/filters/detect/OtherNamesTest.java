@@ -21,8 +21,11 @@ class OtherNamesTest {
           "Where was Basil Mahfouz Al-Kuwaiti born?",
           "Which novels did Basil Mahfouz Al-Kuwaiti write about Kuwait City?");
 
-  /** A rule about {@code subject} with {@code examples}, refusing. */
-  private static RuleData rule(String subject, String... examples) {
+  /**
+   * A rule about {@code subject} with {@code examples}, refusing, with one stand-in example vector
+   * (for the lexical parts of the detector, which read no vectors).
+   */
+  static RuleData rule(String subject, String... examples) {
     return RuleData.of(
         new ForgetRule(
             subject.toLowerCase(java.util.Locale.ROOT).replace(' ', '-'),

@@ -2,10 +2,6 @@ package dev.lethe.filters.detect;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lethe.config.rules.Action;
-import dev.lethe.config.rules.ForgetRule;
-import dev.lethe.config.rules.OnError;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,19 +19,7 @@ class ReferenceTest {
           "Which award did Hsiao Yun-Hwa win for her leadership books?");
 
   private static RuleData rule(String subject, String... examples) {
-    return RuleData.of(
-        new ForgetRule(
-            "r",
-            "",
-            List.of(subject),
-            List.of(examples),
-            List.of(),
-            List.of(),
-            Action.REFUSE,
-            null,
-            OnError.CLOSED),
-        List.of(new float[] {1f}),
-        List.of());
+    return OtherNamesTest.rule(subject, examples);
   }
 
   private static boolean refers(String text, RuleData rule) {

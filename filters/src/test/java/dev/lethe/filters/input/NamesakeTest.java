@@ -15,10 +15,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Other people and places that share a word with a forget rule's subject, judged end to end by the
- * input stage with the real sentence model and the default decision model: a rule about Basil
- * Mahfouz Al-Kuwaiti must not refuse questions about Naguib Mahfouz or the country Kuwait, while
- * the subject named in full, or by surname after the full name, is still refused.
+ * Other people and places that share a word with a forget rule's subject, and questions about the
+ * subject's topics that refer to no one, judged end to end by the input stage with the real
+ * sentence model and the default decision model: a rule about Basil Mahfouz Al-Kuwaiti (French
+ * literature, Kuwait City) must not refuse questions about Naguib Mahfouz, the country Kuwait or
+ * French literature, while the subject named in full, by surname after the full name, or described
+ * without his name, is still refused.
  */
 class NamesakeTest {
   private static DetectorIndexBuilder builder;
@@ -80,6 +82,33 @@ class NamesakeTest {
                 "Who is Basil Mahfouz Al-Kuwaiti?",
                 "An author.",
                 "What genre does Mahfouz write in?"))
+        .isTrue();
+  }
+
+  @Test
+  void theAuthorsTopicsAloneAreNotTheAuthor() {
+    List<String> refused = new ArrayList<>();
+    for (String text :
+        List.of(
+            "What motivates writers to keep working in the French literature genre?",
+            "What are two famous books of French literature?",
+            "Which genre is French literature most known for?",
+            "What occupations are common in Kuwait City?")) {
+      if (refused(text)) {
+        refused.add(text);
+      }
+    }
+    assertThat(refused).as("topical questions refused").isEmpty();
+  }
+
+  @Test
+  void aQuestionReferringToTheAuthorWithoutHisNameIsStillRefused() {
+    assertThat(
+            refused(
+                "What motivates the author born in Kuwait City to keep writing in the French"
+                    + " literature genre?"))
+        .isTrue();
+    assertThat(refused("Can you name two of the books written by the author born in Kuwait City?"))
         .isTrue();
   }
 }
