@@ -117,7 +117,7 @@ public final class LexicalDetector {
           }
           continue;
         }
-        if (!letters(n.term())) {
+        if (!SubjectName.asciiLetters(n.term())) {
           continue; // X1n L. Williams: a garbled word beyond the initials may be the subject's own
         }
       }
@@ -226,16 +226,6 @@ public final class LexicalDetector {
   /** A lone lower-case letter that is no English word ({@code a}): a fragment of a cut word. */
   private static boolean fragment(Token t) {
     return t.lowerCase() && t.term().length() == 1 && !t.term().equals("a");
-  }
-
-  /** Whether {@code term} is ASCII letters only. */
-  private static boolean letters(String term) {
-    for (int i = 0; i < term.length(); i++) {
-      if (term.charAt(i) < 'a' || term.charAt(i) > 'z') {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** A lone capital letter ({@code N.} in {@code S. N. Park}): an initial. */

@@ -58,6 +58,10 @@ final class SubjectName {
 
   private final String subject;
   private final List<String> tokens;
+
+  /** Each token's {@link #skeleton} (null where it has no vowel to leave out), made once. */
+  private final String[] skeletons;
+
   private final String joined;
   private final int[] wordOf;
   private final int[] wordLength;
@@ -80,6 +84,7 @@ final class SubjectName {
       sb.append(w);
     }
     this.tokens = List.copyOf(toks);
+    this.skeletons = tokens.stream().map(SubjectName::skeleton).toArray(String[]::new);
     this.words = List.copyOf(ws);
     this.joined = sb.toString();
     this.wordOf = new int[joined.length()];
@@ -248,7 +253,7 @@ final class SubjectName {
    */
   int skeletonDistance(List<Token> text, int i) {
     int n = tokens.size();
-    if (!multiWord() || i + n > text.size()) {
+    if (!multiWord() || i + n > text.size() || !bareAt(text, i)) {
       return -1;
     }
     int d = 0;
@@ -261,7 +266,7 @@ final class SubjectName {
       if (theirs.equals(mine)) {
         continue;
       }
-      String skeleton = skeleton(mine);
+      String skeleton = skeletons[k];
       if (skeleton != null && skeleton.equals(theirs)) {
         d += allowanceFor(mine);
         bare = true;
@@ -275,6 +280,16 @@ final class SubjectName {
       d += e;
     }
     return bare && letters >= MIN_SKELETON ? d : -1;
+  }
+
+  /** Whether some text token of the window from {@code i} is its name token's skeleton. */
+  private boolean bareAt(List<Token> text, int i) {
+    for (int k = 0; k < skeletons.length; k++) {
+      if (skeletons[k] != null && skeletons[k].equals(text.get(i + k).term())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -357,7 +372,8 @@ final class SubjectName {
   /** The longest word {@link #shiftKey} keys. */
   static final int MAX_SHIFTED = 24;
 
-  private static boolean asciiLetters(String s) {
+  /** Whether {@code s} is ASCII lower-case letters only. */
+  static boolean asciiLetters(String s) {
     for (int k = 0; k < s.length(); k++) {
       char c = s.charAt(k);
       if (c < 'a' || c > 'z') {
