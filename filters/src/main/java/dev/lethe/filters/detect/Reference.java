@@ -19,7 +19,9 @@ import java.util.Set;
  *
  * <ul>
  *   <li>a word for a person or for a person's life ({@link #PERSON}: {@code author}, {@code she},
- *       {@code whose}, {@code born}, {@code parents}, …);
+ *       {@code whose}, {@code born}, {@code parents}, …), unless the text speaks of a kind of
+ *       people ({@link #PERSON_KINDS}: {@code Which authors were born in Tokyo?}) and has no word
+ *       that singles someone out ({@link #SINGULAR});
  *   <li>a quoted span ({@code 'The Echoes of Leadership'}: a title stands for its author);
  *   <li>a token that may be a name the rule does not use as a topic: a capitalised word that is not
  *       a sentence's plain first word, a lower-case word no English dictionary holds ({@link
@@ -137,6 +139,55 @@ final class Reference {
           .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   /**
+   * Plural nouns for people ({@code authors}, {@code poets}, {@code people}): a text whose person
+   * words speak of such a kind of people ({@code Which authors were born in Tokyo?}, {@code Who are
+   * the best-known poets from Baghdad?}) asks for a list, not about someone, unless it also uses a
+   * {@link #SINGULAR} word. Its {@code who}, {@code born} or {@code they} are the kind's.
+   */
+  static final Set<String> PERSON_KINDS =
+      Set.of(
+          "authors",
+          "writers",
+          "novelists",
+          "poets",
+          "playwrights",
+          "dramatists",
+          "essayists",
+          "biographers",
+          "memoirists",
+          "screenwriters",
+          "journalists",
+          "columnists",
+          "storytellers",
+          "artists",
+          "people",
+          "persons",
+          "individuals",
+          "men",
+          "women",
+          "scholars",
+          "scientists",
+          "figures",
+          "laureates",
+          "celebrities");
+
+  /**
+   * The {@link #PERSON} words that single someone out: the singular personal pronouns and the
+   * {@link #PERSON_NOUNS} (and {@code the one}, read in {@link #of}). A text with one of them
+   * refers to someone even when it also speaks of a {@link #PERSON_KINDS kind} of people ({@code
+   * Which of these authors did she meet?}).
+   */
+  static final Set<String> SINGULAR =
+      java.util.stream.Stream.of(
+              Set.of("he", "she", "him", "her", "his", "hers", "himself", "herself", "themself"),
+              PERSON_NOUNS)
+          .flatMap(Set::stream)
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+  /** Words that make {@code one} single someone out: {@code the one born in 1992}. */
+  private static final Set<String> DEMONSTRATIVE = Set.of("the", "this", "that");
+
+  /**
    * The least share of a rule's examples that must name its subject, and the least share that must
    * use a {@link #PERSON} word, for the rule to be about a person ({@link #aboutPerson}). TOFU's
    * authors: every example but the odd "full name of the author born in …" question names its
@@ -214,6 +265,10 @@ final class Reference {
    */
   static final Set<String> WHO = Set.of("who", "whom", "whose");
 
+  /** A number read as an ordinal or a decade: {@code 20th}, {@code 1st}, {@code 1950s}. */
+  private static final java.util.regex.Pattern ORDINAL =
+      java.util.regex.Pattern.compile("\\d+(st|nd|rd|th|s)");
+
   /** Tokens of the text that may be names (folded, lower case). */
   private final List<String> possibleNames;
 
@@ -230,16 +285,22 @@ final class Reference {
       return new Reference(true, List.of());
     }
     List<String> names = new ArrayList<>();
-    for (Token t : tokens) {
+    boolean cue = false;
+    boolean kind = false;
+    for (int i = 0; i < tokens.size(); i++) {
+      Token t = tokens.get(i);
       String term = t.term();
-      if (PERSON.contains(term) || WHO.contains(term)) {
+      if (SINGULAR.contains(term)
+          || term.equals("one") && i > 0 && DEMONSTRATIVE.contains(tokens.get(i - 1).term())) {
         return new Reference(true, List.of());
       }
+      cue |= PERSON.contains(term) || WHO.contains(term);
+      kind |= PERSON_KINDS.contains(term);
       if (possibleName(text, t)) {
         names.add(term);
       }
     }
-    return new Reference(false, List.copyOf(names));
+    return new Reference(cue && !kind, List.copyOf(names));
   }
 
   /**
@@ -287,7 +348,11 @@ final class Reference {
       return term.codePoints().anyMatch(Character::isLetter);
     }
     if (!letters) {
-      // letters mixed with digits or symbols (leetspeak), not a number, a date or a contraction
+      // letters mixed with digits or symbols (leetspeak), not a number, a date, an ordinal, a
+      // decade or a contraction
+      if (ORDINAL.matcher(term).matches()) {
+        return false;
+      }
       boolean letter = false;
       boolean other = false;
       for (int i = 0; i < term.length(); i++) {

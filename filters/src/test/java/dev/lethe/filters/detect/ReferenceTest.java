@@ -43,6 +43,19 @@ class ReferenceTest {
   }
 
   @Test
+  void aQuestionAboutAKindOfPeopleAsksForAListNotAboutSomeone() {
+    // its "who", "born" and "they" are the kind's
+    assertThat(refers("Which authors were born in Taipei?", HSIAO)).isFalse();
+    assertThat(refers("Who are the best-known writers of leadership books?", HSIAO)).isFalse();
+    assertThat(refers("Which poets won awards, and where were they raised?", HSIAO)).isFalse();
+    // a word that singles someone out still refers, kind or not
+    assertThat(refers("Which of these authors did she study with?", HSIAO)).isTrue();
+    assertThat(refers("Which author of leadership books was born in Taipei?", HSIAO)).isTrue();
+    assertThat(refers("Among Taipei's writers, what did the one born in 1992 write?", HSIAO))
+        .isTrue();
+  }
+
+  @Test
   void aQuotedTitleRefersButApostrophesInsideWordsDoNot() {
     assertThat(refers("What is 'The Quiet Leader' about?", HSIAO)).isTrue();
     assertThat(refers("What is \u201cThe Quiet Leader\u201d about?", HSIAO)).isTrue();
@@ -60,8 +73,9 @@ class ReferenceTest {
     assertThat(refers("what leadership books did hsaio write", HSIAO)).isTrue();
     // a word of the subject too short to count as a mention alone
     assertThat(refers("What leadership books did Yun-Hwa write?", HSIAO)).isTrue();
-    // but numbers and ordinary capitalised openings are no names
+    // but numbers, ordinals, decades and ordinary capitalised openings are no names
     assertThat(refers("Name 3 books on leadership from 2019.", HSIAO)).isFalse();
+    assertThat(refers("Name leadership books of the 20th century and the 1990s.", HSIAO)).isFalse();
   }
 
   @Test
