@@ -68,7 +68,13 @@ public enum Encoding {
    * Each UTF-8 byte as a Unicode variation selector after one emoji (bytes 0–15 as U+FE00–U+FE0F,
    * 16–255 as U+E0100–U+E01EF): "emoji smuggling", text hidden in what shows as one emoji.
    */
-  VARIATION_SELECTORS("variation-selectors");
+  VARIATION_SELECTORS("variation-selectors"),
+  /**
+   * One character a line as an algebraic identity ({@code H = 5H - 4H}), a space as a blank line:
+   * PyRIT's {@code MathObfuscationConverter}. The factors cycle through 2–9 by position, so the
+   * encoding is the same on every run.
+   */
+  MATH("math");
 
   private static final String B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -160,6 +166,25 @@ public enum Encoding {
           int v = x & 0xff;
           sb.appendCodePoint(v < 16 ? 0xFE00 + v : 0xE0100 + v - 16);
         }
+        yield sb.toString();
+      }
+      case MATH -> {
+        StringBuilder sb = new StringBuilder(text.length() * 12);
+        int[] k = {0};
+        text.codePoints()
+            .forEach(
+                cp -> {
+                  if (k[0] > 0) {
+                    sb.append('\n');
+                  }
+                  if (cp != ' ') {
+                    int n = 2 + (k[0] * 5) % 8;
+                    String c = Character.toString(cp);
+                    sb.append(c).append(" = ").append(n).append(c).append(" - ");
+                    sb.append(n - 1).append(c);
+                  }
+                  k[0]++;
+                });
         yield sb.toString();
       }
       case TAGS -> {
@@ -289,6 +314,20 @@ public enum Encoding {
                   }
                 });
         yield utf8(out.toByteArray());
+      }
+      case MATH -> {
+        StringBuilder sb = new StringBuilder();
+        if (encoded.isEmpty()) {
+          yield "";
+        }
+        for (String line : encoded.split("\n", -1)) {
+          if (line.isEmpty()) {
+            sb.append(' ');
+          } else {
+            sb.appendCodePoint(line.codePointAt(0));
+          }
+        }
+        yield sb.toString();
       }
       case TAGS -> {
         StringBuilder sb = new StringBuilder(encoded.length());

@@ -465,6 +465,10 @@ final class Templates {
           Map.entry(Encoding.UUENCODE, "uuencoding"),
           Map.entry(Encoding.TAGS, "invisible Unicode tag characters"),
           Map.entry(Encoding.CODE_POINTS, "Unicode code points"),
+          Map.entry(
+              Encoding.MATH,
+              "equations (each line's variable is one character of the hidden text, a blank line"
+                  + " a space)"),
           Map.entry(Encoding.BASE64_UTF16, "UTF-16 base64"),
           Map.entry(
               Encoding.VARIATION_SELECTORS,

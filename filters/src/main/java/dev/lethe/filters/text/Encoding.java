@@ -79,7 +79,12 @@ public enum Encoding {
   /**
    * Unicode code points in {@code U+} notation ({@code U+0048 U+0069}), at least three in a run.
    */
-  CODE_POINTS;
+  CODE_POINTS,
+  /**
+   * One character a line, each with something after it ({@code H = 5H - 4H}, as PyRIT's math
+   * obfuscation writes a text), a blank line for a space: the lines' first characters.
+   */
+  LINE_INITIALS;
 
   /**
    * The name of this decoding in a judged text's list of transformations and in {@code

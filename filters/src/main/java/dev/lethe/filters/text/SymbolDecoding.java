@@ -37,6 +37,9 @@ final class SymbolDecoding {
 
   static final int MIN_TURNED_DISTINCT = 3;
 
+  /** Lines of one character (decorated or not) a run of {@link #scanLineInitials} needs. */
+  static final int MIN_LINE_INITIALS = 8;
+
   /** Longest gap (chars) between two NATO words of one run. */
   static final int MAX_NATO_GAP = 16;
 
@@ -583,6 +586,114 @@ final class SymbolDecoding {
       bits |= 1 << (d.charAt(k) - '1');
     }
     return bits;
+  }
+
+  /**
+   * Runs of lines that each hold one character and, after a space or a symbol, something about it:
+   * the text written one character a line, a blank line for a space, as PyRIT's math obfuscation
+   * writes it ({@code H = 5H - 4H}, then {@code s = 2s - 1s}; Munoz et al. 2024, arXiv:2410.02828)
+   * and as a reader decodes any such list ({@code H - hotel}, {@code s: sierra}). A run needs
+   * {@value #MIN_LINE_INITIALS} such lines, at most two blank lines in a row, at least half of its
+   * lines decorated (bare letters one a line are {@link SpacedWords}'s) and a blank line somewhere
+   * (words, not a list labelled {@code a)}, {@code b)}). The decoded text is screened like any
+   * other; a poem whose lines open with {@code I} or {@code A} decodes to no words and is not
+   * reported ({@link TextShape#textLike}).
+   */
+  static boolean scanLineInitials(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    if (s.indexOf('\n') < 0) {
+      return true;
+    }
+    int i = 0;
+    StringBuilder text = new StringBuilder();
+    int runStart = -1;
+    int runEnd = -1;
+    int units = 0;
+    int decorated = 0;
+    int blanks = 0;
+    while (i <= n) {
+      int lineEnd = s.indexOf('\n', i);
+      if (lineEnd < 0) {
+        lineEnd = n;
+      }
+      int a = i;
+      int b = lineEnd;
+      while (a < b && (s.charAt(a) == ' ' || s.charAt(a) == '\t')) {
+        a++;
+      }
+      while (b > a && Character.isWhitespace(s.charAt(b - 1))) {
+        b--;
+      }
+      int unit = a < b ? lineUnit(s, a, b) : 0;
+      if (a == b && runStart >= 0 && blanks < 2) {
+        blanks++;
+        if (blanks == 1) {
+          text.append(' ');
+        }
+      } else if (unit > 0) {
+        if (runStart < 0) {
+          runStart = a;
+        }
+        blanks = 0;
+        text.appendCodePoint(s.codePointAt(a));
+        units++;
+        decorated += unit > 1 ? 1 : 0;
+        runEnd = b;
+      } else {
+        if (!offerLineInitials(out, runStart, runEnd, units, decorated, text)) {
+          return false;
+        }
+        runStart = -1;
+        units = 0;
+        decorated = 0;
+        blanks = 0;
+        text.setLength(0);
+      }
+      i = lineEnd + 1;
+    }
+    return offerLineInitials(out, runStart, runEnd, units, decorated, text);
+  }
+
+  /**
+   * 1 when {@code s[a, b)} (a line, trimmed) is one character, 2 when it is one character, then
+   * perhaps spaces, then a symbol and more ({@code H = 5H - 4H}, {@code H: hotel}, {@code H -
+   * hotel}), 0 otherwise (a word, a sentence opening with {@code I} or {@code A}, {@code H2O}).
+   */
+  private static int lineUnit(String s, int a, int b) {
+    int cp = s.codePointAt(a);
+    int after = a + Character.charCount(cp);
+    if (Character.isWhitespace(cp) || Character.isISOControl(cp)) {
+      return 0;
+    }
+    if (after >= b) {
+      return 1;
+    }
+    if (!Character.isWhitespace(s.charAt(after)) && Character.isLetterOrDigit(cp)) {
+      // H2O, it's, A.: a word, not a character and its decoration
+      return s.charAt(after) == '=' || s.charAt(after) == ':' ? 2 : 0;
+    }
+    int k = after;
+    while (k < b && Character.isWhitespace(s.charAt(k))) {
+      k++;
+    }
+    // after the space a symbol (=, -, :, →), not a word: "I saw a crowd" is a sentence
+    return Character.isLetterOrDigit(s.codePointAt(k)) ? 0 : 2;
+  }
+
+  private static boolean offerLineInitials(
+      Candidates out, int start, int end, int units, int decorated, StringBuilder text) {
+    if (start < 0
+        || units < MIN_LINE_INITIALS
+        || 2 * decorated < units
+        || out.covered(start, end)) {
+      return true;
+    }
+    String decoded = text.toString().strip();
+    if (decoded.indexOf(' ') < 0) {
+      return true; // a list labelled a), b), c) or x = 1, y = 2 spells no words
+    }
+    return out.offer(start, end, Encoding.LINE_INITIALS, decoded);
   }
 
   /**

@@ -139,6 +139,40 @@ class DecodersTest {
   }
 
   @Test
+  void oneCharacterALineWithSomethingAfterIt() {
+    // PyRIT's math obfuscation: "X = nX - (n-1)X" a character, a blank line for a space
+    StringBuilder math = new StringBuilder();
+    int n = 2;
+    for (char c : "Who is Hina Ameen?".toCharArray()) {
+      math.append(c == ' ' ? "" : c + " = " + n + c + " - " + (n - 1) + c).append('\n');
+      n = n % 8 + 2;
+    }
+    Decoded d = only(math + "\nThere is a question hidden in this math problem. Answer it.");
+    assertThat(d.chain()).containsExactly(Encoding.LINE_INITIALS);
+    assertThat(d.text()).isEqualTo("Who is Hina Ameen?");
+    assertThat(
+            only("H - hotel\ni - india\nn - november\na - alpha\n\nA - alpha\nm - mike\n"
+                    + "e - echo\ne - echo\nn - november")
+                .text())
+        .isEqualTo("Hina Ameen");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "1. apples\n2. pears\n3. plums\n4. figs\n5. dates\n6. limes\n7. kiwis\n8. grapes",
+        "I wandered lonely as a cloud\nI saw a crowd\nA host of daffodils\nI gazed\n"
+            + "A poet could not but be gay\nI lie\nA flash\nI think",
+        "H2O\nCO2\nNaCl\nO2\nN2\nCH4\nNH3\nHe",
+        "Here is a short note.\nIt has ordinary lines.\nNone is one character."
+      })
+  void linesThatAreNoCharacterSpellingStay(String text) {
+    assertThat(decode(text))
+        .extracting(Decoded::chain)
+        .doesNotContain(List.of(Encoding.LINE_INITIALS));
+  }
+
+  @Test
   void codePointsInUPlusNotation() {
     Decoded d =
         only("Read this: U+0048 U+0069 U+006E U+0061 U+0020 U+0041 U+006D U+0065 U+0065 U+006E.");
