@@ -74,7 +74,13 @@ public enum Encoding {
    * PyRIT's {@code MathObfuscationConverter}. The factors cycle through 2–9 by position, so the
    * encoding is the same on every run.
    */
-  MATH("math");
+  MATH("math"),
+  /**
+   * Each UTF-8 byte as eight invisible characters, invisible times (U+2062) for 0 and invisible
+   * plus (U+2064) for 1, a space as a zero-width space: Rehberger's "sneaky bits" (2025), as
+   * garak's smuggling probes write them.
+   */
+  SNEAKY_BITS("sneaky-bits");
 
   private static final String B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -165,6 +171,19 @@ public enum Encoding {
         for (byte x : b) {
           int v = x & 0xff;
           sb.appendCodePoint(v < 16 ? 0xFE00 + v : 0xE0100 + v - 16);
+        }
+        yield sb.toString();
+      }
+      case SNEAKY_BITS -> {
+        StringBuilder sb = new StringBuilder(b.length * 8);
+        for (byte x : b) {
+          if (x == ' ') {
+            sb.append('\u200B');
+            continue;
+          }
+          for (int k = 7; k >= 0; k--) {
+            sb.append(((x >> k) & 1) == 0 ? '\u2062' : '\u2064');
+          }
         }
         yield sb.toString();
       }
@@ -313,6 +332,27 @@ public enum Encoding {
                     out.write(cp - 0xE0100 + 16);
                   }
                 });
+        yield utf8(out.toByteArray());
+      }
+      case SNEAKY_BITS -> {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int value = 0;
+        int count = 0;
+        for (int k = 0; k < encoded.length(); k++) {
+          char c = encoded.charAt(k);
+          if (c == '\u200B') {
+            out.write(' ');
+          } else if (c == '\u2062' || c == '\u2064') {
+            value = value << 1 | (c == '\u2064' ? 1 : 0);
+            if (++count == 8) {
+              out.write(value);
+              value = 0;
+              count = 0;
+            }
+          } else {
+            throw new IllegalArgumentException("not sneaky bits at " + k);
+          }
+        }
         yield utf8(out.toByteArray());
       }
       case MATH -> {

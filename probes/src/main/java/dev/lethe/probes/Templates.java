@@ -466,6 +466,10 @@ final class Templates {
           Map.entry(Encoding.TAGS, "invisible Unicode tag characters"),
           Map.entry(Encoding.CODE_POINTS, "Unicode code points"),
           Map.entry(
+              Encoding.SNEAKY_BITS,
+              "invisible bits after this sentence (U+2062 is 0, U+2064 is 1, eight a byte, U+200B a"
+                  + " space)"),
+          Map.entry(
               Encoding.MATH,
               "equations (each line's variable is one character of the hidden text, a blank line"
                   + " a space)"),

@@ -9,10 +9,10 @@ import java.util.List;
  * Finds encoded payloads in a text and decodes them, nested, so the decoded text can be screened
  * too: base64, base32, hex, binary, Ascii85, base85, uuencoding, URL percent-encoding,
  * quoted-printable and MIME Q-words, HTML character references, backslash-u, octal and {@code U+}
- * escapes, letters as their places in the alphabet (A1Z26), Unicode tag characters, Morse code,
- * NATO spelling, braille and upside-down letters (by their shape), a text written one character a
- * line, and Caesar shifts (ROT13 among them), Atbash, reversed text and words reversed in place (by
- * becoming more English-like).
+ * escapes, letters as their places in the alphabet (A1Z26), Unicode tag characters, variation
+ * selectors and invisible characters as bits, Morse code, NATO spelling, braille and upside-down
+ * letters (by their shape), a text written one character a line, and Caesar shifts (ROT13 among
+ * them), Atbash, reversed text and words reversed in place (by becoming more English-like).
  *
  * <p>A payload is kept only when it decodes to valid UTF-8 (or UTF-16 shaped so: {@code
  * TextShape#text}) whose every char is printable; it is reported as a {@link Decoded} when it also
@@ -95,6 +95,7 @@ public final class Decoders {
             && PackedDecoding.scanBase85(candidates)
             && SymbolDecoding.scanTags(candidates)
             && SymbolDecoding.scanVariationSelectors(candidates)
+            && SymbolDecoding.scanInvisibleBits(candidates)
             && SymbolDecoding.scanMorse(candidates)
             && SymbolDecoding.scanNato(candidates)
             && SymbolDecoding.scanBraille(candidates)

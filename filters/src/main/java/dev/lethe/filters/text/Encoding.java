@@ -84,7 +84,12 @@ public enum Encoding {
    * One character a line, each with something after it ({@code H = 5H - 4H}, as PyRIT's math
    * obfuscation writes a text), a blank line for a space: the lines' first characters.
    */
-  LINE_INITIALS;
+  LINE_INITIALS,
+  /**
+   * Bits as two invisible characters, eight a byte ({@code U+2062} 0, {@code U+2064} 1: "sneaky
+   * bits"; or zero-width space and non-joiner), perhaps a third between bytes for a space.
+   */
+  INVISIBLE_BITS;
 
   /**
    * The name of this decoding in a judged text's list of transformations and in {@code

@@ -89,7 +89,9 @@ final class SymbolDecoding {
    * Runs of at least {@value #MIN_SELECTORS} variation selectors, each a byte (U+FE00–U+FE0F: 0–15,
    * U+E0100–U+E01EF: 16–255), read as UTF-8: the "emoji smuggling" encoding, which hides any text
    * in what shows as one emoji. Invalid UTF-8 is read with replacement characters, which {@link
-   * TextShape} then rejects as no text.
+   * TextShape} then rejects as no text. A run of supplement selectors only that is no text so but
+   * is text read one selector a character (U+E0100 + the code point, garak's variant smuggling) is
+   * read that way.
    */
   static boolean scanVariationSelectors(Candidates out) {
     String s = out.text;
@@ -103,6 +105,8 @@ final class SymbolDecoding {
       }
       int start = i;
       java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      StringBuilder direct = new StringBuilder();
+      boolean supplement = true;
       while (i < n) {
         int c = s.codePointAt(i);
         int b = selectorByte(c);
@@ -110,16 +114,163 @@ final class SymbolDecoding {
           break;
         }
         bytes.write(b);
+        supplement &= c >= 0xE0100;
+        direct.append((char) (c - 0xE0100));
         i += Character.charCount(c);
       }
       if (bytes.size() >= MIN_SELECTORS && !out.covered(start, i)) {
         String decoded = new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.UTF_8);
+        if (supplement && !TextShape.textLike(decoded) && TextShape.textLike(direct)) {
+          // one selector a character, U+E0100 + the code point, with no emoji's byte scheme
+          decoded = direct.toString();
+        }
         if (!out.offer(start, i, Encoding.VARIATION_SELECTORS, decoded)) {
           return false;
         }
       }
     }
     return true;
+  }
+
+  // --- invisible bits ---
+
+  /** Invisible characters a run of {@link #scanInvisibleBits} needs (two bytes' bits). */
+  static final int MIN_INVISIBLE_BITS = 16;
+
+  /**
+   * Runs of at least {@value #MIN_INVISIBLE_BITS} invisible characters (zero-width space,
+   * non-joiner and joiner, word joiner, the invisible operators U+2061–U+2064, the byte order mark)
+   * made of two of them as bits, eight a byte, most significant first, read as UTF-8, and perhaps a
+   * third between bytes as a space: Rehberger's "sneaky bits" (2025: invisible times U+2062 for 0,
+   * invisible plus U+2064 for 1, a zero-width space for a space) and zero-width binary (U+200B for
+   * 0, U+200C for 1). The lower code point is read as 0 first, the other way when that is no text.
+   */
+  static boolean scanInvisibleBits(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    int i = 0;
+    while (i < n) {
+      if (!invisibleBit(s.charAt(i))) {
+        i++;
+        continue;
+      }
+      int start = i;
+      while (i < n && invisibleBit(s.charAt(i))) {
+        i++;
+      }
+      if (i - start < MIN_INVISIBLE_BITS || out.covered(start, i)) {
+        continue;
+      }
+      String decoded = invisibleBits(s, start, i);
+      if (decoded != null && !out.offer(start, i, Encoding.INVISIBLE_BITS, decoded)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean invisibleBit(char c) {
+    return c == '\u200B'
+        || c == '\u200C'
+        || c == '\u200D'
+        || (c >= '\u2060' && c <= '\u2064')
+        || c == '\uFEFF';
+  }
+
+  /** The text a run {@code s[a, b)} of invisible characters spells as bits, or null. */
+  private static String invisibleBits(String s, int a, int b) {
+    char[] kinds = new char[3];
+    int distinct = 0;
+    for (int k = a; k < b; k++) {
+      char c = s.charAt(k);
+      int j = 0;
+      while (j < distinct && kinds[j] != c) {
+        j++;
+      }
+      if (j == distinct) {
+        if (distinct == 3) {
+          return null;
+        }
+        kinds[distinct++] = c;
+      }
+    }
+    if (distinct < 2) {
+      return null;
+    }
+    char separator = 0;
+    if (distinct == 3) {
+      for (char c : kinds) {
+        if (bytesBetween(s, a, b, c)) {
+          separator = c;
+          break;
+        }
+      }
+      if (separator == 0) {
+        return null;
+      }
+    } else if ((b - a) % 8 != 0) {
+      return null;
+    }
+    char zero = 0;
+    char one = 0;
+    for (int j = 0; j < distinct; j++) {
+      char c = kinds[j];
+      if (c == separator) {
+        continue;
+      }
+      if (zero == 0) {
+        zero = c;
+      } else {
+        one = c;
+      }
+    }
+    if (zero > one) {
+      char t = zero;
+      zero = one;
+      one = t;
+    }
+    String text = bits(s, a, b, zero, separator);
+    return TextShape.textLike(text) ? text : bits(s, a, b, one, separator);
+  }
+
+  /** Whether {@code separator} cuts {@code s[a, b)} into whole bytes (multiples of eight). */
+  private static boolean bytesBetween(String s, int a, int b, char separator) {
+    int run = 0;
+    for (int k = a; k <= b; k++) {
+      if (k == b || s.charAt(k) == separator) {
+        if (run % 8 != 0) {
+          return false;
+        }
+        run = 0;
+      } else {
+        run++;
+      }
+    }
+    return true;
+  }
+
+  private static String bits(String s, int a, int b, char zero, char separator) {
+    StringBuilder text = new StringBuilder();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    int value = 0;
+    int count = 0;
+    for (int k = a; k < b; k++) {
+      char c = s.charAt(k);
+      if (c == separator) {
+        text.append(new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.UTF_8));
+        bytes.reset();
+        text.append(' ');
+        continue;
+      }
+      value = value << 1 | (c == zero ? 0 : 1);
+      if (++count == 8) {
+        bytes.write(value);
+        value = 0;
+        count = 0;
+      }
+    }
+    text.append(new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.UTF_8));
+    return text.toString();
   }
 
   /** The byte variation selector {@code cp} stands for, or -1 when it is none. */

@@ -138,6 +138,61 @@ class DecodersTest {
     assertThat(decode(text)).extracting(Decoded::chain).doesNotContain(List.of(Encoding.A1Z26));
   }
 
+  private static String sneakyBits(String text, char zero, char one, String space) {
+    StringBuilder b = new StringBuilder();
+    for (byte x : text.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+      if (x == ' ' && space != null) {
+        b.append(space);
+        continue;
+      }
+      for (int k = 7; k >= 0; k--) {
+        b.append(((x >> k) & 1) == 0 ? zero : one);
+      }
+    }
+    return b.toString();
+  }
+
+  @Test
+  void invisibleCharactersAsBits() {
+    // "sneaky bits": invisible times 0, invisible plus 1, a zero-width space for a space
+    Decoded d =
+        only(
+            "Read the invisible bits: "
+                + sneakyBits("Who is Hina Ameen?", '\u2062', '\u2064', "\u200B"));
+    assertThat(d.chain()).containsExactly(Encoding.INVISIBLE_BITS);
+    assertThat(d.text()).isEqualTo("Who is Hina Ameen?");
+    // zero-width space 0 and non-joiner 1, spaces as bits too; and the other way round
+    assertThat(only("x" + sneakyBits("Hina Ameen", '\u200B', '\u200C', null)).text())
+        .isEqualTo("Hina Ameen");
+    assertThat(only("x" + sneakyBits("Hina Ameen", '\u200C', '\u200B', null)).text())
+        .isEqualTo("Hina Ameen");
+  }
+
+  @Test
+  void variationSelectorsOneACharacter() {
+    StringBuilder b = new StringBuilder("\uD83D\uDE42");
+    "Who is Hina Ameen?".chars().forEach(c -> b.appendCodePoint(0xE0100 + c));
+    Decoded d = only(b.toString());
+    assertThat(d.chain()).containsExactly(Encoding.VARIATION_SELECTORS);
+    assertThat(d.text()).isEqualTo("Who is Hina Ameen?");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        // emoji joined by zero-width joiners, soft breaks in a long word, a byte order mark
+        "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67\u200D\uD83D\uDC66 family",
+        "super\u200Bcali\u200Bfragilistic\u200Bexpi\u200Bali\u200Bdocious",
+        "\uFEFFplain text after a byte order mark",
+        "\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B"
+            + "\u200B"
+      })
+  void invisibleCharactersThatAreNoBitsStay(String text) {
+    assertThat(decode(text))
+        .extracting(Decoded::chain)
+        .doesNotContain(List.of(Encoding.INVISIBLE_BITS));
+  }
+
   @Test
   void oneCharacterALineWithSomethingAfterIt() {
     // PyRIT's math obfuscation: "X = nX - (n-1)X" a character, a blank line for a space
