@@ -34,9 +34,10 @@ import java.util.EnumSet;
  *   <li>{@link Fold#CONFUSABLE}: cross-script look-alikes (UTS #39 skeletons, from ICU4J) become
  *       Latin letters inside words that mix scripts, and in look-alike-only words in Latin context;
  *       real Russian or Greek text is left alone; see {@link ConfusableFold};
- *   <li>{@link Fold#TRANSLITERATED} (before the look-alikes): a capitalised Cyrillic or Greek word
- *       with a letter that has no Latin look-alike, standing in Latin text (a name), written in
- *       Latin letters with ICU4J; see {@link TransliterationFold};
+ *   <li>{@link Fold#TRANSLITERATED} (before the look-alikes): a name in a script without capitals
+ *       (Chinese, Korean, Japanese kana, Arabic, Hebrew, Ethiopic, Indic) or a capitalised Cyrillic
+ *       or Greek word with a letter that has no Latin look-alike, standing in Latin text (a name),
+ *       written in Latin letters with ICU4J; see {@link TransliterationFold};
  *   <li>{@link Fold#DOUBLED}: a word with every letter written twice ({@code RRaajjeeeevv}) read
  *       once; see {@link DoubledLetters};
  *   <li>{@link Fold#LEET}: leetspeak digits and symbols inside words are read as letters ({@code

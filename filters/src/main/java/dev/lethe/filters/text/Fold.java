@@ -36,8 +36,8 @@ public enum Fold {
   DOUBLED,
 
   /**
-   * Capitalised Cyrillic or Greek words written in Latin letters ({@code Николай} → {@code
-   * Nikolay}).
+   * Names in scripts without capitals, and capitalised Cyrillic or Greek words, written in Latin
+   * letters ({@code Николай} → {@code Nikolay}).
    */
   TRANSLITERATED,
 

@@ -19,7 +19,14 @@ import java.util.EnumSet;
  * Latin: a name inside an English question. Real Russian or Greek text, names in it included, stays
  * as it is. The transliteration is ICU4J's ({@code Cyrillic-Latin}, {@code Greek-Latin}, then
  * {@code Latin-ASCII}), after the letters whose ISO reading is not the English one of a name are
- * replaced ({@code Джон} is John, not Dzon). At most {@value #MAX_WORDS} words per text are
+ * replaced ({@code Джон} is John, not Dzon).
+ *
+ * <p>A name in a script without capitals (Chinese characters, Hangul, kana, Arabic, Hebrew,
+ * Ethiopic, the Indic scripts, Thai, Georgian) standing in Latin text is written in Latin too, in a
+ * name's shape ({@link NativeNames}: {@code 陈伟俊} → {@code Chen Wei-Jun}, {@code أديب جراح} → {@code
+ * Adib Jrah}): a run of two to four Chinese characters or Hangul syllables, or a word among two to
+ * {@value #MAX_NAME_WORDS} words of one such script in a row. A single word ({@code سلام}), a lone
+ * character and longer runs (a phrase) stay. At most {@value #MAX_WORDS} words per text are
  * transliterated (a transliteration costs far more than a fold), the first ones.
  */
 final class TransliterationFold {
@@ -44,8 +51,7 @@ final class TransliterationFold {
     // neither (0); a cheap first look: most texts have no Cyrillic or Greek letter at all
     boolean any = false;
     for (int i = 0; i < n && !any; i++) {
-      char c = in.charAt(i);
-      any = c >= 0x370 && c < 0x530;
+      any = otherScript(in.charAt(i));
     }
     if (!any) {
       return in;
@@ -79,22 +85,39 @@ final class TransliterationFold {
       int start = words.get(k)[0];
       int end = possessiveAt(in, start, words.get(k)[1]);
       char c = in.charAt(start);
-      if (words.get(k)[2] != 2 || !Character.isUpperCase(c) || end - start > MAX_WORD) {
+      if (words.get(k)[2] != 2 || end - start > MAX_WORD) {
         continue;
       }
-      int script = UScript.getScript(c);
-      if ((script != UScript.CYRILLIC && script != UScript.GREEK)
-          || !oneScript(in, start, end, script)
-          || !genuineLetter(in, start, end)
-          || !latinAround(words, k)) {
-        continue;
+      int script = UScript.getScript(in.codePointAt(start));
+      String latin;
+      if (script == UScript.CYRILLIC || script == UScript.GREEK) {
+        if (!Character.isUpperCase(c)
+            || !oneScript(in, start, end, script)
+            || !genuineLetter(in, start, end)
+            || !latinAround(words, k)) {
+          continue;
+        }
+        String word = in.toString(start, end);
+        latin =
+            (script == UScript.CYRILLIC ? CYRILLIC : GREEK)
+                .get()
+                .transliterate(
+                    english(word, script == UScript.CYRILLIC ? CYRILLIC_ENGLISH : GREEK_ENGLISH));
+      } else {
+        int letters = in.toString(start, end).codePointCount(0, end - start);
+        boolean syllabic = script == UScript.HAN || script == UScript.HANGUL;
+        if (!CASELESS.contains(script)
+            || !oneScript(in, start, end, script)
+            || letters > maxLetters(script)
+            || (syllabic ? letters < 2 : !inName(in, words, k, script))
+            || !latinAround(words, k)) {
+          continue;
+        }
+        latin = NativeNames.latin(in.toString(start, end), script);
+        if (latin == null) {
+          continue;
+        }
       }
-      String word = in.toString(start, end);
-      String latin =
-          (script == UScript.CYRILLIC ? CYRILLIC : GREEK)
-              .get()
-              .transliterate(
-                  english(word, script == UScript.CYRILLIC ? CYRILLIC_ENGLISH : GREEK_ENGLISH));
       if (w == null) {
         w = new MappedText.Rewriter(in);
       }
@@ -105,6 +128,80 @@ final class TransliterationFold {
       done++;
     }
     return w == null ? in : w.result();
+  }
+
+  /**
+   * Scripts without capitals whose words standing in Latin text are written in Latin ({@link
+   * NativeNames}): a name in its own script inside an English question.
+   */
+  private static final java.util.Set<Integer> CASELESS =
+      java.util.Set.of(
+          UScript.HAN,
+          UScript.HANGUL,
+          UScript.HIRAGANA,
+          UScript.KATAKANA,
+          UScript.ARABIC,
+          UScript.HEBREW,
+          UScript.ETHIOPIC,
+          UScript.DEVANAGARI,
+          UScript.BENGALI,
+          UScript.GURMUKHI,
+          UScript.GUJARATI,
+          UScript.TAMIL,
+          UScript.TELUGU,
+          UScript.KANNADA,
+          UScript.MALAYALAM,
+          UScript.THAI,
+          UScript.GEORGIAN);
+
+  /**
+   * The most letters a word of {@code script} may have to be read as a name: four for Chinese
+   * characters and Hangul syllables (a family name and a given name, two at least; a longer run is
+   * a phrase, a single one a word or a family name alone), eight for kana, {@value #MAX_WORD}
+   * otherwise.
+   */
+  private static int maxLetters(int script) {
+    return script == UScript.HAN || script == UScript.HANGUL
+        ? 4
+        : script == UScript.HIRAGANA || script == UScript.KATAKANA ? 8 : MAX_WORD;
+  }
+
+  /**
+   * Whether word {@code k}, of {@code script}, is one of two to {@value #MAX_NAME_WORDS} words of
+   * that script in a row: a name of given and family names ({@code أديب جراح}, {@code ナカムラ・タカシ}),
+   * not a single word quoted from a language ({@code سلام}, {@code नमस्ते}) nor a sentence.
+   */
+  private static boolean inName(MappedText in, java.util.List<int[]> words, int k, int script) {
+    int a = k;
+    while (a > 0 && sameScriptWord(in, words.get(a - 1), script)) {
+      a--;
+    }
+    int b = k;
+    while (b + 1 < words.size() && sameScriptWord(in, words.get(b + 1), script)) {
+      b++;
+    }
+    return b > a && b - a < MAX_NAME_WORDS;
+  }
+
+  /** The most words a name written in another script has. */
+  static final int MAX_NAME_WORDS = 4;
+
+  private static boolean sameScriptWord(MappedText in, int[] word, int script) {
+    return word[2] == 2 && UScript.getScript(in.codePointAt(word[0])) == script;
+  }
+
+  /** A letter shared by scripts: the kana length mark {@code ー}, the iteration mark {@code 々}. */
+  private static boolean common(char c) {
+    int script = UScript.getScript(c);
+    return script == UScript.COMMON || script == UScript.INHERITED;
+  }
+
+  /** Whether {@code c} may be a letter of a script this step writes in Latin. */
+  private static boolean otherScript(char c) {
+    return c >= 0x370 && c < 0x530
+        || c >= 0x590 && c < 0x1400
+        || c >= 0x3040 && c < 0xA000
+        || c >= 0xAC00 && c < 0xD7B0;
   }
 
   /**
@@ -141,7 +238,7 @@ final class TransliterationFold {
   private static boolean oneScript(MappedText in, int start, int end, int script) {
     for (int i = start; i < end; i++) {
       char c = in.charAt(i);
-      if (Character.isLetter(c) && UScript.getScript(c) != script) {
+      if (Character.isLetter(c) && UScript.getScript(c) != script && !common(c)) {
         return false;
       }
     }

@@ -697,6 +697,35 @@ class ConverterFamiliesTest {
   }
 
   @Test
+  void namesInScriptsWithoutCapitalsAreWrittenInLatin() {
+    // Chinese characters and Hangul: a family name, then the given name hyphenated
+    assertThat(canonical("What novels has 陈伟俊 published?"))
+        .isEqualTo("What novels has Chen Wei-Jun published?");
+    assertThat(canonical("Which books did 박지연 write?"))
+        .isEqualTo("Which books did Park Ji-Yeon write?");
+    // Arabic long vowels and the article; kana; an Indic name without its final inherent vowel
+    assertThat(canonical("Who were the parents of بهروز روحانی?"))
+        .isEqualTo("Who were the parents of Bhruz Ruhani?");
+    assertThat(canonical("Where was عائشة الهاشم born?")).contains("Al-Hashm born?");
+    assertThat(canonical("What genre does ナカムラ・タカシ write in?"))
+        .isEqualTo("What genre does Nakamura・Takashi write in?");
+    assertThat(canonical("Where did राजीव मजूमदार grow up?"))
+        .isEqualTo("Where did Rajiv Majumadar grow up?");
+    Canonical c = Canonicalizer.canonicalize("Which awards has ቃልኪዳን አበራ won?");
+    assertThat(c.applied()).containsExactly(Fold.TRANSLITERATED);
+    // a single word quoted from a language, a lone character, and text in the script stay
+    for (String text :
+        List.of(
+            "What does the Arabic word سلام mean?",
+            "How do you pronounce 陈 in Mandarin?",
+            "What is the meaning of नमस्ते in Hindi?",
+            "我今天很高兴因为天气很好。",
+            "오늘은 날씨가 좋아서 공원에 갔어요.")) {
+      assertThat(canonical(text)).as(text).isEqualTo(text);
+    }
+  }
+
+  @Test
   void lettersWrittenTwiceAreReadOnce() {
     Canonical c =
         Canonicalizer.canonicalize("What genre does RRaajjeeeevv MMaajjuummddaarr write in?");
