@@ -384,7 +384,9 @@ final class EnglishScore {
      * {@value #MIN_GAIN} above the share as written.
      */
     long best(boolean[] transformed) {
-      return best(transformed, plain, null, MIN_HITS, MIN_SHARE, MIN_GAIN);
+      // a word spelled letter by letter (a name: "n e m r a C") is one of neither reading, so its
+      // letters do not dilute the run nor count as the function word "a"
+      return best(transformed, plain, spelled, MIN_HITS, MIN_SHARE, MIN_GAIN);
     }
 
     /**

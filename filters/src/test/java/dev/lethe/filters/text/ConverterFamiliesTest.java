@@ -138,6 +138,13 @@ class ConverterFamiliesTest {
                     Encoding.WORD_REVERSED)
                 .text())
         .isEqualTo("Name two books by Edward Patrick Sullivan.");
+    // a name spelled letter by letter inside reversed text: its letters are neither reading's
+    String spelled =
+        new StringBuilder("Which awards has C a r m e n  M o n t e n e g r o won?")
+            .reverse()
+            .toString();
+    assertThat(one("Read it backwards: " + spelled, Encoding.REVERSED).text())
+        .startsWith("Which awards has C a r m e n  M o n t e n e g r o");
   }
 
   @Test
