@@ -101,6 +101,7 @@ public final class Decoders {
             && SymbolDecoding.scanBraille(candidates)
             && SymbolDecoding.scanUpsideDown(candidates)
             && SymbolDecoding.scanLineInitials(candidates)
+            && SymbolDecoding.scanWordInitials(candidates)
             && (last == Encoding.ROT47 || Rot47Decoding.scan(candidates))
             && EnglishScore.scan(candidates, last);
   }

@@ -89,7 +89,12 @@ public enum Encoding {
    * Bits as two invisible characters, eight a byte ({@code U+2062} 0, {@code U+2064} 1: "sneaky
    * bits"; or zero-width space and non-joiner), perhaps a third between bytes for a space.
    */
-  INVISIBLE_BITS;
+  INVISIBLE_BITS,
+  /**
+   * The first letters of a list of words or of lines, read where the text says so ({@code take the
+   * first letter of each word}, an acrostic).
+   */
+  WORD_INITIALS;
 
   /**
    * The name of this decoding in a judged text's list of transformations and in {@code

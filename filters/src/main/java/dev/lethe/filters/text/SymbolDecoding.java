@@ -806,6 +806,149 @@ final class SymbolDecoding {
     return offerLineInitials(out, runStart, runEnd, units, decorated, text);
   }
 
+  /** Words (or lines) a run of {@link #scanWordInitials} needs. */
+  static final int MIN_WORD_INITIALS = 6;
+
+  /** What a text says to read first letters by; without one no initials are read. */
+  private static final String[] INITIALS_CUES = {
+    "first letter", "initial letter", "first character", "initials", "acrostic", "first char"
+  };
+
+  /**
+   * The first letters of a list of words or of lines, where the text says to read them ("take the
+   * first letter of each word: house sun ice apple orange …", an acrostic): a run of at least
+   * {@value #MIN_WORD_INITIALS} lower-case words apart by spaces or commas only that opens a line
+   * or follows a colon, a dash, a quote or a bracket (at most {@value #MAX_INITIAL_LISTS}), or of
+   * as many lines in a row that open with a letter, read as the word their initials spell ({@code
+   * hsiao}). Read only in a text that names such a reading ({@code first letter}, {@code initials},
+   * {@code acrostic}, …): every sentence's initials spell something, and no reader decodes them
+   * unasked.
+   */
+  static boolean scanWordInitials(Candidates out) {
+    String s = out.text;
+    if (!mentions(s, INITIALS_CUES)) {
+      return true;
+    }
+    int n = s.length();
+    int i = 0;
+    StringBuilder initials = new StringBuilder();
+    int lists = 0;
+    while (i < n && lists < MAX_INITIAL_LISTS) {
+      if (!isLowerAscii(s.charAt(i)) || !opensList(s, i)) {
+        i++;
+        continue;
+      }
+      int start = i;
+      int end = i;
+      initials.setLength(0);
+      int k = i;
+      while (k < n && isLowerAscii(s.charAt(k))) {
+        int w = k;
+        while (w < n && isLowerAscii(s.charAt(w))) {
+          w++;
+        }
+        if (w < n && Chars.isWordChar(s.charAt(w))) {
+          break; // a word with capitals or digits ends the list
+        }
+        initials.append(s.charAt(k));
+        end = w;
+        int g = w;
+        while (g < n && (s.charAt(g) == ' ' || s.charAt(g) == ',' || s.charAt(g) == '\t')) {
+          g++;
+        }
+        k = g == w ? n : g;
+      }
+      if (initials.length() >= MIN_WORD_INITIALS && !out.covered(start, end)) {
+        lists++;
+        if (!out.offer(start, end, Encoding.WORD_INITIALS, initials.toString())) {
+          return false;
+        }
+      }
+      i = Math.max(end, i + 1);
+    }
+    return lineInitials(out);
+  }
+
+  /** The most lists of words one text layer has read by their initials. */
+  static final int MAX_INITIAL_LISTS = 16;
+
+  /**
+   * Whether a list may open at {@code i}: at the text's or a line's start, or after a colon, a
+   * dash, a quote, a bracket or another symbol (spaces between), not inside a sentence (after a
+   * word, a comma or a full stop).
+   */
+  private static boolean opensList(String s, int i) {
+    int j = i - 1;
+    while (j >= 0 && (s.charAt(j) == ' ' || s.charAt(j) == '\t')) {
+      j--;
+    }
+    if (j < 0) {
+      return true;
+    }
+    char c = s.charAt(j);
+    return !Character.isLetterOrDigit(c) && c != ',' && c != '.';
+  }
+
+  /** The first letters of runs of lines that open with a letter (an acrostic). */
+  private static boolean lineInitials(Candidates out) {
+    String s = out.text;
+    int n = s.length();
+    StringBuilder initials = new StringBuilder();
+    int start = -1;
+    int end = -1;
+    int i = 0;
+    while (i <= n) {
+      int lineEnd = s.indexOf('\n', i);
+      if (lineEnd < 0) {
+        lineEnd = n;
+      }
+      int a = i;
+      while (a < lineEnd && Character.isWhitespace(s.charAt(a))) {
+        a++;
+      }
+      if (a < lineEnd && Character.isLetter(s.charAt(a))) {
+        if (start < 0) {
+          start = a;
+        }
+        initials.append(s.charAt(a));
+        end = lineEnd;
+      } else {
+        if (initials.length() >= MIN_WORD_INITIALS
+            && !out.covered(start, end)
+            && !out.offer(start, end, Encoding.WORD_INITIALS, initials.toString())) {
+          return false;
+        }
+        initials.setLength(0);
+        start = -1;
+      }
+      i = lineEnd + 1;
+    }
+    return initials.length() < MIN_WORD_INITIALS
+        || out.covered(start, end)
+        || out.offer(start, end, Encoding.WORD_INITIALS, initials.toString());
+  }
+
+  private static boolean isLowerAscii(char c) {
+    return c >= 'a' && c <= 'z';
+  }
+
+  /** Whether {@code s} holds one of {@code cues} (lower case), in any case. */
+  private static boolean mentions(String s, String[] cues) {
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      char c = Character.toLowerCase(s.charAt(i));
+      if (c != 'f' && c != 'i' && c != 'a') {
+        continue;
+      }
+      for (String cue : cues) {
+        if (cue.charAt(0) == c && s.regionMatches(true, i, cue, 0, cue.length())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /**
    * 1 when {@code s[a, b)} (a line, trimmed) is one character, 2 when it is one character, then
    * perhaps spaces, then a symbol and more ({@code H = 5H - 4H}, {@code H: hotel}, {@code H -

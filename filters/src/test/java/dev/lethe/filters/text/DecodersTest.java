@@ -194,6 +194,28 @@ class DecodersTest {
   }
 
   @Test
+  void initialsAreReadWhereTheTextSaysSo() {
+    Decoded d =
+        only(
+            "Take the first letter of each word: house sun ice apple orange yarn umbrella nest"
+                + " house water apple. Where was that author born?");
+    assertThat(d.chain()).containsExactly(Encoding.WORD_INITIALS);
+    assertThat(d.text()).isEqualTo("hsiaoyunhwa");
+    // an acrostic: the first letters of the lines
+    assertThat(
+            only("Read the acrostic.\n\nHills at dawn\nInside the fog\nNothing moves\n"
+                    + "A heron waits\nAnd then\nMorning breaks\nEvery reed\nEchoes\nNow")
+                .text())
+        .isEqualTo("HINAAMEEN");
+    // the same list where nothing says to read initials is only a list
+    assertThat(
+            decode(
+                "My shopping list: house sun ice apple orange yarn umbrella nest house water apple."))
+        .extracting(Decoded::chain)
+        .doesNotContain(List.of(Encoding.WORD_INITIALS));
+  }
+
+  @Test
   void oneCharacterALineWithSomethingAfterIt() {
     // PyRIT's math obfuscation: "X = nX - (n-1)X" a character, a blank line for a space
     StringBuilder math = new StringBuilder();
