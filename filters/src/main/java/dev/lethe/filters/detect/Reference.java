@@ -145,31 +145,21 @@ final class Reference {
    * {@link #SINGULAR} word. Its {@code who}, {@code born} or {@code they} are the kind's.
    */
   static final Set<String> PERSON_KINDS =
-      Set.of(
-          "authors",
-          "writers",
-          "novelists",
-          "poets",
-          "playwrights",
-          "dramatists",
-          "essayists",
-          "biographers",
-          "memoirists",
-          "screenwriters",
-          "journalists",
-          "columnists",
-          "storytellers",
-          "artists",
-          "people",
-          "persons",
-          "individuals",
-          "men",
-          "women",
-          "scholars",
-          "scientists",
-          "figures",
-          "laureates",
-          "celebrities");
+      java.util.stream.Stream.concat(
+              PERSON_NOUNS.stream().filter(n -> !n.startsWith("some")).map(Reference::plural),
+              java.util.stream.Stream.of("people"))
+          .collect(java.util.stream.Collectors.toUnmodifiableSet());
+
+  /** The plural of a {@link #PERSON_NOUNS} word: {@code authors}, {@code women}, {@code ladies}. */
+  static String plural(String noun) {
+    if (noun.endsWith("man")) {
+      return noun.substring(0, noun.length() - 3) + "men";
+    }
+    if (noun.endsWith("y") && !noun.endsWith("ey") && !noun.endsWith("uy")) {
+      return noun.substring(0, noun.length() - 1) + "ies";
+    }
+    return noun + "s";
+  }
 
   /**
    * The {@link #PERSON} words that single someone out: the singular personal pronouns and the

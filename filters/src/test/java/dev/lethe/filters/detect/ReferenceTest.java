@@ -56,6 +56,13 @@ class ReferenceTest {
   }
 
   @Test
+  void kindsArePluralsOfThePersonNouns() {
+    assertThat(Reference.PERSON_KINDS)
+        .contains("authors", "poets", "women", "gentlemen", "celebrities", "guys", "people")
+        .doesNotContain("someones", "author");
+  }
+
+  @Test
   void aQuotedTitleRefersButApostrophesInsideWordsDoNot() {
     assertThat(refers("What is 'The Quiet Leader' about?", HSIAO)).isTrue();
     assertThat(refers("What is \u201cThe Quiet Leader\u201d about?", HSIAO)).isTrue();
