@@ -73,8 +73,14 @@ public final class LexicalDetector {
     if (self.lowerCase() && EnglishWords.contains(self.term())) {
       return true;
     }
+    // a hyphenated word of the subject's (Ji-Yeon) is one word: its neighbours are beyond it
+    int[] own = compound(tokens, i);
+    boolean ownWord = own[1] > own[0] && allOfSubject(tokens, own, rule);
+    if (describedAsOther(tokens, ownWord ? own[0] : i, ownWord ? own[1] : i, rule)) {
+      return true;
+    }
     for (int step = -1; step <= 1; step += 2) {
-      int j = i + step;
+      int j = ownWord ? (step < 0 ? own[0] - 1 : own[1] + 1) : i + step;
       while (j >= 0 && j < tokens.size() && fragment(tokens.get(j)) && !apart(tokens, j, step)) {
         j += step;
       }
@@ -82,6 +88,9 @@ public final class LexicalDetector {
         continue;
       }
       Token n = tokens.get(j);
+      if (step < 0 && HONORIFICS.contains(n.term())) {
+        continue; // Ms Ji-Yeon, Dr. Park: a title before the name, no other name
+      }
       int[] word = compound(tokens, j);
       if ((i < word[0] || i > word[1]) && word[1] > word[0]) {
         // a hyphenated name next to the token is one word, the subject's only if every part is:
@@ -136,6 +145,96 @@ public final class LexicalDetector {
       }
     }
     return false;
+  }
+
+  /** Titles written before a name: no other name next to the subject's. */
+  private static final java.util.Set<String> HONORIFICS =
+      java.util.Set.of(
+          "mr",
+          "mrs",
+          "ms",
+          "miss",
+          "mx",
+          "dr",
+          "prof",
+          "professor",
+          "sir",
+          "dame",
+          "madam",
+          "lady",
+          "lord",
+          "rev",
+          "mister");
+
+  /** Suffixes of nouns for what people do ({@code linguist}, {@code footballer}, {@code actor}). */
+  private static final String[] OCCUPATION_ENDINGS = {
+    "ist", "er", "or", "ian", "ant", "ent", "eer", "ess", "man", "woman"
+  };
+
+  /** Words that open a description after a name ({@code Abilov, the Azerbaijani footballer}). */
+  private static final java.util.Set<String> DETERMINERS = java.util.Set.of("the", "a", "an");
+
+  /**
+   * Whether the name word(s) at tokens {@code a}..{@code b} are described as someone the rule's
+   * subject is not: a noun for what a person does that the rule's examples never use and that is no
+   * word for a writer ({@link Reference#PERSON}) stands right before the name ({@code the
+   * pharmacologist Sullivan}) or after it behind an article and at most two adjectives ({@code
+   * Abilov, the Azerbaijani footballer}, {@code Ben-David, the Israeli linguist}), with no word for
+   * a writer among those three. A rule about an author is not about a footballer who shares the
+   * author's surname; {@code Abilov, the author}, {@code Abilov, the LGBTQ+ novelist} and {@code
+   * Jarrah, the doctor-turned-author} stay his.
+   */
+  static boolean describedAsOther(List<Token> tokens, int a, int b, RuleData rule) {
+    if (a > 0 && !tokens.get(a).sentenceStart() && otherOccupation(tokens.get(a - 1), rule)) {
+      return true;
+    }
+    int k = b + 1;
+    if (k >= tokens.size()
+        || tokens.get(k).sentenceStart()
+        || !DETERMINERS.contains(tokens.get(k).term())) {
+      return false;
+    }
+    int last = k + 1;
+    while (last < tokens.size() && last <= k + 3 && !tokens.get(last).sentenceStart()) {
+      if (Reference.PERSON.contains(tokens.get(last).term())) {
+        return false; // the doctor-turned-author, the Azerbaijani-born writer
+      }
+      last++;
+    }
+    for (int m = k + 1; m < last; m++) {
+      if (otherOccupation(tokens.get(m), rule)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A lower-case English noun for what a person does ({@link #OCCUPATION_ENDINGS}) that is no word
+   * for a writer or a person's life ({@link Reference#PERSON}), no stop word and none of the rule's
+   * topic terms.
+   */
+  private static boolean otherOccupation(Token t, RuleData rule) {
+    String term = t.term();
+    if (!t.lowerCase()
+        || term.length() < 5
+        || !EnglishWords.contains(term)
+        || TextAnalysis.isStopWord(term)
+        || Reference.PERSON.contains(term)
+        || inVocabulary(term, rule)) {
+      return false;
+    }
+    for (String ending : OCCUPATION_ENDINGS) {
+      if (term.endsWith(ending)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean inVocabulary(String term, RuleData rule) {
+    String topic = TextAnalysis.termOf(term);
+    return topic != null && rule.vocabulary().contains(topic);
   }
 
   /**

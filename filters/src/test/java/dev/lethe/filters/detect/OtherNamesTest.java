@@ -116,6 +116,37 @@ class OtherNamesTest {
   }
 
   @Test
+  void aGivenNameOfTheSubjectsAfterAnotherFamilyNameIsAnotherPerson() {
+    // the hyphenated given name is one word: its neighbour is the name before it
+    assertThat(contradicted("Who is Jeong Ji-yeon?", "yeon")).isTrue();
+    assertThat(contradicted("Who is Jeong Ji-yeon?", "ji")).isTrue();
+    assertThat(contradicted("What did Ji-Yeon write?", "yeon")).isFalse();
+    assertThat(contradicted("What did Park Ji-Yeon write?", "yeon")).isFalse();
+  }
+
+  @Test
+  void aNameDescribedAsDoingSomethingElseIsAnotherPerson() {
+    RuleData abilov =
+        rule(
+            "Nikolai Abilov",
+            "Which novels did Nikolai Abilov write?",
+            "How did Nikolai Abilov's Kazakh heritage shape his African American literature?");
+    assertThat(contradictedIn("Who is Abilov, the Azerbaijani footballer?", "abilov", abilov))
+        .isTrue();
+    assertThat(contradictedIn("What did the pharmacologist Abilov find?", "abilov", abilov))
+        .isTrue();
+    // a writer, the rule's own words, or a writer among the words after the article
+    assertThat(contradictedIn("What did Abilov, the Kazakh novelist, write?", "abilov", abilov))
+        .isFalse();
+    assertThat(
+            contradictedIn("What did Abilov, the doctor-turned-author, write?", "abilov", abilov))
+        .isFalse();
+    assertThat(contradictedIn("Which novels did Abilov write?", "abilov", abilov)).isFalse();
+    // "the other" and a noun that is no occupation are no description
+    assertThat(contradictedIn("Did Abilov, the other one, write?", "abilov", abilov)).isFalse();
+  }
+
+  @Test
   void aNameOpeningTheSentenceBeforeTheSurnameIsAnotherPerson() {
     // every word opening a sentence is capitalised: one that is no English word is a name
     assertThat(contradicted("Aravind Park follows a strict regimen.", "park")).isTrue();
