@@ -12,6 +12,7 @@ import dev.lethe.filters.text.Fold;
 import dev.lethe.filters.text.GlyphLetters;
 import dev.lethe.filters.text.InsertedPunctuation;
 import dev.lethe.filters.text.Lookalikes;
+import dev.lethe.filters.text.Romanised;
 import dev.lethe.filters.text.Typoglycemia;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,13 +23,14 @@ import java.util.Locale;
  * (invisible and bidi characters removed, compatibility forms, cross-script look-alikes, leetspeak
  * and letter-by-letter spellings folded — the same normalisation the output filter applies), forms
  * with heavy leetspeak read, with letters drawn in symbols read ({@link GlyphLetters}) and with
- * words whose inner letters are shuffled put back ({@link Typoglycemia}) or with punctuation
- * scattered inside words taken out ({@link InsertedPunctuation}) where the text has such words, and
- * besides it every payload {@link Decoders} finds in the text (base64, base32, hex, binary,
- * Ascii85, base85, uuencoding, URL, quoted-printable and HTML escapes, {@code U+} code points,
- * A1Z26, Unicode tags, Morse, NATO spelling, braille, upside-down letters, Caesar shifts, Atbash,
- * reversed text; nested, bounded by {@link DecodeLimits}), canonicalised too. Each form names the
- * transformations that produced it, so a verdict can say what fired.
+ * words whose inner letters are shuffled put back ({@link Typoglycemia}), with words of other
+ * scripts in Latin letters ({@link Romanised}: a question asked in Russian or Chinese) or with
+ * punctuation scattered inside words taken out ({@link InsertedPunctuation}) where the text has
+ * such words, and besides it every payload {@link Decoders} finds in the text (base64, base32, hex,
+ * binary, Ascii85, base85, uuencoding, URL, quoted-printable and HTML escapes, {@code U+} code
+ * points, A1Z26, Unicode tags, Morse, NATO spelling, braille, upside-down letters, Caesar shifts,
+ * Atbash, reversed text; nested, bounded by {@link DecodeLimits}), canonicalised too. Each form
+ * names the transformations that produced it, so a verdict can say what fired.
  *
  * <p>Cost is linear in the text's length and bounded: decoding stops at the limits (a hostile
  * payload cannot make screening slow), and the classifier's budget bounds the judging.
@@ -88,11 +90,15 @@ public final class DisguiseExpander implements TextExpander {
     return out;
   }
 
-  /** Adds the further readings of {@code form}: heavy leetspeak, drawn letters, shuffled words. */
+  /**
+   * Adds the further readings of {@code form}: heavy leetspeak, drawn letters, shuffled words, and
+   * words of other scripts in Latin letters ({@link Romanised}).
+   */
   private static void rereads(List<Form> out, Form form) {
     reread(out, form, heavyLeet(form.text()), HEAVY_LEET);
     reread(out, form, GlyphLetters.read(form.text()), GLYPHS);
     reread(out, form, Typoglycemia.read(form.text()), UNSCRAMBLED);
+    reread(out, form, Romanised.read(form.text()), Romanised.TRANSFORM);
   }
 
   /**

@@ -129,6 +129,24 @@ final class NativeNames {
     return last >= 0x0900 && last < 0x0B00 && inBlock >= 0x15 && inBlock <= 0x39;
   }
 
+  /** Chinese characters in Latin, one capitalised syllable a word ({@code Chen Wei Jun Xie}). */
+  static String syllables(String word) {
+    Transliterator t = ANY.get();
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < word.length(); ) {
+      int cp = word.codePointAt(i);
+      String one = letters(t.transliterate(Character.toString(cp)), false);
+      if (!one.isEmpty()) {
+        if (!b.isEmpty()) {
+          b.append(' ');
+        }
+        b.append(capitalised(one));
+      }
+      i += Character.charCount(cp);
+    }
+    return b.isEmpty() ? null : b.toString();
+  }
+
   /** The ASCII letters of {@code s} in lower case, and its inner hyphens if {@code hyphens}. */
   private static String letters(String s, boolean hyphens) {
     StringBuilder b = new StringBuilder(s.length());

@@ -97,12 +97,7 @@ final class TransliterationFold {
             || !latinAround(words, k)) {
           continue;
         }
-        String word = in.toString(start, end);
-        latin =
-            (script == UScript.CYRILLIC ? CYRILLIC : GREEK)
-                .get()
-                .transliterate(
-                    english(word, script == UScript.CYRILLIC ? CYRILLIC_ENGLISH : GREEK_ENGLISH));
+        latin = cyrillicOrGreek(in.toString(start, end), script);
       } else {
         int letters = in.toString(start, end).codePointCount(0, end - start);
         boolean syllabic = script == UScript.HAN || script == UScript.HANGUL;
@@ -128,6 +123,19 @@ final class TransliterationFold {
       done++;
     }
     return w == null ? in : w.result();
+  }
+
+  /** {@code word}, Cyrillic or Greek ({@code script}), in Latin letters as a name is written. */
+  static String cyrillicOrGreek(String word, int script) {
+    return (script == UScript.CYRILLIC ? CYRILLIC : GREEK)
+        .get()
+        .transliterate(
+            english(word, script == UScript.CYRILLIC ? CYRILLIC_ENGLISH : GREEK_ENGLISH));
+  }
+
+  /** Whether {@code script} is one this step writes in Latin when it has no capitals. */
+  static boolean caseless(int script) {
+    return CASELESS.contains(script);
   }
 
   /**
