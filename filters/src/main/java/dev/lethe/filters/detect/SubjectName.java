@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.lethe.filters.detect.SubjectMatcher.Span;
 import dev.lethe.filters.detect.TextAnalysis.Token;
+import dev.lethe.filters.text.EnglishWords;
 import dev.lethe.filters.text.Typoglycemia;
 import java.util.ArrayList;
 import java.util.List;
@@ -245,9 +246,10 @@ final class SubjectName {
   /**
    * The distance of a window of exactly this name's tokens, from {@code text} token {@code i} on,
    * that names it with the vowels of some of its words left out ({@link #skeleton}: {@code Crmn
-   * Mntngr}, {@code Hs Yn-Hw}, as "disemvowelled" text is written and still read), every other
-   * token equal or within its allowance; -1 when it does not (or the name has one word, no token is
-   * a skeleton, or the window holds fewer than {@value #MIN_SKELETON} letters: two to four
+   * Mntngr}, {@code Hs Yn-Hw}, as "disemvowelled" text is written and still read) or changed
+   * ({@code Hina Amin}: the same skeleton, as a name written in another script reads back), every
+   * other token equal or within its allowance; -1 when it does not (or the name has one word, no
+   * token is a skeleton, or the window holds fewer than {@value #MIN_SKELETON} letters: two to four
    * consonants match too many names). The distance is the sum of the skeleton tokens' allowances,
    * as for {@link #scrambledDistance}.
    */
@@ -259,17 +261,22 @@ final class SubjectName {
     int d = 0;
     int letters = 0;
     boolean bare = false;
+    boolean exact = false;
+    boolean revoweled = false;
     for (int k = 0; k < n; k++) {
       String mine = tokens.get(k);
       String theirs = text.get(i + k).term();
       letters += theirs.length();
       if (theirs.equals(mine)) {
+        exact = true;
         continue;
       }
       String skeleton = skeletons[k];
-      if (skeleton != null && skeleton.equals(theirs)) {
+      if (skeleton != null && (skeleton.equals(theirs) || otherVowels(theirs, skeleton))) {
+        // without its vowels, or with other vowels (Amin for Ameen, as another script writes it)
         d += allowanceFor(mine);
         bare = true;
+        revoweled |= !skeleton.equals(theirs);
         continue;
       }
       int allow = allowanceFor(mine);
@@ -279,17 +286,30 @@ final class SubjectName {
       }
       d += e;
     }
-    return bare && letters >= MIN_SKELETON ? d : -1;
+    // other vowels only beside a word written as the name writes it: Hina Amin, not two words
+    // that merely share consonants with the name's
+    return bare && letters >= MIN_SKELETON && (exact || !revoweled) ? d : -1;
   }
 
   /** Whether some text token of the window from {@code i} is its name token's skeleton. */
   private boolean bareAt(List<Token> text, int i) {
     for (int k = 0; k < skeletons.length; k++) {
-      if (skeletons[k] != null && skeletons[k].equals(text.get(i + k).term())) {
+      String theirs = text.get(i + k).term();
+      if (skeletons[k] != null
+          && (skeletons[k].equals(theirs) || otherVowels(theirs, skeletons[k]))) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Whether text token {@code theirs} has the skeleton {@code skeleton} with other vowels ({@code
+   * amin} for {@code ameen}) and is no common English word (prose words with a name's consonants,
+   * {@code omen}, are words, not the name).
+   */
+  private static boolean otherVowels(String theirs, String skeleton) {
+    return skeleton.equals(skeleton(theirs)) && !EnglishWords.contains(theirs);
   }
 
   /**

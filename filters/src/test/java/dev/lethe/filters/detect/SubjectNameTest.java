@@ -165,6 +165,17 @@ class SubjectNameTest {
   }
 
   @Test
+  void namesWrittenWithOtherVowelsAreFound() {
+    // as another script writes them back in Latin: Хина Амин, بهروز روحانی
+    assertThat(found("What did Hina Amin write?", "Hina Ameen")).containsExactly("Hina Amin");
+    assertThat(found("Who is Behrouz Ruhani?", "Behrouz Rohani")).containsExactly("Behrouz Ruhani");
+    // beside a word written as the name writes it only: two changed words may be any two words
+    assertThat(found("Who is Hana Amin?", "Hina Ameen")).isEmpty();
+    // other consonants are another name
+    assertThat(found("What did Hina Amir write?", "Hina Ameen")).isEmpty();
+  }
+
+  @Test
   void oneWordNamesKeepTheSmallAllowance() {
     assertThat(found("Who is Lia?", "Lin")).isEmpty();
     assertThat(found("Project Nightingal notes", "Nightingale")).containsExactly("Nightingal");
