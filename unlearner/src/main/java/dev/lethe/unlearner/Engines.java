@@ -21,15 +21,23 @@ public final class Engines {
   public static final String THREADS_PROPERTY = "lethe.torch.threads";
 
   private static volatile boolean configured;
+  private static volatile boolean checked;
 
   private Engines() {}
 
   /**
    * Returns the PyTorch engine, first switching DJL to offline mode so that it never tries to
    * download natives or models.
+   *
+   * @throws IllegalStateException when {@code PYTORCH_LIBRARY_PATH} names a libtorch of another
+   *     version than the JNI library's ({@link LibtorchVersion})
    */
   public static Engine pytorch() {
     System.setProperty("ai.djl.offline", "true");
+    if (!checked) {
+      LibtorchVersion.requireMatchingLocalLibtorch();
+      checked = true;
+    }
     Engine engine = Engine.getEngine(PYTORCH);
     if (!configured) {
       configureThreads();
