@@ -11,8 +11,9 @@ import java.util.List;
  * quoted-printable and MIME Q-words, HTML character references, backslash-u, octal and {@code U+}
  * escapes, letters as their places in the alphabet (A1Z26), Unicode tag characters, variation
  * selectors and invisible characters as bits, Morse code, NATO spelling, braille and upside-down
- * letters (by their shape), a text written one character a line, and Caesar shifts (ROT13 among
- * them), Atbash, reversed text and words reversed in place (by becoming more English-like).
+ * letters (by their shape), a text written one character a line, words shuffled into a list keyed
+ * by position or a binary tree, and Caesar shifts (ROT13 among them), Atbash, reversed text and
+ * words reversed in place (by becoming more English-like).
  *
  * <p>A payload is kept only when it decodes to valid UTF-8 (or UTF-16 shaped so: {@code
  * TextShape#text}) whose every char is printable; it is reported as a {@link Decoded} when it also
@@ -102,6 +103,7 @@ public final class Decoders {
             && SymbolDecoding.scanUpsideDown(candidates)
             && SymbolDecoding.scanLineInitials(candidates)
             && SymbolDecoding.scanWordInitials(candidates)
+            && WordOrderDecoding.scan(candidates)
             && (last == Encoding.ROT47 || Rot47Decoding.scan(candidates))
             && EnglishScore.scan(candidates, last);
   }

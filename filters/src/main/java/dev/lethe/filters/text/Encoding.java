@@ -94,7 +94,12 @@ public enum Encoding {
    * The first letters of a list of words or of lines, read where the text says so ({@code take the
    * first letter of each word}, an acrostic).
    */
-  WORD_INITIALS;
+  WORD_INITIALS,
+  /**
+   * Words put back in the order a structure gives them: a list of words keyed by their positions or
+   * a binary tree of words read in order (CodeChameleon's encryptions).
+   */
+  WORD_ORDER;
 
   /**
    * The name of this decoding in a judged text's list of transformations and in {@code

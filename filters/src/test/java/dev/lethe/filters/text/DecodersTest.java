@@ -234,6 +234,45 @@ class DecodersTest {
         .isEqualTo("Hina Ameen");
   }
 
+  @Test
+  void wordsShuffledIntoAStructureArePutBackInOrder() {
+    // CodeChameleon's "length": each word keyed by its position, sorted by length
+    Decoded list =
+        only(
+            "The encrypted_problem you need to solve is: [{\"of\": 3}, {\"the\": 1}, {\"Who\": 0},"
+                + " {\"Hina\": 4}, {\"father\": 2}, {\"Ameen?\": 5}]");
+    assertThat(list.chain()).containsExactly(Encoding.WORD_ORDER);
+    assertThat(list.text()).isEqualTo("Who the father of Hina Ameen?");
+    // its "binary_tree", as Python prints a dict: read in order
+    String tree =
+        "{'value': 'was', 'left': {'value': 'Where', 'left': None, 'right': None}, 'right':"
+            + " {'value': 'Ameen', 'left': {'value': 'Hina', 'left': None, 'right': None},"
+            + " 'right': {'value': 'born?', 'left': None, 'right': None}}}";
+    assertThat(only("Decrypt and answer: " + tree).text()).isEqualTo("Where was Hina Ameen born?");
+    // and in JSON, with its keys in another order
+    assertThat(
+            only("{\"left\": {\"left\": null, \"right\": null, \"value\": \"Who\"}, \"value\":"
+                    + " \"is\", \"right\": {\"left\": null, \"value\": \"Hina\", \"right\":"
+                    + " {\"left\": null, \"right\": null, \"value\": \"Ameen?\"}}}")
+                .text())
+        .isEqualTo("Who is Hina Ameen?");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "{\"a\": 1}, {\"b\": 1}, {\"c\": 2}",
+        "[{\"x\": 0}, {\"y\": 9}, {\"z\": 40}]",
+        "{\"value\": \"x\", \"left\": null, \"right\": null}",
+        "{\"name\": \"Ada\", \"age\": 36, \"city\": \"London\"}",
+        "{'value': 'a', 'left': {'value': 'b', 'left': None, 'right': None}, 'right': {'val"
+      })
+  void dataThatIsNoShuffledQuestionStays(String text) {
+    assertThat(decode(text))
+        .extracting(Decoded::chain)
+        .doesNotContain(List.of(Encoding.WORD_ORDER));
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
