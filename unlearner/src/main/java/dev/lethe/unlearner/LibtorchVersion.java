@@ -28,6 +28,9 @@ public final class LibtorchVersion {
   /** The environment variable (or system property) DJL reads a local libtorch folder from. */
   public static final String LIBRARY_PATH = "PYTORCH_LIBRARY_PATH";
 
+  /** The JNI library's file name; DJL loads one found in the libtorch folder before its own. */
+  static final String JNI_LIBRARY = System.mapLibraryName("djl_torch");
+
   private static final Pattern RELEASE = Pattern.compile("(\\d+\\.\\d+\\.\\d+)");
   private static final Pattern PY_VERSION =
       Pattern.compile("(?m)^__version__\\s*=\\s*['\"]([^'\"]+)['\"]");
@@ -68,6 +71,9 @@ public final class LibtorchVersion {
    * expected} (e.g. {@code 2.7.1}), or empty when they match or the folder's version is unknown.
    */
   static Optional<String> mismatch(Path libDir, String expected) {
+    if (Files.isRegularFile(libDir.resolve(JNI_LIBRARY))) {
+      return Optional.empty(); // DJL uses the folder's own JNI library, built for it
+    }
     Optional<String> found = localVersion(libDir);
     if (found.isEmpty()) {
       return Optional.empty();

@@ -43,6 +43,16 @@ class LibtorchVersionTest {
   }
 
   @Test
+  void aFolderWithItsOwnJniLibraryIsLetThrough() throws Exception {
+    Path torch = dir.resolve("torch");
+    Files.createDirectories(torch.resolve("lib"));
+    Files.writeString(torch.resolve("version.py"), "__version__ = '2.11.0+cu130'\n");
+    assertThat(LibtorchVersion.mismatch(torch.resolve("lib"), "2.7.1")).isPresent();
+    Files.write(torch.resolve("lib").resolve(LibtorchVersion.JNI_LIBRARY), new byte[] {1});
+    assertThat(LibtorchVersion.mismatch(torch.resolve("lib"), "2.7.1")).isEmpty();
+  }
+
+  @Test
   void aFolderThatDoesNotSayItsVersionIsLetThrough() throws Exception {
     Path lib = Files.createDirectories(dir.resolve("somewhere/lib"));
     assertThat(LibtorchVersion.localVersion(lib)).isEmpty();

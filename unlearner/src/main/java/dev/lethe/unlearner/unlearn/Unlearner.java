@@ -78,7 +78,16 @@ public final class Unlearner {
   private final MeterRegistry registry;
   private final PrintStream progress;
   private final StepListener listener;
-  private final double[] gauges = new double[2];
+
+  /**
+   * The loss and gradient norm the gauges read, one pair per registry and method: a search's next
+   * trial runs a new {@code Unlearner} on the same registry, whose gauges stay bound to what they
+   * were first registered with, so every run writes to that pair.
+   */
+  private static final Map<MeterRegistry, Map<String, double[]>> GAUGES =
+      Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  private double[] gauges = new double[2];
   private int projectedSteps;
   private double lastCosine = Double.NaN;
 
@@ -247,8 +256,20 @@ public final class Unlearner {
     Counter stepCounter = registry.counter("lethe.unlearn.steps", tags);
     Counter skippedCounter = registry.counter("lethe.unlearn.skipped.steps", tags);
     Timer stepTimer = registry.timer("lethe.unlearn.step", tags);
-    registry.gauge("lethe.unlearn.loss", tags, gauges, g -> g[0]);
-    registry.gauge("lethe.unlearn.grad.norm", tags, gauges, g -> g[1]);
+    boolean[] fresh = {false};
+    gauges =
+        GAUGES
+            .computeIfAbsent(registry, r -> new java.util.concurrent.ConcurrentHashMap<>())
+            .computeIfAbsent(
+                method.name(),
+                m -> {
+                  fresh[0] = true;
+                  return new double[2];
+                });
+    if (fresh[0]) {
+      registry.gauge("lethe.unlearn.loss", tags, gauges, g -> g[0]);
+      registry.gauge("lethe.unlearn.grad.norm", tags, gauges, g -> g[1]);
+    }
 
     progress.printf(
         Locale.ROOT,

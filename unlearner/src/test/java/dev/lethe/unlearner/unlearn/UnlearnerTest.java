@@ -95,6 +95,22 @@ class UnlearnerTest {
   }
 
   @Test
+  void aSecondRunOnTheSameRegistryMovesTheGaugesTheFirstRegistered() throws Exception {
+    // a search runs one Unlearner per trial on one registry
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
+      Unlearner.Result first = run(c, UnlearnMethod.GA, config(1, 1e-3, 1.0, null), registry);
+      assertThat(registry.get("lethe.unlearn.loss").tag("method", "ga").gauge().value())
+          .isEqualTo(first.lastLoss());
+      Unlearner.Result second = run(c, UnlearnMethod.GA, config(1, 5e-2, 1.0, null), registry);
+      assertThat(second.lastLoss()).isNotEqualTo(first.lastLoss());
+      assertThat(registry.get("lethe.unlearn.loss").tag("method", "ga").gauge().value())
+          .isEqualTo(second.lastLoss());
+      assertThat(registry.find("lethe.unlearn.loss").gauges()).hasSize(1);
+    }
+  }
+
+  @Test
   void theStepListenerSeesEveryStepWithTheUpdatedWeights() throws Exception {
     try (Checkpoint c = Checkpoint.load(UnlearnFixture.checkpoint())) {
       List<String> calls = new ArrayList<>();
