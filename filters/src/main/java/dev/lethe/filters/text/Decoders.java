@@ -12,8 +12,8 @@ import java.util.List;
  * escapes, letters as their places in the alphabet (A1Z26), Unicode tag characters, variation
  * selectors and invisible characters as bits, Morse code, NATO spelling, braille and upside-down
  * letters (by their shape), a text written one character a line, words shuffled into a list keyed
- * by position or a binary tree, and Caesar shifts (ROT13 among them), Atbash, reversed text and
- * words reversed in place (by becoming more English-like).
+ * by position or a binary tree, text typed one key off on the keyboard, and Caesar shifts (ROT13
+ * among them), Atbash, reversed text and words reversed in place (by becoming more English-like).
  *
  * <p>A payload is kept only when it decodes to valid UTF-8 (or UTF-16 shaped so: {@code
  * TextShape#text}) whose every char is printable; it is reported as a {@link Decoded} when it also
@@ -105,6 +105,8 @@ public final class Decoders {
             && SymbolDecoding.scanWordInitials(candidates)
             && WordOrderDecoding.scan(candidates)
             && (last == Encoding.ROT47 || Rot47Decoding.scan(candidates))
-            && EnglishScore.scan(candidates, last);
+            && EnglishScore.scan(candidates, last)
+            // last: a line a Caesar shift or ROT47 reads is theirs (covered), not a keyboard's
+            && (last == Encoding.KEYBOARD_SHIFT || KeyboardDecoding.scan(candidates));
   }
 }

@@ -99,7 +99,12 @@ public enum Encoding {
    * Words put back in the order a structure gives them: a list of words keyed by their positions or
    * a binary tree of words read in order (CodeChameleon's encryptions).
    */
-  WORD_ORDER;
+  WORD_ORDER,
+  /**
+   * Text typed with the hands one key to the right or left on a US QWERTY keyboard ({@code Ejrtr}
+   * for {@code Where}); recognised by its words becoming English.
+   */
+  KEYBOARD_SHIFT;
 
   /**
    * The name of this decoding in a judged text's list of transformations and in {@code

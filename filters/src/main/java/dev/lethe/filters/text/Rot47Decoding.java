@@ -29,6 +29,19 @@ final class Rot47Decoding {
 
   private Rot47Decoding() {}
 
+  /**
+   * The end of the line that starts at {@code start}: its newline, the text's end, or {@link
+   * #MAX_LINE} chars on, whichever comes first (the lines this and {@link KeyboardDecoding} read).
+   */
+  static int lineEnd(String s, int start) {
+    int limit = Math.min(s.length(), start + MAX_LINE);
+    int end = start;
+    while (end < limit && s.charAt(end) != '\n') {
+      end++;
+    }
+    return end;
+  }
+
   /** The ROT47 rotation of {@code s[from, to)}. */
   static String rotate(CharSequence s, int from, int to) {
     StringBuilder sb = new StringBuilder(to - from);
@@ -49,13 +62,8 @@ final class Rot47Decoding {
     boolean[] marked = new boolean[64];
     while (i < n && lookups[0] > 0) {
       int lineStart = i;
-      while (i < n && s.charAt(i) != '\n' && i - lineStart < MAX_LINE) {
-        i++;
-      }
-      int lineEnd = i;
-      if (i < n && s.charAt(i) == '\n') {
-        i++;
-      }
+      int lineEnd = lineEnd(s, i);
+      i = lineEnd < n && s.charAt(lineEnd) == '\n' ? lineEnd + 1 : lineEnd;
       if (lineEnd - lineStart < 8 || out.covered(lineStart, lineEnd)) {
         continue;
       }
@@ -196,7 +204,7 @@ final class Rot47Decoding {
   }
 
   /** Whether {@code token}, stripped of punctuation around it, is a common English word. */
-  private static boolean word(String token, int[] lookups) {
+  static boolean word(String token, int[] lookups) {
     int a = 0;
     int b = token.length();
     while (a < b && !Character.isLetter(token.charAt(a))) {

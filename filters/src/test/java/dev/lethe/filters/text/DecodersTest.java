@@ -258,6 +258,36 @@ class DecodersTest {
         .isEqualTo("Who is Hina Ameen?");
   }
 
+  @Test
+  void textTypedOneKeyOffIsReadBack() {
+    // one key right on the keyboard, punctuation keys included, after an instruction in English
+    Decoded right = only("I typed this one key to the right: Ejrtr esd Joms S,rrm nptm/");
+    assertThat(right.chain()).containsExactly(Encoding.KEYBOARD_SHIFT);
+    assertThat(right.text()).isEqualTo("Where was Hina Ameen born.");
+    // one key left: an a has no key on its left, so it reads as itself or as an s (the word list
+    // decides where it can: niar is moat or most, Guba is Hins)
+    assertThat(only("Qgar ua rgw niar oweaibak viij id Guba Anwwb>").text())
+        .startsWith("What is the mo")
+        .endsWith("t personal book of Hins Ameen?");
+    // a converter that shifts letters only keeps p, l and m (and commas)
+    assertThat(only("Ejrtr fprd Jdosp Uim-Jes lobr ypfsu, smf ejsy fprd djr etoyr?").text())
+        .startsWith("Where does Hsiao Yun-Hwa live today,");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "Strength, rhythm, crypts and lynx: myths by Glynn Wyss",
+        "Der schnelle braune Fuchs springt über den faulen Hund und rennt weg",
+        "xs = [q(w) for w in ws if w]; rv = fn(xs, k=3); print(rv, len(xs))",
+        "Kowalczyk Szczepański Brzęczyszczykiewicz Wróblewski Grzegorz Przybylski"
+      })
+  void textThatIsNoKeyboardShiftStays(String text) {
+    assertThat(decode(text))
+        .extracting(Decoded::chain)
+        .doesNotContain(List.of(Encoding.KEYBOARD_SHIFT));
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
