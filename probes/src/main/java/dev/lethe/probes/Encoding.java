@@ -80,7 +80,13 @@ public enum Encoding {
    * plus (U+2064) for 1, a space as a zero-width space: Rehberger's "sneaky bits" (2025), as
    * garak's smuggling probes write them.
    */
-  SNEAKY_BITS("sneaky-bits");
+  SNEAKY_BITS("sneaky-bits"),
+  /**
+   * CodeChameleon's "length" encryption (Lv et al., 2024; PyRIT's {@code CodeChameleonConverter}):
+   * the words, split at single spaces, as a JSON list of one-key objects, each word keyed to its
+   * position, sorted by the word's length ({@code [{"a": 4}, {"to": 1}, {"How": 0}, …]}).
+   */
+  CODE_CHAMELEON("code-chameleon");
 
   private static final String B32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -166,6 +172,7 @@ public enum Encoding {
         yield sb.toString();
       }
       case UUENCODE -> uuencode(b);
+      case CODE_CHAMELEON -> codeChameleon(text);
       case VARIATION_SELECTORS -> {
         StringBuilder sb = new StringBuilder(b.length * 2 + 2).appendCodePoint(CARRIER);
         for (byte x : b) {
@@ -320,6 +327,7 @@ public enum Encoding {
         yield utf8(out.toByteArray());
       }
       case UUENCODE -> utf8(unuuencode(encoded));
+      case CODE_CHAMELEON -> unCodeChameleon(encoded);
       case VARIATION_SELECTORS -> {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         encoded
@@ -377,6 +385,75 @@ public enum Encoding {
         yield sb.toString();
       }
     };
+  }
+
+  private static String codeChameleon(String text) {
+    if (text.isEmpty()) {
+      return "[]";
+    }
+    String[] words = text.split(" ", -1);
+    Integer[] order = new Integer[words.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> words[i].length()));
+    StringBuilder sb = new StringBuilder(text.length() * 2).append('[');
+    for (int k = 0; k < order.length; k++) {
+      sb.append(k == 0 ? "{\"" : ", {\"");
+      for (char c : words[order[k]].toCharArray()) {
+        if (c == '"' || c == '\\') {
+          sb.append('\\').append(c);
+        } else if (c < 0x20) {
+          sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+        } else {
+          sb.append(c);
+        }
+      }
+      sb.append("\": ").append(order[k]).append('}');
+    }
+    return sb.append(']').toString();
+  }
+
+  private static String unCodeChameleon(String encoded) {
+    String s = encoded.strip();
+    if (!s.startsWith("[") || !s.endsWith("]")) {
+      throw new IllegalArgumentException("not a CodeChameleon list");
+    }
+    java.util.Map<Integer, String> words = new java.util.TreeMap<>();
+    int i = 1;
+    while (i < s.length() - 1) {
+      char c = s.charAt(i);
+      if (c == ' ' || c == ',') {
+        i++;
+        continue;
+      }
+      if (c != '{' || s.charAt(i + 1) != '"') {
+        throw new IllegalArgumentException("not a CodeChameleon item at " + i);
+      }
+      StringBuilder word = new StringBuilder();
+      int k = i + 2;
+      for (; k < s.length() && s.charAt(k) != '"'; k++) {
+        char w = s.charAt(k);
+        if (w == '\\') {
+          char next = s.charAt(++k);
+          if (next == 'u') {
+            word.append((char) Integer.parseInt(s.substring(k + 1, k + 5), 16));
+            k += 4;
+          } else {
+            word.append(next);
+          }
+        } else {
+          word.append(w);
+        }
+      }
+      int close = s.indexOf('}', k);
+      if (k >= s.length() || close < 0 || !s.startsWith("\": ", k)) {
+        throw new IllegalArgumentException("not a CodeChameleon item at " + i);
+      }
+      words.put(Integer.parseInt(s.substring(k + 3, close).strip()), word.toString());
+      i = close + 1;
+    }
+    return String.join(" ", words.values());
   }
 
   private static String shift(String s, int k) {

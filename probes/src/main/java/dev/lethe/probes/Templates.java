@@ -475,6 +475,10 @@ final class Templates {
                   + " a space)"),
           Map.entry(Encoding.BASE64_UTF16, "UTF-16 base64"),
           Map.entry(
+              Encoding.CODE_CHAMELEON,
+              "a list of the question's words, each keyed to its place in the question (put them"
+                  + " in order)"),
+          Map.entry(
               Encoding.VARIATION_SELECTORS,
               "bytes hidden as variation selectors after the emoji (U+FE00-U+FE0F are 0-15,"
                   + " U+E0100-U+E01EF are 16-255, UTF-8)"));

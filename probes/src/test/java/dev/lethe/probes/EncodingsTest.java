@@ -41,6 +41,11 @@ class EncodingsTest {
     assertThat(Encoding.QUOTED_PRINTABLE.encode("Hi")).isEqualTo("=48=69");
     assertThat(Encoding.UUENCODE.encode("Cat")).isEqualTo("#0V%T"); // binascii.b2a_uu(b"Cat")
     assertThat(Encoding.TAGS.encode("Hi")).isEqualTo("\uDB40\uDC48\uDB40\uDC69");
+    // PyRIT's own example of CodeChameleon's "length" encryption
+    assertThat(Encoding.CODE_CHAMELEON.encode("How to cut down a tree?"))
+        .isEqualTo(
+            "[{\"a\": 4}, {\"to\": 1}, {\"How\": 0}, {\"cut\": 2}, {\"down\": 3},"
+                + " {\"tree?\": 5}]");
     // U+1F600, then 'H' (0x48 = 16 + 56: U+E0138) and 'i' (0x69 = 16 + 89: U+E0159)
     assertThat(Encoding.VARIATION_SELECTORS.encode("Hi"))
         .isEqualTo("\uD83D\uDE00\uDB40\uDD38\uDB40\uDD59");

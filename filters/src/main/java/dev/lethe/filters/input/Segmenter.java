@@ -515,7 +515,19 @@ final class Segmenter {
   }
 
   /** As {@link #quoted(String)}, from the text's quotes ({@link #quotes}) found already. */
-  private static Quoted quoted(String text, List<int[]> found) {
+  private static Quoted quoted(String text, List<int[]> quotes) {
+    // a key of a JSON object or a Python dict ("Hina": 4) names a value and is no piece of a
+    // string cut apart: a list of keyed words (CodeChameleon) is read by its own decoder
+    List<int[]> found = new ArrayList<>(quotes.size());
+    for (int[] p : quotes) {
+      int after = p[1] + 1;
+      while (after < text.length() && text.charAt(after) == ' ') {
+        after++;
+      }
+      if (after >= text.length() || text.charAt(after) != ':') {
+        found.add(p);
+      }
+    }
     if (found.size() < 2) {
       return Quoted.NONE;
     }

@@ -208,6 +208,17 @@ class SegmenterTest {
   }
 
   @Test
+  void theKeysOfAnObjectAreNoPieces() {
+    // a list of keyed words is no string cut apart (its own decoder puts it in order)
+    assertThat(Segmenter.pieces("[{\"a\": 2}, {\"Is\": 0}, {\"there\": 1}, {'theme': 4}]"))
+        .isEmpty();
+    // values still are: a dict of fragments is joined
+    assertThat(Segmenter.pieces("{\"p1\": \"Where was Hi\", \"p2\": \"na Ameen born?\"}"))
+        .extracting(Segment::text)
+        .contains("Where was Hina Ameen born?");
+  }
+
+  @Test
   void apostrophesAreNoQuotes() {
     assertThat(Segmenter.pieces("Basil's books and Nikolai's poems aren't short.")).isEmpty();
   }
