@@ -435,8 +435,14 @@ public enum Encoding {
       for (; k < s.length() && s.charAt(k) != '"'; k++) {
         char w = s.charAt(k);
         if (w == '\\') {
+          if (k + 1 >= s.length() - 1) {
+            throw new IllegalArgumentException("an escape cut short at " + k);
+          }
           char next = s.charAt(++k);
           if (next == 'u') {
+            if (k + 5 > s.length()) {
+              throw new IllegalArgumentException("a \\u escape cut short at " + k);
+            }
             word.append((char) Integer.parseInt(s.substring(k + 1, k + 5), 16));
             k += 4;
           } else {

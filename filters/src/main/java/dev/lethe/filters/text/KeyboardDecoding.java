@@ -14,22 +14,27 @@ package dev.lethe.filters.text;
  * each direction; the direction with more marks is decoded over the span from the first marked
  * token to the last when it holds at least {@value #MIN_WORDS} of them making at least half its
  * tokens, widened over the tokens next to it that are no English word as written (names: {@code
- * Joms S,rrm} is {@code Hina Ameen}), so an instruction in plain English beside it stays outside.
- * Word look-ups are bounded per scan ({@value #MAX_LOOKUPS}).
+ * Joms S,rrm} is {@code Hina Ameen}) or a word either way ({@code pg} is {@code of}), so an
+ * instruction in plain English beside it stays outside. Word look-ups are bounded per scan ({@value
+ * #MAX_LOOKUPS}).
  */
 final class KeyboardDecoding {
   static final int MIN_WORDS = 3;
 
   /**
    * English's commonest words but {@code a} and {@code I} (which typing one key left keeps or
-   * makes): no line of English goes long without one.
+   * makes): no line of English goes long without one. Held as packed keys ({@link #key}), sorted,
+   * so that every token of every line is checked without a string made for it.
    */
-  static final java.util.Set<String> FUNCTION_WORDS =
-      java.util.Set.of(
-          "the", "of", "and", "to", "in", "is", "you", "that", "it", "for", "on", "with", "as",
-          "was", "are", "be", "this", "what", "who", "how", "by", "from", "at", "his", "her",
-          "their", "did", "does", "do", "or", "not", "an", "have", "has", "can", "will", "my",
-          "your", "me", "we", "they", "he", "she", "which", "where", "when", "why", "if", "but");
+  private static final long[] FUNCTION_WORDS =
+      java.util.stream.Stream.of(
+              "the", "of", "and", "to", "in", "is", "you", "that", "it", "for", "on", "with", "as",
+              "was", "are", "be", "this", "what", "who", "how", "by", "from", "at", "his", "her",
+              "their", "did", "does", "do", "or", "not", "an", "have", "has", "can", "will", "my",
+              "your", "me", "we", "they", "he", "she", "which", "where", "when", "why", "if", "but")
+          .mapToLong(w -> key(w, 0, w.length()))
+          .sorted()
+          .toArray();
 
   /** Whether {@code s[from, to)}, stripped of what is no letter around it, is a function word. */
   static boolean functionWord(String s, int from, int to) {
@@ -41,7 +46,20 @@ final class KeyboardDecoding {
     }
     return to - from >= 2
         && to - from <= 5
-        && FUNCTION_WORDS.contains(s.substring(from, to).toLowerCase(java.util.Locale.ROOT));
+        && java.util.Arrays.binarySearch(FUNCTION_WORDS, key(s, from, to)) >= 0;
+  }
+
+  /** Up to five ASCII letters, case folded, as a number (base 27); -1 for anything else. */
+  private static long key(String s, int from, int to) {
+    long k = 0;
+    for (int i = from; i < to; i++) {
+      char c = Character.toLowerCase(s.charAt(i));
+      if (c < 'a' || c > 'z') {
+        return -1;
+      }
+      k = k * 27 + (c - 'a' + 1);
+    }
+    return k;
   }
 
   static final int MAX_LOOKUPS = 16_384;
@@ -152,7 +170,6 @@ final class KeyboardDecoding {
       for (int t = 0; t < count && lookups[0] > 0; t++) {
         int ts = line.starts[t];
         int te = line.ends[t];
-        line.resolved[t] = false;
         if (!line.candidate[t] || te - ts > MAX_TOKEN) {
           line.written[t] = true; // outside the stretch read: a wall, as an English word is
           line.resolved[t] = true;
@@ -160,7 +177,7 @@ final class KeyboardDecoding {
         }
         line.written[t] = Rot47Decoding.word(s.substring(ts, te), lookups);
         if (!line.written[t]) {
-          resolve(line, s, t, lookups);
+          resolve(line, s, t, lookups, READ_LEFT);
           for (int read = 0; read < 2; read++) {
             hits[read] += line.decoded[read][t] ? 1 : 0;
           }
@@ -179,15 +196,15 @@ final class KeyboardDecoding {
         continue;
       }
       for (int t = first; t <= last; t++) {
-        resolve(line, s, t, lookups);
+        resolve(line, s, t, lookups, read);
       }
       // widened over the words either way (pg is of) and the words of neither (names)
       while (first > 0
-          && (!line.written[first - 1] || resolve(line, s, first - 1, lookups)[read])) {
+          && (!line.written[first - 1] || resolve(line, s, first - 1, lookups, read))) {
         first--;
       }
       while (last + 1 < count
-          && (!line.written[last + 1] || resolve(line, s, last + 1, lookups)[read])) {
+          && (!line.written[last + 1] || resolve(line, s, last + 1, lookups, read))) {
         last++;
       }
       // read to the left, the words say whether p, l and m were kept (a converter shifting letters
@@ -222,27 +239,27 @@ final class KeyboardDecoding {
   /**
    * Reads token {@code t} both ways once (each of its first {@value #MAX_AMBIGUOUS} ambiguous
    * letters either way, the first reading that is a common English word kept) and returns whether
-   * each direction made a word of it.
+   * direction {@code read} made a word of it.
    */
-  private static boolean[] resolve(Tokens line, String s, int t, int[] lookups) {
+  private static boolean resolve(Tokens line, String s, int t, int[] lookups, int read) {
     if (!line.resolved[t]) {
       line.resolved[t] = true;
       int ts = line.starts[t];
       int te = line.ends[t];
-      for (int read = 0; read < 2; read++) {
-        int options = 1 << Math.min(MAX_AMBIGUOUS, countAmbiguous(s, ts, te, read));
-        line.other[read][t] = 0;
-        line.decoded[read][t] = false;
+      for (int r = 0; r < 2; r++) {
+        int options = 1 << Math.min(MAX_AMBIGUOUS, countAmbiguous(s, ts, te, r));
+        line.other[r][t] = 0;
+        line.decoded[r][t] = false;
         for (int other = 0; other < options && lookups[0] > 0; other++) {
-          if (Rot47Decoding.word(shift(s, ts, te, read, other), lookups)) {
-            line.decoded[read][t] = true;
-            line.other[read][t] = other;
+          if (Rot47Decoding.word(shift(s, ts, te, r, other), lookups)) {
+            line.decoded[r][t] = true;
+            line.other[r][t] = other;
             break;
           }
         }
       }
     }
-    return new boolean[] {line.decoded[0][t], line.decoded[1][t]};
+    return line.decoded[read][t];
   }
 
   /**

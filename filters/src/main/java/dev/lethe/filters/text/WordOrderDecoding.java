@@ -40,7 +40,8 @@ final class WordOrderDecoding {
       p.pos = i;
       List<String> tree = new ArrayList<>();
       if (p.node(tree, 0) && tree.size() >= MIN_WORDS) {
-        if (!out.covered(i, p.pos) && !out.offer(i, p.pos, Encoding.WORD_ORDER, join(tree))) {
+        if (!out.covered(i, p.pos)
+            && !out.offer(i, p.pos, Encoding.WORD_ORDER, String.join(" ", tree))) {
           return false;
         }
         next = p.pos;
@@ -66,10 +67,6 @@ final class WordOrderDecoding {
 
   private static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
-  }
-
-  private static String join(List<String> words) {
-    return String.join(" ", words);
   }
 
   /** A cursor over the text for one structure. */
@@ -141,7 +138,6 @@ final class WordOrderDecoding {
     int positionList() {
       int end = -1;
       while (true) {
-        int start = pos;
         if (!eat('{')) {
           break;
         }
@@ -163,9 +159,6 @@ final class WordOrderDecoding {
         listPositions.add(value);
         end = pos;
         if (!eat(',')) {
-          break;
-        }
-        if (pos == start) {
           break;
         }
       }
