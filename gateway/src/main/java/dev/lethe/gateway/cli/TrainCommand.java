@@ -54,6 +54,12 @@ public final class TrainCommand implements Callable<Integer> {
       description = "Optimizer steps (default: the preset's).")
   Integer steps;
 
+  @Option(
+      names = "--batch-size",
+      paramLabel = "N",
+      description = "Sequences per optimizer step (default: the preset's).")
+  Integer batchSize;
+
   @Option(names = "--seed", paramLabel = "S", description = "Random seed (default: the preset's).")
   Long seed;
 
@@ -76,6 +82,9 @@ public final class TrainCommand implements Callable<Integer> {
       config = Presets.get(preset);
       if (steps != null) {
         config = config.withSteps(steps);
+      }
+      if (batchSize != null) {
+        config = config.withBatchSize(batchSize);
       }
       if (seed != null) {
         config = config.withSeed(seed);

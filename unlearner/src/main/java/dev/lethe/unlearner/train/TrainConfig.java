@@ -116,4 +116,28 @@ public record TrainConfig(
         clipNorm,
         newSeed);
   }
+
+  /** This configuration with another batch size (sequences per step). */
+  public TrainConfig withBatchSize(int newBatchSize) {
+    if (newBatchSize < 1) {
+      throw new ConfigException("batch_size", newBatchSize, ">= 1");
+    }
+    return new TrainConfig(
+        vocabSize,
+        hiddenSize,
+        intermediateSize,
+        layers,
+        heads,
+        kvHeads,
+        contextLength,
+        tieEmbeddings,
+        steps,
+        newBatchSize,
+        learningRate,
+        warmupSteps,
+        minLrRatio,
+        weightDecay,
+        clipNorm,
+        seed);
+  }
 }
