@@ -17,7 +17,8 @@ import dev.lethe.config.ConfigException;
  *     validation set is checked after every step, so a stop lands inside a short window in which
  *     every bound holds; 0 turns dense checks off, else ≥ 1
  * @param stopAtBreak a trial that breaks a utility bound ends the search (its best check, the last
- *     that kept the bounds, is then the candidate) instead of a gentler trial following it
+ *     that kept the bounds, is then the candidate) instead of a gentler trial following it; a break
+ *     before any check of the search kept the bounds is followed by a gentler trial all the same
  * @param coolReach once a check's forget score is within this factor of the goal's forget bound,
  *     the trial's learning rate is halved, and halved again within half that factor and once the
  *     retain ratio has used half its room (at most to 1/8), so the steps near the goal are small

@@ -51,10 +51,10 @@ import java.util.Map;
  * away). Each trial keeps the weights of its best check, not only its last. If no trial meets the
  * goal within the budget, the check with the fewest missed bounds that keeps the utility bounds,
  * then the lowest validation forget ROUGE-L, is chosen. With {@link SearchBudget#stopAtBreak()} a
- * trial that breaks a utility bound ends the search instead. The budget is in trials of planned
- * steps; its wall-time cap is a safety net, and {@code search.stopped} says whether the goal, the
- * trials or the cap ended the search. Every trial and check is recorded in the report's {@code
- * trials}.
+ * trial that breaks a utility bound ends the search instead, once some check has kept the utility
+ * bounds ({@link #endsSearch}). The budget is in trials of planned steps; its wall-time cap is a
+ * safety net, and {@code search.stopped} says whether the goal, the trials or the cap ended the
+ * search. Every trial and check is recorded in the report's {@code trials}.
  */
 public final class TargetSearch {
   /**
@@ -342,10 +342,15 @@ public final class TargetSearch {
           stopped = "goal met";
           break;
         }
-        if (outcome == TrialMonitor.Outcome.BROKE_UTILITY && budget.stopAtBreak()) {
+        if (endsSearch(outcome, budget, best.check)) {
           progress.println("target: a utility bound broke; the search ends at its best check");
           stopped = "utility bound broken";
           break;
+        }
+        if (outcome == TrialMonitor.Outcome.BROKE_UTILITY && budget.stopAtBreak()) {
+          progress.println(
+              "target: a utility bound broke before any check kept it; the next trial is"
+                  + " gentler");
         }
       }
     }
@@ -429,6 +434,21 @@ public final class TargetSearch {
   }
 
   /** The best trial so far, with its weights. */
+  /**
+   * Whether a trial that ended with {@code outcome} ends the search under {@link
+   * SearchBudget#stopAtBreak()}: only once some check, {@code best} being the search's best so far,
+   * kept the utility bounds, so there is a candidate that did. A break before any check kept them
+   * (the very first check already past the edge) is followed by a gentler trial instead, as without
+   * {@code stopAtBreak}; otherwise the search would end on a model that broke utility.
+   */
+  static boolean endsSearch(
+      TrialMonitor.Outcome outcome, SearchBudget budget, TrialMonitor.Check best) {
+    return outcome == TrialMonitor.Outcome.BROKE_UTILITY
+        && budget.stopAtBreak()
+        && best != null
+        && best.keepsUtility();
+  }
+
   private record Best(
       int trial,
       TrialMonitor.Check check,

@@ -139,7 +139,7 @@ class TargetSearchTest {
   }
 
   @Test
-  void withStopAtBreakABrokenBoundEndsTheSearchAtItsBestCheck() throws Exception {
+  void withStopAtBreakABreakBeforeAnyKeptCheckIsFollowedByAGentlerTrial() throws Exception {
     Path out = dir.resolve("stop-at-break");
     UnlearnReport r =
         new TargetSearch(new SimpleMeterRegistry(), QUIET)
@@ -148,12 +148,27 @@ class TargetSearchTest {
                 Goal.parse("forget_rouge<=1,utility_ratio>=1"), // no utility sets: broken at once
                 new SearchBudget(3, 600, 2, 3, true),
                 5);
-    assertThat(r.trials()).hasSize(1); // no gentler trial after the break
+    // no check ever kept utility, so no candidate to end on: each break halves the rate
+    assertThat(r.trials()).hasSize(3);
+    assertThat(r.trials()).extracting(t -> t.get("lr")).containsExactly(1e-3, 5e-4, 2.5e-4);
     JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-    assertThat(json.at("/search/stopped").asText()).isEqualTo("utility bound broken");
+    assertThat(json.at("/search/stopped").asText()).isEqualTo("trials spent");
     assertThat(json.at("/search/stop_at_break").asBoolean()).isTrue();
     assertThat(json.at("/search/met").asBoolean()).isFalse();
-    assertThat(json.at("/search/chosen_step").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void stopAtBreakEndsTheSearchOnlyOnceACheckKeptTheUtilityBounds() {
+    SearchBudget stop = new SearchBudget(3, 600, 2, 3, true);
+    TrialMonitor.Check kept = new TrialMonitor.Check(4, null, List.of("forget_rouge"), true, false);
+    TrialMonitor.Check broken =
+        new TrialMonitor.Check(2, null, List.of("utility_ratio"), false, false);
+    TrialMonitor.Outcome broke = TrialMonitor.Outcome.BROKE_UTILITY;
+    assertThat(TargetSearch.endsSearch(broke, stop, kept)).isTrue();
+    assertThat(TargetSearch.endsSearch(broke, stop, broken)).isFalse();
+    assertThat(TargetSearch.endsSearch(broke, stop, null)).isFalse();
+    assertThat(TargetSearch.endsSearch(TrialMonitor.Outcome.TOO_SLOW, stop, kept)).isFalse();
+    assertThat(TargetSearch.endsSearch(broke, stop.withStopAtBreak(false), kept)).isFalse();
   }
 
   @Test
