@@ -433,7 +433,6 @@ public final class TargetSearch {
     return (Map<String, Tensor>[]) new Map<?, ?>[1];
   }
 
-  /** The best trial so far, with its weights. */
   /**
    * Whether a trial that ended with {@code outcome} ends the search under {@link
    * SearchBudget#stopAtBreak()}: only once some check, {@code best} being the search's best so far,
@@ -449,6 +448,7 @@ public final class TargetSearch {
         && best.keepsUtility();
   }
 
+  /** The best trial so far, with its weights. */
   private record Best(
       int trial,
       TrialMonitor.Check check,

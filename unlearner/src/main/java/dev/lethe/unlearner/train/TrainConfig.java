@@ -72,11 +72,26 @@ public record TrainConfig(
     }
   }
 
-  /** This configuration with another step count (warmup capped to a tenth of it). */
+  /**
+   * This configuration with another step count (warmup capped to a tenth of it). A count below 1 is
+   * refused as the constructor refuses it.
+   */
   public TrainConfig withSteps(int newSteps) {
-    if (newSteps < 1) {
-      throw new ConfigException("steps", newSteps, ">= 1");
-    }
+    return with(newSteps, batchSize, Math.max(0, Math.min(warmupSteps, newSteps / 10)), seed);
+  }
+
+  /** This configuration with another seed. */
+  public TrainConfig withSeed(long newSeed) {
+    return with(steps, batchSize, warmupSteps, newSeed);
+  }
+
+  /** This configuration with another batch size (sequences per step), validated as on creation. */
+  public TrainConfig withBatchSize(int newBatchSize) {
+    return with(steps, newBatchSize, warmupSteps, seed);
+  }
+
+  /** The one place the fields a {@code with…} method may change are put back together. */
+  private TrainConfig with(int newSteps, int newBatchSize, int newWarmupSteps, long newSeed) {
     return new TrainConfig(
         vocabSize,
         hiddenSize,
@@ -87,57 +102,12 @@ public record TrainConfig(
         contextLength,
         tieEmbeddings,
         newSteps,
-        batchSize,
+        newBatchSize,
         learningRate,
-        Math.min(warmupSteps, newSteps / 10),
-        minLrRatio,
-        weightDecay,
-        clipNorm,
-        seed);
-  }
-
-  /** This configuration with another seed. */
-  public TrainConfig withSeed(long newSeed) {
-    return new TrainConfig(
-        vocabSize,
-        hiddenSize,
-        intermediateSize,
-        layers,
-        heads,
-        kvHeads,
-        contextLength,
-        tieEmbeddings,
-        steps,
-        batchSize,
-        learningRate,
-        warmupSteps,
+        newWarmupSteps,
         minLrRatio,
         weightDecay,
         clipNorm,
         newSeed);
-  }
-
-  /** This configuration with another batch size (sequences per step). */
-  public TrainConfig withBatchSize(int newBatchSize) {
-    if (newBatchSize < 1) {
-      throw new ConfigException("batch_size", newBatchSize, ">= 1");
-    }
-    return new TrainConfig(
-        vocabSize,
-        hiddenSize,
-        intermediateSize,
-        layers,
-        heads,
-        kvHeads,
-        contextLength,
-        tieEmbeddings,
-        steps,
-        newBatchSize,
-        learningRate,
-        warmupSteps,
-        minLrRatio,
-        weightDecay,
-        clipNorm,
-        seed);
   }
 }

@@ -24,4 +24,17 @@ class TrainConfigTest {
         .hasMessageContaining("0")
         .hasMessageContaining(">= 1");
   }
+
+  @Test
+  void anotherStepCountCapsTheWarmupAndRefusesZeroNamingTheField() {
+    TrainConfig demo = Presets.get("demo");
+    assertThat(demo.withSteps(500).warmupSteps()).isEqualTo(50);
+    assertThat(demo.withSteps(5000).warmupSteps()).isEqualTo(demo.warmupSteps());
+    assertThat(demo.withSeed(7).seed()).isEqualTo(7);
+    assertThat(demo.withSeed(7).withSeed(demo.seed())).isEqualTo(demo);
+    assertThatThrownBy(() -> demo.withSteps(0))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("steps")
+        .hasMessageContaining(">= 1");
+  }
 }
