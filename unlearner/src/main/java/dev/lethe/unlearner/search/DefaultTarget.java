@@ -36,8 +36,8 @@ import java.util.Set;
  * @param trialSteps the step budget of a trial, in optimizer steps
  * @param checksPerTrial validation checks per trial (the check interval follows the trial length)
  * @param maxTrials trials at most ({@link TargetSearch}'s order, the learning rate bracketed)
- * @param maxSeconds wall time after which no new trial starts: a safety net, the budget is in
- *     trials of planned steps
+ * @param maxSeconds wall time after which no new trial starts and a running one ends at its next
+ *     step: a safety net, the budget is in trials of planned steps
  * @param coolReach the learning rate is halved once a check is within this factor of the forget
  *     bound, and again nearer ({@link SearchBudget#coolReach()}); 0: never
  * @param projectGradients whether the forget gradient is projected off a conflicting retain

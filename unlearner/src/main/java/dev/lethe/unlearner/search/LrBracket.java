@@ -45,7 +45,7 @@ final class LrBracket {
     switch (outcome) {
       case TOO_SLOW -> slow = Double.isNaN(slow) ? lr : Math.max(slow, lr);
       case BROKE_UTILITY -> broke = Double.isNaN(broke) ? lr : Math.min(broke, lr);
-      case MET -> {}
+      case MET, TIME_CAP -> {}
     }
   }
 

@@ -10,7 +10,8 @@ import dev.lethe.config.ConfigException;
  * new trial starts after it, and the report says when it cut the search short).
  *
  * @param maxTrials trials at most, ≥ 1
- * @param maxSeconds wall time after which no new trial starts, &gt; 0 (a safety net)
+ * @param maxSeconds wall time after which no new trial starts and a running one ends at its next
+ *     step, &gt; 0 (a safety net)
  * @param checkEvery validation checks every this many steps of a trial (and at its end), ≥ 1
  * @param denseReach once a check is within this factor of the goal's forget bound (e.g. 3: forget
  *     ROUGE-L ≤ 4 × the bound), or its retain ratio has used half the room to its bound, the

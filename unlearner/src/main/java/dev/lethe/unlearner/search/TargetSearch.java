@@ -53,7 +53,9 @@ import java.util.Map;
  * then the lowest validation forget ROUGE-L, is chosen. With {@link SearchBudget#stopAtBreak()} a
  * trial that breaks a utility bound ends the search instead, once some check has kept the utility
  * bounds ({@link #endsSearch}). The budget is in trials of planned steps; its wall-time cap is a
- * safety net, and {@code search.stopped} says whether the goal, the trials or the cap ended the
+ * safety net: once it has passed, no new trial starts and a running trial ends at its next step,
+ * which gets a check (outcome {@code time_cap}; the first trial always runs, at least one step),
+ * and {@code search.stopped} says whether the goal, the trials, a break or the cap ended the
  * search. Every trial and check is recorded in the report's {@code trials}.
  */
 public final class TargetSearch {
@@ -180,7 +182,7 @@ public final class TargetSearch {
     int last = spec.stages().size() - 1;
     LrBracket bracket = null;
     for (int t = 0; t < Math.min(budget.maxTrials(), ALPHA_FACTORS.length); t++) {
-      if ((System.nanoTime() - start) / 1e9 >= budget.maxSeconds()) {
+      if (t > 0 && (System.nanoTime() - start) / 1e9 >= budget.maxSeconds()) {
         progress.println("target: time cap reached before trial " + (t + 1));
         stopped = "time cap";
         break;
@@ -255,7 +257,8 @@ public final class TargetSearch {
 
                 @Override
                 public void afterStep(int step, int total, boolean skipped) {
-                  if (!checking || !monitor.due(step, total)) {
+                  boolean overCap = (System.nanoTime() - start) / 1e9 >= budget.maxSeconds();
+                  if (!checking || !(overCap || monitor.due(step, total))) {
                     return;
                   }
                   TofuReport r =
@@ -290,6 +293,16 @@ public final class TargetSearch {
                               + check.misses()
                               + (check.keepsUtility() ? "" : " - stop"));
                   stop = v.stop();
+                  if (overCap && !stop) {
+                    monitor.timeCapped();
+                    progress.printf(
+                        Locale.ROOT,
+                        "target: time cap reached at trial %d step %d; the trial ends at its best"
+                            + " check%n",
+                        trial.get("trial"),
+                        step);
+                    stop = true;
+                  }
                 }
 
                 @Override
@@ -340,6 +353,10 @@ public final class TargetSearch {
         }
         if (met) {
           stopped = "goal met";
+          break;
+        }
+        if (outcome == TrialMonitor.Outcome.TIME_CAP) {
+          stopped = "time cap";
           break;
         }
         if (endsSearch(outcome, budget, best.check)) {

@@ -24,7 +24,12 @@ final class TrialMonitor {
     /** A check broke a utility bound: a later trial must not use a higher learning rate. */
     BROKE_UTILITY,
     /** The trial ran all its steps, keeping utility, without meeting the goal: too gentle. */
-    TOO_SLOW
+    TOO_SLOW,
+    /**
+     * The search's time cap passed during the trial, which then ended at its next check, keeping
+     * utility without meeting the goal: the search ends.
+     */
+    TIME_CAP
   }
 
   /**
@@ -82,6 +87,17 @@ final class TrialMonitor {
       return new Verdict(newBest, true);
     }
     return new Verdict(newBest, false);
+  }
+
+  /**
+   * Ends the trial for the search's time cap after a check that neither met the goal nor broke a
+   * utility bound (it then stops with {@link Outcome#TIME_CAP}); a no-op after a check that ended
+   * the trial for its own reason.
+   */
+  void timeCapped() {
+    if (outcome == Outcome.TOO_SLOW) {
+      outcome = Outcome.TIME_CAP;
+    }
   }
 
   /** Smallest factor {@link #lrScale()} goes down to. */

@@ -172,6 +172,28 @@ class TargetSearchTest {
   }
 
   @Test
+  void aPassedTimeCapChecksTheRunningTrialAtItsNextStep() throws Exception {
+    Path out = dir.resolve("time-cap");
+    UnlearnReport r =
+        new TargetSearch(new SimpleMeterRegistry(), QUIET)
+            .run(
+                spec(out),
+                Goal.parse("forget_rouge<=1.0"),
+                new SearchBudget(3, 1e-6, 100), // the cap spent by the start evaluation
+                5);
+    // the first trial still runs (a search always has a model to report); its first check would
+    // come at its end (step 2 of 2: checks every 100 steps), but with the cap passed step 1 gets
+    // one, and the trial ends there (met here; a check that is not, and keeps utility, ends the
+    // trial as time_cap: TrialMonitorTest)
+    assertThat(r.trials()).hasSize(1);
+    assertThat(r.steps()).isEqualTo(1);
+    JsonNode json = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertThat(json.at("/trials/0/checks")).hasSize(1);
+    assertThat(json.at("/trials/0/checks/0/step").asInt()).isEqualTo(1);
+    assertThat(json.at("/search/chosen_step").asInt()).isEqualTo(1);
+  }
+
+  @Test
   void aBrokenUtilityBoundStopsTheTrialAtThatCheck() throws Exception {
     Path out = dir.resolve("broken");
     UnlearnReport r =

@@ -104,6 +104,22 @@ class TrialMonitorTest {
   }
 
   @Test
+  void aTimeCapEndsAKeptCheckButNotOneThatEndedForItsOwnReason() {
+    TrialMonitor kept = new TrialMonitor(GOAL, START, new SearchBudget(1, 60, 1, 0));
+    assertThat(kept.observe(1, report(0.5, 1.0)).stop()).isFalse();
+    kept.timeCapped();
+    assertThat(kept.outcome()).isEqualTo(TrialMonitor.Outcome.TIME_CAP);
+    TrialMonitor broke = new TrialMonitor(GOAL, START, new SearchBudget(1, 60, 1, 0));
+    assertThat(broke.observe(1, report(0.1, 0.5)).stop()).isTrue();
+    broke.timeCapped();
+    assertThat(broke.outcome()).isEqualTo(TrialMonitor.Outcome.BROKE_UTILITY);
+    TrialMonitor met = new TrialMonitor(GOAL, START, new SearchBudget(1, 60, 1, 0));
+    assertThat(met.observe(1, report(0.1, 1.0)).stop()).isTrue();
+    met.timeCapped();
+    assertThat(met.outcome()).isEqualTo(TrialMonitor.Outcome.MET);
+  }
+
+  @Test
   void theLearningRateCoolsNearTheGoalAndNeverRisesAgain() {
     // cool reach 3 on a 0.2 x bound: halved at forget <= 0.6, again at <= 0.3, again once
     // retain < (1 + 0.95) / 2 = 0.975
