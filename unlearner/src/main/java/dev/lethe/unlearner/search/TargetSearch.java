@@ -182,7 +182,7 @@ public final class TargetSearch {
     int last = spec.stages().size() - 1;
     LrBracket bracket = null;
     for (int t = 0; t < Math.min(budget.maxTrials(), ALPHA_FACTORS.length); t++) {
-      if (t > 0 && (System.nanoTime() - start) / 1e9 >= budget.maxSeconds()) {
+      if (t > 0 && capPassed(start, budget)) {
         progress.println("target: time cap reached before trial " + (t + 1));
         stopped = "time cap";
         break;
@@ -257,14 +257,14 @@ public final class TargetSearch {
 
                 @Override
                 public void afterStep(int step, int total, boolean skipped) {
-                  boolean overCap = (System.nanoTime() - start) / 1e9 >= budget.maxSeconds();
-                  if (!checking || !(overCap || monitor.due(step, total))) {
+                  boolean overCap = capPassed(start, budget);
+                  if (!checking || !monitor.due(step, total, overCap)) {
                     return;
                   }
                   TofuReport r =
                       evaluation.evaluate(
                           ckpt.model(), ckpt.tokenizer(), splits.validation(), validationRef);
-                  TrialMonitor.Verdict v = monitor.observe(step, r);
+                  TrialMonitor.Verdict v = monitor.observe(step, r, overCap);
                   TrialMonitor.Check check = monitor.last();
                   Map<String, Object> checkMap = check.toMap();
                   checkMap.put("lr_scale_next", monitor.lrScale());
@@ -293,15 +293,13 @@ public final class TargetSearch {
                               + check.misses()
                               + (check.keepsUtility() ? "" : " - stop"));
                   stop = v.stop();
-                  if (overCap && !stop) {
-                    monitor.timeCapped();
+                  if (monitor.outcome() == TrialMonitor.Outcome.TIME_CAP) {
                     progress.printf(
                         Locale.ROOT,
                         "target: time cap reached at trial %d step %d; the trial ends at its best"
                             + " check%n",
                         trial.get("trial"),
                         step);
-                    stop = true;
                   }
                 }
 
@@ -448,6 +446,11 @@ public final class TargetSearch {
   @SuppressWarnings("unchecked")
   private static Map<String, Tensor>[] newWeightsHolder() {
     return (Map<String, Tensor>[]) new Map<?, ?>[1];
+  }
+
+  /** Whether the search's wall-time cap has passed, counted from {@code start} (nanoTime). */
+  private static boolean capPassed(long start, SearchBudget budget) {
+    return (System.nanoTime() - start) / 1e9 >= budget.maxSeconds();
   }
 
   /**

@@ -12,9 +12,10 @@ import java.util.Map;
  * One trial's validation checks, without the model: when the next check is due (every {@link
  * SearchBudget#checkEvery()} steps, after every step once the last check was {@linkplain
  * Goal#withinReach within reach} of the goal, and at the trial's end), what each check decides
- * (stop at the first that meets the goal, or at the first that breaks a utility bound) and which
- * check is the trial's best so far. {@link TargetSearch} feeds it the validation reports of a real
- * run; tests feed it hand-made score sequences.
+ * (stop at the first that meets the goal, at the first that breaks a utility bound, or at the first
+ * after the search's time cap has passed) and which check is the trial's best so far. {@link
+ * TargetSearch} feeds it the validation reports of a real run; tests feed it hand-made score
+ * sequences.
  */
 final class TrialMonitor {
   /** How a trial ended. */
@@ -90,14 +91,25 @@ final class TrialMonitor {
   }
 
   /**
-   * Ends the trial for the search's time cap after a check that neither met the goal nor broke a
-   * utility bound (it then stops with {@link Outcome#TIME_CAP}); a no-op after a check that ended
-   * the trial for its own reason.
+   * As {@link #due(int, int)}, and always once the search's time cap has passed ({@code
+   * capPassed}): the step that ends the trial gets a check.
    */
-  void timeCapped() {
-    if (outcome == Outcome.TOO_SLOW) {
+  boolean due(int step, int total, boolean capPassed) {
+    return capPassed || due(step, total);
+  }
+
+  /**
+   * As {@link #observe(int, TofuReport)}; once the search's time cap has passed ({@code capPassed})
+   * a check that neither met the goal nor broke a utility bound also ends the trial, with {@link
+   * Outcome#TIME_CAP}.
+   */
+  Verdict observe(int step, TofuReport r, boolean capPassed) {
+    Verdict v = observe(step, r);
+    if (capPassed && !v.stop()) {
       outcome = Outcome.TIME_CAP;
+      return new Verdict(v.newBest(), true);
     }
+    return v;
   }
 
   /** Smallest factor {@link #lrScale()} goes down to. */

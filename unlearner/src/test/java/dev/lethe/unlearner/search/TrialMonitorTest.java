@@ -104,19 +104,23 @@ class TrialMonitorTest {
   }
 
   @Test
-  void aTimeCapEndsAKeptCheckButNotOneThatEndedForItsOwnReason() {
-    TrialMonitor kept = new TrialMonitor(GOAL, START, new SearchBudget(1, 60, 1, 0));
-    assertThat(kept.observe(1, report(0.5, 1.0)).stop()).isFalse();
-    kept.timeCapped();
+  void aPassedTimeCapEndsAKeptCheckButNotOneThatEndedForItsOwnReason() {
+    TrialMonitor kept = new TrialMonitor(GOAL, START, new SearchBudget(1, 60, 5, 0));
+    assertThat(kept.due(3, 10, false)).isFalse();
+    assertThat(kept.due(3, 10, true)).isTrue(); // off the grid: the cap has passed
+    TrialMonitor.Verdict capped = kept.observe(3, report(0.5, 1.0), true);
+    assertThat(capped.stop()).isTrue();
+    assertThat(capped.newBest()).isTrue();
     assertThat(kept.outcome()).isEqualTo(TrialMonitor.Outcome.TIME_CAP);
     TrialMonitor broke = new TrialMonitor(GOAL, START, new SearchBudget(1, 60, 1, 0));
-    assertThat(broke.observe(1, report(0.1, 0.5)).stop()).isTrue();
-    broke.timeCapped();
+    assertThat(broke.observe(1, report(0.1, 0.5), true).stop()).isTrue();
     assertThat(broke.outcome()).isEqualTo(TrialMonitor.Outcome.BROKE_UTILITY);
     TrialMonitor met = new TrialMonitor(GOAL, START, new SearchBudget(1, 60, 1, 0));
-    assertThat(met.observe(1, report(0.1, 1.0)).stop()).isTrue();
-    met.timeCapped();
+    assertThat(met.observe(1, report(0.1, 1.0), true).stop()).isTrue();
     assertThat(met.outcome()).isEqualTo(TrialMonitor.Outcome.MET);
+    TrialMonitor running = new TrialMonitor(GOAL, START, new SearchBudget(1, 60, 1, 0));
+    assertThat(running.observe(1, report(0.5, 1.0), false).stop()).isFalse();
+    assertThat(running.outcome()).isEqualTo(TrialMonitor.Outcome.TOO_SLOW);
   }
 
   @Test
