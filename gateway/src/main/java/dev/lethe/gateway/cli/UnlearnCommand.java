@@ -97,6 +97,15 @@ public final class UnlearnCommand implements Callable<Integer> {
   Double coolReach;
 
   @Option(
+      names = "--dense-reach",
+      paramLabel = "F",
+      description =
+          "Search: check after every step once a check is within F x the forget bound or has used"
+              + " half the room of a utility bound (4; 0: off, checks only every --check-every"
+              + " steps and at a trial's end).")
+  Double denseReach;
+
+  @Option(
       names = "--trace-test",
       description =
           "Search: also evaluate the test half at every check (recorded, so the test half is no"
@@ -269,6 +278,7 @@ public final class UnlearnCommand implements Callable<Integer> {
                     budgetSeconds != null ? budgetSeconds : 1800,
                     checkEvery != null ? checkEvery : 5)
                 .withCoolReach(coolReach != null ? coolReach : 0)
+                .withDenseReach(denseReach != null ? denseReach : SearchBudget.DEFAULT_DENSE_REACH)
                 .withStopAtBreak(true);
         new TargetSearch(new SimpleMeterRegistry(), err, traceTest)
             .run(spec, goal, budget, seed != null ? seed : 42);
@@ -290,6 +300,9 @@ public final class UnlearnCommand implements Callable<Integer> {
         int planned = spec.stages().get(0).config().totalSteps(spec.forget().size());
         SearchBudget budget =
             defaultTarget.budget(budgetTrials, budgetSeconds, checkEvery, coolReach, planned);
+        if (denseReach != null) {
+          budget = budget.withDenseReach(denseReach);
+        }
         err.println(
             "lethe unlearn: "
                 + method

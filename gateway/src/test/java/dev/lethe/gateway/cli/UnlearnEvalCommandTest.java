@@ -9,6 +9,7 @@ import dev.lethe.unlearner.checkpoint.Checkpoint;
 import dev.lethe.unlearner.model.LlamaConfig;
 import dev.lethe.unlearner.model.LlamaModel;
 import dev.lethe.unlearner.search.DefaultTarget;
+import dev.lethe.unlearner.search.SearchBudget;
 import dev.lethe.unlearner.tokenizer.BpeTrainer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -464,6 +465,16 @@ class UnlearnEvalCommandTest {
     assertThat(r.at("/search/defaults/settings/cool_reach").asDouble()).isEqualTo(5);
     assertThat(r.at("/search/goal").asText()).isEqualTo(DefaultTarget.NPO.goal().text());
 
+    Path sparse = dir.resolve("npo-sparse"); // dense checks turned off by their flag
+    assertThat(unlearn(npo(sparse, "--dense-reach", "0"))).as(stderr()).isEqualTo(0);
+    r = report(sparse);
+    assertThat(r.at("/search/dense_reach").asDouble()).isZero();
+    assertThat(r.at("/search/defaults/settings/dense_reach").asDouble()).isZero();
+    assertThat(unlearn(npo(dir.resolve("npo-bad-reach"), "--dense-reach", "0.5")))
+        .as(stderr())
+        .isEqualTo(2);
+    assertThat(stderr()).contains("dense_reach", "0.5", "0 (off) or 1..100");
+
     Path steps = dir.resolve("npo-steps"); // a schedule: the plain fixed-schedule defaults
     assertThat(unlearn(npo(steps, "--steps", "2"))).as(stderr()).isEqualTo(0);
     r = report(steps);
@@ -486,7 +497,23 @@ class UnlearnEvalCommandTest {
     // a break ends any search, not only the default's
     assertThat(r.at("/search/stop_at_break").asBoolean()).isTrue();
     assertThat(r.at("/search/test_traced").asBoolean()).isFalse();
+    assertThat(r.at("/search/dense_reach").asDouble()).isEqualTo(SearchBudget.DEFAULT_DENSE_REACH);
     assertThat(r.at("/hyperparameters/retain_loss").asText()).isEqualTo("nll");
+
+    Path targetSparse = dir.resolve("npo-target-sparse");
+    assertThat(
+            unlearn(
+                npo(
+                    targetSparse,
+                    "--target",
+                    "forget_rouge<=1",
+                    "--steps",
+                    "2",
+                    "--dense-reach",
+                    "0")))
+        .as(stderr())
+        .isEqualTo(0);
+    assertThat(report(targetSparse).at("/search/dense_reach").asDouble()).isZero();
   }
 
   @Test

@@ -66,6 +66,11 @@ public record SearchBudget(
     return new SearchBudget(maxTrials, maxSeconds, checkEvery, denseReach, stopAtBreak, reach);
   }
 
+  /** This budget with {@code denseReach} replaced. */
+  public SearchBudget withDenseReach(double reach) {
+    return new SearchBudget(maxTrials, maxSeconds, checkEvery, reach, stopAtBreak, coolReach);
+  }
+
   /** This budget with {@code stopAtBreak} replaced. */
   public SearchBudget withStopAtBreak(boolean stop) {
     return new SearchBudget(maxTrials, maxSeconds, checkEvery, denseReach, stop, coolReach);
