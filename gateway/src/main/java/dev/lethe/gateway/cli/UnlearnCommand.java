@@ -278,10 +278,9 @@ public final class UnlearnCommand implements Callable<Integer> {
                     budgetSeconds != null ? budgetSeconds : 1800,
                     checkEvery != null ? checkEvery : 5)
                 .withCoolReach(coolReach != null ? coolReach : 0)
-                .withDenseReach(denseReach != null ? denseReach : SearchBudget.DEFAULT_DENSE_REACH)
                 .withStopAtBreak(true);
         new TargetSearch(new SimpleMeterRegistry(), err, traceTest)
-            .run(spec, goal, budget, seed != null ? seed : 42);
+            .run(spec, goal, withDenseReach(budget), seed != null ? seed : 42);
         return 0;
       }
       if (defaultTarget != null) {
@@ -299,10 +298,8 @@ public final class UnlearnCommand implements Callable<Integer> {
         }
         int planned = spec.stages().get(0).config().totalSteps(spec.forget().size());
         SearchBudget budget =
-            defaultTarget.budget(budgetTrials, budgetSeconds, checkEvery, coolReach, planned);
-        if (denseReach != null) {
-          budget = budget.withDenseReach(denseReach);
-        }
+            withDenseReach(
+                defaultTarget.budget(budgetTrials, budgetSeconds, checkEvery, coolReach, planned));
         err.println(
             "lethe unlearn: "
                 + method
@@ -331,6 +328,11 @@ public final class UnlearnCommand implements Callable<Integer> {
       err.println("lethe unlearn: failed: " + e);
       return 1;
     }
+  }
+
+  /** {@code budget} with {@code --dense-reach} in place of its dense reach, when given. */
+  private SearchBudget withDenseReach(SearchBudget budget) {
+    return denseReach != null ? budget.withDenseReach(denseReach) : budget;
   }
 
   /** Validates the options and reads the inputs. */
